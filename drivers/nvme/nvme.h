@@ -260,7 +260,8 @@ struct nvme_slot;            /* private per-command bookkeeping */
 struct nvme_qpair {
 	struct nvme_ctrl *ctrl;
 	uint16_t qid;            /* 0 = admin */
-	bool     created;        /* exists on the device (and memory allocated) */
+	bool     created;        /* memory allocated: the driver owns this queue pair */
+	bool     live;           /* exists on the device and accepts commands */
 	bool     irq;            /* opts.interrupts */
 	uint16_t vector;
 	uint8_t  prio;
@@ -590,12 +591,14 @@ int nvme_flush_async(struct nvme_ns *ns, struct nvme_qpair *q, nvme_cmd_cb cb, v
 /* ------------------------------------------------------------------------ */
 
 /*
- * Submit a caller-built command. The driver overwrites sqe->cid, the data
- * pointer (dptr) and the PSDT bits of sqe->flags; everything else (opcode,
- * NSID, cdw2..15, mptr) is sent as given. The data direction comes from
- * opcode bits 1:0 (01b host to controller, 10b controller to host, 11b both,
- * 00b none: buf must be NULL and len 0). len may be any size up to the max
- * transfer (NVME_ERR_TOO_LARGE above). cqe_out (may be NULL) receives the
+ * Submit a caller-built command. The driver overwrites sqe->cid and, when
+ * len > 0, the data pointer (dptr) and the PSDT bits of sqe->flags;
+ * everything else (opcode, NSID, cdw2..15, mptr) is sent as given. With
+ * len 0 the dptr and PSDT are sent as given too (for commands that carry
+ * physical addresses there, e.g. Doorbell Buffer Config; zero it otherwise).
+ * The data direction comes from opcode bits 1:0 (01b host to controller, 10b
+ * controller to host, 11b both, 00b none: then buf must be NULL and len 0).
+ * len may be any size up to the max transfer (NVME_ERR_TOO_LARGE above). cqe_out (may be NULL) receives the
  * completion entry, also when the status is an error. Admin commands use
  * PRP; I/O commands follow cfg.dptr_mode.
  */

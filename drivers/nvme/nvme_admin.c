@@ -1,0 +1,309 @@
+/*
+ * nvme_admin.c - admin passthrough, queue creation and deletion, Identify,
+ * Get/Set Features (Number of Queues), Get Log Page.
+ *
+ * Later admin features (firmware, sanitize, format, self-test, logs...) are
+ * built on nvme_admin_passthru() in files of their own.
+ */
+#include "nvme_internal.h"
+
+/* Admin commands are accepted while the controller is ready, and during
+ * (re)initialisation, when the state is still OFF but the admin queue is up. */
+static int admin_ok(const struct nvme_ctrl *c)
+{
+	if (c->state == NVME_CTRL_GONE)
+		return NVME_ERR_DEVICE_GONE;
+	if (!c->admin.live)
+		return NVME_ERR_NOT_READY;
+	if (c->state == NVME_CTRL_READY || c->state == NVME_CTRL_OFF)
+		return 0;
+	return c->state == NVME_CTRL_FAILED ? NVME_ERR_CTRL_FATAL : NVME_ERR_NOT_READY;
+}
+
+int nvme_admin_exec(struct nvme_ctrl *c, struct nvme_sqe *sqe, void *buf, size_t len,
+		    struct nvme_cqe *cqe_out)
+{
+	int rc = admin_ok(c);
+	if (rc != 0)
+		return rc;
+	nvme_dbg(c, "admin opcode %02x nsid %x cdw10 %x", (unsigned)sqe->opc, (unsigned)sqe->nsid,
+		 (unsigned)sqe->cdw10);
+	rc = nvme_q_exec(&c->admin, sqe, buf, len, c->admin_timeout_ms, cqe_out);
+	if (rc != 0)
+		nvme_dbg(c, "admin opcode %02x: %s", (unsigned)sqe->opc, nvme_strerror(rc));
+	return rc;
+}
+
+int nvme_admin_passthru(struct nvme_ctrl *c, const struct nvme_sqe *sqe, void *buf, size_t len,
+			struct nvme_cqe *cqe_out)
+{
+	if (c == NULL || sqe == NULL)
+		return NVME_ERR_INVAL;
+	unsigned dir = (unsigned)NVME_GET(sqe->opc, NVME_OPC_XFER);
+	if ((dir == NVME_XFER_NONE && (buf != NULL || len != 0)) || (len != 0 && buf == NULL))
+		return NVME_ERR_INVAL;
+	struct nvme_sqe s = *sqe;
+	return nvme_admin_exec(c, &s, buf, len, cqe_out);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Identify, features, logs                                                 */
+/* ------------------------------------------------------------------------ */
+
+int nvme_identify(struct nvme_ctrl *c, uint8_t cns, uint32_t nsid, uint16_t cntid, void *buf)
+{
+	struct nvme_sqe sqe;
+	if (c == NULL || buf == NULL)
+		return NVME_ERR_INVAL;
+	__builtin_memset(&sqe, 0, sizeof(sqe));
+	sqe.opc = NVME_ADMIN_IDENTIFY;
+	sqe.nsid = nsid;
+	sqe.cdw10 = (uint32_t)(NVME_SET(NVME_IDENTIFY_CDW10_CNS, cns) |
+			       NVME_SET(NVME_IDENTIFY_CDW10_CNTID, cntid));
+	return nvme_admin_exec(c, &sqe, buf, NVME_IDENTIFY_DATA_SIZE, NULL);
+}
+
+int nvme_set_features(struct nvme_ctrl *c, uint8_t fid, uint32_t nsid, uint32_t cdw11,
+		      bool save, void *buf, size_t len, uint32_t *dw0)
+{
+	struct nvme_sqe sqe;
+	struct nvme_cqe cqe = { 0, 0, 0, 0, 0, 0 };
+	if (c == NULL || (len != 0 && buf == NULL))
+		return NVME_ERR_INVAL;
+	__builtin_memset(&sqe, 0, sizeof(sqe));
+	sqe.opc = NVME_ADMIN_SET_FEATURES;
+	sqe.nsid = nsid;
+	sqe.cdw10 = (uint32_t)(NVME_SET(NVME_FEAT_CDW10_FID, fid) | NVME_SET(NVME_FEAT_CDW10_SV, save ? 1 : 0));
+	sqe.cdw11 = cdw11;
+	int rc = nvme_admin_exec(c, &sqe, buf, len, &cqe);
+	if (dw0 != NULL)
+		*dw0 = cqe.dw0;
+	return rc;
+}
+
+int nvme_get_features(struct nvme_ctrl *c, uint8_t fid, uint8_t sel, uint32_t nsid,
+		      uint32_t cdw11, void *buf, size_t len, uint32_t *dw0)
+{
+	struct nvme_sqe sqe;
+	struct nvme_cqe cqe = { 0, 0, 0, 0, 0, 0 };
+	if (c == NULL || (len != 0 && buf == NULL) || !NVME_FITS(NVME_FEAT_CDW10_SEL, sel))
+		return NVME_ERR_INVAL;
+	__builtin_memset(&sqe, 0, sizeof(sqe));
+	sqe.opc = NVME_ADMIN_GET_FEATURES;
+	sqe.nsid = nsid;
+	sqe.cdw10 = (uint32_t)(NVME_SET(NVME_FEAT_CDW10_FID, fid) | NVME_SET(NVME_FEAT_CDW10_SEL, sel));
+	sqe.cdw11 = cdw11;
+	int rc = nvme_admin_exec(c, &sqe, buf, len, &cqe);
+	if (dw0 != NULL)
+		*dw0 = cqe.dw0;
+	return rc;
+}
+
+/* Decode a Number of Queues answer (0's based, FFFFh invalid). */
+static int nq_decode(struct nvme_ctrl *c, uint32_t dw0, uint32_t *nsq, uint32_t *ncq)
+{
+	uint32_t sq = (uint32_t)NVME_GET(dw0, NVME_FEAT_NQ_NSQ);
+	uint32_t cq = (uint32_t)NVME_GET(dw0, NVME_FEAT_NQ_NCQ);
+	if (sq == 0xFFFFu || cq == 0xFFFFu) {
+		nvme_err(c, "Number of Queues answer %08x is invalid (FFFFh)", (unsigned)dw0);
+		return NVME_ERR_BAD_QUEUE_GRANT;
+	}
+	if (nsq != NULL)
+		*nsq = sq + 1u;
+	if (ncq != NULL)
+		*ncq = cq + 1u;
+	return 0;
+}
+
+int nvme_set_num_queues(struct nvme_ctrl *c, uint32_t nsq, uint32_t ncq,
+			uint32_t *nsq_granted, uint32_t *ncq_granted)
+{
+	uint32_t dw0 = 0;
+	if (c == NULL || nsq == 0 || ncq == 0 || nsq > 65535u || ncq > 65535u)
+		return NVME_ERR_INVAL;
+	uint32_t cdw11 = (uint32_t)(NVME_SET(NVME_FEAT_NQ_NSQ, nsq - 1u) | NVME_SET(NVME_FEAT_NQ_NCQ, ncq - 1u));
+	int rc = nvme_set_features(c, NVME_FEAT_NUM_QUEUES, 0, cdw11, false, NULL, 0, &dw0);
+	if (rc != 0)
+		return rc;
+	return nq_decode(c, dw0, nsq_granted, ncq_granted);
+}
+
+int nvme_get_num_queues(struct nvme_ctrl *c, uint32_t *nsq, uint32_t *ncq)
+{
+	uint32_t dw0 = 0;
+	if (c == NULL)
+		return NVME_ERR_INVAL;
+	int rc = nvme_get_features(c, NVME_FEAT_NUM_QUEUES, NVME_FEAT_SEL_CURRENT, 0, 0, NULL, 0, &dw0);
+	if (rc != 0)
+		return rc;
+	return nq_decode(c, dw0, nsq, ncq);
+}
+
+int nvme_get_log_page(struct nvme_ctrl *c, uint8_t lid, uint8_t lsp, uint32_t nsid,
+		      uint64_t off, void *buf, size_t len, bool rae)
+{
+	struct nvme_sqe sqe;
+	if (c == NULL || buf == NULL || len == 0 || (len & 3u) != 0 || (off & 3u) != 0 ||
+	    !NVME_FITS(NVME_GET_LOG_CDW10_LSP, lsp))
+		return NVME_ERR_INVAL;
+	uint64_t numd = (uint64_t)(len >> 2) - 1u;   /* 0's based dwords */
+	if (numd > 0xFFFFFFFFu)
+		return NVME_ERR_BAD_LOG_LENGTH;
+	/* NUMDU and the offset exist only with LPA "extended data" (1.2+). */
+	if ((numd > 0xFFFFu || off != 0) && !NVME_GET(c->id.lpa, NVME_LPA_EXTENDED_DATA)) {
+		nvme_err(c, "log %02x: offset %llu / %llu bytes need LPA extended data", (unsigned)lid,
+			 (unsigned long long)off, (unsigned long long)len);
+		return NVME_ERR_BAD_LOG_LENGTH;
+	}
+	__builtin_memset(&sqe, 0, sizeof(sqe));
+	sqe.opc = NVME_ADMIN_GET_LOG_PAGE;
+	sqe.nsid = nsid;
+	sqe.cdw10 = (uint32_t)(NVME_SET(NVME_GET_LOG_CDW10_LID, lid) | NVME_SET(NVME_GET_LOG_CDW10_LSP, lsp) |
+			       NVME_SET(NVME_GET_LOG_CDW10_RAE, rae ? 1 : 0) |
+			       NVME_SET(NVME_GET_LOG_CDW10_NUMDL, numd & 0xFFFFu));
+	sqe.cdw11 = (uint32_t)NVME_SET(NVME_GET_LOG_CDW11_NUMDU, numd >> 16);
+	sqe.cdw12 = (uint32_t)off;
+	sqe.cdw13 = (uint32_t)(off >> 32);
+	return nvme_admin_exec(c, &sqe, buf, len, NULL);
+}
+
+/* ------------------------------------------------------------------------ */
+/* I/O queue pairs                                                          */
+/* ------------------------------------------------------------------------ */
+
+int nvme_qpair_create_hw(struct nvme_ctrl *c, struct nvme_qpair *q)
+{
+	struct nvme_sqe sqe;
+	int rc;
+
+	/* Create I/O Completion Queue (5.4): PRP1 = the contiguous ring. */
+	__builtin_memset(&sqe, 0, sizeof(sqe));
+	sqe.opc = NVME_ADMIN_CREATE_CQ;
+	sqe.dptr.prp.prp1 = q->cq_phys;
+	sqe.cdw10 = (uint32_t)(NVME_SET(NVME_CREATE_CQ_CDW10_QID, q->qid) |
+			       NVME_SET(NVME_CREATE_CQ_CDW10_QSIZE, q->depth - 1u));
+	sqe.cdw11 = (uint32_t)(NVME_SET(NVME_CREATE_CQ_CDW11_PC, 1) |
+			       NVME_SET(NVME_CREATE_CQ_CDW11_IEN, q->irq ? 1 : 0) |
+			       NVME_SET(NVME_CREATE_CQ_CDW11_IV, q->irq ? q->vector : 0));
+	rc = nvme_admin_exec(c, &sqe, NULL, 0, NULL);
+	if (rc != 0) {
+		nvme_err(c, "Create I/O CQ %u (depth %u) failed: %s", (unsigned)q->qid,
+			 (unsigned)q->depth, nvme_strerror(rc));
+		return rc;
+	}
+
+	/* Create I/O Submission Queue (5.5), bound to the CQ of the same qid. */
+	__builtin_memset(&sqe, 0, sizeof(sqe));
+	sqe.opc = NVME_ADMIN_CREATE_SQ;
+	sqe.dptr.prp.prp1 = q->sq_phys;
+	sqe.cdw10 = (uint32_t)(NVME_SET(NVME_CREATE_SQ_CDW10_QID, q->qid) |
+			       NVME_SET(NVME_CREATE_SQ_CDW10_QSIZE, q->depth - 1u));
+	sqe.cdw11 = (uint32_t)(NVME_SET(NVME_CREATE_SQ_CDW11_PC, 1) |
+			       NVME_SET(NVME_CREATE_SQ_CDW11_QPRIO, q->prio) |
+			       NVME_SET(NVME_CREATE_SQ_CDW11_CQID, q->qid));
+	rc = nvme_admin_exec(c, &sqe, NULL, 0, NULL);
+	if (rc != 0) {
+		nvme_err(c, "Create I/O SQ %u (depth %u) failed: %s", (unsigned)q->qid,
+			 (unsigned)q->depth, nvme_strerror(rc));
+		__builtin_memset(&sqe, 0, sizeof(sqe));
+		sqe.opc = NVME_ADMIN_DELETE_CQ;
+		sqe.cdw10 = (uint32_t)NVME_SET(NVME_DELETE_Q_CDW10_QID, q->qid);
+		(void)nvme_admin_exec(c, &sqe, NULL, 0, NULL);
+		return rc;
+	}
+	q->live = true;
+	return 0;
+}
+
+int nvme_qpair_delete_hw(struct nvme_ctrl *c, struct nvme_qpair *q)
+{
+	struct nvme_sqe sqe;
+	int rc, rc2;
+
+	q->live = false;   /* nothing new from here on */
+	__builtin_memset(&sqe, 0, sizeof(sqe));
+	sqe.opc = NVME_ADMIN_DELETE_SQ;
+	sqe.cdw10 = (uint32_t)NVME_SET(NVME_DELETE_Q_CDW10_QID, q->qid);
+	rc = nvme_admin_exec(c, &sqe, NULL, 0, NULL);
+	if (rc != 0)
+		nvme_warn(c, "Delete I/O SQ %u: %s", (unsigned)q->qid, nvme_strerror(rc));
+	/* Commands the deletion aborted have posted their CQEs: reap them. */
+	if (q->in_flight != 0) {
+		q->live = true;
+		(void)nvme_qpair_poll(q, 0);
+		q->live = false;
+	}
+
+	__builtin_memset(&sqe, 0, sizeof(sqe));
+	sqe.opc = NVME_ADMIN_DELETE_CQ;
+	sqe.cdw10 = (uint32_t)NVME_SET(NVME_DELETE_Q_CDW10_QID, q->qid);
+	rc2 = nvme_admin_exec(c, &sqe, NULL, 0, NULL);
+	if (rc2 != 0)
+		nvme_warn(c, "Delete I/O CQ %u: %s", (unsigned)q->qid, nvme_strerror(rc2));
+	nvme_q_abort_all(q);
+	return rc != 0 ? rc : rc2;
+}
+
+int nvme_qpair_create(struct nvme_ctrl *c, uint16_t qid, uint32_t depth,
+		      const struct nvme_qpair_opts *opts)
+{
+	int rc;
+
+	if (c == NULL)
+		return NVME_ERR_INVAL;
+	rc = admin_ok(c);
+	if (rc != 0)
+		return rc;
+	if (!c->io_capable)
+		return NVME_ERR_UNSUPPORTED;
+	if (qid == 0 || qid > c->io_granted || qid > NVME_CFG_MAX_IO_QUEUES)
+		return NVME_ERR_BAD_QUEUE;
+	struct nvme_qpair *q = &c->io[qid - 1];
+	if (q->created)
+		return NVME_ERR_BAD_QUEUE;
+
+	if (depth == 0)
+		depth = c->cfg.io_queue_depth;
+	depth = nvme_min_u32(depth, (uint32_t)NVME_GET(c->cap, NVME_CAP_MQES) + 1u);
+	depth = nvme_min_u32(depth, NVME_MAX_IO_QUEUE_ENTRIES);
+	depth = nvme_max_u32(depth, NVME_MIN_QUEUE_ENTRIES);
+
+	rc = nvme_q_alloc(c, q, qid, depth);
+	if (rc != 0)
+		return rc;
+	if (opts != NULL) {
+		q->irq = opts->interrupts;
+		q->vector = opts->vector;
+		q->prio = (uint8_t)(opts->priority & 3u);
+	} else {
+		q->prio = NVME_QPRIO_MEDIUM;
+	}
+	rc = nvme_xfer_alloc(c, q, c->max_xfer);
+	if (rc != 0)
+		goto free_queue;
+	rc = nvme_qpair_create_hw(c, q);
+	if (rc != 0)
+		goto free_queue;
+	nvme_dbg(c, "I/O queue pair %u created, depth %u", (unsigned)qid, (unsigned)depth);
+	return 0;
+
+free_queue:
+	nvme_q_free(c, q);
+	return rc;
+}
+
+int nvme_qpair_delete(struct nvme_ctrl *c, uint16_t qid)
+{
+	if (c == NULL)
+		return NVME_ERR_INVAL;
+	if (qid == 0 || qid > NVME_CFG_MAX_IO_QUEUES || !c->io[qid - 1].created)
+		return NVME_ERR_BAD_QUEUE;
+	struct nvme_qpair *q = &c->io[qid - 1];
+	int rc = 0;
+	if (q->live && admin_ok(c) == 0)
+		rc = nvme_qpair_delete_hw(c, q);
+	q->live = false;
+	nvme_q_abort_all(q);
+	nvme_q_free(c, q);
+	return rc;
+}

@@ -1,0 +1,718 @@
+/*
+ * nvme_ctrl.c - controller bring-up, shutdown, resume, reset, identify and
+ * namespaces.
+ *
+ * Design
+ * ------
+ * A portable, polled NVMe (PCIe) driver for bare-metal hosts. The host owns
+ * every struct; the driver keeps no global state, takes no locks and never
+ * allocates on the I/O path. It talks to the machine only through struct
+ * nvme_host (nvme_host.h) and the register/barrier helpers of nvme_arch.h.
+ *
+ * Supported: NVMe 1.0-2.0 controllers with the NVM command set (or admin
+ * only); controller page size max(host page, 2^(12+MPSMIN)); one admin queue
+ * and up to NVME_CFG_MAX_IO_QUEUES I/O queue pairs (polled, or created with
+ * an interrupt vector for a host that adds interrupt handling); PRP lists
+ * (chained across pages) and SGL data blocks/segments for I/O; bounce
+ * buffering of unaligned or unreachable buffers; synchronous, asynchronous
+ * and passthrough commands; namespaces with 512 B..64 KiB blocks; normal and
+ * abrupt shutdown, resume and reset.
+ *
+ * Not supported: metadata / end-to-end protection formats (listed, not
+ * usable), namespaces beyond NVME_CFG_MAX_NS as structs (listable), command
+ * abort and automatic timeout recovery (a timed-out command keeps its CID
+ * until reset), shadow doorbells, controller memory buffer, interrupts
+ * handling itself, multiple command sets (ZNS, KV), fabrics.
+ *
+ * Every value read from the device is validated before use; an invalid one
+ * is a named NVME_ERR_BAD_* error or is logged and ignored, never undefined
+ * behaviour. Every wait is bounded by CAP.TO or a command timeout.
+ */
+#include "nvme_internal.h"
+
+/* ------------------------------------------------------------------------ */
+/* Small helpers                                                            */
+/* ------------------------------------------------------------------------ */
+
+void *nvme_dma_alloc(struct nvme_ctrl *c, size_t size, size_t align, uint64_t *phys)
+{
+	void *p = c->host->dma_alloc(c->host->ctx, size, align, phys);
+	if (p != NULL && (*phys & (align - 1)) != 0) {
+		nvme_err(c, "host dma_alloc returned %llx, not aligned to %llx",
+			 (unsigned long long)*phys, (unsigned long long)align);
+		c->host->dma_free(c->host->ctx, p, *phys, size);
+		return NULL;
+	}
+	return p;
+}
+
+void nvme_dma_free(struct nvme_ctrl *c, void *virt, uint64_t phys, size_t size)
+{
+	if (virt != NULL)
+		c->host->dma_free(c->host->ctx, virt, phys, size);
+}
+
+void nvme_pause_us(const struct nvme_ctrl *c, uint32_t us)
+{
+	const struct nvme_host *h = c->host;
+	if (h->delay_us != NULL) {
+		h->delay_us(h->ctx, us);
+		return;
+	}
+	uint64_t t0 = h->now_us(h->ctx);
+	while (h->now_us(h->ctx) - t0 < us)
+		nvme_cpu_relax();
+}
+
+int nvme_ctrl_check_csts(struct nvme_ctrl *c)
+{
+	if (c->state == NVME_CTRL_GONE)
+		return NVME_ERR_DEVICE_GONE;
+	uint32_t csts = nvme_rd32(c, NVME_REG_CSTS);
+	if (csts == NVME_REG32_GONE) {
+		if (c->state != NVME_CTRL_GONE)
+			nvme_err(c, "CSTS reads FFFFFFFFh: device gone");
+		c->state = NVME_CTRL_GONE;
+		return NVME_ERR_DEVICE_GONE;
+	}
+	if (NVME_GET(csts, NVME_CSTS_CFS)) {
+		if (c->state != NVME_CTRL_FAILED)
+			nvme_err(c, "CSTS.CFS set: controller fatal status (CSTS %08x)", (unsigned)csts);
+		c->state = NVME_CTRL_FAILED;
+		return NVME_ERR_CTRL_FATAL;
+	}
+	return 0;
+}
+
+int nvme_ctrl_usable(const struct nvme_ctrl *c)
+{
+	switch (c->state) {
+	case NVME_CTRL_READY:
+		return 0;
+	case NVME_CTRL_GONE:
+		return NVME_ERR_DEVICE_GONE;
+	case NVME_CTRL_FAILED:
+		return NVME_ERR_CTRL_FATAL;
+	default:
+		return NVME_ERR_NOT_READY;
+	}
+}
+
+/*
+ * Wait until (CSTS & mask) == want, bounded by ms. CFS aborts the wait when
+ * check_cfs (not while disabling: a failed controller is reset by that).
+ */
+static int wait_csts(struct nvme_ctrl *c, uint32_t mask, uint32_t want, uint32_t ms,
+		     bool check_cfs, const char *what)
+{
+	uint64_t t0 = nvme_now_us(c);
+	for (;;) {
+		uint32_t csts = nvme_rd32(c, NVME_REG_CSTS);
+		if (csts == NVME_REG32_GONE) {
+			nvme_err(c, "%s: CSTS reads FFFFFFFFh, device gone", what);
+			c->state = NVME_CTRL_GONE;
+			return NVME_ERR_DEVICE_GONE;
+		}
+		if (check_cfs && NVME_GET(csts, NVME_CSTS_CFS)) {
+			nvme_err(c, "%s: controller fatal status (CSTS %08x)", what, (unsigned)csts);
+			return NVME_ERR_CTRL_FATAL;
+		}
+		if ((csts & mask) == want)
+			return 0;
+		if (nvme_now_us(c) - t0 >= (uint64_t)ms * 1000u) {
+			nvme_err(c, "%s: timed out after %u ms (CSTS %08x)", what, (unsigned)ms,
+				 (unsigned)csts);
+			return NVME_ERR_TIMEOUT;
+		}
+		nvme_pause_us(c, 1000);
+	}
+}
+
+/* Clear CC.EN and wait for RDY=0 (section 3.1.6 / 7.6.1). */
+static int ctrl_disable(struct nvme_ctrl *c)
+{
+	uint32_t cc = nvme_rd32(c, NVME_REG_CC);
+	uint32_t csts = nvme_rd32(c, NVME_REG_CSTS);
+	uint32_t rdy = (uint32_t)NVME_MASK(NVME_CSTS_RDY);
+
+	if (cc == NVME_REG32_GONE || csts == NVME_REG32_GONE) {
+		nvme_err(c, "registers read FFFFFFFFh: device gone");
+		c->state = NVME_CTRL_GONE;
+		return NVME_ERR_DEVICE_GONE;
+	}
+	if (NVME_GET(cc, NVME_CC_EN) && !NVME_GET(csts, NVME_CSTS_RDY) &&
+	    !NVME_GET(csts, NVME_CSTS_CFS)) {
+		/* Enabling in progress: clearing EN before RDY=1 is undefined on
+		 * some controllers, so let it finish first (failure is fine). */
+		(void)wait_csts(c, rdy, rdy, c->ready_timeout_ms, false, "wait for ready before disable");
+	}
+	/* EN=0 and SHN=0; the rest is rewritten by the enabling write. */
+	nvme_wr32(c, NVME_REG_CC, 0);
+	return wait_csts(c, rdy, 0, c->ready_timeout_ms, false, "disable (wait for CSTS.RDY=0)");
+}
+
+/* Program the admin queue and CC, enable, wait for RDY=1 (section 7.6.1). */
+static int ctrl_enable(struct nvme_ctrl *c)
+{
+	struct nvme_qpair *aq = &c->admin;
+	uint32_t rdy = (uint32_t)NVME_MASK(NVME_CSTS_RDY);
+	uint32_t cc;
+	int rc;
+
+	nvme_wr32(c, NVME_REG_AQA, (uint32_t)(NVME_SET(NVME_AQA_ASQS, aq->depth - 1) |
+					       NVME_SET(NVME_AQA_ACQS, aq->depth - 1)));
+	nvme_wr64(c, NVME_REG_ASQ, aq->sq_phys);
+	nvme_wr64(c, NVME_REG_ACQ, aq->cq_phys);
+
+	/* Everything in the one write that sets EN: QEMU 7.2 sets CFS when
+	 * IOSQES/IOCQES are not there, and a disable clears CC. */
+	cc = (uint32_t)(NVME_SET(NVME_CC_EN, 1) |
+			NVME_SET(NVME_CC_CSS, c->io_capable ? NVME_CC_CSS_NVM : NVME_CC_CSS_ADMIN) |
+			NVME_SET(NVME_CC_MPS, c->page_shift - 12u) |
+			NVME_SET(NVME_CC_AMS, NVME_CC_AMS_RR) |
+			NVME_SET(NVME_CC_SHN, NVME_CC_SHN_NONE) |
+			NVME_SET(NVME_CC_IOSQES, NVME_SQES_LOG2) |
+			NVME_SET(NVME_CC_IOCQES, NVME_CQES_LOG2));
+	nvme_wr32(c, NVME_REG_CC, cc);
+	c->cc = cc;
+	rc = wait_csts(c, rdy, rdy, c->ready_timeout_ms, true, "enable (wait for CSTS.RDY=1)");
+	if (rc == NVME_ERR_CTRL_FATAL)
+		c->state = NVME_CTRL_FAILED;
+	return rc;
+}
+
+static bool host_ok(struct nvme_ctrl *c, const struct nvme_host *h)
+{
+	const char *missing = NULL;
+
+	if (h->dma_alloc == NULL)
+		missing = "dma_alloc";
+	else if (h->dma_free == NULL)
+		missing = "dma_free";
+	else if (h->mmio_map == NULL)
+		missing = "mmio_map";
+	else if (h->virt_to_phys == NULL)
+		missing = "virt_to_phys";
+	else if (h->now_us == NULL)
+		missing = "now_us";
+	else if (h->page_size < 4096 || !nvme_is_pow2(h->page_size) || h->page_size > (1u << 27))
+		missing = "page_size (power of two, 4 KiB..128 MiB)";
+	if (missing != NULL) {
+		nvme_err(c, "struct nvme_host: %s missing or invalid", missing);
+		return false;
+	}
+	return true;
+}
+
+/* Read CAP and derive page size, timeouts, doorbell stride (section 3.1.1). */
+static int read_cap(struct nvme_ctrl *c)
+{
+	uint32_t csts = nvme_rd32(c, NVME_REG_CSTS);
+	if (csts == NVME_REG32_GONE) {
+		nvme_err(c, "CSTS reads FFFFFFFFh: no device behind BAR0");
+		c->state = NVME_CTRL_GONE;
+		return NVME_ERR_DEVICE_GONE;
+	}
+	c->cap = nvme_rd64(c, NVME_REG_CAP);
+	c->vs = nvme_rd32(c, NVME_REG_VS);
+
+	uint32_t mqes = (uint32_t)NVME_GET(c->cap, NVME_CAP_MQES);
+	uint32_t mpsmin = (uint32_t)NVME_GET(c->cap, NVME_CAP_MPSMIN);
+	uint32_t mpsmax = (uint32_t)NVME_GET(c->cap, NVME_CAP_MPSMAX);
+	uint32_t css = (uint32_t)NVME_GET(c->cap, NVME_CAP_CSS);
+	uint32_t to = (uint32_t)NVME_GET(c->cap, NVME_CAP_TO);
+
+	if (mqes == 0) {
+		nvme_err(c, "CAP.MQES is 0 (invalid; CAP %llx)", (unsigned long long)c->cap);
+		return NVME_ERR_BAD_CAP;
+	}
+	if (mpsmin > mpsmax) {
+		nvme_err(c, "CAP.MPSMIN %u > MPSMAX %u", (unsigned)mpsmin, (unsigned)mpsmax);
+		return NVME_ERR_BAD_CAP;
+	}
+	if (css & NVME_CAP_CSS_NVM) {
+		c->io_capable = true;
+	} else if (css & NVME_CAP_CSS_NOIO) {
+		c->io_capable = false;
+		nvme_warn(c, "controller supports no I/O command set: admin only");
+	} else {
+		nvme_err(c, "CAP.CSS %02x: no command set this driver supports", (unsigned)css);
+		return NVME_ERR_UNSUPPORTED;
+	}
+
+	/* Page size = max(host page, device minimum), at most the device max. */
+	uint64_t page = NVME_MPS_TO_BYTES(mpsmin);
+	if (c->host->page_size > page)
+		page = c->host->page_size;
+	if (page > NVME_MPS_TO_BYTES(mpsmax)) {
+		nvme_err(c, "page size %llu exceeds CAP.MPSMAX (%llu bytes)",
+			 (unsigned long long)page, (unsigned long long)NVME_MPS_TO_BYTES(mpsmax));
+		return NVME_ERR_PAGE_SIZE;
+	}
+	c->page_size = (uint32_t)page;
+	c->page_shift = (uint8_t)nvme_log2(page);
+
+	c->ready_timeout_ms = to != 0 ? NVME_CAP_TO_TO_MS(to) : NVME_MIN_READY_TIMEOUT_MS;
+	if (to == 0)
+		nvme_warn(c, "CAP.TO is 0; using %u ms", (unsigned)NVME_MIN_READY_TIMEOUT_MS);
+	c->admin_timeout_ms = nvme_max_u32(c->cfg.admin_timeout_ms, c->ready_timeout_ms);
+	c->io_timeout_ms = c->cfg.io_timeout_ms;
+	c->dstrd = (uint32_t)NVME_GET(c->cap, NVME_CAP_DSTRD);
+	return 0;
+}
+
+/* Copy a space-padded identify string, trimmed, NUL-terminated, printable. */
+static void id_string(char *dst, const char *src, size_t n)
+{
+	size_t len = n;
+	while (len > 0 && (src[len - 1] == ' ' || src[len - 1] == '\0'))
+		len--;
+	for (size_t i = 0; i < len; i++)
+		dst[i] = (src[i] >= 0x20 && src[i] < 0x7F) ? src[i] : '?';
+	dst[len] = '\0';
+}
+
+/* Identify Controller and everything derived from it. */
+static int identify_ctrl(struct nvme_ctrl *c)
+{
+	struct nvme_sqe sqe;
+	int rc;
+
+	__builtin_memset(&sqe, 0, sizeof(sqe));
+	sqe.opc = NVME_ADMIN_IDENTIFY;
+	sqe.nsid = 0;   /* not FFFFFFFFh: some drives reject it */
+	sqe.cdw10 = (uint32_t)NVME_SET(NVME_IDENTIFY_CDW10_CNS, NVME_CNS_CTRL);
+	rc = nvme_q_exec(&c->admin, &sqe, c->idbuf, NVME_IDENTIFY_DATA_SIZE, c->admin_timeout_ms, NULL);
+	if (rc != 0) {
+		nvme_err(c, "Identify Controller failed: %s", nvme_strerror(rc));
+		return rc;
+	}
+	__builtin_memcpy(&c->id, c->idbuf, sizeof(c->id));
+	id_string(c->serial, c->id.sn, sizeof(c->id.sn));
+	id_string(c->model, c->id.mn, sizeof(c->id.mn));
+	id_string(c->firmware, c->id.fr, sizeof(c->id.fr));
+
+	/* Queue entry sizes: we program 64/16 bytes; the device must allow them. */
+	unsigned sq_min = (unsigned)NVME_GET(c->id.sqes, NVME_ID_CTRL_SQES_MIN);
+	unsigned sq_max = (unsigned)NVME_GET(c->id.sqes, NVME_ID_CTRL_SQES_MAX);
+	unsigned cq_min = (unsigned)NVME_GET(c->id.cqes, NVME_ID_CTRL_CQES_MIN);
+	unsigned cq_max = (unsigned)NVME_GET(c->id.cqes, NVME_ID_CTRL_CQES_MAX);
+	if (c->io_capable && (sq_min > NVME_SQES_LOG2 || sq_max < NVME_SQES_LOG2 ||
+			      cq_min > NVME_CQES_LOG2 || cq_max < NVME_CQES_LOG2)) {
+		nvme_err(c, "Identify SQES %02x / CQES %02x exclude 64/16-byte entries",
+			 (unsigned)c->id.sqes, (unsigned)c->id.cqes);
+		return NVME_ERR_BAD_QES;
+	}
+
+	/* MDTS: 2^MDTS units of 2^(12+MPSMIN) bytes; 0 = no limit. Shifts are
+	 * clamped so nothing overflows. */
+	unsigned shift = 31;
+	if (c->id.mdts != 0) {
+		unsigned mdts_shift = (unsigned)c->id.mdts + 12u + (unsigned)NVME_GET(c->cap, NVME_CAP_MPSMIN);
+		if (mdts_shift < shift)
+			shift = mdts_shift;
+	}
+	unsigned cfg_shift = nvme_log2(c->cfg.max_transfer);
+	if (cfg_shift < c->page_shift)
+		cfg_shift = c->page_shift;
+	if (cfg_shift < shift)
+		shift = cfg_shift;
+	if (shift < c->page_shift) {
+		nvme_err(c, "MDTS %u allows %llu bytes, below the %u-byte page", (unsigned)c->id.mdts,
+			 (unsigned long long)1u << shift, (unsigned)c->page_size);
+		return NVME_ERR_BAD_MDTS;
+	}
+	uint32_t max_xfer = (uint32_t)1u << shift;
+	if (c->max_xfer_alloc != 0 && max_xfer > c->max_xfer_alloc)
+		max_xfer = c->max_xfer_alloc;   /* lists were sized for the first value */
+	c->max_xfer = max_xfer;
+
+	/* Data pointer mode for I/O. */
+	unsigned sgls = (unsigned)NVME_GET(c->id.sgls, NVME_SGLS_SUPPORT);
+	c->sgl_dword = sgls == NVME_SGLS_SUPPORT_DWORD_ALIGN;
+	switch (c->cfg.dptr_mode) {
+	case NVME_DPTR_PRP:
+		c->sgl_io = false;
+		break;
+	case NVME_DPTR_SGL:
+		if (sgls == NVME_SGLS_SUPPORT_NONE) {
+			nvme_err(c, "SGL data pointers requested but Identify SGLS is 0");
+			return NVME_ERR_UNSUPPORTED;
+		}
+		c->sgl_io = true;
+		break;
+	default:
+		c->sgl_io = sgls == NVME_SGLS_SUPPORT_ANY_ALIGN || sgls == NVME_SGLS_SUPPORT_DWORD_ALIGN;
+		break;
+	}
+
+	nvme_info(c, "%s, serial %s, firmware %s, NVMe %u.%u.%u, MDTS %u (max transfer %u bytes), NN %u, %s",
+		  c->model, c->serial, c->firmware, (unsigned)NVME_GET(c->vs, NVME_VS_MJR),
+		  (unsigned)NVME_GET(c->vs, NVME_VS_MNR), (unsigned)NVME_GET(c->vs, NVME_VS_TER),
+		  (unsigned)c->id.mdts, (unsigned)c->max_xfer, (unsigned)c->id.nn,
+		  c->sgl_io ? "SGL for I/O" : "PRP");
+	return 0;
+}
+
+/* Number of Queues, then create (or re-create) the I/O queue pairs. */
+static int setup_io_queues(struct nvme_ctrl *c)
+{
+	uint32_t nsq = 0, ncq = 0;
+	uint32_t ask = c->io_wanted;
+	int rc;
+
+	c->io_granted = 0;
+	if (!c->io_capable)
+		return 0;
+	/* Also keep room for queues a caller created beyond io_wanted. */
+	for (uint32_t i = 0; i < NVME_CFG_MAX_IO_QUEUES; i++)
+		if (c->io[i].created && i + 1 > ask)
+			ask = i + 1;
+	rc = nvme_set_num_queues(c, ask != 0 ? ask : 1, ask != 0 ? ask : 1, &nsq, &ncq);
+	if (rc != 0) {
+		nvme_err(c, "Set Features Number of Queues failed: %s", nvme_strerror(rc));
+		return rc;
+	}
+	c->io_granted = nvme_min_u32(nvme_min_u32(nsq, ncq), NVME_CFG_MAX_IO_QUEUES);
+	if (c->io_granted < ask)
+		nvme_warn(c, "asked for %u I/O queue pairs, granted %u", (unsigned)ask,
+			  (unsigned)c->io_granted);
+
+	/* Existing queue pairs (reset/resume) keep their memory. */
+	for (uint32_t i = 0; i < NVME_CFG_MAX_IO_QUEUES; i++) {
+		struct nvme_qpair *q = &c->io[i];
+		if (!q->created)
+			continue;
+		if (i + 1 > c->io_granted) {
+			nvme_warn(c, "queue %u no longer granted: freed", (unsigned)(i + 1));
+			nvme_q_free(c, q);
+			continue;
+		}
+		rc = nvme_qpair_create_hw(c, q);
+		if (rc != 0)
+			return rc;
+	}
+	for (uint32_t i = 0; i < c->io_wanted && i < c->io_granted; i++) {
+		if (c->io[i].created)
+			continue;
+		rc = nvme_qpair_create(c, (uint16_t)(i + 1), 0, NULL);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Init / detach                                                            */
+/* ------------------------------------------------------------------------ */
+
+void nvme_config_defaults(struct nvme_ctrl_config *cfg)
+{
+	if (cfg == NULL)
+		return;
+	cfg->admin_queue_depth = NVME_DEFAULT_ADMIN_QUEUE_DEPTH;
+	cfg->io_queue_count = NVME_DEFAULT_IO_QUEUE_COUNT;
+	cfg->io_queue_depth = NVME_DEFAULT_IO_QUEUE_DEPTH;
+	cfg->admin_timeout_ms = NVME_DEFAULT_ADMIN_TIMEOUT_MS;
+	cfg->io_timeout_ms = NVME_DEFAULT_IO_TIMEOUT_MS;
+	cfg->max_transfer = NVME_DEFAULT_MAX_TRANSFER;
+	cfg->dptr_mode = NVME_DPTR_AUTO;
+	cfg->log_level = NVME_LOG_INFO;
+}
+
+static void cfg_sanitise(struct nvme_ctrl_config *cfg)
+{
+	struct nvme_ctrl_config d;
+	nvme_config_defaults(&d);
+	if (cfg->admin_queue_depth == 0)
+		cfg->admin_queue_depth = d.admin_queue_depth;
+	if (cfg->io_queue_count > NVME_CFG_MAX_IO_QUEUES)
+		cfg->io_queue_count = NVME_CFG_MAX_IO_QUEUES;
+	if (cfg->io_queue_depth == 0)
+		cfg->io_queue_depth = d.io_queue_depth;
+	if (cfg->admin_timeout_ms == 0)
+		cfg->admin_timeout_ms = d.admin_timeout_ms;
+	if (cfg->io_timeout_ms == 0)
+		cfg->io_timeout_ms = d.io_timeout_ms;
+	if (cfg->max_transfer == 0)
+		cfg->max_transfer = d.max_transfer;
+	if ((unsigned)cfg->dptr_mode > (unsigned)NVME_DPTR_SGL)
+		cfg->dptr_mode = NVME_DPTR_AUTO;
+	if ((unsigned)cfg->log_level > (unsigned)NVME_LOG_TRACE)
+		cfg->log_level = NVME_LOG_TRACE;
+}
+
+/* Queue depth within the device's and the field's limits. */
+static uint32_t clamp_depth(const struct nvme_ctrl *c, uint32_t want, uint32_t field_max)
+{
+	uint32_t d = nvme_min_u32(want, (uint32_t)NVME_GET(c->cap, NVME_CAP_MQES) + 1u);
+	d = nvme_min_u32(d, field_max);
+	return nvme_max_u32(d, NVME_MIN_QUEUE_ENTRIES);
+}
+
+int nvme_ctrl_init(struct nvme_ctrl *c, const struct nvme_host *host,
+		   uint64_t bar_phys, size_t bar_size, const struct nvme_ctrl_config *cfg)
+{
+	int rc;
+
+	if (c == NULL)
+		return NVME_ERR_INVAL;
+	__builtin_memset(c, 0, sizeof(*c));
+	c->state = NVME_CTRL_OFF;
+	if (cfg != NULL)
+		c->cfg = *cfg;
+	else
+		nvme_config_defaults(&c->cfg);
+	cfg_sanitise(&c->cfg);
+	c->log_level = c->cfg.log_level;
+	c->bar_phys = bar_phys;
+	if (host == NULL)
+		return NVME_ERR_HOST_CONFIG;
+	c->host = host;
+	if (!host_ok(c, host))
+		return NVME_ERR_HOST_CONFIG;
+	if (bar_size < NVME_REG_DBS + 8u) {
+		nvme_err(c, "BAR0 size %llu too small for the admin doorbells",
+			 (unsigned long long)bar_size);
+		return NVME_ERR_INVAL;
+	}
+	c->bar_size = bar_size;
+	c->io_wanted = c->cfg.io_queue_count;
+
+	c->bar = host->mmio_map(host->ctx, bar_phys, bar_size);
+	if (c->bar == NULL) {
+		nvme_err(c, "mmio_map of BAR0 failed");
+		return NVME_ERR_NOMEM;
+	}
+	rc = read_cap(c);
+	if (rc != 0)
+		goto unmap_bar;
+
+	c->idbuf_bytes = c->page_size;   /* >= 4096, page aligned: one PRP */
+	c->idbuf = nvme_dma_alloc(c, c->idbuf_bytes, c->page_size, &c->idbuf_phys);
+	if (c->idbuf == NULL) {
+		rc = NVME_ERR_NOMEM;
+		goto unmap_bar;
+	}
+	rc = nvme_q_alloc(c, &c->admin, 0, clamp_depth(c, c->cfg.admin_queue_depth, NVME_AQA_MAX_ENTRIES));
+	if (rc != 0)
+		goto free_idbuf;
+
+	rc = ctrl_disable(c);
+	if (rc != 0)
+		goto free_admin;
+	rc = ctrl_enable(c);
+	if (rc != 0)
+		goto disable_ctrl;
+	c->admin.live = true;
+
+	rc = identify_ctrl(c);
+	if (rc != 0)
+		goto disable_ctrl;
+	rc = nvme_xfer_alloc(c, &c->admin, c->max_xfer);
+	if (rc != 0)
+		goto disable_ctrl;
+	c->max_xfer_alloc = c->max_xfer;
+
+	rc = setup_io_queues(c);
+	if (rc != 0)
+		goto delete_io_queues;
+	rc = nvme_ns_scan(c);
+	if (rc != 0)
+		goto delete_io_queues;
+
+	c->state = NVME_CTRL_READY;
+	nvme_info(c, "ready: page %u, admin depth %u, %u I/O queue pair(s) of depth %u, %u namespace(s)",
+		  (unsigned)c->page_size, (unsigned)c->admin.depth,
+		  (unsigned)nvme_ctrl_io_queue_count(c),
+		  (unsigned)(c->io[0].created ? c->io[0].depth : 0), (unsigned)c->ns_count);
+	return 0;
+
+delete_io_queues:
+	for (uint32_t i = NVME_CFG_MAX_IO_QUEUES; i-- > 0;) {
+		if (c->io[i].created) {
+			if (c->state != NVME_CTRL_GONE)
+				(void)nvme_qpair_delete_hw(c, &c->io[i]);
+			nvme_q_free(c, &c->io[i]);
+		}
+	}
+disable_ctrl:
+	c->admin.live = false;
+	nvme_q_abort_all(&c->admin);
+	if (c->state != NVME_CTRL_GONE)
+		(void)ctrl_disable(c);
+free_admin:
+	nvme_q_free(c, &c->admin);
+	if (c->blkbuf != NULL)
+		nvme_dma_free(c, c->blkbuf, c->blkbuf_phys, c->blkbuf_bytes);
+	c->blkbuf = NULL;
+free_idbuf:
+	nvme_dma_free(c, c->idbuf, c->idbuf_phys, c->idbuf_bytes);
+	c->idbuf = NULL;
+unmap_bar:
+	if (host->mmio_unmap != NULL)
+		host->mmio_unmap(host->ctx, c->bar, bar_size);
+	c->bar = NULL;
+	if (c->state != NVME_CTRL_GONE)
+		c->state = (rc == NVME_ERR_CTRL_FATAL) ? NVME_CTRL_FAILED : NVME_CTRL_OFF;
+	nvme_err(c, "init failed: %s", nvme_strerror(rc));
+	return rc;
+}
+
+/* Take every queue off the device's hands: nothing is submitted after this,
+ * and every command in flight completes with NVME_ERR_ABORTED. */
+static void quiesce_all(struct nvme_ctrl *c)
+{
+	for (uint32_t i = 0; i < NVME_CFG_MAX_IO_QUEUES; i++)
+		c->io[i].live = false;
+	c->admin.live = false;
+	for (uint32_t i = 0; i < NVME_CFG_MAX_IO_QUEUES; i++)
+		nvme_q_abort_all(&c->io[i]);
+	nvme_q_abort_all(&c->admin);
+}
+
+void nvme_ctrl_detach(struct nvme_ctrl *c)
+{
+	if (c == NULL || c->host == NULL || c->bar == NULL)
+		return;
+	quiesce_all(c);
+	if (c->state != NVME_CTRL_GONE)
+		(void)ctrl_disable(c);
+	for (uint32_t i = 0; i < NVME_CFG_MAX_IO_QUEUES; i++)
+		nvme_q_free(c, &c->io[i]);
+	nvme_q_free(c, &c->admin);
+	nvme_dma_free(c, c->blkbuf, c->blkbuf_phys, c->blkbuf_bytes);
+	nvme_dma_free(c, c->idbuf, c->idbuf_phys, c->idbuf_bytes);
+	c->blkbuf = NULL;
+	c->idbuf = NULL;
+	if (c->host->mmio_unmap != NULL)
+		c->host->mmio_unmap(c->host->ctx, c->bar, c->bar_size);
+	c->bar = NULL;
+	c->ns_count = 0;
+	c->ns_active = 0;
+	c->state = NVME_CTRL_OFF;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Shutdown / resume / reset                                                */
+/* ------------------------------------------------------------------------ */
+
+int nvme_ctrl_shutdown(struct nvme_ctrl *c, bool abrupt)
+{
+	if (c == NULL || c->bar == NULL)
+		return NVME_ERR_INVAL;
+	if (c->state == NVME_CTRL_GONE)
+		return NVME_ERR_DEVICE_GONE;
+	if (c->state == NVME_CTRL_SHUTDOWN)
+		return 0;
+
+	/* Normal shutdown: delete the I/O queues first (section 7.6.2). */
+	if (!abrupt && c->state == NVME_CTRL_READY) {
+		for (uint32_t i = NVME_CFG_MAX_IO_QUEUES; i-- > 0;)
+			if (c->io[i].live)
+				(void)nvme_qpair_delete_hw(c, &c->io[i]);
+	}
+	quiesce_all(c);
+
+	/* RTD3E (us) bounds a normal shutdown; CAP.TO when it is not given. */
+	uint32_t ms = c->ready_timeout_ms;
+	if (c->id.rtd3e != 0) {
+		uint32_t r = c->id.rtd3e / 1000u + 1u;
+		ms = nvme_max_u32(nvme_min_u32(r, 60000u), 1000u);
+	}
+	uint32_t shst = (uint32_t)NVME_MASK(NVME_CSTS_SHST);
+	uint32_t done = (uint32_t)NVME_SET(NVME_CSTS_SHST, NVME_CSTS_SHST_COMPLETE);
+	uint32_t cc = c->cc & ~(uint32_t)NVME_MASK(NVME_CC_SHN);
+	int rc = NVME_ERR_TIMEOUT;
+
+	/* EN stays 1 while SHN is written (QEMU requires it). */
+	if (!abrupt) {
+		nvme_wr32(c, NVME_REG_CC, cc | (uint32_t)NVME_SET(NVME_CC_SHN, NVME_CC_SHN_NORMAL));
+		rc = wait_csts(c, shst, done, ms, false, "normal shutdown");
+		if (rc == NVME_ERR_DEVICE_GONE)
+			return rc;
+		if (rc != 0)
+			nvme_warn(c, "normal shutdown did not complete; trying abrupt shutdown");
+	}
+	if (rc != 0) {
+		nvme_wr32(c, NVME_REG_CC, cc | (uint32_t)NVME_SET(NVME_CC_SHN, NVME_CC_SHN_ABRUPT));
+		rc = wait_csts(c, shst, done, c->ready_timeout_ms, false, "abrupt shutdown");
+		if (rc == NVME_ERR_DEVICE_GONE)
+			return rc;
+	}
+	c->state = NVME_CTRL_SHUTDOWN;
+	nvme_info(c, "%s shutdown %s", abrupt ? "abrupt" : "normal", rc == 0 ? "complete" : "timed out");
+	return rc;
+}
+
+int nvme_ctrl_reinit(struct nvme_ctrl *c)
+{
+	int rc;
+
+	if (c->state == NVME_CTRL_GONE)
+		return NVME_ERR_DEVICE_GONE;
+	quiesce_all(c);
+	c->state = NVME_CTRL_OFF;
+
+	rc = ctrl_disable(c);
+	if (rc != 0)
+		goto failed;
+	rc = nvme_q_set_doorbells(c, &c->admin);
+	if (rc != 0)
+		goto failed;
+	rc = ctrl_enable(c);
+	if (rc != 0)
+		goto failed;
+	c->admin.live = true;
+	rc = identify_ctrl(c);
+	if (rc != 0)
+		goto failed;
+	/* the admin queue's lists were sized at init; nothing to allocate */
+	rc = setup_io_queues(c);
+	if (rc != 0)
+		goto failed;
+	rc = nvme_ns_scan(c);
+	if (rc != 0)
+		goto failed;
+	c->state = NVME_CTRL_READY;
+	nvme_info(c, "re-initialised: %u I/O queue pair(s), %u namespace(s)",
+		  (unsigned)nvme_ctrl_io_queue_count(c), (unsigned)c->ns_count);
+	return 0;
+
+failed:
+	quiesce_all(c);
+	if (c->state != NVME_CTRL_GONE)
+		c->state = NVME_CTRL_FAILED;
+	nvme_err(c, "re-initialisation failed: %s", nvme_strerror(rc));
+	return rc;
+}
+
+int nvme_ctrl_reset(struct nvme_ctrl *c)
+{
+	if (c == NULL || c->bar == NULL)
+		return NVME_ERR_INVAL;
+	nvme_info(c, "controller reset");
+	return nvme_ctrl_reinit(c);
+}
+
+int nvme_ctrl_resume(struct nvme_ctrl *c)
+{
+	if (c == NULL || c->bar == NULL)
+		return NVME_ERR_INVAL;
+	nvme_info(c, "resume");
+	return nvme_ctrl_reinit(c);
+}
+
+int nvme_ctrl_set_io_queue_count(struct nvme_ctrl *c, uint32_t n)
+{
+	if (c == NULL || c->bar == NULL || n > NVME_CFG_MAX_IO_QUEUES)
+		return NVME_ERR_INVAL;
+	int rc = nvme_ctrl_usable(c);
+	if (rc != 0)
+		return rc;
+	for (uint32_t i = NVME_CFG_MAX_IO_QUEUES; i-- > 0;)
+		if (c->io[i].created)
+			(void)nvme_qpair_delete(c, (uint16_t)(i + 1));
+	c->io_wanted = n;
+	return nvme_ctrl_reinit(c);
+}

@@ -1,0 +1,220 @@
+/*
+ * nvme_internal.h - shared by the driver's .c files; not for hosts.
+ */
+#ifndef NVME_INTERNAL_H
+#define NVME_INTERNAL_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <stdbool.h>
+#include <stdarg.h>
+
+#include "nvme.h"
+#include "nvme_arch.h"
+
+/* ------------------------------------------------------------------------ */
+/* Command slots                                                            */
+/* ------------------------------------------------------------------------ */
+
+enum nvme_slot_state {
+	NVME_SLOT_FREE = 0,
+	NVME_SLOT_BUSY,          /* submitted, waiting for its CQE */
+	NVME_SLOT_TIMED_OUT      /* the waiter gave up; the CID stays reserved until
+	                          * the device completes it or the queue is reset.
+	                          * (Abort/reset recovery hooks in here.) */
+};
+
+/* Data direction: opcode bits 1:0 (NVME_XFER_* in nvme_spec.h). */
+#define NVME_DIR_TO_DEV(dir)   (((dir) & NVME_XFER_HOST_TO_CTRL) != 0)
+#define NVME_DIR_FROM_DEV(dir) (((dir) & NVME_XFER_CTRL_TO_HOST) != 0)
+
+struct nvme_slot {
+	nvme_cmd_cb cb;
+	void       *arg;
+	void       *user_buf;    /* bounced command: caller's buffer */
+	size_t      user_len;
+	uint32_t    next_free;   /* free-list link */
+	uint8_t     state;       /* enum nvme_slot_state */
+	uint8_t     bounce_dir;  /* nonzero: holds the queue's bounce buffer */
+	uint8_t     opc;
+	uint8_t     rsvd;
+};
+
+/* Namespace list walk bound: 64 lists of 1024 = 65536 active namespaces are
+ * counted at most (NN may be up to 2^32-2; we never loop to it). */
+#define NVME_NS_WALK_MAX_LISTS  64u
+
+/* Empty polls between two CSTS reads in nvme_qpair_poll (power of two). */
+#define NVME_POLL_CSTS_EVERY    64u
+
+/* Minimum bytes of per-slot list space (keeps SGL segments 16-byte aligned). */
+#define NVME_LIST_MIN_STRIDE    64u
+
+/* Interval between CSTS checks while a synchronous command waits, us. */
+#define NVME_SYNC_CSTS_US       1000u
+
+/* ------------------------------------------------------------------------ */
+/* Logging and tracing (nvme_log.c)                                         */
+/* ------------------------------------------------------------------------ */
+
+/* Format into buf (always NUL-terminated when len > 0); returns the full
+ * length. Supports %s %c %d %i %u %x %X %p %% with flags '0' '-', a width,
+ * and the length modifiers h hh l ll z. */
+size_t nvme_vformat(char *buf, size_t len, const char *fmt, va_list ap);
+size_t nvme_format(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+void nvme_logf(const struct nvme_ctrl *c, enum nvme_log_level level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#define nvme_err(c, ...)   nvme_logf((c), NVME_LOG_ERROR, __VA_ARGS__)
+#define nvme_warn(c, ...)  nvme_logf((c), NVME_LOG_WARN, __VA_ARGS__)
+#define nvme_info(c, ...)  nvme_logf((c), NVME_LOG_INFO, __VA_ARGS__)
+#define nvme_dbg(c, ...)   nvme_logf((c), NVME_LOG_DEBUG, __VA_ARGS__)
+
+#if NVME_CFG_TRACE
+#define NVME_TRACING(c)    ((c)->log_level >= NVME_LOG_TRACE)
+#define nvme_trace(c, ...) do { if (NVME_TRACING(c)) nvme_logf((c), NVME_LOG_TRACE, __VA_ARGS__); } while (0)
+void nvme_trace_sqe(const struct nvme_qpair *q, const struct nvme_sqe *sqe);
+void nvme_trace_cqe(const struct nvme_qpair *q, const struct nvme_cqe *cqe);
+#else
+#define NVME_TRACING(c)    0
+#define nvme_trace(c, ...) do { } while (0)
+#define nvme_trace_sqe(q, sqe) do { (void)(q); (void)(sqe); } while (0)
+#define nvme_trace_cqe(q, cqe) do { (void)(q); (void)(cqe); } while (0)
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Registers, time                                                          */
+/* ------------------------------------------------------------------------ */
+
+static inline uint32_t nvme_rd32(const struct nvme_ctrl *c, uint32_t off)
+{
+	uint32_t v = nvme_reg_read32(c->bar, off);
+	nvme_trace(c, "rd32 %03x -> %08x", (unsigned)off, (unsigned)v);
+	return v;
+}
+
+static inline void nvme_wr32(const struct nvme_ctrl *c, uint32_t off, uint32_t v)
+{
+	nvme_trace(c, "wr32 %03x <- %08x", (unsigned)off, (unsigned)v);
+	nvme_reg_write32(c->bar, off, v);
+}
+
+static inline uint64_t nvme_rd64(const struct nvme_ctrl *c, uint32_t off)
+{
+	uint64_t lo = nvme_rd32(c, off);
+	uint64_t hi = nvme_rd32(c, off + 4u);
+	return lo | (hi << 32);
+}
+
+static inline void nvme_wr64(const struct nvme_ctrl *c, uint32_t off, uint64_t v)
+{
+	nvme_wr32(c, off, (uint32_t)v);
+	nvme_wr32(c, off + 4u, (uint32_t)(v >> 32));
+}
+
+static inline uint64_t nvme_now_us(const struct nvme_ctrl *c)
+{
+	return c->host->now_us(c->host->ctx);
+}
+
+/* Pause between register polls (about us microseconds). */
+void nvme_pause_us(const struct nvme_ctrl *c, uint32_t us);
+
+/* ------------------------------------------------------------------------ */
+/* nvme_ctrl.c                                                              */
+/* ------------------------------------------------------------------------ */
+
+/* Read CSTS: 0 if fine, else NVME_ERR_DEVICE_GONE / NVME_ERR_CTRL_FATAL
+ * (and the controller state is updated). */
+int nvme_ctrl_check_csts(struct nvme_ctrl *c);
+/* Full re-initialisation used by reset, resume and set_io_queue_count. */
+int nvme_ctrl_reinit(struct nvme_ctrl *c);
+/* Scan namespaces (active list + Identify Namespace). */
+int nvme_ns_scan(struct nvme_ctrl *c);
+/* First live I/O queue pair, or NULL. */
+struct nvme_qpair *nvme_default_qpair(struct nvme_ctrl *c);
+/* Is the controller in a state where commands may be submitted? */
+int nvme_ctrl_usable(const struct nvme_ctrl *c);
+
+/* DMA memory helpers: allocate size bytes aligned to align (zeroed). */
+void *nvme_dma_alloc(struct nvme_ctrl *c, size_t size, size_t align, uint64_t *phys);
+void nvme_dma_free(struct nvme_ctrl *c, void *virt, uint64_t phys, size_t size);
+
+/* ------------------------------------------------------------------------ */
+/* nvme_queue.c                                                             */
+/* ------------------------------------------------------------------------ */
+
+/* Allocate rings and slots of q (qid, depth already clamped). */
+int nvme_q_alloc(struct nvme_ctrl *c, struct nvme_qpair *q, uint16_t qid, uint32_t depth);
+/* Free everything of q (rings, slots, lists, bounce); q becomes unused. */
+void nvme_q_free(struct nvme_ctrl *c, struct nvme_qpair *q);
+/* Complete every command of q with NVME_ERR_ABORTED (timed-out slots are
+ * released silently) and reset the rings to empty. q->live must be false. */
+void nvme_q_abort_all(struct nvme_qpair *q);
+/* Write q's doorbell offsets; NVME_ERR_BAD_CAP if they lie beyond the BAR. */
+int nvme_q_set_doorbells(struct nvme_ctrl *c, struct nvme_qpair *q);
+/*
+ * Build and submit one command: take a slot, fill CID and data pointer
+ * (direction from sqe->opc), copy the SQE into the ring and ring the SQ
+ * doorbell unless batching. *slot_out (may be NULL) receives the slot index.
+ */
+int nvme_q_submit(struct nvme_qpair *q, struct nvme_sqe *sqe, void *buf, size_t len,
+		  nvme_cmd_cb cb, void *arg, uint32_t *slot_out);
+/* Write the SQ tail doorbell if the tail moved since the last write. */
+void nvme_q_ring_sq(struct nvme_qpair *q);
+/* Submit and wait (bounded by timeout_ms). */
+int nvme_q_exec(struct nvme_qpair *q, struct nvme_sqe *sqe, void *buf, size_t len,
+		uint32_t timeout_ms, struct nvme_cqe *cqe_out);
+/* Timeout for commands on q. */
+uint32_t nvme_q_timeout_ms(const struct nvme_qpair *q);
+
+/* ------------------------------------------------------------------------ */
+/* nvme_xfer.c                                                              */
+/* ------------------------------------------------------------------------ */
+
+/* Allocate q's per-slot PRP/SGL list space and bounce buffer for max_xfer. */
+int nvme_xfer_alloc(struct nvme_ctrl *c, struct nvme_qpair *q, uint32_t max_xfer);
+void nvme_xfer_free(struct nvme_ctrl *c, struct nvme_qpair *q);
+/*
+ * Fill sqe's data pointer (and PSDT) for buf/len in direction dir, using slot
+ * idx's list space; copy through the bounce buffer when needed. Returns 0,
+ * NVME_ERR_TOO_LARGE, NVME_ERR_BOUNCE_BUSY or NVME_ERR_DMA.
+ */
+int nvme_xfer_map(struct nvme_qpair *q, uint32_t idx, struct nvme_sqe *sqe,
+		  void *buf, size_t len, unsigned dir);
+/* Release slot idx's bounce buffer, copying data back first if copy_back. */
+void nvme_xfer_unmap(struct nvme_qpair *q, uint32_t idx, bool copy_back);
+
+/* ------------------------------------------------------------------------ */
+/* nvme_admin.c                                                             */
+/* ------------------------------------------------------------------------ */
+
+int nvme_admin_exec(struct nvme_ctrl *c, struct nvme_sqe *sqe, void *buf, size_t len,
+		    struct nvme_cqe *cqe_out);
+/* Create (on the device) a queue pair whose memory is allocated. */
+int nvme_qpair_create_hw(struct nvme_ctrl *c, struct nvme_qpair *q);
+/* Delete SQ and CQ on the device (errors logged, not fatal); abort leftovers. */
+int nvme_qpair_delete_hw(struct nvme_ctrl *c, struct nvme_qpair *q);
+
+/* ------------------------------------------------------------------------ */
+/* small helpers                                                            */
+/* ------------------------------------------------------------------------ */
+
+static inline uint32_t nvme_min_u32(uint32_t a, uint32_t b) { return a < b ? a : b; }
+static inline uint32_t nvme_max_u32(uint32_t a, uint32_t b) { return a > b ? a : b; }
+static inline uint64_t nvme_min_u64(uint64_t a, uint64_t b) { return a < b ? a : b; }
+static inline bool nvme_is_pow2(uint64_t x) { return x != 0 && (x & (x - 1)) == 0; }
+/* floor(log2(x)) for x > 0 */
+static inline unsigned nvme_log2(uint64_t x)
+{
+	unsigned n = 0;
+	while (x > 1) {
+		x >>= 1;
+		n++;
+	}
+	return n;
+}
+
+#endif /* NVME_INTERNAL_H */

@@ -1,0 +1,308 @@
+/*
+ * nvme_io.c - namespace I/O: read, write, flush (synchronous and
+ * asynchronous), I/O passthrough, and the byte-granular helpers.
+ *
+ * The synchronous calls split a request into commands of at most
+ * ns->max_blocks (MDTS, the configured cap and the 16-bit NLB field); the
+ * asynchronous calls submit exactly one command and refuse larger requests.
+ */
+#include "nvme_internal.h"
+
+/* Check the namespace and pick the queue pair (NULL = default). */
+static int io_prep(struct nvme_ns *ns, struct nvme_qpair **qp)
+{
+	if (ns == NULL || ns->ctrl == NULL || ns->nsid == 0)
+		return NVME_ERR_INVAL;
+	struct nvme_ctrl *c = ns->ctrl;
+	int rc = nvme_ctrl_usable(c);
+	if (rc != 0)
+		return rc;
+	if (ns->unusable != 0)
+		return NVME_ERR_UNSUPPORTED;
+	struct nvme_qpair *q = *qp != NULL ? *qp : nvme_default_qpair(c);
+	if (q == NULL || q->ctrl != c || q->qid == 0 || !q->created)
+		return NVME_ERR_BAD_QUEUE;
+	*qp = q;
+	return 0;
+}
+
+/* lba..lba+count-1 inside the namespace, without wrapping. */
+static int range_ok(const struct nvme_ns *ns, uint64_t lba, uint64_t count)
+{
+	if (count == 0)
+		return NVME_ERR_INVAL;
+	if (lba >= ns->size || count > ns->size - lba)
+		return NVME_ERR_LBA_RANGE;
+	return 0;
+}
+
+static void rw_sqe(struct nvme_sqe *sqe, uint8_t opc, uint32_t nsid, uint64_t lba, uint32_t n)
+{
+	__builtin_memset(sqe, 0, sizeof(*sqe));
+	sqe->opc = opc;
+	sqe->nsid = nsid;
+	sqe->cdw10 = (uint32_t)lba;
+	sqe->cdw11 = (uint32_t)(lba >> 32);
+	sqe->cdw12 = (uint32_t)NVME_SET(NVME_RW_CDW12_NLB, n - 1u);
+}
+
+static int rw_sync(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t opc, uint64_t lba,
+		   uint32_t count, void *buf)
+{
+	int rc = io_prep(ns, &q);
+	if (rc != 0)
+		return rc;
+	rc = range_ok(ns, lba, count);
+	if (rc != 0)
+		return rc;
+	if (buf == NULL)
+		return NVME_ERR_INVAL;
+
+	uint8_t *p = buf;
+	while (count != 0) {
+		uint32_t n = nvme_min_u32(count, ns->max_blocks);
+		size_t bytes = (size_t)n << ns->lba_shift;
+		struct nvme_sqe sqe;
+		rw_sqe(&sqe, opc, ns->nsid, lba, n);
+		rc = nvme_q_exec(q, &sqe, p, bytes, ns->ctrl->io_timeout_ms, NULL);
+		if (rc != 0)
+			return rc;
+		p += bytes;
+		lba += n;
+		count -= n;
+	}
+	return 0;
+}
+
+int nvme_read(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t lba, uint32_t count, void *buf)
+{
+	return rw_sync(ns, q, NVME_CMD_READ, lba, count, buf);
+}
+
+int nvme_write(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t lba, uint32_t count, const void *buf)
+{
+	/* the buffer is only read (host to controller) */
+	return rw_sync(ns, q, NVME_CMD_WRITE, lba, count, (void *)(uintptr_t)buf);
+}
+
+int nvme_flush(struct nvme_ns *ns, struct nvme_qpair *q)
+{
+	int rc = io_prep(ns, &q);
+	if (rc != 0)
+		return rc;
+	struct nvme_sqe sqe;
+	__builtin_memset(&sqe, 0, sizeof(sqe));
+	sqe.opc = NVME_CMD_FLUSH;
+	sqe.nsid = ns->nsid;
+	return nvme_q_exec(q, &sqe, NULL, 0, ns->ctrl->io_timeout_ms, NULL);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Asynchronous                                                             */
+/* ------------------------------------------------------------------------ */
+
+static int rw_async(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t opc, uint64_t lba,
+		    uint32_t count, void *buf, nvme_cmd_cb cb, void *arg)
+{
+	int rc = io_prep(ns, &q);
+	if (rc != 0)
+		return rc;
+	rc = range_ok(ns, lba, count);
+	if (rc != 0)
+		return rc;
+	if (buf == NULL)
+		return NVME_ERR_INVAL;
+	if (count > ns->max_blocks)
+		return NVME_ERR_TOO_LARGE;
+	struct nvme_sqe sqe;
+	rw_sqe(&sqe, opc, ns->nsid, lba, count);
+	return nvme_q_submit(q, &sqe, buf, (size_t)count << ns->lba_shift, cb, arg, NULL);
+}
+
+int nvme_read_async(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t lba, uint32_t count,
+		    void *buf, nvme_cmd_cb cb, void *arg)
+{
+	return rw_async(ns, q, NVME_CMD_READ, lba, count, buf, cb, arg);
+}
+
+int nvme_write_async(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t lba, uint32_t count,
+		     const void *buf, nvme_cmd_cb cb, void *arg)
+{
+	return rw_async(ns, q, NVME_CMD_WRITE, lba, count, (void *)(uintptr_t)buf, cb, arg);
+}
+
+int nvme_flush_async(struct nvme_ns *ns, struct nvme_qpair *q, nvme_cmd_cb cb, void *arg)
+{
+	int rc = io_prep(ns, &q);
+	if (rc != 0)
+		return rc;
+	struct nvme_sqe sqe;
+	__builtin_memset(&sqe, 0, sizeof(sqe));
+	sqe.opc = NVME_CMD_FLUSH;
+	sqe.nsid = ns->nsid;
+	return nvme_q_submit(q, &sqe, NULL, 0, cb, arg, NULL);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Passthrough                                                              */
+/* ------------------------------------------------------------------------ */
+
+static int passthru_prep(struct nvme_qpair *q, const struct nvme_sqe *sqe, const void *buf, size_t len)
+{
+	if (q == NULL || sqe == NULL)
+		return NVME_ERR_INVAL;
+	if (!q->created || q->qid == 0)
+		return NVME_ERR_BAD_QUEUE;   /* admin commands: nvme_admin_passthru */
+	unsigned dir = (unsigned)NVME_GET(sqe->opc, NVME_OPC_XFER);
+	if ((dir == NVME_XFER_NONE && (buf != NULL || len != 0)) || (len != 0 && buf == NULL))
+		return NVME_ERR_INVAL;
+	return nvme_ctrl_usable(q->ctrl);
+}
+
+int nvme_io_passthru(struct nvme_qpair *q, const struct nvme_sqe *sqe, void *buf, size_t len,
+		     struct nvme_cqe *cqe_out)
+{
+	int rc = passthru_prep(q, sqe, buf, len);
+	if (rc != 0)
+		return rc;
+	struct nvme_sqe s = *sqe;
+	return nvme_q_exec(q, &s, buf, len, q->ctrl->io_timeout_ms, cqe_out);
+}
+
+int nvme_io_passthru_async(struct nvme_qpair *q, const struct nvme_sqe *sqe, void *buf, size_t len,
+			   nvme_cmd_cb cb, void *arg)
+{
+	int rc = passthru_prep(q, sqe, buf, len);
+	if (rc != 0)
+		return rc;
+	struct nvme_sqe s = *sqe;
+	return nvme_q_submit(q, &s, buf, len, cb, arg, NULL);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Byte-granular helpers                                                    */
+/* ------------------------------------------------------------------------ */
+
+/* Blocks per whole-block call of the byte helpers (nvme_read takes 32 bits). */
+#define NVME_BYTES_CHUNK_BLOCKS 0x100000u
+
+/* Check off/len against the namespace; 0 or an error. */
+static int bytes_prep(struct nvme_ns *ns, struct nvme_qpair **q, uint64_t off, size_t len,
+		      const void *buf)
+{
+	int rc = io_prep(ns, q);
+	if (rc != 0)
+		return rc;
+	if (buf == NULL)
+		return NVME_ERR_INVAL;
+	uint64_t end = off + (uint64_t)len;
+	if (end < off)
+		return NVME_ERR_LBA_RANGE;
+	/* last byte's block must be inside the namespace */
+	if (((end - 1u) >> ns->lba_shift) >= ns->size)
+		return NVME_ERR_LBA_RANGE;
+	if (ns->ctrl->blkbuf == NULL || ns->ctrl->blkbuf_bytes < ns->lba_size)
+		return NVME_ERR_NOMEM;
+	return 0;
+}
+
+/* Whole blocks between two partial ones, in chunks nvme_read/write take. */
+static int whole_blocks(struct nvme_ns *ns, struct nvme_qpair *q, bool write, uint64_t lba,
+			uint64_t blocks, uint8_t *p)
+{
+	while (blocks != 0) {
+		uint32_t n = (uint32_t)nvme_min_u64(blocks, NVME_BYTES_CHUNK_BLOCKS);
+		int rc = write ? nvme_write(ns, q, lba, n, p) : nvme_read(ns, q, lba, n, p);
+		if (rc != 0)
+			return rc;
+		p += (size_t)n << ns->lba_shift;
+		lba += n;
+		blocks -= n;
+	}
+	return 0;
+}
+
+int nvme_read_bytes(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t off, void *buf, size_t len)
+{
+	if (len == 0)
+		return 0;
+	int rc = bytes_prep(ns, &q, off, len, buf);
+	if (rc != 0)
+		return rc;
+	uint8_t *blk = ns->ctrl->blkbuf;
+	uint64_t bmask = (uint64_t)ns->lba_size - 1u;
+	uint8_t *p = buf;
+
+	if (off & bmask) {   /* leading partial block */
+		uint64_t in = off & bmask;
+		size_t n = (size_t)nvme_min_u64(len, ns->lba_size - in);
+		rc = nvme_read(ns, q, off >> ns->lba_shift, 1, blk);
+		if (rc != 0)
+			return rc;
+		__builtin_memcpy(p, blk + in, n);
+		p += n;
+		off += n;
+		len -= n;
+	}
+	rc = whole_blocks(ns, q, false, off >> ns->lba_shift, len >> ns->lba_shift, p);
+	if (rc != 0)
+		return rc;
+	size_t whole = len & ~(size_t)bmask;
+	p += whole;
+	off += whole;
+	len -= whole;
+	if (len != 0) {      /* trailing partial block */
+		rc = nvme_read(ns, q, off >> ns->lba_shift, 1, blk);
+		if (rc != 0)
+			return rc;
+		__builtin_memcpy(p, blk, len);
+	}
+	return 0;
+}
+
+int nvme_write_bytes(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t off, const void *buf, size_t len)
+{
+	if (len == 0)
+		return 0;
+	int rc = bytes_prep(ns, &q, off, len, buf);
+	if (rc != 0)
+		return rc;
+	uint8_t *blk = ns->ctrl->blkbuf;
+	uint64_t bmask = (uint64_t)ns->lba_size - 1u;
+	const uint8_t *p = buf;
+
+	if (off & bmask) {   /* leading partial block: read, modify, write */
+		uint64_t in = off & bmask;
+		size_t n = (size_t)nvme_min_u64(len, ns->lba_size - in);
+		uint64_t lba = off >> ns->lba_shift;
+		rc = nvme_read(ns, q, lba, 1, blk);
+		if (rc != 0)
+			return rc;
+		__builtin_memcpy(blk + in, p, n);
+		rc = nvme_write(ns, q, lba, 1, blk);
+		if (rc != 0)
+			return rc;
+		p += n;
+		off += n;
+		len -= n;
+	}
+	rc = whole_blocks(ns, q, true, off >> ns->lba_shift, len >> ns->lba_shift,
+			  (uint8_t *)(uintptr_t)p);
+	if (rc != 0)
+		return rc;
+	size_t whole = len & ~(size_t)bmask;
+	p += whole;
+	off += whole;
+	len -= whole;
+	if (len != 0) {      /* trailing partial block */
+		uint64_t lba = off >> ns->lba_shift;
+		rc = nvme_read(ns, q, lba, 1, blk);
+		if (rc != 0)
+			return rc;
+		__builtin_memcpy(blk, p, len);
+		rc = nvme_write(ns, q, lba, 1, blk);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}

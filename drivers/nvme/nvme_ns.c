@@ -1,0 +1,343 @@
+/*
+ * nvme_ns.c - namespace discovery (Identify CNS 02h and 00h), validation of
+ * Identify Namespace data, namespace accessors, and the controller accessors.
+ *
+ * Split out of nvme_ctrl.c to keep files short. NN is never used as a loop
+ * bound: the active namespace list is walked (stopping at a zero entry, a
+ * non-increasing NSID, an NSID above NN, or after NVME_NS_WALK_MAX_LISTS
+ * lists).
+ */
+#include "nvme_internal.h"
+
+/* Validate Identify Namespace data and fill ns (section 5.15.2.1). */
+static void ns_fill(struct nvme_ctrl *c, struct nvme_ns *ns, const struct nvme_id_ns *id)
+{
+	uint32_t nsid = ns->nsid;
+
+	__builtin_memset(ns, 0, sizeof(*ns));
+	ns->ctrl = c;
+	ns->nsid = nsid;
+	ns->size = id->nsze;
+	ns->capacity = id->ncap;
+	ns->utilization = id->nuse;
+	ns->nsfeat = id->nsfeat;
+	ns->dps = id->dps;
+	ns->nmic = id->nmic;
+	ns->dlfeat = id->dlfeat;
+
+	if (id->nlbaf >= NVME_ID_NS_MAX_LBAF) {
+		nvme_warn(c, "ns %u: NLBAF %u > 63", (unsigned)nsid, (unsigned)id->nlbaf);
+		ns->unusable = NVME_ERR_BAD_LBAF;
+		return;
+	}
+	ns->format_count = (uint8_t)(id->nlbaf + 1u);
+	for (unsigned i = 0; i < ns->format_count; i++) {
+		const struct nvme_lbaf *f = &id->lbaf[i];
+		ns->formats[i].lbads = f->lbads;
+		ns->formats[i].meta_size = f->ms;
+		ns->formats[i].rel_perf = (uint8_t)NVME_GET(f->rp, NVME_LBAF_RP);
+		ns->formats[i].data_size = (f->lbads >= NVME_LBADS_MIN && f->lbads <= NVME_LBADS_MAX)
+						   ? (uint32_t)1u << f->lbads : 0u;
+	}
+
+	unsigned fi = (unsigned)(NVME_GET(id->flbas, NVME_FLBAS_INDEX_LO) |
+				 (NVME_GET(id->flbas, NVME_FLBAS_INDEX_HI) << 4));
+	if (fi > id->nlbaf) {
+		nvme_warn(c, "ns %u: FLBAS format %u beyond NLBAF %u", (unsigned)nsid, fi,
+			  (unsigned)id->nlbaf);
+		ns->unusable = NVME_ERR_BAD_LBAF;
+		return;
+	}
+	ns->format_index = (uint8_t)fi;
+	ns->meta_extended = NVME_GET(id->flbas, NVME_FLBAS_EXTENDED) != 0;
+	ns->meta_size = id->lbaf[fi].ms;
+
+	unsigned lbads = id->lbaf[fi].lbads;
+	if (lbads < NVME_LBADS_MIN || lbads > NVME_LBADS_MAX) {
+		nvme_warn(c, "ns %u: LBADS %u outside %u..%u", (unsigned)nsid, lbads,
+			  (unsigned)NVME_LBADS_MIN, (unsigned)NVME_LBADS_MAX);
+		ns->unusable = NVME_ERR_BAD_LBADS;
+		return;
+	}
+	ns->lba_shift = (uint8_t)lbads;
+	ns->lba_size = (uint32_t)1u << lbads;
+	if (ns->meta_size != 0) {
+		nvme_warn(c, "ns %u: format with %u metadata bytes per block: not supported for I/O",
+			  (unsigned)nsid, (unsigned)ns->meta_size);
+		ns->unusable = NVME_ERR_UNSUPPORTED;
+	} else if (ns->lba_size > c->max_xfer) {
+		nvme_warn(c, "ns %u: block size %u above the max transfer %u", (unsigned)nsid,
+			  (unsigned)ns->lba_size, (unsigned)c->max_xfer);
+		ns->unusable = NVME_ERR_UNSUPPORTED;
+	}
+	ns->max_blocks = nvme_min_u32(c->max_xfer >> ns->lba_shift, NVME_RW_MAX_BLOCKS);
+	if (ns->size < ns->capacity || ns->capacity < ns->utilization)
+		nvme_warn(c, "ns %u: NSZE %llu, NCAP %llu, NUSE %llu inconsistent", (unsigned)nsid,
+			  (unsigned long long)ns->size, (unsigned long long)ns->capacity,
+			  (unsigned long long)ns->utilization);
+}
+
+static int identify_into_idbuf(struct nvme_ctrl *c, uint8_t cns, uint32_t nsid)
+{
+	struct nvme_sqe sqe;
+	__builtin_memset(&sqe, 0, sizeof(sqe));
+	sqe.opc = NVME_ADMIN_IDENTIFY;
+	sqe.nsid = nsid;
+	sqe.cdw10 = (uint32_t)NVME_SET(NVME_IDENTIFY_CDW10_CNS, cns);
+	return nvme_q_exec(&c->admin, &sqe, c->idbuf, NVME_IDENTIFY_DATA_SIZE, c->admin_timeout_ms, NULL);
+}
+
+/*
+ * Parse one active namespace list in idbuf: calls back for each valid entry.
+ * Returns the number of entries, 1024 meaning "full, there may be more";
+ * *bad is set when the list ended on an invalid entry.
+ */
+static uint32_t parse_ns_list(const struct nvme_ctrl *c, uint32_t after, uint32_t *out,
+			      uint32_t max, uint32_t *stored, bool *bad)
+{
+	const uint32_t *list = c->idbuf;
+	uint32_t nn = c->id.nn;
+	uint32_t n;
+
+	*bad = false;
+	*stored = 0;
+	for (n = 0; n < NVME_NS_LIST_ENTRIES; n++) {
+		uint32_t id = list[n];
+		if (id == 0)
+			break;
+		if (id <= after || id > nn || id == NVME_NSID_ALL) {
+			*bad = true;
+			break;
+		}
+		if (out != NULL && *stored < max)
+			out[(*stored)++] = id;
+		after = id;
+	}
+	return n;
+}
+
+int nvme_ns_list_active(struct nvme_ctrl *c, uint32_t after_nsid, uint32_t *out, uint32_t max,
+			uint32_t *n)
+{
+	if (c == NULL || n == NULL || (out == NULL && max != 0))
+		return NVME_ERR_INVAL;
+	*n = 0;
+	int rc = nvme_ctrl_usable(c);
+	if (rc != 0)
+		return rc;
+	if (after_nsid >= 0xFFFFFFFEu)
+		return NVME_ERR_INVAL;
+	rc = identify_into_idbuf(c, NVME_CNS_ACTIVE_NS_LIST, after_nsid);
+	if (rc != 0)
+		return rc;
+	bool bad;
+	uint32_t stored;
+	(void)parse_ns_list(c, after_nsid, out, nvme_min_u32(max, NVME_NS_LIST_ENTRIES), &stored, &bad);
+	*n = stored;
+	if (bad) {
+		nvme_warn(c, "active namespace list after %u is not increasing or exceeds NN",
+			  (unsigned)after_nsid);
+		return stored != 0 ? 0 : NVME_ERR_BAD_NS_LIST;
+	}
+	return 0;
+}
+
+/* Walk the active list: store the first NVME_CFG_MAX_NS NSIDs, count all. */
+static int walk_active(struct nvme_ctrl *c, uint32_t *ids, uint32_t *count, uint32_t *total)
+{
+	uint32_t after = 0;
+	*count = 0;
+	*total = 0;
+
+	for (uint32_t lists = 0; lists < NVME_NS_WALK_MAX_LISTS; lists++) {
+		int rc = identify_into_idbuf(c, NVME_CNS_ACTIVE_NS_LIST, after);
+		if (rc != 0)
+			return rc;
+		bool bad;
+		uint32_t stored;
+		uint32_t room = NVME_CFG_MAX_NS - *count;
+		uint32_t n = parse_ns_list(c, after, ids + *count, room, &stored, &bad);
+		*count += stored;
+		*total += n;
+		if (n != 0)
+			after = ((const uint32_t *)c->idbuf)[n - 1];
+		if (bad) {
+			nvme_warn(c, "active namespace list: invalid entry after NSID %u; list cut there",
+				  (unsigned)after);
+			return 0;
+		}
+		if (n < NVME_NS_LIST_ENTRIES || after >= c->id.nn)
+			return 0;
+	}
+	nvme_warn(c, "more than %u active namespaces: counted the first %u",
+		  (unsigned)(NVME_NS_WALK_MAX_LISTS * NVME_NS_LIST_ENTRIES), (unsigned)*total);
+	return 0;
+}
+
+int nvme_ns_scan(struct nvme_ctrl *c)
+{
+	uint32_t ids[NVME_CFG_MAX_NS];
+	uint32_t count = 0, total = 0;
+	int rc;
+
+	c->ns_count = 0;
+	c->ns_active = 0;
+	if (!c->io_capable || c->id.nn == 0)
+		return 0;
+
+	rc = walk_active(c, ids, &count, &total);
+	if (nvme_status_is(rc, NVME_SCT_GENERIC, NVME_SC_INVALID_FIELD) &&
+	    c->vs < NVME_VS(1, 1, 0)) {
+		/* NVMe 1.0 has no CNS 02h: probe NSIDs 1..min(NN, MAX_NS). */
+		nvme_warn(c, "no active namespace list (NVMe 1.0): probing NSIDs 1..%u",
+			  (unsigned)nvme_min_u32(c->id.nn, NVME_CFG_MAX_NS));
+		count = 0;
+		for (uint32_t id = 1; id <= c->id.nn && id <= NVME_CFG_MAX_NS; id++) {
+			rc = identify_into_idbuf(c, NVME_CNS_NS, id);
+			if (nvme_status_is_device(rc))
+				continue;   /* e.g. Invalid Namespace: not active */
+			if (rc != 0)
+				return rc;
+			if (((const struct nvme_id_ns *)c->idbuf)->nsze != 0)
+				ids[count++] = id;
+		}
+		total = count;
+		rc = 0;
+	}
+	if (rc != 0) {
+		nvme_err(c, "namespace list failed: %s", nvme_strerror(rc));
+		return rc;
+	}
+
+	uint32_t max_lba = 0;
+	for (uint32_t i = 0; i < count; i++) {
+		struct nvme_ns *ns = &c->ns[i];
+		ns->nsid = ids[i];
+		rc = identify_into_idbuf(c, NVME_CNS_NS, ids[i]);
+		if (nvme_status_is_device(rc)) {
+			/* this namespace only */
+			nvme_warn(c, "ns %u: Identify Namespace failed: %s", (unsigned)ids[i],
+				  nvme_strerror(rc));
+			__builtin_memset(ns, 0, sizeof(*ns));
+			ns->ctrl = c;
+			ns->nsid = ids[i];
+			ns->unusable = rc;
+			continue;
+		}
+		if (rc != 0)
+			return rc;
+		ns_fill(c, ns, c->idbuf);
+		if (ns->unusable == 0 && ns->lba_size > max_lba)
+			max_lba = ns->lba_size;
+		nvme_info(c, "ns %u: %llu blocks of %u bytes%s", (unsigned)ns->nsid,
+			  (unsigned long long)ns->size, (unsigned)ns->lba_size,
+			  ns->unusable ? " (not usable for I/O)" : "");
+	}
+	c->ns_count = count;
+	c->ns_active = total;
+
+	/* Block buffer for the byte helpers: one block of the largest size. */
+	if (max_lba > c->blkbuf_bytes) {
+		nvme_dma_free(c, c->blkbuf, c->blkbuf_phys, c->blkbuf_bytes);
+		c->blkbuf_bytes = 0;
+		size_t sz = nvme_max_u32(max_lba, c->page_size);
+		c->blkbuf = nvme_dma_alloc(c, sz, c->page_size, &c->blkbuf_phys);
+		if (c->blkbuf == NULL) {
+			nvme_err(c, "out of DMA memory for the %u-byte block buffer", (unsigned)sz);
+			return NVME_ERR_NOMEM;
+		}
+		c->blkbuf_bytes = sz;
+	}
+	return 0;
+}
+
+int nvme_ns_rescan(struct nvme_ctrl *c)
+{
+	if (c == NULL)
+		return NVME_ERR_INVAL;
+	int rc = nvme_ctrl_usable(c);
+	if (rc != 0)
+		return rc;
+	return nvme_ns_scan(c);
+}
+
+uint32_t nvme_ns_count(const struct nvme_ctrl *c)
+{
+	return c != NULL ? c->ns_count : 0;
+}
+
+uint32_t nvme_ns_active_count(const struct nvme_ctrl *c)
+{
+	return c != NULL ? c->ns_active : 0;
+}
+
+struct nvme_ns *nvme_ns_get(struct nvme_ctrl *c, uint32_t nsid)
+{
+	if (c == NULL || nsid == 0)
+		return NULL;
+	for (uint32_t i = 0; i < c->ns_count; i++)
+		if (c->ns[i].nsid == nsid)
+			return &c->ns[i];
+	return NULL;
+}
+
+struct nvme_ns *nvme_ns_at(struct nvme_ctrl *c, uint32_t index)
+{
+	if (c == NULL || index >= c->ns_count)
+		return NULL;
+	return &c->ns[index];
+}
+
+/* ------------------------------------------------------------------------ */
+/* Controller accessors                                                     */
+/* ------------------------------------------------------------------------ */
+
+enum nvme_ctrl_state nvme_ctrl_get_state(const struct nvme_ctrl *c)
+{
+	return c != NULL ? c->state : NVME_CTRL_OFF;
+}
+
+const struct nvme_id_ctrl *nvme_ctrl_id(const struct nvme_ctrl *c) { return &c->id; }
+const char *nvme_ctrl_serial(const struct nvme_ctrl *c) { return c->serial; }
+const char *nvme_ctrl_model(const struct nvme_ctrl *c) { return c->model; }
+const char *nvme_ctrl_firmware(const struct nvme_ctrl *c) { return c->firmware; }
+uint32_t nvme_ctrl_version(const struct nvme_ctrl *c) { return c->vs; }
+uint64_t nvme_ctrl_cap(const struct nvme_ctrl *c) { return c->cap; }
+uint32_t nvme_ctrl_page_size(const struct nvme_ctrl *c) { return c->page_size; }
+uint32_t nvme_ctrl_max_transfer(const struct nvme_ctrl *c) { return c->max_xfer; }
+bool nvme_ctrl_uses_sgl(const struct nvme_ctrl *c) { return c->sgl_io; }
+
+uint32_t nvme_ctrl_io_queue_count(const struct nvme_ctrl *c)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < NVME_CFG_MAX_IO_QUEUES; i++)
+		if (c->io[i].live)
+			n++;
+	return n;
+}
+
+void nvme_ctrl_set_log_level(struct nvme_ctrl *c, enum nvme_log_level level)
+{
+	if (c != NULL && (unsigned)level <= (unsigned)NVME_LOG_TRACE)
+		c->log_level = level;
+}
+
+struct nvme_qpair *nvme_ctrl_admin_qpair(struct nvme_ctrl *c)
+{
+	return (c != NULL && c->admin.created) ? &c->admin : NULL;
+}
+
+struct nvme_qpair *nvme_ctrl_io_qpair(struct nvme_ctrl *c, uint32_t index)
+{
+	if (c == NULL || index >= NVME_CFG_MAX_IO_QUEUES || !c->io[index].live)
+		return NULL;
+	return &c->io[index];
+}
+
+struct nvme_qpair *nvme_default_qpair(struct nvme_ctrl *c)
+{
+	for (uint32_t i = 0; i < NVME_CFG_MAX_IO_QUEUES; i++)
+		if (c->io[i].live)
+			return &c->io[i];
+	return NULL;
+}
