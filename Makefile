@@ -1,0 +1,70 @@
+# nvmetk: NVMe test kernel. `make` builds build/nvmetk.elf and build/nvmetk.iso.
+#
+# Sources: kernel/*.c lib/*.c boot/*.asm and, if present, drivers/nvme/*.c
+# (wildcards: a new kernel/shell_foo.c needs no edit here).
+
+BUILD   := build
+ELF     := $(BUILD)/nvmetk.elf
+ISO     := $(BUILD)/nvmetk.iso
+
+CC      ?= gcc
+ifeq ($(origin CC),default)
+CC      := gcc
+endif
+NASM    ?= nasm
+
+# DRIVER_SRCS can be overridden (e.g. `make DRIVER_SRCS=`) to build the
+# kernel without the driver.
+DRIVER_SRCS ?= $(wildcard drivers/nvme/*.c)
+C_SRCS   := $(sort $(wildcard kernel/*.c) $(wildcard lib/*.c) $(DRIVER_SRCS))
+ASM_SRCS := $(sort $(wildcard boot/*.asm))
+OBJS     := $(patsubst %.c,$(BUILD)/%.o,$(C_SRCS)) $(patsubst %.asm,$(BUILD)/%.asm.o,$(ASM_SRCS))
+DEPS     := $(patsubst %.c,$(BUILD)/%.d,$(C_SRCS))
+
+CFLAGS  := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
+           -ffreestanding -fno-stack-protector -fno-pic -fno-pie -mno-red-zone \
+           -mgeneral-regs-only -mcmodel=small -fno-omit-frame-pointer \
+           -fno-strict-aliasing -fno-builtin-printf \
+           -Ikernel -Ilib -Idrivers/nvme -MMD -MP
+LDFLAGS := -nostdlib -static -no-pie -Wl,-T,linker.ld -Wl,-z,max-page-size=0x1000 \
+           -Wl,--build-id=none -Wl,-n
+
+.PHONY: all iso kernel run test clean deps
+all: $(ISO)
+kernel: $(ELF)
+iso: $(ISO)
+
+# Checks for (and, as root, installs) the Debian packages the build needs.
+deps:
+	@tools/ensure-deps.sh build
+
+$(BUILD)/%.o: %.c | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/%.asm.o: %.asm | deps
+	@mkdir -p $(dir $@)
+	$(NASM) -f elf64 -g -MD $(BUILD)/$*.asm.d -MP $< -o $@
+
+$(ELF): $(OBJS) linker.ld
+	$(CC) $(CFLAGS) $(LDFLAGS) $(OBJS) -o $@ -lgcc
+	@tools/check-elf.sh $@
+
+$(ISO): $(ELF) iso/grub.cfg | deps
+	@rm -rf $(BUILD)/isoroot
+	@mkdir -p $(BUILD)/isoroot/boot/grub
+	cp $(ELF) $(BUILD)/isoroot/boot/nvmetk.elf
+	cp iso/grub.cfg $(BUILD)/isoroot/boot/grub/grub.cfg
+	grub-mkrescue -o $@ $(BUILD)/isoroot >$(BUILD)/grub-mkrescue.log 2>&1 || \
+		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }
+
+run: $(ISO)
+	./run-qemu.sh $(RUN_ARGS)
+
+test: all
+	tests/run-all.sh
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(DEPS) $(wildcard $(BUILD)/boot/*.asm.d)

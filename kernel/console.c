@@ -1,0 +1,241 @@
+/* console.c - output multiplexer, input queue, kprintf and progress bar. */
+#include "console.h"
+#include "serial.h"
+#include "keyboard.h"
+#include "textcon.h"
+#include "time.h"
+#include "kformat.h"
+#include "kstring.h"
+
+void console_init_early(void)
+{
+	serial_init();
+}
+
+/* Everything printed before the screen consoles start, replayed to them. */
+static char early_log[8192];
+static size_t early_len;
+static bool screens_up;
+
+void console_screens_started(void)
+{
+	screens_up = true;
+	vgacon_write(early_log, early_len);
+	fbcon_write(early_log, early_len);
+}
+
+void console_write(const char *s, size_t n)
+{
+	if (!screens_up) {
+		size_t room = sizeof(early_log) - early_len;
+		size_t k = n < room ? n : room;
+		memcpy(early_log + early_len, s, k);
+		early_len += k;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\n')
+			serial_putc('\r');
+		serial_putc(s[i]);
+	}
+	vgacon_write(s, n);
+	fbcon_write(s, n);
+}
+
+void console_putc(char c) { console_write(&c, 1); }
+
+/* kprintf buffers a line at a time so screen consoles redraw their cursor
+ * once per chunk rather than once per character. */
+struct pbuf {
+	char buf[128];
+	size_t n;
+};
+
+static void pbuf_putc(void *ctx, char c)
+{
+	struct pbuf *p = ctx;
+	p->buf[p->n++] = c;
+	if (p->n == sizeof(p->buf) || c == '\n') {
+		console_write(p->buf, p->n);
+		p->n = 0;
+	}
+}
+
+int kvprintf(const char *fmt, va_list ap)
+{
+	struct pbuf p;
+	p.n = 0;
+	int n = kvformat(pbuf_putc, &p, fmt, ap);
+	if (p.n)
+		console_write(p.buf, p.n);
+	return n;
+}
+
+int kprintf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = kvprintf(fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+void kputs(const char *s)
+{
+	console_write(s, strlen(s));
+	console_putc('\n');
+}
+
+/* ------------------------------------------------------------ input */
+
+#define INQ_SIZE 256
+static int inq[INQ_SIZE];
+static unsigned inq_head, inq_tail; /* head: next to read */
+
+static void inq_push(int k)
+{
+	if (inq_tail - inq_head < INQ_SIZE)
+		inq[inq_tail++ % INQ_SIZE] = k;
+}
+
+/* Serial escape decoder: ESC [ X, ESC O X, ESC [ n ~. A lone ESC is
+ * delivered after 50 ms without a follow-up byte. */
+static int esc_state; /* 0 idle, 1 got ESC, 2 got ESC[ or ESCO */
+static int esc_num;
+static uint64_t esc_time_us;
+
+static void serial_feed(int c)
+{
+	if (esc_state == 0) {
+		if (c == 0x1b) {
+			esc_state = 1;
+			esc_time_us = time_now_us();
+			return;
+		}
+		inq_push(c == '\r' ? '\n' : c);
+		return;
+	}
+	if (esc_state == 1) {
+		if (c == '[' || c == 'O') {
+			esc_state = 2;
+			esc_num = 0;
+			return;
+		}
+		esc_state = 0;
+		inq_push(0x1b);
+		serial_feed(c);
+		return;
+	}
+	/* esc_state == 2 */
+	if (c >= '0' && c <= '9') {
+		esc_num = esc_num * 10 + (c - '0');
+		if (esc_num > 100)
+			esc_num = 100;
+		return;
+	}
+	if (c == ';')
+		return;
+	esc_state = 0;
+	switch (c) {
+	case 'A': inq_push(KEY_UP); break;
+	case 'B': inq_push(KEY_DOWN); break;
+	case 'C': inq_push(KEY_RIGHT); break;
+	case 'D': inq_push(KEY_LEFT); break;
+	case 'H': inq_push(KEY_HOME); break;
+	case 'F': inq_push(KEY_END); break;
+	case '~':
+		if (esc_num == 1 || esc_num == 7)
+			inq_push(KEY_HOME);
+		else if (esc_num == 4 || esc_num == 8)
+			inq_push(KEY_END);
+		else if (esc_num == 3)
+			inq_push(KEY_DELETE);
+		break;
+	default:
+		break; /* unknown sequence: dropped */
+	}
+}
+
+static void console_poll(void)
+{
+	int c;
+	for (int i = 0; i < 64 && (c = serial_trygetc()) >= 0; i++)
+		serial_feed(c);
+	if (esc_state == 1 && time_now_us() - esc_time_us > 50000) {
+		esc_state = 0;
+		inq_push(0x1b);
+	}
+	for (int i = 0; i < 16 && (c = ps2_trygetc()) >= 0; i++)
+		inq_push(c);
+}
+
+int console_trygetc(void)
+{
+	console_poll();
+	if (inq_head == inq_tail)
+		return -1;
+	return inq[inq_head++ % INQ_SIZE];
+}
+
+int console_getc(void)
+{
+	for (;;) {
+		int c = console_trygetc();
+		if (c >= 0)
+			return c;
+		__asm__ volatile("pause");
+	}
+}
+
+bool console_check_interrupt(void)
+{
+	console_poll();
+	bool found = false;
+	unsigned w = inq_head;
+	for (unsigned r = inq_head; r != inq_tail; r++) {
+		int k = inq[r % INQ_SIZE];
+		if (k == KEY_CTRL('c')) {
+			found = true;
+			continue;
+		}
+		inq[w++ % INQ_SIZE] = k;
+	}
+	inq_tail = w;
+	return found;
+}
+
+/* ------------------------------------------------------------ progress */
+
+void console_progress(const char *label, uint64_t done, uint64_t total)
+{
+	static const char *last_label;
+	static int last_pct = -1;
+	int pct;
+
+	if (total == 0 || done >= total) {
+		pct = 100;
+	} else {
+		uint64_t d = done, t = total;
+		while (t > (1ull << 56)) { /* keep d * 100 from overflowing */
+			d >>= 8;
+			t >>= 8;
+		}
+		pct = (int)(d * 100 / t);
+	}
+	if (label == last_label && pct == last_pct)
+		return;
+	last_label = label;
+	last_pct = pct;
+
+	char bar[21];
+	int filled = pct / 5;
+	for (int i = 0; i < 20; i++)
+		bar[i] = i < filled ? '#' : '.';
+	bar[20] = 0;
+	kprintf("\r%s [%s] %3d%% (%llu/%llu)\x1b[K", label ? label : "", bar, pct,
+		(unsigned long long)done, (unsigned long long)total);
+	if (pct == 100) {
+		kprintf("\n");
+		last_label = NULL;
+		last_pct = -1;
+	}
+}

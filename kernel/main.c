@@ -1,0 +1,108 @@
+/*
+ * main.c - nvmetk boot sequence: consoles, boot information, memory,
+ * interrupts, clock, PCI, then the boot script and the interactive shell.
+ */
+#include <stdint.h>
+#include "bootinfo.h"
+#include "cmdline.h"
+#include "console.h"
+#include "cpu.h"
+#include "idt.h"
+#include "keyboard.h"
+#include "pci.h"
+#include "pmm.h"
+#include "serial.h"
+#include "shell.h"
+#include "textcon.h"
+#include "time.h"
+#include "version.h"
+#include "vmm.h"
+#include "kstring.h"
+
+extern char _kernel_start[], _kernel_end[], kernel_stack_bottom[];
+
+static void start_screens(void)
+{
+	const struct boot_framebuffer *fb = &boot_info.fb;
+	bool ok = false;
+	if (fb->kind == FB_EGA_TEXT) {
+		ok = vgacon_init(fb->addr, fb->width, fb->height);
+	} else if (fb->kind == FB_RGB) {
+		ok = fbcon_init(fb->addr, fb->pitch, fb->width, fb->height, fb->bpp, fb->red_pos,
+				fb->red_size, fb->green_pos, fb->green_size, fb->blue_pos, fb->blue_size);
+		if (!ok)
+			kprintf("console: framebuffer %ux%u %ubpp not supported; serial only\n",
+				fb->width, fb->height, fb->bpp);
+	} else if (fb->kind == FB_NONE && !boot_info.uefi) {
+		/* BIOS boot without framebuffer information: assume VGA text. */
+		ok = vgacon_init(0xB8000, 80, 25);
+	}
+	(void)ok;
+	console_screens_started();
+}
+
+static void print_summary(void)
+{
+	struct pmm_stats st;
+	pmm_get_stats(&st);
+	kprintf("loader: %s, %s boot\n", boot_info.loader[0] ? boot_info.loader : "(unknown)",
+		boot_info.uefi ? "UEFI" : "BIOS");
+	kprintf("cmdline: %s\n", cmdline_raw());
+	kprintf("kernel: 0x%llx-0x%llx, stack guard page at 0x%llx\n",
+		(unsigned long long)(uintptr_t)_kernel_start, (unsigned long long)(uintptr_t)_kernel_end,
+		(unsigned long long)(uintptr_t)kernel_stack_bottom - 4096);
+	kprintf("memory: %llu MiB usable, %llu MiB free, RAM up to 0x%llx (identity-mapped)\n",
+		(unsigned long long)(st.total_pages >> 8), (unsigned long long)(st.free_pages >> 8),
+		(unsigned long long)st.highest_phys);
+	char fbdesc[96];
+	fbcon_describe(fbdesc, sizeof(fbdesc));
+	kprintf("consoles: serial%s%s%s%s, input: %s%s\n", serial_present() ? "" : " (absent)",
+		vgacon_active() ? ", VGA text" : "", fbcon_active() ? ", framebuffer " : "",
+		fbcon_active() ? fbdesc : "", serial_present() ? "serial" : "",
+		ps2_present() ? " + PS/2 keyboard" : "");
+	kprintf("cpu: TSC %llu.%03llu MHz (%s), local APIC id %u%s\n",
+		(unsigned long long)(time_tsc_hz() / 1000000),
+		(unsigned long long)(time_tsc_hz() / 1000 % 1000), time_source(), lapic_id(),
+		lapic_present() ? "" : " (no LAPIC)");
+	int n = pci_device_count();
+	int nvme = 0;
+	for (struct pci_dev *d = pci_find_class(0x01, 0x08, 0x02, NULL); d;
+	     d = pci_find_class(0x01, 0x08, 0x02, d))
+		nvme++;
+	kprintf("pci: %d functions, %d NVMe controller%s\n", n, nvme, nvme == 1 ? "" : "s");
+}
+
+void kernel_main(uint32_t magic, uint32_t mbi);
+void kernel_main(uint32_t magic, uint32_t mbi)
+{
+	time_mark_start();
+	console_init_early();
+	kprintf("\n%s %s: NVMe test kernel\n", NVMETK_NAME, NVMETK_VERSION);
+	gdt_init();
+	idt_init();
+	mb2_parse(magic, mbi);
+	cmdline_init(boot_info.cmdline);
+	const char *onpanic = cmdline_get("onpanic");
+	panic_exit_qemu = onpanic && strcmp(onpanic, "exit") == 0;
+
+	pmm_init();
+	vmm_init();
+	/* The page below the stack (last boot page directory, unused now)
+	 * becomes a guard page so an overflow faults instead of corrupting. */
+	if (((uintptr_t)kernel_stack_bottom & 0xFFF) == 0)
+		vmm_unmap_page((uint64_t)(uintptr_t)kernel_stack_bottom - 4096);
+
+	pic_disable();
+	lapic_init();
+	start_screens();
+	ps2_init();
+	time_init();
+	pci_init();
+	print_summary();
+	kprintf("boot took %llu ms since kernel entry\n", (unsigned long long)(time_now_us() / 1000));
+
+	const char *run = cmdline_get("run");
+	if (run && run[0])
+		shell_run_script(run);
+	shell_main();
+}

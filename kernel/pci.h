@@ -1,0 +1,87 @@
+/*
+ * pci.h - PCI configuration mechanism #1 (ports 0xCF8/0xCFC), device table.
+ *
+ * pci_init() enumerates once at boot: bus 0 (or one bus per function of a
+ * multi-function host bridge 00:00.x) and every bus behind a PCI-to-PCI
+ * bridge, all 8 functions of multi-function devices. BARs are decoded and
+ * sized (memory decoding is switched off while sizing). Only the first 256
+ * bytes of configuration space are reachable (no ECAM).
+ *
+ * The NVMe controller is class 01:08:02 (mass storage / NVM / NVMe):
+ *   struct pci_dev *d = pci_find_class(0x01, 0x08, 0x02, NULL);
+ */
+#ifndef KERNEL_PCI_H
+#define KERNEL_PCI_H
+
+#include <stdint.h>
+#include <stdbool.h>
+
+#define PCI_MAX_DEVICES 256
+
+struct pci_bar {
+	bool present;   /* decodes something (size > 0) */
+	bool is_io;     /* I/O space BAR (base is a port number) */
+	bool is_64;     /* 64-bit memory BAR (uses this and the next slot) */
+	bool prefetch;  /* prefetchable memory */
+	uint64_t base;  /* physical address (or I/O port) as programmed */
+	uint64_t size;  /* bytes */
+};
+
+struct pci_dev {
+	uint8_t bus, dev, fn;
+	uint16_t vendor, device;
+	uint8_t class_code, subclass, prog_if, revision;
+	uint8_t header_type;     /* without the multi-function bit */
+	bool multifunction;
+	uint16_t subsys_vendor, subsys_id;
+	uint8_t irq_line, irq_pin;
+	uint8_t secondary_bus;   /* bridges only */
+	struct pci_bar bar[6];   /* type 0: 6 BARs, bridges: 2; the upper half of a
+	                          * 64-bit BAR is not present */
+};
+
+void pci_init(void);
+int pci_device_count(void);
+/* Device number i (0 <= i < pci_device_count()), NULL otherwise. */
+struct pci_dev *pci_device(int i);
+/* Next device after `after` (NULL: from the start) matching the class;
+ * pass -1 for subclass or prog_if to match any. */
+struct pci_dev *pci_find_class(int class_code, int subclass, int prog_if, struct pci_dev *after);
+/* Next device after `after` with these IDs (device 0xFFFF: any). */
+struct pci_dev *pci_find_id(uint16_t vendor, uint16_t device, struct pci_dev *after);
+/* Lookup by address, NULL if absent. */
+struct pci_dev *pci_find_bdf(uint8_t bus, uint8_t dev, uint8_t fn);
+
+/* Configuration space access; off is the byte offset (naturally aligned). */
+uint8_t pci_read8(const struct pci_dev *d, uint8_t off);
+uint16_t pci_read16(const struct pci_dev *d, uint8_t off);
+uint32_t pci_read32(const struct pci_dev *d, uint8_t off);
+void pci_write8(const struct pci_dev *d, uint8_t off, uint8_t v);
+void pci_write16(const struct pci_dev *d, uint8_t off, uint16_t v);
+void pci_write32(const struct pci_dev *d, uint8_t off, uint32_t v);
+/* Raw access by address. */
+uint32_t pci_cfg_read32(uint8_t bus, uint8_t dev, uint8_t fn, uint8_t off);
+void pci_cfg_write32(uint8_t bus, uint8_t dev, uint8_t fn, uint8_t off, uint32_t v);
+
+/* Offset of the first capability with this ID (e.g. 0x11 MSI-X, 0x05 MSI,
+ * 0x10 PCI Express), or 0 if the device has none. Walks at most 48 entries. */
+uint8_t pci_find_capability(const struct pci_dev *d, uint8_t cap_id);
+/* Next capability with this ID after the one at offset `prev` (0 = first). */
+uint8_t pci_find_next_capability(const struct pci_dev *d, uint8_t prev, uint8_t cap_id);
+
+/* Sets Memory Space Enable and Bus Master Enable in the command register. */
+void pci_enable_mmio_busmaster(const struct pci_dev *d);
+
+/* Short human name for a class ("NVMe controller", "Host bridge", ...). */
+const char *pci_class_name(uint8_t class_code, uint8_t subclass, uint8_t prog_if);
+
+#define PCI_CAP_MSI 0x05
+#define PCI_CAP_PCIE 0x10
+#define PCI_CAP_MSIX 0x11
+#define PCI_COMMAND 0x04
+#define PCI_COMMAND_IO 0x0001
+#define PCI_COMMAND_MEMORY 0x0002
+#define PCI_COMMAND_MASTER 0x0004
+#define PCI_COMMAND_INTX_DISABLE 0x0400
+
+#endif

@@ -1,0 +1,131 @@
+/* shell_pci.c - `lspci`. */
+#include "shell.h"
+#include "console.h"
+#include "pci.h"
+#include "kstring.h"
+
+static void print_bar(int i, const struct pci_bar *b)
+{
+	const char *unit = "B";
+	uint64_t sz = b->size;
+	if (sz >= (1ull << 30) && !(sz & ((1ull << 30) - 1))) {
+		sz >>= 30;
+		unit = "G";
+	} else if (sz >= (1ull << 20) && !(sz & ((1ull << 20) - 1))) {
+		sz >>= 20;
+		unit = "M";
+	} else if (sz >= 1024 && !(sz & 1023)) {
+		sz >>= 10;
+		unit = "K";
+	}
+	if (b->is_io)
+		kprintf("    BAR%d: I/O ports 0x%04llx size %llu%s\n", i, (unsigned long long)b->base,
+			(unsigned long long)sz, unit);
+	else
+		kprintf("    BAR%d: memory at 0x%016llx size %llu%s (%s%s)\n", i, (unsigned long long)b->base,
+			(unsigned long long)sz, unit, b->is_64 ? "64-bit" : "32-bit",
+			b->prefetch ? ", prefetchable" : "");
+}
+
+static const char *cap_name(uint8_t id)
+{
+	switch (id) {
+	case 0x01: return "Power Management";
+	case 0x05: return "MSI";
+	case 0x09: return "Vendor Specific";
+	case 0x0D: return "Bridge subsystem ID";
+	case 0x10: return "PCI Express";
+	case 0x11: return "MSI-X";
+	case 0x12: return "SATA";
+	default: return "?";
+	}
+}
+
+static int cmd_lspci(int argc, char **argv)
+{
+	struct shell_opt opts[] = {
+		{ .name = "verbose", .short_name = 'v' },
+		{ .name = "device", .short_name = 'd', .takes_value = true },
+		{ 0 },
+	};
+	char *pos[1];
+	int npos;
+	int rc = shell_getopt(argc, argv, opts, pos, 0, &npos);
+	if (rc)
+		return rc;
+	bool verbose = opts[0].set;
+	int want_vendor = -1, want_device = -1;
+	if (opts[1].set) {
+		/* VENDOR:DEVICE in hex, either part may be empty */
+		char buf[32];
+		strlcpy(buf, opts[1].value, sizeof(buf));
+		char *colon = strchr(buf, ':');
+		if (!colon)
+			return shell_usage_error("-d wants VENDOR:DEVICE in hex, e.g. 1b36:0010");
+		*colon = 0;
+		char hex[40];
+		uint32_t v;
+		if (buf[0]) {
+			strlcpy(hex, "0x", sizeof(hex));
+			strlcpy(hex + 2, buf, sizeof(hex) - 2);
+			if (!parse_u32(hex, &v) || v > 0xFFFF)
+				return shell_usage_error("bad vendor ID '%s'", buf);
+			want_vendor = (int)v;
+		}
+		if (colon[1]) {
+			strlcpy(hex, "0x", sizeof(hex));
+			strlcpy(hex + 2, colon + 1, sizeof(hex) - 2);
+			if (!parse_u32(hex, &v) || v > 0xFFFF)
+				return shell_usage_error("bad device ID '%s'", colon + 1);
+			want_device = (int)v;
+		}
+	}
+	int shown = 0;
+	for (int i = 0; i < pci_device_count(); i++) {
+		const struct pci_dev *d = pci_device(i);
+		if ((want_vendor >= 0 && d->vendor != want_vendor) || (want_device >= 0 && d->device != want_device))
+			continue;
+		shown++;
+		kprintf("%02x:%02x.%x %04x:%04x class %02x:%02x:%02x %s\n", d->bus, d->dev, d->fn, d->vendor,
+			d->device, d->class_code, d->subclass, d->prog_if,
+			pci_class_name(d->class_code, d->subclass, d->prog_if));
+		int nbars = d->header_type == 0 ? 6 : d->header_type == 1 ? 2 : 0;
+		for (int b = 0; b < nbars; b++)
+			if (d->bar[b].present)
+				print_bar(b, &d->bar[b]);
+		if (verbose) {
+			kprintf("    rev %02x, header type %u%s, command 0x%04x, status 0x%04x, IRQ pin %u line %u\n",
+				d->revision, d->header_type, d->multifunction ? " (multi-function)" : "",
+				pci_read16(d, 0x04), pci_read16(d, 0x06), d->irq_pin, d->irq_line);
+			if (d->header_type == 0)
+				kprintf("    subsystem %04x:%04x\n", d->subsys_vendor, d->subsys_id);
+			if (d->header_type == 1)
+				kprintf("    secondary bus %02x, subordinate bus %02x\n", d->secondary_bus,
+					pci_read8(d, 0x1A));
+			if (pci_read16(d, 0x06) & 0x10) {
+				uint8_t off = pci_read8(d, d->header_type == 2 ? 0x14 : 0x34);
+				for (int guard = 0; guard < 48 && off >= 0x40; guard++) {
+					off &= 0xFC;
+					uint8_t id = pci_read8(d, off);
+					kprintf("    capability 0x%02x at 0x%02x: %s", id, off, cap_name(id));
+					if (id == 0x11) {
+						uint16_t ctl = pci_read16(d, (uint8_t)(off + 2));
+						uint32_t tbl = pci_read32(d, (uint8_t)(off + 4));
+						kprintf(" (%u vectors, table BAR%u+0x%x%s)", (ctl & 0x7FF) + 1, tbl & 7,
+							tbl & ~7u, (ctl & 0x8000) ? ", enabled" : "");
+					}
+					kprintf("\n");
+					off = pci_read8(d, (uint8_t)(off + 1));
+				}
+			}
+		}
+	}
+	if (shown == 0 && (want_vendor >= 0 || want_device >= 0))
+		return shell_error("no matching device");
+	return SHELL_OK;
+}
+SHELL_COMMAND_HELP("lspci", "lspci [-v] [-d VENDOR:DEVICE]", "list PCI functions with IDs, class and BARs",
+		   "Prints bus:dev.fn vendor:device class:subclass:prog-if and each BAR (address,\n"
+		   "size, 32/64-bit, prefetchable). -v adds command/status, IRQ, subsystem and the\n"
+		   "capability list; -d filters by IDs in hex (either part may be empty).",
+		   cmd_lspci);

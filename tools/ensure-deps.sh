@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# ensure-deps.sh [build|run|all] - make sure the Debian packages nvmetk needs
+# are installed.
+#
+#   build  compiler, NASM, GRUB (BIOS and EFI modules), xorriso, mtools
+#   run    build + QEMU, OVMF firmware, python3 (for run-qemu.sh and the tests)
+#   all    same as run (default)
+#
+# Missing pieces are installed with apt-get when running as root; otherwise the
+# exact apt-get command is printed and the script fails.
+set -euo pipefail
+
+what=${1:-all}
+missing=()
+
+need_cmd() { # command package
+	command -v "$1" >/dev/null 2>&1 || missing+=("$2")
+}
+need_path() { # path package
+	[ -e "$1" ] || missing+=("$2")
+}
+
+need_cmd gcc gcc
+need_cmd make make
+need_cmd ld binutils
+need_cmd nasm nasm
+need_cmd grub-mkrescue grub-common
+need_path /usr/lib/grub/i386-pc/multiboot2.mod grub-pc-bin
+need_path /usr/lib/grub/x86_64-efi/multiboot2.mod grub-efi-amd64-bin
+need_cmd xorriso xorriso
+need_cmd mformat mtools
+need_cmd mcopy mtools
+if [ "$what" != build ]; then
+	need_cmd qemu-system-x86_64 qemu-system-x86
+	if [ ! -e /usr/share/OVMF/OVMF_CODE_4M.fd ] && [ ! -e /usr/share/OVMF/OVMF_CODE.fd ]; then
+		missing+=(ovmf)
+	fi
+	need_cmd python3 python3
+	need_cmd timeout coreutils
+fi
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+# Unique, stable order.
+mapfile -t pkgs < <(printf '%s\n' "${missing[@]}" | sort -u)
+line="apt-get install -y --no-install-recommends ${pkgs[*]}"
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "nvmetk: missing packages: ${pkgs[*]}" >&2
+	echo "nvmetk: install them with:  sudo $line" >&2
+	exit 1
+fi
+
+echo "nvmetk: installing missing packages: ${pkgs[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+# Update the package lists first if they are missing or the install fails.
+if ! ls /var/lib/apt/lists/*_Packages >/dev/null 2>&1; then
+	apt-get update -q >&2
+fi
+if ! $line >&2; then
+	apt-get update -q >&2
+	$line >&2
+fi
