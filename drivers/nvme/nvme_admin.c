@@ -176,7 +176,7 @@ int nvme_qpair_create_hw(struct nvme_ctrl *c, struct nvme_qpair *q)
 	struct nvme_sqe sqe;
 	int rc;
 
-	/* Create I/O Completion Queue (5.4): PRP1 = the contiguous ring. */
+	/* Create I/O Completion Queue (5.3): PRP1 = the contiguous ring. */
 	__builtin_memset(&sqe, 0, sizeof(sqe));
 	sqe.opc = NVME_ADMIN_CREATE_CQ;
 	sqe.dptr.prp.prp1 = q->cq_phys;
@@ -192,7 +192,7 @@ int nvme_qpair_create_hw(struct nvme_ctrl *c, struct nvme_qpair *q)
 		return rc;
 	}
 
-	/* Create I/O Submission Queue (5.5), bound to the CQ of the same qid. */
+	/* Create I/O Submission Queue (5.4), bound to the CQ of the same qid. */
 	__builtin_memset(&sqe, 0, sizeof(sqe));
 	sqe.opc = NVME_ADMIN_CREATE_SQ;
 	sqe.dptr.prp.prp1 = q->sq_phys;

@@ -409,14 +409,14 @@ struct nvme_cqe {
 /* Admin command dwords                                                       */
 /* ------------------------------------------------------------------------ */
 
-/* Create I/O Completion Queue (5.4) */
+/* Create I/O Completion Queue (5.3) */
 #define NVME_CREATE_CQ_CDW10_QID    0, 16
 #define NVME_CREATE_CQ_CDW10_QSIZE  16, 16   /* 0's based */
 #define NVME_CREATE_CQ_CDW11_PC     0, 1     /* physically contiguous */
 #define NVME_CREATE_CQ_CDW11_IEN    1, 1     /* interrupts enabled */
 #define NVME_CREATE_CQ_CDW11_IV     16, 16   /* interrupt vector */
 
-/* Create I/O Submission Queue (5.5) */
+/* Create I/O Submission Queue (5.4) */
 #define NVME_CREATE_SQ_CDW10_QID    0, 16
 #define NVME_CREATE_SQ_CDW10_QSIZE  16, 16   /* 0's based */
 #define NVME_CREATE_SQ_CDW11_PC     0, 1
@@ -428,7 +428,7 @@ struct nvme_cqe {
 #define NVME_QPRIO_MEDIUM  2u
 #define NVME_QPRIO_LOW     3u
 
-/* Delete I/O Submission/Completion Queue (5.6, 5.7) */
+/* Delete I/O Submission/Completion Queue (5.6, 5.5) */
 #define NVME_DELETE_Q_CDW10_QID     0, 16
 
 /* Abort (5.1) */
@@ -488,7 +488,7 @@ struct nvme_cqe {
 #define NVME_LID_RESERVATION_NOTIFICATION  0x80u
 #define NVME_LID_SANITIZE_STATUS         0x81u
 
-/* Set/Get Features (5.21, 5.9) */
+/* Set/Get Features (5.21, 5.13) */
 #define NVME_FEAT_CDW10_FID         0, 8
 #define NVME_FEAT_CDW10_SEL         8, 3     /* Get Features: select */
 #define NVME_FEAT_CDW10_SV          31, 1    /* Set Features: save */
@@ -641,7 +641,7 @@ struct nvme_cqe {
 #define NVME_SANACT_OVERWRITE       3u
 #define NVME_SANACT_CRYPTO_ERASE    4u
 
-/* Doorbell Buffer Config (5.8): PRP1 = shadow doorbells page, PRP2 = EventIdx page */
+/* Doorbell Buffer Config (5.10): PRP1 = shadow doorbells page, PRP2 = EventIdx page */
 
 /* ------------------------------------------------------------------------ */
 /* NVM command dwords (NVM Command Set; base spec 1.4 section 6)             */

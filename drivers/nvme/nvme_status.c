@@ -1,8 +1,9 @@
 /*
  * nvme_status.c - turning any status into words.
  *
- * Device status names follow the NVMe base specification 1.4c, figures 127
- * to 130 (section 4.6.1.2); see REFERENCES.md.
+ * Device status names follow the NVMe base specification 1.4c, section
+ * 4.6.1.2 (Status Code definitions, one table per Status Code Type); see
+ * REFERENCES.md.
  */
 #include "nvme_internal.h"
 
