@@ -101,7 +101,7 @@
 #define NVME_ERR_BAD_LOG_LENGTH  (-40) /* log page length/offset not expressible or beyond limits */
 #define NVME_ERR_BAD_MDTS        (-41) /* MDTS gives a max transfer below one page */
 #define NVME_ERR_BAD_NS_LIST     (-42) /* namespace list not increasing / above NN */
-#define NVME_ERR_BAD_ID          (-43) /* other Identify data the driver cannot accept */
+#define NVME_ERR_BAD_ID          (-43) /* other Identify data the driver refuses (e.g. active namespace with NSZE 0) */
 
 #define NVME_STATUS_DEVICE_FLAG  0x10000
 
@@ -334,8 +334,9 @@ struct nvme_ns {
 	uint32_t max_blocks;     /* most blocks one command transfers */
 	uint8_t  nsfeat, dps, nmic, dlfeat;
 	/* 0 if the driver can do I/O on this namespace, else why not
-	 * (NVME_ERR_BAD_LBAF, NVME_ERR_BAD_LBADS, NVME_ERR_UNSUPPORTED for
-	 * metadata/protection or an LBA larger than the max transfer). I/O on
+	 * (NVME_ERR_BAD_LBAF, NVME_ERR_BAD_LBADS, NVME_ERR_BAD_ID for NSZE 0,
+	 * NVME_ERR_UNSUPPORTED for metadata/protection or a block larger than
+	 * the max transfer, or the device status of a failed Identify). I/O on
 	 * such a namespace returns NVME_ERR_UNSUPPORTED. */
 	int      unusable;
 };

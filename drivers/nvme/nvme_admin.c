@@ -278,7 +278,9 @@ int nvme_qpair_create(struct nvme_ctrl *c, uint16_t qid, uint32_t depth,
 	} else {
 		q->prio = NVME_QPRIO_MEDIUM;
 	}
-	rc = nvme_xfer_alloc(c, q, c->max_xfer);
+	/* sized for the first max transfer, like the admin queue, so a reset
+	 * that changes MDTS never leaves a queue with too little list space */
+	rc = nvme_xfer_alloc(c, q, c->max_xfer_alloc != 0 ? c->max_xfer_alloc : c->max_xfer);
 	if (rc != 0)
 		goto free_queue;
 	rc = nvme_qpair_create_hw(c, q);

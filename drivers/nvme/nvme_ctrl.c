@@ -292,6 +292,12 @@ static int identify_ctrl(struct nvme_ctrl *c)
 	id_string(c->model, c->id.mn, sizeof(c->id.mn));
 	id_string(c->firmware, c->id.fr, sizeof(c->id.fr));
 
+	if (c->id.nn == NVME_NSID_ALL) {
+		/* FFFFFFFFh is the broadcast NSID, never a namespace */
+		nvme_warn(c, "Identify NN is FFFFFFFFh; using FFFFFFFEh");
+		c->id.nn = NVME_NSID_ALL - 1u;
+	}
+
 	/* Queue entry sizes: we program 64/16 bytes; the device must allow them. */
 	unsigned sq_min = (unsigned)NVME_GET(c->id.sqes, NVME_ID_CTRL_SQES_MIN);
 	unsigned sq_max = (unsigned)NVME_GET(c->id.sqes, NVME_ID_CTRL_SQES_MAX);

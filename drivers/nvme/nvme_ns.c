@@ -59,6 +59,12 @@ static void ns_fill(struct nvme_ctrl *c, struct nvme_ns *ns, const struct nvme_i
 		ns->unusable = NVME_ERR_BAD_LBADS;
 		return;
 	}
+	if (ns->size == 0) {
+		/* an active namespace has blocks; an inactive one reads as zeros */
+		nvme_warn(c, "ns %u: listed as active but NSZE is 0", (unsigned)nsid);
+		ns->unusable = NVME_ERR_BAD_ID;
+		return;
+	}
 	ns->lba_shift = (uint8_t)lbads;
 	ns->lba_size = (uint32_t)1u << lbads;
 	if (ns->meta_size != 0) {
