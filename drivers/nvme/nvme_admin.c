@@ -228,11 +228,8 @@ int nvme_qpair_delete_hw(struct nvme_ctrl *c, struct nvme_qpair *q)
 	if (rc != 0)
 		nvme_warn(c, "Delete I/O SQ %u: %s", (unsigned)q->qid, nvme_strerror(rc));
 	/* Commands the deletion aborted have posted their CQEs: reap them. */
-	if (q->in_flight != 0) {
-		q->live = true;
-		(void)nvme_qpair_poll(q, 0);
-		q->live = false;
-	}
+	if (q->in_flight != 0)
+		(void)nvme_q_reap(q);   /* callbacks cannot submit: q is not live */
 
 	__builtin_memset(&sqe, 0, sizeof(sqe));
 	sqe.opc = NVME_ADMIN_DELETE_CQ;

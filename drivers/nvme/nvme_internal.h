@@ -162,6 +162,8 @@ int nvme_q_set_doorbells(struct nvme_ctrl *c, struct nvme_qpair *q);
  */
 int nvme_q_submit(struct nvme_qpair *q, struct nvme_sqe *sqe, void *buf, size_t len,
 		  nvme_cmd_cb cb, void *arg, uint32_t *slot_out);
+/* Reap completions even when q is not live (queue deletion). */
+int nvme_q_reap(struct nvme_qpair *q);
 /* Write the SQ tail doorbell if the tail moved since the last write. */
 void nvme_q_ring_sq(struct nvme_qpair *q);
 /* Submit and wait (bounded by timeout_ms). */

@@ -361,6 +361,11 @@ static int q_poll(struct nvme_qpair *q, uint32_t max)
 	return done;
 }
 
+int nvme_q_reap(struct nvme_qpair *q)
+{
+	return q->created ? q_poll(q, 0) : 0;
+}
+
 int nvme_qpair_poll(struct nvme_qpair *q, uint32_t max)
 {
 	if (q == NULL || !q->created)
