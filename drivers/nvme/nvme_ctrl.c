@@ -544,9 +544,9 @@ delete_io_queues:
 	}
 disable_ctrl:
 	c->admin.live = false;
-	nvme_q_abort_all(&c->admin);
 	if (c->state != NVME_CTRL_GONE)
 		(void)ctrl_disable(c);
+	nvme_q_abort_all(&c->admin);
 free_admin:
 	nvme_q_free(c, &c->admin);
 	if (c->blkbuf != NULL)
@@ -565,13 +565,22 @@ unmap_bar:
 	return rc;
 }
 
-/* Take every queue off the device's hands: nothing is submitted after this,
- * and every command in flight completes with NVME_ERR_ABORTED. */
-static void quiesce_all(struct nvme_ctrl *c)
+/* Stop submissions on every queue pair (callbacks that try get NOT_READY). */
+static void queues_offline(struct nvme_ctrl *c)
 {
 	for (uint32_t i = 0; i < NVME_CFG_MAX_IO_QUEUES; i++)
 		c->io[i].live = false;
 	c->admin.live = false;
+}
+
+/*
+ * Complete every command in flight with NVME_ERR_ABORTED and empty the rings.
+ * Only after the controller was disabled or shut down: until then it may
+ * still post a CQE into a ring we just emptied, or DMA into a buffer.
+ */
+static void queues_abort(struct nvme_ctrl *c)
+{
+	queues_offline(c);
 	for (uint32_t i = 0; i < NVME_CFG_MAX_IO_QUEUES; i++)
 		nvme_q_abort_all(&c->io[i]);
 	nvme_q_abort_all(&c->admin);
@@ -581,9 +590,10 @@ void nvme_ctrl_detach(struct nvme_ctrl *c)
 {
 	if (c == NULL || c->host == NULL || c->bar == NULL)
 		return;
-	quiesce_all(c);
+	queues_offline(c);
 	if (c->state != NVME_CTRL_GONE)
 		(void)ctrl_disable(c);
+	queues_abort(c);
 	for (uint32_t i = 0; i < NVME_CFG_MAX_IO_QUEUES; i++)
 		nvme_q_free(c, &c->io[i]);
 	nvme_q_free(c, &c->admin);
@@ -618,7 +628,7 @@ int nvme_ctrl_shutdown(struct nvme_ctrl *c, bool abrupt)
 			if (c->io[i].live)
 				(void)nvme_qpair_delete_hw(c, &c->io[i]);
 	}
-	quiesce_all(c);
+	queues_offline(c);
 
 	/* RTD3E (us) bounds a normal shutdown; CAP.TO when it is not given. */
 	uint32_t ms = c->ready_timeout_ms;
@@ -635,17 +645,20 @@ int nvme_ctrl_shutdown(struct nvme_ctrl *c, bool abrupt)
 	if (!abrupt) {
 		nvme_wr32(c, NVME_REG_CC, cc | (uint32_t)NVME_SET(NVME_CC_SHN, NVME_CC_SHN_NORMAL));
 		rc = wait_csts(c, shst, done, ms, false, "normal shutdown");
-		if (rc == NVME_ERR_DEVICE_GONE)
+		if (rc == NVME_ERR_DEVICE_GONE) {
+			queues_abort(c);
 			return rc;
+		}
 		if (rc != 0)
 			nvme_warn(c, "normal shutdown did not complete; trying abrupt shutdown");
 	}
 	if (rc != 0) {
 		nvme_wr32(c, NVME_REG_CC, cc | (uint32_t)NVME_SET(NVME_CC_SHN, NVME_CC_SHN_ABRUPT));
 		rc = wait_csts(c, shst, done, c->ready_timeout_ms, false, "abrupt shutdown");
-		if (rc == NVME_ERR_DEVICE_GONE)
-			return rc;
 	}
+	queues_abort(c);
+	if (rc == NVME_ERR_DEVICE_GONE)
+		return rc;
 	c->state = NVME_CTRL_SHUTDOWN;
 	nvme_info(c, "%s shutdown %s", abrupt ? "abrupt" : "normal", rc == 0 ? "complete" : "timed out");
 	return rc;
@@ -653,19 +666,22 @@ int nvme_ctrl_shutdown(struct nvme_ctrl *c, bool abrupt)
 
 int nvme_ctrl_reinit(struct nvme_ctrl *c)
 {
+	bool enabled = false;
 	int rc;
 
 	if (c->state == NVME_CTRL_GONE)
 		return NVME_ERR_DEVICE_GONE;
-	quiesce_all(c);
+	queues_offline(c);
 	c->state = NVME_CTRL_OFF;
 
 	rc = ctrl_disable(c);
+	queues_abort(c);   /* after the disable: nothing can complete any more */
 	if (rc != 0)
 		goto failed;
 	rc = nvme_q_set_doorbells(c, &c->admin);
 	if (rc != 0)
 		goto failed;
+	enabled = true;   /* from here on a failure disables again */
 	rc = ctrl_enable(c);
 	if (rc != 0)
 		goto failed;
@@ -686,7 +702,10 @@ int nvme_ctrl_reinit(struct nvme_ctrl *c)
 	return 0;
 
 failed:
-	quiesce_all(c);
+	queues_offline(c);
+	if (enabled && c->state != NVME_CTRL_GONE)
+		(void)ctrl_disable(c);
+	queues_abort(c);
 	if (c->state != NVME_CTRL_GONE)
 		c->state = NVME_CTRL_FAILED;
 	nvme_err(c, "re-initialisation failed: %s", nvme_strerror(rc));
