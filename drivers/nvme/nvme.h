@@ -520,7 +520,9 @@ int nvme_qpair_create(struct nvme_ctrl *c, uint16_t qid, uint32_t depth,
 		      const struct nvme_qpair_opts *opts);
 /*
  * Delete I/O queue pair qid (Delete SQ, reap, Delete CQ) and free its memory.
- * Commands still in flight complete with NVME_ERR_ABORTED.
+ * Commands still in flight complete with NVME_ERR_ABORTED: those the device
+ * aborts ("Command Aborted due to SQ Deletion", which the callback's CQE
+ * still shows) and those the driver drops afterwards (CQE NULL).
  */
 int nvme_qpair_delete(struct nvme_ctrl *c, uint16_t qid);
 

@@ -333,6 +333,10 @@ static int q_poll(struct nvme_qpair *q, uint32_t max)
 		nvme_cmd_cb cb = s->cb;
 		void *arg = s->arg;
 		int status = nvme_status_from_cqe(&e);
+		/* Only the driver deletes SQs, so this is its own abort: report
+		 * it like every other one (the CQE keeps the device status). */
+		if (nvme_status_is(status, NVME_SCT_GENERIC, NVME_SC_ABORTED_SQ_DELETION))
+			status = NVME_ERR_ABORTED;
 
 		if (s->bounce_dir != 0)
 			nvme_xfer_unmap(q, e.cid, !timed_out && status == 0);
