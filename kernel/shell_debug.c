@@ -87,9 +87,9 @@ static int cmd_fault(int argc, char **argv)
 		volatile uint64_t *p = (volatile uint64_t *)(uintptr_t)0x8000000000000000ull;
 		(void)*p;
 	} else if (strcmp(k, "de") == 0) {
-		volatile int zero = 0;
-		volatile int x = 1 / zero;
-		(void)x;
+		/* Inline asm: GCC rewrites 1 / x without a division. */
+		uint32_t eax = 1, edx = 0, zero = 0;
+		__asm__ volatile("divl %2" : "+a"(eax), "+d"(edx) : "r"(zero));
 	} else if (strcmp(k, "bp") == 0) {
 		__asm__ volatile("int3");
 	} else if (strcmp(k, "stack") == 0) {
