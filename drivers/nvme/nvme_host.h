@@ -78,9 +78,9 @@ struct nvme_host {
 
 	/*
 	 * REQUIRED. Translate the virtual address of a caller's data buffer to the
-	 * bus address the device must use. Called once per page of the driver's
-	 * page size (and for the first byte), so buffers need not be physically
-	 * contiguous. Return 0 and set *phys on success; return nonzero if the
+	 * bus address the device must use. Called for the first byte and once
+	 * per host page (page_size) of the buffer, so buffers need not be
+	 * physically contiguous. Return 0 and set *phys on success; return nonzero if the
 	 * address is not mapped or the device cannot reach it (the driver then
 	 * uses a bounce buffer, see dma_limit). Called on the I/O path: must not
 	 * allocate or sleep.
