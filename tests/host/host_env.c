@@ -175,7 +175,8 @@ static volatile void *cb_mmio_map(void *ctx, uint64_t phys, size_t size)
 {
 	struct host_env *e = ctx;
 	volatile void *v = nvme_model_map_bar(phys, size);
-	e->mmio_maps++;
+	if (v)
+		e->mmio_maps++;
 	if (v && e->nmaps < sizeof(e->maps) / sizeof(e->maps[0])) {
 		e->maps[e->nmaps].virt = v;
 		e->maps[e->nmaps].size = size;

@@ -461,6 +461,10 @@ static void enable(struct nvme_model *m)
 		model_error(m, "CC.EN set while CSTS.CFS is set (no reset in between)");
 		return;
 	}
+	if (m->fail_enable) {
+		model_fatal(m, "injected (enable)");
+		return;
+	}
 	if (!enable_check(m, why, sizeof(why))) {
 		model_error(m, "enable refused (CSTS.CFS): %s", why);
 		model_fatal(m, why);
@@ -533,6 +537,7 @@ static uint64_t cap_value(const struct nvme_model *m)
 uint32_t nvme_model_read32(struct nvme_model *m, uint32_t off)
 {
 	uint32_t v = 0;
+	m->stats.reg_reads++;
 	if (off & 3u) {
 		model_error(m, "unaligned 32-bit register read at offset %#x", off);
 		return 0xFFFFFFFFu;
@@ -597,6 +602,7 @@ static void doorbell_write(struct nvme_model *m, uint32_t off, uint32_t v)
 
 void nvme_model_write32(struct nvme_model *m, uint32_t off, uint32_t v)
 {
+	m->stats.reg_writes++;
 	if (off & 3u) {
 		model_error(m, "unaligned 32-bit register write at offset %#x", off);
 		return;
@@ -844,3 +850,4 @@ void nvme_model_cfs_after_cmds(struct nvme_model *m, uint32_t n) { m->cfs_after_
 void nvme_model_set_rdy_never(struct nvme_model *m, bool never) { m->rdy_never = never; }
 void nvme_model_set_rdy_stuck(struct nvme_model *m, bool stuck) { m->rdy_stuck = stuck; }
 void nvme_model_set_shst_never(struct nvme_model *m, bool never) { m->shst_never = never; }
+void nvme_model_set_fail_enable(struct nvme_model *m, bool fail) { m->fail_enable = fail; }

@@ -357,6 +357,20 @@ unsigned nvme_model_release(struct nvme_model *m, unsigned n)
 	return done;
 }
 
+bool nvme_model_release_nth(struct nvme_model *m, unsigned idx)
+{
+	struct model_held *prev = NULL, *h = m->held;
+	for (unsigned i = 0; h && i < idx; i++) {
+		prev = h;
+		h = h->next;
+	}
+	if (!h)
+		return false;
+	unlink_held(m, prev, h);
+	post_held(m, h);
+	return true;
+}
+
 bool nvme_model_release_cid(struct nvme_model *m, uint16_t sqid, uint16_t cid)
 {
 	struct model_held *prev = NULL;

@@ -195,6 +195,7 @@ struct nvme_model_stats {
 	uint64_t sgl_cmds;                  /* commands with an SGL data pointer */
 	uint64_t enables, resets, shutdowns;
 	uint64_t csts_reads;
+	uint64_t reg_reads, reg_writes;     /* every 32-bit register access */
 	uint32_t max_in_flight;             /* most held completions at once */
 	uint64_t aer_completed;
 	uint32_t io_sq_created, io_cq_created; /* lifetime counts */
@@ -249,6 +250,7 @@ void nvme_model_cfs_after_cmds(struct nvme_model *m, uint32_t n); /* CFS after n
 void nvme_model_set_rdy_never(struct nvme_model *m, bool never);  /* enable never sets RDY */
 void nvme_model_set_rdy_stuck(struct nvme_model *m, bool stuck);  /* disable never clears RDY */
 void nvme_model_set_shst_never(struct nvme_model *m, bool never); /* shutdown stays "occurring" */
+void nvme_model_set_fail_enable(struct nvme_model *m, bool fail);  /* CC.EN 0->1 sets CFS (until cleared) */
 
 /* ------------------------------------------------------------------------ */
 /* Completion faults                                                         */
@@ -300,6 +302,9 @@ unsigned nvme_model_held(const struct nvme_model *m);
 /* Post up to n held completions, oldest first (n = ~0u: all). Returns how
  * many were released. */
 unsigned nvme_model_release(struct nvme_model *m, unsigned n);
+/* Release the idx-th held completion (0 = oldest): out-of-order completion.
+ * false if there are not that many. */
+bool     nvme_model_release_nth(struct nvme_model *m, unsigned idx);
 /* Release the held completion of (sqid, cid); true if found. */
 bool     nvme_model_release_cid(struct nvme_model *m, uint16_t sqid, uint16_t cid);
 
