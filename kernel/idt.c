@@ -172,10 +172,10 @@ static void exception(struct int_frame *f)
 			(e & 2) ? "write" : ((e & 16) ? "instruction fetch" : "read"),
 			(e & 4) ? "user" : "kernel", (e & 8) ? ", reserved bit set" : "",
 			(cr2 < 4096) ? " (NULL pointer?)" : "");
-		uint64_t guard = (uint64_t)(uintptr_t)kernel_stack_bottom - 4096;
-		if (cr2 >= guard && cr2 < guard + 4096)
-			kprintf("the address is the kernel stack guard page: stack overflow\n");
 	}
+	uint64_t guard = (uint64_t)(uintptr_t)kernel_stack_bottom - 4096;
+	if ((f->vector == 14 || f->vector == 8) && cr2 >= guard && cr2 < guard + 4096)
+		kprintf("CR2 is in the kernel stack guard page: kernel stack overflow\n");
 	dump_regs(f);
 	backtrace(f->rbp);
 	stop();

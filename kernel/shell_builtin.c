@@ -35,8 +35,14 @@ static int cmd_help(int argc, char **argv)
 		sorted[j] = c;
 	}
 	kprintf("Commands (type 'help NAME' for details; separate commands with ';'):\n");
-	for (int i = 0; i < n; i++)
-		kprintf("  %-34s %s\n", sorted[i]->usage, sorted[i]->summary);
+	for (int i = 0; i < n; i++) {
+		/* Usage and summary on one line; a long usage gets the summary on
+		 * the next line, aligned. */
+		if (strlen(sorted[i]->usage) <= 34)
+			kprintf("  %-34s %s\n", sorted[i]->usage, sorted[i]->summary);
+		else
+			kprintf("  %s\n  %-34s %s\n", sorted[i]->usage, "", sorted[i]->summary);
+	}
 	kprintf("Numbers: decimal, 0x hex, suffix k/M/G/T = *1024^n (e.g. 4k, 0x10M).\n");
 	return SHELL_OK;
 }

@@ -46,7 +46,8 @@ def _():
 
 @t.case("fault-stack-overflow")
 def _():
-    fault("fault-stack-overflow", "stack", [r"EXCEPTION 8 \(#DF double fault\)"])
+    fault("fault-stack-overflow", "stack", [r"EXCEPTION 8 \(#DF double fault\)",
+                                            "kernel stack overflow"])
 
 
 t.run()
