@@ -62,6 +62,16 @@ def _():
         assert m.wait_exit() == 0
 
 
+@t.case("reboot")
+def _():
+    # QEMU runs with -no-reboot, so a successful reset ends QEMU with status 0.
+    with Machine("reboot", script="reboot", debug_exit=False) as m:
+        m.expect("rebooting")
+        m.proc.wait(timeout=60)
+        if m.proc.returncode != 0:
+            raise HarnessError("QEMU status %s after reboot, expected 0\n%s" % (m.proc.returncode, m.tail()))
+
+
 @t.case("poweroff-acpi")
 def _():
     # Without isa-debug-exit, poweroff must use ACPI S5: QEMU exits with 0.

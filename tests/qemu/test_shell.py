@@ -91,6 +91,27 @@ def _():
         assert m.wait_exit() == 0
 
 
+@t.case("ctrl-c-and-progress")
+def _():
+    with Machine("ctrl-c-and-progress") as m:
+        m.expect_prompt()
+        # Ctrl-C interrupts a long command; keys typed meanwhile are kept.
+        m.sendline("sleep 600000")
+        m.expect("sleep 600000\n")
+        m.send("echo kept\r")
+        m.send("\x03")
+        m.expect("interrupted")
+        m.expect("\nkept\n")
+        m.expect_prompt()
+        out = m.run("progress 10")
+        assert "demo [####################] 100% (10/10)" in out, out
+        assert out.count("\r") <= 1, "CR present in decoded text"
+        m.sendline("exit 0")
+        assert m.wait_exit() == 0
+        raw = bytes(m.output)
+        assert raw.count(b"demo [") <= 12, "progress redrawn %d times for 11 steps" % raw.count(b"demo [")
+
+
 @t.case("help")
 def _():
     with Machine("help") as m:
