@@ -18,6 +18,8 @@ def boot_and_check(name, uefi):
         out = m.run("lspci")
         assert "1b36:0010 class 01:08:02 NVMe controller" in out, "lspci lacks the NVMe controller"
         assert "BAR0: memory at" in out and "(64-bit)" in out, "NVMe BAR0 not decoded as 64-bit"
+        out = m.run("frobnicate --now")  # typed character by character
+        assert "error: unknown command 'frobnicate'" in out, out
         if uefi:
             png = os.path.join(OUT, name + ".png")
             w, h, px = m.screendump(png)
