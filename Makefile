@@ -1,7 +1,8 @@
 # nvmetk: NVMe test kernel. `make` builds build/nvmetk.elf and build/nvmetk.iso.
 #
 # Sources: kernel/*.c lib/*.c boot/*.asm and, if present, drivers/nvme/*.c
-# (wildcards: a new kernel/shell_foo.c needs no edit here).
+# (wildcards: a new kernel/shell_foo.c needs no edit here). Without driver
+# sources, kernel/nvme_*.c and kernel/shell_nvme*.c are left out.
 
 BUILD   := build
 ELF     := $(BUILD)/nvmetk.elf
@@ -16,7 +17,12 @@ NASM    ?= nasm
 # DRIVER_SRCS can be overridden (e.g. `make DRIVER_SRCS=`) to build the
 # kernel without the driver.
 DRIVER_SRCS ?= $(wildcard drivers/nvme/*.c)
-C_SRCS   := $(sort $(wildcard kernel/*.c) $(wildcard lib/*.c) $(DRIVER_SRCS))
+# The NVMe glue and the NVMe shell commands need the driver: without driver
+# sources they are left out and main.c does not call nvme_port_init().
+HAVE_DRIVER := $(if $(strip $(DRIVER_SRCS)),1,)
+NVME_GLUE_SRCS := $(wildcard kernel/nvme_*.c kernel/shell_nvme*.c)
+KERNEL_SRCS := $(if $(HAVE_DRIVER),$(wildcard kernel/*.c),$(filter-out $(NVME_GLUE_SRCS),$(wildcard kernel/*.c)))
+C_SRCS   := $(sort $(KERNEL_SRCS) $(wildcard lib/*.c) $(DRIVER_SRCS))
 ASM_SRCS := $(sort $(wildcard boot/*.asm))
 OBJS     := $(patsubst %.c,$(BUILD)/%.o,$(C_SRCS)) $(patsubst %.asm,$(BUILD)/%.asm.o,$(ASM_SRCS))
 DEPS     := $(patsubst %.c,$(BUILD)/%.d,$(C_SRCS))
@@ -25,7 +31,8 @@ CFLAGS  := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
            -ffreestanding -fno-stack-protector -fno-pic -fno-pie -mno-red-zone \
            -mgeneral-regs-only -mcmodel=small -fno-omit-frame-pointer \
            -fno-strict-aliasing -fno-builtin-printf \
-           -Ikernel -Ilib -Idrivers/nvme -MMD -MP
+           -Ikernel -Ilib -Idrivers/nvme -MMD -MP \
+           $(if $(HAVE_DRIVER),-DNVMETK_HAVE_DRIVER=1)
 LDFLAGS := -nostdlib -static -no-pie -Wl,-T,linker.ld -Wl,-z,max-page-size=0x1000 \
            -Wl,--build-id=none -Wl,-n
 

@@ -1,6 +1,7 @@
 /*
  * main.c - nvmetk boot sequence: consoles, boot information, memory,
- * interrupts, clock, PCI, then the boot script and the interactive shell.
+ * interrupts, clock, PCI, NVMe controllers (when the driver is built in), then
+ * the boot script and the interactive shell.
  */
 #include <stdint.h>
 #include "bootinfo.h"
@@ -18,6 +19,9 @@
 #include "version.h"
 #include "vmm.h"
 #include "kstring.h"
+#ifdef NVMETK_HAVE_DRIVER
+#include "nvme_port.h"
+#endif
 
 extern char _kernel_start[], _kernel_end[], kernel_stack_bottom[];
 
@@ -99,6 +103,9 @@ void kernel_main(uint32_t magic, uint32_t mbi)
 	time_init();
 	pci_init();
 	print_summary();
+#ifdef NVMETK_HAVE_DRIVER
+	nvme_port_init();
+#endif
 	kprintf("boot took %llu ms since kernel entry\n", (unsigned long long)(time_now_us() / 1000));
 
 	const char *run = cmdline_get("run");

@@ -1,0 +1,81 @@
+/*
+ * nvme_port.h - the test kernel as a host of the portable NVMe driver.
+ *
+ * nvme_port.c implements struct nvme_host (drivers/nvme/nvme_host.h) over the
+ * kernel's services:
+ *   dma_alloc/dma_free  pmm_alloc_pages/pmm_free_pages (zeroed, contiguous,
+ *                       identity-mapped, so virt == phys)
+ *   mmio_map/unmap      vmm_map_mmio/vmm_unmap_mmio (uncached, any address)
+ *   virt_to_phys        vmm_virt_to_phys
+ *   now_us/delay_us     time_now_us/time_delay_us
+ *   log                 kprintf, "nvme0: ..." lines, filtered by the level set
+ *                       with nvme_port_set_log_level() (shell: `loglevel`)
+ *   page_size           4096; no dma_limit (NVMe over PCIe does 64-bit DMA)
+ * Each controller has its own struct nvme_host whose ctx is its table entry,
+ * so log lines name the controller.
+ *
+ * nvme_port_init() (called once at boot, after pci_init) attaches every PCI
+ * function of class 01:08:02: enables memory decoding and bus mastering
+ * (INTx disabled: the driver polls), passes BAR0 (64-bit, possibly above
+ * 4 GiB) to nvme_ctrl_init(), and prints what it found. Controllers are named
+ * nvme0, nvme1, ... in PCI order (including ones that fail to attach, so the
+ * numbering does not depend on failures); namespaces are nvme<N>n<NSID>, as
+ * on Linux. A controller that fails to attach is reported with the driver's
+ * status text and stays in the table with attach_rc set.
+ *
+ * Kernel command line options read at boot:
+ *   nvmelog=error|warn|info|debug|trace   initial log level (default info)
+ *   nvmeqs=N                               I/O queue pairs per controller (default 1)
+ */
+#ifndef KERNEL_NVME_PORT_H
+#define KERNEL_NVME_PORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "nvme.h"
+#include "pci.h"
+
+#define NVMETK_MAX_CTRL 16
+
+struct nvmetk_ctrl {
+	char name[8];              /* "nvme0" */
+	int index;                 /* the N of nvmeN */
+	struct pci_dev *pci;
+	uint64_t bar_phys, bar_size;
+	int attach_rc;             /* status of nvme_ctrl_init (0: attached) */
+	bool attached;             /* init succeeded (the state may change later) */
+	struct nvme_ctrl *ctrl;    /* pmm pages; NULL if none could be allocated */
+	uint64_t ctrl_pages;
+	struct nvme_host host;     /* ctx points back at this entry */
+	uint64_t dma_bytes;        /* DMA memory the driver holds (page granular) */
+	uint64_t dma_allocs;       /* live dma_alloc allocations */
+};
+
+/* Attach every NVMe controller PCI found and print a summary of each. */
+void nvme_port_init(void);
+
+/* Table of controllers (attached or not), in PCI order. */
+int nvme_port_count(void);
+struct nvmetk_ctrl *nvme_port_at(int i);
+/* "nvme0" -> entry, NULL if unknown. */
+struct nvmetk_ctrl *nvme_port_find(const char *name);
+
+/* Log level filter for driver messages (also applied to every controller's
+ * own level so filtered messages are not even formatted). */
+void nvme_port_set_log_level(enum nvme_log_level level);
+enum nvme_log_level nvme_port_log_level(void);
+const char *nvme_port_level_name(enum nvme_log_level level);
+/* "error", "warn", "info", "debug", "trace" or 0..4. */
+bool nvme_port_parse_level(const char *s, enum nvme_log_level *out);
+
+/* Print the boot summary of one controller (also used by `list -v`). */
+void nvme_port_print(const struct nvmetk_ctrl *t);
+
+/* Writes "nvme0n1" for namespace nsid of controller t. */
+void nvme_port_ns_name(const struct nvmetk_ctrl *t, uint32_t nsid, char *buf, size_t len);
+
+/* Binary size text: "512 B", "64 MiB", "1.5 GiB" (one decimal, rounded down,
+ * when not a whole number of the unit). */
+void nvme_port_fmt_size(uint64_t bytes, char *buf, size_t len);
+
+#endif
