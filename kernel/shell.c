@@ -519,6 +519,13 @@ static int run_command(int argc, char **argv)
 	return rc;
 }
 
+int shell_run_argv(int argc, char **argv)
+{
+	if (argc < 1 || !argv[0])
+		return SHELL_USAGE;
+	return run_command(argc, argv);
+}
+
 /* Runs a line; *stopped is set if `set -e` stopped it. */
 static int run_line(const char *line, bool echo, bool *stopped)
 {

@@ -54,12 +54,20 @@ struct shell_command {
 	const char *summary; /* one line for `help` */
 	const char *help;    /* longer text for `help NAME`, or NULL */
 	shell_fn fn;
+	unsigned flags;      /* SHELL_CMD_* */
 };
 
-#define SHELL_COMMAND_HELP(name_, usage_, summary_, help_, fn_)                                  \
+/* The command is an NVMe command: `nvme NAME ...` runs it too (nvme-cli
+ * style prefix form, see kernel/shell_nvme.c). */
+#define SHELL_CMD_NVME 0x1u
+
+#define SHELL_COMMAND_FLAGS(name_, usage_, summary_, help_, fn_, flags_)                         \
 	static const struct shell_command shell_cmd_desc_##fn_                                     \
 		__attribute__((used, section("shell_cmds"), aligned(8))) = { name_, usage_,        \
-									      summary_, help_, fn_ }
+									      summary_, help_, fn_, \
+									      flags_ }
+#define SHELL_COMMAND_HELP(name_, usage_, summary_, help_, fn_)                                  \
+	SHELL_COMMAND_FLAGS(name_, usage_, summary_, help_, fn_, 0)
 #define SHELL_COMMAND(name_, usage_, summary_, fn_) SHELL_COMMAND_HELP(name_, usage_, summary_, NULL, fn_)
 
 /* ---- helpers for command implementations ---- */
@@ -125,6 +133,11 @@ bool shell_confirm(const char *prompt);
  * Up/Down history, Ctrl-U/Ctrl-K kill, Ctrl-L clear, Tab completes command
  * names. Returns the length, or -1 if the line was cancelled with Ctrl-C. */
 int shell_readline(const char *prompt, char *buf, size_t size, bool use_history);
+
+/* Runs one already split command (argv[0] is its name) as the dispatcher
+ * does: unknown names print the error and return SHELL_NOTFOUND; usage errors
+ * inside name the command run. For prefix commands such as `nvme list`. */
+int shell_run_argv(int argc, char **argv);
 
 /* Runs one command line; returns the status of the last command run. When
  * echo is true each command is printed as "run> CMD" before it runs. */
