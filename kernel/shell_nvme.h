@@ -1,0 +1,201 @@
+/*
+ * shell_nvme.h - shared helpers of the NVMe shell commands
+ * (kernel/shell_nvme*.c). A new NVMe command typically:
+ *
+ *     static int cmd_verify(int argc, char **argv)
+ *     {
+ *         struct shell_opt opts[] = { NVSH_OPT_NSID, NVSH_RANGE_OPTS, { 0 } };
+ *         char *pos[2]; int npos; struct nvsh_target tg; struct nvsh_range r;
+ *         int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
+ *         if (rc || (rc = nvsh_select(pos, &npos, opts, NVSH_NS | NVSH_IO, &tg)) ||
+ *             (rc = nvsh_no_more_args(pos, npos)) ||
+ *             (rc = nvsh_parse_range(&tg, opts, &r)))
+ *             return rc;
+ *         ... nvsh_run_range(&tg, NULL, &r, &op, NULL) with a chunk callback ...
+ *     }
+ *     NVSH_COMMAND("verify", "verify [DEVICE] ...", "summary", "help text", cmd_verify);
+ *
+ * Every error goes through shell_usage_error (bad input: "error: ..." and the
+ * usage line) or shell_error / nvsh_fail (the device or driver said no).
+ */
+#ifndef KERNEL_SHELL_NVME_H
+#define KERNEL_SHELL_NVME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "nvme.h"
+#include "nvme_pattern.h"
+#include "nvme_port.h"
+#include "shell.h"
+
+/* Registers an NVMe command: also reachable as `nvme NAME ...`. */
+#define NVSH_COMMAND(name_, usage_, summary_, help_, fn_) \
+	SHELL_COMMAND_FLAGS(name_, usage_, summary_, help_, fn_, SHELL_CMD_NVME)
+
+/* Help text shared by the commands that take a device. */
+#define NVSH_HELP_DEVICE                                                                        \
+	"DEVICE is a controller (nvme0) or namespace (nvme0n1, n = NSID) name, /dev/ optional;\n" \
+	"default: the first controller and its first namespace. -n/--namespace-id NSID picks\n"   \
+	"a namespace of the chosen controller.\n"
+
+/* ------------------------------------------------------------ options */
+
+#define NVSH_OPT_NSID { .name = "namespace-id", .short_name = 'n', .takes_value = true }
+#define NVSH_OPT_YES { .name = "yes", .short_name = 'y' }
+#define NVSH_OPT_QID { .name = "qid", .short_name = 'q', .takes_value = true }
+/* nvme-cli's range options, and --count (1-based; nvme-cli has none). */
+#define NVSH_RANGE_OPTS                                                  \
+	{ .name = "start-block", .short_name = 's', .takes_value = true }, \
+	{ .name = "count", .takes_value = true },                          \
+	{ .name = "block-count", .short_name = 'c', .takes_value = true }, \
+	{ .name = "data-size", .short_name = 'z', .takes_value = true }
+#define NVSH_HELP_RANGE                                                                          \
+	"-s/--start-block LBA   first block (default 0)\n"                                         \
+	"--count N              number of blocks, 1-based (N blocks; default 1)\n"                 \
+	"-c/--block-count N     nvme-cli's 0's based count: N+1 blocks (-c 0 is one block)\n"     \
+	"-z/--data-size BYTES   size in bytes, a multiple of the block size (nvme-cli's -z);\n"   \
+	"                       with --count or -c it must match\n"                                \
+	"Counts may be larger than the controller's max transfer (split in chunks). Numbers\n"    \
+	"take 0x and k/M/G/T suffixes (x1024): --count 1k is 1024 blocks.\n"
+
+/* The option named `name` (long name) in opts; a never-set dummy if absent. */
+struct shell_opt *nvsh_opt(struct shell_opt *opts, const char *name);
+bool nvsh_isset(struct shell_opt *opts, const char *name);
+/* Parses the option's value if set (else leaves *v); usage error if bad. */
+int nvsh_opt_u64(struct shell_opt *opts, const char *name, uint64_t *v);
+/* Same with an upper bound (inclusive), named in the error. */
+int nvsh_opt_u64_max(struct shell_opt *opts, const char *name, uint64_t max, uint64_t *v);
+
+/* ------------------------------------------------------------ targets */
+
+struct nvsh_target {
+	struct nvmetk_ctrl *t;
+	struct nvme_ctrl *c;
+	struct nvme_ns *ns;   /* NULL when the command addresses the controller */
+	uint32_t nsid;        /* ns->nsid, 0, or FFFFFFFFh (NVSH_NS_OPTIONAL) */
+	char name[24];        /* "nvme0" or "nvme0n1" */
+};
+
+#define NVSH_CTRL        0x0u /* a controller */
+#define NVSH_NS          0x1u /* a namespace (default: the controller's first) */
+#define NVSH_NS_OPTIONAL 0x2u /* a namespace if one is named, else the controller;
+                               * -n 0xffffffff (all namespaces) is accepted */
+#define NVSH_ANY_STATE   0x4u /* the controller need not be ready */
+#define NVSH_IO          0x8u /* the namespace must be usable for I/O */
+
+/*
+ * Chooses the target: if pos[0] is a device name ("nvme0", "nvme0n1",
+ * "/dev/nvme0n1") it is used and removed from pos; -n/--namespace-id (if in
+ * opts) picks the NSID; defaults are the first attached controller and its
+ * first namespace. Errors name the problem and list the known names.
+ */
+int nvsh_select(char **pos, int *npos, struct shell_opt *opts, unsigned flags, struct nvsh_target *tg);
+/* Usage error for a leftover positional argument. */
+int nvsh_no_more_args(char **pos, int npos);
+/* All attached controllers when no device is named (DEVICE optional):
+ * returns the count written to out (at most max), or -status on error. */
+int nvsh_select_all(char **pos, int *npos, struct nvmetk_ctrl **out, int max);
+
+const char *nvsh_state_name(enum nvme_ctrl_state s);
+/* Prints "error: WHAT failed: <driver status text>", returns SHELL_ERR. */
+int nvsh_fail(const char *what, int status);
+/* Checks --qid: *q = that I/O queue pair (NULL and no option: default). */
+int nvsh_select_qpair(const struct nvsh_target *tg, struct shell_opt *opts, struct nvme_qpair **q);
+
+/* ------------------------------------------------------------ ranges */
+
+struct nvsh_range {
+	uint64_t lba;
+	uint64_t count;   /* blocks, >= 1 */
+};
+/* Reads NVSH_RANGE_OPTS and checks them against tg->ns: start beyond the
+ * end, count 0, lba + count overflowing or past the end all give a usage
+ * error naming the values. */
+int nvsh_parse_range(const struct nvsh_target *tg, struct shell_opt *opts, struct nvsh_range *r);
+
+/* Bytes at the start of a namespace where partition tables live (MBR and
+ * GPT header + entries: LBA 0..33 in 512-byte units). */
+#define NVSH_PARTITION_AREA_BYTES (34u * 512u)
+bool nvsh_touches_partition_area(const struct nvme_ns *ns, const struct nvsh_range *r);
+
+/*
+ * Destructive actions: prints the controller's model and serial and `what`
+ * (printf format) and asks for "yes" (shell_confirm) unless yes is true.
+ * Returns SHELL_OK to go ahead, or SHELL_ERR after printing
+ * "aborted: nothing was changed".
+ */
+int nvsh_confirm(const struct nvsh_target *tg, bool yes, const char *what, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* ------------------------------------------------------------ buffers */
+
+/* DMA-capable data buffer: contiguous pmm pages, identity-mapped. Taken
+ * from RAM above 4 GiB when there is any, so large guests exercise 64-bit
+ * DMA addresses. */
+struct nvsh_buf {
+	uint8_t *p;
+	uint64_t phys;
+	uint64_t pages;
+	size_t bytes;
+};
+/* Tries want bytes, halving down to min (page-rounded). false if not even
+ * min is available. */
+bool nvsh_buf_alloc(struct nvsh_buf *b, size_t want, size_t min);
+void nvsh_buf_free(struct nvsh_buf *b);
+
+/* Default chunk of the range loop (bytes). */
+#define NVSH_CHUNK_BYTES (1024u * 1024u)
+
+/*
+ * A range operation done chunk by chunk: fn is called for consecutive pieces
+ * of the range (at most chunk bytes each, whole blocks), with a data buffer
+ * of that size when need_buffer. Between chunks Ctrl-C stops it; a progress
+ * bar is shown when progress is set and the range spans more than one chunk.
+ * fn returns 0, a driver status (reported as "error: VERB failed at LBA x
+ * (N blocks): ..."), or NVSH_STOP (fn printed its own message).
+ */
+#define NVSH_STOP 1
+typedef int (*nvsh_chunk_fn)(void *ctx, uint64_t lba, uint32_t n, uint8_t *buf);
+struct nvsh_op {
+	const char *verb;      /* "write": "error: write failed at ..." */
+	const char *past;      /* "written": "interrupted: 10 of 20 blocks written" */
+	nvsh_chunk_fn fn;
+	void *ctx;
+	bool need_buffer;
+	bool progress;
+	size_t chunk_bytes;    /* 0: NVSH_CHUNK_BYTES */
+	uint64_t buf_phys;     /* out: the buffer used */
+	size_t buf_bytes;
+};
+/* Returns SHELL_OK, or SHELL_ERR after printing why (failure, Ctrl-C, no
+ * memory). *done (may be NULL) receives the blocks completed. */
+int nvsh_run_range(const struct nvsh_target *tg, const struct nvsh_range *r, struct nvsh_op *op,
+		   uint64_t *done);
+
+/* ------------------------------------------------------------ output */
+
+/* hexdump -C style, streamed: feed consecutive pieces, then finish. Repeated
+ * lines collapse into "*"; offsets are `base` + position (namespace bytes). */
+struct nvsh_hexdump {
+	uint64_t next;          /* offset of the next byte fed */
+	uint8_t line[16];
+	unsigned fill;
+	uint8_t prev[16];
+	bool have_prev, starred;
+};
+void nvsh_hexdump_begin(struct nvsh_hexdump *h, uint64_t base);
+void nvsh_hexdump_feed(struct nvsh_hexdump *h, const void *p, size_t len);
+void nvsh_hexdump_end(struct nvsh_hexdump *h);
+/* One-shot. */
+void nvsh_hexdump(uint64_t base, const void *p, size_t len);
+
+/* "12.3 MiB/s" style rate of bytes in us, into buf. */
+void nvsh_fmt_rate(uint64_t bytes, uint64_t us, char *buf, size_t len);
+/* Binary size (nvme_port_fmt_size). */
+void nvsh_fmt_size(uint64_t bytes, char *buf, size_t len);
+
+/* Scratch page-aligned 4 KiB buffer for Identify, features and logs. */
+extern uint8_t nvsh_scratch[4096];
+
+#endif
