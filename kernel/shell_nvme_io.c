@@ -1,0 +1,282 @@
+/*
+ * shell_nvme_io.c - `read`, `write`, `flush`.
+ *
+ * Data goes through DMA buffers from pmm (nvsh_run_range: up to 1 MiB per
+ * chunk, in RAM above 4 GiB when there is any); each chunk is one
+ * nvme_read/nvme_write call, which the driver splits at the max transfer.
+ */
+#include "shell_nvme.h"
+#include "console.h"
+#include "kformat.h"
+#include "kstring.h"
+#include "time.h"
+
+#define HELP_PATTERNS                                                                           \
+	"Patterns are functions of the byte's namespace offset o (LBA * block size + offset\n"   \
+	"in the block) and --seed S (default 0), so any part of the disk can be checked later:\n" \
+	"  0xAB | 171 | zero   every byte that value\n"                                         \
+	"  inc                 byte = (o + S) mod 256\n"                                          \
+	"  random              splitmix64 per 8-byte word w = o / 8, little endian:\n"            \
+	"                      z = S + (w+1)*0x9E3779B97F4A7C15; z = (z^(z>>30))*0xBF58476D1CE4E5B9;\n" \
+	"                      z = (z^(z>>27))*0x94D049BB133111EB; z ^= z>>31\n"                 \
+	"--data HEX: these bytes (e.g. 0011aabb, up to 256) repeated from the first byte of\n"   \
+	"the range (byte = data[(o - start) mod len]).\n"
+
+/* Shared option parsing of read/write: pattern or data, relative to r. */
+static int parse_pattern(struct shell_opt *opts, const char *popt, const struct nvsh_target *tg,
+			 const struct nvsh_range *r, struct pattern *p, bool *have)
+{
+	struct shell_opt *po = nvsh_opt(opts, popt), *dat = nvsh_opt(opts, "data");
+	uint64_t seed = 0;
+	int rc = nvsh_opt_u64(opts, "seed", &seed);
+	if (rc)
+		return rc;
+	*have = po->set || dat->set;
+	if (po->set && dat->set)
+		return shell_usage_error("give --%s or --data, not both", popt);
+	if (po->set && !pattern_parse(po->value, seed, p))
+		return shell_usage_error("bad pattern '%s' for --%s (expected a byte 0..255, zero, inc or "
+					 "random)", po->value, popt);
+	if (dat->set && !pattern_parse_hex(dat->value, r->lba << tg->ns->lba_shift, p))
+		return shell_usage_error("bad hex data for --data: '%s' (expected pairs of hex digits, "
+					 "1..%u bytes)", dat->value, (unsigned)PATTERN_DATA_MAX);
+	return SHELL_OK;
+}
+
+static void print_done(const char *verb, const struct nvsh_target *tg, const struct nvsh_range *r,
+		       const char *what, uint64_t us)
+{
+	char size[24], rate[24];
+	uint64_t bytes = r->count << tg->ns->lba_shift;
+	nvsh_fmt_size(bytes, size, sizeof(size));
+	nvsh_fmt_rate(bytes, us, rate, sizeof(rate));
+	kprintf("%s: Success: %s LBA %llu..%llu (%llu block%s, %s)%s%s, %llu ms, %s\n", verb, tg->name,
+		(unsigned long long)r->lba, (unsigned long long)(r->lba + r->count - 1),
+		(unsigned long long)r->count, r->count == 1 ? "" : "s", size, what[0] ? ", " : "", what,
+		(unsigned long long)(us / 1000), rate);
+}
+
+static void print_buffer(const struct nvsh_op *op, struct nvme_qpair *q)
+{
+	char size[24];
+	nvsh_fmt_size(op->buf_bytes, size, sizeof(size));
+	kprintf("buffer: %s at 0x%llx%s, queue %u\n", size, (unsigned long long)op->buf_phys,
+		op->buf_phys >= (1ull << 32) ? " (above 4 GiB)" : "", q ? (unsigned)nvme_qpair_id(q) : 1u);
+}
+
+/* ------------------------------------------------------------ write */
+
+struct write_ctx {
+	struct nvme_ns *ns;
+	struct nvme_qpair *q;
+	struct pattern pat;
+};
+
+static int write_chunk(void *vctx, uint64_t lba, uint32_t n, uint8_t *buf)
+{
+	struct write_ctx *w = vctx;
+	pattern_fill(&w->pat, lba << w->ns->lba_shift, buf, (size_t)n << w->ns->lba_shift);
+	return nvme_write(w->ns, w->q, lba, n, buf);
+}
+
+static int cmd_write(int argc, char **argv)
+{
+	struct shell_opt opts[] = {
+		NVSH_OPT_NSID, NVSH_RANGE_OPTS,
+		{ .name = "pattern", .short_name = 'p', .takes_value = true },
+		{ .name = "seed", .takes_value = true },
+		{ .name = "data", .short_name = 'd', .takes_value = true },
+		NVSH_OPT_QID, NVSH_OPT_YES,
+		{ .name = "verbose", .short_name = 'v' },
+		{ 0 },
+	};
+	char *pos[2];
+	int npos;
+	struct nvsh_target tg;
+	struct nvsh_range r;
+	struct write_ctx w;
+	bool have;
+	int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
+	if (rc || (rc = nvsh_select(pos, &npos, opts, NVSH_NS | NVSH_IO, &tg)) ||
+	    (rc = nvsh_no_more_args(pos, npos)) || (rc = nvsh_parse_range(&tg, opts, &r)) ||
+	    (rc = parse_pattern(opts, "pattern", &tg, &r, &w.pat, &have)) ||
+	    (rc = nvsh_select_qpair(&tg, opts, &w.q)))
+		return rc;
+	if (!have)
+		return shell_usage_error("missing --pattern or --data: what should be written?");
+	w.ns = tg.ns;
+	char desc[48], size[24];
+	pattern_describe(&w.pat, desc, sizeof(desc));
+	if (nvsh_touches_partition_area(tg.ns, &r)) {
+		nvsh_fmt_size(r.count << tg.ns->lba_shift, size, sizeof(size));
+		rc = nvsh_confirm(&tg, nvsh_isset(opts, "yes"),
+				  "overwrite %s LBA %llu..%llu (%s) with %s: this is inside the first %u bytes "
+				  "(LBA 0..33 in 512-byte units), where partition tables live",
+				  tg.name, (unsigned long long)r.lba, (unsigned long long)(r.lba + r.count - 1),
+				  size, desc, (unsigned)NVSH_PARTITION_AREA_BYTES);
+		if (rc)
+			return rc;
+	}
+	struct nvsh_op op = { .verb = "write", .past = "written", .fn = write_chunk, .ctx = &w,
+			      .need_buffer = true, .progress = true };
+	uint64_t t0 = time_now_us();
+	rc = nvsh_run_range(&tg, &r, &op, NULL);
+	uint64_t us = time_now_us() - t0;
+	if (nvsh_isset(opts, "verbose") && op.buf_bytes)
+		print_buffer(&op, w.q);
+	if (rc)
+		return rc;
+	print_done("write", &tg, &r, desc, us);
+	return SHELL_OK;
+}
+NVSH_COMMAND("write",
+	     "write [DEVICE] [-s LBA] [--count N | -c N0 | -z BYTES] (--pattern P [--seed S] | --data HEX) "
+	     "[-q QID] [--yes] [-v]",
+	     "write a pattern or hex bytes to a range of blocks (nvme-cli write)",
+	     NVSH_HELP_DEVICE NVSH_HELP_RANGE HELP_PATTERNS
+	     "Writes that touch the first 17408 bytes (LBA 0..33 in 512-byte units; LBA 0..4 with\n"
+	     "4 KiB blocks) show the controller's model and serial and ask for 'yes' unless\n"
+	     "-y/--yes is given. -q/--qid picks the I/O queue (default: the first). Large\n"
+	     "writes show a progress bar; Ctrl-C stops between 1 MiB chunks and says how much\n"
+	     "was written. -v prints the data buffer's address.",
+	     cmd_write);
+
+/* ------------------------------------------------------------ read */
+
+struct read_ctx {
+	struct nvme_ns *ns;
+	struct nvme_qpair *q;
+	bool dump, check;
+	struct nvsh_hexdump hd;
+	struct pattern pat;
+	uint64_t bad_bytes, bad_blocks;
+	uint64_t first_lba;
+	uint32_t first_off;
+	uint8_t first_exp, first_got;
+};
+
+static int read_chunk(void *vctx, uint64_t lba, uint32_t n, uint8_t *buf)
+{
+	struct read_ctx *x = vctx;
+	size_t bs = x->ns->lba_size;
+	int rc = nvme_read(x->ns, x->q, lba, n, buf);
+	if (rc)
+		return rc;
+	if (x->dump)
+		nvsh_hexdump_feed(&x->hd, buf, (size_t)n * bs);
+	if (x->check) {
+		for (uint32_t i = 0; i < n; i++) {
+			size_t first;
+			uint8_t e, g;
+			uint64_t bad = pattern_check(&x->pat, (lba + i) << x->ns->lba_shift, buf + i * bs, bs,
+						     &first, &e, &g);
+			if (!bad)
+				continue;
+			if (x->bad_bytes == 0) {
+				x->first_lba = lba + i;
+				x->first_off = (uint32_t)first;
+				x->first_exp = e;
+				x->first_got = g;
+			}
+			x->bad_bytes += bad;
+			x->bad_blocks++;
+		}
+	}
+	return 0;
+}
+
+static int cmd_read(int argc, char **argv)
+{
+	struct shell_opt opts[] = {
+		NVSH_OPT_NSID, NVSH_RANGE_OPTS,
+		{ .name = "dump", .short_name = 'D' },
+		{ .name = "check", .short_name = 'C', .takes_value = true },
+		{ .name = "seed", .takes_value = true },
+		{ .name = "data", .short_name = 'd', .takes_value = true },
+		NVSH_OPT_QID,
+		{ .name = "verbose", .short_name = 'v' },
+		{ 0 },
+	};
+	char *pos[2];
+	int npos;
+	struct nvsh_target tg;
+	struct nvsh_range r;
+	static struct read_ctx x;
+	memset(&x, 0, sizeof(x));
+	int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
+	if (rc || (rc = nvsh_select(pos, &npos, opts, NVSH_NS | NVSH_IO, &tg)) ||
+	    (rc = nvsh_no_more_args(pos, npos)) || (rc = nvsh_parse_range(&tg, opts, &r)) ||
+	    (rc = parse_pattern(opts, "check", &tg, &r, &x.pat, &x.check)) ||
+	    (rc = nvsh_select_qpair(&tg, opts, &x.q)))
+		return rc;
+	x.ns = tg.ns;
+	x.dump = nvsh_isset(opts, "dump");
+	if (x.dump)
+		nvsh_hexdump_begin(&x.hd, r.lba << tg.ns->lba_shift);
+	struct nvsh_op op = { .verb = "read", .past = "read", .fn = read_chunk, .ctx = &x,
+			      .need_buffer = true, .progress = !x.dump,
+			      .chunk_bytes = x.dump ? 64u * 1024u : 0 };
+	uint64_t done = 0, t0 = time_now_us();
+	rc = nvsh_run_range(&tg, &r, &op, &done);
+	uint64_t us = time_now_us() - t0;
+	if (x.dump && done)
+		nvsh_hexdump_end(&x.hd);
+	if (nvsh_isset(opts, "verbose") && op.buf_bytes)
+		print_buffer(&op, x.q);
+	char desc[48];
+	if (x.check)
+		pattern_describe(&x.pat, desc, sizeof(desc));
+	if (x.check && x.bad_bytes) {
+		uint64_t off = (x.first_lba << tg.ns->lba_shift) + x.first_off;
+		kprintf("first mismatch: LBA %llu, byte %u (namespace offset 0x%llx): expected 0x%02x, got "
+			"0x%02x\n", (unsigned long long)x.first_lba, (unsigned)x.first_off,
+			(unsigned long long)off, x.first_exp, x.first_got);
+		return shell_error("check failed: %llu byte%s in %llu of %llu blocks differ from %s",
+				   (unsigned long long)x.bad_bytes, x.bad_bytes == 1 ? "" : "s",
+				   (unsigned long long)x.bad_blocks, (unsigned long long)done, desc);
+	}
+	if (rc)
+		return rc;
+	char what[64] = "";
+	if (x.check)
+		ksnprintf(what, sizeof(what), "matches %s", desc);
+	print_done("read", &tg, &r, what, us);
+	return SHELL_OK;
+}
+NVSH_COMMAND("read",
+	     "read [DEVICE] [-s LBA] [--count N | -c N0 | -z BYTES] [--dump] [--check P [--seed S] | "
+	     "--data HEX] [-q QID] [-v]",
+	     "read a range of blocks: hexdump it and/or check a pattern (nvme-cli read)",
+	     NVSH_HELP_DEVICE NVSH_HELP_RANGE
+	     "-D/--dump prints the data like hexdump -C (offsets are namespace byte offsets;\n"
+	     "repeated lines collapse into '*'). -C/--check P compares with pattern P (as for\n"
+	     "write) and reports the first mismatch (LBA, byte, expected, got) and how many\n"
+	     "bytes and blocks differ; --data HEX compares with hex bytes repeated from the\n"
+	     "range's first byte. Without either, the data is only read (timing).\n"
+	     HELP_PATTERNS
+	     "Large reads show a progress bar; Ctrl-C stops between chunks. -q/--qid picks the\n"
+	     "I/O queue, -v prints the data buffer's address.",
+	     cmd_read);
+
+/* ------------------------------------------------------------ flush */
+
+static int cmd_flush(int argc, char **argv)
+{
+	struct shell_opt opts[] = { NVSH_OPT_NSID, NVSH_OPT_QID, { 0 } };
+	char *pos[2];
+	int npos;
+	struct nvsh_target tg;
+	struct nvme_qpair *q;
+	int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
+	if (rc || (rc = nvsh_select(pos, &npos, opts, NVSH_NS | NVSH_IO, &tg)) ||
+	    (rc = nvsh_no_more_args(pos, npos)) || (rc = nvsh_select_qpair(&tg, opts, &q)))
+		return rc;
+	rc = nvme_flush(tg.ns, q);
+	if (rc)
+		return nvsh_fail("flush", rc);
+	kprintf("NVMe Flush: success (%s)\n", tg.name);
+	return SHELL_OK;
+}
+NVSH_COMMAND("flush", "flush [DEVICE] [-n NSID] [-q QID]",
+	     "commit a namespace's volatile write cache to media (nvme-cli flush)",
+	     NVSH_HELP_DEVICE "-q/--qid picks the I/O queue (default: the first).", cmd_flush);
