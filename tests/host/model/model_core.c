@@ -382,7 +382,8 @@ static void finish_transitions(struct nvme_model *m, bool poll)
 		if (poll)
 			m->shst_polls++;
 		bool due = m->shst_polls >= m->cfg.shst_delay_polls && now - m->shst_since_us >= m->cfg.shst_delay_us;
-		if (due && !m->shst_never) {
+		bool normal = NVME_GET(m->cc, NVME_CC_SHN) == NVME_CC_SHN_NORMAL;
+		if (due && !m->shst_never && !(m->shst_never_normal && normal)) {
 			m->csts = (m->csts & ~(uint32_t)NVME_MASK(NVME_CSTS_SHST)) |
 				  (uint32_t)NVME_SET(NVME_CSTS_SHST, NVME_CSTS_SHST_COMPLETE);
 			m->shst_pending = false;
@@ -850,4 +851,5 @@ void nvme_model_cfs_after_cmds(struct nvme_model *m, uint32_t n) { m->cfs_after_
 void nvme_model_set_rdy_never(struct nvme_model *m, bool never) { m->rdy_never = never; }
 void nvme_model_set_rdy_stuck(struct nvme_model *m, bool stuck) { m->rdy_stuck = stuck; }
 void nvme_model_set_shst_never(struct nvme_model *m, bool never) { m->shst_never = never; }
+void nvme_model_set_shst_never_normal(struct nvme_model *m, bool never) { m->shst_never_normal = never; }
 void nvme_model_set_fail_enable(struct nvme_model *m, bool fail) { m->fail_enable = fail; }

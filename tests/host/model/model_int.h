@@ -171,7 +171,7 @@ struct nvme_model {
 	uint64_t mdts_bytes;      /* 0 = no limit */
 
 	/* faults */
-	bool     gone, rdy_never, rdy_stuck, shst_never, fail_enable;
+	bool     gone, rdy_never, rdy_stuck, shst_never, shst_never_normal, fail_enable;
 	uint32_t cfs_after_reads;
 	uint32_t cfs_after_cmds;
 

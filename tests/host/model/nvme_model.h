@@ -250,6 +250,7 @@ void nvme_model_cfs_after_cmds(struct nvme_model *m, uint32_t n); /* CFS after n
 void nvme_model_set_rdy_never(struct nvme_model *m, bool never);  /* enable never sets RDY */
 void nvme_model_set_rdy_stuck(struct nvme_model *m, bool stuck);  /* disable never clears RDY */
 void nvme_model_set_shst_never(struct nvme_model *m, bool never); /* shutdown stays "occurring" */
+void nvme_model_set_shst_never_normal(struct nvme_model *m, bool never); /* only SHN=10b (abrupt) completes */
 void nvme_model_set_fail_enable(struct nvme_model *m, bool fail);  /* CC.EN 0->1 sets CFS (until cleared) */
 
 /* ------------------------------------------------------------------------ */
