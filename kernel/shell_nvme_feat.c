@@ -212,6 +212,54 @@ static int get_one(const struct nvsh_target *tg, unsigned fid, unsigned sel, uin
 	return SHELL_OK;
 }
 
+/* Why Identify Controller says the feature is absent, or NULL. */
+static const char *feature_absent(const struct nvsh_target *tg, unsigned fid)
+{
+	const struct nvme_id_ctrl *id = nvme_ctrl_id(tg->c);
+	const char *field = NULL;
+	switch (fid) {
+	case NVME_FEAT_AUTO_PST:
+		field = (id->apsta & 1) ? NULL : "APSTA bit 0 is 0";
+		break;
+	case NVME_FEAT_HOST_MEM_BUFFER:
+		field = id->hmpre ? NULL : "HMPRE is 0";
+		break;
+	case NVME_FEAT_TIMESTAMP:
+		field = NVME_GET(id->oncs, NVME_ONCS_TIMESTAMP) ? NULL : "ONCS bit 6 (Timestamp) is 0";
+		break;
+	case NVME_FEAT_KEEP_ALIVE:
+		field = id->kas ? NULL : "KAS is 0";
+		break;
+	case NVME_FEAT_HOST_THERMAL_MGMT:
+		field = (id->hctma & 1) ? NULL : "HCTMA bit 0 is 0";
+		break;
+	case NVME_FEAT_SANITIZE_CONFIG:
+		field = id->sanicap ? NULL : "SANICAP is 0";
+		break;
+	case NVME_FEAT_RESV_NOTIFICATION_MASK:
+	case NVME_FEAT_RESV_PERSISTENCE:
+		field = NVME_GET(id->oncs, NVME_ONCS_RESERVATIONS) ? NULL : "ONCS bit 5 (Reservations) is 0";
+		break;
+	case NVME_FEAT_NS_WRITE_PROTECT:
+		field = id->nwpc ? NULL : "NWPC is 0";
+		break;
+	default:
+		break;
+	}
+	return field;
+}
+
+/* A usage error naming the field for absent features (the device would only
+ * answer Invalid Field in Command). */
+static int feature_supported(const struct nvsh_target *tg, unsigned fid)
+{
+	const char *field = feature_absent(tg, fid);
+	if (field)
+		return shell_usage_error("%s does not support %s (Identify Controller: %s)", tg->t->name,
+					 feature_name(fid), field);
+	return SHELL_OK;
+}
+
 static int parse_fid(struct shell_opt *opts, uint64_t *fid)
 {
 	int rc = nvsh_opt_u64_max(opts, "feature-id", 0xFF, fid);
@@ -252,11 +300,20 @@ static int cmd_get_feature(int argc, char **argv)
 				"defined\n", tg.t->name);
 	}
 	bool have_len = nvsh_isset(opts, "data-len");
+	if (nvsh_isset(opts, "feature-id") && (rc = feature_supported(&tg, (unsigned)fid)))
+		return rc;
 	if (nvsh_isset(opts, "feature-id"))
 		return get_one(&tg, (unsigned)fid, (unsigned)sel, (uint32_t)cdw11, (size_t)dlen, have_len, false);
 	int failed = 0;
-	for (unsigned i = 0; i < sizeof(default_fids); i++)
+	for (unsigned i = 0; i < sizeof(default_fids); i++) {
+		const char *why = feature_absent(&tg, default_fids[i]);
+		if (why) {
+			kprintf("get-feature:0x%02x (%s): not supported (%s)\n", default_fids[i],
+				feature_name(default_fids[i]), why);
+			continue;
+		}
 		failed += get_one(&tg, default_fids[i], (unsigned)sel, (uint32_t)cdw11, 0, false, true) != 0;
+	}
 	return failed == (int)sizeof(default_fids) ? SHELL_ERR : SHELL_OK;
 }
 NVSH_COMMAND("get-feature", "get-feature [DEVICE] [-f FID] [-s SEL] [-n NSID] [--cdw11 V] [-l LEN]",
@@ -303,10 +360,12 @@ static int cmd_set_feature(int argc, char **argv)
 		return shell_usage_error("bad hex data for --data: '%s' (expected pairs of hex digits, "
 					 "1..%u bytes)", d->value, (unsigned)PATTERN_DATA_MAX);
 	if (fid == NVME_FEAT_NUM_QUEUES)
-		return shell_error("Number of Queues is set by the driver (once per reset): use "
-				   "set-queue-count");
+		return shell_usage_error("Number of Queues is set by the driver (once per reset): use "
+					 "set-queue-count");
 	if (fid == NVME_FEAT_HOST_MEM_BUFFER)
-		return shell_error("the driver does not manage a host memory buffer: not set");
+		return shell_usage_error("the driver does not manage a host memory buffer: not set");
+	if ((rc = feature_supported(&tg, (unsigned)fid)))
+		return rc;
 	bool save = nvsh_isset(opts, "save");
 	size_t len = d->set ? data.data_len : 0;
 	if (d->set) {
@@ -335,5 +394,7 @@ NVSH_COMMAND("set-feature", "set-feature [DEVICE] -f FID (-v VALUE | --data HEX)
 	     "take data (e.g. Timestamp: 8 bytes, little endian ms). Number of Queues (07h) is\n"
 	     "refused here: use set-queue-count, which resets the controller as the spec\n"
 	     "requires. Host Memory Buffer (0Dh) is refused: the driver has no HMB support.\n"
+	     "Features Identify Controller marks as absent (APST, Timestamp, Keep Alive, ...)\n"
+	     "are refused with the field that says so, for get-feature too.\n"
 	     "Prints the value sent, CDW0 of the completion and the decoded fields.",
 	     cmd_set_feature);

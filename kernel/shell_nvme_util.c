@@ -442,7 +442,6 @@ int nvsh_run_range(const struct nvsh_target *tg, const struct nvsh_range *r, str
 	bool bar = op->progress && r->count > per;
 	char label[48];
 	ksnprintf(label, sizeof(label), "%s %s", op->verb, tg->name);
-	(void)console_check_interrupt(); /* forget a Ctrl-C typed before */
 
 	uint64_t done = 0;
 	int result = SHELL_OK;
