@@ -33,11 +33,20 @@
 #define NVSH_COMMAND(name_, usage_, summary_, help_, fn_) \
 	SHELL_COMMAND_FLAGS(name_, usage_, summary_, help_, fn_, SHELL_CMD_NVME)
 
-/* Help text shared by the commands that take a device. */
+/* Help text shared by the commands that take a device: a namespace
+ * (NVSH_HELP_DEVICE), a namespace or a controller (NVSH_HELP_DEVICE_OPT), a
+ * controller (NVSH_HELP_CTRL). */
 #define NVSH_HELP_DEVICE                                                                        \
 	"DEVICE is a controller (nvme0) or namespace (nvme0n1, n = NSID) name, /dev/ optional;\n" \
 	"default: the first controller and its first namespace. -n/--namespace-id NSID picks\n"   \
 	"a namespace of the chosen controller.\n"
+#define NVSH_HELP_DEVICE_OPT                                                                    \
+	"DEVICE is a controller (nvme0) or namespace (nvme0n1, n = NSID) name, /dev/ optional;\n" \
+	"default: the first controller. The namespace's NSID (or -n/--namespace-id NSID,\n"       \
+	"0xffffffff for all namespaces) goes into the command; without one, NSID 0.\n"
+#define NVSH_HELP_CTRL                                                                           \
+	"DEVICE is a controller (nvme0) or one of its namespaces (nvme0n1 means nvme0), /dev/\n" \
+	"optional; default: the first controller.\n"
 
 /* ------------------------------------------------------------ options */
 

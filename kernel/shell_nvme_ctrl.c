@@ -9,10 +9,6 @@
 #include "kstring.h"
 #include "time.h"
 
-#define HELP_CTRL                                                                                  \
-	"DEVICE is a controller (nvme0) or one of its namespaces (nvme0n1 means nvme0), /dev/\n" \
-	"optional; default: the first controller.\n"
-
 /* I/O queue pairs the controller lets us create: min(NSQA, NCQA) from Get
  * Features Number of Queues, capped by NVME_CFG_MAX_IO_QUEUES. */
 static int queue_limit(struct nvme_ctrl *c, uint32_t *limit)
@@ -63,7 +59,7 @@ static int cmd_queues(int argc, char **argv)
 	for (uint32_t i = 0; i < NVME_CFG_MAX_IO_QUEUES; i++) {
 		struct nvme_qpair *q = nvme_ctrl_io_qpair(c, i);
 		if (q)
-			print_qpair(q, q->live ? "io" : "io-off");
+			print_qpair(q, "io");
 	}
 	if (nvsh_isset(opts, "reset-stats")) {
 		nvme_qpair_stats_reset(nvme_ctrl_admin_qpair(c));
@@ -75,9 +71,9 @@ static int cmd_queues(int argc, char **argv)
 	return SHELL_OK;
 }
 NVSH_COMMAND("queues", "queues [DEVICE] [--reset-stats]", "list queue pairs with their statistics",
-	     HELP_CTRL
-	     "One line per queue pair (admin = qid 0, io = I/O, io-off = created but not live\n"
-	     "on the device, e.g. after shutdown): depth, commands in flight, commands\n"
+	     NVSH_HELP_CTRL
+	     "One line per queue pair (admin = qid 0, io = the live I/O queue pairs; after a\n"
+	     "shutdown only the admin queue is listed): depth, commands in flight, commands\n"
 	     "submitted/completed/with errors, SQ tail and CQ head doorbell writes, polls,\n"
 	     "commands bounced through the bounce buffer, SGL commands, timeouts, ignored bad\n"
 	     "completions, most completions reaped in one poll. --reset-stats clears the\n"
@@ -129,7 +125,7 @@ static int cmd_create_queue(int argc, char **argv)
 	return SHELL_OK;
 }
 NVSH_COMMAND("create-queue", "create-queue [DEVICE] [-q QID] [-d DEPTH]", "create an I/O queue pair",
-	     HELP_CTRL
+	     NVSH_HELP_CTRL
 	     "Creates I/O completion + submission queue QID (default: the lowest free qid) with\n"
 	     "DEPTH entries (default 256, clamped to the controller's MQES+1). Polled, no\n"
 	     "interrupts. Use it with 'read/write/flush -q QID'.",
@@ -163,7 +159,7 @@ static int cmd_delete_queue(int argc, char **argv)
 	return SHELL_OK;
 }
 NVSH_COMMAND("delete-queue", "delete-queue [DEVICE] -q QID", "delete an I/O queue pair",
-	     HELP_CTRL
+	     NVSH_HELP_CTRL
 	     "Deletes I/O submission queue QID, then its completion queue, and frees their\n"
 	     "memory. Commands still in flight on it are aborted.",
 	     cmd_delete_queue);
@@ -199,7 +195,7 @@ static int cmd_set_queue_count(int argc, char **argv)
 }
 NVSH_COMMAND("set-queue-count", "set-queue-count [DEVICE] COUNT",
 	     "set the number of I/O queue pairs (resets the controller)",
-	     HELP_CTRL
+	     NVSH_HELP_CTRL
 	     "Number of Queues may only be set once after a controller reset, so this deletes\n"
 	     "every I/O queue pair, resets the controller, sets the feature and creates COUNT\n"
 	     "(0..16) queue pairs, qid 1..COUNT. The device may grant fewer.",
@@ -244,7 +240,7 @@ static int cmd_shutdown(int argc, char **argv)
 	return SHELL_OK;
 }
 NVSH_COMMAND("shutdown", "shutdown [DEVICE] [--abrupt]", "shut the controller down (CC.SHN)",
-	     HELP_CTRL
+	     NVSH_HELP_CTRL
 	     "Normal: deletes the I/O queues and sets CC.SHN=01b, waiting for CSTS.SHST\n"
 	     "(bounded by RTD3E or CAP.TO; an abrupt shutdown follows on timeout).\n"
 	     "-a/--abrupt sets CC.SHN=10b directly. Memory stays allocated; I/O fails until\n"
@@ -279,14 +275,14 @@ static int power_cmd(int argc, char **argv, bool reset)
 
 static int cmd_resume(int argc, char **argv) { return power_cmd(argc, argv, false); }
 NVSH_COMMAND("resume", "resume [DEVICE]", "bring a shut-down controller back",
-	     HELP_CTRL
+	     NVSH_HELP_CTRL
 	     "Full re-initialisation after 'shutdown' (or a failure): disable, enable,\n"
 	     "Identify, Number of Queues, the same I/O queue pairs, namespaces re-read.",
 	     cmd_resume);
 
 static int cmd_reset(int argc, char **argv) { return power_cmd(argc, argv, true); }
 NVSH_COMMAND("reset", "reset [DEVICE]", "controller reset and re-initialisation (nvme-cli reset)",
-	     HELP_CTRL
+	     NVSH_HELP_CTRL
 	     "Commands in flight are aborted, the controller is disabled (CC.EN=0) and\n"
 	     "re-enabled, the admin queue and the same I/O queue pairs are recreated and the\n"
 	     "namespaces re-read. Queue statistics are kept.",

@@ -318,7 +318,7 @@ static int cmd_get_feature(int argc, char **argv)
 }
 NVSH_COMMAND("get-feature", "get-feature [DEVICE] [-f FID] [-s SEL] [-n NSID] [--cdw11 V] [-l LEN]",
 	     "Get Features: raw value and decoded fields (nvme-cli get-feature)",
-	     NVSH_HELP_DEVICE
+	     NVSH_HELP_DEVICE_OPT
 	     "-f/--feature-id FID (1..255; without it: features 01h-02h, 04h-08h, 0Ah-0Ch, 0Eh).\n"
 	     "-s/--sel 0 current, 1 default, 2 saved, 3 supported capabilities (saveable,\n"
 	     "namespace specific, changeable). --cdw11 V is sent in CDW11 (e.g. the threshold\n"
@@ -388,7 +388,7 @@ static int cmd_set_feature(int argc, char **argv)
 }
 NVSH_COMMAND("set-feature", "set-feature [DEVICE] -f FID (-v VALUE | --data HEX) [-n NSID] [-s]",
 	     "Set Features with a raw value (nvme-cli set-feature)",
-	     NVSH_HELP_DEVICE
+	     NVSH_HELP_DEVICE_OPT
 	     "-f/--feature-id FID, -v/--value V (CDW11), -s/--save (SV: keep across power\n"
 	     "cycles, if the controller supports it), -d/--data HEX bytes for features that\n"
 	     "take data (e.g. Timestamp: 8 bytes, little endian ms). Number of Queues (07h) is\n"

@@ -263,8 +263,7 @@ NVSH_COMMAND("id-ctrl", "id-ctrl [DEVICE] [-H] [--dump]",
 	     "Sends Identify (CNS 01h) and prints the fields with nvme-cli's names (vid, ssvid,\n"
 	     "sn, mn, fr, mdts, cntlid, ver, oacs, oncs, sgls, nn, ...) and power states.\n"
 	     "-H/--human-readable adds decoded lines for bit fields; --dump prints the 4096\n"
-	     "bytes as hexdump -C instead. DEVICE: a controller (nvme0) or one of its\n"
-	     "namespaces (nvme0n1 means nvme0); default the first controller.",
+	     "bytes as hexdump -C instead.\n" NVSH_HELP_CTRL,
 	     cmd_id_ctrl);
 
 /* ------------------------------------------------------------ id-ns */

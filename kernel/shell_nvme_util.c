@@ -282,13 +282,13 @@ int nvsh_select_qpair(const struct nvsh_target *tg, struct shell_opt *opts, stru
 	struct nvme_qpair *qp = (qid >= 1 && qid <= NVME_CFG_MAX_IO_QUEUES)
 					? nvme_ctrl_io_qpair(tg->c, (uint32_t)(qid - 1))
 					: NULL;
-	if (!qp || !qp->live) {
+	if (!qp) {
 		char list[96];
 		size_t n = 0;
 		list[0] = 0;
 		for (uint32_t i = 0; i < NVME_CFG_MAX_IO_QUEUES; i++) {
 			struct nvme_qpair *x = nvme_ctrl_io_qpair(tg->c, i);
-			if (x && x->live && n < sizeof(list))
+			if (x && n < sizeof(list))
 				n += (size_t)ksnprintf(list + n, sizeof(list) - n, "%s%u", n ? ", " : "",
 						       (unsigned)(i + 1));
 		}
