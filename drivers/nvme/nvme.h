@@ -53,6 +53,24 @@
 #define NVME_CFG_TRACE 0
 #endif
 
+/* Asynchronous Event Requests kept outstanding at most (the device's AERL+1
+ * may lower it; 0 disables them at compile time). */
+#ifndef NVME_CFG_MAX_AER
+#define NVME_CFG_MAX_AER 4
+#endif
+
+/* Handled asynchronous events kept for nvme_event_pop() (older ones are
+ * dropped and counted). */
+#ifndef NVME_CFG_EVENT_RING
+#define NVME_CFG_EVENT_RING 8
+#endif
+
+#if NVME_CFG_MAX_AER < 0 || NVME_CFG_MAX_AER > 16
+#error "NVME_CFG_MAX_AER must be 0..16"
+#endif
+#if NVME_CFG_EVENT_RING < 1
+#error "NVME_CFG_EVENT_RING must be at least 1"
+#endif
 #if NVME_CFG_MAX_IO_QUEUES < 1 || NVME_CFG_MAX_IO_QUEUES > 65535
 #error "NVME_CFG_MAX_IO_QUEUES must be 1..65535"
 #endif
@@ -89,6 +107,17 @@
 #define NVME_ERR_BOUNCE_BUSY     (-15) /* async: the queue's bounce buffer is in use */
 #define NVME_ERR_TOO_LARGE       (-16) /* async/passthrough transfer above the max transfer */
 #define NVME_ERR_DMA             (-17) /* data buffer not usable and no bounce buffer fits */
+/* Named results of optional commands (drivers/nvme/README.md, "Optional commands"): */
+#define NVME_ERR_COMPARE_MISMATCH (-18) /* Compare: the data differ (device Compare Failure, SCT 2h SC 85h) */
+#define NVME_ERR_NOT_ADVERTISED  (-19) /* the controller does not advertise the command: not sent
+                                        * (nvme_ctrl_refusal() says which bit) */
+#define NVME_ERR_CANCELLED       (-20) /* the caller's progress callback asked to stop */
+#define NVME_ERR_FW_NEEDS_CONV_RESET (-21) /* firmware committed; activation needs a conventional reset (SCT 1h SC 0Bh) */
+#define NVME_ERR_FW_NEEDS_NSSR   (-22) /* firmware committed; activation needs an NVM subsystem reset (SCT 1h SC 10h) */
+#define NVME_ERR_FW_NEEDS_RESET  (-23) /* firmware committed; activation needs a controller level reset (SCT 1h SC 11h) */
+#define NVME_ERR_FW_BAD_SLOT     (-24) /* Invalid Firmware Slot (SCT 1h SC 06h) */
+#define NVME_ERR_FW_BAD_IMAGE    (-25) /* Invalid Firmware Image (SCT 1h SC 07h) */
+#define NVME_ERR_SANITIZE_FAILED (-26) /* the Sanitize Status log reports that the sanitize failed */
 /* The device returned a value the driver refuses to use (never trusted): */
 #define NVME_ERR_BAD_CID         (-32) /* CQE CID out of range or not in flight */
 #define NVME_ERR_BAD_SQHD        (-33) /* CQE SQ head pointer beyond the queue */
@@ -102,6 +131,7 @@
 #define NVME_ERR_BAD_MDTS        (-41) /* MDTS gives a max transfer below one page */
 #define NVME_ERR_BAD_NS_LIST     (-42) /* namespace list not increasing / above NN */
 #define NVME_ERR_BAD_ID          (-43) /* other Identify data the driver refuses (e.g. active namespace with NSZE 0) */
+#define NVME_ERR_BAD_LOG_DATA    (-44) /* log page contents the driver refuses (SSTAT, AFI slot, list entries) */
 
 #define NVME_STATUS_DEVICE_FLAG  0x10000
 
@@ -155,6 +185,9 @@ size_t nvme_status_describe(int status, char *buf, size_t len);
 /* Configuration                                                            */
 /* ------------------------------------------------------------------------ */
 
+struct nvme_ctrl;
+struct nvme_event;
+
 /* How data pointers of I/O commands are built. Admin commands always use PRP
  * (required on PCIe). */
 enum nvme_dptr_mode {
@@ -189,6 +222,21 @@ struct nvme_ctrl_config {
 	/* Messages above this level are not formatted. Default NVME_LOG_INFO.
 	 * NVME_LOG_TRACE needs NVME_CFG_TRACE=1 at build time. */
 	enum nvme_log_level log_level;
+	/* Format NVM timeout in ms (formatting may take minutes). Default
+	 * 600000 (10 min); the driver uses max(this, the admin timeout). */
+	uint32_t format_timeout_ms;
+	/* true: submit no Asynchronous Event Requests. Default false: after
+	 * init, reset and resume the driver enables the events the controller
+	 * supports (Set Features Asynchronous Event Configuration) and keeps
+	 * min(AERL+1, NVME_CFG_MAX_AER, admin slots / 2) requests outstanding;
+	 * see nvme_ctrl_poll_admin(). */
+	bool     no_aer;
+	/* Called by nvme_ctrl_poll_admin() for each asynchronous event after
+	 * the driver handled it (log page read, namespaces rescanned). May call
+	 * any driver function except nvme_ctrl_detach(). NULL: none (events
+	 * can still be read with nvme_event_pop()). */
+	void   (*event_cb)(void *arg, struct nvme_ctrl *c, const struct nvme_event *ev);
+	void    *event_arg;
 };
 
 #define NVME_DEFAULT_ADMIN_QUEUE_DEPTH  32u
@@ -197,6 +245,7 @@ struct nvme_ctrl_config {
 #define NVME_DEFAULT_ADMIN_TIMEOUT_MS   5000u
 #define NVME_DEFAULT_IO_TIMEOUT_MS      30000u
 #define NVME_DEFAULT_MAX_TRANSFER       (1024u * 1024u)
+#define NVME_DEFAULT_FORMAT_TIMEOUT_MS  600000u
 /* CAP.TO of 0 is replaced by this ready/disable wait bound. */
 #define NVME_MIN_READY_TIMEOUT_MS       500u
 
@@ -341,6 +390,45 @@ struct nvme_ns {
 	int      unusable;
 };
 
+/* NSIDs an event reports in each of its lists (the rest are counted). */
+#define NVME_EVENT_NSIDS        8u
+/* nvme_event.nchanged when the Changed Namespace List overflowed (more than
+ * 1024 namespaces changed: the driver rescanned all of them). */
+#define NVME_EVENT_CHANGED_ALL  0xFFFFFFFFu
+
+/*
+ * One asynchronous event, as reported by an Asynchronous Event Request
+ * completion and handled by nvme_ctrl_poll_admin() (nvme_aer.c).
+ */
+struct nvme_event {
+	uint32_t seq;            /* 1, 2, 3 ... per controller */
+	uint32_t dw0;            /* completion dword 0 as received */
+	uint8_t  type;           /* NVME_AER_TYPE_* (dw0 bits 2:0) */
+	uint8_t  info;           /* NVME_AER_* information (dw0 bits 15:8) */
+	uint8_t  lid;            /* log page the device named (dw0 bits 23:16) */
+	uint8_t  smart_warning;  /* SMART/health events: Critical Warning read from the log */
+	uint16_t temperature_k;  /* SMART/health events: composite temperature read from the log */
+	uint8_t  sstat;          /* Sanitize events: SSTAT status read from the log */
+	/* Status of reading the named log page with RAE cleared (which lets the
+	 * device report events of this type again): 0 read; a device status;
+	 * NVME_ERR_UNSUPPORTED when the driver does not read that log (type or
+	 * LID it does not know; the event type stays masked in the device
+	 * until the host reads the log itself). */
+	int      log_status;
+	/* Namespace Attribute Changed: status of the rescan (0 done). */
+	int      rescan_status;
+	/* Namespace Attribute Changed: the Changed Namespace List (count, or
+	 * NVME_EVENT_CHANGED_ALL) and its first entries; namespaces that
+	 * appeared in or disappeared from the driver's table with the rescan;
+	 * the table's size afterwards. */
+	uint32_t nchanged;
+	uint32_t changed[NVME_EVENT_NSIDS];
+	uint32_t nadded, nremoved;
+	uint32_t added[NVME_EVENT_NSIDS];
+	uint32_t removed[NVME_EVENT_NSIDS];
+	uint32_t ns_count;
+};
+
 /*
  * The controller. The host allocates it (static, on the heap, anywhere) and
  * passes it to nvme_ctrl_init(); the fields are private to the driver: use
@@ -386,6 +474,24 @@ struct nvme_ctrl {
 	struct nvme_ns ns[NVME_CFG_MAX_NS];
 	uint32_t ns_count;       /* entries of ns[] in use */
 	uint32_t ns_active;      /* active namespaces found (may exceed ns_count) */
+
+	/* optional command support (nvme_support.c) */
+	uint8_t  effects_state;  /* Commands Supported and Effects log: 0 not read, 1 read, 2 unavailable */
+	uint8_t  effects_acs[32];  /* its CSUPP bit per admin opcode */
+	uint8_t  effects_iocs[32]; /* its CSUPP bit per I/O opcode */
+	char     refusal[192];   /* why the last optional command was not sent */
+
+	/* asynchronous events (nvme_aer.c) */
+	uint32_t aer_target;     /* requests to keep outstanding */
+	uint32_t aer_outstanding;
+	bool     aer_busy;       /* nvme_ctrl_poll_admin is handling events */
+	uint32_t aer_raw[2 * NVME_CFG_MAX_AER + 8]; /* dword 0 of completions not handled yet */
+	uint32_t aer_raw_count;
+	uint32_t ev_seq;         /* last sequence number given */
+	uint32_t ev_head;        /* oldest event in events[] */
+	uint32_t ev_count;
+	uint32_t ev_dropped;     /* events lost (ring or raw list full) */
+	struct nvme_event events[NVME_CFG_EVENT_RING];
 
 	/* scratch DMA memory */
 	void    *idbuf;          /* 4096 bytes, page aligned: identify, lists */
@@ -638,10 +744,480 @@ int nvme_get_num_queues(struct nvme_ctrl *c, uint32_t *nsq, uint32_t *ncq);
 /*
  * Get Log Page lid into buf: len bytes (dword multiple, > 0) from byte
  * offset off (dword aligned). Offsets and lengths above 256 KiB need
- * LPA.EXTENDED_DATA (else NVME_ERR_BAD_LOG_LENGTH). rae sets Retain
+ * LPA.EXTENDED_DATA (else NVME_ERR_BAD_LOG_LENGTH). A len above the max
+ * transfer is read in several commands at increasing offsets (which needs
+ * LPA.EXTENDED_DATA too); all but the last are sent with RAE set, so an
+ * event is only released when the whole range was read. rae sets Retain
  * Asynchronous Event.
  */
 int nvme_get_log_page(struct nvme_ctrl *c, uint8_t lid, uint8_t lsp, uint32_t nsid,
 		      uint64_t off, void *buf, size_t len, bool rae);
+
+/* ======================================================================== */
+/* Optional commands                                                        */
+/* ======================================================================== */
+
+/*
+ * Every optional command below is checked against what Identify Controller
+ * advertises before it is sent (nvme_support.c). A command the controller
+ * does not advertise fails fast with NVME_ERR_NOT_ADVERTISED and nothing is
+ * sent; nvme_ctrl_refusal() then returns one line naming the bit, e.g.
+ *   "Firmware Image Download: not supported by this controller: OACS bit 2
+ *    (Firmware Download/Commit) is clear (OACS=010Ah)"
+ * NVME_CMD_FORCE in a flags argument sends the command anyway; the device's
+ * answer comes back as is (e.g. Invalid Command Opcode, which
+ * nvme_status_describe() decodes).
+ *
+ * Opcode-level bits (ONCS, OACS): when the bit is clear and LPA bit 1 says
+ * the Commands Supported and Effects log exists, the driver reads that log
+ * once (cached until the next reset) and accepts the command if the log
+ * marks its opcode supported (CSUPP). QEMU 7.2 needs this: its ONCS lacks
+ * Verify, which it implements and lists in the log. Capability bits below
+ * the opcode (SANICAP actions, FRMW activation without reset, FNA crypto
+ * erase, VWC, LPA) are taken from Identify only.
+ */
+
+/* Flags of the optional-command functions (combine with |). */
+#define NVME_IO_FUA            0x0001u /* Force Unit Access (Write Zeroes, Compare, Verify) */
+#define NVME_IO_LIMITED_RETRY  0x0002u /* Limited Retry */
+#define NVME_WZ_DEALLOCATE     0x0004u /* Write Zeroes: deallocate the blocks too (DEAC) */
+#define NVME_RESV_IEKEY        0x0008u /* Reservations: Ignore Existing Key */
+#define NVME_CMD_FORCE         0x8000u /* send even if the controller does not advertise it */
+
+/* What nvme_ctrl_supports() can be asked about. */
+enum nvme_opt {
+	NVME_OPT_COMPARE = 0,        /* ONCS bit 0 */
+	NVME_OPT_WRITE_UNCORRECTABLE,/* ONCS bit 1 */
+	NVME_OPT_DSM,                /* ONCS bit 2 */
+	NVME_OPT_WRITE_ZEROES,       /* ONCS bit 3 */
+	NVME_OPT_SAVE_SELECT,        /* ONCS bit 4: Save in Set Features, Select in Get Features */
+	NVME_OPT_RESERVATIONS,       /* ONCS bit 5 */
+	NVME_OPT_TIMESTAMP,          /* ONCS bit 6 */
+	NVME_OPT_VERIFY,             /* ONCS bit 7 */
+	NVME_OPT_COPY,               /* ONCS bit 8 */
+	NVME_OPT_SECURITY,           /* OACS bit 0 */
+	NVME_OPT_FORMAT,             /* OACS bit 1 */
+	NVME_OPT_FIRMWARE,           /* OACS bit 2 */
+	NVME_OPT_NS_MGMT,            /* OACS bit 3 */
+	NVME_OPT_SELF_TEST,          /* OACS bit 4 */
+	NVME_OPT_DIRECTIVES,         /* OACS bit 5 */
+	NVME_OPT_DBBUF,              /* OACS bit 8 */
+	NVME_OPT_FW_ACTIVATE_NOW,    /* FRMW bit 4: activation without reset */
+	NVME_OPT_SANITIZE_CRYPTO,    /* SANICAP bit 0 */
+	NVME_OPT_SANITIZE_BLOCK,     /* SANICAP bit 1 */
+	NVME_OPT_SANITIZE_OVERWRITE, /* SANICAP bit 2 */
+	NVME_OPT_FORMAT_CRYPTO,      /* FNA bit 2: cryptographic erase in Format NVM */
+	NVME_OPT_VWC,                /* VWC bit 0: volatile write cache present */
+	NVME_OPT_SMART_PER_NS,       /* LPA bit 0 */
+	NVME_OPT_EFFECTS_LOG,        /* LPA bit 1: Commands Supported and Effects log */
+	NVME_OPT_LOG_EXTENDED,       /* LPA bit 2: Get Log Page offsets and NUMDU */
+	NVME_OPT_COUNT
+};
+
+/*
+ * 0 if the controller supports opt, NVME_ERR_NOT_ADVERTISED if not
+ * (NVME_ERR_INVAL for a bad opt, or the status of reading the effects log
+ * when that failed for a reason other than "not supported"). why (may be
+ * NULL) receives one line either way, e.g. "ONCS bit 2 (Dataset
+ * Management) is set" or "SANICAP: block erase not supported
+ * (SANICAP=00000000h)". May read the Commands Supported and Effects log.
+ */
+int nvme_ctrl_supports(struct nvme_ctrl *c, enum nvme_opt opt, char *why, size_t len);
+/* Short name of opt ("Verify", "Sanitize (block erase)"); "?" if invalid. */
+const char *nvme_opt_name(enum nvme_opt opt);
+/* The line explaining the last NVME_ERR_NOT_ADVERTISED ("" if none yet). */
+const char *nvme_ctrl_refusal(const struct nvme_ctrl *c);
+
+/* ------------------------------------------------------------------------ */
+/* Data management (nvme_dm.c)                                              */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * The I/O commands below validate like nvme_read(): ns usable, q NULL = the
+ * first I/O queue pair, count > 0, lba + count inside the namespace (else
+ * NVME_ERR_LBA_RANGE, nothing sent). Block counts are 1-based here (the
+ * driver writes count - 1 on the wire). Synchronous; larger requests are
+ * split into commands of at most 65536 blocks (Write Zeroes, Verify: no data
+ * transfer) or ns->max_blocks (Compare).
+ */
+
+/* Dataset Management attributes (command dword 11). */
+#define NVME_DSM_ATTR_IDR        0x1u  /* integral dataset for read */
+#define NVME_DSM_ATTR_IDW        0x2u  /* integral dataset for write */
+#define NVME_DSM_ATTR_DEALLOCATE 0x4u  /* deallocate (trim) the ranges */
+
+/*
+ * Dataset Management with nr ranges (1..256; else NVME_ERR_INVAL). Each
+ * range's nlb must be > 0 and slba + nlb inside the namespace (else
+ * NVME_ERR_INVAL / NVME_ERR_LBA_RANGE, nothing sent). cattr (context
+ * attributes, NVME_DSM_CA_* fields) is sent as given. attrs is
+ * NVME_DSM_ATTR_*. The ranges array may live anywhere (it is bounced when
+ * the device cannot reach it). Needs ONCS bit 2.
+ */
+int nvme_dsm(struct nvme_ns *ns, struct nvme_qpair *q, const struct nvme_dsm_range *ranges,
+	     uint32_t nr, uint32_t attrs, unsigned flags);
+/* Deallocate count blocks from lba (one command; ranges of up to
+ * FFFFFFFFh blocks, so count is limited to 256 of them). */
+int nvme_trim(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t lba, uint64_t count, unsigned flags);
+/* Write Zeroes (ONCS bit 3); flags NVME_WZ_DEALLOCATE (DEAC: the device may
+ * deallocate; DLFEAT bit 3 says whether it honours it), NVME_IO_FUA. */
+int nvme_write_zeroes(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t lba, uint32_t count, unsigned flags);
+/*
+ * Compare count blocks at lba with buf (ONCS bit 0). 0 when they are equal;
+ * NVME_ERR_COMPARE_MISMATCH when the device reports Compare Failure (SCT 2h
+ * SC 85h) for any of the commands (the later ones are not sent). Any other
+ * failure is returned as usual.
+ */
+int nvme_compare(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t lba, uint32_t count,
+		 const void *buf, unsigned flags);
+/* Verify count blocks (ONCS bit 7, or the effects log: see above): the
+ * device reads and checks them without transferring data. */
+int nvme_verify(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t lba, uint32_t count, unsigned flags);
+
+/* ------------------------------------------------------------------------ */
+/* Log pages (nvme_logs.c; nvme_get_log_page() is above)                    */
+/* ------------------------------------------------------------------------ */
+
+/* A 128-bit counter of the SMART log as two halves. */
+struct nvme_u128 {
+	uint64_t lo, hi;
+};
+/* Decimal text of v into buf (NUL-terminated when len > 0); returns the
+ * length of the full text (at most 39 digits). */
+size_t nvme_u128_to_dec(struct nvme_u128 v, char *buf, size_t len);
+
+/* SMART / Health Information log (02h), decoded. */
+struct nvme_smart_info {
+	uint8_t  critical_warning;     /* raw byte: NVME_SMART_CW_* bits */
+	bool     warn_spare;           /* bit 0: available spare below threshold */
+	bool     warn_temperature;     /* bit 1: temperature outside a threshold */
+	bool     warn_reliability;     /* bit 2: reliability degraded */
+	bool     warn_read_only;       /* bit 3: media placed in read-only mode */
+	bool     warn_volatile_backup; /* bit 4: volatile memory backup failed */
+	bool     warn_pmr_read_only;   /* bit 5: persistent memory region read only */
+	uint16_t temperature_k;        /* composite temperature, kelvin (0: not reported) */
+	int16_t  temperature_c;        /* the same in degrees Celsius (K - 273) */
+	uint8_t  avail_spare;          /* percent */
+	uint8_t  spare_thresh;         /* percent */
+	uint8_t  percent_used;         /* may exceed 100 */
+	uint8_t  endgrp_crit_warning;
+	struct nvme_u128 data_units_read;    /* thousands of 512-byte units */
+	struct nvme_u128 data_units_written;
+	struct nvme_u128 host_reads;         /* commands */
+	struct nvme_u128 host_writes;
+	struct nvme_u128 ctrl_busy_time;     /* minutes */
+	struct nvme_u128 power_cycles;
+	struct nvme_u128 power_on_hours;
+	struct nvme_u128 unsafe_shutdowns;
+	struct nvme_u128 media_errors;
+	struct nvme_u128 num_err_log_entries;
+	uint32_t warning_temp_time;    /* minutes */
+	uint32_t critical_temp_time;   /* minutes */
+	uint16_t temp_sensor_k[8];     /* 0 = sensor not implemented */
+	uint32_t thm_temp1_trans_count, thm_temp2_trans_count;
+	uint32_t thm_temp1_total_time, thm_temp2_total_time; /* seconds */
+};
+void nvme_smart_decode(const struct nvme_smart_log *raw, struct nvme_smart_info *out);
+/* Read and decode the SMART log. nsid 0 or FFFFFFFFh: controller wide;
+ * another NSID needs LPA bit 0. raw (may be NULL) receives the 512 bytes. */
+int nvme_smart_read(struct nvme_ctrl *c, uint32_t nsid, struct nvme_smart_info *out,
+		    struct nvme_smart_log *raw);
+/* "none" or the critical warning bits as words ("spare below threshold,
+ * temperature"); returns the full length. */
+size_t nvme_smart_warning_text(uint8_t critical_warning, char *buf, size_t len);
+
+/*
+ * Error Information log (01h): the newest min(max, ELPE+1) entries into out
+ * (wire format, 64 bytes each; entry 0 is the newest). *n receives how many
+ * were read. Entries whose error_count is 0 are unused.
+ */
+int nvme_error_log_read(struct nvme_ctrl *c, struct nvme_error_log_entry *out, uint32_t max, uint32_t *n);
+/* One line for an entry: "error 5: SQ 1 CID 3 NSID 1 LBA 0: Invalid Field in
+ * Command (SCT 0h SC 02h, DNR)" ("unused" for error_count 0). */
+size_t nvme_error_entry_describe(const struct nvme_error_log_entry *e, char *buf, size_t len);
+
+/* Firmware Slot Information log (03h), decoded and validated. */
+struct nvme_fw_slot_info {
+	uint8_t  afi;                  /* raw Active Firmware Info */
+	uint8_t  active_slot;          /* 1..nslots */
+	uint8_t  next_slot;            /* activated at the next reset, 0 = none */
+	uint8_t  nslots;               /* FRMW: slots the controller has (1..7) */
+	bool     slot1_read_only;      /* FRMW bit 0 */
+	bool     activate_without_reset; /* FRMW bit 4 */
+	char     rev[NVME_FW_MAX_SLOTS][9]; /* revision per slot ("" = empty), trimmed */
+};
+/* NVME_ERR_BAD_LOG_DATA when AFI names a slot the controller does not have. */
+int nvme_fw_slot_read(struct nvme_ctrl *c, struct nvme_fw_slot_info *out);
+
+/* Commands Supported and Effects log (05h; LPA bit 1) into out (4096 bytes,
+ * wire format). */
+int nvme_effects_log_read(struct nvme_ctrl *c, struct nvme_cmd_effects_log *out);
+/* One entry as words: "supported, LBCC, NCC" or "not supported". */
+size_t nvme_effects_describe(uint32_t entry, char *buf, size_t len);
+
+/* Sanitize Status log (81h), decoded and validated. */
+struct nvme_sanitize_status {
+	uint16_t sprog;        /* progress, numerator of n/65536 (FFFFh when done) */
+	uint8_t  status;       /* SSTAT bits 2:0: NVME_SSTAT_* */
+	uint8_t  passes;       /* overwrite passes completed */
+	bool     global_erased;/* no user data written since the last sanitize */
+	uint16_t sstat;        /* raw */
+	uint32_t scdw10;       /* cdw10 of the Sanitize that started the last operation */
+	uint32_t eto, etbe, etce;        /* estimates, s (NVME_SANITIZE_NO_ESTIMATE) */
+	uint32_t etond, etbend, etcend;  /* the same with No-Deallocate */
+	uint32_t percent;      /* sprog as 0..100 */
+};
+/* NVME_ERR_BAD_LOG_DATA for a reserved SSTAT status. */
+int nvme_sanitize_status_read(struct nvme_ctrl *c, struct nvme_sanitize_status *out);
+/* "never sanitized", "completed", "in progress", "failed",
+ * "completed without deallocation", "reserved". */
+const char *nvme_sstat_name(unsigned status);
+
+/* ------------------------------------------------------------------------ */
+/* Firmware (nvme_fw.c): OACS bit 2                                          */
+/* ------------------------------------------------------------------------ */
+
+/* Progress callback: done of total bytes. Return nonzero to stop (the
+ * operation then returns NVME_ERR_CANCELLED). */
+typedef int (*nvme_progress_fn)(void *arg, uint64_t done, uint64_t total);
+
+/*
+ * Bytes per Firmware Image Download command: the largest multiple of the
+ * FWUG granularity (FWUG x 4 KiB) that fits the max transfer. FWUG 0 (no
+ * information) is taken as 4 KiB, FFh (no restriction) as 4 bytes; both
+ * give the max transfer. 0 when FWUG's granularity exceeds the max transfer.
+ */
+uint32_t nvme_fw_chunk_bytes(const struct nvme_ctrl *c);
+/*
+ * Download an image of len bytes (a multiple of 4, > 0) in pieces of
+ * nvme_fw_chunk_bytes() from offset 0 (offsets and lengths in dwords on the
+ * wire; only the last piece may be shorter). cb (may be NULL) is called
+ * after every piece. NVME_ERR_UNSUPPORTED when no piece size fits.
+ */
+int nvme_fw_download(struct nvme_ctrl *c, const void *image, size_t len,
+		     nvme_progress_fn cb, void *arg, unsigned flags);
+
+/* What nvme_fw_commit() saw. */
+struct nvme_fw_commit_result {
+	int      status;         /* what nvme_fw_commit returned */
+	int      device_status;  /* the completion status as received (0 = success) */
+	const char *reset;       /* reset that activates the image: "none",
+	                          * "controller level reset" (also for commit
+	                          * actions 1 and 2), "NVM subsystem reset",
+	                          * "conventional reset" */
+	int      slot_status;    /* status of reading the Firmware Slot log afterwards */
+	struct nvme_fw_slot_info slots; /* that log (valid when slot_status is 0) */
+};
+/*
+ * Firmware Commit: action NVME_FW_CA_REPLACE (0), ..._REPLACE_ACTIVATE_RESET
+ * (1), ..._ACTIVATE_RESET (2), ..._REPLACE_ACTIVATE_NOW (3) to slot 0..7
+ * (0 = the controller chooses); boot partition actions are NVME_ERR_INVAL.
+ * Action 3 also needs FRMW bit 4. Returns 0, or a named result:
+ * NVME_ERR_FW_NEEDS_CONV_RESET / _NEEDS_NSSR / _NEEDS_RESET (committed; the
+ * image runs after that reset), NVME_ERR_FW_BAD_SLOT, NVME_ERR_FW_BAD_IMAGE,
+ * or another status. After any device answer the Firmware Slot log is read
+ * into res (may be NULL). After an activation without reset the firmware
+ * revision (nvme_ctrl_firmware) is re-read.
+ */
+int nvme_fw_commit(struct nvme_ctrl *c, uint8_t slot, uint8_t action, unsigned flags,
+		   struct nvme_fw_commit_result *res);
+/* True for the three "committed, activation needs a reset" results. */
+bool nvme_fw_needs_reset(int status);
+
+/* ------------------------------------------------------------------------ */
+/* Sanitize (nvme_sanitize.c): SANICAP                                       */
+/* ------------------------------------------------------------------------ */
+
+/* Poll interval default, and the wait when the log gives no estimate. */
+#define NVME_SANITIZE_POLL_MS           1000u
+#define NVME_SANITIZE_NO_ESTIMATE_MS    (3600u * 1000u)
+/* The wait bound is the action's estimate plus 50 % plus this. */
+#define NVME_SANITIZE_MARGIN_MS         60000u
+
+struct nvme_sanitize_opts {
+	uint8_t  action;     /* NVME_SANACT_BLOCK_ERASE, _CRYPTO_ERASE, _OVERWRITE, _EXIT_FAILURE */
+	bool     ause;       /* Allow Unrestricted Sanitize Exit */
+	bool     no_dealloc; /* No-Deallocate After Sanitize (refused when SANICAP.NDI is set) */
+	uint8_t  owpass;     /* overwrite: passes 1..16 */
+	bool     invert;     /* overwrite: invert the pattern between passes */
+	uint32_t pattern;    /* overwrite: 32-bit pattern */
+	unsigned flags;      /* NVME_CMD_FORCE */
+	uint32_t poll_ms;    /* between Sanitize Status polls; 0 = NVME_SANITIZE_POLL_MS */
+	/* Wait bound in ms; 0 = from the estimate the Sanitize Status log
+	 * gives for this action (ETBE, ETCE, ETO or their No-Deallocate
+	 * variants): estimate x 1.5 + NVME_SANITIZE_MARGIN_MS, or
+	 * NVME_SANITIZE_NO_ESTIMATE_MS when it is FFFFFFFFh. */
+	uint64_t max_wait_ms;
+	/* Called after every poll while the operation runs (and once at the
+	 * end); return nonzero to stop waiting (NVME_ERR_CANCELLED: the device
+	 * goes on sanitizing, and I/O fails with Sanitize In Progress until it
+	 * completes). May be NULL. */
+	int    (*progress)(void *arg, const struct nvme_sanitize_status *st);
+	void    *arg;
+};
+/* Only start: check SANICAP (and NDI), send Sanitize with NSID 0. */
+int nvme_sanitize_start(struct nvme_ctrl *c, const struct nvme_sanitize_opts *o);
+/*
+ * Only wait: poll the Sanitize Status log until it reports completed (0),
+ * failed (NVME_ERR_SANITIZE_FAILED), the bound passed (NVME_ERR_TIMEOUT) or
+ * the callback stopped (NVME_ERR_CANCELLED). final (may be NULL) receives
+ * the last log read. An SSTAT of "never sanitized" right after the start is
+ * taken as "not started yet" and polled further.
+ */
+int nvme_sanitize_wait(struct nvme_ctrl *c, const struct nvme_sanitize_opts *o,
+		       struct nvme_sanitize_status *final);
+/* Start, then wait (exit-failure-mode returns after the command). */
+int nvme_sanitize(struct nvme_ctrl *c, const struct nvme_sanitize_opts *o,
+		  struct nvme_sanitize_status *final);
+
+/* ------------------------------------------------------------------------ */
+/* Format NVM (nvme_format.c): OACS bit 1                                    */
+/* ------------------------------------------------------------------------ */
+
+struct nvme_format_opts {
+	uint8_t  lbaf;       /* LBA format index, below the namespace's format_count */
+	uint8_t  ses;        /* NVME_FORMAT_SES_NONE / _USER_DATA / _CRYPTO (FNA bit 2) */
+	bool     mset;       /* metadata as part of an extended LBA */
+	uint8_t  pi;         /* protection information type 0..3 */
+	bool     pil;        /* protection information in the first bytes of metadata */
+	unsigned flags;      /* NVME_CMD_FORCE */
+};
+/*
+ * Format namespace nsid (a namespace the driver knows, or NVME_NSID_ALL),
+ * waiting up to cfg.format_timeout_ms. The format index is checked against
+ * NLBAF of the namespace (every known namespace for NVME_NSID_ALL) before
+ * sending. Afterwards all namespaces are re-read (nvme_ns_rescan), so block
+ * size and count follow the new format; re-get struct nvme_ns pointers.
+ * With FNA bit 0 set the device formats every namespace anyway.
+ */
+int nvme_format_nvm(struct nvme_ctrl *c, uint32_t nsid, const struct nvme_format_opts *o);
+
+/* ------------------------------------------------------------------------ */
+/* Features (nvme_features.c)                                                */
+/* ------------------------------------------------------------------------ */
+
+/* A feature value split into named fields. */
+struct nvme_feat_field {
+	const char *name;        /* "AB", "TMPTH", ... */
+	uint32_t    value;
+	const char *meaning;     /* unit or decoded meaning ("no limit", "K"), may be "" */
+};
+struct nvme_feat_decoded {
+	uint8_t     fid;
+	const char *name;        /* "Arbitration", ... ("Unknown" for others) */
+	uint32_t    nfields;
+	struct nvme_feat_field field[6];
+};
+/* Name of a feature identifier. */
+const char *nvme_feat_name(uint8_t fid);
+/* Decode dword 0 of Get Features (or dword 11 of Set Features) for fid.
+ * 0, or NVME_ERR_UNSUPPORTED for a FID without a decoder (one raw field). */
+int nvme_feat_decode(uint8_t fid, uint32_t value, struct nvme_feat_decoded *out);
+/* One line: "Volatile Write Cache: WCE 1 (enabled)". Returns the full length. */
+size_t nvme_feat_describe(uint8_t fid, uint32_t value, char *buf, size_t len);
+
+/* Encoders for Set Features values. */
+uint32_t nvme_feat_arbitration(uint8_t ab, uint8_t lpw, uint8_t mpw, uint8_t hpw);
+uint32_t nvme_feat_power_mgmt(uint8_t ps, uint8_t wh);
+uint32_t nvme_feat_temp_threshold(uint16_t kelvin, uint8_t tmpsel, bool under);
+uint32_t nvme_feat_irq_coalescing(uint8_t thr, uint8_t time_100us);
+uint32_t nvme_feat_async_event(uint8_t smart_warnings, bool ns_attr, bool fw_activation);
+
+/*
+ * Checked Get/Set Features. Get with sel other than NVME_FEAT_SEL_CURRENT
+ * and Set with save need ONCS bit 4; Volatile Write Cache needs VWC bit 0;
+ * Timestamp needs ONCS bit 6 (use nvme_timestamp_get/set: it has data).
+ * Set Number of Queues is refused (NVME_ERR_INVAL: use
+ * nvme_ctrl_set_io_queue_count). cdw11 selects the instance for Get
+ * (Temperature Threshold: TMPSEL/THSEL; 0 otherwise).
+ */
+int nvme_feat_get(struct nvme_ctrl *c, uint8_t fid, uint8_t sel, uint32_t cdw11,
+		  uint32_t *value, unsigned flags);
+int nvme_feat_set(struct nvme_ctrl *c, uint8_t fid, uint32_t value, bool save,
+		  unsigned flags, uint32_t *dw0);
+
+struct nvme_timestamp {
+	uint64_t ms;             /* milliseconds since 1970-01-01 UTC (48 bits) */
+	bool     synch;          /* the clock may have stopped (attribute bit 0) */
+	uint8_t  origin;         /* 0 reset, 1 set by a host (attribute bits 3:1) */
+};
+int nvme_timestamp_get(struct nvme_ctrl *c, uint8_t sel, struct nvme_timestamp *ts, unsigned flags);
+int nvme_timestamp_set(struct nvme_ctrl *c, uint64_t ms, unsigned flags);
+
+/* ------------------------------------------------------------------------ */
+/* Asynchronous events (nvme_aer.c)                                          */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Asynchronous Event Request completions arrive on the admin queue and are
+ * reaped by every admin command's wait and by this function; the driver
+ * re-arms each request as it completes. The events are handled here, never
+ * inside a completion: the log page the event names is read with RAE
+ * cleared (SMART 02h, Error 01h, Firmware Slot 03h, Changed Namespace List
+ * 04h, Reservation Notification 80h, Sanitize Status 81h; others are left
+ * for the host), a Namespace Attribute Changed notice re-reads the namespace
+ * list and every namespace (a full rescan), a Firmware Activation Starting
+ * notice re-reads the firmware revision; then cfg.event_cb runs and the
+ * event is kept for nvme_event_pop(). Call it periodically (e.g. from an
+ * idle loop). Returns the number of events handled, or NVME_ERR_*.
+ * AER commands never time out. After reset/resume the requests are
+ * submitted again. A request the device fails is not re-armed.
+ */
+int nvme_ctrl_poll_admin(struct nvme_ctrl *c);
+/* Requests outstanding now. */
+uint32_t nvme_aer_outstanding(const struct nvme_ctrl *c);
+/* Handled events waiting in the ring; pop the oldest (false if none). */
+uint32_t nvme_event_count(const struct nvme_ctrl *c);
+bool nvme_event_pop(struct nvme_ctrl *c, struct nvme_event *out);
+/* Events lost because the ring (or the list of unhandled ones) was full. */
+uint32_t nvme_event_dropped(const struct nvme_ctrl *c);
+/* "error", "SMART/health", "notice", "I/O command set", "vendor", "reserved". */
+const char *nvme_event_type_name(uint8_t type);
+/* One line: "notice: namespace attribute changed (log 04h): 2 changed
+ * (3, 5), added 5, removed 3, 4 namespaces". Returns the full length. */
+size_t nvme_event_describe(const struct nvme_event *ev, char *buf, size_t len);
+
+/* ------------------------------------------------------------------------ */
+/* Reservations (nvme_resv.c): ONCS bit 5                                    */
+/* ------------------------------------------------------------------------ */
+
+/* Reservation Register: rrega NVME_RREGA_*, cptpl NVME_CPTPL_*; flags
+ * NVME_RESV_IEKEY, NVME_CMD_FORCE. */
+int nvme_resv_register(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t rrega, uint64_t crkey,
+		       uint64_t nrkey, uint8_t cptpl, unsigned flags);
+/* Reservation Acquire: racqa NVME_RACQA_*, rtype NVME_RTYPE_* (1..6). */
+int nvme_resv_acquire(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t racqa, uint8_t rtype,
+		      uint64_t crkey, uint64_t prkey, unsigned flags);
+/* Reservation Release: rrela NVME_RRELA_*. */
+int nvme_resv_release(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t rrela, uint8_t rtype,
+		      uint64_t crkey, unsigned flags);
+
+struct nvme_resv_info {
+	uint32_t gen;            /* generation */
+	uint8_t  rtype;          /* current reservation type, 0 = none */
+	uint8_t  ptpls;          /* persist through power loss state */
+	bool     extended;       /* 128-bit host identifiers, 64-byte entries */
+	uint16_t regctl;         /* registrants the device reports */
+	uint32_t nentries;       /* of those, entries inside the buffer */
+	bool     truncated;      /* regctl > nentries: a larger buffer shows more */
+};
+struct nvme_resv_entry {
+	uint16_t cntlid;
+	bool     holder;         /* RCSTS bit 0: holds the reservation */
+	uint64_t rkey;
+	uint8_t  hostid[16];     /* 8 bytes used unless extended */
+};
+/*
+ * Reservation Report into buf (len a multiple of 4, at least the header: 24
+ * bytes, 64 with extended). info is parsed against len: entries beyond the
+ * buffer are not counted, whatever regctl says.
+ */
+int nvme_resv_report(struct nvme_ns *ns, struct nvme_qpair *q, void *buf, size_t len, bool extended,
+		     unsigned flags, struct nvme_resv_info *info);
+/* Entry i (< info->nentries) of a report in buf; NVME_ERR_INVAL beyond. */
+int nvme_resv_report_entry(const void *buf, size_t len, const struct nvme_resv_info *info, uint32_t i,
+			   struct nvme_resv_entry *out);
+/* "none", "Write Exclusive", ..., "reserved". */
+const char *nvme_resv_type_name(uint8_t rtype);
 
 #endif /* NVME_H */

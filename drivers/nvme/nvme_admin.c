@@ -139,22 +139,12 @@ int nvme_get_num_queues(struct nvme_ctrl *c, uint32_t *nsq, uint32_t *ncq)
 	return nq_decode(c, dw0, nsq, ncq);
 }
 
-int nvme_get_log_page(struct nvme_ctrl *c, uint8_t lid, uint8_t lsp, uint32_t nsid,
-		      uint64_t off, void *buf, size_t len, bool rae)
+/* One Get Log Page command of len bytes (<= the max transfer) at off. */
+static int log_page_one(struct nvme_ctrl *c, uint8_t lid, uint8_t lsp, uint32_t nsid,
+			uint64_t off, void *buf, size_t len, bool rae)
 {
 	struct nvme_sqe sqe;
-	if (c == NULL || buf == NULL || len == 0 || (len & 3u) != 0 || (off & 3u) != 0 ||
-	    !NVME_FITS(NVME_GET_LOG_CDW10_LSP, lsp))
-		return NVME_ERR_INVAL;
 	uint64_t numd = (uint64_t)(len >> 2) - 1u;   /* 0's based dwords */
-	if (numd > 0xFFFFFFFFu)
-		return NVME_ERR_BAD_LOG_LENGTH;
-	/* NUMDU and the offset exist only with LPA "extended data" (1.2+). */
-	if ((numd > 0xFFFFu || off != 0) && !NVME_GET(c->id.lpa, NVME_LPA_EXTENDED_DATA)) {
-		nvme_err(c, "log %02x: offset %llu / %llu bytes need LPA extended data", (unsigned)lid,
-			 (unsigned long long)off, (unsigned long long)len);
-		return NVME_ERR_BAD_LOG_LENGTH;
-	}
 	__builtin_memset(&sqe, 0, sizeof(sqe));
 	sqe.opc = NVME_ADMIN_GET_LOG_PAGE;
 	sqe.nsid = nsid;
@@ -165,6 +155,42 @@ int nvme_get_log_page(struct nvme_ctrl *c, uint8_t lid, uint8_t lsp, uint32_t ns
 	sqe.cdw12 = (uint32_t)off;
 	sqe.cdw13 = (uint32_t)(off >> 32);
 	return nvme_admin_exec(c, &sqe, buf, len, NULL);
+}
+
+int nvme_get_log_page(struct nvme_ctrl *c, uint8_t lid, uint8_t lsp, uint32_t nsid,
+		      uint64_t off, void *buf, size_t len, bool rae)
+{
+	if (c == NULL || buf == NULL || len == 0 || (len & 3u) != 0 || (off & 3u) != 0 ||
+	    !NVME_FITS(NVME_GET_LOG_CDW10_LSP, lsp))
+		return NVME_ERR_INVAL;
+	uint64_t numd = (uint64_t)(len >> 2) - 1u;   /* 0's based dwords */
+	if (numd > 0xFFFFFFFFu || off + (uint64_t)len < off)
+		return NVME_ERR_BAD_LOG_LENGTH;
+	int rc = admin_ok(c);   /* also: max_xfer is known */
+	if (rc != 0)
+		return rc;
+	/* NUMDU and the offset exist only with LPA "extended data" (1.2+);
+	 * splitting needs the offset too. */
+	bool ext = NVME_GET(c->id.lpa, NVME_LPA_EXTENDED_DATA) != 0;
+	size_t chunk = c->max_xfer;
+	if (!ext && (numd > 0xFFFFu || off != 0 || len > chunk)) {
+		nvme_err(c, "log %02x: offset %llu / %llu bytes need LPA extended data", (unsigned)lid,
+			 (unsigned long long)off, (unsigned long long)len);
+		return NVME_ERR_BAD_LOG_LENGTH;
+	}
+	uint8_t *p = buf;
+	while (len != 0) {
+		/* chunk is a power of two >= 4096, so every piece is whole dwords */
+		size_t n = len < chunk ? len : chunk;
+		bool last = n == len;
+		rc = log_page_one(c, lid, lsp, nsid, off, p, n, rae || !last);
+		if (rc != 0)
+			return rc;
+		p += n;
+		off += n;
+		len -= n;
+	}
+	return 0;
 }
 
 /* ------------------------------------------------------------------------ */

@@ -424,6 +424,10 @@ void nvme_config_defaults(struct nvme_ctrl_config *cfg)
 	cfg->max_transfer = NVME_DEFAULT_MAX_TRANSFER;
 	cfg->dptr_mode = NVME_DPTR_AUTO;
 	cfg->log_level = NVME_LOG_INFO;
+	cfg->format_timeout_ms = NVME_DEFAULT_FORMAT_TIMEOUT_MS;
+	cfg->no_aer = false;
+	cfg->event_cb = NULL;
+	cfg->event_arg = NULL;
 }
 
 static void cfg_sanitise(struct nvme_ctrl_config *cfg)
@@ -442,6 +446,8 @@ static void cfg_sanitise(struct nvme_ctrl_config *cfg)
 		cfg->io_timeout_ms = d.io_timeout_ms;
 	if (cfg->max_transfer == 0)
 		cfg->max_transfer = d.max_transfer;
+	if (cfg->format_timeout_ms == 0)
+		cfg->format_timeout_ms = d.format_timeout_ms;
 	if ((unsigned)cfg->dptr_mode > (unsigned)NVME_DPTR_SGL)
 		cfg->dptr_mode = NVME_DPTR_AUTO;
 	if ((unsigned)cfg->log_level > (unsigned)NVME_LOG_TRACE)
@@ -532,6 +538,7 @@ int nvme_ctrl_init(struct nvme_ctrl *c, const struct nvme_host *host,
 		  (unsigned)c->page_size, (unsigned)c->admin.depth,
 		  (unsigned)nvme_ctrl_io_queue_count(c),
 		  (unsigned)(c->io[0].created ? c->io[0].depth : 0), (unsigned)c->ns_count);
+	nvme_aer_start(c);
 	return 0;
 
 delete_io_queues:
@@ -686,6 +693,7 @@ int nvme_ctrl_reinit(struct nvme_ctrl *c)
 	if (rc != 0)
 		goto failed;
 	c->admin.live = true;
+	nvme_support_reset(c);   /* the firmware may have changed */
 	rc = identify_ctrl(c);
 	if (rc != 0)
 		goto failed;
@@ -699,6 +707,7 @@ int nvme_ctrl_reinit(struct nvme_ctrl *c)
 	c->state = NVME_CTRL_READY;
 	nvme_info(c, "re-initialised: %u I/O queue pair(s), %u namespace(s)",
 		  (unsigned)nvme_ctrl_io_queue_count(c), (unsigned)c->ns_count);
+	nvme_aer_start(c);   /* the reset dropped the outstanding requests */
 	return 0;
 
 failed:

@@ -201,6 +201,41 @@ int nvme_qpair_create_hw(struct nvme_ctrl *c, struct nvme_qpair *q);
 int nvme_qpair_delete_hw(struct nvme_ctrl *c, struct nvme_qpair *q);
 
 /* ------------------------------------------------------------------------ */
+/* nvme_io.c (for the other I/O command files)                              */
+/* ------------------------------------------------------------------------ */
+
+/* Check ns and the controller, pick the queue pair (*qp NULL = default). */
+int nvme_ns_io_prep(struct nvme_ns *ns, struct nvme_qpair **qp);
+/* count > 0 (else NVME_ERR_INVAL) blocks from lba inside ns, no wrap
+ * (else NVME_ERR_LBA_RANGE). */
+int nvme_ns_range_ok(const struct nvme_ns *ns, uint64_t lba, uint64_t count);
+
+/* ------------------------------------------------------------------------ */
+/* nvme_support.c, nvme_aer.c                                               */
+/* ------------------------------------------------------------------------ */
+
+/* Append formatted text at buf[pos..len); returns the new full length
+ * (may exceed len; the text is cut and NUL-terminated). */
+size_t nvme_cat(char *buf, size_t len, size_t pos, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/*
+ * Gate an optional command: 0 when opt is supported or flags has
+ * NVME_CMD_FORCE; else NVME_ERR_NOT_ADVERTISED with c->refusal set to
+ * "<what>: not supported by this controller: <why>" (logged at INFO).
+ */
+int nvme_require(struct nvme_ctrl *c, enum nvme_opt opt, unsigned flags, const char *what);
+/* Refuse with a reason of the caller's (same text layout as nvme_require). */
+int nvme_refuse(struct nvme_ctrl *c, const char *what, const char *why);
+/* Forget what was learnt from the Commands Supported and Effects log
+ * (re-read after a reset: firmware may have changed). */
+void nvme_support_reset(struct nvme_ctrl *c);
+/* Enable events and submit the Asynchronous Event Requests (end of init,
+ * reset and resume; failures are logged, not fatal). */
+void nvme_aer_start(struct nvme_ctrl *c);
+/* Re-read Identify Controller's firmware revision (after an activation). */
+int nvme_refresh_firmware_rev(struct nvme_ctrl *c);
+
+/* ------------------------------------------------------------------------ */
 /* small helpers                                                            */
 /* ------------------------------------------------------------------------ */
 

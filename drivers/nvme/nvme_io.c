@@ -36,6 +36,16 @@ static int range_ok(const struct nvme_ns *ns, uint64_t lba, uint64_t count)
 	return 0;
 }
 
+int nvme_ns_io_prep(struct nvme_ns *ns, struct nvme_qpair **qp)
+{
+	return io_prep(ns, qp);
+}
+
+int nvme_ns_range_ok(const struct nvme_ns *ns, uint64_t lba, uint64_t count)
+{
+	return range_ok(ns, lba, count);
+}
+
 static void rw_sqe(struct nvme_sqe *sqe, uint8_t opc, uint32_t nsid, uint64_t lba, uint32_t n)
 {
 	__builtin_memset(sqe, 0, sizeof(*sqe));

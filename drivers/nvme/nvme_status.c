@@ -134,6 +134,15 @@ static const struct nvme_code_name driver_names[] = {
 	DE(NVME_ERR_BOUNCE_BUSY, "bounce buffer in use"),
 	DE(NVME_ERR_TOO_LARGE, "transfer larger than the maximum"),
 	DE(NVME_ERR_DMA, "data buffer not usable for DMA"),
+	DE(NVME_ERR_COMPARE_MISMATCH, "compare mismatch: the data differ"),
+	DE(NVME_ERR_NOT_ADVERTISED, "not supported by this controller (capability bit clear; not sent)"),
+	DE(NVME_ERR_CANCELLED, "cancelled by the caller"),
+	DE(NVME_ERR_FW_NEEDS_CONV_RESET, "firmware committed; activation requires a conventional reset"),
+	DE(NVME_ERR_FW_NEEDS_NSSR, "firmware committed; activation requires an NVM subsystem reset"),
+	DE(NVME_ERR_FW_NEEDS_RESET, "firmware committed; activation requires a controller level reset"),
+	DE(NVME_ERR_FW_BAD_SLOT, "invalid firmware slot"),
+	DE(NVME_ERR_FW_BAD_IMAGE, "invalid firmware image"),
+	DE(NVME_ERR_SANITIZE_FAILED, "sanitize operation failed"),
 	DE(NVME_ERR_BAD_CID, "device returned an invalid command identifier"),
 	DE(NVME_ERR_BAD_SQHD, "device returned an invalid SQ head pointer"),
 	DE(NVME_ERR_BAD_SQID, "device returned an invalid SQ identifier"),
@@ -146,6 +155,7 @@ static const struct nvme_code_name driver_names[] = {
 	DE(NVME_ERR_BAD_MDTS, "MDTS below one page"),
 	DE(NVME_ERR_BAD_NS_LIST, "invalid namespace list"),
 	DE(NVME_ERR_BAD_ID, "invalid Identify data"),
+	DE(NVME_ERR_BAD_LOG_DATA, "invalid log page data"),
 };
 
 static const char *const sct_names[8] = {
@@ -205,6 +215,15 @@ static const char *driver_symbol(int status)
 	case NVME_ERR_BOUNCE_BUSY: return "NVME_ERR_BOUNCE_BUSY";
 	case NVME_ERR_TOO_LARGE: return "NVME_ERR_TOO_LARGE";
 	case NVME_ERR_DMA: return "NVME_ERR_DMA";
+	case NVME_ERR_COMPARE_MISMATCH: return "NVME_ERR_COMPARE_MISMATCH";
+	case NVME_ERR_NOT_ADVERTISED: return "NVME_ERR_NOT_ADVERTISED";
+	case NVME_ERR_CANCELLED: return "NVME_ERR_CANCELLED";
+	case NVME_ERR_FW_NEEDS_CONV_RESET: return "NVME_ERR_FW_NEEDS_CONV_RESET";
+	case NVME_ERR_FW_NEEDS_NSSR: return "NVME_ERR_FW_NEEDS_NSSR";
+	case NVME_ERR_FW_NEEDS_RESET: return "NVME_ERR_FW_NEEDS_RESET";
+	case NVME_ERR_FW_BAD_SLOT: return "NVME_ERR_FW_BAD_SLOT";
+	case NVME_ERR_FW_BAD_IMAGE: return "NVME_ERR_FW_BAD_IMAGE";
+	case NVME_ERR_SANITIZE_FAILED: return "NVME_ERR_SANITIZE_FAILED";
 	case NVME_ERR_BAD_CID: return "NVME_ERR_BAD_CID";
 	case NVME_ERR_BAD_SQHD: return "NVME_ERR_BAD_SQHD";
 	case NVME_ERR_BAD_SQID: return "NVME_ERR_BAD_SQID";
@@ -217,6 +236,7 @@ static const char *driver_symbol(int status)
 	case NVME_ERR_BAD_MDTS: return "NVME_ERR_BAD_MDTS";
 	case NVME_ERR_BAD_NS_LIST: return "NVME_ERR_BAD_NS_LIST";
 	case NVME_ERR_BAD_ID: return "NVME_ERR_BAD_ID";
+	case NVME_ERR_BAD_LOG_DATA: return "NVME_ERR_BAD_LOG_DATA";
 	default: return NULL;
 	}
 }

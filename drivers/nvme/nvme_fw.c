@@ -1,0 +1,160 @@
+/*
+ * nvme_fw.c - firmware update: Firmware Image Download in pieces that
+ * respect FWUG and the max transfer, Firmware Commit with every commit
+ * action, the reset-required results, and the Firmware Slot log afterwards.
+ *
+ * Both commands need OACS bit 2; activation without reset (commit action
+ * 011b) also needs FRMW bit 4. QEMU 7.2 has neither: the calls are refused
+ * before anything is sent, naming the bit (nvme_ctrl_refusal()).
+ *
+ * Piece size: FWUG gives the granularity and alignment of each download in
+ * 4 KiB units (0 = no information, FFh = no restriction). The driver sends
+ * the largest multiple of it that fits one command (the max transfer), from
+ * offset 0 upwards, so every piece starts aligned and only the last may be
+ * short. Offsets and lengths are in dwords on the wire (NUMD 0's based).
+ */
+#include "nvme_internal.h"
+
+uint32_t nvme_fw_chunk_bytes(const struct nvme_ctrl *c)
+{
+	if (c == NULL || c->max_xfer == 0)
+		return 0;
+	uint32_t max = c->max_xfer;
+	uint32_t gran;
+	if (c->id.fwug == 0)
+		gran = 4096u;                        /* no information: whole 4 KiB units */
+	else if (c->id.fwug == 0xFFu)
+		gran = 4u;                           /* no restriction: dwords */
+	else
+		gran = (uint32_t)c->id.fwug * 4096u;
+	if (gran > max)
+		return 0;
+	return max - max % gran;
+}
+
+int nvme_fw_download(struct nvme_ctrl *c, const void *image, size_t len,
+		     nvme_progress_fn cb, void *arg, unsigned flags)
+{
+	if (c == NULL || image == NULL || len == 0 || (len & 3u) != 0)
+		return NVME_ERR_INVAL;
+	if ((uint64_t)len > ((uint64_t)1 << 34))   /* OFST is a 32-bit dword count */
+		return NVME_ERR_TOO_LARGE;
+	int rc = nvme_require(c, NVME_OPT_FIRMWARE, flags, "Firmware Image Download");
+	if (rc != 0)
+		return rc;
+	uint32_t chunk = nvme_fw_chunk_bytes(c);
+	if (chunk == 0) {
+		nvme_err(c, "firmware download: FWUG %u (x 4 KiB) exceeds the max transfer of %u bytes",
+			 (unsigned)c->id.fwug, (unsigned)c->max_xfer);
+		return NVME_ERR_UNSUPPORTED;
+	}
+	const uint8_t *p = image;
+	uint64_t off = 0;
+	while (off < len) {
+		uint32_t n = (uint32_t)nvme_min_u64(chunk, len - off);
+		struct nvme_sqe sqe;
+		__builtin_memset(&sqe, 0, sizeof(sqe));
+		sqe.opc = NVME_ADMIN_FW_DOWNLOAD;
+		sqe.cdw10 = (uint32_t)NVME_SET(NVME_FW_DL_CDW10_NUMD, n / 4u - 1u);
+		sqe.cdw11 = (uint32_t)NVME_SET(NVME_FW_DL_CDW11_OFST, off / 4u);
+		/* host to controller (opcode 11h): the image is only read */
+		rc = nvme_admin_exec(c, &sqe, (void *)(uintptr_t)(p + off), n, NULL);
+		if (rc != 0) {
+			nvme_err(c, "firmware download at offset %llu (%u bytes): %s", (unsigned long long)off,
+				 (unsigned)n, nvme_strerror(rc));
+			return rc;
+		}
+		off += n;
+		if (cb != NULL && cb(arg, off, len) != 0)
+			return NVME_ERR_CANCELLED;
+	}
+	nvme_info(c, "firmware image of %llu bytes downloaded in pieces of %u bytes", (unsigned long long)len,
+		  (unsigned)chunk);
+	return 0;
+}
+
+bool nvme_fw_needs_reset(int status)
+{
+	return status == NVME_ERR_FW_NEEDS_CONV_RESET || status == NVME_ERR_FW_NEEDS_NSSR ||
+	       status == NVME_ERR_FW_NEEDS_RESET;
+}
+
+int nvme_refresh_firmware_rev(struct nvme_ctrl *c)
+{
+	if (c->idbuf == NULL)
+		return NVME_ERR_NOT_READY;
+	int rc = nvme_identify(c, NVME_CNS_CTRL, 0, 0, c->idbuf);
+	if (rc != 0)
+		return rc;
+	const struct nvme_id_ctrl *id = c->idbuf;
+	__builtin_memcpy(c->id.fr, id->fr, sizeof(c->id.fr));
+	size_t l = sizeof(c->id.fr);
+	while (l > 0 && (id->fr[l - 1] == ' ' || id->fr[l - 1] == '\0'))
+		l--;
+	for (size_t i = 0; i < l; i++)
+		c->firmware[i] = (id->fr[i] >= 0x20 && id->fr[i] < 0x7F) ? id->fr[i] : '?';
+	c->firmware[l] = '\0';
+	return 0;
+}
+
+int nvme_fw_commit(struct nvme_ctrl *c, uint8_t slot, uint8_t action, unsigned flags,
+		   struct nvme_fw_commit_result *res)
+{
+	struct nvme_fw_commit_result tmp;
+	if (res == NULL)
+		res = &tmp;
+	__builtin_memset(res, 0, sizeof(*res));
+	res->reset = "none";
+	res->slot_status = NVME_ERR_NOT_READY;
+	if (c == NULL || slot > NVME_FW_MAX_SLOTS || action > NVME_FW_CA_REPLACE_ACTIVATE_NOW)
+		return res->status = NVME_ERR_INVAL;
+	int rc = nvme_require(c, NVME_OPT_FIRMWARE, flags, "Firmware Commit");
+	if (rc == 0 && action == NVME_FW_CA_REPLACE_ACTIVATE_NOW)
+		rc = nvme_require(c, NVME_OPT_FW_ACTIVATE_NOW, flags, "Firmware Commit (activate without reset)");
+	if (rc != 0)
+		return res->status = rc;
+
+	struct nvme_sqe sqe;
+	__builtin_memset(&sqe, 0, sizeof(sqe));
+	sqe.opc = NVME_ADMIN_FW_COMMIT;
+	sqe.cdw10 = (uint32_t)(NVME_SET(NVME_FW_COMMIT_CDW10_FS, slot) | NVME_SET(NVME_FW_COMMIT_CDW10_CA, action));
+	int dev = nvme_admin_exec(c, &sqe, NULL, 0, NULL);
+	res->device_status = dev;
+
+	if (dev == 0) {
+		rc = 0;
+		if (action == NVME_FW_CA_REPLACE)
+			res->reset = "not activated";
+		else if (action != NVME_FW_CA_REPLACE_ACTIVATE_NOW)
+			res->reset = "controller level reset";
+	} else if (nvme_status_is(dev, NVME_SCT_COMMAND_SPECIFIC, NVME_SC_FW_ACTIVATION_REQUIRES_CONVENTIONAL_RESET)) {
+		rc = NVME_ERR_FW_NEEDS_CONV_RESET;
+		res->reset = "conventional reset";
+	} else if (nvme_status_is(dev, NVME_SCT_COMMAND_SPECIFIC, NVME_SC_FW_ACTIVATION_REQUIRES_NVM_SUBSYSTEM_RESET)) {
+		rc = NVME_ERR_FW_NEEDS_NSSR;
+		res->reset = "NVM subsystem reset";
+	} else if (nvme_status_is(dev, NVME_SCT_COMMAND_SPECIFIC, NVME_SC_FW_ACTIVATION_REQUIRES_CONTROLLER_RESET)) {
+		rc = NVME_ERR_FW_NEEDS_RESET;
+		res->reset = "controller level reset";
+	} else if (nvme_status_is(dev, NVME_SCT_COMMAND_SPECIFIC, NVME_SC_INVALID_FIRMWARE_SLOT)) {
+		rc = NVME_ERR_FW_BAD_SLOT;
+	} else if (nvme_status_is(dev, NVME_SCT_COMMAND_SPECIFIC, NVME_SC_INVALID_FIRMWARE_IMAGE)) {
+		rc = NVME_ERR_FW_BAD_IMAGE;
+	} else {
+		rc = dev;
+	}
+	res->status = rc;
+	if (dev != 0 && !nvme_status_is_device(dev))
+		return rc;   /* timeout, device gone...: nothing more to ask */
+
+	if (dev == 0 && action == NVME_FW_CA_REPLACE_ACTIVATE_NOW) {
+		int r = nvme_refresh_firmware_rev(c);
+		if (r != 0)
+			nvme_warn(c, "firmware activated, but re-reading Identify failed: %s", nvme_strerror(r));
+	}
+	res->slot_status = nvme_fw_slot_read(c, &res->slots);
+	nvme_info(c, "firmware commit slot %u action %u: %s; active slot %u, next %u", (unsigned)slot,
+		  (unsigned)action, nvme_strerror(rc), (unsigned)res->slots.active_slot,
+		  (unsigned)res->slots.next_slot);
+	return rc;
+}

@@ -1,0 +1,219 @@
+/*
+ * nvme_support.c - which optional commands a controller supports, and the
+ * gate every optional command goes through.
+ *
+ * The answer comes from Identify Controller: ONCS (NVM commands), OACS
+ * (admin commands), FRMW, SANICAP, FNA, VWC and LPA. For the opcode-level
+ * bits (ONCS, OACS) a clear bit is not the last word when the controller
+ * has the Commands Supported and Effects log (LPA bit 1): the log lists
+ * every opcode the controller implements (CSUPP), and QEMU 7.2 implements
+ * Verify without setting ONCS bit 7. The log is read once, on the first
+ * question it can answer, and only its CSUPP bits are kept (64 bytes); a
+ * reset forgets them (new firmware may differ).
+ *
+ * A refusal is one line in c->refusal that a shell can print verbatim:
+ *   "Sanitize: not supported by this controller: SANICAP: block erase not
+ *    supported (SANICAP=00000000h)"
+ */
+#include "nvme_internal.h"
+
+size_t nvme_cat(char *buf, size_t len, size_t pos, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	size_t n;
+	if (pos < len) {
+		n = nvme_vformat(buf + pos, len - pos, fmt, ap);
+	} else {
+		char dummy[1];
+		n = nvme_vformat(dummy, 0, fmt, ap);
+	}
+	va_end(ap);
+	return pos + n;
+}
+
+/* Where a capability bit lives. */
+enum opt_reg { R_ONCS, R_OACS, R_FRMW, R_SANICAP, R_FNA, R_VWC, R_LPA };
+
+struct opt_def {
+	uint8_t     reg;        /* enum opt_reg */
+	uint8_t     bit;
+	int16_t     opcode;     /* effects log fallback: opcode, or -1 */
+	bool        io;         /* opcode is an I/O (else admin) command */
+	const char *name;       /* nvme_opt_name() */
+	const char *bitname;    /* in the reason text */
+};
+
+static const struct opt_def opts[NVME_OPT_COUNT] = {
+	[NVME_OPT_COMPARE]      = { R_ONCS, 0, NVME_CMD_COMPARE, true, "Compare", "Compare" },
+	[NVME_OPT_WRITE_UNCORRECTABLE] = { R_ONCS, 1, NVME_CMD_WRITE_UNCORRECTABLE, true,
+					   "Write Uncorrectable", "Write Uncorrectable" },
+	[NVME_OPT_DSM]          = { R_ONCS, 2, NVME_CMD_DSM, true, "Dataset Management", "Dataset Management" },
+	[NVME_OPT_WRITE_ZEROES] = { R_ONCS, 3, NVME_CMD_WRITE_ZEROES, true, "Write Zeroes", "Write Zeroes" },
+	[NVME_OPT_SAVE_SELECT]  = { R_ONCS, 4, -1, false, "Features Save/Select", "Save and Select in Set/Get Features" },
+	[NVME_OPT_RESERVATIONS] = { R_ONCS, 5, NVME_CMD_RESV_REGISTER, true, "Reservations", "Reservations" },
+	[NVME_OPT_TIMESTAMP]    = { R_ONCS, 6, -1, false, "Timestamp", "Timestamp feature" },
+	[NVME_OPT_VERIFY]       = { R_ONCS, 7, NVME_CMD_VERIFY, true, "Verify", "Verify" },
+	[NVME_OPT_COPY]         = { R_ONCS, 8, NVME_CMD_COPY, true, "Copy", "Copy" },
+	[NVME_OPT_SECURITY]     = { R_OACS, 0, NVME_ADMIN_SECURITY_SEND, false, "Security Send/Receive",
+				    "Security Send/Receive" },
+	[NVME_OPT_FORMAT]       = { R_OACS, 1, NVME_ADMIN_FORMAT_NVM, false, "Format NVM", "Format NVM" },
+	[NVME_OPT_FIRMWARE]     = { R_OACS, 2, NVME_ADMIN_FW_COMMIT, false, "Firmware Download/Commit",
+				    "Firmware Download/Commit" },
+	[NVME_OPT_NS_MGMT]      = { R_OACS, 3, NVME_ADMIN_NS_MANAGEMENT, false, "Namespace Management",
+				    "Namespace Management/Attachment" },
+	[NVME_OPT_SELF_TEST]    = { R_OACS, 4, NVME_ADMIN_DEVICE_SELF_TEST, false, "Device Self-test",
+				    "Device Self-test" },
+	[NVME_OPT_DIRECTIVES]   = { R_OACS, 5, NVME_ADMIN_DIRECTIVE_SEND, false, "Directives", "Directives" },
+	[NVME_OPT_DBBUF]        = { R_OACS, 8, NVME_ADMIN_DOORBELL_BUFFER_CONFIG, false, "Doorbell Buffer Config",
+				    "Doorbell Buffer Config" },
+	[NVME_OPT_FW_ACTIVATE_NOW] = { R_FRMW, 4, -1, false, "Firmware activation without reset",
+				       "activation without reset" },
+	[NVME_OPT_SANITIZE_CRYPTO] = { R_SANICAP, 0, -1, false, "Sanitize (crypto erase)", "crypto erase" },
+	[NVME_OPT_SANITIZE_BLOCK]  = { R_SANICAP, 1, -1, false, "Sanitize (block erase)", "block erase" },
+	[NVME_OPT_SANITIZE_OVERWRITE] = { R_SANICAP, 2, -1, false, "Sanitize (overwrite)", "overwrite" },
+	[NVME_OPT_FORMAT_CRYPTO] = { R_FNA, 2, -1, false, "Format NVM cryptographic erase", "cryptographic erase" },
+	[NVME_OPT_VWC]          = { R_VWC, 0, -1, false, "Volatile write cache", "volatile write cache present" },
+	[NVME_OPT_SMART_PER_NS] = { R_LPA, 0, -1, false, "Per-namespace SMART log", "SMART log per namespace" },
+	[NVME_OPT_EFFECTS_LOG]  = { R_LPA, 1, -1, false, "Commands Supported and Effects log",
+				    "Commands Supported and Effects log" },
+	[NVME_OPT_LOG_EXTENDED] = { R_LPA, 2, -1, false, "Extended Get Log Page", "extended data for Get Log Page" },
+};
+
+static const char *const reg_names[] = { "ONCS", "OACS", "FRMW", "SANICAP", "FNA", "VWC", "LPA" };
+
+const char *nvme_opt_name(enum nvme_opt opt)
+{
+	return (unsigned)opt < NVME_OPT_COUNT ? opts[opt].name : "?";
+}
+
+const char *nvme_ctrl_refusal(const struct nvme_ctrl *c)
+{
+	return c != NULL ? c->refusal : "";
+}
+
+void nvme_support_reset(struct nvme_ctrl *c)
+{
+	c->effects_state = 0;
+	__builtin_memset(c->effects_acs, 0, sizeof(c->effects_acs));
+	__builtin_memset(c->effects_iocs, 0, sizeof(c->effects_iocs));
+}
+
+static uint32_t reg_value(const struct nvme_ctrl *c, unsigned reg)
+{
+	switch (reg) {
+	case R_ONCS:    return c->id.oncs;
+	case R_OACS:    return c->id.oacs;
+	case R_FRMW:    return c->id.frmw;
+	case R_SANICAP: return c->id.sanicap;
+	case R_FNA:     return c->id.fna;
+	case R_VWC:     return c->id.vwc;
+	default:        return c->id.lpa;
+	}
+}
+
+/* Read the Commands Supported and Effects log once; 0 or its status. */
+static int effects_load(struct nvme_ctrl *c)
+{
+	if (c->effects_state == 1)
+		return 0;
+	if (c->effects_state == 2)
+		return NVME_ERR_UNSUPPORTED;
+	if (!NVME_GET(c->id.lpa, NVME_LPA_CMD_EFFECTS) || c->idbuf == NULL) {
+		c->effects_state = 2;
+		return NVME_ERR_UNSUPPORTED;
+	}
+	int rc = nvme_get_log_page(c, NVME_LID_CMD_EFFECTS, 0, 0, 0, c->idbuf, sizeof(struct nvme_cmd_effects_log),
+				   false);
+	if (rc != 0) {
+		nvme_dbg(c, "Commands Supported and Effects log: %s", nvme_strerror(rc));
+		if (nvme_status_is_device(rc)) {
+			c->effects_state = 2;   /* the device refused: never ask again */
+			return NVME_ERR_UNSUPPORTED;
+		}
+		return rc;   /* e.g. timeout: may work later */
+	}
+	const struct nvme_cmd_effects_log *log = c->idbuf;
+	for (unsigned i = 0; i < 256; i++) {
+		if (NVME_GET(log->acs[i], NVME_CMD_EFFECTS_CSUPP))
+			c->effects_acs[i >> 3] |= (uint8_t)(1u << (i & 7u));
+		if (NVME_GET(log->iocs[i], NVME_CMD_EFFECTS_CSUPP))
+			c->effects_iocs[i >> 3] |= (uint8_t)(1u << (i & 7u));
+	}
+	c->effects_state = 1;
+	return 0;
+}
+
+int nvme_ctrl_supports(struct nvme_ctrl *c, enum nvme_opt opt, char *why, size_t len)
+{
+	char dummy[1];
+	if (why == NULL) {
+		why = dummy;
+		len = sizeof(dummy);
+	}
+	if (len != 0)
+		why[0] = '\0';
+	if (c == NULL || (unsigned)opt >= NVME_OPT_COUNT)
+		return NVME_ERR_INVAL;
+	const struct opt_def *d = &opts[opt];
+	uint32_t v = reg_value(c, d->reg);
+	bool set = ((v >> d->bit) & 1u) != 0;
+	const char *reg = reg_names[d->reg];
+
+	if (d->reg == R_SANICAP) {
+		(void)nvme_format(why, len, "SANICAP: %s %ssupported (SANICAP=%08Xh)", d->bitname,
+				  set ? "" : "not ", (unsigned)v);
+		return set ? 0 : NVME_ERR_NOT_ADVERTISED;
+	}
+	unsigned width = (d->reg == R_ONCS || d->reg == R_OACS) ? 4u : 2u;
+	char val[16];
+	(void)nvme_format(val, sizeof(val), width == 4 ? "%04Xh" : "%02Xh", (unsigned)v);
+	if (set) {
+		(void)nvme_format(why, len, "%s bit %u (%s) is set", reg, (unsigned)d->bit, d->bitname);
+		return 0;
+	}
+	size_t pos = nvme_cat(why, len, 0, "%s bit %u (%s) is clear (%s=%s)", reg, (unsigned)d->bit, d->bitname,
+			      reg, val);
+	if (d->opcode < 0)
+		return NVME_ERR_NOT_ADVERTISED;
+
+	/* The effects log may still list the opcode. */
+	int rc = effects_load(c);
+	if (rc == NVME_ERR_UNSUPPORTED) {
+		if (NVME_GET(c->id.lpa, NVME_LPA_CMD_EFFECTS))
+			(void)nvme_cat(why, len, pos, "; the Commands Supported and Effects log is not available");
+		return NVME_ERR_NOT_ADVERTISED;
+	}
+	if (rc != 0) {
+		(void)nvme_cat(why, len, pos, "; reading the Commands Supported and Effects log failed: %s",
+			       nvme_strerror(rc));
+		return rc;
+	}
+	unsigned opc = (unsigned)d->opcode;
+	const uint8_t *bits = d->io ? c->effects_iocs : c->effects_acs;
+	bool listed = (bits[opc >> 3] >> (opc & 7u)) & 1u;
+	(void)nvme_cat(why, len, pos, "%s the Commands Supported and Effects log %s %s opcode %02Xh",
+		       listed ? "; but" : " and", listed ? "lists" : "does not list", d->io ? "I/O" : "admin",
+		       opc);
+	return listed ? 0 : NVME_ERR_NOT_ADVERTISED;
+}
+
+int nvme_refuse(struct nvme_ctrl *c, const char *what, const char *why)
+{
+	(void)nvme_format(c->refusal, sizeof(c->refusal), "%s: not supported by this controller: %s", what, why);
+	nvme_info(c, "%s", c->refusal);
+	return NVME_ERR_NOT_ADVERTISED;
+}
+
+int nvme_require(struct nvme_ctrl *c, enum nvme_opt opt, unsigned flags, const char *what)
+{
+	char why[160];
+	if ((flags & NVME_CMD_FORCE) != 0)
+		return 0;
+	int rc = nvme_ctrl_supports(c, opt, why, sizeof(why));
+	if (rc == 0)
+		return 0;
+	if (rc != NVME_ERR_NOT_ADVERTISED)
+		return rc;
+	return nvme_refuse(c, what, why);
+}
