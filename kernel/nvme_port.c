@@ -219,6 +219,22 @@ void nvme_port_print(const struct nvmetk_ctrl *t)
 		print_ns(t, nvme_ns_at(c, i));
 }
 
+/* Test hook: nvmebreak=nvme1[,nvme3] attaches those controllers with an
+ * invalid struct nvme_host so the driver refuses them (failure path). */
+static bool break_requested(const char *name)
+{
+	const char *v = cmdline_get("nvmebreak");
+	size_t n = strlen(name);
+	while (v && *v) {
+		if (strncmp(v, name, n) == 0 && (v[n] == 0 || v[n] == ','))
+			return true;
+		v = strchr(v, ',');
+		if (v)
+			v++;
+	}
+	return false;
+}
+
 static int attach_one(struct nvmetk_ctrl *t, uint32_t io_queues)
 {
 	struct pci_dev *d = t->pci;
@@ -258,6 +274,10 @@ static int attach_one(struct nvmetk_ctrl *t, uint32_t io_queues)
 	t->host.log = host_log;
 	t->host.page_size = PAGE_SIZE;
 	t->host.dma_limit = 0;
+	if (break_requested(t->name)) {
+		kprintf("%s: nvmebreak: attaching with page_size 0 (the driver must refuse it)\n", t->name);
+		t->host.page_size = 0;
+	}
 
 	struct nvme_ctrl_config cfg;
 	nvme_config_defaults(&cfg);

@@ -107,6 +107,40 @@ def _():
     two_controllers("nvme-two-controllers-uefi", True, "128M")
 
 
+@t.case("nvme-attach-failure")
+def _():
+    # nvmebreak=nvme0 makes the glue hand nvme0 an invalid struct nvme_host:
+    # the driver refuses it, the boot reports why and goes on with nvme1.
+    name = "nvme-attach-failure"
+    a = Disk(workdir(name), "a1", 8 << 20, seed=23)
+    b = Disk(workdir(name), "b1", 8 << 20, seed=24)
+    c0 = Controller("c0", "nvmetk-broken")
+    c0.ns(1, a)
+    c1 = Controller("c1", "nvmetk-good")
+    c1.ns(1, b)
+    with Machine(name, nvme=False, cmdline="nvmebreak=nvme0", qemu_args=controllers([c0, c1])) as m:
+        m.expect(r"nvme0: attach failed: host porting structure incomplete or invalid "
+                 r"\(NVME_ERR_HOST_CONFIG\)\n")
+        m.expect(r'nvme1: model "QEMU NVMe Ctrl", serial "nvmetk-good"')
+        m.expect(r"nvme: 1 controller attached, 1 failed\n")
+        m.expect_prompt()
+        out = ok(m, "list")
+        assert re.search(r"^nvme0 +\(attach failed: host porting structure", out, re.M), out
+        assert re.search(r"^nvme1n1 +nvmetk-good ", out, re.M), out
+        bad(m, "read nvme0n1", r"^error: nvme0 is not usable: attach failed: host porting structure "
+            r"incomplete or invalid \(NVME_ERR_HOST_CONFIG\)$", usage=False)
+        # the default is the first controller that attached
+        ok(m, "write -s 40 --count 2 --pattern 0x5c", r"nvme1n1 LBA 40\.\.41")
+        b.write_pattern(40, 2, 512, "byte", byte=0x5C)
+        out = m.run("selftest")
+        assert "FAIL nvme0 attach: host porting structure" in out, out
+        assert re.search(r"selftest: \d+ passed, 1 failed", out), out
+        m.sendline("exit 0")
+        assert m.wait_exit() == 0
+    a.check()
+    b.check()
+
+
 def big_guest(name, uefi):
     # 8 GiB: the shell's data buffers come from RAM above 4 GiB (64-bit DMA).
     d1 = Disk(workdir(name), "ns1", 16 << 20, seed=31)
