@@ -154,10 +154,11 @@ class Controller:
 
     def __init__(self, cid, serial, mdts=None, extra=""):
         self.cid, self.serial, self.mdts, self.extra = cid, serial, mdts, extra
-        self.namespaces = []  # (nsid, disk, lba_size, discard)
+        self.namespaces = []  # (nsid, disk, lba_size, discard, extra)
 
-    def ns(self, nsid, disk, lba_size=512, discard=False):
-        self.namespaces.append((nsid, disk, lba_size, discard))
+    def ns(self, nsid, disk, lba_size=512, discard=False, extra=""):
+        """extra: more nvme-ns properties, e.g. "ms=8" (metadata)."""
+        self.namespaces.append((nsid, disk, lba_size, discard, extra))
         return disk
 
     def args(self):
@@ -167,12 +168,13 @@ class Controller:
         if self.extra:
             dev += "," + self.extra
         a = ["-device", dev]
-        for nsid, disk, lbs, discard in self.namespaces:
+        for nsid, disk, lbs, discard, extra in self.namespaces:
             drv = "%sd%d" % (self.cid, nsid)
             a += ["-drive", "file=%s,format=raw,if=none,id=%s%s" %
                   (disk.path, drv, ",discard=unmap" if discard else "")]
             a += ["-device", "nvme-ns,drive=%s,bus=%s,nsid=%d,logical_block_size=%d,"
-                  "physical_block_size=%d" % (drv, self.cid, nsid, lbs, lbs)]
+                  "physical_block_size=%d%s" % (drv, self.cid, nsid, lbs, lbs,
+                                               "," + extra if extra else "")]
         return a
 
 
