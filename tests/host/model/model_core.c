@@ -23,11 +23,13 @@
 const struct model_opcode *const model_admin_providers[] = {
 	model_admin_core_ops,
 	model_feat_ops,
+	model_ext_admin_ops,   /* last: wraps Set/Get Features and Get Log Page */
 	NULL
 };
 
 const struct model_opcode *const model_io_providers[] = {
 	model_io_core_ops,
+	model_ext_io_ops,      /* last: wraps Read, Write and Flush */
 	NULL
 };
 
@@ -320,6 +322,7 @@ struct nvme_model *nvme_model_create(const struct nvme_model_config *cfg)
 	build_dispatch(m);
 	model_build_id_ctrl(m);
 	model_features_init(m);
+	model_ext_create(m);
 	g_live[slot] = m;
 	return m;
 }
@@ -332,6 +335,7 @@ void nvme_model_destroy(struct nvme_model *m)
 		if (g_live[i] == m)
 			g_live[i] = NULL;
 	model_queues_reset(m);
+	model_ext_destroy(m);
 	model_ns_free_all(m);
 	nvme_model_clear_errors(m);
 	free(m->ns_list_patch);
@@ -410,6 +414,11 @@ static void controller_reset(struct nvme_model *m)
 	m->csts &= ~(uint32_t)(NVME_MASK(NVME_CSTS_CFS) | NVME_MASK(NVME_CSTS_SHST));
 	model_features_reset(m);
 	m->stats.resets++;
+}
+
+void model_controller_reset(struct nvme_model *m)
+{
+	controller_reset(m);
 }
 
 static bool enable_check(struct nvme_model *m, char *why, size_t n)
@@ -505,6 +514,7 @@ static void cc_write(struct nvme_model *m, uint32_t v)
 		enable(m);
 	} else if (!en_new && en_old) {
 		controller_reset(m);
+		model_ext_reset(m, false);
 		m->cc = m->cfg.cc_clear_on_disable ? 0 : v;
 		start_rdy_transition(m);
 		finish_transitions(m, false);
@@ -635,6 +645,7 @@ void nvme_model_write32(struct nvme_model *m, uint32_t off, uint32_t v)
 			model_error(m, "NSSR written (%08x) but CAP.NSSRS is 0", v);
 		} else if (v == NVME_NSSR_RESET_VALUE) {
 			controller_reset(m);
+			model_ext_reset(m, true);
 			m->cc = 0;
 			m->csts = (uint32_t)NVME_SET(NVME_CSTS_NSSRO, 1);
 			m->rdy_pending = false;

@@ -228,6 +228,10 @@ struct nvme_model {
 
 	struct nvme_model_stats stats;
 
+	/* optional commands: firmware, sanitize, format, DSM, reservations...
+	 * (model_ext.h) */
+	struct model_ext *ext;
+
 	/* protocol errors */
 	char    *errors[MODEL_MAX_ERRORS];
 	unsigned nerrors;
@@ -297,6 +301,19 @@ void model_build_id_ctrl(struct nvme_model *m);
 void model_features_init(struct nvme_model *m);
 void model_features_reset(struct nvme_model *m);
 void model_id_apply_patches(struct nvme_model *m, bool ctrl, uint32_t nsid, void *data);
+
+/* model_ext.c and the files of model_ext.h: optional commands. Their
+ * provider tables come after the core ones, so they may wrap core handlers
+ * (Read, Write, Flush, Set/Get Features, Get Log Page). */
+struct model_ext;
+extern const struct model_opcode model_ext_admin_ops[];
+extern const struct model_opcode model_ext_io_ops[];
+void model_ext_create(struct nvme_model *m);     /* aborts on out of memory */
+void model_ext_destroy(struct nvme_model *m);
+/* Controller level reset (CC.EN 1->0 or NSSR): pending firmware activation. */
+void model_ext_reset(struct nvme_model *m, bool subsystem);
+/* Every controller level reset, shared by CC.EN 1->0 and NSSR. */
+void model_controller_reset(struct nvme_model *m);
 
 /* model_ns.c */
 int  model_ns_setup(struct nvme_model *m, const struct nvme_model_ns_config *cfg, uint32_t n);
