@@ -223,9 +223,20 @@ void ext_log_reply(struct model_cmd *c, const void *log, size_t size)
 	c->status = model_map_dptr(c, len, &sg);
 	if (c->status)
 		return;
+	const uint8_t *src = log;
+	uint8_t *patched = NULL;
+	if (EXT(m)->log_patch[lid].on && EXT(m)->log_patch[lid].off + EXT(m)->log_patch[lid].len <= size) {
+		patched = malloc(size);
+		if (!patched)
+			abort();
+		memcpy(patched, log, size);
+		memcpy(patched + EXT(m)->log_patch[lid].off, EXT(m)->log_patch[lid].bytes, EXT(m)->log_patch[lid].len);
+		src = patched;
+	}
 	uint64_t have = size - off < len ? size - off : len;
 	if (have)
-		c->status = model_sg_copy(m, &sg, 0, (uint8_t *)log + off, have, true);
+		c->status = model_sg_copy(m, &sg, 0, (uint8_t *)src + off, have, true);
+	free(patched);
 	static const uint8_t zeros[4096];
 	for (uint64_t pos = have; !c->status && pos < len; pos += sizeof(zeros)) {
 		uint64_t k = len - pos < sizeof(zeros) ? len - pos : sizeof(zeros);
@@ -506,6 +517,7 @@ void model_ext_create(struct nvme_model *m)
 	struct model_ext *x = xcalloc(1, sizeof(*x));
 	m->ext = x;
 	x->temp_k = 323;
+	x->fake_regctl = ~0u;
 	x->avail_spare = 100;
 	x->spare_thresh = 10;
 	x->effects_log = true;
@@ -725,5 +737,17 @@ int nvme_model_ns_remove(struct nvme_model *m, uint32_t nsid)
 }
 
 void nvme_model_changed_ns_overflow(struct nvme_model *m) { EXT(m)->changed_overflow = true; }
+
+void nvme_model_patch_log(struct nvme_model *m, uint8_t lid, uint32_t off, const void *bytes, size_t len)
+{
+	struct model_ext *x = EXT(m);
+	x->log_patch[lid].on = len != 0 && len <= sizeof(x->log_patch[0].bytes);
+	x->log_patch[lid].off = off;
+	x->log_patch[lid].len = (uint8_t)len;
+	if (x->log_patch[lid].on)
+		memcpy(x->log_patch[lid].bytes, bytes, len);
+}
+
+void nvme_model_resv_fake_regctl(struct nvme_model *m, uint32_t regctl) { EXT(m)->fake_regctl = regctl; }
 
 const struct nvme_model_ext_stats *nvme_model_ext_stats(const struct nvme_model *m) { return &m->ext->stats; }

@@ -108,6 +108,10 @@ struct model_ext {
 
 	/* reservations */
 	struct ext_resv_domain *resv;
+	uint32_t fake_regctl;     /* ~0u: none */
+
+	/* log patches: one per LID */
+	struct { bool on; uint32_t off; uint8_t len; uint8_t bytes[16]; } log_patch[256];
 };
 
 static inline struct model_ext *EXT(struct nvme_model *m) { return m->ext; }

@@ -366,7 +366,7 @@ static void resv_report(struct model_cmd *c)
 	memset(&h, 0, sizeof(h));
 	h.gen = r->gen;
 	h.rtype = r->rtype;
-	unsigned n = reg_count(r);
+	unsigned n = EXT(m)->fake_regctl != ~0u ? EXT(m)->fake_regctl : reg_count(r);
 	h.regctl[0] = (uint8_t)n;
 	h.regctl[1] = (uint8_t)(n >> 8);
 	memcpy(b, &h, sizeof(h));

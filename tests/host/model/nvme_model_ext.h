@@ -133,6 +133,13 @@ void nvme_model_changed_ns_overflow(struct nvme_model *m);
 /* b takes part in a's reservation state (two hosts, one subsystem). */
 void nvme_model_share_reservations(struct nvme_model *a, struct nvme_model *b);
 
+/* ---- feeding bad values ---- */
+/* Overwrite len (<= 16) bytes at offset off of every later copy of log page
+ * lid the model returns (until cleared with len 0). One patch per log. */
+void nvme_model_patch_log(struct nvme_model *m, uint8_t lid, uint32_t off, const void *bytes, size_t len);
+/* Reservation Report: claim this many registrants in REGCTL (~0u: the truth). */
+void nvme_model_resv_fake_regctl(struct nvme_model *m, uint32_t regctl);
+
 /* ---- statistics ---- */
 struct nvme_model_ext_stats {
 	uint64_t dsm_cmds, dsm_ranges, dsm_blocks_deallocated;
