@@ -84,11 +84,11 @@ static void fmt_lbaf(const struct nvme_ns *ns, char *buf, size_t len)
 {
 	uint32_t ds = ns->formats[ns->format_index].data_size;
 	if (ds >= 1024 * 1024)
-		ksnprintf(buf, len, "%3u MiB + %u B", (unsigned)(ds >> 20), (unsigned)ns->meta_size);
+		ksnprintf(buf, len, "%3u MiB + %2u B", (unsigned)(ds >> 20), (unsigned)ns->meta_size);
 	else if (ds >= 1024)
-		ksnprintf(buf, len, "%3u KiB + %u B", (unsigned)(ds >> 10), (unsigned)ns->meta_size);
+		ksnprintf(buf, len, "%3u KiB + %2u B", (unsigned)(ds >> 10), (unsigned)ns->meta_size);
 	else
-		ksnprintf(buf, len, "%3u   B + %u B", (unsigned)ds, (unsigned)ns->meta_size);
+		ksnprintf(buf, len, "%3u   B + %2u B", (unsigned)ds, (unsigned)ns->meta_size);
 }
 
 static int cmd_list(int argc, char **argv)

@@ -38,11 +38,11 @@ def _():
         bad(m, "read nvme1n2", r"^error: nvme1n2 cannot be used for I/O by the driver: ", usage=False)
         ok(m, "id-ns nvme1n2", r"lbaf +\d+ : ms:8   lbads:9  rp:0 \(in use\)")
         out = ok(m, "list nvme1")
-        assert re.search(r"^nvme1n2 +nvmetk-meta .* 512   B \+ 8 B .*\(not usable\)$", out, re.M), out
+        assert re.search(r"^nvme1n2 +nvmetk-meta .* 512   B \+  8 B .*\(not usable\)$", out, re.M), out
         out = ok(m, "list")
         nodes = re.findall(r"^(nvme\d+n\d+) +nvmetk-multi +QEMU NVMe Ctrl +(\d+) ", out, re.M)
         assert nodes == [("nvme0n1", "1"), ("nvme0n3", "3"), ("nvme0n7", "7")], out
-        assert re.search(r"nvme0n3 .* 4 KiB \+ 0 B ", out), out
+        assert re.search(r"nvme0n3 .* 4 KiB \+  0 B ", out), out
         ok(m, "id-ns nvme0n3", r"NVME Identify Namespace 3:", r"\nnsze +: 0x1000\n", r"lbads:12 rp:0 \(in use\)")
         # by name, by -n, by controller + -n, and the default (first namespace)
         ok(m, "write nvme0n3 -s 10 --count 4 --pattern random --seed 3", r"nvme0n3 LBA 10\.\.13 \(4 blocks, 16 KiB\)")
