@@ -61,7 +61,7 @@ SHELL_COMMAND_HELP("nvme", "nvme COMMAND [ARGS...]", "run an NVMe command, nvme-
 /* nvme-cli's "%6.2f %2sB" in decimal units, with integers only. */
 static void fmt_decimal(uint64_t bytes, char *buf, size_t len)
 {
-	static const char *const u[] = { " ", "k", "M", "G", "T", "P", "E" };
+	static const char *const u[] = { "", "k", "M", "G", "T", "P", "E" };
 	unsigned i = 0;
 	uint64_t div = 1;
 	while (i < 6 && bytes / div >= 1000) {
@@ -77,7 +77,7 @@ static void fmt_decimal(uint64_t bytes, char *buf, size_t len)
 			frac = 0;
 		}
 	}
-	ksnprintf(buf, len, "%3llu.%02llu %sB", (unsigned long long)whole, (unsigned long long)frac, u[i]);
+	ksnprintf(buf, len, "%3llu.%02llu %2sB", (unsigned long long)whole, (unsigned long long)frac, u[i]);
 }
 
 static void fmt_lbaf(const struct nvme_ns *ns, char *buf, size_t len)

@@ -33,7 +33,7 @@ def _():
         m.expect(r"nvme0n1: 32768 blocks x 512 B = 16 MiB")
         m.expect(r"nvme: 1 controller attached")
         m.expect_prompt()
-        out = ok(m, "list", r"nvme0n1 +nvmetk-id +%s +1 +16\.78 MB / +16\.78 MB +512   B \+  0 B" % MODEL)
+        out = ok(m, "list", r"nvme0n1 +nvmetk-id +%s +1 +16\.78  MB / +16\.78  MB +512   B \+  0 B" % MODEL)
         assert ok(m, "nvme list") == out, "'nvme list' differs from 'list'"
         out = ok(m, "id-ctrl", r"\nvid +: 0x1b36\n", r"\nsn +: nvmetk-id", r"\nmn +: %s" % MODEL,
                  r"\nmdts +: 7\n", r"\nver +: 0x10400\n", r"\noacs +: 0x10a\n", r"\noncs +: 0x15d\n",
