@@ -120,33 +120,31 @@ class Disk:
             f.seek(off)
             return f.read(n)
 
-    def check(self):
-        """Raise AssertionError unless the file equals `expected` byte for byte."""
+    def check(self, keep=False):
+        """Raise AssertionError unless the file equals `expected` byte for
+        byte. A matching image is deleted (they are 4-64 MiB each) unless
+        keep; a differing one stays for a look."""
         with open(self.path, "rb") as f:
             got = f.read()
         if len(got) != self.size:
             raise AssertionError("%s: size %d, expected %d" % (self.name, len(got), self.size))
         if got == self.expected:
+            if not keep:
+                os.unlink(self.path)
             return
         step = 1 << 16
-        diffs = []
+        i = None
         for s in range(0, self.size, step):
             if got[s:s + step] != self.expected[s:s + step]:
-                for i in range(s, min(s + step, self.size)):
-                    if got[i] != self.expected[i]:
-                        diffs.append(i)
-                        if len(diffs) >= 1:
-                            break
-            if diffs:
+                i = next(k for k in range(s, min(s + step, self.size)) if got[k] != self.expected[k])
                 break
-        i = diffs[0]
         nbad = sum(1 for a, b in zip(got, self.expected) if a != b) if self.size <= (64 << 20) else -1
         inside = [w for w in self.writes if w[0] <= i < w[0] + w[1]]
         raise AssertionError(
             "%s: %d bytes differ from the expected image; first at offset 0x%x (512-byte LBA %d): "
-            "expected 0x%02x, got 0x%02x; %s" %
+            "expected 0x%02x, got 0x%02x; %s (image kept: %s)" %
             (self.name, nbad, i, i // 512, self.expected[i], got[i],
-             ("inside write %s" % (inside[-1][2],)) if inside else "outside every write"))
+             ("inside write %s" % (inside[-1][2],)) if inside else "outside every write", self.path))
 
 
 class Controller:
