@@ -257,6 +257,17 @@ int nvsh_no_more_args(char **pos, int npos)
 int nvsh_select_all(char **pos, int *npos, struct nvmetk_ctrl **out, int max)
 {
 	if (*npos > 0 && looks_like_device(pos[0])) {
+		/* a controller that failed to attach is still listed by name */
+		uint32_t ci, nsid;
+		struct nvmetk_ctrl *t;
+		if (parse_devname(pos[0], &ci, &nsid) && nsid == 0 && (t = nvme_port_at((int)ci)) &&
+		    !t->attached) {
+			for (int i = 1; i < *npos; i++)
+				pos[i - 1] = pos[i];
+			(*npos)--;
+			out[0] = t;
+			return 1;
+		}
 		struct nvsh_target tg;
 		int rc = nvsh_select(pos, npos, NULL, NVSH_CTRL | NVSH_ANY_STATE, &tg);
 		if (rc)

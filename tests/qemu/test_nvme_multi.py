@@ -137,6 +137,7 @@ def _():
         out = ok(m, "list")
         assert re.search(r"^nvme0 +\(attach failed: host porting structure", out, re.M), out
         assert re.search(r"^nvme1n1 +nvmetk-good ", out, re.M), out
+        ok(m, "list nvme0", r"\nnvme0 +\(attach failed: ")
         bad(m, "read nvme0n1", r"^error: nvme0 is not usable: attach failed: host porting structure "
             r"incomplete or invalid \(NVME_ERR_HOST_CONFIG\)$", usage=False)
         # the default is the first controller that attached
