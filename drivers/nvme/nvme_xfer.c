@@ -173,16 +173,19 @@ static int build_prp(struct nvme_qpair *q, uint32_t idx, struct nvme_sqe *sqe,
 	bool first = true;
 	int rc;
 
-	b.list = (uint64_t *)((uint8_t *)q->lists + (size_t)idx * q->list_stride);
-	b.list_phys = q->lists_phys + (uint64_t)idx * q->list_stride;
-	b.cap = q->list_stride >> 3;
+	/* no list space yet (the admin queue during Identify Controller):
+	 * never form an address from the NULL pointer */
+	b.list = NULL;
+	b.list_phys = 0;
+	b.cap = 0;
+	if (q->lists != NULL) {
+		b.list = (uint64_t *)((uint8_t *)q->lists + (size_t)idx * q->list_stride);
+		b.list_phys = q->lists_phys + (uint64_t)idx * q->list_stride;
+		b.cap = q->list_stride >> 3;
+	}
 	b.per_page = c->page_size >> 3;
 	b.pos = 0;
 	b.count = 0;
-	if (q->lists == NULL) {
-		b.list = NULL;
-		b.cap = 0;
-	}
 
 	while (w->left != 0) {
 		uint64_t p;
