@@ -684,6 +684,7 @@ void nvme_model_tick(struct nvme_model *m)
 {
 	finish_transitions(m, false);
 	model_release_due(m);
+	model_ext_tick(m);
 }
 
 /* ------------------------------------------------------------------------ */

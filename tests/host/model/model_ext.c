@@ -548,7 +548,21 @@ void model_ext_destroy(struct nvme_model *m)
 
 void model_ext_reset(struct nvme_model *m, bool subsystem)
 {
+	EXT(m)->format_pending = false;   /* its queue is gone */
 	ext_fw_reset(m, subsystem ? NVME_MODEL_FW_RESET_NSSR : NVME_MODEL_FW_RESET_CONTROLLER);
+}
+
+void model_ext_tick(struct nvme_model *m)
+{
+	struct model_ext *x = EXT(m);
+	if (!x || !x->format_pending || model_now(m) < x->format_due)
+		return;
+	x->format_pending = false;
+	struct model_sq *asq = model_sq_get(m, 0);
+	if (!asq)
+		return;
+	x->format_cqe.sqhd = (uint16_t)asq->head;
+	model_post(m, x->format_cqid, &x->format_cqe);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -647,6 +661,7 @@ void nvme_model_power_cycle(struct nvme_model *m, bool drop_cache)
 		}
 	}
 	ext_drop_undo(m, 0);
+	x->format_pending = false;
 	for (uint32_t i = 0; i < m->ns_count; i++)
 		m->ns[i].dirty = 0;
 	if (unsafe)

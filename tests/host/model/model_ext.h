@@ -106,6 +106,13 @@ struct model_ext {
 	uint32_t est[6];          /* ETO, ETBE, ETCE, ETOND, ETBEND, ETCEND */
 	unsigned san_log_reads;
 
+	/* format */
+	uint64_t format_us;       /* duration of a Format NVM */
+	bool     format_pending;  /* its completion is due at format_due */
+	uint64_t format_due;
+	struct nvme_cqe format_cqe;
+	uint16_t format_cqid;
+
 	/* reservations */
 	struct ext_resv_domain *resv;
 	uint32_t fake_regctl;     /* ~0u: none */

@@ -310,6 +310,8 @@ extern const struct model_opcode model_ext_admin_ops[];
 extern const struct model_opcode model_ext_io_ops[];
 void model_ext_create(struct nvme_model *m);     /* aborts on out of memory */
 void model_ext_destroy(struct nvme_model *m);
+/* Time-based events of the optional commands (a Format NVM that takes time). */
+void model_ext_tick(struct nvme_model *m);
 /* Controller level reset (CC.EN 1->0 or NSSR): pending firmware activation. */
 void model_ext_reset(struct nvme_model *m, bool subsystem);
 /* Every controller level reset, shared by CC.EN 1->0 and NSSR. */

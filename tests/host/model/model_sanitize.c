@@ -25,6 +25,8 @@
  * (with NVMe 2.0's upper bits) beyond NLBAF, or PI != 0 -> Invalid Format;
  * SES > 2, or 2 without FNA bit 2 -> Invalid Field. The namespace keeps its
  * size in bytes: NSZE becomes bytes / new block size; all data is erased.
+ * With nvme_model_format_duration the completion is posted that much test
+ * time later (model_ext_tick).
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -250,7 +252,19 @@ static void format_nvm(struct model_cmd *c)
 		ns->flbas = (uint8_t)(lbaf | (NVME_GET(cdw10, NVME_FORMAT_CDW10_MSET) ? 0x10u : 0u));
 		ns->blocks = bytes >> ns->lbads;
 	}
+	if (x->format_us && c->sq->qid == 0) {
+		/* the namespaces changed at once; the completion comes later */
+		c->no_cqe = true;
+		x->format_pending = true;
+		x->format_due = model_now(m) + x->format_us;
+		memset(&x->format_cqe, 0, sizeof(x->format_cqe));
+		x->format_cqe.sqid = 0;
+		x->format_cqe.cid = c->sqe.cid;
+		x->format_cqid = c->sq->cqid;
+	}
 }
+
+void nvme_model_format_duration(struct nvme_model *m, uint64_t us) { EXT(m)->format_us = us; }
 
 const struct model_opcode ext_san_ops[] = {
 	{ NVME_ADMIN_SANITIZE,   sanitize,   "Sanitize" },

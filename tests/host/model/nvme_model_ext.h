@@ -101,6 +101,11 @@ void nvme_model_sanitize_estimates(struct nvme_model *m, uint32_t eto, uint32_t 
 				   uint32_t etond, uint32_t etbend, uint32_t etcend);
 bool nvme_model_sanitize_running(const struct nvme_model *m);
 
+/* ---- format ---- */
+/* Format NVM completes this much test time after it is fetched (0: at
+ * once); nothing else is held back. */
+void nvme_model_format_duration(struct nvme_model *m, uint64_t us);
+
 /* ---- SMART and media ---- */
 void nvme_model_set_temperature(struct nvme_model *m, uint16_t kelvin);
 /* Critical warning bits (NVME_SMART_CW_*); newly set bits raise SMART
