@@ -189,6 +189,20 @@ void ext_ns_erase(struct model_ns *ns)
 	ns->dirty = 0;
 }
 
+void ext_event(struct nvme_model *m, uint8_t type, uint8_t info, uint8_t lid)
+{
+	/* Like a drive: an event the host has not cleared yet (its log page is
+	 * unread) or that is still queued is not reported twice; the log page
+	 * will show the newer state when it is read. */
+	if ((m->aen_masked & (1u << type)) && m->aen_lid[type] == lid)
+		return;
+	for (unsigned i = 0; i < m->event_count; i++)
+		if (m->events[i].type == type && m->events[i].info == info && m->events[i].lid == lid)
+			return;
+	EXT(m)->stats.events_raised++;
+	model_event(m, type, info, lid);
+}
+
 void ext_smart_event(struct nvme_model *m, uint8_t info)
 {
 	uint32_t aec = (uint32_t)NVME_GET(m->feat.cur[NVME_FEAT_ASYNC_EVENT_CONFIG], NVME_FEAT_AEC_SMART);
@@ -200,8 +214,7 @@ void ext_smart_event(struct nvme_model *m, uint8_t info)
 	}
 	if (!(aec & need))
 		return;
-	EXT(m)->stats.events_raised++;
-	model_event(m, NVME_AER_TYPE_SMART, info, NVME_LID_SMART);
+	ext_event(m, NVME_AER_TYPE_SMART, info, NVME_LID_SMART);
 }
 
 void ext_log_reply(struct model_cmd *c, const void *log, size_t size)
@@ -704,8 +717,7 @@ static void ns_changed_event(struct nvme_model *m)
 {
 	if (!NVME_GET(m->feat.cur[NVME_FEAT_ASYNC_EVENT_CONFIG], NVME_FEAT_AEC_NAN))
 		return;
-	EXT(m)->stats.events_raised++;
-	model_event(m, NVME_AER_TYPE_NOTICE, NVME_AER_NOTICE_NS_CHANGED, NVME_LID_CHANGED_NS);
+	ext_event(m, NVME_AER_TYPE_NOTICE, NVME_AER_NOTICE_NS_CHANGED, NVME_LID_CHANGED_NS);
 }
 
 int nvme_model_ns_add(struct nvme_model *m, const struct nvme_model_ns_config *cfg)

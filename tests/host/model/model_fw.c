@@ -236,8 +236,7 @@ static void fw_commit(struct model_cmd *c)
 		return;
 	if (ca == NVME_FW_CA_REPLACE_ACTIVATE_NOW && x->reset_required == NVME_MODEL_FW_RESET_NONE) {
 		if (NVME_GET(m->feat.cur[NVME_FEAT_ASYNC_EVENT_CONFIG], NVME_FEAT_AEC_FAN)) {
-			x->stats.events_raised++;
-			model_event(m, NVME_AER_TYPE_NOTICE, NVME_AER_NOTICE_FW_ACTIVATION_STARTING, NVME_LID_FW_SLOT);
+			ext_event(m, NVME_AER_TYPE_NOTICE, NVME_AER_NOTICE_FW_ACTIVATION_STARTING, NVME_LID_FW_SLOT);
 		}
 		activate(m, (uint8_t)slot);
 		return;

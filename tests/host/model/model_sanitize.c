@@ -58,10 +58,9 @@ static void san_complete(struct nvme_model *m)
 	x->sprog = 0xFFFF;
 	x->global_erased = true;
 	x->sstat = x->san_ndas ? NVME_SSTAT_COMPLETED_NO_DEALLOC : NVME_SSTAT_COMPLETED;
-	x->stats.events_raised++;
-	model_event(m, NVME_AER_TYPE_IO_SPECIFIC,
-		    x->san_ndas ? NVME_AER_IO_SANITIZE_COMPLETED_WITH_NDA : NVME_AER_IO_SANITIZE_COMPLETED,
-		    NVME_LID_SANITIZE_STATUS);
+	ext_event(m, NVME_AER_TYPE_IO_SPECIFIC,
+		  x->san_ndas ? NVME_AER_IO_SANITIZE_COMPLETED_WITH_NDA : NVME_AER_IO_SANITIZE_COMPLETED,
+		  NVME_LID_SANITIZE_STATUS);
 }
 
 static void san_fail(struct nvme_model *m)
