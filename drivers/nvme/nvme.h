@@ -479,7 +479,7 @@ struct nvme_ctrl {
 	uint8_t  effects_state;  /* Commands Supported and Effects log: 0 not read, 1 read, 2 unavailable */
 	uint8_t  effects_acs[32];  /* its CSUPP bit per admin opcode */
 	uint8_t  effects_iocs[32]; /* its CSUPP bit per I/O opcode */
-	char     refusal[192];   /* why the last optional command was not sent */
+	char     refusal[256];   /* why the last optional command was not sent */
 
 	/* asynchronous events (nvme_aer.c) */
 	uint32_t aer_target;     /* requests to keep outstanding */

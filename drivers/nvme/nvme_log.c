@@ -173,7 +173,7 @@ size_t nvme_format(char *buf, size_t len, const char *fmt, ...)
 
 void nvme_logf(const struct nvme_ctrl *c, enum nvme_log_level level, const char *fmt, ...)
 {
-	char line[192];
+	char line[256];
 	size_t n;
 	va_list ap;
 

@@ -207,7 +207,7 @@ int nvme_refuse(struct nvme_ctrl *c, const char *what, const char *why)
 
 int nvme_require(struct nvme_ctrl *c, enum nvme_opt opt, unsigned flags, const char *what)
 {
-	char why[160];
+	char why[200];
 	if ((flags & NVME_CMD_FORCE) != 0)
 		return 0;
 	int rc = nvme_ctrl_supports(c, opt, why, sizeof(why));
