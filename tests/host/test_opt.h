@@ -57,4 +57,10 @@ static inline void fx_opt_up(struct fx *f)
 	     if (!h_ || !strstr(h_, n_)) check_fail(__FILE__, __LINE__, "\"%s\" does not contain \"%s\"", \
 						     h_ ? h_ : "(null)", n_); } while (0)
 
+/* Equal strings (both NUL-terminated). */
+#define CHECK_STR(got, want) \
+	do { const char *g_ = (got), *w_ = (want); \
+	     if (!g_ || strcmp(g_, w_) != 0) check_fail(__FILE__, __LINE__, "%s is \"%s\", want \"%s\"", #got, \
+							 g_ ? g_ : "(null)", w_); } while (0)
+
 #endif /* TEST_OPT_H */

@@ -23,15 +23,13 @@ static const char *describe(uint8_t fid, uint32_t v)
 
 static void feat_decoders(void)
 {
-	CHECK_MEM(describe(NVME_FEAT_ARBITRATION, nvme_feat_arbitration(7, 1, 2, 3)),
-		  "Arbitration: AB 7 (no limit), LPW 1 (0's based), MPW 2 (0's based), HPW 3 (0's based)", 83);
-	CHECK_MEM(describe(NVME_FEAT_TEMP_THRESHOLD, nvme_feat_temp_threshold(343, 0, false)),
-		  "Temperature Threshold: TMPTH 343 K (70 C), TMPSEL 0 (sensor (0 composite)), THSEL 0 (0 over, 1 under)",
-		  100);
-	CHECK_MEM(describe(NVME_FEAT_VOLATILE_WC, 1), "Volatile Write Cache: WCE 1 (enabled)", 38);
-	CHECK_MEM(describe(NVME_FEAT_VOLATILE_WC, 0), "Volatile Write Cache: WCE 0 (disabled)", 39);
-	CHECK_MEM(describe(NVME_FEAT_NUM_QUEUES, 0x003F003Fu),
-		  "Number of Queues: NSQ 63 (64 queues), NCQ 63 (64 queues)", 57);
+	CHECK_STR(describe(NVME_FEAT_ARBITRATION, nvme_feat_arbitration(7, 1, 2, 3)),
+		  "Arbitration: AB 7 (no limit), LPW 1 (0's based), MPW 2 (0's based), HPW 3 (0's based)");
+	CHECK_STR(describe(NVME_FEAT_TEMP_THRESHOLD, nvme_feat_temp_threshold(343, 0, false)),
+		  "Temperature Threshold: TMPTH 343 K (70 C), TMPSEL 0 (sensor (0 composite)), THSEL 0 (0 over, 1 under)");
+	CHECK_STR(describe(NVME_FEAT_VOLATILE_WC, 1), "Volatile Write Cache: WCE 1 (enabled)");
+	CHECK_STR(describe(NVME_FEAT_VOLATILE_WC, 0), "Volatile Write Cache: WCE 0 (disabled)");
+	CHECK_STR(describe(NVME_FEAT_NUM_QUEUES, 0x003F003Fu), "Number of Queues: NSQ 63 (64 queues), NCQ 63 (64 queues)");
 	CHECK_HAS(describe(NVME_FEAT_ASYNC_EVENT_CONFIG, nvme_feat_async_event(0x1F, true, true)),
 		  "SMART 31 (critical warning bits), NAN 1 (namespace attribute), FAN 1 (firmware activation)");
 	CHECK_HAS(describe(NVME_FEAT_IRQ_COALESCING, nvme_feat_irq_coalescing(9, 10)), "THR 9 (0's based), TIME 10 (x 100 us)");
@@ -45,9 +43,9 @@ static void feat_decoders(void)
 	CHECK_EQ(d.nfields, 4);
 	CHECK_EQ(d.field[0].value, 3);
 	CHECK_EQ(d.field[3].value, 6);
-	CHECK_MEM(d.field[3].name, "HPW", 4);
-	CHECK_MEM(nvme_feat_name(NVME_FEAT_TIMESTAMP), "Timestamp", 10);
-	CHECK_MEM(nvme_feat_name(NVME_FEAT_HOST_ID), "Host Identifier", 16);
+	CHECK_STR(d.field[3].name, "HPW");
+	CHECK_STR(nvme_feat_name(NVME_FEAT_TIMESTAMP), "Timestamp");
+	CHECK_STR(nvme_feat_name(NVME_FEAT_HOST_ID), "Host Identifier");
 }
 
 static void feat_round_trips(void)

@@ -48,9 +48,9 @@ static void fw_chunks(void)
 		struct nvme_fw_commit_result res;
 		CHECK_OK(nvme_fw_commit(f.c, 2, NVME_FW_CA_REPLACE, 0, &res));
 		CHECK_OK(res.slot_status);
-		CHECK_MEM(res.slots.rev[1], "CHUNK", 6);
+		CHECK_STR(res.slots.rev[1], "CHUNK");
 		CHECK_EQ(res.slots.active_slot, 1);
-		CHECK_MEM(res.reset, "not activated", 14);
+		CHECK_STR(res.reset, "not activated");
 		fx_buf_free(&f, img);
 		fx_finish(&f);
 	}
@@ -141,17 +141,17 @@ static void fw_commit_actions(void)
 	/* CA 0: stored, not activated */
 	CHECK_OK(nvme_fw_download(f.c, a, 8192, NULL, NULL, 0));
 	CHECK_OK(nvme_fw_commit(f.c, 2, NVME_FW_CA_REPLACE, 0, &res));
-	CHECK_MEM(res.slots.rev[1], "REV-A", 6);
+	CHECK_STR(res.slots.rev[1], "REV-A");
 	CHECK_EQ(res.slots.active_slot, 1);
 	CHECK_EQ(res.slots.next_slot, 0);
-	CHECK_MEM(nvme_ctrl_firmware(f.c), "1.0", 4);
+	CHECK_STR(nvme_ctrl_firmware(f.c), "1.0");
 	/* CA 2: activate slot 2 at the next reset */
 	CHECK_OK(nvme_fw_commit(f.c, 2, NVME_FW_CA_ACTIVATE_RESET, 0, &res));
-	CHECK_MEM(res.reset, "controller level reset", 23);
+	CHECK_STR(res.reset, "controller level reset");
 	CHECK_EQ(res.slots.next_slot, 2);
 	CHECK_EQ(res.slots.active_slot, 1);
 	CHECK_OK(nvme_ctrl_reset(f.c));
-	CHECK_MEM(nvme_ctrl_firmware(f.c), "REV-A", 6);
+	CHECK_STR(nvme_ctrl_firmware(f.c), "REV-A");
 	struct nvme_fw_slot_info fw;
 	CHECK_OK(nvme_fw_slot_read(f.c, &fw));
 	CHECK_EQ(fw.active_slot, 2);
@@ -160,17 +160,17 @@ static void fw_commit_actions(void)
 	CHECK_OK(nvme_fw_download(f.c, b, 4096, NULL, NULL, 0));
 	CHECK_OK(nvme_fw_commit(f.c, 3, NVME_FW_CA_REPLACE_ACTIVATE_RESET, 0, &res));
 	CHECK_EQ(res.slots.next_slot, 3);
-	CHECK_MEM(res.slots.rev[2], "REV-B", 6);
+	CHECK_STR(res.slots.rev[2], "REV-B");
 	CHECK_OK(nvme_ctrl_reset(f.c));
-	CHECK_MEM(nvme_ctrl_firmware(f.c), "REV-B", 6);
+	CHECK_STR(nvme_ctrl_firmware(f.c), "REV-B");
 	CHECK_EQ(nvme_model_fw_active_slot(f.m), 3);
 	/* CA 3: replace slot 2 and activate now (no reset); the revision is re-read */
 	CHECK_OK(nvme_fw_download(f.c, c, 4100, NULL, NULL, 0));
 	CHECK_OK(nvme_fw_commit(f.c, 2, NVME_FW_CA_REPLACE_ACTIVATE_NOW, 0, &res));
-	CHECK_MEM(res.reset, "none", 5);
+	CHECK_STR(res.reset, "none");
 	CHECK_EQ(res.slots.active_slot, 2);
-	CHECK_MEM(res.slots.rev[1], "REV-C", 6);
-	CHECK_MEM(nvme_ctrl_firmware(f.c), "REV-C", 6);
+	CHECK_STR(res.slots.rev[1], "REV-C");
+	CHECK_STR(nvme_ctrl_firmware(f.c), "REV-C");
 	/* ... and the Firmware Activation Starting notice was raised */
 	CHECK_EQ(nvme_ctrl_poll_admin(f.c), 1);
 	struct nvme_event ev;
@@ -182,7 +182,7 @@ static void fw_commit_actions(void)
 	/* slot 0: the controller chooses a writable slot that is not active */
 	CHECK_OK(nvme_fw_download(f.c, a, 8192, NULL, NULL, 0));
 	CHECK_OK(nvme_fw_commit(f.c, 0, NVME_FW_CA_REPLACE, 0, &res));
-	CHECK_MEM(res.slots.rev[2], "REV-A", 6);
+	CHECK_STR(res.slots.rev[2], "REV-A");
 	fx_buf_free(&f, a);
 	fx_buf_free(&f, b);
 	fx_buf_free(&f, c);
@@ -242,7 +242,7 @@ static void fw_reset_required(void)
 		CHECK_RC(rc, cases[i].want);
 		CHECK(nvme_fw_needs_reset(rc));
 		CHECK(nvme_status_is_device(res.device_status));
-		CHECK_MEM(res.reset, cases[i].reset, strlen(cases[i].reset) + 1);
+		CHECK_STR(res.reset, cases[i].reset);
 		CHECK_OK(res.slot_status);
 		CHECK_EQ(res.slots.active_slot, 1);
 		CHECK_EQ(res.slots.next_slot, 2);
@@ -263,7 +263,7 @@ static void fw_reset_required(void)
 			CHECK_OK(nvme_ctrl_reset(f.c));
 			CHECK_EQ(nvme_model_fw_active_slot(f.m), 2);
 		}
-		CHECK_MEM(nvme_ctrl_firmware(f.c), "NEXT", 5);
+		CHECK_STR(nvme_ctrl_firmware(f.c), "NEXT");
 		fx_buf_free(&f, img);
 		fx_finish(&f);
 	}

@@ -20,21 +20,21 @@ static void logs_u128_text(void)
 	char b[48];
 	struct nvme_u128 v = { 0, 0 };
 	CHECK_EQ(nvme_u128_to_dec(v, b, sizeof(b)), 1);
-	CHECK_MEM(b, "0", 2);
+	CHECK_STR(b, "0");
 	v.lo = 5;
 	v.hi = 1;   /* 2^64 + 5 */
 	nvme_u128_to_dec(v, b, sizeof(b));
-	CHECK_MEM(b, "18446744073709551621", 21);
+	CHECK_STR(b, "18446744073709551621");
 	v.lo = v.hi = UINT64_MAX;
 	CHECK_EQ(nvme_u128_to_dec(v, b, sizeof(b)), 39);
-	CHECK_MEM(b, "340282366920938463463374607431768211455", 40);
+	CHECK_STR(b, "340282366920938463463374607431768211455");
 	/* truncation keeps the NUL and reports the full length */
 	CHECK_EQ(nvme_u128_to_dec(v, b, 5), 39);
-	CHECK_MEM(b, "3402", 5);
+	CHECK_STR(b, "3402");
 	v.lo = 1234567890123ull;
 	v.hi = 0;
 	nvme_u128_to_dec(v, b, sizeof(b));
-	CHECK_MEM(b, "1234567890123", 14);
+	CHECK_STR(b, "1234567890123");
 
 	/* decode of a raw log: every field, little endian, unaligned temperature */
 	struct nvme_smart_log raw;
@@ -74,9 +74,9 @@ static void logs_u128_text(void)
 	CHECK_EQ(s.thm_temp2_total_time, 99);
 	char w[128];
 	nvme_smart_warning_text(0x06, w, sizeof(w));
-	CHECK_MEM(w, "temperature, reliability degraded", 34);
+	CHECK_STR(w, "temperature, reliability degraded");
 	nvme_smart_warning_text(0, w, sizeof(w));
-	CHECK_MEM(w, "none", 5);
+	CHECK_STR(w, "none");
 }
 
 static void logs_smart_from_device(void)
@@ -162,7 +162,7 @@ static void logs_error_log(void)
 	CHECK_EQ(e[0].error_count, 0);
 	char line[160];
 	nvme_error_entry_describe(&e[0], line, sizeof(line));
-	CHECK_MEM(line, "unused", 7);
+	CHECK_STR(line, "unused");
 	/* five failures; the log keeps the newest four, newest first */
 	for (unsigned i = 0; i < 5; i++) {
 		struct nvme_sqe sqe = { .opc = (uint8_t)(0x7C + (i & 1) * 0x80), .nsid = 1 };
@@ -202,7 +202,7 @@ static void logs_fw_slot_and_effects(void)
 	CHECK(fw.slot1_read_only);
 	CHECK_EQ(fw.active_slot, 1);
 	CHECK_EQ(fw.next_slot, 0);
-	CHECK_MEM(fw.rev[0], "1.0", 4);
+	CHECK_STR(fw.rev[0], "1.0");
 	CHECK_EQ(fw.rev[1][0], 0);
 	/* an AFI naming a slot the controller does not have is refused */
 	uint8_t afi = 0x05;
@@ -218,11 +218,11 @@ static void logs_fw_slot_and_effects(void)
 	CHECK_OK(nvme_effects_log_read(f.c, e));
 	char t[96];
 	nvme_effects_describe(e->iocs[NVME_CMD_WRITE], t, sizeof(t));
-	CHECK_MEM(t, "supported, LBCC", 16);
+	CHECK_STR(t, "supported, LBCC");
 	nvme_effects_describe(e->iocs[NVME_CMD_READ], t, sizeof(t));
-	CHECK_MEM(t, "supported", 10);
+	CHECK_STR(t, "supported");
 	nvme_effects_describe(e->acs[NVME_ADMIN_FW_COMMIT], t, sizeof(t));
-	CHECK_MEM(t, "not supported", 14);   /* OACS bit 2 clear in the default model */
+	CHECK_STR(t, "not supported");   /* OACS bit 2 clear in the default model */
 	CHECK(NVME_GET(e->acs[NVME_ADMIN_IDENTIFY], NVME_CMD_EFFECTS_CSUPP));
 	free(e);
 	fx_finish(&f);
@@ -261,7 +261,7 @@ static void logs_sanitize_status(void)
 	CHECK_EQ(s.etbend, 21);
 	CHECK_EQ(s.etcend, 4);
 	CHECK_EQ(s.percent, 0);
-	CHECK_MEM(nvme_sstat_name(s.status), "never sanitized", 16);
+	CHECK_STR(nvme_sstat_name(s.status), "never sanitized");
 	/* a reserved SSTAT status is refused */
 	uint8_t bad[2] = { 0x05, 0x00 };
 	nvme_model_patch_log(f.m, NVME_LID_SANITIZE_STATUS, 2, bad, 2);

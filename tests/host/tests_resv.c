@@ -78,7 +78,7 @@ static void resv_write_exclusive(void)
 	CHECK_EQ(e[1 - ia].cntlid, 2);
 	CHECK(!e[1 - ia].holder);
 	CHECK_EQX(e[1 - ia].rkey, KB);
-	CHECK_MEM(nvme_resv_type_name(info.rtype), "Write Exclusive", 16);
+	CHECK_STR(nvme_resv_type_name(info.rtype), "Write Exclusive");
 	/* release with the wrong type: Invalid Field; then right */
 	CHECK_DEV(nvme_resv_release(a, NULL, NVME_RRELA_RELEASE, NVME_RTYPE_EXCLUSIVE_ACCESS, KA, 0), NVME_SCT_GENERIC,
 		  NVME_SC_INVALID_FIELD);

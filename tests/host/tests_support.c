@@ -114,11 +114,11 @@ static void support_table_like_qemu(void)
 	CHECK_RC(nvme_ctrl_supports(f.c, NVME_OPT_COUNT, why, sizeof(why)), NVME_ERR_INVAL);
 	CHECK_RC(nvme_ctrl_supports(NULL, NVME_OPT_DSM, why, sizeof(why)), NVME_ERR_INVAL);
 	CHECK_OK(nvme_ctrl_supports(f.c, NVME_OPT_DSM, NULL, 0));
-	CHECK_MEM(nvme_opt_name(NVME_OPT_COUNT), "?", 2);
+	CHECK_STR(nvme_opt_name(NVME_OPT_COUNT), "?");
 	/* a short buffer is cut, still terminated */
 	char small[12];
 	CHECK_OK(nvme_ctrl_supports(f.c, NVME_OPT_DSM, small, sizeof(small)));
-	CHECK_MEM(small, "ONCS bit 2 ", 12);
+	CHECK_STR(small, "ONCS bit 2 ");
 }
 
 /* The refusals QEMU 7.2 gets, as one line each (what the shell prints). */
@@ -129,13 +129,11 @@ static void support_refusals_like_qemu(void)
 	CHECK_EQ(nvme_ctrl_refusal(f.c)[0], 0);
 	uint8_t *img = fx_buf(&f, 4096, 0, 0);
 	CHECK_RC(nvme_fw_download(f.c, img, 4096, NULL, NULL, 0), NVME_ERR_NOT_ADVERTISED);
-	CHECK_MEM(nvme_ctrl_refusal(f.c),
-		  "Firmware Image Download: not supported by this controller: OACS bit 2 (Firmware Download/Commit) is "
-		  "clear (OACS=010Ah) and the Commands Supported and Effects log does not list admin opcode 10h", 192);
+	CHECK_STR(nvme_ctrl_refusal(f.c), "Firmware Image Download: not supported by this controller: OACS bit 2 (Firmware Download/Commit) is "
+		  "clear (OACS=010Ah) and the Commands Supported and Effects log does not list admin opcode 10h");
 	struct nvme_sanitize_opts o = { .action = NVME_SANACT_BLOCK_ERASE };
 	CHECK_RC(nvme_sanitize(f.c, &o, NULL), NVME_ERR_NOT_ADVERTISED);
-	CHECK_MEM(nvme_ctrl_refusal(f.c),
-		  "Sanitize: not supported by this controller: SANICAP: block erase not supported (SANICAP=00000000h)", 99);
+	CHECK_STR(nvme_ctrl_refusal(f.c), "Sanitize: not supported by this controller: SANICAP: block erase not supported (SANICAP=00000000h)");
 	/* QEMU answers the Sanitize Status log with Invalid Field; the model
 	 * (without sanitize) with Invalid Log Page: either way a device status */
 	struct nvme_sanitize_status s;
