@@ -16,7 +16,11 @@
  * (chained across pages) and SGL data blocks/segments for I/O; bounce
  * buffering of unaligned or unreachable buffers; synchronous, asynchronous
  * and passthrough commands; namespaces with 512 B..64 KiB blocks; normal and
- * abrupt shutdown, resume and reset.
+ * abrupt shutdown, resume and reset. Optional commands (data management,
+ * logs, firmware, sanitize, format, features, asynchronous events,
+ * reservations) live in files of their own, each gated by what Identify
+ * advertises (nvme_support.c); init, reset and resume arm the Asynchronous
+ * Event Requests (nvme_aer.c).
  *
  * Not supported: metadata / end-to-end protection formats (listed, not
  * usable), namespaces beyond NVME_CFG_MAX_NS as structs (listable), command
