@@ -856,8 +856,8 @@ const char *nvme_ctrl_refusal(const struct nvme_ctrl *c);
  */
 int nvme_dsm(struct nvme_ns *ns, struct nvme_qpair *q, const struct nvme_dsm_range *ranges,
 	     uint32_t nr, uint32_t attrs, unsigned flags);
-/* Deallocate count blocks from lba (one command; ranges of up to
- * FFFFFFFFh blocks, so count is limited to 256 of them). */
+/* Deallocate count blocks from lba: one single-range DSM command per
+ * FFFFFFFFh blocks (a range's length is 32 bits). Needs ONCS bit 2. */
 int nvme_trim(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t lba, uint64_t count, unsigned flags);
 /* Write Zeroes (ONCS bit 3); flags NVME_WZ_DEALLOCATE (DEAC: the device may
  * deallocate; DLFEAT bit 3 says whether it honours it), NVME_IO_FUA. */
