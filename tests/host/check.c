@@ -81,6 +81,9 @@ static void run_guarded(void (*fn)(void))
 int check_run(const struct check_test *tests, size_t n, int argc, char **argv)
 {
 	const char *filter = argc > 1 ? argv[1] : NULL;
+	const char *prefix = getenv("CHECK_PREFIX");   /* "host/" unless set */
+	if (!prefix)
+		prefix = "host/";
 	unsigned ran = 0;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	for (size_t i = 0; i < n; i++) {
@@ -94,11 +97,11 @@ int check_run(const struct check_test *tests, size_t n, int argc, char **argv)
 			run_guarded(check_after_each);
 		run_cleanups();
 		if (g_failures == 0)
-			printf("PASS host/%s\n", g_current);
+			printf("PASS %s%s\n", prefix, g_current);
 		else if (g_failures == 1)
-			printf("FAIL host/%s: %s\n", g_current, g_first);
+			printf("FAIL %s%s: %s\n", prefix, g_current, g_first);
 		else
-			printf("FAIL host/%s: %s [+%u more]\n", g_current, g_first, g_failures - 1);
+			printf("FAIL %s%s: %s [+%u more]\n", prefix, g_current, g_first, g_failures - 1);
 		fflush(stdout);
 		ran++;
 		g_current = "";

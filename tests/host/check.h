@@ -5,6 +5,7 @@
  * exactly one line per case (docs/DEVELOPING.md):
  *     PASS host/<name>
  *     FAIL host/<name>: <file:line> <expression> (<values>) [+N more]
+ * ("host/" is replaced by $CHECK_PREFIX when set, e.g. "host/clang/").
  * A failed CHECK records the failure and the test goes on; REQUIRE stops
  * the test case (the rest of the binary still runs). Cleanups registered
  * with check_cleanup() run after every case, passed or not, in reverse

@@ -7,6 +7,7 @@
 bin=$1
 shift
 name=$(basename "$bin")
+prefix=${CHECK_PREFIX:-host/}
 limit=${HOST_TEST_TIMEOUT:-120}
 out=$(mktemp) err=$(mktemp)
 trap 'rm -f "$out" "$err"' EXIT
@@ -18,10 +19,10 @@ cat "$out"
 if ! grep -q '^# host-tests-complete' "$out"; then
 	last=$(grep -E '^(PASS|FAIL) ' "$out" | tail -n 1 | cut -d' ' -f2 | cut -d: -f1)
 	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then why="timed out after ${limit}s"; else why="exited abnormally (status $rc)"; fi
-	echo "FAIL host/$name: $why after ${last:-no completed case}"
+	echo "FAIL $prefix$name: $why after ${last:-no completed case}"
 	tail -n 40 "$err" | sed 's/^/  | /' >&2
 elif [ "$rc" -ne 0 ]; then
-	echo "FAIL host/$name-exit: status $rc after all cases (sanitizer or leak report at exit)"
+	echo "FAIL $prefix$name-exit: status $rc after all cases (sanitizer or leak report at exit)"
 	tail -n 40 "$err" | sed 's/^/  | /' >&2
 elif [ -n "$HOST_TEST_VERBOSE" ]; then
 	cat "$err" >&2

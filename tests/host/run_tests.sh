@@ -1,15 +1,25 @@
 #!/bin/sh
-# run_tests.sh BIN... [--no-driver] - run every host test binary through
-# run_test.sh, then print "N passed, N failed" for this tier.
+# run_tests.sh [--prefix P] BIN... [--no-driver] [--no-clang] - run every
+# host test binary through run_test.sh (binaries after --prefix P print
+# "PASS P<name>"), then print "N passed, N failed" for this tier.
 here=$(dirname "$0")
 nodrv=0
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
 start=$(date +%s)
+prefix=host/
+next_is_prefix=0
 for b in "$@"; do
+	if [ "$next_is_prefix" = 1 ]; then
+		prefix=$b
+		next_is_prefix=0
+		continue
+	fi
 	case "$b" in
+	--prefix) next_is_prefix=1 ;;
 	--no-driver) nodrv=1 ;;
-	*) "$here/run_test.sh" "$b" | tee -a "$tmp" ;;
+	--no-clang) echo "SKIP host/clang: clang not found, the tests ran with GCC only" | tee -a "$tmp" ;;
+	*) CHECK_PREFIX=$prefix "$here/run_test.sh" "$b" | tee -a "$tmp" ;;
 	esac
 done
 if [ "$nodrv" = 1 ]; then

@@ -1368,6 +1368,78 @@ static void model_io_phase_many(void)
 	host_env_buf_free(T.env, buf);
 }
 
+static void model_fault_knobs(void)
+{
+	mt_default_config(&T);
+	T.cfg.shst_delay_polls = 1;
+	setup(8);
+	uint8_t *buf = host_env_buf(T.env, 512, 0, 0);
+	uint64_t b = host_env_bus_addr(T.env, buf);
+	/* out-of-order release */
+	nvme_model_set_defer(T.m, NVME_MODEL_DEFER_IO, 0);
+	for (unsigned i = 0; i < 4; i++) {
+		struct nvme_sqe s;
+		mt_rw_sqe(&s, NVME_CMD_READ, 1, i, 1, b, 0);
+		tq_push(&T, &T.io, &s, false);
+	}
+	tq_ring(&T, &T.io);
+	CHECK(nvme_model_release_nth(T.m, 2));
+	CHECK(nvme_model_release_nth(T.m, 0));
+	CHECK(!nvme_model_release_nth(T.m, 2));
+	struct nvme_cqe c;
+	REQUIRE(tq_pop(&T, &T.io, &c, true));
+	CHECK_EQ(c.cid, 2);
+	REQUIRE(tq_pop(&T, &T.io, &c, true));
+	CHECK_EQ(c.cid, 0);
+	CHECK_EQ(nvme_model_release(T.m, ~0u), 2);
+	REQUIRE(tq_pop(&T, &T.io, &c, true));
+	CHECK_EQ(c.cid, 1);
+	REQUIRE(tq_pop(&T, &T.io, &c, true));
+	CHECK_EQ(c.cid, 3);
+	nvme_model_set_defer(T.m, 0, 0);
+	/* CFS after n commands: the n-th is fetched but never completed */
+	nvme_model_cfs_after_cmds(T.m, 2);
+	CHECK_EQ(rw(NVME_CMD_READ, 1, 0, 1, b, 0), 0);
+	CHECK_EQ(rw(NVME_CMD_READ, 1, 0, 1, b, 0), 0xFFFF);
+	CHECK_EQ(mt_rd(&T, NVME_REG_CSTS) & 2u, 2);
+	/* a reset clears it; the enable fault sets it again at the next enable */
+	mt_disable(&T);
+	CHECK_EQ(mt_rd(&T, NVME_REG_CSTS), 0);
+	nvme_model_set_fail_enable(T.m, true);
+	tq_free(&T, &T.admin);
+	tq_free(&T, &T.io);
+	CHECK(!mt_enable(&T, 8, 8, 0));
+	CHECK_EQ(mt_rd(&T, NVME_REG_CSTS), 2);
+	nvme_model_set_fail_enable(T.m, false);
+	mt_disable(&T);
+	tq_free(&T, &T.admin);
+	REQUIRE(mt_enable(&T, 8, 8, 0));
+	/* only an abrupt shutdown completes */
+	nvme_model_set_shst_never_normal(T.m, true);
+	uint32_t cc = nvme_model_cc(T.m);
+	mt_wr(&T, NVME_REG_CC, cc | (uint32_t)NVME_SET(NVME_CC_SHN, 1));
+	for (int i = 0; i < 5; i++)
+		CHECK_EQ(NVME_GET(mt_rd(&T, NVME_REG_CSTS), NVME_CSTS_SHST), NVME_CSTS_SHST_OCCURRING);
+	mt_wr(&T, NVME_REG_CC, cc | (uint32_t)NVME_SET(NVME_CC_SHN, 2));
+	CHECK_EQ(NVME_GET(mt_rd(&T, NVME_REG_CSTS), NVME_CSTS_SHST), NVME_CSTS_SHST_COMPLETE);
+	/* RDY stuck at 1 after disable */
+	nvme_model_set_rdy_stuck(T.m, true);
+	mt_wr(&T, NVME_REG_CC, 0);
+	T.env->host.delay_us(T.env, 1000000);
+	CHECK_EQ(mt_rd(&T, NVME_REG_CSTS) & 1u, 1);
+	nvme_model_set_rdy_stuck(T.m, false);
+	CHECK_EQ(mt_rd(&T, NVME_REG_CSTS) & 1u, 0);
+	/* a CAP override is what the host reads */
+	nvme_model_set_cap(T.m, true, 0x123456789ABCDEF0ull);
+	CHECK_EQX(mt_rd(&T, NVME_REG_CAP), 0x9ABCDEF0u);
+	CHECK_EQX(mt_rd(&T, NVME_REG_CAP + 4), 0x12345678u);
+	nvme_model_set_cap(T.m, false, 0);
+	CHECK_EQ(NVME_GET(mt_rd(&T, NVME_REG_CAP), NVME_CAP_MQES), 1023);
+	/* register accesses are counted */
+	CHECK(nvme_model_stats(T.m)->reg_reads > 10 && nvme_model_stats(T.m)->reg_writes > 10);
+	host_env_buf_free(T.env, buf);
+}
+
 static const struct check_test tests[] = {
 	CHECK_TEST(model_regs_basic),
 	CHECK_TEST(model_enable_ready_delay),
@@ -1394,6 +1466,7 @@ static const struct check_test tests[] = {
 	CHECK_TEST(model_sgl),
 	CHECK_TEST(model_cqe_mangle),
 	CHECK_TEST(model_two_at_once),
+	CHECK_TEST(model_fault_knobs),
 };
 
 int main(int argc, char **argv)
