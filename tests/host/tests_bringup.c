@@ -472,6 +472,51 @@ static void bringup_trace_and_log_levels(void)
 	CHECK_EQ(f.env->log_lines[NVME_LOG_DEBUG], 0);
 }
 
+static void bringup_shared_host(void)
+{
+	/* one struct nvme_host, three controllers (nvme_host.h: "several
+	 * controllers may share one") */
+	static struct fx f;
+	fx_defaults(&f);
+	fx_up(&f);
+	struct nvme_model_config mc = f.mcfg;
+	struct nvme_model *m2 = nvme_model_create(&mc), *m3;
+	mc.dstrd = 2;
+	m3 = nvme_model_create(&mc);
+	REQUIRE(m2 && m3);
+	struct nvme_ctrl *c2 = calloc(1, sizeof(*c2)), *c3 = calloc(1, sizeof(*c3));
+	CHECK_OK(nvme_ctrl_init(c2, &f.env->host, nvme_model_bar_phys(m2), nvme_model_bar_size(m2), &f.cfg));
+	CHECK_OK(nvme_ctrl_init(c3, &f.env->host, nvme_model_bar_phys(m3), nvme_model_bar_size(m3), &f.cfg));
+	struct nvme_ctrl *cs[3] = { f.c, c2, c3 };
+	struct nvme_model *ms[3] = { f.m, m2, m3 };
+	uint8_t *b = fx_buf(&f, 512, 0, 0), chk[512];
+	for (int round = 0; round < 30; round++) {
+		int i = round % 3;
+		fill_pattern(b, 512, (uint64_t)round);
+		CHECK_OK(nvme_write(nvme_ns_get(cs[i], 1), NULL, (uint64_t)round, 1, b));
+		nvme_model_ns_read(ms[i], 1, (uint64_t)round, 1, chk);
+		CHECK_EQ(mem_diff(chk, b, 512), -1);
+		for (int j = 0; j < 3; j++)
+			if (j != i) {
+				nvme_model_ns_read(ms[j], 1, (uint64_t)round, 1, chk);
+				CHECK_MSG(chk[0] == 0 && chk[511] == 0, "write to controller %d reached model %d", i, j);
+			}
+	}
+	/* a reset of one does not disturb the others */
+	CHECK_OK(nvme_ctrl_reset(c2));
+	CHECK_OK(nvme_read(nvme_ns_get(f.c, 1), NULL, 0, 1, b));
+	CHECK_OK(nvme_read(nvme_ns_get(c3, 1), NULL, 0, 1, b));
+	nvme_ctrl_detach(c2);
+	nvme_ctrl_detach(c3);
+	CHECK_EQ(nvme_model_error_count(m2) + nvme_model_error_count(m3), 0);
+	free(c2);
+	free(c3);
+	nvme_model_destroy(m2);
+	nvme_model_destroy(m3);
+	fx_buf_free(&f, b);
+	/* f's cleanup detaches f.c and checks that nothing of the three leaked */
+}
+
 static const struct check_test tests[] = {
 	CHECK_TEST(bringup_basic),
 	CHECK_TEST(bringup_mpsmin_dstrd),
@@ -483,6 +528,7 @@ static const struct check_test tests[] = {
 	CHECK_TEST(bringup_host_contract),
 	CHECK_TEST(bringup_dma_failure_everywhere),
 	CHECK_TEST(bringup_several_controllers),
+	CHECK_TEST(bringup_shared_host),
 	CHECK_TEST(bringup_admin_only_controller),
 	CHECK_TEST(bringup_trace_and_log_levels),
 };

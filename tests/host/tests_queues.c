@@ -305,6 +305,16 @@ static void queue_create_delete(void)
 	struct nvme_qpair_opts o = { .interrupts = true, .vector = 5, .priority = NVME_QPRIO_HIGH };
 	CHECK_OK(nvme_qpair_create(f.c, 3, 5000, &o));
 	CHECK_EQ(nvme_model_sq_size(f.m, 3), 64);   /* clamped to MQES + 1 */
+	CHECK_EQX(nvme_model_cq_irq(f.m, 3), 0x10005u);            /* IEN=1, IV=5 */
+	CHECK_EQ(nvme_model_sq_prio(f.m, 3), NVME_QPRIO_HIGH);
+	CHECK_EQX(nvme_model_cq_irq(f.m, 2), 0);                   /* polled: IEN=0, IV=0 */
+	/* a vector the device does not have: its refusal comes back, nothing leaks */
+	o.vector = 8;
+	CHECK_OK(nvme_qpair_delete(f.c, 5));
+	CHECK_DEV(nvme_qpair_create(f.c, 5, 8, &o), NVME_SCT_COMMAND_SPECIFIC, NVME_SC_INVALID_INTERRUPT_VECTOR);
+	CHECK(nvme_ctrl_io_qpair(f.c, 4) == NULL);
+	o.vector = 7;
+	CHECK_OK(nvme_qpair_create(f.c, 5, 8, &o));
 	CHECK_EQ(nvme_qpair_depth(nvme_ctrl_io_qpair(f.c, 2)), 64);
 	uint8_t *b = fx_buf(&f, 4096, 0, 0);
 	for (uint32_t i = 0; i < 6; i++) {

@@ -722,6 +722,18 @@ uint16_t nvme_model_sq_cqid(const struct nvme_model *m, uint16_t qid)
 	return nvme_model_sq_exists(m, qid) ? m->sq[qid]->cqid : 0xFFFF;
 }
 
+uint32_t nvme_model_cq_irq(const struct nvme_model *m, uint16_t qid)
+{
+	if (!nvme_model_cq_exists(m, qid))
+		return 0;
+	return ((uint32_t)m->cq[qid]->ien << 16) | m->cq[qid]->iv;
+}
+
+uint8_t nvme_model_sq_prio(const struct nvme_model *m, uint16_t qid)
+{
+	return nvme_model_sq_exists(m, qid) ? m->sq[qid]->qprio : 0;
+}
+
 unsigned nvme_model_io_sq_count(const struct nvme_model *m)
 {
 	unsigned n = 0;

@@ -213,6 +213,11 @@ bool     nvme_model_cq_exists(const struct nvme_model *m, uint16_t qid);
 uint32_t nvme_model_sq_size(const struct nvme_model *m, uint16_t qid);   /* entries, 0 if none */
 uint32_t nvme_model_cq_size(const struct nvme_model *m, uint16_t qid);
 uint16_t nvme_model_sq_cqid(const struct nvme_model *m, uint16_t qid);
+/* Create I/O CQ interrupt fields of CQ qid: IEN in bit 16, IV in bits 15:0
+ * (0 if the CQ does not exist). */
+uint32_t nvme_model_cq_irq(const struct nvme_model *m, uint16_t qid);
+/* QPRIO of SQ qid as created. */
+uint8_t  nvme_model_sq_prio(const struct nvme_model *m, uint16_t qid);
 unsigned nvme_model_io_sq_count(const struct nvme_model *m);
 unsigned nvme_model_io_cq_count(const struct nvme_model *m);
 /* Feature current value (FID) and the Volatile Write Cache state. */
