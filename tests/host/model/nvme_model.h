@@ -24,6 +24,7 @@
  *   nvme_model.h     this API
  *   model_int.h      internal structures shared by the model's files
  *   model_core.c     creation, registry, registers, reset/enable/shutdown
+ *   model_knobs.c    state queries and the bad-value / fault knobs
  *   model_queue.c    SQ fetch, CQ posting, deferral, CQE hook, AER
  *   model_xfer.c     PRP and SGL data pointers, MDTS
  *   model_admin.c    admin commands (dispatch table entries)
