@@ -517,6 +517,96 @@ static void bringup_shared_host(void)
 	/* f's cleanup detaches f.c and checks that nothing of the three leaked */
 }
 
+/* Leave the model as a previous owner (firmware, another OS) would: admin
+ * queue programmed and CC.EN written. */
+static void previous_owner_enable(struct fx *f, void **mem)
+{
+	*mem = fx_buf(f, 2 * 4096, 0, 0);
+	uint64_t a = host_env_bus_addr(f->env, *mem);
+	nvme_model_write32(f->m, NVME_REG_AQA, 0x00070007);
+	nvme_model_write32(f->m, NVME_REG_ASQ, (uint32_t)a);
+	nvme_model_write32(f->m, NVME_REG_ASQ + 4, (uint32_t)(a >> 32));
+	nvme_model_write32(f->m, NVME_REG_ACQ, (uint32_t)(a + 4096));
+	nvme_model_write32(f->m, NVME_REG_ACQ + 4, (uint32_t)((a + 4096) >> 32));
+	nvme_model_write32(f->m, NVME_REG_CC, 0x00460001);
+}
+
+static void bringup_after_previous_owner(void)
+{
+	static struct fx f;
+	void *mem;
+	/* left enabled and ready */
+	fx_defaults(&f);
+	fx_start(&f);
+	previous_owner_enable(&f, &mem);
+	CHECK_EQ(nvme_model_read32(f.m, NVME_REG_CSTS) & 1u, 1);
+	uint64_t resets = nvme_model_stats(f.m)->resets;
+	REQUIRE_OK(fx_init(&f));
+	CHECK(nvme_model_stats(f.m)->resets > resets);   /* the driver reset it first */
+	CHECK(nvme_model_sq_size(f.m, 0) == NVME_DEFAULT_ADMIN_QUEUE_DEPTH);
+	roundtrip(&f, 1, 4096, 0, 1);
+	fx_buf_free(&f, mem);
+	fx_finish(&f);
+	/* enable still in progress (RDY comes 2 s after EN): not disabled
+	 * before RDY, and the whole bring-up within CAP.TO-bounded waits */
+	fx_defaults(&f);
+	f.mcfg.rdy_delay_us = 2000000;
+	f.mcfg.to = 10;
+	fx_start(&f);
+	previous_owner_enable(&f, &mem);
+	CHECK_EQ(nvme_model_read32(f.m, NVME_REG_CSTS) & 1u, 0);
+	REQUIRE_OK(fx_init(&f));
+	roundtrip(&f, 1, 512, 0, 2);
+	fx_buf_free(&f, mem);
+	fx_finish(&f);
+	/* left shut down (SHST complete, EN still 1) */
+	fx_defaults(&f);
+	fx_start(&f);
+	previous_owner_enable(&f, &mem);
+	nvme_model_write32(f.m, NVME_REG_CC, 0x00460001 | (1u << 14));
+	CHECK_EQ(NVME_GET(nvme_model_read32(f.m, NVME_REG_CSTS), NVME_CSTS_SHST), NVME_CSTS_SHST_COMPLETE);
+	REQUIRE_OK(fx_init(&f));
+	CHECK_EQ(NVME_GET(nvme_model_csts(f.m), NVME_CSTS_SHST), 0);
+	roundtrip(&f, 1, 512, 0, 3);
+	fx_buf_free(&f, mem);
+	fx_finish(&f);
+	/* left failed (CFS with EN=1) */
+	fx_defaults(&f);
+	fx_start(&f);
+	previous_owner_enable(&f, &mem);
+	nvme_model_set_cfs(f.m, true);
+	REQUIRE_OK(fx_init(&f));
+	roundtrip(&f, 1, 512, 0, 4);
+	fx_buf_free(&f, mem);
+}
+
+static void bringup_nvme_1_0(void)
+{
+	/* NVMe 1.0: no active namespace list; NSIDs 1..min(NN, NVME_CFG_MAX_NS)
+	 * are probed with Identify Namespace */
+	static struct fx f;
+	fx_defaults(&f);
+	f.mcfg.vs = NVME_VS(1, 0, 0);
+	f.ns[0].nsid = 1;
+	f.ns[1].nsid = 5;
+	f.ns[2] = (struct nvme_model_ns_config){ .nsid = NVME_CFG_MAX_NS + 6, .lba_size = 512, .blocks = 10 };
+	f.mcfg.ns_count = 3;
+	fx_up(&f);
+	CHECK_EQ(nvme_ctrl_version(f.c), NVME_VS(1, 0, 0));
+	CHECK_EQ(nvme_ns_count(f.c), 2);
+	CHECK(nvme_ns_get(f.c, 1) && nvme_ns_get(f.c, 5));
+	roundtrip(&f, 5, 4096, 0, 5);
+	uint32_t ids[4], n = 9;
+	CHECK_DEV(nvme_ns_list_active(f.c, 0, ids, 4, &n), NVME_SCT_GENERIC, NVME_SC_INVALID_FIELD);
+	/* a 1.1+ controller with an empty active list: no namespaces, no probing */
+	fx_finish(&f);
+	fx_defaults(&f);
+	fx_start(&f);
+	nvme_model_patch_ns_list(f.m, NULL, 0);
+	REQUIRE_OK(fx_init(&f));
+	CHECK_EQ(nvme_ns_count(f.c), 0);
+}
+
 static const struct check_test tests[] = {
 	CHECK_TEST(bringup_basic),
 	CHECK_TEST(bringup_mpsmin_dstrd),
@@ -530,6 +620,8 @@ static const struct check_test tests[] = {
 	CHECK_TEST(bringup_several_controllers),
 	CHECK_TEST(bringup_shared_host),
 	CHECK_TEST(bringup_admin_only_controller),
+	CHECK_TEST(bringup_after_previous_owner),
+	CHECK_TEST(bringup_nvme_1_0),
 	CHECK_TEST(bringup_trace_and_log_levels),
 };
 

@@ -559,6 +559,56 @@ static void validate_device_gone_midway(void)
 	fx_buf_free(&f, b);
 }
 
+static void validate_id_strings(void)
+{
+	static struct fx f;
+	fx_defaults(&f);
+	fx_start(&f);
+	uint8_t sn[20], mn[40], fr[8];
+	for (int i = 0; i < 20; i++)
+		sn[i] = (uint8_t)(i == 3 ? 0x00 : i == 5 ? 0x07 : i == 7 ? 0xFF : 'A' + i);
+	memset(mn, 'M', sizeof(mn));       /* no padding at all: 40 characters */
+	memset(fr, ' ', sizeof(fr));       /* all padding: empty */
+	nvme_model_patch_id_ctrl(f.m, offsetof(struct nvme_id_ctrl, sn), sn, 20);
+	nvme_model_patch_id_ctrl(f.m, offsetof(struct nvme_id_ctrl, mn), mn, 40);
+	nvme_model_patch_id_ctrl(f.m, offsetof(struct nvme_id_ctrl, fr), fr, 8);
+	REQUIRE_OK(fx_init(&f));
+	const char *s = nvme_ctrl_serial(f.c), *m = nvme_ctrl_model(f.c), *v = nvme_ctrl_firmware(f.c);
+	CHECK(strlen(s) <= 20);
+	for (const char *p = s; *p; p++)
+		CHECK_MSG(*p >= 0x20 && *p < 0x7F, "serial has byte %02x", (unsigned)(uint8_t)*p);
+	CHECK_EQ(strlen(m), 40);
+	CHECK_EQ(strlen(v), 0);
+}
+
+static void validate_grant_shrinks_on_reset(void)
+{
+	static struct fx f;
+	fx_defaults(&f);
+	f.cfg.io_queue_count = 4;
+	fx_up(&f);
+	CHECK_EQ(nvme_ctrl_io_queue_count(f.c), 4);
+	nvme_model_set_nq_answer(f.m, 0x00010001u);   /* 2 + 2 from now on */
+	REQUIRE_OK(nvme_ctrl_reset(f.c));
+	CHECK_EQ(nvme_ctrl_io_queue_count(f.c), 2);
+	CHECK(nvme_ctrl_io_qpair(f.c, 2) == NULL && nvme_ctrl_io_qpair(f.c, 3) == NULL);
+	CHECK_EQ(nvme_model_io_sq_count(f.m), 2);
+	uint8_t *b = fx_buf(&f, 512, 0, 0);
+	for (uint32_t i = 0; i < 2; i++)
+		CHECK_OK(nvme_read(nvme_ns_get(f.c, 1), nvme_ctrl_io_qpair(f.c, i), 0, 1, b));
+	CHECK_RC(nvme_qpair_create(f.c, 3, 0, NULL), NVME_ERR_BAD_QUEUE);
+	/* more granted again: the wanted count comes back */
+	nvme_model_set_nq_answer(f.m, 0x003F003Fu);
+	REQUIRE_OK(nvme_ctrl_reset(f.c));
+	CHECK_EQ(nvme_ctrl_io_queue_count(f.c), 4);
+	CHECK_OK(nvme_read(nvme_ns_get(f.c, 1), nvme_ctrl_io_qpair(f.c, 3), 0, 1, b));
+	/* and an invalid answer at reset: the reset fails with the named error */
+	nvme_model_set_nq_answer(f.m, 0xFFFFFFFFu);
+	CHECK_RC(nvme_ctrl_reset(f.c), NVME_ERR_BAD_QUEUE_GRANT);
+	CHECK_EQ(nvme_ctrl_get_state(f.c), NVME_CTRL_FAILED);
+	fx_buf_free(&f, b);
+}
+
 static const struct check_test tests[] = {
 	CHECK_TEST(validate_cqe_cid_sqhd_sqid),
 	CHECK_TEST(validate_cqe_duplicate_and_spurious),
@@ -569,6 +619,8 @@ static const struct check_test tests[] = {
 	CHECK_TEST(validate_lbads),
 	CHECK_TEST(validate_qes),
 	CHECK_TEST(validate_queue_grant),
+	CHECK_TEST(validate_grant_shrinks_on_reset),
+	CHECK_TEST(validate_id_strings),
 	CHECK_TEST(validate_log_lengths),
 	CHECK_TEST(validate_cap_limits),
 	CHECK_TEST(validate_device_gone_midway),

@@ -80,6 +80,11 @@ static void identify(struct model_cmd *c)
 	if (!buf)
 		abort();
 
+	/* NVMe 1.0 knows only CNS 00h and 01h */
+	if (m->cfg.vs < NVME_VS(1, 1, 0) && cns > NVME_CNS_CTRL) {
+		c->status = MODEL_GEN(NVME_SC_INVALID_FIELD);
+		goto out;
+	}
 	switch (cns) {
 	case NVME_CNS_CTRL:
 		if (m->cfg.strict_id_ctrl_nsid && nsid != 0) {

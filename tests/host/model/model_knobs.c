@@ -183,6 +183,12 @@ void nvme_model_set_cap(struct nvme_model *m, bool cap_set, uint64_t cap)
 	m->cap_value = cap;
 }
 
+void nvme_model_set_nq_answer(struct nvme_model *m, uint32_t dw0)
+{
+	m->cfg.nq_answer_set = true;
+	m->cfg.nq_answer = dw0;
+}
+
 void nvme_model_set_gone(struct nvme_model *m, bool gone) { m->gone = gone; }
 
 void nvme_model_set_cfs(struct nvme_model *m, bool cfs)

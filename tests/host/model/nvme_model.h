@@ -245,6 +245,10 @@ void nvme_model_clear_patches(struct nvme_model *m);
  * list, then zero (n <= 1024). Cleared by n = ~0u. */
 void nvme_model_patch_ns_list(struct nvme_model *m, const uint32_t *list, uint32_t n);
 
+/* Change the Number of Queues answer (dword 0) from the next Set/Get
+ * Features on; the queues the model really has stay as configured. */
+void nvme_model_set_nq_answer(struct nvme_model *m, uint32_t dw0);
+
 /* Replace the value read from CAP (both halves) until cleared (cap_set=false). */
 void nvme_model_set_cap(struct nvme_model *m, bool cap_set, uint64_t cap);
 
