@@ -2,6 +2,7 @@
  * host_env.c - the test host (see host_env.h).
  */
 #define _GNU_SOURCE
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,10 @@ struct host_region {
 	uint64_t dma_phys;    /* phys returned by dma_alloc */
 	void    *user;        /* pointer returned to the user (buffers: virt + offset) */
 };
+
+/* The callbacks may be called from several threads (queue pairs used on
+ * different CPUs): the clock is atomic, everything else takes this lock. */
+static pthread_mutex_t g_env_lock = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
 
 static void env_error(struct host_env *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void env_error(struct host_env *e, const char *fmt, ...)
@@ -109,7 +114,7 @@ static void tick(struct host_env *e)
 	nvme_model_tick_all();
 }
 
-static void *cb_dma_alloc(void *ctx, size_t size, size_t align, uint64_t *phys)
+static void *cb_dma_alloc_unlocked(void *ctx, size_t size, size_t align, uint64_t *phys)
 {
 	struct host_env *e = ctx;
 	if (size == 0 || !is_pow2(align) || align < 64) {
@@ -150,7 +155,15 @@ static void *cb_dma_alloc(void *ctx, size_t size, size_t align, uint64_t *phys)
 	return p;
 }
 
-static void cb_dma_free(void *ctx, void *virt, uint64_t phys, size_t size)
+static void *cb_dma_alloc(void *ctx, size_t size, size_t align, uint64_t *phys)
+{
+	pthread_mutex_lock(&g_env_lock);
+	void *r = cb_dma_alloc_unlocked(ctx, size, align, phys);
+	pthread_mutex_unlock(&g_env_lock);
+	return r;
+}
+
+static void cb_dma_free_unlocked(void *ctx, void *virt, uint64_t phys, size_t size)
 {
 	struct host_env *e = ctx;
 	for (size_t i = 0; i < e->nregions; i++) {
@@ -169,6 +182,13 @@ static void cb_dma_free(void *ctx, void *virt, uint64_t phys, size_t size)
 	}
 	env_error(e, "dma_free(%p, phys %#llx, size %zu) of memory dma_alloc did not return", virt,
 		  (unsigned long long)phys, size);
+}
+
+static void cb_dma_free(void *ctx, void *virt, uint64_t phys, size_t size)
+{
+	pthread_mutex_lock(&g_env_lock);
+	cb_dma_free_unlocked(ctx, virt, phys, size);
+	pthread_mutex_unlock(&g_env_lock);
 }
 
 static volatile void *cb_mmio_map(void *ctx, uint64_t phys, size_t size)
@@ -201,7 +221,7 @@ static void cb_mmio_unmap(void *ctx, volatile void *virt, size_t size)
 	env_error(e, "mmio_unmap(%p, %zu) of an address mmio_map did not return", (void *)virt, size);
 }
 
-static int cb_virt_to_phys(void *ctx, const void *virt, uint64_t *phys)
+static int cb_virt_to_phys_unlocked(void *ctx, const void *virt, uint64_t *phys)
 {
 	struct host_env *e = ctx;
 	e->v2p_calls++;
@@ -212,27 +232,44 @@ static int cb_virt_to_phys(void *ctx, const void *virt, uint64_t *phys)
 	return 0;
 }
 
+static int cb_virt_to_phys(void *ctx, const void *virt, uint64_t *phys)
+{
+	pthread_mutex_lock(&g_env_lock);
+	int r = cb_virt_to_phys_unlocked(ctx, virt, phys);
+	pthread_mutex_unlock(&g_env_lock);
+	return r;
+}
+
 static uint64_t cb_now_us(void *ctx)
 {
 	struct host_env *e = ctx;
-	e->now_calls++;
-	e->now += e->cfg.clock_step_us;
+	__atomic_fetch_add(&e->now_calls, 1, __ATOMIC_RELAXED);
+	uint64_t now = __atomic_add_fetch(&e->now, e->cfg.clock_step_us, __ATOMIC_SEQ_CST);
 	tick(e);
-	return e->now;
+	return now;
 }
 
 static void cb_delay_us(void *ctx, uint32_t us)
 {
 	struct host_env *e = ctx;
-	e->delay_calls++;
-	e->delay_total_us += us;
-	e->now += us;
+	__atomic_fetch_add(&e->delay_calls, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&e->delay_total_us, us, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&e->now, us, __ATOMIC_SEQ_CST);
 	tick(e);
 }
 
 static const char *const level_names[] = { "ERROR", "WARN", "INFO", "DEBUG", "TRACE" };
 
+static void cb_log_locked(void *ctx, enum nvme_log_level level, const char *msg);
+
 static void cb_log(void *ctx, enum nvme_log_level level, const char *msg)
+{
+	pthread_mutex_lock(&g_env_lock);
+	cb_log_locked(ctx, level, msg);
+	pthread_mutex_unlock(&g_env_lock);
+}
+
+static void cb_log_locked(void *ctx, enum nvme_log_level level, const char *msg)
 {
 	struct host_env *e = ctx;
 	unsigned l = (unsigned)level < 5 ? (unsigned)level : 4;
@@ -326,7 +363,7 @@ void host_env_destroy(struct host_env *e)
 	free(e);
 }
 
-void *host_env_buf(struct host_env *e, size_t len, size_t offset, unsigned flags)
+static void *host_env_buf_unlocked(struct host_env *e, size_t len, size_t offset, unsigned flags)
 {
 	size_t unit = e->cfg.scramble ? e->cfg.scramble_unit : e->cfg.page_size;
 	size_t total = round_up(offset + (len ? len : 1), unit);
@@ -359,7 +396,15 @@ void *host_env_buf(struct host_env *e, size_t len, size_t offset, unsigned flags
 	return p + offset;
 }
 
-void host_env_buf_free(struct host_env *e, void *p)
+void *host_env_buf(struct host_env *e, size_t len, size_t offset, unsigned flags)
+{
+	pthread_mutex_lock(&g_env_lock);
+	void *r = host_env_buf_unlocked(e, len, offset, flags);
+	pthread_mutex_unlock(&g_env_lock);
+	return r;
+}
+
+static void host_env_buf_free_unlocked(struct host_env *e, void *p)
 {
 	if (!p)
 		return;
@@ -374,7 +419,14 @@ void host_env_buf_free(struct host_env *e, void *p)
 	abort();
 }
 
-void *host_env_translate(void *ctx, uint64_t phys, size_t len, bool write)
+void host_env_buf_free(struct host_env *e, void *p)
+{
+	pthread_mutex_lock(&g_env_lock);
+	host_env_buf_free_unlocked(e, p);
+	pthread_mutex_unlock(&g_env_lock);
+}
+
+static void *host_env_translate_unlocked(void *ctx, uint64_t phys, size_t len, bool write)
 {
 	struct host_env *e = ctx;
 	(void)write;
@@ -397,6 +449,14 @@ void *host_env_translate(void *ctx, uint64_t phys, size_t len, bool write)
 		return r->virt + (n - 1 - page) * r->unit + in;
 	}
 	return NULL;
+}
+
+void *host_env_translate(void *ctx, uint64_t phys, size_t len, bool write)
+{
+	pthread_mutex_lock(&g_env_lock);
+	void *r = host_env_translate_unlocked(ctx, phys, len, write);
+	pthread_mutex_unlock(&g_env_lock);
+	return r;
 }
 
 uint64_t host_env_clock(void *ctx)

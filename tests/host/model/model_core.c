@@ -12,9 +12,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <sys/mman.h>
 
 #include "model_int.h"
+
+/* Device side of every access is serialised: a real controller handles
+ * concurrent register writes from several CPUs; the model handles them one
+ * at a time. Recursive, because a test may call model functions from a
+ * host callback that runs inside a model operation. */
+static pthread_mutex_t g_lock = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
 
 /* ------------------------------------------------------------------------ */
 /* Command providers: add new opcode tables here.                            */
@@ -68,9 +75,11 @@ volatile void *nvme_model_map_bar(uint64_t phys, size_t size)
 
 void nvme_model_tick_all(void)
 {
+	pthread_mutex_lock(&g_lock);
 	for (unsigned i = 0; i < MODEL_MAX_LIVE; i++)
 		if (g_live[i])
 			nvme_model_tick(g_live[i]);
+	pthread_mutex_unlock(&g_lock);
 }
 
 unsigned nvme_model_stray_accesses(void) { return g_stray; }
@@ -91,22 +100,26 @@ void nvme_mmio_hook_write32(volatile void *addr, uint32_t value);
 
 uint32_t nvme_mmio_hook_read32(const volatile void *addr)
 {
+	uint32_t v = 0xFFFFFFFFu;
+	pthread_mutex_lock(&g_lock);
 	struct nvme_model *m = nvme_model_by_addr(addr);
-	if (!m) {
+	if (!m)
 		stray("read", addr, 0);
-		return 0xFFFFFFFFu;
-	}
-	return nvme_model_read32(m, (uint32_t)((uintptr_t)addr - (uintptr_t)m->bar));
+	else
+		v = nvme_model_read32(m, (uint32_t)((uintptr_t)addr - (uintptr_t)m->bar));
+	pthread_mutex_unlock(&g_lock);
+	return v;
 }
 
 void nvme_mmio_hook_write32(volatile void *addr, uint32_t value)
 {
+	pthread_mutex_lock(&g_lock);
 	struct nvme_model *m = nvme_model_by_addr(addr);
-	if (!m) {
+	if (!m)
 		stray("write", addr, value);
-		return;
-	}
-	nvme_model_write32(m, (uint32_t)((uintptr_t)addr - (uintptr_t)m->bar), value);
+	else
+		nvme_model_write32(m, (uint32_t)((uintptr_t)addr - (uintptr_t)m->bar), value);
+	pthread_mutex_unlock(&g_lock);
 }
 
 /* ------------------------------------------------------------------------ */
