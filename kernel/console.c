@@ -24,8 +24,17 @@ void console_screens_started(void)
 	fbcon_write(early_log, early_len);
 }
 
+static void (*output_hook)(void);
+
+void console_set_output_hook(void (*fn)(void)) { output_hook = fn; }
+
 void console_write(const char *s, size_t n)
 {
+	if (output_hook && n) {
+		void (*fn)(void) = output_hook;
+		output_hook = NULL; /* once; fn may print */
+		fn();
+	}
 	if (!screens_up) {
 		size_t room = sizeof(early_log) - early_len;
 		size_t k = n < room ? n : room;

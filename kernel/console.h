@@ -45,6 +45,11 @@ void kputs(const char *s);
 /* Writes raw bytes (no newline added). */
 void console_write(const char *s, size_t n);
 void console_putc(char c);
+/* fn runs once, just before the next output (then the hook is cleared; fn
+ * may print). The shell uses it to clear the line being edited before
+ * output that arrives while it waits for input (see shell_set_idle_hook).
+ * NULL removes a hook that has not run. */
+void console_set_output_hook(void (*fn)(void));
 
 /* Blocking read of one key (ASCII, control character or KEY_*). */
 int console_getc(void);

@@ -272,6 +272,28 @@ static void complete(const char *prompt, char *buf, size_t size, size_t *len, si
 	redraw(prompt, buf, *len, *cur);
 }
 
+static void (*idle_hook)(void);
+static bool idle_printed;
+
+void shell_set_idle_hook(void (*fn)(void)) { idle_hook = fn; }
+
+static void idle_clear_line(void)
+{
+	idle_printed = true;
+	console_write("\r\x1b[K", 4);
+}
+
+/* Runs the idle hook; redraws the line if it printed anything. */
+static void run_idle(const char *prompt, const char *buf, size_t len, size_t cur)
+{
+	idle_printed = false;
+	console_set_output_hook(idle_clear_line);
+	idle_hook();
+	console_set_output_hook(NULL);
+	if (idle_printed)
+		redraw(prompt, buf, len, cur);
+}
+
 int shell_readline(const char *prompt, char *buf, size_t size, bool use_history)
 {
 	size_t len = 0, cur = 0;
@@ -285,7 +307,14 @@ int shell_readline(const char *prompt, char *buf, size_t size, bool use_history)
 	buf[0] = 0;
 	kprintf("%s", prompt);
 	for (;;) {
-		int c = console_getc();
+		int c = console_trygetc();
+		if (c < 0) {
+			/* the main prompt only (history on), not confirmations */
+			if (use_history && idle_hook)
+				run_idle(prompt, buf, len, cur);
+			__asm__ volatile("pause");
+			continue;
+		}
 		switch (c) {
 		case '\n':
 		case '\r':

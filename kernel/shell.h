@@ -134,6 +134,16 @@ bool shell_confirm(const char *prompt);
  * names. Returns the length, or -1 if the line was cancelled with Ctrl-C. */
 int shell_readline(const char *prompt, char *buf, size_t size, bool use_history);
 
+/*
+ * Idle hook: while the interactive prompt waits for a key, fn is called in
+ * the wait loop (often: it must limit its own rate and return quickly). If
+ * it prints anything, the line being edited is cleared first and redrawn
+ * (prompt, text, cursor) afterwards, so the output appears on lines of its
+ * own. Not called at confirmation prompts or while a command runs. The
+ * NVMe glue uses it to poll for asynchronous events (nvme_port.h).
+ */
+void shell_set_idle_hook(void (*fn)(void));
+
 /* Runs one already split command (argv[0] is its name) as the dispatcher
  * does: unknown names print the error and return SHELL_NOTFOUND; usage errors
  * inside name the command run. For prefix commands such as `nvme list`. */
