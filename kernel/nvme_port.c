@@ -81,10 +81,27 @@ static void host_delay_us(void *ctx, uint32_t us)
 	time_delay_us(us);
 }
 
+/* Info lines of the driver that the kernel prints itself (see nvme_port.h):
+ * the refusal of an optional command and "event N: ...". */
+static bool printed_by_kernel(const struct nvmetk_ctrl *t, const char *msg)
+{
+	/* the driver starts its lines with "nvme@<BAR0>: " */
+	if (str_starts_with(msg, "nvme@")) {
+		const char *p = strchr(msg, ' ');
+		if (p)
+			msg = p + 1;
+	}
+	if (t && t->ctrl && strcmp(msg, nvme_ctrl_refusal(t->ctrl)) == 0)
+		return true;
+	return str_starts_with(msg, "event ") && k_isdigit(msg[6]);
+}
+
 static void host_log(void *ctx, enum nvme_log_level level, const char *msg)
 {
 	struct nvmetk_ctrl *t = ctx;
 	if (level > log_level)
+		return;
+	if (level == NVME_LOG_INFO && log_level < NVME_LOG_DEBUG && printed_by_kernel(t, msg))
 		return;
 	static const char *const prefix[] = { "error: ", "warning: ", "", "debug: ", "trace: " };
 	kprintf("%s: %s%s\n", t ? t->name : "nvme", level <= NVME_LOG_TRACE ? prefix[level] : "",
@@ -161,6 +178,64 @@ void nvme_port_fmt_size(uint64_t bytes, char *buf, size_t len)
 	else
 		ksnprintf(buf, len, "%llu.%llu %s", (unsigned long long)whole, (unsigned long long)tenth,
 			  units[u]);
+}
+
+/* ------------------------------------------------------------ events */
+
+static struct nvmetk_event ev_store[NVMETK_MAX_CTRL][NVMETK_EVENT_HISTORY];
+
+uint32_t nvme_port_event_kept(const struct nvmetk_ctrl *t)
+{
+	return t->ev_total < NVMETK_EVENT_HISTORY ? t->ev_total : NVMETK_EVENT_HISTORY;
+}
+
+const struct nvmetk_event *nvme_port_event_at(const struct nvmetk_ctrl *t, uint32_t i)
+{
+	uint32_t kept = nvme_port_event_kept(t);
+	if (!t->ev_hist || i >= kept)
+		return NULL;
+	uint32_t first = t->ev_total - kept;
+	return &t->ev_hist[(first + i) % NVMETK_EVENT_HISTORY];
+}
+
+void nvme_port_events_clear(struct nvmetk_ctrl *t) { t->ev_total = 0; }
+
+int nvme_port_poll_events(void)
+{
+	int taken = 0;
+	for (int i = 0; i < nctrls; i++) {
+		struct nvmetk_ctrl *t = &ctrls[i];
+		if (!t->attached || nvme_ctrl_get_state(t->ctrl) != NVME_CTRL_READY)
+			continue;
+		int rc = nvme_ctrl_poll_admin(t->ctrl);
+		if (rc < 0) {
+			t->ev_poll_errors++;
+			t->ev_last_error = rc;
+		}
+		struct nvme_event ev;
+		while (nvme_event_pop(t->ctrl, &ev)) {
+			struct nvmetk_event *e = &t->ev_hist[t->ev_total % NVMETK_EVENT_HISTORY];
+			t->ev_total++;
+			e->seq = ev.seq;
+			e->dw0 = ev.dw0;
+			e->at_us = time_now_us();
+			nvme_event_describe(&ev, e->text, sizeof(e->text));
+			kprintf("%s: event %u: %s\n", t->name, (unsigned)e->seq, e->text);
+			taken++;
+		}
+	}
+	return taken;
+}
+
+/* The shell's idle hook: poll at a modest rate while the prompt waits. */
+static void idle_poll(void)
+{
+	static uint64_t last_us;
+	uint64_t now = time_now_us();
+	if (now - last_us < (uint64_t)NVMETK_EVENT_POLL_MS * 1000)
+		return;
+	last_us = now;
+	nvme_port_poll_events();
 }
 
 /* ------------------------------------------------------------ attach */
@@ -309,6 +384,7 @@ void nvme_port_init(void)
 		t->index = nctrls++;
 		ksnprintf(t->name, sizeof(t->name), "nvme%d", t->index);
 		t->pci = d;
+		t->ev_hist = ev_store[t->index];
 		uint64_t t0 = time_now_us();
 		t->attach_rc = attach_one(t, io_queues);
 		t->attached = t->attach_rc == 0;
@@ -325,6 +401,8 @@ void nvme_port_init(void)
 	int ok = 0;
 	for (int i = 0; i < nctrls; i++)
 		ok += ctrls[i].attached;
+	if (ok)
+		shell_set_idle_hook(idle_poll);
 	kprintf("nvme: %d controller%s attached", ok, ok == 1 ? "" : "s");
 	if (ok != nctrls)
 		kprintf(", %d failed", nctrls - ok);

@@ -23,6 +23,20 @@
  * on Linux. A controller that fails to attach is reported with the driver's
  * status text and stays in the table with attach_rc set.
  *
+ * Asynchronous events: while the shell waits for input (shell_set_idle_hook)
+ * every ready controller's admin queue is polled at most every
+ * NVMETK_EVENT_POLL_MS (nvme_ctrl_poll_admin); each event the driver handled
+ * is taken out of its ring (nvme_event_pop), printed as
+ *   nvme0: event 1: SMART/health: temperature above or under a threshold (log 02h read): ...
+ * and kept in a per-controller history of NVMETK_EVENT_HISTORY lines (the
+ * shell's `events` lists it).
+ *
+ * Messages the shell prints itself are shown by the driver only at debug
+ * level: the driver logs each refusal of an optional command
+ * (nvme_ctrl_refusal(), which the shell prints as its error) and each
+ * event ("event N: ...") at info level; host_log passes those two on at
+ * debug and above only, so they do not appear twice.
+ *
  * Kernel command line options read at boot:
  *   nvmelog=error|warn|info|debug|trace   initial log level (default info)
  *   nvmeqs=N                               I/O queue pairs per controller (default 1)
@@ -52,7 +66,31 @@ struct nvmetk_ctrl {
 	struct nvme_host host;     /* ctx points back at this entry */
 	uint64_t dma_bytes;        /* DMA memory the driver holds (page granular) */
 	uint64_t dma_allocs;       /* live dma_alloc allocations */
+	/* asynchronous events seen (history ring, oldest first from ev_first) */
+	struct nvmetk_event *ev_hist;  /* NVMETK_EVENT_HISTORY entries */
+	uint32_t ev_total;         /* events taken from the driver so far */
+	uint32_t ev_poll_errors;   /* nvme_ctrl_poll_admin failures */
+	int ev_last_error;         /* the last one's status */
 };
+
+#define NVMETK_EVENT_POLL_MS 250
+#define NVMETK_EVENT_HISTORY 16
+
+struct nvmetk_event {
+	uint32_t seq;              /* the driver's sequence number */
+	uint32_t dw0;              /* completion dword 0 */
+	uint64_t at_us;            /* time_now_us() when taken */
+	char text[200];            /* nvme_event_describe() */
+};
+
+/* Polls every ready controller for asynchronous events now (the idle hook
+ * does this at most every NVMETK_EVENT_POLL_MS); prints and records each.
+ * Returns the number of events taken. */
+int nvme_port_poll_events(void);
+/* Recorded event i (0 = oldest kept) of t, NULL beyond. */
+const struct nvmetk_event *nvme_port_event_at(const struct nvmetk_ctrl *t, uint32_t i);
+uint32_t nvme_port_event_kept(const struct nvmetk_ctrl *t);
+void nvme_port_events_clear(struct nvmetk_ctrl *t);
 
 /* Attach every NVMe controller PCI found and print a summary of each. */
 void nvme_port_init(void);
