@@ -53,6 +53,12 @@
 #define NVSH_OPT_NSID { .name = "namespace-id", .short_name = 'n', .takes_value = true }
 #define NVSH_OPT_YES { .name = "yes", .short_name = 'y' }
 #define NVSH_OPT_QID { .name = "qid", .short_name = 'q', .takes_value = true }
+/* Send an optional command even if the controller does not advertise it. */
+#define NVSH_OPT_FORCE { .name = "force" }
+#define NVSH_HELP_FORCE                                                                           \
+	"--force sends the command even when Identify Controller does not advertise it (the\n"   \
+	"refusal names the bit); the device's answer is then printed, e.g. Invalid Command\n"   \
+	"Opcode.\n"
 /* nvme-cli's range options, and --count (1-based; nvme-cli has none). */
 #define NVSH_RANGE_OPTS                                                  \
 	{ .name = "start-block", .short_name = 's', .takes_value = true }, \
@@ -109,6 +115,32 @@ int nvsh_select_all(char **pos, int *npos, struct nvmetk_ctrl **out, int max);
 const char *nvsh_state_name(enum nvme_ctrl_state s);
 /* Prints "error: WHAT failed: <driver status text>", returns SHELL_ERR. */
 int nvsh_fail(const char *what, int status);
+/*
+ * Optional commands (nvme.h "Optional commands"). nvsh_require checks opt
+ * with nvme_ctrl_supports() before anything is asked or sent (unless
+ * force): if the controller does not advertise it, prints
+ *   error: WHAT: not supported by this controller: <the driver's reason>;
+ *          --force sends it anyway
+ * and the usage line, and returns SHELL_USAGE. nvsh_status prints the
+ * result of a driver call that failed: NVME_ERR_NOT_ADVERTISED as the
+ * driver's refusal verbatim (nvme_ctrl_refusal()) with the usage line
+ * (SHELL_USAGE), anything else as nvsh_fail(what, status) (SHELL_ERR).
+ */
+int nvsh_require(const struct nvsh_target *tg, enum nvme_opt opt, bool force, const char *what);
+int nvsh_status(const struct nvsh_target *tg, const char *what, int status);
+
+/* Status of a compare that found different data (compare, and nothing
+ * else failed): distinct from SHELL_ERR and SHELL_USAGE. */
+#define NVSH_MISMATCH 3
+
+/*
+ * Comma-separated list of numbers ("0,100,0x200"): at most max values into
+ * out, each <= limit. Usage errors name the option and the entry. Returns
+ * SHELL_OK with *n set.
+ */
+int nvsh_parse_list(const char *opt, const char *s, uint64_t *out, uint32_t max, uint64_t limit,
+		    uint32_t *n);
+
 /* Checks --qid: *q = that I/O queue pair (NULL and no option: default). */
 int nvsh_select_qpair(const struct nvsh_target *tg, struct shell_opt *opts, struct nvme_qpair **q);
 
@@ -122,6 +154,23 @@ struct nvsh_range {
  * end, count 0, lba + count overflowing or past the end all give a usage
  * error naming the values. */
 int nvsh_parse_range(const struct nvsh_target *tg, struct shell_opt *opts, struct nvsh_range *r);
+
+#define NVSH_HELP_PATTERNS                                                                           \
+	"Patterns are functions of the byte's namespace offset o (LBA * block size + offset\n"   \
+	"in the block) and --seed S (default 0), so any part of the disk can be checked later:\n" \
+	"  0xAB | 171 | zero   every byte that value\n"                                         \
+	"  inc                 byte = (o + S) mod 256\n"                                          \
+	"  random              splitmix64 per 8-byte word w = o / 8, little endian:\n"            \
+	"                      z = S + (w+1)*0x9E3779B97F4A7C15; z = (z^(z>>30))*0xBF58476D1CE4E5B9;\n" \
+	"                      z = (z^(z>>27))*0x94D049BB133111EB; z ^= z>>31\n"                 \
+	"--data HEX: these bytes (e.g. 0011aabb, up to 256) repeated from the first byte of\n"   \
+	"the range (byte = data[(o - start) mod len]).\n"
+
+/* Pattern options: --POPT P (with --seed) or --data HEX (bytes repeated from
+ * the range's first byte); *have says whether either was given. Usage errors
+ * for bad values or both. (read --check, write --pattern, compare.) */
+int nvsh_parse_pattern(struct shell_opt *opts, const char *popt, const struct nvsh_target *tg,
+		       const struct nvsh_range *r, struct pattern *p, bool *have);
 
 /* Bytes at the start of a namespace where partition tables live (MBR and
  * GPT header + entries: LBA 0..33 in 512-byte units). */

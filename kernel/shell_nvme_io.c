@@ -11,19 +11,7 @@
 #include "kstring.h"
 #include "time.h"
 
-#define HELP_PATTERNS                                                                           \
-	"Patterns are functions of the byte's namespace offset o (LBA * block size + offset\n"   \
-	"in the block) and --seed S (default 0), so any part of the disk can be checked later:\n" \
-	"  0xAB | 171 | zero   every byte that value\n"                                         \
-	"  inc                 byte = (o + S) mod 256\n"                                          \
-	"  random              splitmix64 per 8-byte word w = o / 8, little endian:\n"            \
-	"                      z = S + (w+1)*0x9E3779B97F4A7C15; z = (z^(z>>30))*0xBF58476D1CE4E5B9;\n" \
-	"                      z = (z^(z>>27))*0x94D049BB133111EB; z ^= z>>31\n"                 \
-	"--data HEX: these bytes (e.g. 0011aabb, up to 256) repeated from the first byte of\n"   \
-	"the range (byte = data[(o - start) mod len]).\n"
-
-/* Shared option parsing of read/write: pattern or data, relative to r. */
-static int parse_pattern(struct shell_opt *opts, const char *popt, const struct nvsh_target *tg,
+int nvsh_parse_pattern(struct shell_opt *opts, const char *popt, const struct nvsh_target *tg,
 			 const struct nvsh_range *r, struct pattern *p, bool *have)
 {
 	struct shell_opt *po = nvsh_opt(opts, popt), *dat = nvsh_opt(opts, "data");
@@ -99,7 +87,7 @@ static int cmd_write(int argc, char **argv)
 	int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
 	if (rc || (rc = nvsh_select(pos, &npos, opts, NVSH_NS | NVSH_IO, &tg)) ||
 	    (rc = nvsh_no_more_args(pos, npos)) || (rc = nvsh_parse_range(&tg, opts, &r)) ||
-	    (rc = parse_pattern(opts, "pattern", &tg, &r, &w.pat, &have)) ||
+	    (rc = nvsh_parse_pattern(opts, "pattern", &tg, &r, &w.pat, &have)) ||
 	    (rc = nvsh_select_qpair(&tg, opts, &w.q)))
 		return rc;
 	if (!have)
@@ -133,7 +121,7 @@ NVSH_COMMAND("write",
 	     "write [DEVICE] [-s LBA] [--count N | -c N0 | -z BYTES] (--pattern P [--seed S] | --data HEX) "
 	     "[-q QID] [--yes] [-v]",
 	     "write a pattern or hex bytes to a range of blocks (nvme-cli write)",
-	     NVSH_HELP_DEVICE NVSH_HELP_RANGE HELP_PATTERNS
+	     NVSH_HELP_DEVICE NVSH_HELP_RANGE NVSH_HELP_PATTERNS
 	     "Writes that touch the first 17408 bytes (LBA 0..33 in 512-byte units; LBA 0..4 with\n"
 	     "4 KiB blocks) show the controller's model and serial and ask for 'yes' unless\n"
 	     "-y/--yes is given. -q/--qid picks the I/O queue (default: the first). Large\n"
@@ -206,7 +194,7 @@ static int cmd_read(int argc, char **argv)
 	int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
 	if (rc || (rc = nvsh_select(pos, &npos, opts, NVSH_NS | NVSH_IO, &tg)) ||
 	    (rc = nvsh_no_more_args(pos, npos)) || (rc = nvsh_parse_range(&tg, opts, &r)) ||
-	    (rc = parse_pattern(opts, "check", &tg, &r, &x.pat, &x.check)) ||
+	    (rc = nvsh_parse_pattern(opts, "check", &tg, &r, &x.pat, &x.check)) ||
 	    (rc = nvsh_select_qpair(&tg, opts, &x.q)))
 		return rc;
 	x.ns = tg.ns;
@@ -253,7 +241,7 @@ NVSH_COMMAND("read",
 	     "write) and reports the first mismatch (LBA, byte, expected, got) and how many\n"
 	     "bytes and blocks differ; --data HEX compares with hex bytes repeated from the\n"
 	     "range's first byte. Without either, the data is only read (timing).\n"
-	     HELP_PATTERNS
+	     NVSH_HELP_PATTERNS
 	     "Large reads show a progress bar; Ctrl-C stops between chunks. -q/--qid picks the\n"
 	     "I/O queue, -v prints the data buffer's address.",
 	     cmd_read);

@@ -64,6 +64,59 @@ int nvsh_fail(const char *what, int status)
 	return shell_error("%s failed: %s", what, why);
 }
 
+int nvsh_require(const struct nvsh_target *tg, enum nvme_opt opt, bool force, const char *what)
+{
+	char why[200];
+	if (force)
+		return SHELL_OK;
+	int rc = nvme_ctrl_supports(tg->c, opt, why, sizeof(why));
+	if (rc == 0)
+		return SHELL_OK;
+	if (rc != NVME_ERR_NOT_ADVERTISED)
+		return nvsh_fail("support check", rc);
+	return shell_usage_error("%s: not supported by this controller: %s; --force sends it anyway", what,
+				 why);
+}
+
+int nvsh_status(const struct nvsh_target *tg, const char *what, int status)
+{
+	if (status == NVME_ERR_NOT_ADVERTISED)
+		return shell_usage_error("%s; --force sends it anyway", nvme_ctrl_refusal(tg->c));
+	return nvsh_fail(what, status);
+}
+
+int nvsh_parse_list(const char *opt, const char *s, uint64_t *out, uint32_t max, uint64_t limit,
+		    uint32_t *n)
+{
+	char item[32];
+	uint32_t k = 0;
+	const char *p = s;
+	for (;;) {
+		const char *e = strchr(p, ',');
+		size_t l = e ? (size_t)(e - p) : strlen(p);
+		if (k == max)
+			return shell_usage_error("--%s: more than %u entries", opt, (unsigned)max);
+		if (l == 0 || l >= sizeof(item))
+			return shell_usage_error("bad number for --%s: entry %u is '%.*s'", opt, (unsigned)(k + 1),
+						 (int)(l < 24 ? l : 24), p);
+		memcpy(item, p, l);
+		item[l] = 0;
+		uint64_t v;
+		if (!parse_u64(item, &v))
+			return shell_usage_error("bad number for --%s: entry %u is '%s'", opt, (unsigned)(k + 1),
+						 item);
+		if (v > limit)
+			return shell_usage_error("--%s: entry %u (%s) is out of range (at most %llu)", opt,
+						 (unsigned)(k + 1), item, (unsigned long long)limit);
+		out[k++] = v;
+		if (!e)
+			break;
+		p = e + 1;
+	}
+	*n = k;
+	return SHELL_OK;
+}
+
 static void list_ctrls(char *buf, size_t len)
 {
 	size_t n = 0;
