@@ -1,8 +1,10 @@
 /*
  * shell_nvme_feat.c - `get-feature` and `set-feature` through
  * nvme_get_features()/nvme_set_features(): raw values as nvme-cli prints
- * them, plus a decoded line for the features whose fields nvme_spec.h
- * defines.
+ * them, then one line per field as the driver's decoder splits them
+ * (nvme_feat_decode: names, values and units; the Timestamp data is decoded
+ * here). Feature names come from nvme_feat_name(), with the table below for
+ * the features the driver does not name (and their data lengths).
  */
 #include "shell_nvme.h"
 #include "console.h"
@@ -62,6 +64,9 @@ static const struct feature *find_feature(unsigned fid)
 
 static const char *feature_name(unsigned fid)
 {
+	const char *dn = nvme_feat_name((uint8_t)fid);
+	if (strcmp(dn, "Unknown") != 0)
+		return dn;
 	const struct feature *f = find_feature(fid);
 	if (f)
 		return f->name;
@@ -100,81 +105,96 @@ static void decode_timestamp(const uint8_t *b)
 		(unsigned)NVME_GET(b[6], NVME_TIMESTAMP_ATTR_SYNCH));
 }
 
-/* Decoded line(s) for a feature value; false if the layout is not known. */
+/* Long names of the fields the driver's decoder (nvme_feat_decode) reports
+ * by their short spec names. */
+static const struct {
+	const char *abbr, *name;
+} field_names[] = {
+	{ "AB", "Arbitration Burst" },
+	{ "LPW", "Low Priority Weight" },
+	{ "MPW", "Medium Priority Weight" },
+	{ "HPW", "High Priority Weight" },
+	{ "PS", "Power State" },
+	{ "WH", "Workload Hint" },
+	{ "TMPTH", "Temperature Threshold" },
+	{ "TMPSEL", "Threshold Temperature Select" },
+	{ "THSEL", "Threshold Type Select" },
+	{ "TLER", "Time Limited Error Recovery" },
+	{ "DULBE", "Deallocated or Unwritten Logical Block Error Enable" },
+	{ "WCE", "Volatile Write Cache Enable" },
+	{ "NSQ", "Number of IO Submission Queues Allocated" },
+	{ "NCQ", "Number of IO Completion Queues Allocated" },
+	{ "THR", "Aggregation Threshold" },
+	{ "TIME", "Aggregation Time" },
+	{ "IV", "Interrupt Vector" },
+	{ "CD", "Coalescing Disable" },
+	{ "DN", "Disable Normal" },
+	{ "SMART", "SMART / Health Critical Warnings" },
+	{ "NAN", "Namespace Attribute Notices" },
+	{ "FAN", "Firmware Activation Notices" },
+	{ "TLN", "Telemetry Log Notices" },
+	{ "ANACN", "ANA Change Notices" },
+	{ "APSTE", "Autonomous Power State Transition Enable" },
+	{ "KATO", "Keep Alive Timeout" },
+};
+
+static const char *field_long_name(const char *abbr)
+{
+	for (unsigned i = 0; i < sizeof(field_names) / sizeof(field_names[0]); i++)
+		if (strcmp(field_names[i].abbr, abbr) == 0)
+			return field_names[i].name;
+	return abbr;
+}
+
+/* One field as words, from the unit or meaning the driver gives it. */
+static void field_text(const struct nvme_feat_field *f, char *buf, size_t len)
+{
+	const char *m = f->meaning ? f->meaning : "";
+	uint32_t v = f->value;
+	if (strcmp(m, "0's based") == 0)
+		ksnprintf(buf, len, "%u", (unsigned)v + 1);
+	else if (strcmp(m, "no limit") == 0)
+		ksnprintf(buf, len, "no limit");
+	else if (strcmp(m, "log2 commands") == 0)
+		ksnprintf(buf, len, "%u commands", 1u << (v & 31));
+	else if (strcmp(m, "x 100 ms") == 0)
+		ksnprintf(buf, len, "%u ms", (unsigned)v * 100);
+	else if (strcmp(m, "x 100 us") == 0)
+		ksnprintf(buf, len, "%u usec", (unsigned)v * 100);
+	else if (strcmp(m, "K") == 0)
+		ksnprintf(buf, len, "%u K (%d C)", (unsigned)v, NVME_KELVIN_TO_CELSIUS(v));
+	else if (strcmp(m, "ms") == 0)
+		ksnprintf(buf, len, "%u ms", (unsigned)v);
+	else if (strcmp(m, "enabled") == 0 || strcmp(m, "disabled") == 0)
+		ksnprintf(buf, len, "%s", v ? "Enabled" : "Disabled");
+	else if (strcmp(f->name, "SMART") == 0)
+		ksnprintf(buf, len, "0x%02x (%s)", (unsigned)v, m);
+	else if (m[0])
+		ksnprintf(buf, len, "%u (%s)", (unsigned)v, m);
+	else
+		ksnprintf(buf, len, "%u", (unsigned)v);
+}
+
+/* Decoded lines for a feature value (the driver's nvme_feat_decode for
+ * dword values, the Timestamp data here); false if there is no decoder. */
 static bool decode_feature(unsigned fid, uint32_t v, const uint8_t *data, size_t len)
 {
-	switch (fid) {
-	case NVME_FEAT_ARBITRATION: {
-		unsigned ab = (unsigned)NVME_GET(v, NVME_FEAT_ARB_AB);
-		kprintf("\tArbitration Burst (AB): ");
-		if (ab == 7)
-			kprintf("no limit");
-		else
-			kprintf("%u", 1u << ab);
-		kprintf(", Low/Medium/High Priority Weight (LPW/MPW/HPW): %u/%u/%u\n",
-			(unsigned)NVME_GET(v, NVME_FEAT_ARB_LPW) + 1, (unsigned)NVME_GET(v, NVME_FEAT_ARB_MPW) + 1,
-			(unsigned)NVME_GET(v, NVME_FEAT_ARB_HPW) + 1);
-		return true;
-	}
-	case NVME_FEAT_POWER_MGMT:
-		kprintf("\tPower State (PS): %u, Workload Hint (WH): %u\n", (unsigned)NVME_GET(v, NVME_FEAT_PM_PS),
-			(unsigned)NVME_GET(v, NVME_FEAT_PM_WH));
-		return true;
-	case NVME_FEAT_TEMP_THRESHOLD: {
-		unsigned k = (unsigned)NVME_GET(v, NVME_FEAT_TT_TMPTH);
-		int c = (int)k - 273;
-		kprintf("\tTemperature Threshold (TMPTH): %u K (%d C), sensor (TMPSEL) %u, %s threshold\n", k, c,
-			(unsigned)NVME_GET(v, NVME_FEAT_TT_TMPSEL),
-			NVME_GET(v, NVME_FEAT_TT_THSEL) == NVME_FEAT_TT_THSEL_UNDER ? "under" : "over");
-		return true;
-	}
-	case NVME_FEAT_ERROR_RECOVERY:
-		kprintf("\tTime Limited Error Recovery (TLER): %u ms, DULBE: %s\n",
-			(unsigned)NVME_GET(v, NVME_FEAT_ER_TLER) * 100,
-			NVME_GET(v, NVME_FEAT_ER_DULBE) ? "enabled" : "disabled");
-		return true;
-	case NVME_FEAT_VOLATILE_WC:
-		kprintf("\tVolatile Write Cache Enable (WCE): %s\n",
-			NVME_GET(v, NVME_FEAT_VWC_WCE) ? "Enabled" : "Disabled");
-		return true;
-	case NVME_FEAT_NUM_QUEUES:
-		kprintf("\tNumber of IO Submission Queues Allocated (NSQA): %u\n",
-			(unsigned)NVME_GET(v, NVME_FEAT_NQ_NSQ) + 1);
-		kprintf("\tNumber of IO Completion Queues Allocated (NCQA): %u\n",
-			(unsigned)NVME_GET(v, NVME_FEAT_NQ_NCQ) + 1);
-		return true;
-	case NVME_FEAT_IRQ_COALESCING:
-		kprintf("\tAggregation Time (TIME): %u usec, Aggregation Threshold (THR): %u\n",
-			(unsigned)NVME_GET(v, NVME_FEAT_IC_TIME) * 100, (unsigned)NVME_GET(v, NVME_FEAT_IC_THR) + 1);
-		return true;
-	case NVME_FEAT_IRQ_CONFIG:
-		kprintf("\tInterrupt Vector (IV): %u, Coalescing Disable (CD): %s\n",
-			(unsigned)NVME_GET(v, NVME_FEAT_IVC_IV), NVME_GET(v, NVME_FEAT_IVC_CD) ? "yes" : "no");
-		return true;
-	case NVME_FEAT_WRITE_ATOMICITY:
-		kprintf("\tDisable Normal (DN): %s\n", NVME_GET(v, NVME_FEAT_WA_DN) ? "yes" : "no");
-		return true;
-	case NVME_FEAT_ASYNC_EVENT_CONFIG:
-		kprintf("\tSMART/health critical warnings: 0x%02x, namespace attribute notices: %s, firmware "
-			"activation notices: %s\n", (unsigned)NVME_GET(v, NVME_FEAT_AEC_SMART),
-			NVME_GET(v, NVME_FEAT_AEC_NAN) ? "on" : "off", NVME_GET(v, NVME_FEAT_AEC_FAN) ? "on" : "off");
-		return true;
-	case NVME_FEAT_AUTO_PST:
-		kprintf("\tAutonomous Power State Transition Enable (APSTE): %s\n",
-			NVME_GET(v, NVME_FEAT_APST_APSTE) ? "Enabled" : "Disabled");
-		return true;
-	case NVME_FEAT_KEEP_ALIVE:
-		kprintf("\tKeep Alive Timeout (KATO): %u ms\n", (unsigned)NVME_GET(v, NVME_FEAT_KA_KATO));
-		return true;
-	case NVME_FEAT_TIMESTAMP:
+	if (fid == NVME_FEAT_TIMESTAMP) {
 		if (data && len >= NVME_TIMESTAMP_DATA_SIZE) {
 			decode_timestamp(data);
 			return true;
 		}
 		return false;
-	default:
-		return false;
 	}
+	struct nvme_feat_decoded d;
+	if (nvme_feat_decode((uint8_t)fid, v, &d) != 0)
+		return false;
+	for (uint32_t i = 0; i < d.nfields; i++) {
+		char txt[64];
+		field_text(&d.field[i], txt, sizeof(txt));
+		kprintf("\t%s (%s): %s\n", field_long_name(d.field[i].name), d.field[i].name, txt);
+	}
+	return true;
 }
 
 /* One Get Features; prints nvme-cli's line, the decoded line and data. */
