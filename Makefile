@@ -7,6 +7,15 @@
 BUILD   := build
 ELF     := $(BUILD)/nvmetk.elf
 ISO     := $(BUILD)/nvmetk.iso
+# Firmware test image (kernel/nvme_fwimage.h), on the ISO as the Multiboot2
+# module "fw-test.bin" (iso/grub.cfg) for `fw-download --module fw-test.bin`.
+# 600 KiB + 12 bytes: two Firmware Image Download pieces at QEMU's 512 KiB
+# max transfer, the last one short.
+FWIMG      := $(BUILD)/fw-test.bin
+FWIMG_SIZE := 614412
+FWIMG_SEED := 0
+MKFWIMAGE  := $(BUILD)/tools/mkfwimage
+HOSTCC     ?= gcc
 
 CC      ?= gcc
 ifeq ($(origin CC),default)
@@ -57,10 +66,19 @@ $(ELF): $(OBJS) linker.ld
 	$(CC) $(CFLAGS) $(LDFLAGS) $(OBJS) -o $@ -lgcc
 	@tools/check-elf.sh $@
 
-$(ISO): $(ELF) iso/grub.cfg | deps
+# Host tool; it shares kernel/nvme_fwimage.c with the kernel.
+$(MKFWIMAGE): tools/mkfwimage.c kernel/nvme_fwimage.c kernel/nvme_fwimage.h | deps
+	@mkdir -p $(dir $@)
+	$(HOSTCC) -std=c11 -O2 -Wall -Wextra -Werror -Ikernel tools/mkfwimage.c kernel/nvme_fwimage.c -o $@
+
+$(FWIMG): $(MKFWIMAGE) Makefile
+	$(MKFWIMAGE) $(FWIMG_SIZE) $(FWIMG_SEED) $@
+
+$(ISO): $(ELF) iso/grub.cfg $(FWIMG) | deps
 	@rm -rf $(BUILD)/isoroot
 	@mkdir -p $(BUILD)/isoroot/boot/grub
 	cp $(ELF) $(BUILD)/isoroot/boot/nvmetk.elf
+	cp $(FWIMG) $(BUILD)/isoroot/boot/fw-test.bin
 	cp iso/grub.cfg $(BUILD)/isoroot/boot/grub/grub.cfg
 	grub-mkrescue -o $@ $(BUILD)/isoroot >$(BUILD)/grub-mkrescue.log 2>&1 || \
 		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }

@@ -127,6 +127,7 @@ set timeout=0
 set default=nvmetk_run
 menuentry "nvmetk (run-qemu.sh --run)" --id nvmetk_run {
 	multiboot2 /boot/nvmetk.elf run="$esc"
+	nvmetk_modules
 	nvmetk_textmode
 	boot
 }

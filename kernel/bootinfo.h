@@ -30,8 +30,10 @@ struct boot_mmap_entry {
 };
 
 struct boot_module {
-	uint64_t start, end; /* physical, end exclusive */
-	char name[64];
+	uint64_t start, end; /* physical, end exclusive; identity-mapped and
+	                      * never handed out by pmm (reserved) */
+	char name[64];       /* the module's string (GRUB: the words after the
+	                      * file name of module2) */
 };
 
 enum fb_kind { FB_NONE, FB_INDEXED, FB_RGB, FB_EGA_TEXT };
@@ -69,5 +71,10 @@ extern struct boot_info boot_info;
 bool mb2_parse(uint32_t magic, uint64_t mbi_phys);
 
 const char *mem_type_name(uint32_t type);
+
+/* The boot module called name: its string equals name, or the string's first
+ * word does, or that word's last path component does ("fw-test.bin" finds
+ * "/boot/fw-test.bin --x"). NULL if none. */
+const struct boot_module *boot_module_find(const char *name);
 
 #endif

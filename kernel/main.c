@@ -58,6 +58,10 @@ static void print_summary(void)
 	kprintf("memory: %llu MiB usable, %llu MiB free, RAM up to 0x%llx (identity-mapped)\n",
 		(unsigned long long)(st.total_pages >> 8), (unsigned long long)(st.free_pages >> 8),
 		(unsigned long long)st.highest_phys);
+	for (int i = 0; i < boot_info.module_count; i++)
+		kprintf("module: \"%s\", %llu bytes at 0x%llx\n", boot_info.modules[i].name,
+			(unsigned long long)(boot_info.modules[i].end - boot_info.modules[i].start),
+			(unsigned long long)boot_info.modules[i].start);
 	char fbdesc[96];
 	fbcon_describe(fbdesc, sizeof(fbdesc));
 	kprintf("consoles: serial%s%s%s%s, input: %s%s\n", serial_present() ? "" : " (absent)",

@@ -161,3 +161,31 @@ bool mb2_parse(uint32_t magic, uint64_t mbi_phys)
 	bi->valid = true;
 	return true;
 }
+
+/* True if the first word of s (or its last '/' component) is name. */
+static bool first_word_is(const char *s, const char *name)
+{
+	size_t w = 0;
+	while (s[w] && s[w] != ' ')
+		w++;
+	size_t n = strlen(name);
+	if (w == n && strncmp(s, name, n) == 0)
+		return true;
+	size_t b = w;
+	while (b > 0 && s[b - 1] != '/')
+		b--;
+	return w - b == n && strncmp(s + b, name, n) == 0;
+}
+
+const struct boot_module *boot_module_find(const char *name)
+{
+	if (!name || !name[0])
+		return NULL;
+	for (int i = 0; i < boot_info.module_count; i++)
+		if (strcmp(boot_info.modules[i].name, name) == 0)
+			return &boot_info.modules[i];
+	for (int i = 0; i < boot_info.module_count; i++)
+		if (first_word_is(boot_info.modules[i].name, name))
+			return &boot_info.modules[i];
+	return NULL;
+}

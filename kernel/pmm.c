@@ -113,8 +113,11 @@ void pmm_init(void)
 	if (boot_info.valid)
 		add_reserved(boot_info.mbi_phys, boot_info.mbi_phys + boot_info.mbi_size,
 			     "Multiboot2 information");
+	/* Boot modules (e.g. the firmware test image, fw-download --module)
+	 * stay where the loader put them for the whole run. */
 	for (int i = 0; i < boot_info.module_count; i++)
-		add_reserved(boot_info.modules[i].start, boot_info.modules[i].end, "boot module");
+		add_reserved(boot_info.modules[i].start, boot_info.modules[i].end,
+			     boot_info.modules[i].name[0] ? boot_info.modules[i].name : "boot module");
 
 	for (int i = 0; i < boot_info.mmap_count; i++) {
 		const struct boot_mmap_entry *m = &boot_info.mmap[i];

@@ -33,8 +33,11 @@ static int mem_show(void)
 		pmm_reserved_get(i, &s, &e, &what);
 		kprintf("  %016llx-%016llx %s\n", (unsigned long long)s, (unsigned long long)(e - 1), what);
 	}
-	for (int i = 0; i < boot_info.module_count; i++)
-		kprintf("  module %d: %s\n", i, boot_info.modules[i].name);
+	for (int i = 0; i < boot_info.module_count; i++) {
+		const struct boot_module *m = &boot_info.modules[i];
+		kprintf("  module %d: \"%s\" at 0x%llx, %llu bytes\n", i, m->name, (unsigned long long)m->start,
+			(unsigned long long)(m->end - m->start));
+	}
 	struct pmm_stats st;
 	pmm_get_stats(&st);
 	kprintf("Allocator: %llu pages managed (%llu MiB), %llu free (%llu MiB), largest free run "

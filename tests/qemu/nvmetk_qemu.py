@@ -77,6 +77,7 @@ def make_cfg_disk(path, cmdline, timeout=0):
         "set default=nvmetk_test\n"
         'menuentry "nvmetk (test harness)" --id nvmetk_test {\n'
         "\tmultiboot2 /boot/nvmetk.elf %s\n"
+        "\tnvmetk_modules\n"
         "\tnvmetk_textmode\n"
         "\tboot\n"
         "}\n" % (timeout, cmdline)
