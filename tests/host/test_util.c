@@ -141,6 +141,61 @@ void fill_pattern(void *p, size_t n, uint64_t seed)
 	}
 }
 
+uint64_t xorshift64(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+bool fx_roundtrip(struct fx *f, uint32_t nsid, uint64_t lba, size_t len, size_t offset, size_t roff,
+		  unsigned flags, uint64_t seed, const char *what)
+{
+	struct nvme_ns *ns = nvme_ns_get(f->c, nsid);
+	if (!ns) {
+		check_fail(__FILE__, __LINE__, "%s: no namespace %u", what, nsid);
+		return false;
+	}
+	uint32_t blocks = (uint32_t)(len / ns->lba_size);
+	uint8_t *w = fx_buf(f, len, offset, flags);
+	uint8_t *r = fx_buf(f, len, roff, flags);
+	uint8_t *chk = malloc(len);
+	bool ok = true;
+	fill_pattern(w, len, seed);
+	int rc = nvme_write(ns, NULL, lba, blocks, w);
+	if (rc != 0) {
+		check_fail(__FILE__, __LINE__, "%s: write %zu bytes at offset %zu: %s", what, len, offset, st(rc));
+		ok = false;
+		goto out;
+	}
+	nvme_model_ns_read(f->m, nsid, lba, blocks, chk);
+	long d = mem_diff(w, chk, len);
+	if (d >= 0) {
+		check_fail(__FILE__, __LINE__, "%s: write %zu bytes at offset %zu: device data differs at byte %ld",
+			   what, len, offset, d);
+		ok = false;
+		goto out;
+	}
+	rc = nvme_read(ns, NULL, lba, blocks, r);
+	if (rc != 0) {
+		check_fail(__FILE__, __LINE__, "%s: read %zu bytes at offset %zu: %s", what, len, roff, st(rc));
+		ok = false;
+		goto out;
+	}
+	d = mem_diff(w, r, len);
+	if (d >= 0) {
+		check_fail(__FILE__, __LINE__, "%s: read %zu bytes at offset %zu: data differs at byte %ld", what, len,
+			   roff, d);
+		ok = false;
+	}
+out:
+	free(chk);
+	fx_buf_free(f, w);
+	fx_buf_free(f, r);
+	return ok;
+}
+
 long mem_diff(const void *a, const void *b, size_t n)
 {
 	const uint8_t *x = a, *y = b;

@@ -58,6 +58,16 @@ void fx_buf_free(struct fx *f, void *p);
 
 /* Deterministic contents. */
 void fill_pattern(void *p, size_t n, uint64_t seed);
+/* xorshift64: the next pseudo-random value of *state (not 0). */
+uint64_t xorshift64(uint64_t *state);
+/*
+ * Write len bytes from a buffer `woff` bytes into a page (flags: HOST_BUF_*)
+ * to namespace nsid at lba, check the device's copy, read back into a
+ * buffer at `roff`, compare. Failures are reported (with `what`) and false
+ * is returned.
+ */
+bool fx_roundtrip(struct fx *f, uint32_t nsid, uint64_t lba, size_t len, size_t woff, size_t roff,
+		  unsigned flags, uint64_t seed, const char *what);
 /* Offset of the first difference, or -1. */
 long mem_diff(const void *a, const void *b, size_t n);
 

@@ -14,20 +14,7 @@
 /* Write, read back and compare `len` bytes at LBA 10 of namespace nsid. */
 static void roundtrip(struct fx *f, uint32_t nsid, size_t len, size_t offset, uint64_t seed)
 {
-	struct nvme_ns *ns = nvme_ns_get(f->c, nsid);
-	REQUIRE(ns != NULL);
-	uint8_t *w = fx_buf(f, len, offset, 0);
-	uint8_t *r = fx_buf(f, len, (offset + 64) % 4096, 0);
-	fill_pattern(w, len, seed);
-	CHECK_OK(nvme_write(ns, NULL, 10, (uint32_t)(len / ns->lba_size), w));
-	CHECK_OK(nvme_read(ns, NULL, 10, (uint32_t)(len / ns->lba_size), r));
-	CHECK_EQ(mem_diff(w, r, len), -1);
-	uint8_t *chk = malloc(len);
-	CHECK_EQ(nvme_model_ns_read(f->m, nsid, 10, len / ns->lba_size, chk), 0);
-	CHECK_EQ(mem_diff(w, chk, len), -1);
-	free(chk);
-	fx_buf_free(f, w);
-	fx_buf_free(f, r);
+	fx_roundtrip(f, nsid, 10, len, offset, (offset + 64) % 4096, 0, seed, "roundtrip");
 }
 
 static void bringup_basic(void)

@@ -138,6 +138,16 @@ static void model_regs_basic(void)
 	CHECK(nvme_model_map_bar(nvme_model_bar_phys(T.m) + 0x1000, nvme_model_bar_size(T.m)) == NULL);
 }
 
+/* Program AQA, ASQ and ACQ (both halves) from T.admin. */
+static void program_admin(uint32_t aqa)
+{
+	mt_wr(&T, NVME_REG_AQA, aqa);
+	mt_wr(&T, NVME_REG_ASQ, (uint32_t)T.admin.sq_phys);
+	mt_wr(&T, NVME_REG_ASQ + 4, (uint32_t)(T.admin.sq_phys >> 32));
+	mt_wr(&T, NVME_REG_ACQ, (uint32_t)T.admin.cq_phys);
+	mt_wr(&T, NVME_REG_ACQ + 4, (uint32_t)(T.admin.cq_phys >> 32));
+}
+
 static void model_enable_ready_delay(void)
 {
 	mt_default_config(&T);
@@ -145,11 +155,7 @@ static void model_enable_ready_delay(void)
 	mt_create(&T, NULL);
 	tq_alloc(&T, &T.admin, 0, 4, 4);
 	T.page = 4096;
-	mt_wr(&T, NVME_REG_AQA, 0x00030003);
-	mt_wr(&T, NVME_REG_ASQ, (uint32_t)T.admin.sq_phys);
-	mt_wr(&T, NVME_REG_ASQ + 4, (uint32_t)(T.admin.sq_phys >> 32));
-	mt_wr(&T, NVME_REG_ACQ, (uint32_t)T.admin.cq_phys);
-	mt_wr(&T, NVME_REG_ACQ + 4, (uint32_t)(T.admin.cq_phys >> 32));
+	program_admin(0x00030003);
 	mt_wr(&T, NVME_REG_CC, 0x00460001);
 	CHECK_EQ(mt_rd(&T, NVME_REG_CSTS) & 1u, 0);
 	CHECK_EQ(mt_rd(&T, NVME_REG_CSTS) & 1u, 0);
@@ -171,11 +177,7 @@ static void model_enable_ready_delay(void)
 	T.cfg.rdy_delay_us = 5000;
 	T.m = nvme_model_create(&T.cfg);
 	REQUIRE(T.m != NULL);
-	mt_wr(&T, NVME_REG_AQA, 0x00030003);
-	mt_wr(&T, NVME_REG_ASQ, (uint32_t)T.admin.sq_phys);
-	mt_wr(&T, NVME_REG_ASQ + 4, (uint32_t)(T.admin.sq_phys >> 32));
-	mt_wr(&T, NVME_REG_ACQ, (uint32_t)T.admin.cq_phys);
-	mt_wr(&T, NVME_REG_ACQ + 4, (uint32_t)(T.admin.cq_phys >> 32));
+	program_admin(0x00030003);
 	mt_wr(&T, NVME_REG_CC, 0x00460001);
 	CHECK_EQ(mt_rd(&T, NVME_REG_CSTS) & 1u, 0);
 	T.env->host.delay_us(T.env, 4000);
@@ -187,9 +189,7 @@ static void model_enable_ready_delay(void)
 	T.env->host.delay_us(T.env, 10000);
 	CHECK_EQ(mt_rd(&T, NVME_REG_CSTS) & 1u, 0);
 	nvme_model_set_rdy_never(T.m, true);
-	mt_wr(&T, NVME_REG_AQA, 0x00030003);
-	mt_wr(&T, NVME_REG_ASQ, (uint32_t)T.admin.sq_phys);
-	mt_wr(&T, NVME_REG_ACQ, (uint32_t)T.admin.cq_phys);
+	program_admin(0x00030003);
 	mt_wr(&T, NVME_REG_CC, 0x00460001);
 	T.env->host.delay_us(T.env, 1000000);
 	CHECK_EQ(mt_rd(&T, NVME_REG_CSTS) & 1u, 0);
@@ -213,11 +213,7 @@ static void model_enable_bad_cc(void)
 	T.page = 4096;
 	tq_alloc(&T, &T.admin, 0, 4, 4);
 	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		mt_wr(&T, NVME_REG_AQA, cases[i].aqa);
-		mt_wr(&T, NVME_REG_ASQ, (uint32_t)T.admin.sq_phys);
-		mt_wr(&T, NVME_REG_ASQ + 4, (uint32_t)(T.admin.sq_phys >> 32));
-		mt_wr(&T, NVME_REG_ACQ, (uint32_t)T.admin.cq_phys);
-		mt_wr(&T, NVME_REG_ACQ + 4, (uint32_t)(T.admin.cq_phys >> 32));
+		program_admin(cases[i].aqa);
 		mt_wr(&T, NVME_REG_CC, cases[i].cc);
 		uint32_t csts = mt_rd(&T, NVME_REG_CSTS);
 		CHECK_MSG(csts == 2u, "case %u (%s): CSTS %08x, want CFS only", i, cases[i].why, csts);

@@ -207,14 +207,6 @@ static void ns_lba_range(void)
 	fx_buf_free(&f, b);
 }
 
-static uint64_t rnd_next(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
-
 static void bytes_rmw_case(uint32_t lba_size, bool scramble)
 {
 	static struct fx f;
@@ -233,15 +225,15 @@ static void bytes_rmw_case(uint32_t lba_size, bool scramble)
 	uint64_t s = lba_size + (scramble ? 7 : 3);
 	for (unsigned it = 0; it < 400; it++) {
 		size_t len;
-		switch (rnd_next(&s) % 4) {
-		case 0: len = 1 + rnd_next(&s) % 16; break;
-		case 1: len = 1 + rnd_next(&s) % lba_size; break;
-		case 2: len = lba_size * (1 + rnd_next(&s) % 3) + rnd_next(&s) % 3; break;
-		default: len = 1 + rnd_next(&s) % (3 * 16384); break;
+		switch (xorshift64(&s) % 4) {
+		case 0: len = 1 + xorshift64(&s) % 16; break;
+		case 1: len = 1 + xorshift64(&s) % lba_size; break;
+		case 2: len = lba_size * (1 + xorshift64(&s) % 3) + xorshift64(&s) % 3; break;
+		default: len = 1 + xorshift64(&s) % (3 * 16384); break;
 		}
-		uint64_t off = rnd_next(&s) % (total - len + 1);
-		size_t boff = rnd_next(&s) % 64;
-		if (rnd_next(&s) & 1) {
+		uint64_t off = xorshift64(&s) % (total - len + 1);
+		size_t boff = xorshift64(&s) % 64;
+		if (xorshift64(&s) & 1) {
 			fill_pattern(buf + boff, len, it);
 			int rc = nvme_write_bytes(ns, NULL, off, buf + boff, len);
 			if (rc != 0) {

@@ -28,14 +28,6 @@ struct worker {
 	uint64_t seed;
 };
 
-static uint64_t next_rand(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
-
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
@@ -44,11 +36,11 @@ static void *worker_main(void *arg)
 		size_t len;
 		uint64_t off;
 		if (w->bytes) {
-			len = 1 + next_rand(&w->seed) % 1500;
-			off = next_rand(&w->seed) % (REGION - len);
+			len = 1 + xorshift64(&w->seed) % 1500;
+			off = xorshift64(&w->seed) % (REGION - len);
 		} else {
-			len = 512 * (1 + next_rand(&w->seed) % 8);
-			off = 512 * (next_rand(&w->seed) % ((REGION - len) / 512));
+			len = 512 * (1 + xorshift64(&w->seed) % 8);
+			off = 512 * (xorshift64(&w->seed) % ((REGION - len) / 512));
 		}
 		fill_pattern(w->buf, len, w->seed);
 		int rc = w->bytes ? nvme_write_bytes(ns, w->q, w->base + off, w->buf, len)
@@ -59,9 +51,9 @@ static void *worker_main(void *arg)
 		}
 		memcpy(w->shadow + off, w->buf, len);
 		/* read back a (different) random range of the own region */
-		size_t rlen = w->bytes ? 1 + next_rand(&w->seed) % 1500 : 512 * (1 + next_rand(&w->seed) % 8);
-		uint64_t roff = w->bytes ? next_rand(&w->seed) % (REGION - rlen)
-					 : 512 * (next_rand(&w->seed) % ((REGION - rlen) / 512));
+		size_t rlen = w->bytes ? 1 + xorshift64(&w->seed) % 1500 : 512 * (1 + xorshift64(&w->seed) % 8);
+		uint64_t roff = w->bytes ? xorshift64(&w->seed) % (REGION - rlen)
+					 : 512 * (xorshift64(&w->seed) % ((REGION - rlen) / 512));
 		rc = w->bytes ? nvme_read_bytes(ns, w->q, w->base + roff, w->buf, rlen)
 			      : nvme_read(ns, w->q, (w->base + roff) / 512, (uint32_t)(rlen / 512), w->buf);
 		if (rc != 0) {

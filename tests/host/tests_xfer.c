@@ -13,55 +13,6 @@
 
 #include "test_util.h"
 
-/* Write `len` bytes from a buffer at `offset` into LBA `lba`, check the
- * model, read back into a buffer at `roff`, compare. */
-static bool xfer_case(struct fx *f, uint32_t nsid, uint64_t lba, size_t len, size_t offset, size_t roff,
-		      unsigned flags, uint64_t seed, const char *what)
-{
-	struct nvme_ns *ns = nvme_ns_get(f->c, nsid);
-	if (!ns) {
-		check_fail(__FILE__, __LINE__, "%s: no namespace %u", what, nsid);
-		return false;
-	}
-	uint32_t blocks = (uint32_t)(len / ns->lba_size);
-	uint8_t *w = fx_buf(f, len, offset, flags);
-	uint8_t *r = fx_buf(f, len, roff, flags);
-	uint8_t *chk = malloc(len);
-	bool ok = true;
-	fill_pattern(w, len, seed);
-	int rc = nvme_write(ns, NULL, lba, blocks, w);
-	if (rc != 0) {
-		check_fail(__FILE__, __LINE__, "%s: write %zu bytes at offset %zu: %s", what, len, offset, st(rc));
-		ok = false;
-		goto out;
-	}
-	nvme_model_ns_read(f->m, nsid, lba, blocks, chk);
-	long d = mem_diff(w, chk, len);
-	if (d >= 0) {
-		check_fail(__FILE__, __LINE__, "%s: write %zu bytes at offset %zu: device data differs at byte %ld",
-			   what, len, offset, d);
-		ok = false;
-		goto out;
-	}
-	rc = nvme_read(ns, NULL, lba, blocks, r);
-	if (rc != 0) {
-		check_fail(__FILE__, __LINE__, "%s: read %zu bytes at offset %zu: %s", what, len, roff, st(rc));
-		ok = false;
-		goto out;
-	}
-	d = mem_diff(w, r, len);
-	if (d >= 0) {
-		check_fail(__FILE__, __LINE__, "%s: read %zu bytes at offset %zu: data differs at byte %ld", what, len,
-			   roff, d);
-		ok = false;
-	}
-out:
-	free(chk);
-	fx_buf_free(f, w);
-	fx_buf_free(f, r);
-	return ok;
-}
-
 /* Every offset class x every length class at one configuration. A buffer
  * is bounced only when it cannot be described: here, when the memory is
  * scrambled at a granularity finer than the driver's page. */
@@ -80,7 +31,7 @@ static void prp_matrix(struct fx *f, const char *what, bool may_bounce)
 				continue;
 			char name[96];
 			snprintf(name, sizeof(name), "%s off %zu len %zu", what, offsets[i], len);
-			if (!xfer_case(f, 1, 64 + n * 3, len, offsets[i], offsets[(i + 3) % 9], 0, n + 1, name))
+			if (!fx_roundtrip(f, 1, 64 + n * 3, len, offsets[i], offsets[(i + 3) % 9], 0, n + 1, name))
 				return;   /* one report per configuration is enough */
 			n++;
 		}
@@ -138,9 +89,9 @@ static void prp_list_chaining(void)
 	for (unsigned i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
 		char what[64];
 		snprintf(what, sizeof(what), "chain %zu pages", lens[i] / 4096);
-		xfer_case(&f, 1, 0, lens[i], 0, 0, 0, i, what);
+		fx_roundtrip(&f, 1, 0, lens[i], 0, 0, 0, i, what);
 		snprintf(what, sizeof(what), "chain %zu pages + offset", lens[i] / 4096);
-		xfer_case(&f, 1, 0, lens[i] - 4096, 2048, 512, 0, i + 100, what);
+		fx_roundtrip(&f, 1, 0, lens[i] - 4096, 2048, 512, 0, i + 100, what);
 	}
 	CHECK(nvme_model_stats(f.m)->prp_lists_chained > chained0 + 8);
 	/* all queue slots used at once with maximum-size commands */
@@ -193,7 +144,7 @@ static void mdts_splitting(void)
 		uint64_t w0 = nvme_model_stats(f.m)->writes, r0 = nvme_model_stats(f.m)->reads;
 		char what[32];
 		snprintf(what, sizeof(what), "mdts case %u", i);
-		xfer_case(&f, 1, 1000, len, 0, 4, 0, i, what);
+		fx_roundtrip(&f, 1, 1000, len, 0, 4, 0, i, what);
 		CHECK_EQ(nvme_model_stats(f.m)->writes - w0, 4);
 		CHECK_EQ(nvme_model_stats(f.m)->reads - r0, 4);
 		/* async and passthrough refuse what they cannot send in one command */
@@ -220,7 +171,7 @@ static void mdts_splitting(void)
 	f.mcfg.mdts = 2;
 	fx_up(&f);
 	CHECK_EQ(nvme_ns_get(f.c, 2)->max_blocks, 4);
-	xfer_case(&f, 2, 0, 9 * 4096, 0, 0, 0, 5, "4K blocks split");
+	fx_roundtrip(&f, 2, 0, 9 * 4096, 0, 0, 0, 5, "4K blocks split");
 	/* NLB is 16 bits: with MDTS unlimited and a 64 MiB cap, 512 B blocks
 	 * still go at most 65536 per command */
 	fx_finish(&f);
@@ -231,7 +182,7 @@ static void mdts_splitting(void)
 	fx_up(&f);
 	CHECK_LE(nvme_ns_get(f.c, 1)->max_blocks, 65536);
 	uint64_t w0 = nvme_model_stats(f.m)->writes;
-	xfer_case(&f, 1, 0, 40u << 20, 0, 0, 0, 6, "NLB limit");
+	fx_roundtrip(&f, 1, 0, 40u << 20, 0, 0, 0, 6, "NLB limit");
 	CHECK_EQ(nvme_model_stats(f.m)->writes - w0, 2);
 }
 
@@ -250,13 +201,13 @@ static void bounce_buffers(void)
 	for (size_t off = 1; off < 4; off++) {
 		char what[32];
 		snprintf(what, sizeof(what), "offset %zu", off);
-		xfer_case(&f, 1, 10, 4096, off, 4 - off, 0, off, what);
-		xfer_case(&f, 1, 10, 100 * 512, off, off, 0, off, what);   /* split + bounced */
+		fx_roundtrip(&f, 1, 10, 4096, off, 4 - off, 0, off, what);
+		fx_roundtrip(&f, 1, 10, 100 * 512, off, off, 0, off, what);   /* split + bounced */
 	}
 	/* above dma_limit and not mappable */
-	xfer_case(&f, 1, 20, 8192, 0, 0, HOST_BUF_HIGH, 1, "above dma_limit");
-	xfer_case(&f, 1, 20, 65536, 0, 0, HOST_BUF_HIGH, 2, "above dma_limit, split");
-	xfer_case(&f, 1, 30, 8192, 0, 0, HOST_BUF_UNMAPPED, 3, "unmapped");
+	fx_roundtrip(&f, 1, 20, 8192, 0, 0, HOST_BUF_HIGH, 1, "above dma_limit");
+	fx_roundtrip(&f, 1, 20, 65536, 0, 0, HOST_BUF_HIGH, 2, "above dma_limit, split");
+	fx_roundtrip(&f, 1, 30, 8192, 0, 0, HOST_BUF_UNMAPPED, 3, "unmapped");
 	nvme_qpair_stats_get(q, &s1);
 	CHECK(s1.bounced - s0.bounced >= 3 * 2 * 2 + 4);
 	/* the bounce buffer itself is reachable: every DMA allocation < limit
@@ -315,9 +266,9 @@ static void sgl_transfers(void)
 		snprintf(what, sizeof(what), "sgl case %u", i);
 		const size_t offs[] = { 0, 4, 512, 4092 };
 		for (unsigned k = 0; k < 4; k++) {
-			xfer_case(&f, 1, 0, 512, offs[k], 0, 0, k, what);
-			xfer_case(&f, 1, 0, 5 * 4096, offs[k], offs[(k + 1) % 4], 0, k, what);
-			xfer_case(&f, 1, 0, 256 * 1024, offs[k], 0, 0, k, what);
+			fx_roundtrip(&f, 1, 0, 512, offs[k], 0, 0, k, what);
+			fx_roundtrip(&f, 1, 0, 5 * 4096, offs[k], offs[(k + 1) % 4], 0, k, what);
+			fx_roundtrip(&f, 1, 0, 256 * 1024, offs[k], 0, 0, k, what);
 		}
 		struct nvme_qpair_stats s;
 		nvme_qpair_stats_get(nvme_ctrl_io_qpair(f.c, 0), &s);
@@ -331,7 +282,7 @@ static void sgl_transfers(void)
 		}
 		/* byte-aligned buffers: SGLS 01b takes them as they are, others bounce */
 		uint64_t b0 = s.bounced;
-		xfer_case(&f, 1, 0, 2048, 3, 1, 0, 9, what);
+		fx_roundtrip(&f, 1, 0, 2048, 3, 1, 0, 9, what);
 		nvme_qpair_stats_get(nvme_ctrl_io_qpair(f.c, 0), &s);
 		if (cases[i].want_sgl && cases[i].sgls == NVME_SGLS_SUPPORT_ANY_ALIGN)
 			CHECK_MSG(s.bounced == b0, "case %u: byte-aligned SGL buffer bounced", i);

@@ -31,44 +31,38 @@
 
 #define BIT_BUCKET_ADDR UINT64_MAX
 
-bool model_dma_read(struct nvme_model *m, uint64_t phys, void *buf, uint64_t len)
+/* Copy len bytes between buf and bus address phys, translated 4 KiB at a
+ * time (the host may map pages individually). */
+static bool model_dma(struct nvme_model *m, uint64_t phys, uint8_t *buf, uint64_t len, bool to_host)
 {
-	uint8_t *b = buf;
 	if (phys + len < phys)
 		return false;
 	while (len) {
 		uint64_t chunk = 4096u - (phys & 4095u);
 		if (chunk > len)
 			chunk = len;
-		void *p = m->cfg.translate(m->cfg.translate_ctx, phys, (size_t)chunk, false);
+		void *p = m->cfg.translate(m->cfg.translate_ctx, phys, (size_t)chunk, to_host);
 		if (!p)
 			return false;
-		memcpy(b, p, (size_t)chunk);
-		b += chunk;
+		if (to_host)
+			memcpy(p, buf, (size_t)chunk);
+		else
+			memcpy(buf, p, (size_t)chunk);
+		buf += chunk;
 		phys += chunk;
 		len -= chunk;
 	}
 	return true;
 }
 
+bool model_dma_read(struct nvme_model *m, uint64_t phys, void *buf, uint64_t len)
+{
+	return model_dma(m, phys, buf, len, false);
+}
+
 bool model_dma_write(struct nvme_model *m, uint64_t phys, const void *buf, uint64_t len)
 {
-	const uint8_t *b = buf;
-	if (phys + len < phys)
-		return false;
-	while (len) {
-		uint64_t chunk = 4096u - (phys & 4095u);
-		if (chunk > len)
-			chunk = len;
-		void *p = m->cfg.translate(m->cfg.translate_ctx, phys, (size_t)chunk, true);
-		if (!p)
-			return false;
-		memcpy(p, b, (size_t)chunk);
-		b += chunk;
-		phys += chunk;
-		len -= chunk;
-	}
-	return true;
+	return model_dma(m, phys, (uint8_t *)(uintptr_t)buf, len, true);
 }
 
 static void sg_add(struct model_sg *sg, uint64_t addr, uint64_t len)
