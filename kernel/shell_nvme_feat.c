@@ -345,10 +345,11 @@ NVSH_COMMAND("get-feature", "get-feature [DEVICE] [-f FID] [-s SEL] [-n NSID] [-
 	     "to read for Temperature Threshold, the vector for Interrupt Vector Config).\n"
 	     "-l/--data-len LEN overrides the data length (features with data, such as\n"
 	     "Timestamp or LBA Range Type, use theirs by default); data is shown as hexdump.\n"
-	     "Prints 'get-feature:0xFID (Name), Current value:0xVALUE' as nvme-cli, then the\n"
-	     "fields (Arbitration, Power Management, Temperature Threshold, Error Recovery,\n"
-	     "Volatile Write Cache, Number of Queues, Interrupt Coalescing/Vector, Write\n"
-	     "Atomicity, Async Event Config, APST, Keep Alive, Timestamp).",
+	     "Prints 'get-feature:0xFID (Name), Current value:0xVALUE' as nvme-cli, then one\n"
+	     "line per field as the driver's decoder splits it (Arbitration, Power Management,\n"
+	     "Temperature Threshold, Error Recovery, Volatile Write Cache, Number of Queues,\n"
+	     "Interrupt Coalescing/Vector, Write Atomicity, Async Event Config, APST, Keep\n"
+	     "Alive; counts 1-based, times in ms/usec, K with C) and the Timestamp data.",
 	     cmd_get_feature);
 
 static int cmd_set_feature(int argc, char **argv)
