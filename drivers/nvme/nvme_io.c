@@ -211,9 +211,43 @@ static int bytes_prep(struct nvme_ns *ns, struct nvme_qpair **q, uint64_t off, s
 	/* last byte's block must be inside the namespace */
 	if (((end - 1u) >> ns->lba_shift) >= ns->size)
 		return NVME_ERR_LBA_RANGE;
-	if (ns->ctrl->blkbuf == NULL || ns->ctrl->blkbuf_bytes < ns->lba_size)
-		return NVME_ERR_NOMEM;
 	return 0;
+}
+
+/*
+ * The partial-block buffer of the byte helpers is the queue pair's bounce
+ * buffer: DMA memory of one max transfer, which is at least one block of any
+ * usable namespace. Borrowing the queue pair's buffer rather than one of the
+ * controller keeps the byte helpers safe when different queue pairs are used
+ * from different CPUs (the threading contract in nvme.h). While it is
+ * borrowed, a command of this queue pair that needs bouncing waits (sync) or
+ * gets NVME_ERR_BOUNCE_BUSY (async). An async command of this queue pair
+ * that holds it now is waited for, up to the I/O timeout.
+ */
+static int blk_borrow(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t **blk)
+{
+	struct nvme_ctrl *c = ns->ctrl;
+
+	if (q->bounce == NULL || q->bounce_bytes < ns->lba_size)
+		return NVME_ERR_NOMEM;
+	uint64_t start = nvme_now_us(c);
+	while (q->bounce_busy) {
+		int n = nvme_qpair_poll(q, 0);
+		if (n < 0)
+			return n;
+		if (nvme_now_us(c) - start >= (uint64_t)c->io_timeout_ms * 1000u)
+			return NVME_ERR_BOUNCE_BUSY;
+		if (n == 0)
+			nvme_cpu_relax();
+	}
+	q->bounce_busy = true;
+	*blk = q->bounce;
+	return 0;
+}
+
+static void blk_return(struct nvme_qpair *q)
+{
+	q->bounce_busy = false;
 }
 
 /* Whole blocks between two partial ones, in chunks nvme_read/write take. */
@@ -232,87 +266,72 @@ static int whole_blocks(struct nvme_ns *ns, struct nvme_qpair *q, bool write, ui
 	return 0;
 }
 
-int nvme_read_bytes(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t off, void *buf, size_t len)
+/*
+ * One partial block: read block lba into the borrowed buffer, then copy n
+ * bytes at offset in out of it (read) or into it and write it back (write).
+ * The buffer is held only for this block, so whole-block transfers in
+ * between can still bounce an unaligned caller buffer.
+ */
+static int partial_block(struct nvme_ns *ns, struct nvme_qpair *q, bool write, uint64_t lba,
+			 size_t in, uint8_t *p, size_t n)
+{
+	uint8_t *blk;
+	int rc = blk_borrow(ns, q, &blk);
+	if (rc != 0)
+		return rc;
+	rc = nvme_read(ns, q, lba, 1, blk);
+	if (rc == 0) {
+		if (write) {
+			__builtin_memcpy(blk + in, p, n);
+			rc = nvme_write(ns, q, lba, 1, blk);
+		} else {
+			__builtin_memcpy(p, blk + in, n);
+		}
+	}
+	blk_return(q);
+	return rc;
+}
+
+/* Shared by nvme_read_bytes and nvme_write_bytes (p is only read when write). */
+static int rw_bytes(struct nvme_ns *ns, struct nvme_qpair *q, bool write, uint64_t off,
+		    uint8_t *p, size_t len)
 {
 	if (len == 0)
 		return 0;
-	int rc = bytes_prep(ns, &q, off, len, buf);
+	int rc = bytes_prep(ns, &q, off, len, p);
 	if (rc != 0)
 		return rc;
-	uint8_t *blk = ns->ctrl->blkbuf;
 	uint64_t bmask = (uint64_t)ns->lba_size - 1u;
-	uint8_t *p = buf;
 
 	if (off & bmask) {   /* leading partial block */
-		uint64_t in = off & bmask;
+		size_t in = (size_t)(off & bmask);
 		size_t n = (size_t)nvme_min_u64(len, ns->lba_size - in);
-		rc = nvme_read(ns, q, off >> ns->lba_shift, 1, blk);
+		rc = partial_block(ns, q, write, off >> ns->lba_shift, in, p, n);
 		if (rc != 0)
 			return rc;
-		__builtin_memcpy(p, blk + in, n);
 		p += n;
 		off += n;
 		len -= n;
 	}
-	rc = whole_blocks(ns, q, false, off >> ns->lba_shift, len >> ns->lba_shift, p);
+	rc = whole_blocks(ns, q, write, off >> ns->lba_shift, len >> ns->lba_shift, p);
 	if (rc != 0)
 		return rc;
 	size_t whole = len & ~(size_t)bmask;
 	p += whole;
 	off += whole;
 	len -= whole;
-	if (len != 0) {      /* trailing partial block */
-		rc = nvme_read(ns, q, off >> ns->lba_shift, 1, blk);
-		if (rc != 0)
-			return rc;
-		__builtin_memcpy(p, blk, len);
-	}
-	return 0;
+	if (len != 0)        /* trailing partial block */
+		rc = partial_block(ns, q, write, off >> ns->lba_shift, 0, p, len);
+	return rc;
+}
+
+int nvme_read_bytes(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t off, void *buf, size_t len)
+{
+	return rw_bytes(ns, q, false, off, buf, len);
 }
 
 int nvme_write_bytes(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t off, const void *buf, size_t len)
 {
-	if (len == 0)
-		return 0;
-	int rc = bytes_prep(ns, &q, off, len, buf);
-	if (rc != 0)
-		return rc;
-	uint8_t *blk = ns->ctrl->blkbuf;
-	uint64_t bmask = (uint64_t)ns->lba_size - 1u;
-	const uint8_t *p = buf;
-
-	if (off & bmask) {   /* leading partial block: read, modify, write */
-		uint64_t in = off & bmask;
-		size_t n = (size_t)nvme_min_u64(len, ns->lba_size - in);
-		uint64_t lba = off >> ns->lba_shift;
-		rc = nvme_read(ns, q, lba, 1, blk);
-		if (rc != 0)
-			return rc;
-		__builtin_memcpy(blk + in, p, n);
-		rc = nvme_write(ns, q, lba, 1, blk);
-		if (rc != 0)
-			return rc;
-		p += n;
-		off += n;
-		len -= n;
-	}
-	rc = whole_blocks(ns, q, true, off >> ns->lba_shift, len >> ns->lba_shift,
-			  (uint8_t *)(uintptr_t)p);
-	if (rc != 0)
-		return rc;
-	size_t whole = len & ~(size_t)bmask;
-	p += whole;
-	off += whole;
-	len -= whole;
-	if (len != 0) {      /* trailing partial block */
-		uint64_t lba = off >> ns->lba_shift;
-		rc = nvme_read(ns, q, lba, 1, blk);
-		if (rc != 0)
-			return rc;
-		__builtin_memcpy(blk, p, len);
-		rc = nvme_write(ns, q, lba, 1, blk);
-		if (rc != 0)
-			return rc;
-	}
-	return 0;
+	/* rw_bytes only reads the buffer of a write */
+	return rw_bytes(ns, q, true, off, (uint8_t *)(uintptr_t)buf, len);
 }
