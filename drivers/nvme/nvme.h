@@ -210,7 +210,9 @@ struct nvme_ctrl_config {
 	/* Admin command timeout in ms. Default 5000; the driver uses
 	 * max(this, CAP.TO). */
 	uint32_t admin_timeout_ms;
-	/* I/O command timeout in ms (synchronous API). Default 30000. */
+	/* I/O command timeout in ms, synchronous and asynchronous commands.
+	 * Default 30000. What happens at a timeout: README.md "Timeouts and
+	 * recovery" (and no_recovery below). */
 	uint32_t io_timeout_ms;
 	/* Upper bound on one command's data transfer in bytes (rounded down to
 	 * a power of two, at least one page). Default 1 MiB. The effective max
@@ -231,6 +233,13 @@ struct nvme_ctrl_config {
 	 * min(AERL+1, NVME_CFG_MAX_AER, admin slots / 2) requests outstanding;
 	 * see nvme_ctrl_poll_admin(). */
 	bool     no_aer;
+	/* true: no automatic recovery. A command that times out completes with
+	 * NVME_ERR_TIMEOUT (its CID stays reserved until the device completes it
+	 * or the controller is reset), CSTS.CFS leaves the controller FAILED
+	 * until nvme_ctrl_reset(), and device errors are returned without a
+	 * retry. Default false: Abort, controller reset and one retry (README.md
+	 * "Timeouts and recovery"). */
+	bool     no_recovery;
 	/* Called by nvme_ctrl_poll_admin() for each asynchronous event after
 	 * the driver handled it (log page read, namespaces rescanned). May call
 	 * any driver function except nvme_ctrl_detach(). NULL: none (events
@@ -284,8 +293,13 @@ struct nvme_qpair_stats {
 	uint64_t polls;            /* nvme_qpair_poll passes (incl. internal ones) */
 	uint64_t polls_with_completions; /* passes that reaped at least one CQE */
 	uint64_t reaped;           /* CQEs consumed (valid and ignored) */
-	uint64_t bad_completions;  /* CQEs ignored: bad CID / SQHD / SQID */
-	uint64_t timeouts;         /* synchronous commands that timed out */
+	uint64_t bad_completions;  /* CQEs ignored: bad CID / SQHD / SQID, stale */
+	uint64_t stale_completions;/* of those: the CID names a slot not in flight, or
+	                            * an earlier use of it (duplicate, late, from
+	                            * before a reset) */
+	uint64_t timeouts;         /* commands that timed out */
+	uint64_t aborts;           /* Abort commands sent for commands of this queue */
+	uint64_t retries;          /* commands resubmitted (retryable status, reset) */
 	uint64_t bounced;          /* commands whose data went through the bounce buffer */
 	uint64_t sgl_commands;     /* commands submitted with an SGL data pointer */
 	uint32_t max_per_poll;     /* most CQEs reaped in one pass */
@@ -338,7 +352,15 @@ struct nvme_qpair {
 	uint64_t slots_phys;
 	size_t   slots_bytes;
 	uint32_t free_head;      /* first free slot, or nslots */
-	uint32_t in_flight;
+	uint32_t in_flight;      /* slots not free (incl. timed out, waiting to retry) */
+	uint8_t  cid_shift;      /* CID = generation << cid_shift | slot index */
+
+	/* timeouts (nvme_q_tick) */
+	uint32_t epoch;          /* timer ticks so far */
+	uint64_t tick_us;        /* time of the last tick */
+	uint32_t tick_polls;     /* polls since the clock was last read */
+	uint32_t expired;        /* slots marked expired, not yet recovered */
+	uint32_t retry_waiting;  /* slots in NVME_SLOT_RETRY_WAIT */
 
 	/* PRP/SGL list space: one region of nslots * (1 << list_shift) or
 	 * nslots * list_pages pages */
@@ -386,8 +408,22 @@ struct nvme_ns {
 	 * (NVME_ERR_BAD_LBAF, NVME_ERR_BAD_LBADS, NVME_ERR_BAD_ID for NSZE 0,
 	 * NVME_ERR_UNSUPPORTED for metadata/protection or a block larger than
 	 * the max transfer, or the device status of a failed Identify). I/O on
-	 * such a namespace returns NVME_ERR_UNSUPPORTED. */
+	 * such a namespace returns NVME_ERR_UNSUPPORTED. The reason in detail:
+	 * unusable_reason, nvme_ns_unusable_text(). */
 	int      unusable;
+	uint8_t  unusable_reason;   /* enum nvme_ns_unusable_reason */
+};
+
+/* Why a namespace is not usable for I/O (nvme_ns.unusable_reason). */
+enum nvme_ns_unusable_reason {
+	NVME_NS_USABLE = 0,
+	NVME_NS_BAD_LBAF,         /* FLBAS names a format beyond NLBAF (or NLBAF > 63) */
+	NVME_NS_BAD_LBADS,        /* LBADS outside 9..NVME_LBADS_MAX */
+	NVME_NS_NO_BLOCKS,        /* NSZE 0 for an active namespace */
+	NVME_NS_METADATA,         /* the format has metadata (not supported) */
+	NVME_NS_PROTECTION,       /* end-to-end protection enabled (DPS) */
+	NVME_NS_BLOCK_TOO_LARGE,  /* block larger than the max transfer */
+	NVME_NS_IDENTIFY_FAILED   /* Identify Namespace failed (unusable holds its status) */
 };
 
 /* NSIDs an event reports in each of its lists (the rest are counted). */
@@ -429,6 +465,18 @@ struct nvme_event {
 	uint32_t ns_count;
 };
 
+/* Controller-wide recovery counters (nvme_ctrl_recovery_stats). */
+struct nvme_recovery_stats {
+	uint32_t timeouts;        /* commands that timed out (all queues) */
+	uint32_t aborts_sent;     /* Abort commands sent */
+	uint32_t aborts_done;     /* of those: the device aborted the command */
+	uint32_t resets_auto;     /* controller resets done by recovery */
+	uint32_t resets;          /* all re-initialisations (reset, resume, recovery) */
+	uint32_t retried;         /* commands resubmitted after a reset */
+	uint32_t failed_gone;     /* commands completed with NVME_ERR_DEVICE_GONE */
+	uint32_t gave_up;         /* recoveries that ended with the controller FAILED */
+};
+
 /*
  * The controller. The host allocates it (static, on the heap, anywhere) and
  * passes it to nvme_ctrl_init(); the fields are private to the driver: use
@@ -468,6 +516,8 @@ struct nvme_ctrl {
 	struct nvme_qpair admin;
 	struct nvme_qpair io[NVME_CFG_MAX_IO_QUEUES];   /* io[i] is qid i+1 */
 	uint32_t io_granted;     /* I/O queue pairs the device granted (<= MAX) */
+	uint32_t io_grant_nsq;   /* the raw grant (1's based), 0 if none */
+	uint32_t io_grant_ncq;
 	uint32_t io_wanted;      /* I/O queue pairs to create at (re)init */
 
 	/* namespaces */
@@ -492,6 +542,14 @@ struct nvme_ctrl {
 	uint32_t ev_count;
 	uint32_t ev_dropped;     /* events lost (ring or raw list full) */
 	struct nvme_event events[NVME_CFG_EVENT_RING];
+
+	/* recovery (nvme_recover.c) */
+	uint32_t cb_depth;       /* completion callbacks running */
+	bool     ctrl_busy;      /* init, re-initialisation, shutdown or recovery is
+	                          * running: a timeout in there fails the command
+	                          * instead of starting another recovery */
+	uint32_t auto_resets_in_row; /* automatic resets without an I/O success between */
+	struct nvme_recovery_stats rstats;
 
 	/* scratch DMA memory */
 	void    *idbuf;          /* 4096 bytes, page aligned: identify, lists */
@@ -576,10 +634,32 @@ uint32_t nvme_ctrl_version(const struct nvme_ctrl *c);      /* VS register */
 uint64_t nvme_ctrl_cap(const struct nvme_ctrl *c);          /* CAP register */
 uint32_t nvme_ctrl_page_size(const struct nvme_ctrl *c);    /* CC.MPS page, bytes */
 uint32_t nvme_ctrl_max_transfer(const struct nvme_ctrl *c); /* bytes per command */
-uint32_t nvme_ctrl_io_queue_count(const struct nvme_ctrl *c); /* I/O queue pairs created */
+uint32_t nvme_ctrl_io_queue_count(const struct nvme_ctrl *c); /* I/O queue pairs live now */
+/* Highest I/O qid nvme_qpair_create() accepts: the device's Number of Queues
+ * grant (min of SQs and CQs), clamped to NVME_CFG_MAX_IO_QUEUES. 0 before
+ * init, for an admin-only controller, or when the grant was unusable. */
+uint32_t nvme_ctrl_io_queue_max(const struct nvme_ctrl *c);
+/* The raw grant: I/O SQs and CQs (1's based) the device answered to the
+ * last Set Features Number of Queues (0 if none). */
+void     nvme_ctrl_io_queue_grant(const struct nvme_ctrl *c, uint32_t *nsq, uint32_t *ncq);
 bool     nvme_ctrl_uses_sgl(const struct nvme_ctrl *c);     /* I/O data pointers are SGLs */
 /* Change the log level at run time (TRACE needs NVME_CFG_TRACE=1). */
 void nvme_ctrl_set_log_level(struct nvme_ctrl *c, enum nvme_log_level level);
+
+/*
+ * Timeouts for hosts that poll rarely: read the clock once, start a new
+ * timeout epoch on every queue pair where one has passed, resubmit retries
+ * whose delay is over, and recover every command that has timed out (see
+ * README.md "Timeouts and recovery"). nvme_qpair_poll() and
+ * nvme_ctrl_poll_admin() do the same on their own every
+ * NVME_POLL_CLOCK_EVERY polls; call this from an idle loop or a timer when
+ * the host may not poll for a while. Controller-level call (serialised with
+ * the others; never from a completion callback). Returns 0 or the
+ * controller's error (NVME_ERR_DEVICE_GONE, NVME_ERR_CTRL_FATAL...).
+ */
+int nvme_ctrl_check_timeouts(struct nvme_ctrl *c);
+/* Recovery counters of the controller (zeroed by init). */
+void nvme_ctrl_recovery_stats(const struct nvme_ctrl *c, struct nvme_recovery_stats *out);
 
 /* ------------------------------------------------------------------------ */
 /* Namespaces                                                               */
@@ -599,6 +679,15 @@ struct nvme_ns *nvme_ns_at(struct nvme_ctrl *c, uint32_t index);   /* NULL if in
 /* Re-read the active list and every namespace's Identify data. */
 int nvme_ns_rescan(struct nvme_ctrl *c);
 /*
+ * Why ns is not usable for I/O, as one line into buf (always NUL-terminated
+ * when len > 0), e.g. "metadata: 8 bytes per block (format 1)",
+ * "protection information type 1 (DPS 01h)", "block size 131072 above the
+ * max transfer 65536", "LBADS 7 outside 9..16", "FLBAS format 5 beyond
+ * NLBAF 3", "NSZE is 0", "Identify Namespace failed: <status>", or "usable".
+ * Returns the full length (like snprintf).
+ */
+size_t nvme_ns_unusable_text(const struct nvme_ns *ns, char *buf, size_t len);
+/*
  * One Identify CNS 02h: up to max (<= 1024) active NSIDs greater than
  * after_nsid, increasing, into out; *n receives the count (0 at the end).
  * Walk all namespaces by passing the last NSID returned. Entries are
@@ -612,7 +701,12 @@ int nvme_ns_list_active(struct nvme_ctrl *c, uint32_t after_nsid,
 /* ------------------------------------------------------------------------ */
 
 struct nvme_qpair *nvme_ctrl_admin_qpair(struct nvme_ctrl *c);
-/* I/O queue pair by index 0.. (qid index+1); NULL if not created. */
+/* I/O queue pair by index 0.. (qid index+1); NULL if not created (never
+ * created, deleted, or freed because a reset no longer granted it). A queue
+ * pair that exists but is not live (after nvme_ctrl_shutdown(), during or
+ * after a failed reset, device gone) is returned: its statistics stay
+ * readable and I/O on it fails with NVME_ERR_NOT_READY (or the controller's
+ * error). */
 struct nvme_qpair *nvme_ctrl_io_qpair(struct nvme_ctrl *c, uint32_t index);
 
 /*
@@ -635,13 +729,25 @@ int nvme_qpair_delete(struct nvme_ctrl *c, uint16_t qid);
 /*
  * Reap up to max completions (0 = up to one queue depth), run their
  * callbacks, write the CQ head doorbell once if anything was consumed.
- * Returns the number of commands completed, or NVME_ERR_DEVICE_GONE /
- * NVME_ERR_CTRL_FATAL / NVME_ERR_NOT_READY. CQEs with a bad CID, SQ head
- * or SQID are consumed, counted, logged and ignored. CSTS is checked every
- * 64 empty polls to notice a dead controller.
+ * Returns the number of commands completed by the CQEs reaped, or
+ * NVME_ERR_DEVICE_GONE / NVME_ERR_CTRL_FATAL / NVME_ERR_NOT_READY. CQEs with
+ * a bad CID, SQ head or SQID, and stale ones (a CID not in flight, or of an
+ * earlier use of its slot), are consumed, counted, logged and ignored.
+ * With commands in flight, CSTS is checked every 64 empty polls (a dead
+ * controller) and the clock is read every NVME_POLL_CLOCK_EVERY polls for
+ * timeouts. A timeout or CSTS.CFS noticed here starts recovery (Abort,
+ * controller reset; README.md "Timeouts and recovery") unless poll runs
+ * inside a completion callback: recovery is a controller-level action, so
+ * a host polling different queue pairs from different CPUs must set
+ * cfg.no_recovery or call nothing else meanwhile. Callbacks of commands
+ * completed by recovery run inside this call too.
  */
 int nvme_qpair_poll(struct nvme_qpair *q, uint32_t max);
-uint32_t nvme_qpair_in_flight(const struct nvme_qpair *q); /* includes timed-out slots */
+/* Commands holding a slot: in flight, timed out (CID reserved) or waiting
+ * to be retried. */
+uint32_t nvme_qpair_in_flight(const struct nvme_qpair *q);
+/* True if commands can be submitted on q now. */
+bool     nvme_qpair_live(const struct nvme_qpair *q);
 uint32_t nvme_qpair_free_slots(const struct nvme_qpair *q);
 uint16_t nvme_qpair_id(const struct nvme_qpair *q);
 uint32_t nvme_qpair_depth(const struct nvme_qpair *q);
@@ -732,6 +838,26 @@ int nvme_set_features(struct nvme_ctrl *c, uint8_t fid, uint32_t nsid, uint32_t 
 		      bool save, void *buf, size_t len, uint32_t *dw0);
 int nvme_get_features(struct nvme_ctrl *c, uint8_t fid, uint8_t sel, uint32_t nsid,
 		      uint32_t cdw11, void *buf, size_t len, uint32_t *dw0);
+/*
+ * Set/Get Features with every command dword (nvme-cli's --cdw12, UUID
+ * index): cdw10 is built from fid and save (Set) or sel (Get); cdw11..cdw15
+ * are sent as given, except that the UUID index (dword 14 bits 6:0) is
+ * taken from uuid_index. Unchecked like nvme_set_features(): no support
+ * gate, Number of Queues not refused. buf/len, dw0 as above; cqe (may be
+ * NULL) receives the whole completion.
+ */
+struct nvme_features_args {
+	uint8_t  fid;
+	uint8_t  sel;            /* Get: NVME_FEAT_SEL_* */
+	bool     save;           /* Set: SV */
+	uint8_t  uuid_index;     /* 0..127 (0: none) */
+	uint32_t nsid;
+	uint32_t cdw11, cdw12, cdw13, cdw14, cdw15;
+};
+int nvme_set_features_ext(struct nvme_ctrl *c, const struct nvme_features_args *a, void *buf, size_t len,
+			  uint32_t *dw0, struct nvme_cqe *cqe);
+int nvme_get_features_ext(struct nvme_ctrl *c, const struct nvme_features_args *a, void *buf, size_t len,
+			  uint32_t *dw0, struct nvme_cqe *cqe);
 /*
  * Number of Queues (FID 07h): ask for nsq/ncq I/O queues (1..65535, 1's
  * based here); *nsq_granted and *ncq_granted (1's based) receive the answer.

@@ -20,18 +20,24 @@ static int admin_ok(const struct nvme_ctrl *c)
 	return c->state == NVME_CTRL_FAILED ? NVME_ERR_CTRL_FATAL : NVME_ERR_NOT_READY;
 }
 
-int nvme_admin_exec(struct nvme_ctrl *c, struct nvme_sqe *sqe, void *buf, size_t len,
-		    struct nvme_cqe *cqe_out)
+static int admin_exec_flags(struct nvme_ctrl *c, struct nvme_sqe *sqe, void *buf, size_t len,
+			    unsigned flags, struct nvme_cqe *cqe_out)
 {
 	int rc = admin_ok(c);
 	if (rc != 0)
 		return rc;
 	nvme_dbg(c, "admin opcode %02x nsid %x cdw10 %x", (unsigned)sqe->opc, (unsigned)sqe->nsid,
 		 (unsigned)sqe->cdw10);
-	rc = nvme_q_exec(&c->admin, sqe, buf, len, c->admin_timeout_ms, cqe_out);
+	rc = nvme_q_exec_flags(&c->admin, sqe, buf, len, c->admin_timeout_ms, flags, cqe_out);
 	if (rc != 0)
 		nvme_dbg(c, "admin opcode %02x: %s", (unsigned)sqe->opc, nvme_strerror(rc));
 	return rc;
+}
+
+int nvme_admin_exec(struct nvme_ctrl *c, struct nvme_sqe *sqe, void *buf, size_t len,
+		    struct nvme_cqe *cqe_out)
+{
+	return admin_exec_flags(c, sqe, buf, len, 0, cqe_out);
 }
 
 int nvme_admin_passthru(struct nvme_ctrl *c, const struct nvme_sqe *sqe, void *buf, size_t len,
@@ -43,7 +49,8 @@ int nvme_admin_passthru(struct nvme_ctrl *c, const struct nvme_sqe *sqe, void *b
 	if ((dir == NVME_XFER_NONE && (buf != NULL || len != 0)) || (len != 0 && buf == NULL))
 		return NVME_ERR_INVAL;
 	struct nvme_sqe s = *sqe;
-	return nvme_admin_exec(c, &s, buf, len, cqe_out);
+	/* the caller's command: never resubmitted */
+	return admin_exec_flags(c, &s, buf, len, NVME_QF_NORETRY, cqe_out);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -97,6 +104,48 @@ int nvme_get_features(struct nvme_ctrl *c, uint8_t fid, uint8_t sel, uint32_t ns
 	if (dw0 != NULL)
 		*dw0 = cqe.dw0;
 	return rc;
+}
+
+static int features_ext(struct nvme_ctrl *c, bool set, const struct nvme_features_args *a, void *buf,
+			size_t len, uint32_t *dw0, struct nvme_cqe *cqe_out)
+{
+	struct nvme_sqe sqe;
+	struct nvme_cqe cqe = { 0, 0, 0, 0, 0, 0 };
+	if (c == NULL || a == NULL || (len != 0 && buf == NULL) || !NVME_FITS(NVME_FEAT_CDW14_UUID, a->uuid_index) ||
+	    (!set && !NVME_FITS(NVME_FEAT_CDW10_SEL, a->sel)))
+		return NVME_ERR_INVAL;
+	__builtin_memset(&sqe, 0, sizeof(sqe));
+	sqe.opc = set ? NVME_ADMIN_SET_FEATURES : NVME_ADMIN_GET_FEATURES;
+	sqe.nsid = a->nsid;
+	sqe.cdw10 = (uint32_t)NVME_SET(NVME_FEAT_CDW10_FID, a->fid);
+	if (set)
+		sqe.cdw10 |= (uint32_t)NVME_SET(NVME_FEAT_CDW10_SV, a->save ? 1 : 0);
+	else
+		sqe.cdw10 |= (uint32_t)NVME_SET(NVME_FEAT_CDW10_SEL, a->sel);
+	sqe.cdw11 = a->cdw11;
+	sqe.cdw12 = a->cdw12;
+	sqe.cdw13 = a->cdw13;
+	sqe.cdw14 = (a->cdw14 & ~(uint32_t)NVME_MASK(NVME_FEAT_CDW14_UUID)) |
+		    (uint32_t)NVME_SET(NVME_FEAT_CDW14_UUID, a->uuid_index);
+	sqe.cdw15 = a->cdw15;
+	int rc = nvme_admin_exec(c, &sqe, buf, len, &cqe);
+	if (dw0 != NULL)
+		*dw0 = cqe.dw0;
+	if (cqe_out != NULL)
+		*cqe_out = cqe;
+	return rc;
+}
+
+int nvme_set_features_ext(struct nvme_ctrl *c, const struct nvme_features_args *a, void *buf, size_t len,
+			  uint32_t *dw0, struct nvme_cqe *cqe)
+{
+	return features_ext(c, true, a, buf, len, dw0, cqe);
+}
+
+int nvme_get_features_ext(struct nvme_ctrl *c, const struct nvme_features_args *a, void *buf, size_t len,
+			  uint32_t *dw0, struct nvme_cqe *cqe)
+{
+	return features_ext(c, false, a, buf, len, dw0, cqe);
 }
 
 /* Decode a Number of Queues answer (0's based, FFFFh invalid). */

@@ -35,7 +35,8 @@ static int aer_submit_one(struct nvme_ctrl *c)
 	struct nvme_sqe sqe;
 	__builtin_memset(&sqe, 0, sizeof(sqe));
 	sqe.opc = NVME_ADMIN_ASYNC_EVENT;
-	int rc = nvme_q_submit(&c->admin, &sqe, NULL, 0, aer_done, c, NULL);
+	int rc = nvme_q_submit_flags(&c->admin, &sqe, NULL, 0, aer_done, c, NVME_QF_NORETRY | NVME_QF_NOTIMEOUT,
+				     NULL);
 	if (rc == 0)
 		c->aer_outstanding++;
 	return rc;
@@ -60,8 +61,12 @@ static void aer_done(void *arg, int status, const struct nvme_cqe *cqe)
 		c->aer_raw[c->aer_raw_count++] = cqe->dw0;
 	else
 		c->ev_dropped++;
-	/* Re-arm now; if the queue is full, nvme_ctrl_poll_admin() tops up. */
-	(void)aer_submit_one(c);
+	/* Re-arm now; if the queue is full, nvme_ctrl_poll_admin() tops up.
+	 * A device flooding events gets no new request while half the list of
+	 * unhandled ones is used: nvme_ctrl_poll_admin() re-arms after
+	 * handling them, so a flood costs one batch per call, never a loop. */
+	if (c->aer_raw_count < RAW_MAX / 2)
+		(void)aer_submit_one(c);
 }
 
 void nvme_aer_start(struct nvme_ctrl *c)
@@ -251,9 +256,14 @@ int nvme_ctrl_poll_admin(struct nvme_ctrl *c)
 	rc = nvme_qpair_poll(&c->admin, 0);
 	if (rc < 0)
 		return rc;
+	/* the host's periodic call: timeouts of every queue too */
+	rc = nvme_ctrl_check_timeouts(c);
+	if (rc != 0)
+		return rc;
 	c->aer_busy = true;
 	int handled = 0;
-	while (c->aer_raw_count != 0 && nvme_ctrl_usable(c) == 0) {
+	/* at most one list's worth per call: a flood cannot keep us here */
+	while (c->aer_raw_count != 0 && handled < (int)RAW_MAX && nvme_ctrl_usable(c) == 0) {
 		uint32_t dw0 = c->aer_raw[0];
 		for (uint32_t i = 1; i < c->aer_raw_count; i++)
 			c->aer_raw[i - 1] = c->aer_raw[i];

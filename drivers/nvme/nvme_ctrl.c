@@ -22,11 +22,18 @@
  * advertises (nvme_support.c); init, reset and resume arm the Asynchronous
  * Event Requests (nvme_aer.c).
  *
+ * Every command has a timeout (admin and I/O); a command that times out is
+ * recovered by one Abort, then a controller reset, and I/O commands in
+ * flight are retried once (nvme_recover.c). A device that reads all ones
+ * fails every call fast with NVME_ERR_DEVICE_GONE. Stale and duplicate
+ * completions are recognised by a generation in the CID and ignored
+ * (nvme_queue.c).
+ *
  * Not supported: metadata / end-to-end protection formats (listed, not
- * usable), namespaces beyond NVME_CFG_MAX_NS as structs (listable), command
- * abort and automatic timeout recovery (a timed-out command keeps its CID
- * until reset), shadow doorbells, controller memory buffer, interrupts
- * handling itself, multiple command sets (ZNS, KV), fabrics.
+ * usable), namespaces beyond NVME_CFG_MAX_NS as structs (listable), shadow
+ * doorbells (nvme_dbbuf_reset() is where their re-registration after a reset
+ * goes), controller memory buffer, interrupts handling itself, multiple
+ * command sets (ZNS, KV), fabrics.
  *
  * Every value read from the device is validated before use; an invalid one
  * is a named NVME_ERR_BAD_* error or is logged and ignored, never undefined
@@ -372,6 +379,8 @@ static int setup_io_queues(struct nvme_ctrl *c)
 	int rc;
 
 	c->io_granted = 0;
+	c->io_grant_nsq = 0;
+	c->io_grant_ncq = 0;
 	if (!c->io_capable)
 		return 0;
 	/* Also keep room for queues a caller created beyond io_wanted. */
@@ -383,6 +392,8 @@ static int setup_io_queues(struct nvme_ctrl *c)
 		nvme_err(c, "Set Features Number of Queues failed: %s", nvme_strerror(rc));
 		return rc;
 	}
+	c->io_grant_nsq = nsq;
+	c->io_grant_ncq = ncq;
 	c->io_granted = nvme_min_u32(nvme_min_u32(nsq, ncq), NVME_CFG_MAX_IO_QUEUES);
 	if (c->io_granted < ask)
 		nvme_warn(c, "asked for %u I/O queue pairs, granted %u", (unsigned)ask,
@@ -395,6 +406,7 @@ static int setup_io_queues(struct nvme_ctrl *c)
 			continue;
 		if (i + 1 > c->io_granted) {
 			nvme_warn(c, "queue %u no longer granted: freed", (unsigned)(i + 1));
+			nvme_q_abort_all(q);   /* commands a reset kept for it */
 			nvme_q_free(c, q);
 			continue;
 		}
@@ -494,6 +506,7 @@ int nvme_ctrl_init(struct nvme_ctrl *c, const struct nvme_host *host,
 	}
 	c->bar_size = bar_size;
 	c->io_wanted = c->cfg.io_queue_count;
+	c->ctrl_busy = true;   /* no recovery before init completes */
 
 	c->bar = host->mmio_map(host->ctx, bar_phys, bar_size);
 	if (c->bar == NULL) {
@@ -538,6 +551,7 @@ int nvme_ctrl_init(struct nvme_ctrl *c, const struct nvme_host *host,
 		goto delete_io_queues;
 
 	c->state = NVME_CTRL_READY;
+	c->ctrl_busy = false;
 	nvme_info(c, "ready: page %u, admin depth %u, %u I/O queue pair(s) of depth %u, %u namespace(s)",
 		  (unsigned)c->page_size, (unsigned)c->admin.depth,
 		  (unsigned)nvme_ctrl_io_queue_count(c),
@@ -572,6 +586,7 @@ unmap_bar:
 	c->bar = NULL;
 	if (c->state != NVME_CTRL_GONE)
 		c->state = (rc == NVME_ERR_CTRL_FATAL) ? NVME_CTRL_FAILED : NVME_CTRL_OFF;
+	c->ctrl_busy = false;
 	nvme_err(c, "init failed: %s", nvme_strerror(rc));
 	return rc;
 }
@@ -587,14 +602,23 @@ static void queues_offline(struct nvme_ctrl *c)
 /*
  * Complete every command in flight with NVME_ERR_ABORTED and empty the rings.
  * Only after the controller was disabled or shut down: until then it may
- * still post a CQE into a ring we just emptied, or DMA into a buffer.
+ * still post a CQE into a ring we just emptied, or DMA into a buffer. With
+ * keep (a reset), I/O commands that may be retried stay in their slots
+ * (NVME_SLOT_RESUBMIT) and are sent again once the queues are back.
  */
-static void queues_abort(struct nvme_ctrl *c)
+static void queues_drop(struct nvme_ctrl *c, bool keep, int status)
 {
+	if (c->state == NVME_CTRL_GONE)
+		status = NVME_ERR_DEVICE_GONE;
 	queues_offline(c);
 	for (uint32_t i = 0; i < NVME_CFG_MAX_IO_QUEUES; i++)
-		nvme_q_abort_all(&c->io[i]);
-	nvme_q_abort_all(&c->admin);
+		nvme_q_drop_all(&c->io[i], status, keep);
+	nvme_q_drop_all(&c->admin, status, false);
+}
+
+static void queues_abort(struct nvme_ctrl *c)
+{
+	queues_drop(c, false, NVME_ERR_ABORTED);
 }
 
 void nvme_ctrl_detach(struct nvme_ctrl *c)
@@ -604,7 +628,7 @@ void nvme_ctrl_detach(struct nvme_ctrl *c)
 	queues_offline(c);
 	if (c->state != NVME_CTRL_GONE)
 		(void)ctrl_disable(c);
-	queues_abort(c);
+	queues_abort(c);   /* NVME_ERR_DEVICE_GONE when gone, else ABORTED */
 	for (uint32_t i = 0; i < NVME_CFG_MAX_IO_QUEUES; i++)
 		nvme_q_free(c, &c->io[i]);
 	nvme_q_free(c, &c->admin);
@@ -634,11 +658,14 @@ int nvme_ctrl_shutdown(struct nvme_ctrl *c, bool abrupt)
 		return 0;
 
 	/* Normal shutdown: delete the I/O queues first (section 7.6.2). */
+	bool was_busy = c->ctrl_busy;
+	c->ctrl_busy = true;   /* a timeout in here does not reset */
 	if (!abrupt && c->state == NVME_CTRL_READY) {
 		for (uint32_t i = NVME_CFG_MAX_IO_QUEUES; i-- > 0;)
 			if (c->io[i].live)
 				(void)nvme_qpair_delete_hw(c, &c->io[i]);
 	}
+	c->ctrl_busy = was_busy;
 	queues_offline(c);
 
 	/* RTD3E (us) bounds a normal shutdown; CAP.TO when it is not given. */
@@ -678,15 +705,20 @@ int nvme_ctrl_shutdown(struct nvme_ctrl *c, bool abrupt)
 int nvme_ctrl_reinit(struct nvme_ctrl *c)
 {
 	bool enabled = false;
+	bool was_busy = c->ctrl_busy;
 	int rc;
 
 	if (c->state == NVME_CTRL_GONE)
 		return NVME_ERR_DEVICE_GONE;
 	queues_offline(c);
 	c->state = NVME_CTRL_OFF;
+	c->ctrl_busy = true;   /* a timeout in here fails the re-initialisation */
+	c->rstats.resets++;
 
 	rc = ctrl_disable(c);
-	queues_abort(c);   /* after the disable: nothing can complete any more */
+	/* after the disable nothing can complete any more: complete the
+	 * commands in flight, or keep those that may be retried */
+	queues_drop(c, rc == 0, NVME_ERR_ABORTED);
 	if (rc != 0)
 		goto failed;
 	rc = nvme_q_set_doorbells(c, &c->admin);
@@ -702,6 +734,7 @@ int nvme_ctrl_reinit(struct nvme_ctrl *c)
 	if (rc != 0)
 		goto failed;
 	/* the admin queue's lists were sized at init; nothing to allocate */
+	nvme_dbbuf_reset(c);   /* shadow doorbells: re-register before the I/O queues */
 	rc = setup_io_queues(c);
 	if (rc != 0)
 		goto failed;
@@ -711,6 +744,11 @@ int nvme_ctrl_reinit(struct nvme_ctrl *c)
 	c->state = NVME_CTRL_READY;
 	nvme_info(c, "re-initialised: %u I/O queue pair(s), %u namespace(s)",
 		  (unsigned)nvme_ctrl_io_queue_count(c), (unsigned)c->ns_count);
+	/* the commands kept across the reset go out again (queues that are
+	 * not live any more complete theirs with NVME_ERR_ABORTED) */
+	for (uint32_t i = 0; i < NVME_CFG_MAX_IO_QUEUES; i++)
+		nvme_q_resubmit_kept(&c->io[i]);
+	c->ctrl_busy = was_busy;
 	nvme_aer_start(c);   /* the reset dropped the outstanding requests */
 	return 0;
 
@@ -718,9 +756,11 @@ failed:
 	queues_offline(c);
 	if (enabled && c->state != NVME_CTRL_GONE)
 		(void)ctrl_disable(c);
-	queues_abort(c);
 	if (c->state != NVME_CTRL_GONE)
 		c->state = NVME_CTRL_FAILED;
+	/* commands kept for a retry cannot have one */
+	queues_drop(c, false, NVME_ERR_CTRL_FATAL);
+	c->ctrl_busy = was_busy;
 	nvme_err(c, "re-initialisation failed: %s", nvme_strerror(rc));
 	return rc;
 }
@@ -729,7 +769,10 @@ int nvme_ctrl_reset(struct nvme_ctrl *c)
 {
 	if (c == NULL || c->bar == NULL)
 		return NVME_ERR_INVAL;
+	if (c->cb_depth != 0 || c->ctrl_busy)
+		return NVME_ERR_INVAL;   /* not from a completion callback */
 	nvme_info(c, "controller reset");
+	c->auto_resets_in_row = 0;   /* the host asked: recovery may try again */
 	return nvme_ctrl_reinit(c);
 }
 

@@ -19,26 +19,65 @@
 enum nvme_slot_state {
 	NVME_SLOT_FREE = 0,
 	NVME_SLOT_BUSY,          /* submitted, waiting for its CQE */
-	NVME_SLOT_TIMED_OUT      /* the waiter gave up; the CID stays reserved until
-	                          * the device completes it or the queue is reset.
-	                          * (Abort/reset recovery hooks in here.) */
+	NVME_SLOT_TIMED_OUT,     /* given up (its waiter was told NVME_ERR_TIMEOUT);
+	                          * the CID stays reserved until the device
+	                          * completes it or the queue is reset */
+	NVME_SLOT_RETRY_WAIT,    /* completed with a retryable status; resubmitted
+	                          * at retry_at_us (Command Retry Delay) */
+	NVME_SLOT_RESUBMIT       /* dropped by a controller reset; resubmitted when
+	                          * its queue is live again */
 };
+
+/* Slot flags */
+#define NVME_SLOTF_RETRY       0x01u  /* may be resubmitted (idempotent, built by the driver) */
+#define NVME_SLOTF_SYNC        0x02u  /* a synchronous waiter keeps its own deadline */
+#define NVME_SLOTF_NOTIMEOUT   0x04u  /* never times out (Asynchronous Event Request) */
+#define NVME_SLOTF_EXPIRED     0x08u  /* timed out; recovery pending or running */
+#define NVME_SLOTF_ABORT_SENT  0x10u  /* an Abort was sent for this attempt */
+
+/* Flags of nvme_q_submit_flags / nvme_q_exec_flags */
+#define NVME_QF_NORETRY        0x01u  /* never resubmit (passthrough: the caller's command) */
+#define NVME_QF_NOTIMEOUT      0x02u  /* no timeout (AER) */
 
 /* Data direction: opcode bits 1:0 (NVME_XFER_* in nvme_spec.h). */
 #define NVME_DIR_TO_DEV(dir)   (((dir) & NVME_XFER_HOST_TO_CTRL) != 0)
 #define NVME_DIR_FROM_DEV(dir) (((dir) & NVME_XFER_CTRL_TO_HOST) != 0)
 
+/*
+ * Per-command bookkeeping. The SQE is kept as submitted (data pointer
+ * included: it points at the caller's buffer or the queue's bounce buffer and
+ * this slot's list space, all of which stay valid until the command
+ * completes), so a retry only needs a new CID.
+ */
 struct nvme_slot {
+	struct nvme_sqe sqe;     /* as last submitted */
 	nvme_cmd_cb cb;
 	void       *arg;
-	void       *user_buf;    /* bounced command: caller's buffer */
+	void       *user_buf;    /* caller's buffer (bounce copy-back) */
 	size_t      user_len;
+	uint64_t    retry_at_us; /* NVME_SLOT_RETRY_WAIT: when to resubmit */
 	uint32_t    next_free;   /* free-list link */
+	uint32_t    epoch;       /* q->epoch when (re)submitted */
+	uint16_t    gen;         /* CID generation (high CID bits) */
 	uint8_t     state;       /* enum nvme_slot_state */
 	uint8_t     bounce_dir;  /* nonzero: holds the queue's bounce buffer */
-	uint8_t     opc;
-	uint8_t     rsvd;
+	uint8_t     flags;       /* NVME_SLOTF_* */
+	uint8_t     tries;       /* resubmissions so far */
+	uint8_t     rsvd[2];
 };
+
+/* Resubmissions per command (after a retryable status or a reset). */
+#define NVME_MAX_RETRIES        1u
+/* A command times out after more than this many epochs (timer ticks at
+ * least timeout/NVME_TIMEOUT_EPOCHS apart) have begun since it was
+ * submitted: granularity 1/16 of the timeout. Power of two. */
+#define NVME_TIMEOUT_EPOCHS     16u
+/* nvme_qpair_poll reads the clock every this many polls with commands in
+ * flight (power of two). */
+#define NVME_POLL_CLOCK_EVERY   64u
+/* Automatic controller resets in a row (without an I/O command completing
+ * successfully in between) before recovery gives up (state FAILED). */
+#define NVME_MAX_AUTO_RESETS    3u
 
 /* Namespace list walk bound: 64 lists of 1024 = 65536 active namespaces are
  * counted at most (NN may be up to 2^32-2; we never loop to it). */
@@ -153,22 +192,89 @@ void nvme_q_free(struct nvme_ctrl *c, struct nvme_qpair *q);
 /* Complete every command of q with NVME_ERR_ABORTED (timed-out slots are
  * released silently) and reset the rings to empty. q->live must be false. */
 void nvme_q_abort_all(struct nvme_qpair *q);
+/*
+ * The same with a choice: keep (I/O queues only) leaves the commands that may
+ * be retried (NVME_SLOTF_RETRY, retry budget left) in NVME_SLOT_RESUBMIT for
+ * nvme_q_resubmit_kept(); every other command completes with status
+ * (NVME_ERR_TIMEOUT instead for a command that timed out, when status is
+ * NVME_ERR_ABORTED). Only once the device can no longer complete anything
+ * (disabled, shut down, gone). Rings are reset to empty.
+ */
+void nvme_q_drop_all(struct nvme_qpair *q, int status, bool keep);
+/* Resubmit the NVME_SLOT_RESUBMIT slots of a live q (after a reset). */
+void nvme_q_resubmit_kept(struct nvme_qpair *q);
 /* Write q's doorbell offsets; NVME_ERR_BAD_CAP if they lie beyond the BAR. */
 int nvme_q_set_doorbells(struct nvme_ctrl *c, struct nvme_qpair *q);
 /*
  * Build and submit one command: take a slot, fill CID and data pointer
  * (direction from sqe->opc), copy the SQE into the ring and ring the SQ
  * doorbell unless batching. *slot_out (may be NULL) receives the slot index.
+ * The retry policy follows the opcode (nvme_q_submit) unless flags say
+ * otherwise (NVME_QF_*).
  */
 int nvme_q_submit(struct nvme_qpair *q, struct nvme_sqe *sqe, void *buf, size_t len,
 		  nvme_cmd_cb cb, void *arg, uint32_t *slot_out);
+int nvme_q_submit_flags(struct nvme_qpair *q, struct nvme_sqe *sqe, void *buf, size_t len,
+			nvme_cmd_cb cb, void *arg, unsigned flags, uint32_t *slot_out);
 /* Reap completions even when q is not live (queue deletion). */
 int nvme_q_reap(struct nvme_qpair *q);
+/* Reap up to max completions of q (0 = a queue depth); commands completed. */
+int nvme_q_poll(struct nvme_qpair *q, uint32_t max);
 /* Write the SQ tail doorbell if the tail moved since the last write. */
 void nvme_q_ring_sq(struct nvme_qpair *q);
-/* Submit and wait (bounded by timeout_ms). */
+/* Submit and wait (bounded by timeout_ms per attempt; see nvme_recover.c). */
 int nvme_q_exec(struct nvme_qpair *q, struct nvme_sqe *sqe, void *buf, size_t len,
 		uint32_t timeout_ms, struct nvme_cqe *cqe_out);
+int nvme_q_exec_flags(struct nvme_qpair *q, struct nvme_sqe *sqe, void *buf, size_t len,
+		      uint32_t timeout_ms, unsigned flags, struct nvme_cqe *cqe_out);
+/* Timer tick at time now: resubmit retries that are due, start a new epoch
+ * when one has passed and mark the commands older than the timeout
+ * (NVME_SLOTF_EXPIRED). Returns the number of expired commands waiting for
+ * recovery. */
+uint32_t nvme_q_tick(struct nvme_qpair *q, uint64_t now);
+/* Give up on slot idx: its callback gets NVME_ERR_TIMEOUT now (CQE NULL),
+ * the CID stays reserved (NVME_SLOT_TIMED_OUT) until the device completes it
+ * or the queue is reset. */
+void nvme_q_give_up(struct nvme_qpair *q, uint32_t idx);
+/* Complete slot idx with status (no CQE) now: bounce released, callback. */
+void nvme_q_complete_now(struct nvme_qpair *q, uint32_t idx, int status);
+
+/* CID of slot idx: its generation above the index bits. */
+static inline uint16_t nvme_slot_cid(const struct nvme_qpair *q, uint32_t idx)
+{
+	return (uint16_t)(((uint32_t)q->slots[idx].gen << q->cid_shift) | idx);
+}
+
+/* ------------------------------------------------------------------------ */
+/* nvme_recover.c                                                           */
+/* ------------------------------------------------------------------------ */
+
+/* Controller-level recovery may run now: not inside a completion callback
+ * or another recovery. */
+bool nvme_recover_allowed(const struct nvme_ctrl *c);
+/* ... and it may escalate (Abort, reset): allowed, cfg.no_recovery clear,
+ * the controller READY or FAILED (not during init, shutdown or detach). */
+bool nvme_recover_can_reset(const struct nvme_ctrl *c);
+/* Handle every command marked expired: give up (cfg.no_recovery) or run the
+ * ladder (CSTS, poll, Abort, reset). Returns 0 or the controller's error. */
+int nvme_recover_expired(struct nvme_ctrl *c);
+/* The ladder for slot idx of q, which has timed out. */
+int nvme_recover_slot(struct nvme_ctrl *c, struct nvme_qpair *q, uint32_t idx);
+/* Automatic controller reset (CSTS.CFS, an unresolved timeout); bounded by
+ * NVME_MAX_AUTO_RESETS in a row. */
+int nvme_recover_reset(struct nvme_ctrl *c, const char *why);
+/* The device is gone (or recovery gave up): every command of every queue
+ * completes once with status; queues go offline. */
+void nvme_fail_all(struct nvme_ctrl *c, int status);
+/* CSTS check after a wait noticed no progress: 0, or the device's error.
+ * Gone: every command fails (nvme_fail_all) when allowed. */
+int nvme_csts_event(struct nvme_ctrl *c);
+/* Shadow doorbells (Doorbell Buffer Config): called by every
+ * re-initialisation after the admin queue is up and before the I/O queues
+ * are created. The buffers' registration is lost with the reset: drop it
+ * and register again here. (No shadow doorbells yet: nothing to do.) */
+void nvme_dbbuf_reset(struct nvme_ctrl *c);
+
 /* Timeout for commands on q. */
 uint32_t nvme_q_timeout_ms(const struct nvme_qpair *q);
 

@@ -176,7 +176,8 @@ int nvme_io_passthru(struct nvme_qpair *q, const struct nvme_sqe *sqe, void *buf
 	if (rc != 0)
 		return rc;
 	struct nvme_sqe s = *sqe;
-	return nvme_q_exec(q, &s, buf, len, q->ctrl->io_timeout_ms, cqe_out);
+	/* the caller's command: never resubmitted */
+	return nvme_q_exec_flags(q, &s, buf, len, q->ctrl->io_timeout_ms, NVME_QF_NORETRY, cqe_out);
 }
 
 int nvme_io_passthru_async(struct nvme_qpair *q, const struct nvme_sqe *sqe, void *buf, size_t len,
@@ -186,7 +187,7 @@ int nvme_io_passthru_async(struct nvme_qpair *q, const struct nvme_sqe *sqe, voi
 	if (rc != 0)
 		return rc;
 	struct nvme_sqe s = *sqe;
-	return nvme_q_submit(q, &s, buf, len, cb, arg, NULL);
+	return nvme_q_submit_flags(q, &s, buf, len, cb, arg, NVME_QF_NORETRY, NULL);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -28,6 +28,7 @@ static void ns_fill(struct nvme_ctrl *c, struct nvme_ns *ns, const struct nvme_i
 	if (id->nlbaf >= NVME_ID_NS_MAX_LBAF) {
 		nvme_warn(c, "ns %u: NLBAF %u > 63", (unsigned)nsid, (unsigned)id->nlbaf);
 		ns->unusable = NVME_ERR_BAD_LBAF;
+		ns->unusable_reason = NVME_NS_BAD_LBAF;
 		return;
 	}
 	ns->format_count = (uint8_t)(id->nlbaf + 1u);
@@ -46,6 +47,8 @@ static void ns_fill(struct nvme_ctrl *c, struct nvme_ns *ns, const struct nvme_i
 		nvme_warn(c, "ns %u: FLBAS format %u beyond NLBAF %u", (unsigned)nsid, fi,
 			  (unsigned)id->nlbaf);
 		ns->unusable = NVME_ERR_BAD_LBAF;
+		ns->unusable_reason = NVME_NS_BAD_LBAF;
+		ns->format_index = (uint8_t)fi;   /* for the text only */
 		return;
 	}
 	ns->format_index = (uint8_t)fi;
@@ -57,24 +60,33 @@ static void ns_fill(struct nvme_ctrl *c, struct nvme_ns *ns, const struct nvme_i
 		nvme_warn(c, "ns %u: LBADS %u outside %u..%u", (unsigned)nsid, lbads,
 			  (unsigned)NVME_LBADS_MIN, (unsigned)NVME_LBADS_MAX);
 		ns->unusable = NVME_ERR_BAD_LBADS;
+		ns->unusable_reason = NVME_NS_BAD_LBADS;
 		return;
 	}
 	if (ns->size == 0) {
 		/* an active namespace has blocks; an inactive one reads as zeros */
 		nvme_warn(c, "ns %u: listed as active but NSZE is 0", (unsigned)nsid);
 		ns->unusable = NVME_ERR_BAD_ID;
+		ns->unusable_reason = NVME_NS_NO_BLOCKS;
 		return;
 	}
 	ns->lba_shift = (uint8_t)lbads;
 	ns->lba_size = (uint32_t)1u << lbads;
-	if (ns->meta_size != 0) {
+	if (NVME_GET(ns->dps, NVME_DPS_PIT) != 0) {
+		nvme_warn(c, "ns %u: protection information type %u enabled: not supported for I/O",
+			  (unsigned)nsid, (unsigned)NVME_GET(ns->dps, NVME_DPS_PIT));
+		ns->unusable = NVME_ERR_UNSUPPORTED;
+		ns->unusable_reason = NVME_NS_PROTECTION;
+	} else if (ns->meta_size != 0) {
 		nvme_warn(c, "ns %u: format with %u metadata bytes per block: not supported for I/O",
 			  (unsigned)nsid, (unsigned)ns->meta_size);
 		ns->unusable = NVME_ERR_UNSUPPORTED;
+		ns->unusable_reason = NVME_NS_METADATA;
 	} else if (ns->lba_size > c->max_xfer) {
 		nvme_warn(c, "ns %u: block size %u above the max transfer %u", (unsigned)nsid,
 			  (unsigned)ns->lba_size, (unsigned)c->max_xfer);
 		ns->unusable = NVME_ERR_UNSUPPORTED;
+		ns->unusable_reason = NVME_NS_BLOCK_TOO_LARGE;
 	}
 	ns->max_blocks = nvme_min_u32(c->max_xfer >> ns->lba_shift, NVME_RW_MAX_BLOCKS);
 	if (ns->size < ns->capacity || ns->capacity < ns->utilization)
@@ -228,6 +240,7 @@ int nvme_ns_scan(struct nvme_ctrl *c)
 			ns->ctrl = c;
 			ns->nsid = ids[i];
 			ns->unusable = rc;
+			ns->unusable_reason = NVME_NS_IDENTIFY_FAILED;
 			continue;
 		}
 		if (rc != 0)
@@ -335,9 +348,59 @@ struct nvme_qpair *nvme_ctrl_admin_qpair(struct nvme_ctrl *c)
 
 struct nvme_qpair *nvme_ctrl_io_qpair(struct nvme_ctrl *c, uint32_t index)
 {
-	if (c == NULL || index >= NVME_CFG_MAX_IO_QUEUES || !c->io[index].live)
+	if (c == NULL || index >= NVME_CFG_MAX_IO_QUEUES || !c->io[index].created)
 		return NULL;
 	return &c->io[index];
+}
+
+uint32_t nvme_ctrl_io_queue_max(const struct nvme_ctrl *c)
+{
+	return c != NULL ? c->io_granted : 0;
+}
+
+void nvme_ctrl_io_queue_grant(const struct nvme_ctrl *c, uint32_t *nsq, uint32_t *ncq)
+{
+	if (nsq != NULL)
+		*nsq = c != NULL ? c->io_grant_nsq : 0;
+	if (ncq != NULL)
+		*ncq = c != NULL ? c->io_grant_ncq : 0;
+}
+
+size_t nvme_ns_unusable_text(const struct nvme_ns *ns, char *buf, size_t len)
+{
+	if (ns == NULL)
+		return nvme_cat(buf, len, 0, "no namespace");
+	const struct nvme_ctrl *c = ns->ctrl;
+	const struct nvme_ns_format *f = ns->format_index < ns->format_count ? &ns->formats[ns->format_index] : NULL;
+	switch (ns->unusable_reason) {
+	case NVME_NS_USABLE:
+		if (ns->unusable != 0)
+			return nvme_cat(buf, len, 0, "not usable: %s", nvme_strerror(ns->unusable));
+		return nvme_cat(buf, len, 0, "usable");
+	case NVME_NS_BAD_LBAF:
+		if (ns->format_count == 0)
+			return nvme_cat(buf, len, 0, "NLBAF above 63");
+		return nvme_cat(buf, len, 0, "FLBAS format %u beyond NLBAF %u", (unsigned)ns->format_index,
+				(unsigned)(ns->format_count - 1u));
+	case NVME_NS_BAD_LBADS:
+		return nvme_cat(buf, len, 0, "LBADS %u outside %u..%u (format %u)", f ? (unsigned)f->lbads : 0u,
+				(unsigned)NVME_LBADS_MIN, (unsigned)NVME_LBADS_MAX, (unsigned)ns->format_index);
+	case NVME_NS_NO_BLOCKS:
+		return nvme_cat(buf, len, 0, "NSZE is 0");
+	case NVME_NS_METADATA:
+		return nvme_cat(buf, len, 0, "metadata: %u bytes per block%s (format %u)", (unsigned)ns->meta_size,
+				ns->meta_extended ? " (extended LBA)" : "", (unsigned)ns->format_index);
+	case NVME_NS_PROTECTION:
+		return nvme_cat(buf, len, 0, "protection information type %u (DPS %02Xh), %u metadata bytes per block",
+				(unsigned)NVME_GET(ns->dps, NVME_DPS_PIT), (unsigned)ns->dps, (unsigned)ns->meta_size);
+	case NVME_NS_BLOCK_TOO_LARGE:
+		return nvme_cat(buf, len, 0, "block size %u above the max transfer %u", (unsigned)ns->lba_size,
+				c != NULL ? (unsigned)c->max_xfer : 0u);
+	case NVME_NS_IDENTIFY_FAILED:
+		return nvme_cat(buf, len, 0, "Identify Namespace failed: %s", nvme_strerror(ns->unusable));
+	default:
+		return nvme_cat(buf, len, 0, "not usable");
+	}
 }
 
 struct nvme_qpair *nvme_default_qpair(struct nvme_ctrl *c)

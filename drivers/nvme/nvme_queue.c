@@ -1,15 +1,24 @@
 /*
  * nvme_queue.c - submission/completion rings, command slots (CIDs),
- * submit, poll and doorbells.
+ * submit, poll, doorbells, timeouts and the synchronous wait.
  *
  * One SQ and one CQ per queue pair, same qid, same depth. A queue of depth d
- * has d-1 command slots; the slot index is the CID. Because a command occupies
- * an SQ entry only until the device fetches it, and it is fetched before it
- * completes, "at most d-1 commands in flight" also guarantees the SQ never
- * overflows, whatever the device reports as SQ head.
+ * has d-1 command slots; the slot index is the low part of the CID (the rest
+ * is a generation, see slot_new_gen). Because a command occupies an SQ entry
+ * only until the device fetches it, and it is fetched before it completes,
+ * "at most d-1 commands in flight" also guarantees the SQ never overflows,
+ * whatever the device reports as SQ head; a retry is sent only after the
+ * device completed the command (or a reset emptied the rings).
+ *
+ * Every command completes exactly once: the slot is freed before its
+ * callback runs, and everything that completes a command (a valid CQE,
+ * queue deletion, reset, shutdown, detach, device gone, recovery giving up)
+ * goes through slot_finish() on a slot that is not free. Recovery itself is
+ * in nvme_recover.c.
  *
  * Nothing here divides or allocates on the I/O path: indices wrap by compare,
- * free slots are a linked stack.
+ * free slots are a linked stack, and the clock is read only every
+ * NVME_POLL_CLOCK_EVERY polls (nvme_q_tick).
  */
 #include "nvme_internal.h"
 
@@ -27,6 +36,7 @@ static size_t round_up(size_t v, size_t a)
 	return (v + a - 1) & ~(a - 1);
 }
 
+/* All slots free (generations are kept: a stale CQE stays recognisable). */
 static void q_reset_slots(struct nvme_qpair *q)
 {
 	for (uint32_t i = 0; i < q->nslots; i++) {
@@ -36,11 +46,14 @@ static void q_reset_slots(struct nvme_qpair *q)
 		s->user_buf = NULL;
 		s->user_len = 0;
 		s->state = NVME_SLOT_FREE;
+		s->flags = 0;
 		s->bounce_dir = 0;
 		s->next_free = i + 1;
 	}
 	q->free_head = 0;
 	q->in_flight = 0;
+	q->expired = 0;
+	q->retry_waiting = 0;
 	q->bounce_busy = false;
 }
 
@@ -84,6 +97,8 @@ int nvme_q_alloc(struct nvme_ctrl *c, struct nvme_qpair *q, uint16_t qid, uint32
 	q->qid = qid;
 	q->depth = depth;
 	q->nslots = depth - 1;
+	while (q->cid_shift < 16 && (1u << q->cid_shift) < q->nslots)
+		q->cid_shift++;
 
 	rc = nvme_q_set_doorbells(c, q);
 	if (rc != 0)
@@ -133,16 +148,40 @@ void nvme_q_free(struct nvme_ctrl *c, struct nvme_qpair *q)
 }
 
 /* ------------------------------------------------------------------------ */
-/* Slots                                                                    */
+/* Slots and CIDs                                                           */
 /* ------------------------------------------------------------------------ */
+
+/*
+ * CID = generation << cid_shift | slot index. cid_shift is the number of bits
+ * the slot indices need; the generation (the other 16 - cid_shift bits) is
+ * bumped every time a slot is taken and every time a command is resubmitted,
+ * so a completion carrying an earlier generation (a duplicate, a late
+ * completion of a command given up on, or one from before a reset) is
+ * recognised as stale instead of completing the slot's current command. A
+ * queue of 65536 entries has no generation bits (such a late completion
+ * cannot be told apart); 256 entries leave 8 bits. CID FFFFh (which the
+ * Error Information log uses for "no command") is never used.
+ */
+static void slot_new_gen(struct nvme_qpair *q, uint32_t i)
+{
+	struct nvme_slot *s = &q->slots[i];
+	uint32_t gen_mask = q->cid_shift >= 16 ? 0u : (0xFFFFu >> q->cid_shift);
+	s->gen = (uint16_t)((s->gen + 1u) & gen_mask);
+	if (nvme_slot_cid(q, i) == 0xFFFFu)
+		s->gen = (uint16_t)((s->gen + 1u) & gen_mask);
+}
 
 static inline int slot_get(struct nvme_qpair *q, uint32_t *idx)
 {
 	uint32_t i = q->free_head;
 	if (i >= q->nslots)
 		return NVME_ERR_QUEUE_FULL;
-	q->free_head = q->slots[i].next_free;
-	q->slots[i].state = NVME_SLOT_BUSY;
+	struct nvme_slot *s = &q->slots[i];
+	q->free_head = s->next_free;
+	s->state = NVME_SLOT_BUSY;
+	s->flags = 0;
+	s->tries = 0;
+	slot_new_gen(q, i);
 	q->in_flight++;
 	*idx = i;
 	return 0;
@@ -151,7 +190,10 @@ static inline int slot_get(struct nvme_qpair *q, uint32_t *idx)
 static inline void slot_put(struct nvme_qpair *q, uint32_t i)
 {
 	struct nvme_slot *s = &q->slots[i];
+	if (s->flags & NVME_SLOTF_EXPIRED)
+		q->expired--;
 	s->state = NVME_SLOT_FREE;
+	s->flags = 0;
 	s->cb = NULL;
 	s->arg = NULL;
 	s->next_free = q->free_head;
@@ -159,26 +201,150 @@ static inline void slot_put(struct nvme_qpair *q, uint32_t i)
 	q->in_flight--;
 }
 
-void nvme_q_abort_all(struct nvme_qpair *q)
+/* Commands the driver builds that may be sent twice without harm: a retry
+ * after a retryable status or a reset. Compare is left out (a mismatch is
+ * not worth repeating), and so is everything the caller builds. */
+static bool opc_retryable(const struct nvme_qpair *q, uint8_t opc)
+{
+	if (q->qid == 0)
+		return opc == NVME_ADMIN_IDENTIFY || opc == NVME_ADMIN_GET_LOG_PAGE ||
+		       opc == NVME_ADMIN_GET_FEATURES;
+	return opc == NVME_CMD_READ || opc == NVME_CMD_WRITE || opc == NVME_CMD_FLUSH ||
+	       opc == NVME_CMD_WRITE_ZEROES || opc == NVME_CMD_VERIFY || opc == NVME_CMD_DSM;
+}
+
+/* Callback of slot i with status (cqe may be NULL); the slot is freed first. */
+static void slot_finish(struct nvme_qpair *q, uint32_t i, int status, const struct nvme_cqe *cqe)
+{
+	struct nvme_slot *s = &q->slots[i];
+	struct nvme_ctrl *c = q->ctrl;
+	bool timed_out = s->state == NVME_SLOT_TIMED_OUT;
+	nvme_cmd_cb cb = s->cb;
+	void *arg = s->arg;
+
+	if (s->state == NVME_SLOT_RETRY_WAIT)
+		q->retry_waiting--;
+	if (s->bounce_dir != 0)
+		nvme_xfer_unmap(q, i, !timed_out && status == 0);
+	slot_put(q, i);
+	if (timed_out || cb == NULL)
+		return;
+	c->cb_depth++;
+	cb(arg, status, cqe);
+	c->cb_depth--;
+}
+
+void nvme_q_complete_now(struct nvme_qpair *q, uint32_t idx, int status)
+{
+	if (q->slots[idx].state != NVME_SLOT_FREE)
+		slot_finish(q, idx, status, NULL);
+}
+
+void nvme_q_give_up(struct nvme_qpair *q, uint32_t idx)
+{
+	struct nvme_slot *s = &q->slots[idx];
+	struct nvme_ctrl *c = q->ctrl;
+	nvme_cmd_cb cb = s->cb;
+	void *arg = s->arg;
+
+	if (s->state == NVME_SLOT_FREE || s->state == NVME_SLOT_TIMED_OUT)
+		return;
+	if (s->state == NVME_SLOT_RETRY_WAIT) {
+		/* not on the device: nothing can complete it any more */
+		slot_finish(q, idx, NVME_ERR_TIMEOUT, NULL);
+		return;
+	}
+	if (s->flags & NVME_SLOTF_EXPIRED) {
+		s->flags &= (uint8_t)~NVME_SLOTF_EXPIRED;
+		q->expired--;
+	}
+	/* The device may still complete it (and DMA into the buffer): keep the
+	 * CID reserved, forget the callback. */
+	s->state = NVME_SLOT_TIMED_OUT;
+	s->cb = NULL;
+	s->arg = NULL;
+	if (cb != NULL) {
+		c->cb_depth++;
+		cb(arg, NVME_ERR_TIMEOUT, NULL);
+		c->cb_depth--;
+	}
+}
+
+/* Rebuild the free list from the free slots (kept ones stay out of it). */
+static void q_relink_free(struct nvme_qpair *q)
+{
+	uint32_t head = q->nslots, n = 0;
+	bool bounce = false;
+	for (uint32_t i = q->nslots; i-- > 0;) {
+		struct nvme_slot *s = &q->slots[i];
+		if (s->state == NVME_SLOT_FREE) {
+			s->flags = 0;
+			s->next_free = head;
+			head = i;
+		} else {
+			n++;
+			if (s->bounce_dir != 0)
+				bounce = true;
+		}
+	}
+	q->free_head = head;
+	q->in_flight = n;
+	q->bounce_busy = bounce;
+	q->expired = 0;
+	q->retry_waiting = 0;
+}
+
+void nvme_q_drop_all(struct nvme_qpair *q, int status, bool keep)
 {
 	if (!q->created)
 		return;
+	keep = keep && q->qid != 0;
 	for (uint32_t i = 0; i < q->nslots; i++) {
 		struct nvme_slot *s = &q->slots[i];
-		if (s->state == NVME_SLOT_FREE)
+		if (s->state == NVME_SLOT_FREE || s->state == NVME_SLOT_RESUBMIT)
 			continue;
-		bool timed_out = s->state == NVME_SLOT_TIMED_OUT;
-		nvme_cmd_cb cb = s->cb;
-		void *arg = s->arg;
-		if (s->bounce_dir != 0)
-			nvme_xfer_unmap(q, i, false);
-		slot_put(q, i);
-		if (!timed_out && cb != NULL)
-			cb(arg, NVME_ERR_ABORTED, NULL);
+		if (s->state == NVME_SLOT_TIMED_OUT) {
+			/* its waiter was told already */
+			if (s->bounce_dir != 0)
+				nvme_xfer_unmap(q, i, false);
+			slot_put(q, i);
+			continue;
+		}
+		if (keep && (s->flags & NVME_SLOTF_RETRY) && s->tries < NVME_MAX_RETRIES) {
+			if (s->state == NVME_SLOT_RETRY_WAIT)
+				q->retry_waiting--;
+			if (s->flags & NVME_SLOTF_EXPIRED)
+				q->expired--;
+			s->flags &= (uint8_t)~(NVME_SLOTF_EXPIRED | NVME_SLOTF_ABORT_SENT);
+			s->state = NVME_SLOT_RESUBMIT;
+			continue;
+		}
+		int st = status;
+		if (status == NVME_ERR_ABORTED && (s->flags & NVME_SLOTF_EXPIRED))
+			st = NVME_ERR_TIMEOUT;
+		if (status == NVME_ERR_DEVICE_GONE)
+			q->ctrl->rstats.failed_gone++;
+		slot_finish(q, i, st, NULL);
 	}
-	/* A callback above may not submit (q is not live), so the queue is idle. */
-	q_reset_slots(q);
+	if (!keep) {
+		/* slots a reset kept but that will not be resubmitted */
+		for (uint32_t i = 0; i < q->nslots; i++) {
+			if (q->slots[i].state != NVME_SLOT_RESUBMIT)
+				continue;
+			if (status == NVME_ERR_DEVICE_GONE)
+				q->ctrl->rstats.failed_gone++;
+			slot_finish(q, i, status, NULL);
+		}
+	}
+	/* A callback above may not submit (q is not live), so only kept slots
+	 * are left. */
+	q_relink_free(q);
 	q_reset_rings(q);
+}
+
+void nvme_q_abort_all(struct nvme_qpair *q)
+{
+	nvme_q_drop_all(q, NVME_ERR_ABORTED, false);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -214,18 +380,40 @@ static void q_ring_cq(struct nvme_qpair *q)
 /* Submit                                                                   */
 /* ------------------------------------------------------------------------ */
 
-int nvme_q_submit(struct nvme_qpair *q, struct nvme_sqe *sqe, void *buf, size_t len,
-		  nvme_cmd_cb cb, void *arg, uint32_t *slot_out)
+/* Copy slot idx's SQE into the ring (its CID already set). */
+static void q_push(struct nvme_qpair *q, uint32_t idx)
+{
+	struct nvme_slot *s = &q->slots[idx];
+	nvme_trace_sqe(q, &s->sqe);
+	__builtin_memcpy(&q->sq[q->sq_tail], &s->sqe, sizeof(s->sqe));
+	if (++q->sq_tail == q->depth)
+		q->sq_tail = 0;
+	s->epoch = q->epoch;
+	q->stats.submitted++;
+	if (NVME_GET(s->sqe.flags, NVME_SQE_FLAGS_PSDT) != NVME_PSDT_PRP)
+		q->stats.sgl_commands++;
+}
+
+static int q_not_live(const struct nvme_qpair *q)
+{
+	switch (q->ctrl->state) {
+	case NVME_CTRL_GONE:
+		return NVME_ERR_DEVICE_GONE;
+	case NVME_CTRL_FAILED:
+		return NVME_ERR_CTRL_FATAL;
+	default:
+		return NVME_ERR_NOT_READY;
+	}
+}
+
+int nvme_q_submit_flags(struct nvme_qpair *q, struct nvme_sqe *sqe, void *buf, size_t len,
+			nvme_cmd_cb cb, void *arg, unsigned flags, uint32_t *slot_out)
 {
 	uint32_t idx;
 	int rc;
 
-	if (!q->live) {
-		struct nvme_ctrl *c = q->ctrl;
-		if (c->state == NVME_CTRL_GONE)
-			return NVME_ERR_DEVICE_GONE;
-		return NVME_ERR_NOT_READY;
-	}
+	if (!q->live)
+		return q_not_live(q);
 	rc = slot_get(q, &idx);
 	if (rc != 0)
 		return rc;
@@ -233,26 +421,66 @@ int nvme_q_submit(struct nvme_qpair *q, struct nvme_sqe *sqe, void *buf, size_t 
 	struct nvme_slot *s = &q->slots[idx];
 	s->cb = cb;
 	s->arg = arg;
-	s->opc = sqe->opc;
-	sqe->cid = (uint16_t)idx;
+	if (!(flags & NVME_QF_NORETRY) && opc_retryable(q, sqe->opc))
+		s->flags |= NVME_SLOTF_RETRY;
+	if (flags & NVME_QF_NOTIMEOUT)
+		s->flags |= NVME_SLOTF_NOTIMEOUT;
+	sqe->cid = nvme_slot_cid(q, idx);
 	rc = nvme_xfer_map(q, idx, sqe, buf, len, (unsigned)NVME_GET(sqe->opc, NVME_OPC_XFER));
 	if (rc != 0) {
 		slot_put(q, idx);
 		return rc;
 	}
-
-	nvme_trace_sqe(q, sqe);
-	__builtin_memcpy(&q->sq[q->sq_tail], sqe, sizeof(*sqe));
-	if (++q->sq_tail == q->depth)
-		q->sq_tail = 0;
-	q->stats.submitted++;
-	if (NVME_GET(sqe->flags, NVME_SQE_FLAGS_PSDT) != NVME_PSDT_PRP)
-		q->stats.sgl_commands++;
+	__builtin_memcpy(&s->sqe, sqe, sizeof(*sqe));
+	q_push(q, idx);
 	if (q->batch == 0)
 		nvme_q_ring_sq(q);
 	if (slot_out != NULL)
 		*slot_out = idx;
 	return 0;
+}
+
+int nvme_q_submit(struct nvme_qpair *q, struct nvme_sqe *sqe, void *buf, size_t len,
+		  nvme_cmd_cb cb, void *arg, uint32_t *slot_out)
+{
+	return nvme_q_submit_flags(q, sqe, buf, len, cb, arg, 0, slot_out);
+}
+
+/* Send slot idx again with a new CID (the SQE and its data pointer are
+ * unchanged). */
+static void q_resubmit(struct nvme_qpair *q, uint32_t idx)
+{
+	struct nvme_slot *s = &q->slots[idx];
+	if (s->state == NVME_SLOT_RETRY_WAIT)
+		q->retry_waiting--;
+	if (s->flags & NVME_SLOTF_EXPIRED)
+		q->expired--;
+	s->flags &= (uint8_t)~(NVME_SLOTF_EXPIRED | NVME_SLOTF_ABORT_SENT);
+	s->state = NVME_SLOT_BUSY;
+	s->tries++;
+	slot_new_gen(q, idx);
+	s->sqe.cid = nvme_slot_cid(q, idx);
+	q->stats.retries++;
+	nvme_dbg(q->ctrl, "queue %u: opcode %02x resubmitted as cid %04x (try %u)", (unsigned)q->qid,
+		 (unsigned)s->sqe.opc, (unsigned)s->sqe.cid, (unsigned)s->tries + 1u);
+	q_push(q, idx);
+	nvme_q_ring_sq(q);
+}
+
+void nvme_q_resubmit_kept(struct nvme_qpair *q)
+{
+	if (!q->created)
+		return;
+	for (uint32_t i = 0; i < q->nslots; i++) {
+		if (q->slots[i].state != NVME_SLOT_RESUBMIT)
+			continue;
+		if (!q->live) {
+			slot_finish(q, i, NVME_ERR_ABORTED, NULL);
+			continue;
+		}
+		q->ctrl->rstats.retried++;
+		q_resubmit(q, i);
+	}
 }
 
 void nvme_qpair_batch_begin(struct nvme_qpair *q)
@@ -273,19 +501,97 @@ void nvme_qpair_batch_end(struct nvme_qpair *q)
 /* Complete                                                                 */
 /* ------------------------------------------------------------------------ */
 
-/* Validate one CQE; returns 0 or the named error (the CQE is then ignored). */
-static int cqe_check(const struct nvme_qpair *q, const struct nvme_cqe *e)
+/* Validate one CQE; returns 0 or the named error (the CQE is then ignored).
+ * *stale is set when the CID's slot index is valid but the command it names
+ * is not in flight (free slot, earlier generation, waiting to be retried). */
+static int cqe_check(const struct nvme_qpair *q, const struct nvme_cqe *e, bool *stale)
 {
+	*stale = false;
 	if (e->sqid != q->qid)
 		return NVME_ERR_BAD_SQID;
 	if (e->sqhd >= q->depth)
 		return NVME_ERR_BAD_SQHD;
-	if (e->cid >= q->nslots || q->slots[e->cid].state == NVME_SLOT_FREE)
+	uint32_t idx = q->cid_shift >= 16 ? e->cid : (e->cid & ((1u << q->cid_shift) - 1u));
+	if (idx >= q->nslots)
 		return NVME_ERR_BAD_CID;
+	const struct nvme_slot *s = &q->slots[idx];
+	if ((s->state != NVME_SLOT_BUSY && s->state != NVME_SLOT_TIMED_OUT) ||
+	    nvme_slot_cid(q, idx) != e->cid) {
+		*stale = true;
+		return NVME_ERR_BAD_CID;
+	}
 	return 0;
 }
 
-static int q_poll(struct nvme_qpair *q, uint32_t max)
+/* Delay before a retry: the Command Retry Delay the status names (CRDT1..3
+ * of Identify, 100 ms units), at most the queue's timeout. */
+static uint64_t crd_delay_us(const struct nvme_qpair *q, int status)
+{
+	const struct nvme_ctrl *c = q->ctrl;
+	unsigned crd = nvme_status_crd(status);
+	uint64_t t = crd == 1 ? c->id.crdt1 : crd == 2 ? c->id.crdt2 : crd == 3 ? c->id.crdt3 : 0;
+	uint64_t us = t * 100000u;
+	uint64_t cap = (uint64_t)nvme_q_timeout_ms(q) * 1000u;
+	return us < cap ? us : cap;
+}
+
+/* May the command of slot s be sent again after completing with status? */
+static bool may_retry(const struct nvme_qpair *q, const struct nvme_slot *s, int status)
+{
+	const struct nvme_ctrl *c = q->ctrl;
+	return nvme_status_is_device(status) && !nvme_status_dnr(status) && (s->flags & NVME_SLOTF_RETRY) &&
+	       s->tries < NVME_MAX_RETRIES && s->state == NVME_SLOT_BUSY && q->live &&
+	       c->state == NVME_CTRL_READY && !c->cfg.no_recovery;
+}
+
+/* A valid CQE for slot idx. Returns 1 if a command completed (callback run). */
+static int q_handle_cqe(struct nvme_qpair *q, uint32_t idx, const struct nvme_cqe *e)
+{
+	struct nvme_ctrl *c = q->ctrl;
+	struct nvme_slot *s = &q->slots[idx];
+	int status = nvme_status_from_cqe(e);
+
+	q->stats.completed++;
+	if (status != 0)
+		q->stats.errors++;
+	if (s->state == NVME_SLOT_TIMED_OUT) {
+		nvme_warn(c, "queue %u: late completion of timed-out cid %04x (status %04x)", (unsigned)q->qid,
+			  (unsigned)e->cid, (unsigned)e->status);
+		slot_finish(q, idx, status, e);
+		return 0;
+	}
+	/* Only the driver deletes SQs, so this is its own abort: report it like
+	 * every other one (the CQE keeps the device status). */
+	if (nvme_status_is(status, NVME_SCT_GENERIC, NVME_SC_ABORTED_SQ_DELETION))
+		status = NVME_ERR_ABORTED;
+	if (status != 0 && may_retry(q, s, status)) {
+		uint64_t delay = nvme_status_crd(status) != 0 ? crd_delay_us(q, status) : 0;
+		nvme_warn(c, "queue %u: opcode %02x cid %04x: %s; retrying%s", (unsigned)q->qid,
+			  (unsigned)s->sqe.opc, (unsigned)e->cid, nvme_strerror(status),
+			  delay != 0 ? " after the Command Retry Delay" : "");
+		if (delay == 0) {
+			q_resubmit(q, idx);
+		} else {
+			if (s->flags & NVME_SLOTF_EXPIRED) {
+				s->flags &= (uint8_t)~NVME_SLOTF_EXPIRED;
+				q->expired--;
+			}
+			s->state = NVME_SLOT_RETRY_WAIT;
+			s->retry_at_us = nvme_now_us(c) + delay;
+			q->retry_waiting++;
+		}
+		return 0;
+	}
+	/* The device answered our Abort: the command timed out. */
+	if ((s->flags & NVME_SLOTF_EXPIRED) && nvme_status_is(status, NVME_SCT_GENERIC, NVME_SC_ABORT_REQUESTED))
+		status = NVME_ERR_TIMEOUT;
+	if (status == 0 && q->qid != 0)
+		c->auto_resets_in_row = 0;
+	slot_finish(q, idx, status, e);
+	return 1;
+}
+
+int nvme_q_poll(struct nvme_qpair *q, uint32_t max)
 {
 	struct nvme_ctrl *c = q->ctrl;
 	uint32_t consumed = 0;
@@ -318,40 +624,19 @@ static int q_poll(struct nvme_qpair *q, uint32_t max)
 		consumed++;
 		nvme_trace_cqe(q, &e);
 
-		int bad = cqe_check(q, &e);
+		bool stale;
+		int bad = cqe_check(q, &e, &stale);
 		if (bad != 0) {
 			q->stats.bad_completions++;
-			nvme_warn(c, "queue %u: ignoring CQE (%s): cid %u sqhd %u sqid %u status %04x",
-				  (unsigned)q->qid, nvme_strerror(bad), (unsigned)e.cid,
+			if (stale)
+				q->stats.stale_completions++;
+			nvme_warn(c, "queue %u: ignoring %sCQE (%s): cid %04x sqhd %u sqid %u status %04x",
+				  (unsigned)q->qid, stale ? "stale " : "", nvme_strerror(bad), (unsigned)e.cid,
 				  (unsigned)e.sqhd, (unsigned)e.sqid, (unsigned)e.status);
 			continue;
 		}
 		q->sq_head = e.sqhd;
-
-		struct nvme_slot *s = &q->slots[e.cid];
-		bool timed_out = s->state == NVME_SLOT_TIMED_OUT;
-		nvme_cmd_cb cb = s->cb;
-		void *arg = s->arg;
-		int status = nvme_status_from_cqe(&e);
-		/* Only the driver deletes SQs, so this is its own abort: report
-		 * it like every other one (the CQE keeps the device status). */
-		if (nvme_status_is(status, NVME_SCT_GENERIC, NVME_SC_ABORTED_SQ_DELETION))
-			status = NVME_ERR_ABORTED;
-
-		if (s->bounce_dir != 0)
-			nvme_xfer_unmap(q, e.cid, !timed_out && status == 0);
-		slot_put(q, e.cid);
-		q->stats.completed++;
-		if (status != 0)
-			q->stats.errors++;
-		if (timed_out) {
-			nvme_warn(c, "queue %u: late completion of timed-out cid %u (status %04x)",
-				  (unsigned)q->qid, (unsigned)e.cid, (unsigned)e.status);
-			continue;
-		}
-		done++;
-		if (cb != NULL)
-			cb(arg, status, &e);
+		done += q_handle_cqe(q, (uint32_t)(e.cid & (q->cid_shift >= 16 ? 0xFFFFu : ((1u << q->cid_shift) - 1u))), &e);
 	}
 
 	if (consumed != 0) {
@@ -367,7 +652,58 @@ static int q_poll(struct nvme_qpair *q, uint32_t max)
 
 int nvme_q_reap(struct nvme_qpair *q)
 {
-	return q->created ? q_poll(q, 0) : 0;
+	return q->created ? nvme_q_poll(q, 0) : 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Timeouts                                                                 */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * No clock read on submit or completion: each slot records the queue's epoch
+ * when it is (re)submitted, and a tick (a poll every NVME_POLL_CLOCK_EVERY
+ * polls, a synchronous wait, nvme_ctrl_check_timeouts) starts a new epoch
+ * when at least timeout/NVME_TIMEOUT_EPOCHS has passed since the last one.
+ * A command is expired once more than NVME_TIMEOUT_EPOCHS epochs have begun
+ * after its submission: never before its timeout, and at most one epoch
+ * (1/16 of the timeout) after it when the host polls at least that often.
+ * A host that polls rarely makes epochs longer, never shorter.
+ */
+uint32_t nvme_q_tick(struct nvme_qpair *q, uint64_t now)
+{
+	if (!q->created)
+		return 0;
+	if (q->retry_waiting != 0) {
+		for (uint32_t i = 0; i < q->nslots && q->retry_waiting != 0; i++) {
+			struct nvme_slot *s = &q->slots[i];
+			if (s->state != NVME_SLOT_RETRY_WAIT || (int64_t)(now - s->retry_at_us) < 0)
+				continue;
+			if (q->live)
+				q_resubmit(q, i);
+		}
+	}
+	if (q->in_flight == 0) {
+		q->tick_us = now;   /* idle: the next command starts a fresh epoch */
+		return 0;
+	}
+	uint64_t epoch_us = ((uint64_t)nvme_q_timeout_ms(q) * 1000u + NVME_TIMEOUT_EPOCHS - 1u) / NVME_TIMEOUT_EPOCHS;
+	if (now - q->tick_us < epoch_us)
+		return q->expired;
+	q->tick_us = now;
+	q->epoch++;
+	for (uint32_t i = 0; i < q->nslots; i++) {
+		struct nvme_slot *s = &q->slots[i];
+		if (s->state != NVME_SLOT_BUSY ||
+		    (s->flags & (NVME_SLOTF_NOTIMEOUT | NVME_SLOTF_SYNC | NVME_SLOTF_EXPIRED)))
+			continue;
+		if (q->epoch - s->epoch > NVME_TIMEOUT_EPOCHS) {
+			s->flags |= NVME_SLOTF_EXPIRED;
+			q->expired++;
+			q->stats.timeouts++;
+			q->ctrl->rstats.timeouts++;
+		}
+	}
+	return q->expired;
 }
 
 int nvme_qpair_poll(struct nvme_qpair *q, uint32_t max)
@@ -375,15 +711,28 @@ int nvme_qpair_poll(struct nvme_qpair *q, uint32_t max)
 	if (q == NULL || !q->created)
 		return NVME_ERR_BAD_QUEUE;
 	struct nvme_ctrl *c = q->ctrl;
-	if (c->state == NVME_CTRL_GONE)
+	if (c->state == NVME_CTRL_GONE) {
+		if (q->in_flight != 0 && c->cb_depth == 0)
+			nvme_fail_all(c, NVME_ERR_DEVICE_GONE);
 		return NVME_ERR_DEVICE_GONE;
+	}
 	if (!q->live)
-		return NVME_ERR_NOT_READY;
+		return q_not_live(q);
 
-	int n = q_poll(q, max);
-	if (n == 0 && q->in_flight != 0 &&
-	    (++q->empty_polls & (NVME_POLL_CSTS_EVERY - 1u)) == 0) {
-		int rc = nvme_ctrl_check_csts(c);
+	int n = nvme_q_poll(q, max);
+	if (q->in_flight == 0)
+		return n;
+	if ((++q->tick_polls & (NVME_POLL_CLOCK_EVERY - 1u)) == 0)
+		(void)nvme_q_tick(q, nvme_now_us(c));
+	if (n == 0 && (++q->empty_polls & (NVME_POLL_CSTS_EVERY - 1u)) == 0) {
+		int rc = nvme_csts_event(c);
+		if (rc == NVME_ERR_CTRL_FATAL && nvme_recover_can_reset(c))
+			rc = nvme_recover_reset(c, "controller fatal status (CSTS.CFS)");
+		if (rc != 0)
+			return rc;
+	}
+	if (q->expired != 0 && nvme_recover_allowed(c)) {
+		int rc = nvme_recover_expired(c);
 		if (rc != 0)
 			return rc;
 	}
@@ -409,8 +758,28 @@ static void waiter_cb(void *arg, int status, const struct nvme_cqe *cqe)
 		w->cqe = *cqe;
 }
 
-int nvme_q_exec(struct nvme_qpair *q, struct nvme_sqe *sqe, void *buf, size_t len,
-		uint32_t timeout_ms, struct nvme_cqe *cqe_out)
+/* The synchronous wait gives up on its command (no recovery possible). */
+static int exec_give_up(struct nvme_qpair *q, uint32_t idx, int err, const struct nvme_sqe *sqe,
+			uint64_t waited_us)
+{
+	struct nvme_ctrl *c = q->ctrl;
+	struct nvme_slot *s = &q->slots[idx];
+	/* forget the waiter on our stack before the callback could run */
+	s->cb = NULL;
+	s->arg = NULL;
+	nvme_q_give_up(q, idx);
+	if (err == NVME_ERR_TIMEOUT) {
+		q->stats.timeouts++;
+		c->rstats.timeouts++;
+	}
+	nvme_err(c, "queue %u: opcode %02x cid %04x %s after %u ms", (unsigned)q->qid, (unsigned)sqe->opc,
+		 (unsigned)nvme_slot_cid(q, idx), err == NVME_ERR_TIMEOUT ? "timed out" : nvme_strerror(err),
+		 (unsigned)(waited_us / 1000u));
+	return err;
+}
+
+int nvme_q_exec_flags(struct nvme_qpair *q, struct nvme_sqe *sqe, void *buf, size_t len,
+		      uint32_t timeout_ms, unsigned flags, struct nvme_cqe *cqe_out)
 {
 	struct nvme_ctrl *c = q->ctrl;
 	struct nvme_waiter w = { false, 0, { 0, 0, 0, 0, 0, 0 } };
@@ -425,52 +794,81 @@ int nvme_q_exec(struct nvme_qpair *q, struct nvme_sqe *sqe, void *buf, size_t le
 
 	/* Take a slot (and the bounce buffer if needed), polling while busy. */
 	for (;;) {
-		rc = nvme_q_submit(q, sqe, buf, len, waiter_cb, &w, &idx);
+		rc = nvme_q_submit_flags(q, sqe, buf, len, waiter_cb, &w, flags, &idx);
 		if (rc != NVME_ERR_QUEUE_FULL && rc != NVME_ERR_BOUNCE_BUSY)
 			break;
 		if (q->batch != 0)
 			nvme_q_ring_sq(q);
-		int n = q_poll(q, 0);
+		int n = nvme_q_poll(q, 0);
 		uint64_t now = nvme_now_us(c);
+		(void)nvme_q_tick(q, now);
+		if (q->expired != 0 && nvme_recover_allowed(c))
+			(void)nvme_recover_expired(c);
 		if (now - start >= limit)
 			return NVME_ERR_TIMEOUT;
 		if (n == 0 && now - last_csts >= NVME_SYNC_CSTS_US) {
 			last_csts = now;
-			int err = nvme_ctrl_check_csts(c);
+			int err = nvme_csts_event(c);
 			if (err != 0)
 				return err;
 		}
 	}
 	if (rc != 0)
 		return rc;
+	struct nvme_slot *s = &q->slots[idx];
+	s->flags |= NVME_SLOTF_SYNC;
 	/* A synchronous command is never held back by a batch. */
 	nvme_q_ring_sq(q);
 
+	uint16_t gen = s->gen;
+	uint64_t attempt = start;
 	for (;;) {
-		int n = q_poll(q, 0);
+		int n = nvme_q_poll(q, 0);
 		if (w.done)
 			break;
 		uint64_t now = nvme_now_us(c);
+		(void)nvme_q_tick(q, now);
+		if (w.done)
+			break;
+		if (s->gen != gen) {   /* resubmitted: a new attempt, a new deadline */
+			gen = s->gen;
+			attempt = now;
+		}
 		int err = 0;
-		if (now - start >= limit) {
+		if (s->state == NVME_SLOT_RETRY_WAIT) {
+			/* waiting out a Command Retry Delay: no deadline */
+		} else if (now - attempt >= limit) {
 			err = NVME_ERR_TIMEOUT;
 		} else if (n == 0 && now - last_csts >= NVME_SYNC_CSTS_US) {
 			last_csts = now;
-			err = nvme_ctrl_check_csts(c);
+			err = nvme_csts_event(c);
+			if (w.done)
+				break;
 		}
 		if (err != 0) {
-			/* The device may still complete (and DMA into the buffer):
-			 * keep the CID reserved, forget the waiter on our stack. */
-			struct nvme_slot *s = &q->slots[idx];
-			s->state = NVME_SLOT_TIMED_OUT;
-			s->cb = NULL;
-			s->arg = NULL;
-			q->stats.timeouts++;
-			nvme_err(c, "queue %u: opcode %02x cid %u %s after %u ms", (unsigned)q->qid,
-				 (unsigned)sqe->opc, (unsigned)idx,
-				 err == NVME_ERR_TIMEOUT ? "timed out" : nvme_strerror(err),
-				 (unsigned)((now - start) / 1000u));
-			return err;
+			if (!nvme_recover_can_reset(c) || (err != NVME_ERR_TIMEOUT && err != NVME_ERR_CTRL_FATAL))
+				return exec_give_up(q, idx, err, sqe, now - start);
+			if (err == NVME_ERR_TIMEOUT) {
+				if (!(s->flags & NVME_SLOTF_EXPIRED)) {
+					s->flags |= NVME_SLOTF_EXPIRED;
+					q->expired++;
+					q->stats.timeouts++;
+					c->rstats.timeouts++;
+				}
+				(void)nvme_recover_slot(c, q, idx);
+			} else {
+				(void)nvme_recover_reset(c, "controller fatal status");
+			}
+			if (w.done)
+				break;
+			if (s->gen == gen || s->state == NVME_SLOT_FREE)
+				return exec_give_up(q, idx, err, sqe, nvme_now_us(c) - start);
+			continue;
+		}
+		if (q->expired != 0 && nvme_recover_allowed(c)) {
+			(void)nvme_recover_expired(c);
+			if (w.done)
+				break;
 		}
 		if (n == 0)
 			nvme_cpu_relax();
@@ -478,6 +876,12 @@ int nvme_q_exec(struct nvme_qpair *q, struct nvme_sqe *sqe, void *buf, size_t le
 	if (cqe_out != NULL)
 		*cqe_out = w.cqe;
 	return w.status;
+}
+
+int nvme_q_exec(struct nvme_qpair *q, struct nvme_sqe *sqe, void *buf, size_t len,
+		uint32_t timeout_ms, struct nvme_cqe *cqe_out)
+{
+	return nvme_q_exec_flags(q, sqe, buf, len, timeout_ms, 0, cqe_out);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -492,6 +896,11 @@ uint32_t nvme_qpair_in_flight(const struct nvme_qpair *q)
 uint32_t nvme_qpair_free_slots(const struct nvme_qpair *q)
 {
 	return (q != NULL && q->created) ? q->nslots - q->in_flight : 0;
+}
+
+bool nvme_qpair_live(const struct nvme_qpair *q)
+{
+	return q != NULL && q->created && q->live;
 }
 
 uint16_t nvme_qpair_id(const struct nvme_qpair *q)

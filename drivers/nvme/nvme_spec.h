@@ -492,6 +492,7 @@ struct nvme_cqe {
 #define NVME_FEAT_CDW10_FID         0, 8
 #define NVME_FEAT_CDW10_SEL         8, 3     /* Get Features: select */
 #define NVME_FEAT_CDW10_SV          31, 1    /* Set Features: save */
+#define NVME_FEAT_CDW14_UUID        0, 7     /* UUID index (0 = none) */
 #define NVME_FEAT_SEL_CURRENT       0u
 #define NVME_FEAT_SEL_DEFAULT       1u
 #define NVME_FEAT_SEL_SAVED         2u
@@ -1001,6 +1002,9 @@ struct nvme_id_ns {
 /* FLBAS - formatted LBA size */
 #define NVME_FLBAS_INDEX_LO         0, 4   /* bits 3:0 of the format index */
 #define NVME_FLBAS_EXTENDED         4, 1   /* metadata at the end of each LBA */
+/* DPS: end-to-end data protection type settings */
+#define NVME_DPS_PIT                0, 3   /* protection information type, 0 = disabled */
+#define NVME_DPS_PIP                3, 1   /* PI in the first bytes of the metadata */
 #define NVME_FLBAS_INDEX_HI         5, 2   /* bits 5:4 of the format index (NVMe 2.0, NLBAF > 16) */
 /* NSFEAT */
 #define NVME_NSFEAT_THIN            0, 1

@@ -226,12 +226,39 @@ static void bringup_cfs_and_gone(void)
 	CHECK_EQ(nvme_ctrl_get_state(f.c), NVME_CTRL_FAILED);
 	CHECK(host_env_log_contains(f.env, "fatal"));
 	fx_finish(&f);
-	/* CFS while running: the next command notices it, a reset recovers */
+	/* CFS while running: the next command notices it, the driver resets
+	 * the controller and retries the read */
 	fx_defaults(&f);
 	f.cfg.io_timeout_ms = 100;
 	fx_up(&f);
 	nvme_model_set_cfs(f.m, true);
 	uint8_t *b = fx_buf(&f, 512, 0, 0);
+	CHECK_OK(nvme_read(nvme_ns_get(f.c, 1), NULL, 0, 1, b));
+	CHECK_EQ(nvme_ctrl_get_state(f.c), NVME_CTRL_READY);
+	struct nvme_recovery_stats rs;
+	nvme_ctrl_recovery_stats(f.c, &rs);
+	CHECK_EQ(rs.resets_auto, 1);
+	CHECK(host_env_log_contains(f.env, "fatal"));
+	/* ... unless the reset fails too: the command fails, FAILED, and a
+	 * reset by the host recovers later */
+	nvme_model_set_cfs(f.m, true);
+	nvme_model_set_fail_enable(f.m, true);
+	CHECK_RC(nvme_read(nvme_ns_get(f.c, 1), NULL, 0, 1, b), NVME_ERR_CTRL_FATAL);
+	CHECK_EQ(nvme_ctrl_get_state(f.c), NVME_CTRL_FAILED);
+	CHECK_RC(nvme_read(nvme_ns_get(f.c, 1), NULL, 0, 1, b), NVME_ERR_CTRL_FATAL);
+	nvme_model_set_fail_enable(f.m, false);
+	CHECK_OK(nvme_ctrl_reset(f.c));
+	CHECK_EQ(nvme_ctrl_get_state(f.c), NVME_CTRL_READY);
+	CHECK_OK(nvme_read(nvme_ns_get(f.c, 1), NULL, 0, 1, b));
+	/* ... and with recovery off, the old way: FAILED until the host resets */
+	fx_buf_free(&f, b);
+	fx_finish(&f);
+	fx_defaults(&f);
+	f.cfg.io_timeout_ms = 100;
+	f.cfg.no_recovery = true;
+	fx_up(&f);
+	nvme_model_set_cfs(f.m, true);
+	b = fx_buf(&f, 512, 0, 0);
 	CHECK_RC(nvme_read(nvme_ns_get(f.c, 1), NULL, 0, 1, b), NVME_ERR_CTRL_FATAL);
 	CHECK_EQ(nvme_ctrl_get_state(f.c), NVME_CTRL_FAILED);
 	CHECK_RC(nvme_read(nvme_ns_get(f.c, 1), NULL, 0, 1, b), NVME_ERR_CTRL_FATAL);

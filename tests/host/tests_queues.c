@@ -242,6 +242,8 @@ static void queue_full_and_batch(void)
 	fx_buf_free(&f, b);
 }
 
+/* With recovery off (cfg.no_recovery): the timed-out command keeps its
+ * CID until it completes late or a reset. (Recovery: tests_recovery.c.) */
 static void queue_timeout_and_late_completion(void)
 {
 	static struct fx f;
@@ -249,6 +251,7 @@ static void queue_timeout_and_late_completion(void)
 	f.ecfg.clock_step_us = 50;
 	f.cfg.io_timeout_ms = 20;
 	f.cfg.io_queue_depth = 4;
+	f.cfg.no_recovery = true;
 	fx_up(&f);
 	struct nvme_qpair *q = nvme_ctrl_io_qpair(f.c, 0);
 	uint8_t *b = fx_buf(&f, 512, 0, 0);

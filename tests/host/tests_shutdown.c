@@ -157,9 +157,14 @@ static void shutdown_with_commands_in_flight(void)
 					 &rec[i]));
 	nvme_model_set_defer(f.m, 0, 0);
 	CHECK_OK(nvme_ctrl_reset(f.c));
+	/* reads may be repeated: the reset resubmitted them, they complete once */
+	for (int i = 0; i < 4; i++)
+		CHECK_EQ(rec[i].calls, 0);
+	for (uint32_t i = 0; i < 2; i++)
+		CHECK_EQ(nvme_qpair_poll(nvme_ctrl_io_qpair(f.c, i), 0), 2);
 	for (int i = 0; i < 4; i++) {
 		CHECK_EQ(rec[i].calls, 1);
-		CHECK_RC(rec[i].status, NVME_ERR_ABORTED);
+		CHECK_RC(rec[i].status, 0);
 	}
 	for (uint32_t i = 0; i < 2; i++)
 		CHECK_EQ(nvme_qpair_in_flight(nvme_ctrl_io_qpair(f.c, i)), 0);
