@@ -13,6 +13,8 @@ static int admin_ok(const struct nvme_ctrl *c)
 {
 	if (c->state == NVME_CTRL_GONE)
 		return NVME_ERR_DEVICE_GONE;
+	if (c->state == NVME_CTRL_FAILED && !c->ctrl_busy)
+		return NVME_ERR_CTRL_FATAL;
 	if (!c->admin.live)
 		return NVME_ERR_NOT_READY;
 	if (c->state == NVME_CTRL_READY || c->state == NVME_CTRL_OFF)

@@ -289,7 +289,10 @@ static void q_relink_free(struct nvme_qpair *q)
 	}
 	q->free_head = head;
 	q->in_flight = n;
-	q->bounce_busy = bounce;
+	/* a kept command still owns the bounce buffer; dropped ones released
+	 * it (nvme_xfer_unmap); a byte helper that borrowed it keeps it */
+	if (bounce)
+		q->bounce_busy = true;
 	q->expired = 0;
 	q->retry_waiting = 0;
 }

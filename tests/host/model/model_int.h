@@ -128,6 +128,7 @@ struct model_cmd {
 	uint32_t dw0, dw1;
 	bool     no_cqe;          /* the handler keeps the command (AER) */
 	bool     post_now;        /* never defer this one (Abort, AER limit, ...) */
+	unsigned fault_rule;      /* fault rule (index + 1) that decides the posting, 0 none */
 };
 
 /* Features with a single stored value. */
@@ -232,6 +233,9 @@ struct nvme_model {
 	 * (model_ext.h) */
 	struct model_ext *ext;
 
+	/* fault injection rules (model_fault.c, nvme_model_fault.h); NULL: none */
+	struct model_fault *fault;
+
 	/* protocol errors */
 	char    *errors[MODEL_MAX_ERRORS];
 	unsigned nerrors;
@@ -316,6 +320,18 @@ void model_ext_tick(struct nvme_model *m);
 void model_ext_reset(struct nvme_model *m, bool subsystem);
 /* Every controller level reset, shared by CC.EN 1->0 and NSSR. */
 void model_controller_reset(struct nvme_model *m);
+
+/* model_fault.c: fault injection (nvme_model_fault.h). At fetch: true when a
+ * rule decided the command's outcome (c->status / dw0 set, or c->no_cqe);
+ * otherwise the command executes and, if c->fault_rule is set,
+ * model_fault_post() posts its completion. */
+bool model_fault_fetch(struct nvme_model *m, struct model_cmd *c);
+void model_fault_post(struct nvme_model *m, struct model_cmd *c, uint16_t cqid, struct nvme_cqe *cqe);
+void model_fault_destroy(struct nvme_model *m);
+/* model_queue.c: hold a completion until release_at (0: until released,
+ * aborted or reset), like deferral. */
+void model_hold_until(struct nvme_model *m, uint16_t sqid, uint16_t cqid, const struct nvme_cqe *cqe,
+		      uint64_t release_at);
 
 /* model_ns.c */
 int  model_ns_setup(struct nvme_model *m, const struct nvme_model_ns_config *cfg, uint32_t n);

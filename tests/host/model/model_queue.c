@@ -316,7 +316,8 @@ int nvme_model_inject_cqe(struct nvme_model *m, uint16_t cqid, uint16_t sqid, ui
 /* Held completions                                                          */
 /* ------------------------------------------------------------------------ */
 
-static void hold(struct nvme_model *m, uint16_t sqid, uint16_t cqid, const struct nvme_cqe *cqe)
+void model_hold_until(struct nvme_model *m, uint16_t sqid, uint16_t cqid, const struct nvme_cqe *cqe,
+		      uint64_t release_at)
 {
 	struct model_held *h = calloc(1, sizeof(*h));
 	if (!h)
@@ -324,7 +325,7 @@ static void hold(struct nvme_model *m, uint16_t sqid, uint16_t cqid, const struc
 	h->sqid = sqid;
 	h->cqid = cqid;
 	h->cqe = *cqe;
-	h->release_at = m->cfg.defer_us ? model_now(m) + m->cfg.defer_us : 0;
+	h->release_at = release_at;
 	if (m->held_tail)
 		m->held_tail->next = h;
 	else
@@ -332,6 +333,11 @@ static void hold(struct nvme_model *m, uint16_t sqid, uint16_t cqid, const struc
 	m->held_tail = h;
 	if (++m->held_count > m->stats.max_in_flight)
 		m->stats.max_in_flight = m->held_count;
+}
+
+static void hold(struct nvme_model *m, uint16_t sqid, uint16_t cqid, const struct nvme_cqe *cqe)
+{
+	model_hold_until(m, sqid, cqid, cqe, m->cfg.defer_us ? model_now(m) + m->cfg.defer_us : 0);
 }
 
 static void post_held(struct nvme_model *m, struct model_held *h)
@@ -545,6 +551,8 @@ static void execute(struct nvme_model *m, struct model_sq *sq, const struct nvme
 	} else if (admin && NVME_GET(sqe->flags, NVME_SQE_FLAGS_PSDT) != NVME_PSDT_PRP) {
 		/* admin commands use PRPs on PCIe */
 		c.status = MODEL_GEN(NVME_SC_INVALID_FIELD);
+	} else if (m->fault && model_fault_fetch(m, &c)) {
+		/* a fault rule decided the outcome (model_fault.c) */
 	} else {
 		model_cmd_fn fn = admin ? m->admin_ops[sqe->opc] : m->io_ops[sqe->opc];
 		if (fn)
@@ -567,7 +575,9 @@ static void execute(struct nvme_model *m, struct model_sq *sq, const struct nvme
 	cqe.sqid = sqid;
 	cqe.cid = sqe->cid;
 	cqe.status = (uint16_t)(c.status << 1);
-	if (!c.post_now && deferred(m, sq))
+	if (c.fault_rule)
+		model_fault_post(m, &c, cqid, &cqe);
+	else if (!c.post_now && deferred(m, sq))
 		hold(m, sqid, cqid, &cqe);
 	else
 		model_post(m, cqid, &cqe);
