@@ -555,9 +555,6 @@ struct nvme_ctrl {
 	void    *idbuf;          /* 4096 bytes, page aligned: identify, lists */
 	uint64_t idbuf_phys;
 	size_t   idbuf_bytes;
-	void    *blkbuf;         /* one block for the byte helpers */
-	uint64_t blkbuf_phys;
-	size_t   blkbuf_bytes;
 };
 
 /* ------------------------------------------------------------------------ */
@@ -781,8 +778,8 @@ int nvme_flush(struct nvme_ns *ns, struct nvme_qpair *q);
 
 /*
  * Byte-granular read/write of len bytes at byte offset off. Partial blocks
- * are read (and for writes modified and written back) through the
- * controller's block buffer; whole blocks go directly. len 0 is a no-op.
+ * are read (and for writes modified and written back) through the queue
+ * pair's bounce buffer; whole blocks go directly. len 0 is a no-op.
  * Not atomic: a failure may leave part of the range written.
  */
 int nvme_read_bytes(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t off, void *buf, size_t len);

@@ -574,9 +574,6 @@ disable_ctrl:
 	nvme_q_abort_all(&c->admin);
 free_admin:
 	nvme_q_free(c, &c->admin);
-	if (c->blkbuf != NULL)
-		nvme_dma_free(c, c->blkbuf, c->blkbuf_phys, c->blkbuf_bytes);
-	c->blkbuf = NULL;
 free_idbuf:
 	nvme_dma_free(c, c->idbuf, c->idbuf_phys, c->idbuf_bytes);
 	c->idbuf = NULL;
@@ -632,9 +629,7 @@ void nvme_ctrl_detach(struct nvme_ctrl *c)
 	for (uint32_t i = 0; i < NVME_CFG_MAX_IO_QUEUES; i++)
 		nvme_q_free(c, &c->io[i]);
 	nvme_q_free(c, &c->admin);
-	nvme_dma_free(c, c->blkbuf, c->blkbuf_phys, c->blkbuf_bytes);
 	nvme_dma_free(c, c->idbuf, c->idbuf_phys, c->idbuf_bytes);
-	c->blkbuf = NULL;
 	c->idbuf = NULL;
 	if (c->host->mmio_unmap != NULL)
 		c->host->mmio_unmap(c->host->ctx, c->bar, c->bar_size);

@@ -227,7 +227,6 @@ int nvme_ns_scan(struct nvme_ctrl *c)
 		return rc;
 	}
 
-	uint32_t max_lba = 0;
 	for (uint32_t i = 0; i < count; i++) {
 		struct nvme_ns *ns = &c->ns[i];
 		ns->nsid = ids[i];
@@ -246,27 +245,12 @@ int nvme_ns_scan(struct nvme_ctrl *c)
 		if (rc != 0)
 			return rc;
 		ns_fill(c, ns, c->idbuf);
-		if (ns->unusable == 0 && ns->lba_size > max_lba)
-			max_lba = ns->lba_size;
 		nvme_info(c, "ns %u: %llu blocks of %u bytes%s", (unsigned)ns->nsid,
 			  (unsigned long long)ns->size, (unsigned)ns->lba_size,
 			  ns->unusable ? " (not usable for I/O)" : "");
 	}
 	c->ns_count = count;
 	c->ns_active = total;
-
-	/* Block buffer for the byte helpers: one block of the largest size. */
-	if (max_lba > c->blkbuf_bytes) {
-		nvme_dma_free(c, c->blkbuf, c->blkbuf_phys, c->blkbuf_bytes);
-		c->blkbuf_bytes = 0;
-		size_t sz = nvme_max_u32(max_lba, c->page_size);
-		c->blkbuf = nvme_dma_alloc(c, sz, c->page_size, &c->blkbuf_phys);
-		if (c->blkbuf == NULL) {
-			nvme_err(c, "out of DMA memory for the %u-byte block buffer", (unsigned)sz);
-			return NVME_ERR_NOMEM;
-		}
-		c->blkbuf_bytes = sz;
-	}
 	return 0;
 }
 
