@@ -55,6 +55,16 @@ uint32_t lapic_id(void);
 void lapic_eoi(void);
 /* Sends a fixed interrupt with this vector to the current CPU (for tests). */
 void lapic_self_ipi(int vector);
+/*
+ * Local APIC timer: a periodic interrupt on vector (from irq_alloc_vector)
+ * every us microseconds, until lapic_timer_stop(). The timer's rate is
+ * measured against the TSC on first use (10 ms busy wait). Returns false
+ * without a local APIC or with a bad vector. Used as a wake-up source for
+ * code that waits with `sti; hlt` (the NVMe bench's interrupt mode), so a
+ * lost device interrupt cannot stop it for good.
+ */
+bool lapic_timer_periodic(int vector, uint32_t us);
+void lapic_timer_stop(void);
 
 void gdt_init(void);
 void idt_init(void);

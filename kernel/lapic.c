@@ -3,6 +3,7 @@
 #include "cpu.h"
 #include "vmm.h"
 #include "console.h"
+#include "time.h"
 
 #define IA32_APIC_BASE 0x1B
 #define APIC_BASE_ENABLE (1ull << 11)
@@ -12,6 +13,14 @@
 #define REG_TPR 0x80
 #define REG_EOI 0xB0
 #define REG_SVR 0xF0
+#define REG_LVT_TIMER 0x320
+#define REG_TIMER_INIT 0x380
+#define REG_TIMER_CUR 0x390
+#define REG_TIMER_DIV 0x3E0
+
+#define LVT_MASKED (1u << 16)
+#define LVT_PERIODIC (1u << 17)
+#define TIMER_DIV_16 0x3u
 
 static volatile uint32_t *lapic_mmio;
 static bool x2apic;
@@ -98,4 +107,51 @@ void lapic_self_ipi(int vector)
 	/* ICR: fixed delivery, edge, destination shorthand "self". */
 	lapic_write(0x310, 0);
 	lapic_write(0x300, 0x40000u | (uint32_t)vector);
+}
+
+/* ------------------------------------------------------------ timer */
+
+/* Timer ticks (divide by 16) per millisecond, measured against the TSC on
+ * first use; 0 until then. */
+static uint32_t timer_ticks_per_ms;
+
+static uint32_t timer_calibrate(void)
+{
+	if (timer_ticks_per_ms)
+		return timer_ticks_per_ms;
+	lapic_write(REG_LVT_TIMER, LVT_MASKED);
+	lapic_write(REG_TIMER_DIV, TIMER_DIV_16);
+	lapic_write(REG_TIMER_INIT, 0xFFFFFFFFu);
+	uint64_t t0 = time_rdtsc();
+	uint64_t ticks = time_tsc_hz() / 100; /* 10 ms */
+	while (time_rdtsc() - t0 < ticks)
+		cpu_pause();
+	uint32_t left = lapic_read(REG_TIMER_CUR);
+	lapic_write(REG_TIMER_INIT, 0);
+	uint32_t per_ms = (0xFFFFFFFFu - left) / 10;
+	timer_ticks_per_ms = per_ms ? per_ms : 1;
+	return timer_ticks_per_ms;
+}
+
+bool lapic_timer_periodic(int vector, uint32_t us)
+{
+	if (!present || vector < 32 || vector > 255 || us == 0)
+		return false;
+	uint64_t count = (uint64_t)timer_calibrate() * us / 1000;
+	if (count == 0)
+		count = 1;
+	if (count > 0xFFFFFFFFu)
+		count = 0xFFFFFFFFu;
+	lapic_write(REG_TIMER_DIV, TIMER_DIV_16);
+	lapic_write(REG_LVT_TIMER, LVT_PERIODIC | (uint32_t)vector);
+	lapic_write(REG_TIMER_INIT, (uint32_t)count);
+	return true;
+}
+
+void lapic_timer_stop(void)
+{
+	if (!present)
+		return;
+	lapic_write(REG_LVT_TIMER, LVT_MASKED);
+	lapic_write(REG_TIMER_INIT, 0);
 }
