@@ -30,6 +30,7 @@ static pthread_mutex_t g_lock = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
 const struct model_opcode *const model_admin_providers[] = {
 	model_admin_core_ops,
 	model_feat_ops,
+	model_dbbuf_ops,       /* Doorbell Buffer Config (OACS bit 8) */
 	model_ext_admin_ops,   /* last: wraps Set/Get Features and Get Log Page */
 	NULL
 };

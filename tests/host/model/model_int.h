@@ -131,6 +131,14 @@ struct model_cmd {
 	unsigned fault_rule;      /* fault rule (index + 1) that decides the posting, 0 none */
 };
 
+/* Shadow doorbells (Doorbell Buffer Config, model_dbbuf.c). */
+struct model_dbbuf {
+	bool     on;              /* registered since the last reset */
+	uint64_t dbs, eis;        /* bus addresses of the two pages */
+	uint8_t  mode;            /* enum nvme_model_eventidx_mode */
+	uint64_t configs, polls, shadow_reads;
+};
+
 /* Features with a single stored value. */
 struct model_features {
 	uint32_t cur[256];
@@ -233,6 +241,9 @@ struct nvme_model {
 	 * (model_ext.h) */
 	struct model_ext *ext;
 
+	/* shadow doorbells (model_dbbuf.c, nvme_model_dbbuf.h) */
+	struct model_dbbuf dbbuf;
+
 	/* fault injection rules (model_fault.c, nvme_model_fault.h); NULL: none */
 	struct model_fault *fault;
 
@@ -250,10 +261,15 @@ uint64_t model_now(struct nvme_model *m);
 void model_fatal(struct nvme_model *m, const char *why);   /* set CSTS.CFS */
 extern const struct model_opcode *const model_admin_providers[];
 extern const struct model_opcode *const model_io_providers[];
+extern const struct model_opcode model_dbbuf_ops[];
 
 /* model_queue.c */
 struct model_sq *model_sq_get(struct nvme_model *m, uint32_t qid);
 struct model_cq *model_cq_get(struct nvme_model *m, uint32_t qid);
+/* Fetch what the SQ holds now / free CQ space after a head update (flush the
+ * backlog, restart SQs stalled on it). */
+void model_sq_kick(struct nvme_model *m, struct model_sq *sq);
+void model_cq_kick(struct nvme_model *m, struct model_cq *cq);
 struct model_sq *model_sq_new(struct nvme_model *m, uint16_t qid, uint32_t size, uint16_t cqid,
 			      bool pc, uint64_t base, const uint64_t *pages, uint32_t npages);
 struct model_cq *model_cq_new(struct nvme_model *m, uint16_t qid, uint32_t size,

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "model_int.h"
+#include "nvme_model_dbbuf.h"
 
 struct model_sq *model_sq_get(struct nvme_model *m, uint32_t qid)
 {
@@ -142,6 +143,7 @@ void model_cq_delete(struct nvme_model *m, uint16_t qid)
 
 void model_queues_reset(struct nvme_model *m)
 {
+	model_dbbuf_reset(m);
 	while (m->held) {
 		struct model_held *h = m->held;
 		m->held = h->next;
@@ -213,6 +215,7 @@ static void cq_flush_backlog(struct nvme_model *m, struct model_cq *cq)
 
 static void cq_enqueue(struct nvme_model *m, struct model_cq *cq, const struct nvme_cqe *cqe)
 {
+	model_dbbuf_cq_refresh(m, cq);   /* shadow head (no-op without shadow doorbells) */
 	if (cq_has_room(cq)) {
 		cq_write(m, cq, cqe);
 		return;
@@ -585,10 +588,15 @@ static void execute(struct nvme_model *m, struct model_sq *sq, const struct nvme
 
 static void process_sq(struct nvme_model *m, struct model_sq *sq)
 {
+	/* With shadow doorbells the tail is re-read before every fetch and
+	 * the EventIdx written once nothing is left (QEMU 7.2's order). */
+	model_dbbuf_sq_refresh(m, sq);
 	while (sq->head != sq->tail) {
 		if (m->csts & NVME_MASK(NVME_CSTS_CFS))
 			return;
 		struct model_cq *cq = model_cq_get(m, sq->cqid);
+		if (!deferred(m, sq))
+			model_dbbuf_cq_refresh(m, cq);
 		if (!deferred(m, sq) && !cq_has_room(cq)) {
 			if (!sq->stalled) {
 				sq->stalled = true;
@@ -615,7 +623,14 @@ static void process_sq(struct nvme_model *m, struct model_sq *sq)
 			return;
 		}
 		execute(m, sq, &sqe);
+		model_dbbuf_sq_refresh(m, sq);
 	}
+	model_dbbuf_sq_done(m, sq);
+}
+
+void model_sq_kick(struct nvme_model *m, struct model_sq *sq)
+{
+	process_sq(m, sq);
 }
 
 void model_sq_doorbell(struct nvme_model *m, uint16_t qid, uint32_t v)
@@ -640,6 +655,7 @@ void model_sq_doorbell(struct nvme_model *m, uint16_t qid, uint32_t v)
 		model_event(m, NVME_AER_TYPE_ERROR, NVME_AER_ERROR_INVALID_DOORBELL_VALUE, NVME_LID_ERROR);
 		return;
 	}
+	model_dbbuf_check_mmio(m, qid, false, v);
 	sq->tail = v;
 	process_sq(m, sq);
 }
@@ -666,13 +682,19 @@ void model_cq_doorbell(struct nvme_model *m, uint16_t qid, uint32_t v)
 		model_event(m, NVME_AER_TYPE_ERROR, NVME_AER_ERROR_INVALID_DOORBELL_VALUE, NVME_LID_ERROR);
 		return;
 	}
+	model_dbbuf_check_mmio(m, qid, true, v);
 	cq->head = v;
+	model_cq_kick(m, cq);
+}
+
+void model_cq_kick(struct nvme_model *m, struct model_cq *cq)
+{
 	cq_flush_backlog(m, cq);
 	if (!cq->stalled_sqs)
 		return;
 	for (uint32_t i = 0; i < m->nsq_slots && cq->stalled_sqs; i++) {
 		struct model_sq *sq = m->sq[i];
-		if (sq && sq->cqid == qid && sq->stalled)
+		if (sq && sq->cqid == cq->qid && sq->stalled)
 			process_sq(m, sq);
 	}
 }
