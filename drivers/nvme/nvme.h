@@ -97,7 +97,8 @@
 #define NVME_ERR_CTRL_FATAL      (-5)  /* CSTS.CFS set: controller fatal status */
 #define NVME_ERR_NOT_READY       (-6)  /* controller not in the ready state (off, shut down, failed) */
 #define NVME_ERR_HOST_CONFIG     (-7)  /* struct nvme_host incomplete or out of range */
-#define NVME_ERR_PAGE_SIZE       (-8)  /* required page size above CAP.MPSMAX */
+#define NVME_ERR_PAGE_SIZE       (-8)  /* required page size above CAP.MPSMAX (or CAP.MPSMIN above
+                                        * NVME_MAX_DEVICE_PAGE) */
 #define NVME_ERR_LBA_RANGE       (-9)  /* LBA range outside the namespace (or wraps) */
 #define NVME_ERR_NO_NAMESPACE    (-10) /* no such (known) namespace */
 #define NVME_ERR_UNSUPPORTED     (-11) /* feature or format the driver or device cannot do */
@@ -134,6 +135,11 @@
 #define NVME_ERR_BAD_LOG_DATA    (-44) /* log page contents the driver refuses (SSTAT, AFI slot, list entries) */
 
 #define NVME_STATUS_DEVICE_FLAG  0x10000
+
+/* Largest page a device may impose with CAP.MPSMIN (2 MiB, MPSMIN 9); a
+ * larger host page is used as is. MPSMIN 15 would make every queue, list
+ * and bounce buffer at least 128 MiB. */
+#define NVME_MAX_DEVICE_PAGE     (2u * 1024u * 1024u)
 
 /* Largest LBA data size the driver accepts: 2^16 = 64 KiB (LBADS 9..16). */
 #define NVME_LBADS_MAX           16u

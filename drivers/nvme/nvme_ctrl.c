@@ -253,6 +253,13 @@ static int read_cap(struct nvme_ctrl *c)
 
 	/* Page size = max(host page, device minimum), at most the device max. */
 	uint64_t page = NVME_MPS_TO_BYTES(mpsmin);
+	if (page > NVME_MAX_DEVICE_PAGE && page > c->host->page_size) {
+		/* every queue and buffer would be at least this big (MPSMIN 15:
+		 * 128 MiB each): a device value we do not follow */
+		nvme_err(c, "CAP.MPSMIN %u asks for %llu-byte pages; the driver allows %u (or the host page)",
+			 (unsigned)mpsmin, (unsigned long long)page, (unsigned)NVME_MAX_DEVICE_PAGE);
+		return NVME_ERR_PAGE_SIZE;
+	}
 	if (c->host->page_size > page)
 		page = c->host->page_size;
 	if (page > NVME_MPS_TO_BYTES(mpsmax)) {
@@ -701,10 +708,20 @@ int nvme_ctrl_reinit(struct nvme_ctrl *c)
 {
 	bool enabled = false;
 	bool was_busy = c->ctrl_busy;
+	struct nvme_ns_geom geom[NVME_CFG_MAX_NS];
+	uint32_t ngeom = 0;
 	int rc;
 
 	if (c->state == NVME_CTRL_GONE)
 		return NVME_ERR_DEVICE_GONE;
+	/* the namespaces as the commands in flight were built for */
+	for (uint32_t i = 0; i < c->ns_count && i < NVME_CFG_MAX_NS; i++) {
+		if (c->ns[i].unusable != 0)
+			continue;
+		geom[ngeom].nsid = c->ns[i].nsid;
+		geom[ngeom].lba_shift = c->ns[i].lba_shift;
+		ngeom++;
+	}
 	queues_offline(c);
 	c->state = NVME_CTRL_OFF;
 	c->ctrl_busy = true;   /* a timeout in here fails the re-initialisation */
@@ -740,9 +757,12 @@ int nvme_ctrl_reinit(struct nvme_ctrl *c)
 	nvme_info(c, "re-initialised: %u I/O queue pair(s), %u namespace(s)",
 		  (unsigned)nvme_ctrl_io_queue_count(c), (unsigned)c->ns_count);
 	/* the commands kept across the reset go out again (queues that are
-	 * not live any more complete theirs with NVME_ERR_ABORTED) */
-	for (uint32_t i = 0; i < NVME_CFG_MAX_IO_QUEUES; i++)
+	 * not live any more, and namespaces that changed, complete theirs with
+	 * NVME_ERR_ABORTED) */
+	for (uint32_t i = 0; i < NVME_CFG_MAX_IO_QUEUES; i++) {
+		nvme_q_check_kept(&c->io[i], geom, ngeom);
 		nvme_q_resubmit_kept(&c->io[i]);
+	}
 	c->ctrl_busy = was_busy;
 	nvme_aer_start(c);   /* the reset dropped the outstanding requests */
 	return 0;

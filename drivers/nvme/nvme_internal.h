@@ -203,6 +203,15 @@ void nvme_q_abort_all(struct nvme_qpair *q);
 void nvme_q_drop_all(struct nvme_qpair *q, int status, bool keep);
 /* Resubmit the NVME_SLOT_RESUBMIT slots of a live q (after a reset). */
 void nvme_q_resubmit_kept(struct nvme_qpair *q);
+/* Namespace geometry before a reset: a kept command whose namespace is gone,
+ * unusable or has another block size now is not resubmitted (it would move
+ * a different number of bytes, or touch other blocks): it completes with
+ * NVME_ERR_ABORTED. */
+struct nvme_ns_geom {
+	uint32_t nsid;
+	uint8_t  lba_shift;
+};
+void nvme_q_check_kept(struct nvme_qpair *q, const struct nvme_ns_geom *before, uint32_t n);
 /* Write q's doorbell offsets; NVME_ERR_BAD_CAP if they lie beyond the BAR. */
 int nvme_q_set_doorbells(struct nvme_ctrl *c, struct nvme_qpair *q);
 /*

@@ -486,6 +486,28 @@ void nvme_q_resubmit_kept(struct nvme_qpair *q)
 	}
 }
 
+void nvme_q_check_kept(struct nvme_qpair *q, const struct nvme_ns_geom *before, uint32_t n)
+{
+	struct nvme_ctrl *c = q->ctrl;
+	if (!q->created)
+		return;
+	for (uint32_t i = 0; i < q->nslots; i++) {
+		struct nvme_slot *s = &q->slots[i];
+		if (s->state != NVME_SLOT_RESUBMIT || s->sqe.nsid == NVME_NSID_ALL)
+			continue;
+		const struct nvme_ns_geom *old = NULL;
+		for (uint32_t k = 0; k < n; k++)
+			if (before[k].nsid == s->sqe.nsid)
+				old = &before[k];
+		const struct nvme_ns *now = nvme_ns_get(c, s->sqe.nsid);
+		if (old != NULL && now != NULL && now->unusable == 0 && now->lba_shift == old->lba_shift)
+			continue;
+		nvme_warn(c, "queue %u: opcode %02x for namespace %u not resubmitted: the namespace changed across the reset",
+			  (unsigned)q->qid, (unsigned)s->sqe.opc, (unsigned)s->sqe.nsid);
+		slot_finish(q, i, NVME_ERR_ABORTED, NULL);
+	}
+}
+
 void nvme_qpair_batch_begin(struct nvme_qpair *q)
 {
 	if (q != NULL)

@@ -124,7 +124,7 @@ static const struct nvme_code_name driver_names[] = {
 	DE(NVME_ERR_CTRL_FATAL, "controller fatal status (CSTS.CFS)"),
 	DE(NVME_ERR_NOT_READY, "controller not ready"),
 	DE(NVME_ERR_HOST_CONFIG, "host porting structure incomplete or invalid"),
-	DE(NVME_ERR_PAGE_SIZE, "page size above CAP.MPSMAX"),
+	DE(NVME_ERR_PAGE_SIZE, "page size above CAP.MPSMAX (or a CAP.MPSMIN page above 2 MiB)"),
 	DE(NVME_ERR_LBA_RANGE, "LBA range outside the namespace"),
 	DE(NVME_ERR_NO_NAMESPACE, "no such namespace"),
 	DE(NVME_ERR_UNSUPPORTED, "not supported"),

@@ -923,6 +923,62 @@ static void recovery_gives_up(void)
 	check_usable_after(&f);
 }
 
+/* A command kept across a reset is not resubmitted when its namespace now
+ * has another block size: it would move a different number of bytes
+ * (found by the fuzzer: tests/fuzz/regressions/resubmit-after-block-size-change). */
+static void recovery_ns_changed_across_reset(void)
+{
+	static struct fx f;
+	setup(&f, false, true);
+	struct nvme_qpair *q = nvme_ctrl_io_qpair(f.c, 0);
+	uint8_t *b = fx_buf(&f, 512, 0, 0), *b2 = fx_buf(&f, BLK, 0, 0);
+	nvme_model_set_defer(f.m, NVME_MODEL_DEFER_IO, 0);
+	struct cb_rec r1 = { 0 }, r2 = { 0 };
+	REQUIRE_OK(nvme_read_async(nvme_ns_get(f.c, 1), q, 0, 1, b, cb_record, &r1));
+	REQUIRE_OK(nvme_read_async(ns2(&f), q, 0, 1, b2, cb_record, &r2));
+	nvme_model_set_defer(f.m, 0, 0);
+	/* namespace 1 now reports 4 KiB blocks (LBADS 12) */
+	nvme_model_patch_byte_id_ns(f.m, 1, offsetof(struct nvme_id_ns, lbaf[0].lbads), 12);
+	CHECK_OK(nvme_ctrl_reset(f.c));
+	CHECK_EQ(r1.calls, 1);
+	CHECK_RC(r1.status, NVME_ERR_ABORTED);
+	CHECK(host_env_log_contains(f.env, "namespace changed across the reset"));
+	/* namespace 2 did not change: its read was resubmitted and succeeds */
+	CHECK_EQ(r2.calls, 0);
+	CHECK_EQ(nvme_qpair_poll(q, 0), 1);
+	CHECK_EQ(r2.calls, 1);
+	CHECK_RC(r2.status, 0);
+	CHECK_EQ(nvme_ns_get(f.c, 1)->lba_size, 4096);
+	fx_buf_free(&f, b);
+	fx_buf_free(&f, b2);
+}
+
+/* CAP.MPSMIN above 2 MiB pages is refused (MPSMIN 15 would make every queue
+ * 128 MiB); up to 2 MiB is followed (found by the fuzzer: its out-of-memory,
+ * tests/fuzz/regressions/mpsmin-15-huge-pages). */
+static void recovery_mpsmin_cap(void)
+{
+	static struct fx f;
+	fx_defaults(&f);
+	f.mcfg.mpsmin = 15;
+	f.mcfg.mpsmax = 15;
+	CHECK_RC(fx_init(&f), NVME_ERR_PAGE_SIZE);
+	CHECK(host_env_log_contains(f.env, "CAP.MPSMIN 15"));
+	CHECK_EQ(f.env->dma_bytes_peak < (1u << 20), 1);
+	fx_finish(&f);
+	fx_defaults(&f);
+	f.mcfg.mpsmin = 9;
+	f.mcfg.mpsmax = 9;
+	f.mcfg.mdts = 1;
+	f.cfg.io_queue_depth = 4;
+	f.cfg.admin_queue_depth = 4;
+	fx_up(&f);
+	CHECK_EQ(nvme_ctrl_page_size(f.c), 2u << 20);
+	uint8_t *b = fx_buf(&f, BLK, 0, 0);
+	CHECK_OK(nvme_read(ns2(&f), NULL, 0, 1, b));
+	fx_buf_free(&f, b);
+}
+
 /* The small API additions that came with recovery. */
 static void recovery_api_additions(void)
 {
@@ -995,7 +1051,8 @@ static const struct check_test tests[] = {
 	T(recovery_io_power_cut_qd1), T(recovery_io_power_cut_full), T(recovery_admin_power_cut),
 	T(recovery_rdy_shst_never), T(recovery_limits_then_io), T(recovery_stale_after_reset),
 	T(recovery_timeout_granularity), T(recovery_disabled_async), T(recovery_gives_up),
-	T(recovery_random_soak), T(recovery_api_additions),
+	T(recovery_random_soak), T(recovery_api_additions), T(recovery_ns_changed_across_reset),
+	T(recovery_mpsmin_cap),
 };
 
 int main(int argc, char **argv)
