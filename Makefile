@@ -45,7 +45,7 @@ CFLAGS  := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
 LDFLAGS := -nostdlib -static -no-pie -Wl,-T,linker.ld -Wl,-z,max-page-size=0x1000 \
            -Wl,--build-id=none -Wl,-n
 
-.PHONY: all iso kernel run test clean deps
+.PHONY: all iso kernel run test clean deps fuzz
 all: $(ISO)
 kernel: $(ELF)
 iso: $(ISO)
@@ -88,6 +88,12 @@ run: $(ISO)
 
 test: all
 	tests/run-all.sh
+
+# The device-side fuzzer of the driver (tests/fuzz/): `make fuzz FUZZ_TIME=60`
+# runs libFuzzer for that many seconds (needs clang and libclang-rt-14-dev).
+FUZZ_TIME ?= 60
+fuzz:
+	$(MAKE) -C tests/fuzz fuzz FUZZ_TIME=$(FUZZ_TIME)
 
 clean:
 	rm -rf $(BUILD)

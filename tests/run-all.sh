@@ -2,7 +2,8 @@
 # tests/run-all.sh - run every test tier present and count the results.
 #
 # Tiers: tests/build/run.sh, `make -C tests/host test` (if tests/host/Makefile
-# exists), tests/qemu/run.sh. Each prints PASS/FAIL/SKIP lines
+# exists), tests/fuzz/run.sh (fuzzer regressions, seeds and a bounded smoke
+# run), tests/qemu/run.sh. Each prints PASS/FAIL/SKIP lines
 # (docs/DEVELOPING.md). A tier that exits nonzero without a FAIL line, or
 # prints no result at all, adds one FAIL line for the tier. Ends with
 # exactly "N passed, N failed"; the exit status is nonzero if anything failed.
@@ -37,6 +38,7 @@ run_tier() { # name command...
 
 [ -f tests/build/run.sh ] && run_tier build bash tests/build/run.sh
 [ -f tests/host/Makefile ] && run_tier host make -C tests/host test
+[ -f tests/fuzz/run.sh ] && run_tier fuzz bash tests/fuzz/run.sh
 run_tier qemu bash tests/qemu/run.sh
 
 passed=$(grep -c '^PASS ' "$summary")

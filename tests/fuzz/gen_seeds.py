@@ -1,0 +1,54 @@
+#!/usr/bin/env python3
+"""Write the seed corpus of fuzz_nvme.c into corpus/ (small, committed).
+
+Each seed is a device/driver configuration (the first bytes the harness
+reads, see LLVMFuzzerTestOneInput) followed by a stream of decision bytes.
+Bytes below 150 are the sane choice at every decision point (register read,
+payload, completion, allocation) while still selecting varied operations,
+so a seed runs a full, plausible session; a few seeds sprinkle bytes that
+drop, delay or corrupt completions, set CFS or make the device vanish, so
+recovery paths are in the corpus from the start.
+"""
+import os
+
+def cfg(mqes=63, to=1, mdts=5, nn=2, vs10=False, dstrd=0, lbads12=False, sgls=0, grant=3, vwc=True,
+        nsze=0x1000, ioq=2, adepth=30, iodepth=32, xfer_shift=2, auto_dptr=False, aer=True,
+        recovery=True, small_bar=False):
+    c0 = ((mqes - 1) & 0x3F) | (((to - 1) & 3) << 6)
+    c1 = (mdts & 7) | ((nn & 3) << 3) | (0x40 if vs10 else 0) | ((0x80 | dstrd) if dstrd else 0)
+    c2 = (1 if lbads12 else 0) | ((sgls & 3) << 1) | (((grant - 1) & 3) << 3) | (0x20 if vwc else 0)
+    d0 = (ioq & 3) | (((adepth - 2) & 0x1F) << 2) | (0x80 if auto_dptr else 0)
+    d1 = ((iodepth - 2) & 0x3F) | ((xfer_shift & 3) << 6)
+    return bytes([c0, c1, c2, nsze & 0xFF, nsze >> 8, d0, d1, 1 if aer else 0,
+                  1 if recovery else 0, 1 if small_bar else 0])
+
+def stream(n, extra=(), every=0):
+    out = bytearray()
+    for i in range(n):
+        b = (i * 7 + 3) % 18          # varied operations, all sane decisions
+        if every and i % every == every - 1:
+            b = extra[(i // every) % len(extra)]
+        out.append(b)
+    return bytes(out)
+
+seeds = {
+    "sane-512": cfg() + stream(1500),
+    "sane-4k-sgl": cfg(lbads12=True, sgls=1, auto_dptr=True, grant=1) + stream(1500),
+    "sane-nvme10-1q": cfg(vs10=True, nn=3, ioq=1, iodepth=4, xfer_shift=0) + stream(1200),
+    "sane-small-queues": cfg(mqes=3, adepth=2, iodepth=2, ioq=3, grant=4) + stream(1200),
+    "drops-and-delays": cfg() + stream(2000, extra=(170, 160, 175, 180, 151), every=37),
+    "corrupt-completions": cfg() + stream(2000, extra=(195, 201, 207, 213, 225), every=41),
+    "cfs-mid-io": cfg() + stream(2000, extra=(232,), every=211),
+    "device-gone": cfg() + stream(900, extra=(238,), every=600),
+    "no-recovery": cfg(recovery=False) + stream(1500, extra=(170, 175), every=53),
+    "bad-registers": cfg() + stream(1500, extra=(205, 225, 245), every=97),
+    "bad-payloads": cfg() + stream(2000, extra=(200, 241), every=31),
+    "dstrd-small-bar": cfg(dstrd=13, small_bar=True) + stream(600),
+}
+
+here = os.path.dirname(os.path.abspath(__file__))
+os.makedirs(os.path.join(here, "corpus"), exist_ok=True)
+for name, data in seeds.items():
+    with open(os.path.join(here, "corpus", "seed-" + name), "wb") as f:
+        f.write(data)
+print(f"{len(seeds)} seeds written to corpus/")
