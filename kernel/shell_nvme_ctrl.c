@@ -283,7 +283,8 @@ NVSH_COMMAND("resume", "resume [DEVICE]", "bring a shut-down controller back",
 static int cmd_reset(int argc, char **argv) { return power_cmd(argc, argv, true); }
 NVSH_COMMAND("reset", "reset [DEVICE]", "controller reset and re-initialisation (nvme-cli reset)",
 	     NVSH_HELP_CTRL
-	     "Commands in flight are aborted, the controller is disabled (CC.EN=0) and\n"
-	     "re-enabled, the admin queue and the same I/O queue pairs are recreated and the\n"
-	     "namespaces re-read. Queue statistics are kept.",
+	     "The controller is disabled (CC.EN=0) and re-enabled, the admin queue and the\n"
+	     "same I/O queue pairs are recreated and the namespaces re-read. Reads, writes\n"
+	     "and flushes in flight are sent again afterwards; other commands in flight end\n"
+	     "with an error. Queue statistics are kept.",
 	     cmd_reset);
