@@ -940,7 +940,7 @@ static void op(uint8_t which)
 {
 	struct nvme_ns *ns = pick_ns();
 	uint8_t *b = NULL;
-	switch (which % 18u) {
+	switch (which % 22u) {
 	case 0:
 	case 1: {   /* synchronous read / write */
 		if (!ns || ns->lba_size == 0)
@@ -951,7 +951,7 @@ static void op(uint8_t which)
 		if (len > (1u << 20))
 			break;
 		b = harness_buf(len + 1);   /* reads may start one byte in (bounced) */
-		if (which % 18u == 0)
+		if (which % 22u == 0)
 			(void)nvme_read(ns, pick_q(), lba, count, b + (in8() & 1));
 		else
 			(void)nvme_write(ns, pick_q(), lba, count, b);
@@ -1081,6 +1081,66 @@ static void op(uint8_t which)
 		uint32_t dw0;
 		(void)nvme_get_features_ext(&ctrl, &a, NULL, 0, &dw0, NULL);
 		(void)nvme_set_features_ext(&ctrl, &a, NULL, 0, &dw0, NULL);
+		break;
+	}
+	case 17: {   /* firmware download and commit (FORCE: sent whatever OACS says) */
+		size_t len = 4u * (1u + in16() % 3000u);
+		b = harness_buf(len);
+		(void)nvme_fw_download(&ctrl, b, len, NULL, NULL, NVME_CMD_FORCE);
+		struct nvme_fw_commit_result res;
+		(void)nvme_fw_commit(&ctrl, (uint8_t)(in8() & 7), (uint8_t)(in8() & 3), NVME_CMD_FORCE, &res);
+		harness_buf_free(b);
+		break;
+	}
+	case 18: {   /* sanitize: start, then a bounded wait on the status log */
+		struct nvme_sanitize_opts so;
+		memset(&so, 0, sizeof(so));
+		so.action = (uint8_t)(1u + in8() % 4u);
+		so.owpass = (uint8_t)(1u + (in8() & 15));
+		so.flags = NVME_CMD_FORCE;
+		so.poll_ms = 10;
+		so.max_wait_ms = 200;
+		struct nvme_sanitize_status fin;
+		(void)nvme_sanitize(&ctrl, &so, &fin);
+		break;
+	}
+	case 19: {   /* Format NVM (format_timeout_ms is 200) */
+		struct nvme_format_opts fo;
+		memset(&fo, 0, sizeof(fo));
+		fo.lbaf = (uint8_t)(in8() & 3);
+		fo.ses = (uint8_t)(in8() % 3u);
+		fo.flags = NVME_CMD_FORCE;
+		(void)nvme_format_nvm(&ctrl, ns ? ns->nsid : NVME_NSID_ALL, &fo);
+		break;
+	}
+	case 20: {   /* reservations */
+		if (!ns)
+			break;
+		(void)nvme_resv_register(ns, pick_q(), (uint8_t)(in8() % 3u), in32(), in32(), 0, NVME_CMD_FORCE);
+		(void)nvme_resv_acquire(ns, pick_q(), (uint8_t)(in8() % 3u), (uint8_t)(1u + in8() % 6u), in32(),
+					 0, NVME_CMD_FORCE);
+		b = harness_buf(4096);
+		struct nvme_resv_info ri;
+		if (nvme_resv_report(ns, pick_q(), b, 4096, in8() & 1, NVME_CMD_FORCE, &ri) == 0)
+			for (uint32_t i = 0; i < ri.nentries; i++) {
+				struct nvme_resv_entry e;
+				(void)nvme_resv_report_entry(b, 4096, &ri, i, &e);
+			}
+		(void)nvme_resv_release(ns, pick_q(), (uint8_t)(in8() & 1), (uint8_t)(1u + in8() % 6u), 0,
+					 NVME_CMD_FORCE);
+		harness_buf_free(b);
+		break;
+	}
+	case 21: {   /* checked features and their decoders */
+		uint8_t fid = (uint8_t)(1u + in8() % 0x20u);
+		uint32_t v = 0;
+		if (nvme_feat_get(&ctrl, fid, (uint8_t)(in8() & 3), 0, &v, NVME_CMD_FORCE) == 0) {
+			char t[160];
+			(void)nvme_feat_describe(fid, v, t, sizeof(t));
+		}
+		(void)nvme_feat_set(&ctrl, fid, in32(), in8() & 1, NVME_CMD_FORCE, &v);
+		struct nvme_timestamp ts;
+		(void)nvme_timestamp_get(&ctrl, 0, &ts, NVME_CMD_FORCE);
 		break;
 	}
 	default: {   /* accessors and texts on whatever state we are in */
