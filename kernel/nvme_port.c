@@ -358,6 +358,10 @@ static int attach_one(struct nvmetk_ctrl *t, uint32_t io_queues)
 	nvme_config_defaults(&cfg);
 	cfg.io_queue_count = io_queues;
 	cfg.log_level = log_level;
+	/* nvmedbbuf=0: no shadow doorbells even where OACS bit 8 offers them
+	 * (for comparisons: bench prints which one ran) */
+	const char *db = cmdline_get("nvmedbbuf");
+	cfg.no_shadow_doorbells = db && strcmp(db, "0") == 0;
 	return nvme_ctrl_init(t->ctrl, &t->host, t->bar_phys, (size_t)t->bar_size, &cfg);
 }
 

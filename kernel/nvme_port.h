@@ -40,6 +40,8 @@
  * Kernel command line options read at boot:
  *   nvmelog=error|warn|info|debug|trace   initial log level (default info)
  *   nvmeqs=N                               I/O queue pairs per controller (default 1)
+ *   nvmedbbuf=0                            never use shadow doorbells (Doorbell Buffer
+ *                                          Config), even where the controller offers them
  *   nvmebreak=nvme1[,nvme2...]             test hook: attach these controllers with
  *                                          an invalid struct nvme_host (page_size 0) so
  *                                          the driver refuses them (the failure path)

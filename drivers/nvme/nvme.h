@@ -246,6 +246,12 @@ struct nvme_ctrl_config {
 	 * retry. Default false: Abort, controller reset and one retry (README.md
 	 * "Timeouts and recovery"). */
 	bool     no_recovery;
+	/* true: never register shadow doorbells. Default false: when Identify
+	 * OACS bit 8 offers Doorbell Buffer Config, the driver registers a
+	 * shadow doorbell page and an EventIdx page after init and after every
+	 * reset, and writes an MMIO doorbell only when the EventIdx rule asks
+	 * for it (README.md "Shadow doorbells"). */
+	bool     no_shadow_doorbells;
 	/* Called by nvme_ctrl_poll_admin() for each asynchronous event after
 	 * the driver handled it (log page read, namespaces rescanned). May call
 	 * any driver function except nvme_ctrl_detach(). NULL: none (events
@@ -294,8 +300,14 @@ struct nvme_qpair_stats {
 	uint64_t submitted;        /* commands written to the SQ */
 	uint64_t completed;        /* commands completed by a valid CQE */
 	uint64_t errors;           /* of those, completed with a non-zero status */
-	uint64_t sq_doorbells;     /* SQ tail doorbell writes */
-	uint64_t cq_doorbells;     /* CQ head doorbell writes */
+	uint64_t sq_doorbells;     /* SQ tail doorbell MMIO writes */
+	uint64_t cq_doorbells;     /* CQ head doorbell MMIO writes */
+	uint64_t sq_shadow;        /* SQ tail shadow doorbell updates (an MMIO write
+	                            * follows only when EventIdx asks for it) */
+	uint64_t cq_shadow;        /* CQ head shadow doorbell updates */
+	uint64_t db_kicks;         /* MMIO doorbell writes because the queue made no
+	                            * progress for NVME_DBBUF_KICK_US with shadow
+	                            * doorbells (counted in sq/cq_doorbells too) */
 	uint64_t polls;            /* nvme_qpair_poll passes (incl. internal ones) */
 	uint64_t polls_with_completions; /* passes that reaped at least one CQE */
 	uint64_t reaped;           /* CQEs consumed (valid and ignored) */
@@ -351,6 +363,16 @@ struct nvme_qpair {
 	uint8_t  cq_phase;       /* expected phase tag */
 	uint32_t sq_db;          /* doorbell offsets in BAR0 */
 	uint32_t cq_db;
+	uint32_t cq_head_rung;   /* CQ head value last published */
+	/* shadow doorbells (nvme_dbbuf.c): this queue's slots in the shadow
+	 * doorbell and EventIdx pages, NULL when not in use; the admin queue
+	 * has shadow slots but no EventIdx (always MMIO as well) */
+	volatile uint32_t *sdb_sq, *sdb_cq;
+	const volatile uint32_t *ei_sq, *ei_cq;
+	uint32_t sq_tail_mmio;   /* SQ tail / CQ head values last written to MMIO */
+	uint32_t cq_head_mmio;
+	uint64_t kick_progress;  /* submitted + reaped at the last progress check */
+	uint64_t kick_us;        /* when that count last changed */
 	uint32_t batch;          /* nvme_qpair_batch_begin nesting */
 
 	/* command slots (CID = index) */
@@ -557,6 +579,13 @@ struct nvme_ctrl {
 	uint32_t auto_resets_in_row; /* automatic resets without an I/O success between */
 	struct nvme_recovery_stats rstats;
 
+	/* shadow doorbells (nvme_dbbuf.c): two pages, shadow then EventIdx */
+	void    *dbbuf;
+	uint64_t dbbuf_phys;
+	size_t   dbbuf_bytes;
+	bool     dbbuf_on;       /* registered with the controller now */
+	uint32_t dbbuf_configs;  /* Doorbell Buffer Config commands that succeeded */
+
 	/* scratch DMA memory */
 	void    *idbuf;          /* 4096 bytes, page aligned: identify, lists */
 	uint64_t idbuf_phys;
@@ -646,6 +675,9 @@ uint32_t nvme_ctrl_io_queue_max(const struct nvme_ctrl *c);
  * last Set Features Number of Queues (0 if none). */
 void     nvme_ctrl_io_queue_grant(const struct nvme_ctrl *c, uint32_t *nsq, uint32_t *ncq);
 bool     nvme_ctrl_uses_sgl(const struct nvme_ctrl *c);     /* I/O data pointers are SGLs */
+/* Shadow doorbells registered now (Doorbell Buffer Config succeeded since
+ * the last init or reset; cfg.no_shadow_doorbells clear). */
+bool     nvme_ctrl_shadow_doorbells(const struct nvme_ctrl *c);
 /* Change the log level at run time (TRACE needs NVME_CFG_TRACE=1). */
 void nvme_ctrl_set_log_level(struct nvme_ctrl *c, enum nvme_log_level level);
 

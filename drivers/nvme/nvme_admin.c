@@ -253,6 +253,8 @@ int nvme_qpair_create_hw(struct nvme_ctrl *c, struct nvme_qpair *q)
 	struct nvme_sqe sqe;
 	int rc;
 
+	nvme_dbbuf_queue_init(c, q);   /* shadow slots at the starting values, if in use */
+
 	/* Create I/O Completion Queue (5.3): PRP1 = the contiguous ring. */
 	__builtin_memset(&sqe, 0, sizeof(sqe));
 	sqe.opc = NVME_ADMIN_CREATE_CQ;

@@ -549,6 +549,7 @@ int nvme_ctrl_init(struct nvme_ctrl *c, const struct nvme_host *host,
 	if (rc != 0)
 		goto disable_ctrl;
 	c->max_xfer_alloc = c->max_xfer;
+	nvme_dbbuf_reset(c);   /* shadow doorbells, when offered, before the I/O queues */
 
 	rc = setup_io_queues(c);
 	if (rc != 0)
@@ -580,6 +581,7 @@ disable_ctrl:
 		(void)ctrl_disable(c);
 	nvme_q_abort_all(&c->admin);
 free_admin:
+	nvme_dbbuf_free(c);
 	nvme_q_free(c, &c->admin);
 free_idbuf:
 	nvme_dma_free(c, c->idbuf, c->idbuf_phys, c->idbuf_bytes);
@@ -633,6 +635,7 @@ void nvme_ctrl_detach(struct nvme_ctrl *c)
 	if (c->state != NVME_CTRL_GONE)
 		(void)ctrl_disable(c);
 	queues_abort(c);   /* NVME_ERR_DEVICE_GONE when gone, else ABORTED */
+	nvme_dbbuf_free(c);
 	for (uint32_t i = 0; i < NVME_CFG_MAX_IO_QUEUES; i++)
 		nvme_q_free(c, &c->io[i]);
 	nvme_q_free(c, &c->admin);

@@ -278,14 +278,45 @@ void nvme_fail_all(struct nvme_ctrl *c, int status);
 /* CSTS check after a wait noticed no progress: 0, or the device's error.
  * Gone: every command fails (nvme_fail_all) when allowed. */
 int nvme_csts_event(struct nvme_ctrl *c);
-/* Shadow doorbells (Doorbell Buffer Config): called by every
- * re-initialisation after the admin queue is up and before the I/O queues
- * are created. The buffers' registration is lost with the reset: drop it
- * and register again here. (No shadow doorbells yet: nothing to do.) */
+/* Shadow doorbells (Doorbell Buffer Config, nvme_dbbuf.c): called by init
+ * and by every re-initialisation after Identify Controller and before the
+ * I/O queues are created. The registration is lost with a reset: every
+ * queue stops using the old pages, the pages are cleared and registered
+ * again (when OACS bit 8 offers it and cfg.no_shadow_doorbells is clear). */
 void nvme_dbbuf_reset(struct nvme_ctrl *c);
 
 /* Timeout for commands on q. */
 uint32_t nvme_q_timeout_ms(const struct nvme_qpair *q);
+
+/* ------------------------------------------------------------------------ */
+/* nvme_dbbuf.c                                                             */
+/* ------------------------------------------------------------------------ */
+
+/* With shadow doorbells, a queue with commands in flight that made no
+ * progress (nothing submitted, nothing reaped) for this long gets its
+ * doorbells written to MMIO again (nvme_q_tick): a device that missed an
+ * update (DESIGN.md section 4: QEMU 7.2 + Linux) cannot stall it for good. */
+#define NVME_DBBUF_KICK_US      1000u
+
+/* Point q at its slots in the registered pages (none when shadow doorbells
+ * are off) and store its current tail/head there; EventIdx is set to the
+ * same values, so the next update rings MMIO. Before the queue is created
+ * on the device (a slot may hold the values of an earlier queue). */
+void nvme_dbbuf_queue_init(struct nvme_ctrl *c, struct nvme_qpair *q);
+/* Give the pages back (detach, failed init). */
+void nvme_dbbuf_free(struct nvme_ctrl *c);
+
+/*
+ * The EventIdx rule (NVMe 1.3 section 7.13, the virtio "need event" test):
+ * after moving a doorbell from old to new, the device wants an MMIO write
+ * if the EventIdx it published lies in [old, new) - computed in 16 bits so
+ * that a wrap of the queue index (new < old) asks for the write unless the
+ * EventIdx is provably outside the range.
+ */
+static inline bool nvme_dbbuf_need_event(uint16_t event_idx, uint16_t new_idx, uint16_t old_idx)
+{
+	return (uint16_t)(new_idx - event_idx - 1u) < (uint16_t)(new_idx - old_idx);
+}
 
 /* ------------------------------------------------------------------------ */
 /* nvme_xfer.c                                                              */

@@ -65,6 +65,9 @@ static void q_reset_rings(struct nvme_qpair *q)
 	q->sq_tail_rung = 0;
 	q->sq_head = 0;
 	q->cq_head = 0;
+	q->cq_head_rung = 0;
+	q->sq_tail_mmio = 0;
+	q->cq_head_mmio = 0;
 	q->cq_phase = 1;
 	q->batch = 0;
 	q->empty_polls = 0;
@@ -355,28 +358,95 @@ void nvme_q_abort_all(struct nvme_qpair *q)
 /* ------------------------------------------------------------------------ */
 
 /*
- * The only places that write doorbells. A later Doorbell Buffer Config
- * (shadow doorbell) implementation hooks in here: write the shadow value,
- * nvme_mb(), read the EventIdx, and write MMIO only when it was crossed.
+ * The only places that write doorbells (besides the no-progress kick in
+ * nvme_q_tick). With shadow doorbells (nvme_dbbuf.c) the new value goes to
+ * the shadow slot first; a full barrier orders that store before the load
+ * of the EventIdx the device published (a store then a load: x86 reorders
+ * those without mfence), and MMIO is written only when the update crossed
+ * it. The admin queue has no EventIdx slot: always MMIO too.
  */
 void nvme_q_ring_sq(struct nvme_qpair *q)
 {
-	if (q->sq_tail == q->sq_tail_rung)
+	uint32_t old = q->sq_tail_rung, tail = q->sq_tail;
+	if (tail == old)
 		return;
 	/* SQEs (and PRP/SGL lists) are in DMA memory: make them visible to the
-	 * device before it can see the new tail. */
+	 * device before it can see the new tail (shadow or MMIO). */
 	nvme_dma_wmb();
-	nvme_wr32(q->ctrl, q->sq_db, q->sq_tail);
-	q->sq_tail_rung = q->sq_tail;
+	q->sq_tail_rung = tail;
+	if (q->sdb_sq != NULL) {
+		*q->sdb_sq = tail;
+		q->stats.sq_shadow++;
+		if (q->ei_sq != NULL) {
+			nvme_mb();
+			if (!nvme_dbbuf_need_event((uint16_t)*q->ei_sq, (uint16_t)tail, (uint16_t)old))
+				return;
+		}
+	}
+	nvme_wr32(q->ctrl, q->sq_db, tail);
+	q->sq_tail_mmio = tail;
 	q->stats.sq_doorbells++;
 }
 
 static void q_ring_cq(struct nvme_qpair *q)
 {
+	uint32_t old = q->cq_head_rung, head = q->cq_head;
+	q->cq_head_rung = head;
 	/* CQE reads are finished (they were program-ordered before this store;
 	 * the MMIO write helpers are compiler barriers). */
-	nvme_wr32(q->ctrl, q->cq_db, q->cq_head);
+	if (q->sdb_cq != NULL) {
+		nvme_compiler_barrier();
+		*q->sdb_cq = head;
+		q->stats.cq_shadow++;
+		if (q->ei_cq != NULL) {
+			nvme_mb();
+			if (!nvme_dbbuf_need_event((uint16_t)*q->ei_cq, (uint16_t)head, (uint16_t)old))
+				return;
+		}
+	}
+	nvme_wr32(q->ctrl, q->cq_db, head);
+	q->cq_head_mmio = head;
 	q->stats.cq_doorbells++;
+}
+
+/* Shadow doorbells: after NVME_DBBUF_KICK_US without progress while
+ * commands are in flight, the doorbells the device has not caught up with
+ * are written to MMIO (see nvme_dbbuf.c). */
+static void q_dbbuf_kick(struct nvme_qpair *q, uint64_t now)
+{
+	uint64_t progress = q->stats.submitted + q->stats.reaped;
+	if (progress != q->kick_progress || q->in_flight == 0) {
+		q->kick_progress = progress;
+		q->kick_us = now;
+		return;
+	}
+	if (now - q->kick_us < NVME_DBBUF_KICK_US)
+		return;
+	q->kick_us = now;
+	/* Only a doorbell whose latest value went to the shadow slot alone and
+	 * whose EventIdx shows that the device has not looked at it: a device
+	 * that was told by MMIO, or fetched everything and is merely slow,
+	 * gets nothing (it would not help). */
+	bool sq = q->sq_tail_mmio != q->sq_tail_rung && (uint16_t)*q->ei_sq != (uint16_t)q->sq_tail_rung;
+	/* The CQ head only matters to a device that may see the CQ full: the
+	 * entries it has posted that it does not know we consumed (head - its
+	 * EventIdx) plus those still to come (in flight) leave no room. */
+	uint32_t ei = (uint16_t)*q->ei_cq, head = q->cq_head_rung;
+	bool cq = q->cq_head_mmio != head &&
+		  (ei >= q->depth || (head >= ei ? head - ei : head + q->depth - ei) + q->in_flight >= q->depth - 1u);
+	if (!sq && !cq)
+		return;
+	q->stats.db_kicks++;
+	if (sq) {
+		nvme_wr32(q->ctrl, q->sq_db, q->sq_tail_rung);
+		q->sq_tail_mmio = q->sq_tail_rung;
+		q->stats.sq_doorbells++;
+	}
+	if (cq) {
+		nvme_wr32(q->ctrl, q->cq_db, q->cq_head_rung);
+		q->cq_head_mmio = q->cq_head_rung;
+		q->stats.cq_doorbells++;
+	}
 }
 
 /* ------------------------------------------------------------------------ */
@@ -707,6 +777,8 @@ uint32_t nvme_q_tick(struct nvme_qpair *q, uint64_t now)
 				q_resubmit(q, i);
 		}
 	}
+	if (q->ei_sq != NULL)
+		q_dbbuf_kick(q, now);
 	if (q->in_flight == 0) {
 		q->tick_us = now;   /* idle: the next command starts a fresh epoch */
 		return 0;

@@ -60,11 +60,6 @@ bool nvme_recover_can_reset(const struct nvme_ctrl *c)
 	       (c->state == NVME_CTRL_READY || c->state == NVME_CTRL_FAILED);
 }
 
-void nvme_dbbuf_reset(struct nvme_ctrl *c)
-{
-	(void)c;
-}
-
 /* Every queue pair of c: the admin queue, then the I/O queues. */
 static struct nvme_qpair *queue_at(struct nvme_ctrl *c, uint32_t i)
 {

@@ -11,8 +11,8 @@ from nvme_disk import Disk, Controller, controllers, ok, bad
 t = TestFile()
 
 FIELDS = ("job", "dev", "rw", "bs", "qd", "queues", "mode", "time_s", "ios", "iops", "bw_kib",
-          "lat_us_mean", "lat_us_p50", "lat_us_p99", "lat_us_p999", "doorbells_per_io",
-          "sq_mmio", "cq_mmio", "submitted", "irqs", "errors")
+          "lat_us_mean", "lat_us_p50", "lat_us_p99", "lat_us_p999", "doorbells_per_io", "shadow",
+          "sq_mmio", "cq_mmio", "sq_shadow", "cq_shadow", "kicks", "submitted", "irqs", "errors")
 
 
 def bench_line(out):
@@ -24,7 +24,7 @@ def bench_line(out):
         assert f in kv, "BENCH line without %s: %s" % (f, lines[0])
     num = re.compile(r"^\d+(\.\d+)?$")
     for f in FIELDS:
-        if f not in ("job", "dev", "rw", "mode"):
+        if f not in ("job", "dev", "rw", "mode", "shadow"):
             assert num.match(kv[f]), "BENCH %s=%r is not a number: %s" % (f, kv[f], lines[0])
     return kv
 
