@@ -45,7 +45,7 @@ CFLAGS  := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
 LDFLAGS := -nostdlib -static -no-pie -Wl,-T,linker.ld -Wl,-z,max-page-size=0x1000 \
            -Wl,--build-id=none -Wl,-n
 
-.PHONY: all iso kernel run test clean deps fuzz
+.PHONY: all iso kernel run test clean deps fuzz bench
 all: $(ISO)
 kernel: $(ELF)
 iso: $(ISO)
@@ -85,6 +85,12 @@ $(ISO): $(ELF) iso/grub.cfg $(FWIMG) | deps
 
 run: $(ISO)
 	./run-qemu.sh $(RUN_ARGS)
+
+# Benchmarks (never part of `make test`): nvmetk's bench against the Linux +
+# fio peer on the same QEMU device, then the host micro-benchmark. Options:
+# make bench BENCH_ARGS="--runs 3 --backends file" (bench/run.sh --help).
+bench: all
+	bench/run.sh $(BENCH_ARGS)
 
 test: all
 	tests/run-all.sh
