@@ -225,6 +225,11 @@ int nvme_q_submit(struct nvme_qpair *q, struct nvme_sqe *sqe, void *buf, size_t 
 		  nvme_cmd_cb cb, void *arg, uint32_t *slot_out);
 int nvme_q_submit_flags(struct nvme_qpair *q, struct nvme_sqe *sqe, void *buf, size_t len,
 			nvme_cmd_cb cb, void *arg, unsigned flags, uint32_t *slot_out);
+/* Read or Write (opc) of nlb0 + 1 blocks at lba from/to buf (len bytes):
+ * the SQE is built in the slot itself (the I/O path of nvme_read_async and
+ * friends). Same results as nvme_q_submit. */
+int nvme_q_submit_rw(struct nvme_qpair *q, uint8_t opc, uint32_t nsid, uint64_t lba, uint32_t nlb0,
+		     void *buf, size_t len, nvme_cmd_cb cb, void *arg);
 /* Reap completions even when q is not live (queue deletion). */
 int nvme_q_reap(struct nvme_qpair *q);
 /* Reap up to max completions of q (0 = a queue depth); commands completed. */

@@ -124,9 +124,8 @@ static int rw_async(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t opc, uint6
 		return NVME_ERR_INVAL;
 	if (count > ns->max_blocks)
 		return NVME_ERR_TOO_LARGE;
-	struct nvme_sqe sqe;
-	rw_sqe(&sqe, opc, ns->nsid, lba, count);
-	return nvme_q_submit(q, &sqe, buf, (size_t)count << ns->lba_shift, cb, arg, NULL);
+	/* NLB is 0's based; max_blocks <= 65536 keeps it in its 16 bits */
+	return nvme_q_submit_rw(q, opc, ns->nsid, lba, count - 1u, buf, (size_t)count << ns->lba_shift, cb, arg);
 }
 
 int nvme_read_async(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t lba, uint32_t count,

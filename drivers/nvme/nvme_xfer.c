@@ -345,6 +345,22 @@ int nvme_xfer_map(struct nvme_qpair *q, uint32_t idx, struct nvme_sqe *sqe,
 	if (len > q->max_xfer && !(q->max_xfer == 0 && len <= c->page_size))
 		return NVME_ERR_TOO_LARGE;
 
+	/* Fast path (the common 4 KiB block in a page-aligned buffer): PRP and
+	 * the buffer inside one host page, which never crosses a driver page
+	 * (driver page = max(host page, 2^(12+MPSMIN)), both powers of two):
+	 * one translation, PRP1 only. Anything else takes the general walk. */
+	if (!sgl) {
+		const struct nvme_host *h = c->host;
+		uintptr_t v = (uintptr_t)buf;
+		uint64_t phys;
+		if ((v & 3u) == 0 && (v & (h->page_size - 1u)) + len <= h->page_size &&
+		    h->virt_to_phys(h->ctx, buf, &phys) == 0 && (phys & 3u) == 0 && phys + len > phys &&
+		    (h->dma_limit == 0 || phys + len <= h->dma_limit)) {
+			sqe->dptr.prp.prp1 = phys;
+			return 0;
+		}
+	}
+
 	rc = build(q, idx, sqe, buf, 0, false, len, sgl);
 	if (rc <= 0)
 		return rc;
