@@ -638,11 +638,16 @@ int nvme_ctrl_shutdown(struct nvme_ctrl *c, bool abrupt);
 int nvme_ctrl_resume(struct nvme_ctrl *c);
 
 /*
- * Controller reset: commands in flight (including timed-out ones) complete
- * with NVME_ERR_ABORTED, the controller is disabled and re-enabled, the admin
- * queue and the same I/O queue pairs (same qid, depth, options) are recreated
- * and namespaces re-read. Queue memory is reused. On failure the state is
- * NVME_CTRL_FAILED (or GONE).
+ * Controller reset: no new commands are accepted; commands in flight get up
+ * to 250 ms to complete (unless CSTS shows a failed or vanished controller);
+ * the controller is disabled and re-enabled, the admin queue and the same
+ * I/O queue pairs (same qid, depth, options) are recreated and namespaces
+ * re-read. Repeatable I/O still in flight (read, write, flush, write zeroes,
+ * verify, DSM) is resubmitted once afterwards when its namespace did not
+ * change; every other command completes once with NVME_ERR_ABORTED
+ * (NVME_ERR_TIMEOUT for one that had timed out). Queue memory is reused. On
+ * failure the state is NVME_CTRL_FAILED (or GONE) and kept commands complete
+ * with NVME_ERR_CTRL_FATAL. Not from a completion callback (NVME_ERR_INVAL).
  */
 int nvme_ctrl_reset(struct nvme_ctrl *c);
 

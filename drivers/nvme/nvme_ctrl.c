@@ -707,6 +707,52 @@ int nvme_ctrl_shutdown(struct nvme_ctrl *c, bool abrupt)
 	return rc;
 }
 
+/*
+ * Before a reset disables the controller, the commands in flight get up to
+ * NVME_RESET_DRAIN_MS to complete: the queues are offline (nothing new goes
+ * out, callbacks that submit get NVME_ERR_NOT_READY) and are polled, so a
+ * command the device was about to finish completes normally instead of
+ * being resubmitted, and the device is not reset under its own DMA (QEMU
+ * 7.2 crashes in nvme_rw_complete_cb when CC.EN is cleared with requests in
+ * flight). Skipped when CSTS shows a failed or vanished controller; a
+ * command that timed out is not waited for. Whatever is still in flight
+ * afterwards is kept or completed as usual.
+ */
+#define NVME_RESET_DRAIN_MS 250u
+
+static uint32_t busy_commands(const struct nvme_ctrl *c)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < NVME_CFG_MAX_IO_QUEUES; i++) {
+		const struct nvme_qpair *q = &c->io[i];
+		if (!q->created || q->in_flight == 0)
+			continue;
+		for (uint32_t k = 0; k < q->nslots; k++)
+			if (q->slots[k].state == NVME_SLOT_BUSY &&
+			    !(q->slots[k].flags & (NVME_SLOTF_EXPIRED | NVME_SLOTF_NOTIMEOUT)))
+				n++;
+	}
+	return n;
+}
+
+static void drain_before_reset(struct nvme_ctrl *c)
+{
+	uint64_t t0 = nvme_now_us(c);
+	while (busy_commands(c) != 0) {
+		if (nvme_now_us(c) - t0 >= (uint64_t)NVME_RESET_DRAIN_MS * 1000u) {
+			nvme_dbg(c, "reset: %u command(s) still in flight after %u ms", (unsigned)busy_commands(c),
+				 (unsigned)NVME_RESET_DRAIN_MS);
+			return;
+		}
+		int n = 0;
+		for (uint32_t i = 0; i < NVME_CFG_MAX_IO_QUEUES; i++)
+			if (c->io[i].created && c->io[i].in_flight != 0)
+				n += nvme_q_poll(&c->io[i], 0);
+		if (n == 0)
+			nvme_pause_us(c, 100);
+	}
+}
+
 int nvme_ctrl_reinit(struct nvme_ctrl *c)
 {
 	bool enabled = false;
@@ -725,10 +771,18 @@ int nvme_ctrl_reinit(struct nvme_ctrl *c)
 		geom[ngeom].lba_shift = c->ns[i].lba_shift;
 		ngeom++;
 	}
+	bool was_ready = c->state == NVME_CTRL_READY;
 	queues_offline(c);
-	c->state = NVME_CTRL_OFF;
 	c->ctrl_busy = true;   /* a timeout in here fails the re-initialisation */
 	c->rstats.resets++;
+	if (was_ready && nvme_ctrl_check_csts(c) == 0)
+		drain_before_reset(c);
+	if (c->state == NVME_CTRL_GONE) {
+		queues_drop(c, false, NVME_ERR_DEVICE_GONE);
+		c->ctrl_busy = was_busy;
+		return NVME_ERR_DEVICE_GONE;
+	}
+	c->state = NVME_CTRL_OFF;
 
 	rc = ctrl_disable(c);
 	/* after the disable nothing can complete any more: complete the

@@ -124,8 +124,10 @@ int nvme_recover_reset(struct nvme_ctrl *c, const char *why)
  * be retried)? */
 static bool resolved(const struct nvme_qpair *q, uint32_t idx, uint16_t gen)
 {
+	if (!q->created)
+		return true;   /* a reset freed the queue (its commands completed) */
 	const struct nvme_slot *s = &q->slots[idx];
-	return !q->created || s->state != NVME_SLOT_BUSY || s->gen != gen;
+	return s->state != NVME_SLOT_BUSY || s->gen != gen;
 }
 
 /* Abort the command (sqid, cid); *aborted tells whether the device says it

@@ -979,6 +979,41 @@ static void recovery_mpsmin_cap(void)
 	fx_buf_free(&f, b);
 }
 
+/* A timeout on queue 2 resets the controller, and the new Number of Queues
+ * grant has no queue 2 any more: the request completes (aborted) once, and
+ * recovery does not touch the freed queue (found by the fuzzer: UBSan,
+ * pointer arithmetic on the freed queue's NULL slots;
+ * tests/fuzz/regressions/recovery-after-queue-freed-by-reset). */
+static void recovery_queue_gone_after_reset(void)
+{
+	static struct fx f;
+	fx_defaults(&f);
+	f.ecfg.clock_step_us = 20;
+	f.mcfg.to = 1;
+	f.cfg.io_timeout_ms = 100;
+	f.cfg.io_queue_count = 2;
+	f.cfg.no_aer = true;
+	fx_up(&f);
+	struct nvme_qpair *q2 = nvme_ctrl_io_qpair(f.c, 1);
+	REQUIRE(q2 != NULL);
+	uint8_t *b = fx_buf(&f, BLK, 0, 0);
+	struct nvme_model_fault drop = { .kind = NVME_MODEL_FAULT_DROP, .qid = 2, .opc = -1, .count = 1 };
+	REQUIRE(nvme_model_fault_add(f.m, &drop) >= 0);
+	struct cb_rec rec = { 0 };
+	REQUIRE_OK(nvme_read_async(ns2(&f), q2, 0, 1, b, cb_record, &rec));
+	nvme_model_set_nq_answer(f.m, 0);   /* one SQ, one CQ from the next reset on */
+	for (unsigned it = 0; it < 100000u && rec.calls == 0; it++) {
+		(void)nvme_qpair_poll(q2, 0);
+		advance(&f, 20);
+	}
+	CHECK_EQ(rec.calls, 1);
+	CHECK_RC(rec.status, NVME_ERR_ABORTED);
+	CHECK(nvme_ctrl_io_qpair(f.c, 1) == NULL);
+	CHECK_EQ(nvme_ctrl_get_state(f.c), NVME_CTRL_READY);
+	CHECK_OK(nvme_read(ns2(&f), NULL, 0, 1, b));
+	fx_buf_free(&f, b);
+}
+
 /* The small API additions that came with recovery. */
 static void recovery_api_additions(void)
 {
@@ -1052,7 +1087,7 @@ static const struct check_test tests[] = {
 	T(recovery_rdy_shst_never), T(recovery_limits_then_io), T(recovery_stale_after_reset),
 	T(recovery_timeout_granularity), T(recovery_disabled_async), T(recovery_gives_up),
 	T(recovery_random_soak), T(recovery_api_additions), T(recovery_ns_changed_across_reset),
-	T(recovery_mpsmin_cap),
+	T(recovery_mpsmin_cap), T(recovery_queue_gone_after_reset),
 };
 
 int main(int argc, char **argv)
