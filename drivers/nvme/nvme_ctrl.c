@@ -439,6 +439,8 @@ void nvme_config_defaults(struct nvme_ctrl_config *cfg)
 {
 	if (cfg == NULL)
 		return;
+	/* every member, also those added later: false / 0 / NULL unless set below */
+	__builtin_memset(cfg, 0, sizeof(*cfg));
 	cfg->admin_queue_depth = NVME_DEFAULT_ADMIN_QUEUE_DEPTH;
 	cfg->io_queue_count = NVME_DEFAULT_IO_QUEUE_COUNT;
 	cfg->io_queue_depth = NVME_DEFAULT_IO_QUEUE_DEPTH;
@@ -449,6 +451,8 @@ void nvme_config_defaults(struct nvme_ctrl_config *cfg)
 	cfg->log_level = NVME_LOG_INFO;
 	cfg->format_timeout_ms = NVME_DEFAULT_FORMAT_TIMEOUT_MS;
 	cfg->no_aer = false;
+	cfg->no_recovery = false;
+	cfg->no_shadow_doorbells = false;
 	cfg->event_cb = NULL;
 	cfg->event_arg = NULL;
 }

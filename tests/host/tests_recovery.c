@@ -1017,6 +1017,15 @@ static void recovery_queue_gone_after_reset(void)
 /* The small API additions that came with recovery. */
 static void recovery_api_additions(void)
 {
+	/* nvme_config_defaults sets every member, also the newer flags (a
+	 * struct on a dirty stack: found by the fuzzer,
+	 * tests/fuzz/regressions/config-defaults-leave-new-members-unset) */
+	struct nvme_ctrl_config dc;
+	memset(&dc, 0xA5, sizeof(dc));
+	nvme_config_defaults(&dc);
+	CHECK(!dc.no_recovery && !dc.no_aer && !dc.no_shadow_doorbells);
+	CHECK(dc.event_cb == NULL && dc.event_arg == NULL);
+	CHECK_EQ(dc.io_timeout_ms, NVME_DEFAULT_IO_TIMEOUT_MS);
 	static struct fx f;
 	setup(&f, false, false);
 	CHECK_EQ(nvme_ctrl_io_queue_max(f.c), 16);
