@@ -113,7 +113,7 @@ static void dbbuf_need_event(void)
 
 static void dbbuf_registered(void)
 {
-	struct fx f;
+	static struct fx f;   /* outlives the case: its cleanup runs after return */
 	dbbuf_fx(&f);
 	fx_up(&f);
 	CHECK(nvme_ctrl_shadow_doorbells(f.c));
@@ -139,7 +139,7 @@ static void dbbuf_exact_eventidx_rings(void)
 {
 	/* EventIdx = the value just consumed (QEMU 7.2): every update of an
 	 * idle device crosses it, so every one is also an MMIO write */
-	struct fx f;
+	static struct fx f;   /* outlives the case: its cleanup runs after return */
 	dbbuf_fx(&f);
 	fx_up(&f);
 	struct nvme_qpair *q = nvme_ctrl_io_qpair(f.c, 0);
@@ -158,7 +158,7 @@ static void dbbuf_polling_device_no_mmio(void)
 {
 	/* A device that polls the shadow page (EventIdx kept behind): no MMIO
 	 * write at all, through several wraps of the 256-entry rings. */
-	struct fx f;
+	static struct fx f;   /* outlives the case: its cleanup runs after return */
 	dbbuf_fx(&f);
 	fx_up(&f);
 	nvme_model_dbbuf_set_mode(f.m, NVME_MODEL_EVENTIDX_POLL);
@@ -184,7 +184,7 @@ static void dbbuf_fallback_kick(void)
 	/* The device never looks at the shadow page and EventIdx says "no
 	 * MMIO needed" (the missed doorbell of QEMU 7.2 + Linux): the poll loop
 	 * sees no progress and writes the MMIO doorbell itself. */
-	struct fx f;
+	static struct fx f;   /* outlives the case: its cleanup runs after return */
 	dbbuf_fx(&f);
 	f.ecfg.clock_step_us = 20;
 	fx_up(&f);
@@ -204,7 +204,7 @@ static void dbbuf_fallback_kick(void)
 
 static void dbbuf_reset_reregisters(void)
 {
-	struct fx f;
+	static struct fx f;   /* outlives the case: its cleanup runs after return */
 	dbbuf_fx(&f);
 	fx_up(&f);
 	struct nvme_qpair *q = nvme_ctrl_io_qpair(f.c, 0);
@@ -232,7 +232,7 @@ static void dbbuf_queue_recreated(void)
 {
 	/* A queue deleted and created again must not inherit its
 	 * predecessor's shadow tail (the device would fetch stale entries). */
-	struct fx f;
+	static struct fx f;   /* outlives the case: its cleanup runs after return */
 	dbbuf_fx(&f);
 	f.cfg.io_queue_count = 2;
 	fx_up(&f);
@@ -249,7 +249,7 @@ static void dbbuf_queue_recreated(void)
 
 static void dbbuf_not_offered_or_off(void)
 {
-	struct fx f;
+	static struct fx f;   /* outlives the case: its cleanup runs after return */
 	fx_defaults(&f);   /* OACS bit 8 clear */
 	fx_up(&f);
 	CHECK(!nvme_ctrl_shadow_doorbells(f.c));
@@ -274,7 +274,7 @@ static void dbbuf_not_offered_or_off(void)
 static void dbbuf_config_refused(void)
 {
 	/* The device fails Doorbell Buffer Config: MMIO doorbells, I/O works. */
-	struct fx f;
+	static struct fx f;   /* outlives the case: its cleanup runs after return */
 	dbbuf_fx(&f);
 	fx_start(&f);
 	struct nvme_model_fault rule = { .kind = NVME_MODEL_FAULT_STATUS, .qid = 0,
