@@ -272,7 +272,7 @@ fi
 if [ "$hostb" = 1 ]; then
 	echo
 	echo "== host micro-benchmark (bench/host)"
-	make -C "$here/host" -s run 2>&1 | tee "$out/host.txt" || fail=1
+	"$here/host/run.sh" 2>&1 | tee "$out/host.txt" || fail=1
 fi
 echo
 echo "results: $out"
