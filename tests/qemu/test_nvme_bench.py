@@ -85,4 +85,32 @@ def _():
         assert m.wait_exit() == 0
 
 
+@t.case("nvme-bench-shadow-off")
+def _():
+    """nvmedbbuf=0: no shadow doorbells, every doorbell an MMIO write; with
+    them (QEMU 7.2 offers OACS bit 8) shadow updates are counted."""
+    name = "nvme-bench-shadow-off"
+    disk = Disk(os.path.join(OUT, name), "ns1", 16 << 20, seed=None)
+    c0 = Controller("c0", "nvmetk-bench2")
+    c0.ns(1, disk)
+    with Machine(name, nvme=False, qemu_args=controllers([c0]), cmdline="nvmedbbuf=0") as m:
+        m.expect_prompt()
+        out = ok(m, "bench --qd 4 --time 1", r"shadow=off")
+        kv = bench_line(out)
+        sane(kv, "poll", "randread", 4096, 4)
+        assert kv["shadow"] == "off" and int(kv["sq_shadow"]) == 0 and int(kv["cq_shadow"]) == 0, kv
+        assert int(kv["kicks"]) == 0, kv
+        m.sendline("exit 0")
+        assert m.wait_exit() == 0
+    with Machine(name + "-on", nvme=False, qemu_args=controllers([c0])) as m:
+        m.expect_prompt()
+        kv = bench_line(ok(m, "bench --qd 4 --time 1 --irq", r"shadow=on"))
+        sane(kv, "irq", "randread", 4096, 4)
+        assert kv["shadow"] == "on" and int(kv["sq_shadow"]) > 0 and int(kv["cq_shadow"]) > 0, kv
+        # an MMIO write only follows a shadow update
+        assert int(kv["sq_mmio"]) <= int(kv["sq_shadow"]) + int(kv["kicks"]), kv
+        m.sendline("exit 0")
+        assert m.wait_exit() == 0
+
+
 t.run()
