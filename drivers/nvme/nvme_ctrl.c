@@ -841,6 +841,14 @@ failed:
 	return rc;
 }
 
+int nvme_ctrl_stop(struct nvme_ctrl *c)
+{
+	queues_offline(c);
+	if (c->state == NVME_CTRL_GONE)
+		return NVME_ERR_DEVICE_GONE;
+	return ctrl_disable(c);
+}
+
 int nvme_ctrl_reset(struct nvme_ctrl *c)
 {
 	if (c == NULL || c->bar == NULL)

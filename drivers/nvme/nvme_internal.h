@@ -170,6 +170,10 @@ void nvme_pause_us(const struct nvme_ctrl *c, uint32_t us);
 int nvme_ctrl_check_csts(struct nvme_ctrl *c);
 /* Full re-initialisation used by reset, resume and set_io_queue_count. */
 int nvme_ctrl_reinit(struct nvme_ctrl *c);
+/* Stop the controller (CC.EN=0, RDY=0 awaited, bounded by CAP.TO) so that it
+ * processes nothing more; queues go offline. Recovery calls it before
+ * giving up, so no command it completes can still be moved by the device. */
+int nvme_ctrl_stop(struct nvme_ctrl *c);
 /* Scan namespaces (active list + Identify Namespace). */
 int nvme_ns_scan(struct nvme_ctrl *c);
 /* First live I/O queue pair, or NULL. */

@@ -85,11 +85,14 @@ int nvme_csts_event(struct nvme_ctrl *c)
 	return rc;
 }
 
-/* Give up: FAILED, every command completes with NVME_ERR_CTRL_FATAL. */
+/* Give up: the controller is stopped (so nothing it still holds can be
+ * moved by DMA into a buffer we hand back), FAILED, and every command
+ * completes with NVME_ERR_CTRL_FATAL. */
 static int give_up(struct nvme_ctrl *c, const char *why)
 {
 	nvme_err(c, "recovery gave up: %s; the controller stays failed until nvme_ctrl_reset()", why);
 	c->rstats.gave_up++;
+	(void)nvme_ctrl_stop(c);
 	if (c->state != NVME_CTRL_GONE)
 		c->state = NVME_CTRL_FAILED;
 	nvme_fail_all(c, c->state == NVME_CTRL_GONE ? NVME_ERR_DEVICE_GONE : NVME_ERR_CTRL_FATAL);

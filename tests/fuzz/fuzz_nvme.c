@@ -904,6 +904,27 @@ static struct areq *areq_new(size_t len)
 /* ------------------------------------------------------------------------ */
 
 static struct nvme_ctrl ctrl;
+static bool no_recovery;
+
+/*
+ * Buffers of synchronous calls. With recovery on, a call that returned has
+ * nothing left on the device, so its buffer is freed at once (a later DMA
+ * into it is a driver bug the harness catches). With cfg.no_recovery a
+ * timed-out command keeps its CID and the device may still move its data
+ * (documented in nvme.h), so a failed call's buffer is kept until detach.
+ */
+#define MAX_QUAR 64
+static void *quarantine[MAX_QUAR];
+static unsigned nquar;
+
+static void sync_buf_done(void *b, int rc)
+{
+	if (rc != 0 && no_recovery && nquar < MAX_QUAR) {
+		quarantine[nquar++] = b;
+		return;
+	}
+	harness_buf_free(b);
+}
 
 static struct nvme_ns *pick_ns(void)
 {
@@ -951,11 +972,12 @@ static void op(uint8_t which)
 		if (len > (1u << 20))
 			break;
 		b = harness_buf(len + 1);   /* reads may start one byte in (bounced) */
+		int rc;
 		if (which % 22u == 0)
-			(void)nvme_read(ns, pick_q(), lba, count, b + (in8() & 1));
+			rc = nvme_read(ns, pick_q(), lba, count, b + (in8() & 1));
 		else
-			(void)nvme_write(ns, pick_q(), lba, count, b);
-		harness_buf_free(b);
+			rc = nvme_write(ns, pick_q(), lba, count, b);
+		sync_buf_done(b, rc);
 		break;
 	}
 	case 2: {   /* asynchronous batch */
@@ -1032,11 +1054,12 @@ static void op(uint8_t which)
 		size_t len = 1u + in16() % 9000u;
 		b = harness_buf(len);
 		uint64_t off = in32();
+		int rc;
 		if (in8() & 1)
-			(void)nvme_write_bytes(ns, pick_q(), off, b, len);
+			rc = nvme_write_bytes(ns, pick_q(), off, b, len);
 		else
-			(void)nvme_read_bytes(ns, pick_q(), off, b, len);
-		harness_buf_free(b);
+			rc = nvme_read_bytes(ns, pick_q(), off, b, len);
+		sync_buf_done(b, rc);
 		break;
 	}
 	case 13: {   /* passthrough */
@@ -1047,15 +1070,15 @@ static void op(uint8_t which)
 		s.nsid = in8();
 		b = harness_buf(4096);
 		struct nvme_cqe cqe;
-		(void)nvme_admin_passthru(&ctrl, &s, b, 4096, &cqe);
+		int rc = nvme_admin_passthru(&ctrl, &s, b, 4096, &cqe);
 		struct nvme_qpair *q = nvme_ctrl_io_qpair(&ctrl, 0);
-		if (q && ns && ns->unusable == 0) {   /* a Read needs a data pointer: len > 0 */
+		if (rc == 0 && q && ns && ns->unusable == 0) {   /* a Read needs a data pointer: len > 0 */
 			memset(&s, 0, sizeof(s));
 			s.opc = NVME_CMD_READ;
 			s.nsid = ns->nsid;
-			(void)nvme_io_passthru(q, &s, b, ns->lba_size <= 4096 ? ns->lba_size : 4096, &cqe);
+			rc = nvme_io_passthru(q, &s, b, ns->lba_size <= 4096 ? ns->lba_size : 4096, &cqe);
 		}
-		harness_buf_free(b);
+		sync_buf_done(b, rc);
 		break;
 	}
 	case 14:   /* time jumps: timeouts of whatever is in flight */
@@ -1070,8 +1093,7 @@ static void op(uint8_t which)
 		(void)nvme_trim(ns, pick_q(), in8(), 1u + in8(), 0);
 		if (ns->lba_size <= 65536) {
 			b = harness_buf(ns->lba_size);
-			(void)nvme_compare(ns, pick_q(), in8(), 1, b, 0);
-			harness_buf_free(b);
+			sync_buf_done(b, nvme_compare(ns, pick_q(), in8(), 1, b, 0));
 		}
 		break;
 	}
@@ -1086,10 +1108,10 @@ static void op(uint8_t which)
 	case 17: {   /* firmware download and commit (FORCE: sent whatever OACS says) */
 		size_t len = 4u * (1u + in16() % 3000u);
 		b = harness_buf(len);
-		(void)nvme_fw_download(&ctrl, b, len, NULL, NULL, NVME_CMD_FORCE);
+		int rc = nvme_fw_download(&ctrl, b, len, NULL, NULL, NVME_CMD_FORCE);
 		struct nvme_fw_commit_result res;
 		(void)nvme_fw_commit(&ctrl, (uint8_t)(in8() & 7), (uint8_t)(in8() & 3), NVME_CMD_FORCE, &res);
-		harness_buf_free(b);
+		sync_buf_done(b, rc);
 		break;
 	}
 	case 18: {   /* sanitize: start, then a bounded wait on the status log */
@@ -1121,14 +1143,15 @@ static void op(uint8_t which)
 					 0, NVME_CMD_FORCE);
 		b = harness_buf(4096);
 		struct nvme_resv_info ri;
-		if (nvme_resv_report(ns, pick_q(), b, 4096, in8() & 1, NVME_CMD_FORCE, &ri) == 0)
+		int rc = nvme_resv_report(ns, pick_q(), b, 4096, in8() & 1, NVME_CMD_FORCE, &ri);
+		if (rc == 0)
 			for (uint32_t i = 0; i < ri.nentries; i++) {
 				struct nvme_resv_entry e;
 				(void)nvme_resv_report_entry(b, 4096, &ri, i, &e);
 			}
 		(void)nvme_resv_release(ns, pick_q(), (uint8_t)(in8() & 1), (uint8_t)(1u + in8() % 6u), 0,
 					 NVME_CMD_FORCE);
-		harness_buf_free(b);
+		sync_buf_done(b, rc);
 		break;
 	}
 	case 21: {   /* checked features and their decoders */
@@ -1200,6 +1223,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cfg.dptr_mode = (enum nvme_dptr_mode)((d0 >> 7) ? NVME_DPTR_AUTO : NVME_DPTR_PRP);
 	cfg.no_aer = (in8() & 3) == 0;
 	cfg.no_recovery = (in8() & 7) == 0;
+	no_recovery = cfg.no_recovery;
+	nquar = 0;
 	cfg.log_level = getenv("FUZZ_LOG") ? NVME_LOG_DEBUG : NVME_LOG_ERROR;
 	size_t bar_size = (in8() & 1) ? 0x4000u : BAR_MAX;
 
@@ -1211,6 +1236,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		poll_all(3000);
 	}
 	nvme_ctrl_detach(&ctrl);
+	for (unsigned i = 0; i < nquar; i++)
+		harness_buf_free(quarantine[i]);
 
 	/* exactly once: by detach at the latest */
 	for (unsigned i = 0; i < nareq; i++) {
