@@ -81,27 +81,10 @@ static void host_delay_us(void *ctx, uint32_t us)
 	time_delay_us(us);
 }
 
-/* Info lines of the driver that the kernel prints itself (see nvme_port.h):
- * the refusal of an optional command and "event N: ...". */
-static bool printed_by_kernel(const struct nvmetk_ctrl *t, const char *msg)
-{
-	/* the driver starts its lines with "nvme@<BAR0>: " */
-	if (str_starts_with(msg, "nvme@")) {
-		const char *p = strchr(msg, ' ');
-		if (p)
-			msg = p + 1;
-	}
-	if (t && t->ctrl && strcmp(msg, nvme_ctrl_refusal(t->ctrl)) == 0)
-		return true;
-	return str_starts_with(msg, "event ") && k_isdigit(msg[6]);
-}
-
 static void host_log(void *ctx, enum nvme_log_level level, const char *msg)
 {
 	struct nvmetk_ctrl *t = ctx;
 	if (level > log_level)
-		return;
-	if (level == NVME_LOG_INFO && log_level < NVME_LOG_DEBUG && printed_by_kernel(t, msg))
 		return;
 	static const char *const prefix[] = { "error: ", "warning: ", "", "debug: ", "trace: " };
 	kprintf("%s: %s%s\n", t ? t->name : "nvme", level <= NVME_LOG_TRACE ? prefix[level] : "",

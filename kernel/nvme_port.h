@@ -31,11 +31,10 @@
  * and kept in a per-controller history of NVMETK_EVENT_HISTORY lines (the
  * shell's `events` lists it).
  *
- * Messages the shell prints itself are shown by the driver only at debug
- * level: the driver logs each refusal of an optional command
- * (nvme_ctrl_refusal(), which the shell prints as its error) and each
- * event ("event N: ...") at info level; host_log passes those two on at
- * debug and above only, so they do not appear twice.
+ * The driver logs each refusal of an optional command (nvme_ctrl_refusal(),
+ * which the shell prints as its error) and each handled event ("event N:
+ * ...", printed above) at debug level only, so at the default info level
+ * they appear once; host_log passes every line at or below the level on.
  *
  * Kernel command line options read at boot:
  *   nvmelog=error|warn|info|debug|trace   initial log level (default info)

@@ -172,7 +172,7 @@ static void rescan_diff(struct nvme_ctrl *c, struct nvme_event *ev)
 		}
 	}
 	ev->ns_count = na;
-	nvme_info(c, "namespace change: %u added, %u removed, %u namespace(s) now (rescan: %s)",
+	nvme_dbg(c, "namespace change: %u added, %u removed, %u namespace(s) now (rescan: %s)",
 		  (unsigned)ev->nadded, (unsigned)ev->nremoved, (unsigned)na, nvme_strerror(ev->rescan_status));
 }
 
@@ -230,7 +230,7 @@ static void handle_event(struct nvme_ctrl *c, uint32_t dw0, struct nvme_event *e
 	}
 	char line[160];
 	(void)nvme_event_describe(ev, line, sizeof(line));
-	nvme_info(c, "event %u: %s", (unsigned)ev->seq, line);
+	nvme_dbg(c, "event %u: %s", (unsigned)ev->seq, line);   /* the host reports events itself */
 }
 
 static void ring_push(struct nvme_ctrl *c, const struct nvme_event *ev)

@@ -376,7 +376,8 @@ size_t nvme_cat(char *buf, size_t len, size_t pos, const char *fmt, ...)
 /*
  * Gate an optional command: 0 when opt is supported or flags has
  * NVME_CMD_FORCE; else NVME_ERR_NOT_ADVERTISED with c->refusal set to
- * "<what>: not supported by this controller: <why>" (logged at INFO).
+ * "<what>: not supported by this controller: <why>" (logged at DEBUG: the
+ * caller reports it).
  */
 int nvme_require(struct nvme_ctrl *c, enum nvme_opt opt, unsigned flags, const char *what);
 /* Refuse with a reason of the caller's (same text layout as nvme_require). */

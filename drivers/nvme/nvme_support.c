@@ -201,7 +201,7 @@ int nvme_ctrl_supports(struct nvme_ctrl *c, enum nvme_opt opt, char *why, size_t
 int nvme_refuse(struct nvme_ctrl *c, const char *what, const char *why)
 {
 	(void)nvme_format(c->refusal, sizeof(c->refusal), "%s: not supported by this controller: %s", what, why);
-	nvme_info(c, "%s", c->refusal);
+	nvme_dbg(c, "%s", c->refusal);   /* the caller prints it (nvme_ctrl_refusal) */
 	return NVME_ERR_NOT_ADVERTISED;
 }
 

@@ -122,6 +122,16 @@ static void aer_namespace_changes(void)
 	char line[200];
 	nvme_event_describe(&log.last, line, sizeof(line));
 	CHECK_STR(line, "notice: namespace attribute changed (log 04h read): 1 changed: 5; added 5; 3 namespace(s)");
+	/* the driver's own lines about it are DEBUG: a host that prints the
+	 * event (cfg.event_cb, nvme_event_pop) does not show it twice */
+	CHECK(host_env_log_contains(f.env, ": event 1: notice: namespace attribute changed"));
+	CHECK(host_env_log_contains(f.env, ": namespace change: 1 added"));
+	for (const char *p = host_env_log_text(f.env); (p = strstr(p, ": event ")) != NULL; p++) {
+		const char *l = p;
+		while (l > host_env_log_text(f.env) && l[-1] != '\n')
+			l--;
+		CHECK_MSG(strncmp(l, "DEBUG ", 6) == 0, "event line not at DEBUG: %.60s", l);
+	}
 	/* the ring keeps it for the host too */
 	CHECK_EQ(nvme_event_count(f.c), 1);
 	struct nvme_event ev;

@@ -133,6 +133,8 @@ def _():
         m.sendline("lo")
         m.expect(r"\nhello\n")
         m.expect_prompt()
+        # once: the driver logs handled events at debug level only
+        assert m.text().count("event 1: SMART/health") == 1, m.tail()
         ok(m, "events", r"nvme0: 1 event since boot, \d+ Asynchronous Event Requests? outstanding, 0 lost by the "
            r"driver\n +1 +\d+\.\d{3} s +dw0 00020101 +SMART/health: temperature threshold")
         _, out = smart(m)
