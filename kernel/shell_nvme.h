@@ -127,6 +127,9 @@ int nvsh_fail(const char *what, int status);
  * (SHELL_USAGE), anything else as nvsh_fail(what, status) (SHELL_ERR).
  */
 int nvsh_require(const struct nvsh_target *tg, enum nvme_opt opt, bool force, const char *what);
+/* The same for one command of opt (nvme_ctrl_supports_cmd): the reason names
+ * that opcode, e.g. Firmware Commit 10h, Reservation Acquire 11h. */
+int nvsh_require_cmd(const struct nvsh_target *tg, enum nvme_opt opt, uint8_t opcode, bool force, const char *what);
 int nvsh_status(const struct nvsh_target *tg, const char *what, int status);
 
 /* Status of a compare that found different data (compare, and nothing

@@ -259,7 +259,7 @@ static int cmd_fw_commit(int argc, char **argv)
 	if ((rc = parse_action(oa->value, &action)))
 		return rc;
 	bool force = nvsh_isset(opts, "force");
-	if ((rc = nvsh_require(&tg, NVME_OPT_FIRMWARE, force, "Firmware Commit")) ||
+	if ((rc = nvsh_require_cmd(&tg, NVME_OPT_FIRMWARE, NVME_ADMIN_FW_COMMIT, force, "Firmware Commit")) ||
 	    (action == NVME_FW_CA_REPLACE_ACTIVATE_NOW &&
 	     (rc = nvsh_require(&tg, NVME_OPT_FW_ACTIVATE_NOW, force, "Firmware Commit (activate without reset)"))))
 		return rc;

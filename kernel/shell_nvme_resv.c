@@ -60,7 +60,8 @@ static int cmd_resv_register(int argc, char **argv)
 		return rc;
 	if (cptpl == 1)
 		return shell_usage_error("--cptpl 1 is reserved (0 no change, 2 clear, 3 persist through power loss)");
-	if ((rc = nvsh_require(&tg, NVME_OPT_RESERVATIONS, nvsh_isset(opts, "force"), "Reservation Register")))
+	if ((rc = nvsh_require_cmd(&tg, NVME_OPT_RESERVATIONS, NVME_CMD_RESV_REGISTER, nvsh_isset(opts, "force"),
+				  "Reservation Register")))
 		return rc;
 	rc = nvme_resv_register(tg.ns, q, (uint8_t)rrega, crkey, nrkey, (uint8_t)cptpl, flags);
 	return resv_done(&tg, "Reservation Register", rc);
@@ -94,7 +95,8 @@ static int cmd_resv_acquire(int argc, char **argv)
 		return rc;
 	if (!nvsh_isset(opts, "rtype") || rtype == 0)
 		return shell_usage_error("missing --rtype 1..6 (the reservation type)");
-	if ((rc = nvsh_require(&tg, NVME_OPT_RESERVATIONS, nvsh_isset(opts, "force"), "Reservation Acquire")))
+	if ((rc = nvsh_require_cmd(&tg, NVME_OPT_RESERVATIONS, NVME_CMD_RESV_ACQUIRE, nvsh_isset(opts, "force"),
+				  "Reservation Acquire")))
 		return rc;
 	rc = nvme_resv_acquire(tg.ns, q, (uint8_t)racqa, (uint8_t)rtype, crkey, prkey, flags);
 	return resv_done(&tg, "Reservation Acquire", rc);
@@ -123,7 +125,8 @@ static int cmd_resv_release(int argc, char **argv)
 	int rc = resv_begin(argc, argv, opts, &tg, &q, &crkey, &flags);
 	if (rc || (rc = nvsh_opt_u64_max(opts, "rtype", 6, &rtype)) || (rc = nvsh_opt_u64_max(opts, "rrela", 1, &rrela)))
 		return rc;
-	if ((rc = nvsh_require(&tg, NVME_OPT_RESERVATIONS, nvsh_isset(opts, "force"), "Reservation Release")))
+	if ((rc = nvsh_require_cmd(&tg, NVME_OPT_RESERVATIONS, NVME_CMD_RESV_RELEASE, nvsh_isset(opts, "force"),
+				  "Reservation Release")))
 		return rc;
 	rc = nvme_resv_release(tg.ns, q, (uint8_t)rrela, (uint8_t)rtype, crkey, flags);
 	return resv_done(&tg, "Reservation Release", rc);
@@ -162,7 +165,7 @@ static int cmd_resv_report(int argc, char **argv)
 		return shell_usage_error("--numd %llu: the report header alone is %u bytes (%u dwords, 0's based %u)",
 					 (unsigned long long)numd, ext ? 64u : 24u, ext ? 16u : 6u, ext ? 15u : 5u);
 	bool force = nvsh_isset(opts, "force");
-	if ((rc = nvsh_require(&tg, NVME_OPT_RESERVATIONS, force, "Reservation Report")))
+	if ((rc = nvsh_require_cmd(&tg, NVME_OPT_RESERVATIONS, NVME_CMD_RESV_REPORT, force, "Reservation Report")))
 		return rc;
 	struct nvme_resv_info info;
 	memset(nvsh_scratch, 0, sizeof(nvsh_scratch));

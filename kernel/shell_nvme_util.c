@@ -64,18 +64,29 @@ int nvsh_fail(const char *what, int status)
 	return shell_error("%s failed: %s", what, why);
 }
 
-int nvsh_require(const struct nvsh_target *tg, enum nvme_opt opt, bool force, const char *what)
+static int require(const struct nvsh_target *tg, enum nvme_opt opt, int opcode, bool force, const char *what)
 {
-	char why[200];
+	char why[320];
 	if (force)
 		return SHELL_OK;
-	int rc = nvme_ctrl_supports(tg->c, opt, why, sizeof(why));
+	int rc = opcode < 0 ? nvme_ctrl_supports(tg->c, opt, why, sizeof(why))
+			    : nvme_ctrl_supports_cmd(tg->c, opt, (uint8_t)opcode, why, sizeof(why));
 	if (rc == 0)
 		return SHELL_OK;
 	if (rc != NVME_ERR_NOT_ADVERTISED)
 		return nvsh_fail("support check", rc);
 	return shell_usage_error("%s: not supported by this controller: %s; --force sends it anyway", what,
 				 why);
+}
+
+int nvsh_require(const struct nvsh_target *tg, enum nvme_opt opt, bool force, const char *what)
+{
+	return require(tg, opt, -1, force, what);
+}
+
+int nvsh_require_cmd(const struct nvsh_target *tg, enum nvme_opt opt, uint8_t opcode, bool force, const char *what)
+{
+	return require(tg, opt, opcode, force, what);
 }
 
 int nvsh_status(const struct nvsh_target *tg, const char *what, int status)

@@ -937,7 +937,10 @@ int nvme_get_log_page(struct nvme_ctrl *c, uint8_t lid, uint8_t lsp, uint32_t ns
  * Opcode-level bits (ONCS, OACS): when the bit is clear and LPA bit 1 says
  * the Commands Supported and Effects log exists, the driver reads that log
  * once (cached until the next reset) and accepts the command if the log
- * marks its opcode supported (CSUPP). QEMU 7.2 needs this: its ONCS lacks
+ * marks its opcode supported (CSUPP). Each call checks the opcode of the
+ * command it sends (Firmware Image Download 11h, Firmware Commit 10h,
+ * Reservation Register 0Dh / Report 0Eh / Acquire 11h / Release 15h) and the
+ * refusal names that opcode. QEMU 7.2 needs this: its ONCS lacks
  * Verify, which it implements and lists in the log. Capability bits below
  * the opcode (SANICAP actions, FRMW activation without reset, FNA crypto
  * erase, VWC, LPA) are taken from Identify only.
@@ -987,8 +990,20 @@ enum nvme_opt {
  * NULL) receives one line either way, e.g. "ONCS bit 2 (Dataset
  * Management) is set" or "SANICAP: block erase not supported
  * (SANICAP=00000000h)". May read the Commands Supported and Effects log.
+ * When the bit covers several commands (OACS bit 2: 10h and 11h; ONCS bit 5:
+ * 0Dh, 0Eh, 11h, 15h; OACS bit 0: 81h, 82h; bit 3: 0Dh, 15h; bit 5: 19h,
+ * 1Ah) and is clear, the log must list every one of them; the reason names
+ * each opcode ("does not list admin opcodes 10h (Firmware Commit) and 11h
+ * (Firmware Image Download)").
  */
 int nvme_ctrl_supports(struct nvme_ctrl *c, enum nvme_opt opt, char *why, size_t len);
+/*
+ * The same question for one command of opt, by its opcode: the effects log
+ * fallback and the reason are about that opcode only ("... does not list
+ * admin opcode 11h (Firmware Image Download)"). NVME_ERR_INVAL when opt does
+ * not cover opcode. This is the check the driver's own calls make.
+ */
+int nvme_ctrl_supports_cmd(struct nvme_ctrl *c, enum nvme_opt opt, uint8_t opcode, char *why, size_t len);
 /* Short name of opt ("Verify", "Sanitize (block erase)"); "?" if invalid. */
 const char *nvme_opt_name(enum nvme_opt opt);
 /* The line explaining the last NVME_ERR_NOT_ADVERTISED ("" if none yet). */

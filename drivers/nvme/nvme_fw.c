@@ -39,7 +39,7 @@ int nvme_fw_download(struct nvme_ctrl *c, const void *image, size_t len,
 		return NVME_ERR_INVAL;
 	if ((uint64_t)len > ((uint64_t)1 << 34))   /* OFST is a 32-bit dword count */
 		return NVME_ERR_TOO_LARGE;
-	int rc = nvme_require(c, NVME_OPT_FIRMWARE, flags, "Firmware Image Download");
+	int rc = nvme_require_cmd(c, NVME_OPT_FIRMWARE, NVME_ADMIN_FW_DOWNLOAD, flags, "Firmware Image Download");
 	if (rc != 0)
 		return rc;
 	uint32_t chunk = nvme_fw_chunk_bytes(c);
@@ -108,7 +108,7 @@ int nvme_fw_commit(struct nvme_ctrl *c, uint8_t slot, uint8_t action, unsigned f
 	res->slot_status = NVME_ERR_NOT_READY;
 	if (c == NULL || slot > NVME_FW_MAX_SLOTS || action > NVME_FW_CA_REPLACE_ACTIVATE_NOW)
 		return res->status = NVME_ERR_INVAL;
-	int rc = nvme_require(c, NVME_OPT_FIRMWARE, flags, "Firmware Commit");
+	int rc = nvme_require_cmd(c, NVME_OPT_FIRMWARE, NVME_ADMIN_FW_COMMIT, flags, "Firmware Commit");
 	if (rc == 0 && action == NVME_FW_CA_REPLACE_ACTIVATE_NOW)
 		rc = nvme_require(c, NVME_OPT_FW_ACTIVATE_NOW, flags, "Firmware Commit (activate without reset)");
 	if (rc != 0)

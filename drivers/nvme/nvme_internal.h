@@ -380,6 +380,9 @@ size_t nvme_cat(char *buf, size_t len, size_t pos, const char *fmt, ...)
  * caller reports it).
  */
 int nvme_require(struct nvme_ctrl *c, enum nvme_opt opt, unsigned flags, const char *what);
+/* The same for the one command of opt being sent: the effects log fallback
+ * and the reason name opcode (NVME_ERR_INVAL if opt does not cover it). */
+int nvme_require_cmd(struct nvme_ctrl *c, enum nvme_opt opt, uint8_t opcode, unsigned flags, const char *what);
 /* Refuse with a reason of the caller's (same text layout as nvme_require). */
 int nvme_refuse(struct nvme_ctrl *c, const char *what, const char *why);
 /* Forget what was learnt from the Commands Supported and Effects log

@@ -16,12 +16,12 @@
 #define RESV_ENTRY      24u
 #define RESV_ENTRY_EXT  64u
 
-static int resv_prep(struct nvme_ns *ns, struct nvme_qpair **q, unsigned flags, const char *what)
+static int resv_prep(struct nvme_ns *ns, struct nvme_qpair **q, uint8_t opc, unsigned flags, const char *what)
 {
 	int rc = nvme_ns_io_prep(ns, q);
 	if (rc != 0)
 		return rc;
-	return nvme_require(ns->ctrl, NVME_OPT_RESERVATIONS, flags, what);
+	return nvme_require_cmd(ns->ctrl, NVME_OPT_RESERVATIONS, opc, flags, what);
 }
 
 static void resv_sqe(struct nvme_sqe *sqe, uint8_t opc, uint32_t nsid, uint32_t cdw10)
@@ -37,7 +37,7 @@ int nvme_resv_register(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t rrega, 
 {
 	if (rrega > NVME_RREGA_REPLACE || cptpl == 1 || cptpl > NVME_CPTPL_PERSIST)
 		return NVME_ERR_INVAL;
-	int rc = resv_prep(ns, &q, flags, "Reservation Register");
+	int rc = resv_prep(ns, &q, NVME_CMD_RESV_REGISTER, flags, "Reservation Register");
 	if (rc != 0)
 		return rc;
 	struct nvme_resv_register_data d = { crkey, nrkey };
@@ -54,7 +54,7 @@ int nvme_resv_acquire(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t racqa, u
 {
 	if (racqa > NVME_RACQA_PREEMPT_ABORT || rtype == NVME_RTYPE_NONE || rtype > NVME_RTYPE_EA_ALL_REGISTRANTS)
 		return NVME_ERR_INVAL;
-	int rc = resv_prep(ns, &q, flags, "Reservation Acquire");
+	int rc = resv_prep(ns, &q, NVME_CMD_RESV_ACQUIRE, flags, "Reservation Acquire");
 	if (rc != 0)
 		return rc;
 	struct nvme_resv_acquire_data d = { crkey, prkey };
@@ -71,7 +71,7 @@ int nvme_resv_release(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t rrela, u
 {
 	if (rrela > NVME_RRELA_CLEAR || rtype > NVME_RTYPE_EA_ALL_REGISTRANTS)
 		return NVME_ERR_INVAL;
-	int rc = resv_prep(ns, &q, flags, "Reservation Release");
+	int rc = resv_prep(ns, &q, NVME_CMD_RESV_RELEASE, flags, "Reservation Release");
 	if (rc != 0)
 		return rc;
 	uint64_t d = crkey;
@@ -92,7 +92,7 @@ int nvme_resv_report(struct nvme_ns *ns, struct nvme_qpair *q, void *buf, size_t
 		__builtin_memset(info, 0, sizeof(*info));
 	if (buf == NULL || info == NULL || len < hdr || (len & 3u) != 0)
 		return NVME_ERR_INVAL;
-	int rc = resv_prep(ns, &q, flags, "Reservation Report");
+	int rc = resv_prep(ns, &q, NVME_CMD_RESV_REPORT, flags, "Reservation Report");
 	if (rc != 0)
 		return rc;
 	if (len > ns->ctrl->max_xfer)

@@ -11,6 +11,13 @@
  * question it can answer, and only its CSUPP bits are kept (64 bytes); a
  * reset forgets them (new firmware may differ).
  *
+ * One bit may cover several commands (OACS bit 2: Firmware Commit 10h and
+ * Firmware Image Download 11h; ONCS bit 5: the four reservation commands).
+ * A command the driver sends is checked with its own opcode
+ * (nvme_require_cmd, nvme_ctrl_supports_cmd), so the log fallback and the
+ * reason name the opcode actually sent; a question about the whole option
+ * (nvme_ctrl_supports) needs every one of its opcodes listed.
+ *
  * A refusal is one line in c->refusal that a shell can print verbatim:
  *   "Sanitize: not supported by this controller: SANICAP: block erase not
  *    supported (SANICAP=00000000h)"
@@ -35,50 +42,94 @@ size_t nvme_cat(char *buf, size_t len, size_t pos, const char *fmt, ...)
 /* Where a capability bit lives. */
 enum opt_reg { R_ONCS, R_OACS, R_FRMW, R_SANICAP, R_FNA, R_VWC, R_LPA };
 
+#define OPT_MAX_OPC 4
+
 struct opt_def {
 	uint8_t     reg;        /* enum opt_reg */
 	uint8_t     bit;
-	int16_t     opcode;     /* effects log fallback: opcode, or -1 */
-	bool        io;         /* opcode is an I/O (else admin) command */
+	uint8_t     nopc;       /* commands the bit covers (effects log fallback); 0: none */
+	uint8_t     opc[OPT_MAX_OPC];
+	bool        io;         /* the opcodes are I/O (else admin) commands */
 	const char *name;       /* nvme_opt_name() */
 	const char *bitname;    /* in the reason text */
 };
 
+#define OPC1(a)          1, { a }
+#define OPC2(a, b)       2, { a, b }
+#define OPC4(a, b, c, d) 4, { a, b, c, d }
+#define NOPC             0, { 0 }
+
 static const struct opt_def opts[NVME_OPT_COUNT] = {
-	[NVME_OPT_COMPARE]      = { R_ONCS, 0, NVME_CMD_COMPARE, true, "Compare", "Compare" },
-	[NVME_OPT_WRITE_UNCORRECTABLE] = { R_ONCS, 1, NVME_CMD_WRITE_UNCORRECTABLE, true,
+	[NVME_OPT_COMPARE]      = { R_ONCS, 0, OPC1(NVME_CMD_COMPARE), true, "Compare", "Compare" },
+	[NVME_OPT_WRITE_UNCORRECTABLE] = { R_ONCS, 1, OPC1(NVME_CMD_WRITE_UNCORRECTABLE), true,
 					   "Write Uncorrectable", "Write Uncorrectable" },
-	[NVME_OPT_DSM]          = { R_ONCS, 2, NVME_CMD_DSM, true, "Dataset Management", "Dataset Management" },
-	[NVME_OPT_WRITE_ZEROES] = { R_ONCS, 3, NVME_CMD_WRITE_ZEROES, true, "Write Zeroes", "Write Zeroes" },
-	[NVME_OPT_SAVE_SELECT]  = { R_ONCS, 4, -1, false, "Features Save/Select", "Save and Select in Set/Get Features" },
-	[NVME_OPT_RESERVATIONS] = { R_ONCS, 5, NVME_CMD_RESV_REGISTER, true, "Reservations", "Reservations" },
-	[NVME_OPT_TIMESTAMP]    = { R_ONCS, 6, -1, false, "Timestamp", "Timestamp feature" },
-	[NVME_OPT_VERIFY]       = { R_ONCS, 7, NVME_CMD_VERIFY, true, "Verify", "Verify" },
-	[NVME_OPT_COPY]         = { R_ONCS, 8, NVME_CMD_COPY, true, "Copy", "Copy" },
-	[NVME_OPT_SECURITY]     = { R_OACS, 0, NVME_ADMIN_SECURITY_SEND, false, "Security Send/Receive",
-				    "Security Send/Receive" },
-	[NVME_OPT_FORMAT]       = { R_OACS, 1, NVME_ADMIN_FORMAT_NVM, false, "Format NVM", "Format NVM" },
-	[NVME_OPT_FIRMWARE]     = { R_OACS, 2, NVME_ADMIN_FW_COMMIT, false, "Firmware Download/Commit",
-				    "Firmware Download/Commit" },
-	[NVME_OPT_NS_MGMT]      = { R_OACS, 3, NVME_ADMIN_NS_MANAGEMENT, false, "Namespace Management",
-				    "Namespace Management/Attachment" },
-	[NVME_OPT_SELF_TEST]    = { R_OACS, 4, NVME_ADMIN_DEVICE_SELF_TEST, false, "Device Self-test",
+	[NVME_OPT_DSM]          = { R_ONCS, 2, OPC1(NVME_CMD_DSM), true, "Dataset Management", "Dataset Management" },
+	[NVME_OPT_WRITE_ZEROES] = { R_ONCS, 3, OPC1(NVME_CMD_WRITE_ZEROES), true, "Write Zeroes", "Write Zeroes" },
+	[NVME_OPT_SAVE_SELECT]  = { R_ONCS, 4, NOPC, false, "Features Save/Select", "Save and Select in Set/Get Features" },
+	[NVME_OPT_RESERVATIONS] = { R_ONCS, 5, OPC4(NVME_CMD_RESV_REGISTER, NVME_CMD_RESV_REPORT, NVME_CMD_RESV_ACQUIRE,
+						NVME_CMD_RESV_RELEASE), true, "Reservations", "Reservations" },
+	[NVME_OPT_TIMESTAMP]    = { R_ONCS, 6, NOPC, false, "Timestamp", "Timestamp feature" },
+	[NVME_OPT_VERIFY]       = { R_ONCS, 7, OPC1(NVME_CMD_VERIFY), true, "Verify", "Verify" },
+	[NVME_OPT_COPY]         = { R_ONCS, 8, OPC1(NVME_CMD_COPY), true, "Copy", "Copy" },
+	[NVME_OPT_SECURITY]     = { R_OACS, 0, OPC2(NVME_ADMIN_SECURITY_SEND, NVME_ADMIN_SECURITY_RECV), false,
+				    "Security Send/Receive", "Security Send/Receive" },
+	[NVME_OPT_FORMAT]       = { R_OACS, 1, OPC1(NVME_ADMIN_FORMAT_NVM), false, "Format NVM", "Format NVM" },
+	[NVME_OPT_FIRMWARE]     = { R_OACS, 2, OPC2(NVME_ADMIN_FW_COMMIT, NVME_ADMIN_FW_DOWNLOAD), false,
+				    "Firmware Download/Commit", "Firmware Download/Commit" },
+	[NVME_OPT_NS_MGMT]      = { R_OACS, 3, OPC2(NVME_ADMIN_NS_MANAGEMENT, NVME_ADMIN_NS_ATTACHMENT), false,
+				    "Namespace Management", "Namespace Management/Attachment" },
+	[NVME_OPT_SELF_TEST]    = { R_OACS, 4, OPC1(NVME_ADMIN_DEVICE_SELF_TEST), false, "Device Self-test",
 				    "Device Self-test" },
-	[NVME_OPT_DIRECTIVES]   = { R_OACS, 5, NVME_ADMIN_DIRECTIVE_SEND, false, "Directives", "Directives" },
-	[NVME_OPT_DBBUF]        = { R_OACS, 8, NVME_ADMIN_DOORBELL_BUFFER_CONFIG, false, "Doorbell Buffer Config",
+	[NVME_OPT_DIRECTIVES]   = { R_OACS, 5, OPC2(NVME_ADMIN_DIRECTIVE_SEND, NVME_ADMIN_DIRECTIVE_RECV), false,
+				    "Directives", "Directives" },
+	[NVME_OPT_DBBUF]        = { R_OACS, 8, OPC1(NVME_ADMIN_DOORBELL_BUFFER_CONFIG), false, "Doorbell Buffer Config",
 				    "Doorbell Buffer Config" },
-	[NVME_OPT_FW_ACTIVATE_NOW] = { R_FRMW, 4, -1, false, "Firmware activation without reset",
+	[NVME_OPT_FW_ACTIVATE_NOW] = { R_FRMW, 4, NOPC, false, "Firmware activation without reset",
 				       "activation without reset" },
-	[NVME_OPT_SANITIZE_CRYPTO] = { R_SANICAP, 0, -1, false, "Sanitize (crypto erase)", "crypto erase" },
-	[NVME_OPT_SANITIZE_BLOCK]  = { R_SANICAP, 1, -1, false, "Sanitize (block erase)", "block erase" },
-	[NVME_OPT_SANITIZE_OVERWRITE] = { R_SANICAP, 2, -1, false, "Sanitize (overwrite)", "overwrite" },
-	[NVME_OPT_FORMAT_CRYPTO] = { R_FNA, 2, -1, false, "Format NVM cryptographic erase", "cryptographic erase" },
-	[NVME_OPT_VWC]          = { R_VWC, 0, -1, false, "Volatile write cache", "volatile write cache present" },
-	[NVME_OPT_SMART_PER_NS] = { R_LPA, 0, -1, false, "Per-namespace SMART log", "SMART log per namespace" },
-	[NVME_OPT_EFFECTS_LOG]  = { R_LPA, 1, -1, false, "Commands Supported and Effects log",
+	[NVME_OPT_SANITIZE_CRYPTO] = { R_SANICAP, 0, NOPC, false, "Sanitize (crypto erase)", "crypto erase" },
+	[NVME_OPT_SANITIZE_BLOCK]  = { R_SANICAP, 1, NOPC, false, "Sanitize (block erase)", "block erase" },
+	[NVME_OPT_SANITIZE_OVERWRITE] = { R_SANICAP, 2, NOPC, false, "Sanitize (overwrite)", "overwrite" },
+	[NVME_OPT_FORMAT_CRYPTO] = { R_FNA, 2, NOPC, false, "Format NVM cryptographic erase", "cryptographic erase" },
+	[NVME_OPT_VWC]          = { R_VWC, 0, NOPC, false, "Volatile write cache", "volatile write cache present" },
+	[NVME_OPT_SMART_PER_NS] = { R_LPA, 0, NOPC, false, "Per-namespace SMART log", "SMART log per namespace" },
+	[NVME_OPT_EFFECTS_LOG]  = { R_LPA, 1, NOPC, false, "Commands Supported and Effects log",
 				    "Commands Supported and Effects log" },
-	[NVME_OPT_LOG_EXTENDED] = { R_LPA, 2, -1, false, "Extended Get Log Page", "extended data for Get Log Page" },
+	[NVME_OPT_LOG_EXTENDED] = { R_LPA, 2, NOPC, false, "Extended Get Log Page", "extended data for Get Log Page" },
 };
+
+/* Names of the opcodes above, for the reason text. */
+static const char *opc_name(bool io, unsigned opc)
+{
+	if (io) {
+		switch (opc) {
+		case NVME_CMD_COMPARE: return "Compare";
+		case NVME_CMD_WRITE_UNCORRECTABLE: return "Write Uncorrectable";
+		case NVME_CMD_DSM: return "Dataset Management";
+		case NVME_CMD_WRITE_ZEROES: return "Write Zeroes";
+		case NVME_CMD_VERIFY: return "Verify";
+		case NVME_CMD_RESV_REGISTER: return "Reservation Register";
+		case NVME_CMD_RESV_REPORT: return "Reservation Report";
+		case NVME_CMD_RESV_ACQUIRE: return "Reservation Acquire";
+		case NVME_CMD_RESV_RELEASE: return "Reservation Release";
+		case NVME_CMD_COPY: return "Copy";
+		default: return "?";
+		}
+	}
+	switch (opc) {
+	case NVME_ADMIN_SECURITY_SEND: return "Security Send";
+	case NVME_ADMIN_SECURITY_RECV: return "Security Receive";
+	case NVME_ADMIN_FORMAT_NVM: return "Format NVM";
+	case NVME_ADMIN_FW_COMMIT: return "Firmware Commit";
+	case NVME_ADMIN_FW_DOWNLOAD: return "Firmware Image Download";
+	case NVME_ADMIN_NS_MANAGEMENT: return "Namespace Management";
+	case NVME_ADMIN_NS_ATTACHMENT: return "Namespace Attachment";
+	case NVME_ADMIN_DEVICE_SELF_TEST: return "Device Self-test";
+	case NVME_ADMIN_DIRECTIVE_SEND: return "Directive Send";
+	case NVME_ADMIN_DIRECTIVE_RECV: return "Directive Receive";
+	case NVME_ADMIN_DOORBELL_BUFFER_CONFIG: return "Doorbell Buffer Config";
+	default: return "?";
+	}
+}
 
 static const char *const reg_names[] = { "ONCS", "OACS", "FRMW", "SANICAP", "FNA", "VWC", "LPA" };
 
@@ -144,7 +195,29 @@ static int effects_load(struct nvme_ctrl *c)
 	return 0;
 }
 
-int nvme_ctrl_supports(struct nvme_ctrl *c, enum nvme_opt opt, char *why, size_t len)
+/* Append "%02Xh (name)" for the opcodes of d whose bit in mask is set, as
+ * "a", "a and b" or "a, b and c". */
+static size_t cat_opcodes(char *why, size_t len, size_t pos, const struct opt_def *d, unsigned mask)
+{
+	unsigned n = 0, total = 0;
+	for (unsigned i = 0; i < d->nopc; i++)
+		total += (mask >> i) & 1u;
+	for (unsigned i = 0; i < d->nopc; i++) {
+		if (!((mask >> i) & 1u))
+			continue;
+		n++;
+		pos = nvme_cat(why, len, pos, "%s%02Xh (%s)", n == 1 ? "" : n == total ? " and " : ", ",
+			       (unsigned)d->opc[i], opc_name(d->io, d->opc[i]));
+	}
+	return pos;
+}
+
+/*
+ * The answer for opt, its fallback limited to the opcodes in mask (bit i =
+ * d->opc[i]): supported when the Identify bit is set, or when the effects
+ * log lists every opcode of mask.
+ */
+static int supports(struct nvme_ctrl *c, enum nvme_opt opt, unsigned mask, char *why, size_t len)
 {
 	char dummy[1];
 	if (why == NULL) {
@@ -153,8 +226,6 @@ int nvme_ctrl_supports(struct nvme_ctrl *c, enum nvme_opt opt, char *why, size_t
 	}
 	if (len != 0)
 		why[0] = '\0';
-	if (c == NULL || (unsigned)opt >= NVME_OPT_COUNT)
-		return NVME_ERR_INVAL;
 	const struct opt_def *d = &opts[opt];
 	uint32_t v = reg_value(c, d->reg);
 	bool set = ((v >> d->bit) & 1u) != 0;
@@ -174,10 +245,10 @@ int nvme_ctrl_supports(struct nvme_ctrl *c, enum nvme_opt opt, char *why, size_t
 	}
 	size_t pos = nvme_cat(why, len, 0, "%s bit %u (%s) is clear (%s=%s)", reg, (unsigned)d->bit, d->bitname,
 			      reg, val);
-	if (d->opcode < 0)
+	if (mask == 0)
 		return NVME_ERR_NOT_ADVERTISED;
 
-	/* The effects log may still list the opcode. */
+	/* The effects log may still list the opcodes. */
 	int rc = effects_load(c);
 	if (rc == NVME_ERR_UNSUPPORTED) {
 		if (NVME_GET(c->id.lpa, NVME_LPA_CMD_EFFECTS))
@@ -189,13 +260,69 @@ int nvme_ctrl_supports(struct nvme_ctrl *c, enum nvme_opt opt, char *why, size_t
 			       nvme_strerror(rc));
 		return rc;
 	}
-	unsigned opc = (unsigned)d->opcode;
 	const uint8_t *bits = d->io ? c->effects_iocs : c->effects_acs;
-	bool listed = (bits[opc >> 3] >> (opc & 7u)) & 1u;
-	(void)nvme_cat(why, len, pos, "%s the Commands Supported and Effects log %s %s opcode %02Xh",
-		       listed ? "; but" : " and", listed ? "lists" : "does not list", d->io ? "I/O" : "admin",
-		       opc);
-	return listed ? 0 : NVME_ERR_NOT_ADVERTISED;
+	unsigned listed = 0, asked = 0;
+	for (unsigned i = 0; i < d->nopc; i++) {
+		if (!((mask >> i) & 1u))
+			continue;
+		asked++;
+		unsigned opc = d->opc[i];
+		if ((bits[opc >> 3] >> (opc & 7u)) & 1u)
+			listed |= 1u << i;
+	}
+	unsigned nlisted = 0;
+	for (unsigned i = 0; i < d->nopc; i++)
+		nlisted += (listed >> i) & 1u;
+	const char *kind = d->io ? "I/O" : "admin";
+	const char *plural = asked > 1 ? "s" : "";
+	if (nlisted == asked) {
+		pos = nvme_cat(why, len, pos, "; but the Commands Supported and Effects log lists %s opcode%s ", kind,
+			       plural);
+		(void)cat_opcodes(why, len, pos, d, mask);
+		return 0;
+	}
+	if (nlisted == 0) {
+		pos = nvme_cat(why, len, pos, " and the Commands Supported and Effects log does not list %s opcode%s ",
+			       kind, plural);
+		(void)cat_opcodes(why, len, pos, d, mask);
+		return NVME_ERR_NOT_ADVERTISED;
+	}
+	pos = nvme_cat(why, len, pos, " and the Commands Supported and Effects log lists %s opcode%s ", kind,
+		       nlisted > 1 ? "s" : "");
+	pos = cat_opcodes(why, len, pos, d, listed);
+	pos = nvme_cat(why, len, pos, " but not ");
+	(void)cat_opcodes(why, len, pos, d, mask & ~listed);
+	return NVME_ERR_NOT_ADVERTISED;
+}
+
+int nvme_ctrl_supports(struct nvme_ctrl *c, enum nvme_opt opt, char *why, size_t len)
+{
+	if (why != NULL && len != 0)
+		why[0] = '\0';
+	if (c == NULL || (unsigned)opt >= NVME_OPT_COUNT)
+		return NVME_ERR_INVAL;
+	return supports(c, opt, (1u << opts[opt].nopc) - 1u, why, len);
+}
+
+/* Bit of opcode in opts[opt].opc, or 0 when opt does not cover it. */
+static unsigned opc_mask(enum nvme_opt opt, uint8_t opcode)
+{
+	for (unsigned i = 0; i < opts[opt].nopc; i++)
+		if (opts[opt].opc[i] == opcode)
+			return 1u << i;
+	return 0;
+}
+
+int nvme_ctrl_supports_cmd(struct nvme_ctrl *c, enum nvme_opt opt, uint8_t opcode, char *why, size_t len)
+{
+	if (why != NULL && len != 0)
+		why[0] = '\0';
+	if (c == NULL || (unsigned)opt >= NVME_OPT_COUNT)
+		return NVME_ERR_INVAL;
+	unsigned mask = opc_mask(opt, opcode);
+	if (mask == 0)
+		return NVME_ERR_INVAL;
+	return supports(c, opt, mask, why, len);
 }
 
 int nvme_refuse(struct nvme_ctrl *c, const char *what, const char *why)
@@ -205,15 +332,28 @@ int nvme_refuse(struct nvme_ctrl *c, const char *what, const char *why)
 	return NVME_ERR_NOT_ADVERTISED;
 }
 
-int nvme_require(struct nvme_ctrl *c, enum nvme_opt opt, unsigned flags, const char *what)
+static int require(struct nvme_ctrl *c, enum nvme_opt opt, unsigned mask, unsigned flags, const char *what)
 {
-	char why[200];
+	char why[sizeof(c->refusal)];
 	if ((flags & NVME_CMD_FORCE) != 0)
 		return 0;
-	int rc = nvme_ctrl_supports(c, opt, why, sizeof(why));
+	int rc = supports(c, opt, mask, why, sizeof(why));
 	if (rc == 0)
 		return 0;
 	if (rc != NVME_ERR_NOT_ADVERTISED)
 		return rc;
 	return nvme_refuse(c, what, why);
+}
+
+int nvme_require(struct nvme_ctrl *c, enum nvme_opt opt, unsigned flags, const char *what)
+{
+	return require(c, opt, (1u << opts[opt].nopc) - 1u, flags, what);
+}
+
+int nvme_require_cmd(struct nvme_ctrl *c, enum nvme_opt opt, uint8_t opcode, unsigned flags, const char *what)
+{
+	unsigned mask = opc_mask(opt, opcode);
+	if (mask == 0)
+		return NVME_ERR_INVAL;   /* a driver bug: opt does not cover opcode */
+	return require(c, opt, mask, flags, what);
 }
