@@ -50,7 +50,7 @@ static void print_temp(const char *name, unsigned k)
 
 static int cmd_smart_log(int argc, char **argv)
 {
-	struct shell_opt opts[] = { NVSH_OPT_NSID, { .name = "dump" }, { 0 } };
+	struct shell_opt opts[] = { NVSH_OPT_NSID, { .name = "dump" }, NVSH_OPT_FORCE, { 0 } };
 	char *pos[2];
 	int npos;
 	struct nvsh_target tg;
@@ -60,7 +60,7 @@ static int cmd_smart_log(int argc, char **argv)
 	uint32_t nsid = tg.nsid ? tg.nsid : NVME_NSID_ALL;
 	struct nvme_smart_info s;
 	static struct nvme_smart_log raw;
-	rc = nvme_smart_read(tg.c, nsid, &s, &raw);
+	rc = nvme_smart_read(tg.c, nsid, &s, &raw, nvsh_isset(opts, "force") ? NVME_CMD_FORCE : 0);
 	if (rc)
 		return nvsh_status(&tg, "smart-log", rc);
 	char w[128];
@@ -103,7 +103,7 @@ static int cmd_smart_log(int argc, char **argv)
 		nvsh_hexdump(0, &raw, sizeof(raw));
 	return SHELL_OK;
 }
-NVSH_COMMAND("smart-log", "smart-log [DEVICE] [-n NSID] [--dump]",
+NVSH_COMMAND("smart-log", "smart-log [DEVICE] [-n NSID] [--dump] [--force]",
 	     "SMART / Health Information log with nvme-cli's field names (nvme-cli smart-log)",
 	     NVSH_HELP_DEVICE_OPT
 	     "Log 02h for the whole controller (NSID ffffffff), or for one namespace when one\n"
@@ -114,7 +114,9 @@ NVSH_COMMAND("smart-log", "smart-log [DEVICE] [-n NSID] [--dump]",
 	     "controller_busy_time, power_cycles, power_on_hours, unsafe_shutdowns,\n"
 	     "media_errors, num_err_log_entries (128-bit counters in full decimal), warning\n"
 	     "and critical temperature time, the temperature sensors that report a value and\n"
-	     "the thermal management counters. --dump adds the raw 512 bytes.",
+	     "the thermal management counters. --dump adds the raw 512 bytes.\n"
+	     "--force asks for a namespace's log even when LPA bit 0 is clear (the device's\n"
+	     "answer is printed).",
 	     cmd_smart_log);
 
 /* ------------------------------------------------------------ error-log */
@@ -280,7 +282,7 @@ static const char *io_name(unsigned opc)
 
 static int cmd_effects_log(int argc, char **argv)
 {
-	struct shell_opt opts[] = { { 0 } };
+	struct shell_opt opts[] = { NVSH_OPT_FORCE, { 0 } };
 	char *pos[2];
 	int npos;
 	struct nvsh_target tg;
@@ -288,7 +290,7 @@ static int cmd_effects_log(int argc, char **argv)
 	if (rc || (rc = nvsh_select(pos, &npos, NULL, NVSH_CTRL, &tg)) || (rc = nvsh_no_more_args(pos, npos)))
 		return rc;
 	static struct nvme_cmd_effects_log log;
-	rc = nvme_effects_log_read(tg.c, &log);
+	rc = nvme_effects_log_read(tg.c, &log, nvsh_isset(opts, "force") ? NVME_CMD_FORCE : 0);
 	if (rc)
 		return nvsh_status(&tg, "effects-log", rc);
 	for (int set = 0; set < 2; set++) {
@@ -305,14 +307,15 @@ static int cmd_effects_log(int argc, char **argv)
 	}
 	return SHELL_OK;
 }
-NVSH_COMMAND("effects-log", "effects-log [DEVICE]",
+NVSH_COMMAND("effects-log", "effects-log [DEVICE] [--force]",
 	     "Commands Supported and Effects log: which opcodes the controller implements",
 	     NVSH_HELP_CTRL
 	     "Log 05h (needs LPA bit 1): one line per admin (ACS) and I/O (IOCS) opcode with a\n"
 	     "nonzero entry: name, raw value and its meaning (supported, LBCC: may change\n"
 	     "block contents, NCC: namespace capability change, NIC: namespace inventory\n"
 	     "change, CCC: controller capability change, command submission and execution\n"
-	     "restrictions). The driver also uses this log when ONCS/OACS lack a bit.",
+	     "restrictions). The driver also uses this log when ONCS/OACS lack a bit.\n"
+	     "--force reads it even when LPA bit 1 is clear (the device's answer is printed).",
 	     cmd_effects_log);
 
 /* ------------------------------------------------------------ sanitize-log */

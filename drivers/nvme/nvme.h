@@ -1100,9 +1100,10 @@ struct nvme_smart_info {
 };
 void nvme_smart_decode(const struct nvme_smart_log *raw, struct nvme_smart_info *out);
 /* Read and decode the SMART log. nsid 0 or FFFFFFFFh: controller wide;
- * another NSID needs LPA bit 0. raw (may be NULL) receives the 512 bytes. */
+ * another NSID needs LPA bit 0 (flags NVME_CMD_FORCE: asked anyway, the
+ * device's answer comes back). raw (may be NULL) receives the 512 bytes. */
 int nvme_smart_read(struct nvme_ctrl *c, uint32_t nsid, struct nvme_smart_info *out,
-		    struct nvme_smart_log *raw);
+		    struct nvme_smart_log *raw, unsigned flags);
 /* "none" or the critical warning bits as words ("spare below threshold,
  * temperature"); returns the full length. */
 size_t nvme_smart_warning_text(uint8_t critical_warning, char *buf, size_t len);
@@ -1130,9 +1131,9 @@ struct nvme_fw_slot_info {
 /* NVME_ERR_BAD_LOG_DATA when AFI names a slot the controller does not have. */
 int nvme_fw_slot_read(struct nvme_ctrl *c, struct nvme_fw_slot_info *out);
 
-/* Commands Supported and Effects log (05h; LPA bit 1) into out (4096 bytes,
- * wire format). */
-int nvme_effects_log_read(struct nvme_ctrl *c, struct nvme_cmd_effects_log *out);
+/* Commands Supported and Effects log (05h; LPA bit 1, or flags
+ * NVME_CMD_FORCE) into out (4096 bytes, wire format). */
+int nvme_effects_log_read(struct nvme_ctrl *c, struct nvme_cmd_effects_log *out, unsigned flags);
 /* One entry as words: "supported, LBCC, NCC" or "not supported". */
 size_t nvme_effects_describe(uint32_t entry, char *buf, size_t len);
 

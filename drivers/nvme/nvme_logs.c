@@ -107,12 +107,12 @@ void nvme_smart_decode(const struct nvme_smart_log *raw, struct nvme_smart_info 
 }
 
 int nvme_smart_read(struct nvme_ctrl *c, uint32_t nsid, struct nvme_smart_info *out,
-		    struct nvme_smart_log *raw)
+		    struct nvme_smart_log *raw, unsigned flags)
 {
 	if (c == NULL || out == NULL)
 		return NVME_ERR_INVAL;
 	if (nsid != 0 && nsid != NVME_NSID_ALL) {
-		int rc = nvme_require(c, NVME_OPT_SMART_PER_NS, 0, "SMART log of one namespace");
+		int rc = nvme_require(c, NVME_OPT_SMART_PER_NS, flags, "SMART log of one namespace");
 		if (rc != 0)
 			return rc;
 	}
@@ -224,11 +224,11 @@ int nvme_fw_slot_read(struct nvme_ctrl *c, struct nvme_fw_slot_info *out)
 /* Commands Supported and Effects (05h)                                      */
 /* ------------------------------------------------------------------------ */
 
-int nvme_effects_log_read(struct nvme_ctrl *c, struct nvme_cmd_effects_log *out)
+int nvme_effects_log_read(struct nvme_ctrl *c, struct nvme_cmd_effects_log *out, unsigned flags)
 {
 	if (c == NULL || out == NULL)
 		return NVME_ERR_INVAL;
-	int rc = nvme_require(c, NVME_OPT_EFFECTS_LOG, 0, "Commands Supported and Effects log");
+	int rc = nvme_require(c, NVME_OPT_EFFECTS_LOG, flags, "Commands Supported and Effects log");
 	if (rc != 0)
 		return rc;
 	rc = log_to_idbuf(c, NVME_LID_CMD_EFFECTS, 0, sizeof(*out));

@@ -1019,7 +1019,7 @@ static void op(uint8_t which)
 	}
 	case 6: {
 		struct nvme_smart_info si;
-		(void)nvme_smart_read(&ctrl, 0, &si, NULL);
+		(void)nvme_smart_read(&ctrl, 0, &si, NULL, 0);
 		struct nvme_error_log_entry e[4];
 		uint32_t n;
 		(void)nvme_error_log_read(&ctrl, e, 4, &n);

@@ -94,7 +94,7 @@ static void logs_smart_from_device(void)
 	uint8_t *b = fx_buf(&f, 1001 * 512, 0, 0);
 	struct nvme_smart_info s;
 	struct nvme_smart_log raw;
-	CHECK_OK(nvme_smart_read(f.c, 0, &s, &raw));
+	CHECK_OK(nvme_smart_read(f.c, 0, &s, &raw, 0));
 	CHECK_EQ(s.critical_warning, 0x05);   /* reliability (set) + spare below threshold */
 	CHECK(s.warn_spare && s.warn_reliability && !s.warn_temperature);
 	CHECK_EQ(s.temperature_k, 350);
@@ -111,13 +111,13 @@ static void logs_smart_from_device(void)
 	/* counters move with I/O: 1000 units of 512 bytes are 1 (thousand),
 	 * one more makes 2 (rounded up) */
 	CHECK_OK(nvme_write(ns, NULL, 0, 1000, b));
-	CHECK_OK(nvme_smart_read(f.c, NVME_NSID_ALL, &s, NULL));
+	CHECK_OK(nvme_smart_read(f.c, NVME_NSID_ALL, &s, NULL, 0));
 	CHECK_EQ(lo(s.data_units_written), 1);
 	CHECK_EQ(lo(s.host_writes), 4);   /* 1000 blocks in commands of 256 */
 	CHECK_OK(nvme_write(ns, NULL, 1000, 1, b));
 	CHECK_OK(nvme_read(ns, NULL, 0, 1, b));
 	CHECK_OK(nvme_compare(ns, NULL, 0, 1, b, 0));   /* the model counts it as a read */
-	CHECK_OK(nvme_smart_read(f.c, 0, &s, NULL));
+	CHECK_OK(nvme_smart_read(f.c, 0, &s, NULL, 0));
 	CHECK_EQ(lo(s.data_units_written), 2);
 	CHECK_EQ(lo(s.host_writes), 5);
 	CHECK_EQ(lo(s.host_reads), 2);
@@ -125,26 +125,40 @@ static void logs_smart_from_device(void)
 	/* media errors, error log entries */
 	nvme_model_add_bad_block(f.m, 1, 77);
 	CHECK_DEV(nvme_read(ns, NULL, 70, 10, b), NVME_SCT_MEDIA, NVME_SC_UNRECOVERED_READ_ERROR);
-	CHECK_OK(nvme_smart_read(f.c, 0, &s, NULL));
+	CHECK_OK(nvme_smart_read(f.c, 0, &s, NULL, 0));
 	CHECK_EQ(lo(s.media_errors), 1);
 	CHECK_EQ(lo(s.num_err_log_entries), 1);
 	/* an unsafe power cycle */
 	nvme_model_power_cycle(f.m, false);
 	CHECK_OK(nvme_ctrl_reset(f.c));
-	CHECK_OK(nvme_smart_read(f.c, 0, &s, NULL));
+	CHECK_OK(nvme_smart_read(f.c, 0, &s, NULL, 0));
 	CHECK_EQ(lo(s.power_cycles), 2);
 	CHECK_EQ(lo(s.unsafe_shutdowns), 1);
 	/* a clean one: shutdown first */
 	CHECK_OK(nvme_ctrl_shutdown(f.c, false));
 	nvme_model_power_cycle(f.m, false);
 	CHECK_OK(nvme_ctrl_resume(f.c));
-	CHECK_OK(nvme_smart_read(f.c, 0, &s, NULL));
+	CHECK_OK(nvme_smart_read(f.c, 0, &s, NULL, 0));
 	CHECK_EQ(lo(s.power_cycles), 3);
 	CHECK_EQ(lo(s.unsafe_shutdowns), 1);
 	/* per-namespace SMART needs LPA bit 0 */
-	CHECK_RC(nvme_smart_read(f.c, 1, &s, NULL), NVME_ERR_NOT_ADVERTISED);
+	uint64_t admin = nvme_model_stats(f.m)->admin_cmds;
+	CHECK_RC(nvme_smart_read(f.c, 1, &s, NULL, 0), NVME_ERR_NOT_ADVERTISED);
 	CHECK_HAS(nvme_ctrl_refusal(f.c), "LPA bit 0 (SMART log per namespace) is clear");
+	CHECK_EQ(nvme_model_stats(f.m)->admin_cmds, admin);   /* not sent */
+	/* forced: sent, and the device's answer comes back (the model, like
+	 * the spec says, refuses a per-namespace log without LPA bit 0) */
+	CHECK_DEV(nvme_smart_read(f.c, 1, &s, NULL, NVME_CMD_FORCE), NVME_SCT_GENERIC, NVME_SC_INVALID_FIELD);
+	CHECK_EQ(nvme_model_stats(f.m)->admin_cmds, admin + 1);
 	fx_buf_free(&f, b);
+	fx_finish(&f);
+
+	/* with LPA bit 0 the per-namespace log is read without force */
+	fx_defaults(&f);
+	f.mcfg.lpa = 0x01;
+	fx_up(&f);
+	CHECK_OK(nvme_smart_read(f.c, 1, &s, NULL, 0));
+	CHECK_OK(nvme_smart_read(f.c, 1, &s, NULL, NVME_CMD_FORCE));
 }
 
 static void logs_error_log(void)
@@ -215,7 +229,7 @@ static void logs_fw_slot_and_effects(void)
 	CHECK_OK(nvme_fw_slot_read(f.c, &fw));
 
 	struct nvme_cmd_effects_log *e = malloc(sizeof(*e));
-	CHECK_OK(nvme_effects_log_read(f.c, e));
+	CHECK_OK(nvme_effects_log_read(f.c, e, 0));
 	char t[96];
 	nvme_effects_describe(e->iocs[NVME_CMD_WRITE], t, sizeof(t));
 	CHECK_STR(t, "supported, LBCC");
@@ -232,8 +246,22 @@ static void logs_fw_slot_and_effects(void)
 	nvme_model_set_effects_log(f.m, false);
 	fx_up(&f);
 	e = malloc(sizeof(*e));
-	CHECK_RC(nvme_effects_log_read(f.c, e), NVME_ERR_NOT_ADVERTISED);
+	CHECK_RC(nvme_effects_log_read(f.c, e, 0), NVME_ERR_NOT_ADVERTISED);
 	CHECK_HAS(nvme_ctrl_refusal(f.c), "LPA bit 1 (Commands Supported and Effects log) is clear");
+	/* forced: the device's answer (this one has no such log) */
+	CHECK_DEV(nvme_effects_log_read(f.c, e, NVME_CMD_FORCE), NVME_SCT_COMMAND_SPECIFIC, NVME_SC_INVALID_LOG_PAGE);
+	fx_finish(&f);
+
+	/* a device that has the log but does not say so in LPA: forced, it is read */
+	fx_defaults(&f);
+	fx_start(&f);
+	uint8_t lpa = 0;
+	nvme_model_patch_id_ctrl(f.m, offsetof(struct nvme_id_ctrl, lpa), &lpa, 1);
+	fx_up(&f);
+	CHECK_RC(nvme_effects_log_read(f.c, e, 0), NVME_ERR_NOT_ADVERTISED);
+	memset(e, 0, sizeof(*e));
+	CHECK_OK(nvme_effects_log_read(f.c, e, NVME_CMD_FORCE));
+	CHECK(NVME_GET(e->acs[NVME_ADMIN_IDENTIFY], NVME_CMD_EFFECTS_CSUPP));
 	free(e);
 }
 

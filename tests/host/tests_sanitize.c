@@ -164,7 +164,7 @@ static void san_blocks_commands_while_running(void)
 	uint32_t n;
 	CHECK_OK(nvme_get_num_queues(f.c, &n, &n));
 	struct nvme_smart_info s;
-	CHECK_OK(nvme_smart_read(f.c, 0, &s, NULL));
+	CHECK_OK(nvme_smart_read(f.c, 0, &s, NULL, 0));
 	CHECK_OK(nvme_sanitize_wait(f.c, &o, NULL));
 	CHECK_OK(nvme_read(ns, NULL, 0, 1, b));
 	/* Sanitize In Progress has DNR clear: read, write, write zeroes and

@@ -144,6 +144,9 @@ def _():
            r"00000008  31 2e 30 20 20 20 20 20  00 00 00 00 00 00 00 00  \|1\.0     \.{8}\|\n", r"\n00000048\n$")
         ok(m, "get-log -i 2 -l 512", r"\n00000000  00 43 01 ")   # critical warning 0, 0x0143 = 323 K
         ok(m, "smart-log -n 1", r"Smart Log for NVME device:nvme0 namespace-id:1\n")
+        # --force: the LPA gates (QEMU has LPA bits 0 and 1) are skipped, same answer
+        ok(m, "smart-log -n 1 --force", r"Smart Log for NVME device:nvme0 namespace-id:1\n")
+        ok(m, "effects-log --force", r"\nIOCS12  \[Verify +\] 00000001  supported\n")
         ok(m, "echo alive", r"alive")
         m.sendline("exit 0")
         assert m.wait_exit() == 0
