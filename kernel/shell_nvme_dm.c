@@ -328,9 +328,11 @@ struct compare_ctx {
 	struct pattern pat;
 	unsigned flags;
 	bool mismatch;
-	uint64_t bad_lba;        /* first LBA of the chunk that mismatched */
+	uint64_t bad_lba;        /* the Compare command that mismatched (the driver's split) */
 	uint32_t bad_n;
-	int read_rc;             /* reading the chunk back to find the difference */
+	int bad_status;          /* its completion status as received */
+	uint64_t matched;        /* blocks that matched before it */
+	int read_rc;             /* reading that command's blocks back to find the difference */
 	uint64_t diff_off;       /* namespace byte offset of the first difference */
 	uint8_t diff_exp, diff_got;
 	uint64_t diff_bytes;
@@ -341,19 +343,28 @@ static int compare_chunk(void *vctx, uint64_t lba, uint32_t n, uint8_t *buf)
 	struct compare_ctx *x = vctx;
 	size_t bytes = (size_t)n << x->ns->lba_shift;
 	pattern_fill(&x->pat, lba << x->ns->lba_shift, buf, bytes);
-	int rc = nvme_compare(x->ns, x->q, lba, n, buf, x->flags);
-	if (rc != NVME_ERR_COMPARE_MISMATCH)
+	struct nvme_compare_result res;
+	int rc = nvme_compare(x->ns, x->q, lba, n, buf, x->flags, &res);
+	if (rc != NVME_ERR_COMPARE_MISMATCH) {
+		if (rc == 0)
+			x->matched += n;
 		return rc;
+	}
+	/* the driver says which of its commands failed, and how */
 	x->mismatch = true;
-	x->bad_lba = lba;
-	x->bad_n = n;
-	/* Read the chunk back to say where the data differ. */
-	x->read_rc = nvme_read(x->ns, x->q, lba, n, buf);
+	x->bad_lba = res.lba;
+	x->bad_n = res.count;
+	x->bad_status = res.device_status;
+	x->matched += res.matched;
+	/* Read that command's blocks back to say where the data differ. */
+	uint8_t *p = buf + ((size_t)(res.lba - lba) << x->ns->lba_shift);
+	size_t pbytes = (size_t)res.count << x->ns->lba_shift;
+	x->read_rc = nvme_read(x->ns, x->q, res.lba, res.count, p);
 	if (x->read_rc == 0) {
 		size_t first;
-		x->diff_bytes = pattern_check(&x->pat, lba << x->ns->lba_shift, buf, bytes, &first, &x->diff_exp,
+		x->diff_bytes = pattern_check(&x->pat, res.lba << x->ns->lba_shift, p, pbytes, &first, &x->diff_exp,
 					      &x->diff_got);
-		x->diff_off = (lba << x->ns->lba_shift) + first;
+		x->diff_off = (res.lba << x->ns->lba_shift) + first;
 	}
 	return NVSH_STOP;
 }
@@ -391,12 +402,17 @@ static int cmd_compare(int argc, char **argv)
 	pattern_describe(&x.pat, desc, sizeof(desc));
 	struct nvsh_op op = { .verb = "compare", .past = "compared", .fn = compare_chunk, .ctx = &x,
 			      .need_buffer = true, .progress = true };
-	uint64_t done = 0, t0 = time_now_us();
-	rc = nvsh_run_range(&tg, &r, &op, &done);
+	uint64_t t0 = time_now_us();
+	rc = nvsh_run_range(&tg, &r, &op, NULL);
 	uint64_t us = time_now_us() - t0;
 	if (x.mismatch) {
+		char st[96];
+		nvme_status_describe(x.bad_status, st, sizeof(st));
 		kprintf("compare: MISMATCH (Compare Failure, SCT 2h SC 85h): %s LBA %llu..%llu differs from %s\n",
 			tg.name, (unsigned long long)x.bad_lba, (unsigned long long)(x.bad_lba + x.bad_n - 1), desc);
+		kprintf("device status: %04Xh: %s (the Compare command of LBA %llu..%llu)\n",
+			nvme_status_field(x.bad_status), st, (unsigned long long)x.bad_lba,
+			(unsigned long long)(x.bad_lba + x.bad_n - 1));
 		if (x.read_rc == 0 && x.diff_bytes)
 			kprintf("first difference (read back): LBA %llu, byte %u (namespace offset 0x%llx): expected "
 				"0x%02x, got 0x%02x; %llu byte%s differ in LBA %llu..%llu\n",
@@ -407,8 +423,12 @@ static int cmd_compare(int argc, char **argv)
 		else if (x.read_rc == 0)
 			kprintf("reading LBA %llu..%llu back shows no difference (the data changed meanwhile?)\n",
 				(unsigned long long)x.bad_lba, (unsigned long long)(x.bad_lba + x.bad_n - 1));
-		kprintf("%llu of %llu blocks matched before that chunk; the rest was not compared\n",
-			(unsigned long long)done, (unsigned long long)r.count);
+		else
+			kprintf("reading LBA %llu..%llu back to find the difference failed: %s\n",
+				(unsigned long long)x.bad_lba, (unsigned long long)(x.bad_lba + x.bad_n - 1),
+				nvme_strerror(x.read_rc));
+		kprintf("%llu of %llu blocks matched before that command; the rest was not compared\n",
+			(unsigned long long)x.matched, (unsigned long long)r.count);
 		return NVSH_MISMATCH;
 	}
 	if (rc)
@@ -424,10 +444,12 @@ NVSH_COMMAND("compare",
 	     "let the device compare blocks with a pattern (nvme-cli compare)",
 	     NVSH_HELP_DEVICE NVSH_HELP_RANGE
 	     "The data (a pattern, as for write, or --data HEX) goes to the device, which\n"
-	     "compares it with the blocks (1 MiB chunks, split at the max transfer; progress bar\n"
-	     "and Ctrl-C between chunks). Equal: 'compare: Success: ... matches ...', status 0.\n"
-	     "Different: 'compare: MISMATCH (Compare Failure, SCT 2h SC 85h): ...' naming the\n"
-	     "chunk, then the first differing byte found by reading the chunk back; status 3\n"
-	     "(errors are 1, bad arguments 2). -f/--force-unit-access, -l/--limited-retry.\n"
+	     "compares it with the blocks (1 MiB chunks, which the driver splits into Compare\n"
+	     "commands at the max transfer; progress bar and Ctrl-C between chunks). Equal:\n"
+	     "'compare: Success: ... matches ...', status 0. Different: 'compare: MISMATCH\n"
+	     "(Compare Failure, SCT 2h SC 85h): ...' naming the LBA range of the Compare\n"
+	     "command that failed, its raw device status (e.g. 0285h), the first differing byte\n"
+	     "found by reading that range back, and how many blocks matched before it; status\n"
+	     "3 (errors are 1, bad arguments 2). -f/--force-unit-access, -l/--limited-retry.\n"
 	     NVSH_HELP_PATTERNS NVSH_HELP_FORCE,
 	     cmd_compare);

@@ -1043,14 +1043,28 @@ int nvme_trim(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t lba, uint64_t c
 /* Write Zeroes (ONCS bit 3); flags NVME_WZ_DEALLOCATE (DEAC: the device may
  * deallocate; DLFEAT bit 3 says whether it honours it), NVME_IO_FUA. */
 int nvme_write_zeroes(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t lba, uint32_t count, unsigned flags);
+/* Where nvme_compare() stopped (res argument, optional). */
+struct nvme_compare_result {
+	uint64_t lba;            /* first LBA of the command that failed (mismatch or
+	                          * error); after success lba + count of the call */
+	uint32_t count;          /* blocks of that command; 0 when nothing failed after
+	                          * sending (success, or refused before sending) */
+	uint64_t matched;        /* blocks compared equal before it */
+	uint32_t commands;       /* Compare commands sent */
+	int      device_status;  /* that command's completion status as received, all
+	                          * of SCT/SC/CRD/More/DNR (nvme_status_field());
+	                          * 0 when it had none (success, timeout, ...) */
+};
 /*
- * Compare count blocks at lba with buf (ONCS bit 0). 0 when they are equal;
- * NVME_ERR_COMPARE_MISMATCH when the device reports Compare Failure (SCT 2h
- * SC 85h) for any of the commands (the later ones are not sent). Any other
- * failure is returned as usual.
+ * Compare count blocks at lba with buf (ONCS bit 0), in commands of at most
+ * ns->max_blocks. 0 when they are equal; NVME_ERR_COMPARE_MISMATCH when the
+ * device reports Compare Failure (SCT 2h SC 85h) for one of the commands
+ * (the later ones are not sent). Any other failure is returned as usual.
+ * res (may be NULL) says which command failed (its LBA range) and keeps its
+ * raw device status, which the named result drops.
  */
 int nvme_compare(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t lba, uint32_t count,
-		 const void *buf, unsigned flags);
+		 const void *buf, unsigned flags, struct nvme_compare_result *res);
 /* Verify count blocks (ONCS bit 7, or the effects log: see above): the
  * device reads and checks them without transferring data. */
 int nvme_verify(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t lba, uint32_t count, unsigned flags);

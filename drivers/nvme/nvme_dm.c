@@ -127,8 +127,13 @@ int nvme_verify(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t lba, uint32_t
 }
 
 int nvme_compare(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t lba, uint32_t count,
-		 const void *buf, unsigned flags)
+		 const void *buf, unsigned flags, struct nvme_compare_result *res)
 {
+	struct nvme_compare_result tmp;
+	if (res == NULL)
+		res = &tmp;
+	__builtin_memset(res, 0, sizeof(*res));
+	res->lba = lba;
 	if (buf == NULL)
 		return NVME_ERR_INVAL;
 	int rc = dm_prep(ns, &q, lba, count, NVME_OPT_COMPARE, flags, "Compare");
@@ -140,15 +145,24 @@ int nvme_compare(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t lba, uint32_
 		size_t bytes = (size_t)n << ns->lba_shift;
 		struct nvme_sqe sqe;
 		lba_sqe(&sqe, NVME_CMD_COMPARE, ns->nsid, lba, n, flags);
+		res->lba = lba;
+		res->count = n;
+		res->commands++;
 		/* host to controller (opcode 05h): the buffer is only read */
 		rc = nvme_q_exec(q, &sqe, (void *)(uintptr_t)p, bytes, ns->ctrl->io_timeout_ms, NULL);
-		if (nvme_status_is(rc, NVME_SCT_MEDIA, NVME_SC_COMPARE_FAILURE))
-			return NVME_ERR_COMPARE_MISMATCH;
-		if (rc != 0)
+		if (rc != 0) {
+			/* the range of the command that failed stays in res */
+			res->device_status = nvme_status_is_device(rc) ? rc : 0;
+			if (nvme_status_is(rc, NVME_SCT_MEDIA, NVME_SC_COMPARE_FAILURE))
+				return NVME_ERR_COMPARE_MISMATCH;
 			return rc;
+		}
+		res->matched += n;
 		p += bytes;
 		lba += n;
 		count -= n;
 	}
+	res->lba = lba;
+	res->count = 0;
 	return 0;
 }

@@ -1093,7 +1093,7 @@ static void op(uint8_t which)
 		(void)nvme_trim(ns, pick_q(), in8(), 1u + in8(), 0);
 		if (ns->lba_size <= 65536) {
 			b = harness_buf(ns->lba_size);
-			sync_buf_done(b, nvme_compare(ns, pick_q(), in8(), 1, b, 0));
+			sync_buf_done(b, nvme_compare(ns, pick_q(), in8(), 1, b, 0, NULL));
 		}
 		break;
 	}

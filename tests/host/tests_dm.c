@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "test_opt.h"
+#include "model/nvme_model_fault.h"
 
 static const struct nvme_model_ext_stats *xs(struct fx *f) { return nvme_model_ext_stats(f->m); }
 
@@ -175,17 +176,17 @@ static void dm_compare(void)
 	REQUIRE(nvme_model_ns_write(f.m, 1, 1000, mdts_blocks + 1, b) == 0);
 	/* 1 block, MDTS-sized (one command), MDTS + 1 (two commands) */
 	uint64_t cmds = xs(&f)->compare_cmds;
-	CHECK_OK(nvme_compare(ns, NULL, 1000, 1, b, 0));
+	CHECK_OK(nvme_compare(ns, NULL, 1000, 1, b, 0, NULL));
 	CHECK_EQ(xs(&f)->last_nlb, 1);
-	CHECK_OK(nvme_compare(ns, NULL, 1000, mdts_blocks, b, 0));
+	CHECK_OK(nvme_compare(ns, NULL, 1000, mdts_blocks, b, 0, NULL));
 	CHECK_EQ(xs(&f)->compare_cmds, cmds + 2);
 	CHECK_EQ(xs(&f)->last_nlb, mdts_blocks);
-	CHECK_OK(nvme_compare(ns, NULL, 1000, mdts_blocks + 1, b, NVME_IO_FUA));
+	CHECK_OK(nvme_compare(ns, NULL, 1000, mdts_blocks + 1, b, NVME_IO_FUA, NULL));
 	CHECK_EQ(xs(&f)->compare_cmds, cmds + 4);
 	CHECK_EQ(xs(&f)->last_nlb, 1);
 	/* a mismatch in the last byte of the second command is its own result */
 	b[n - 1] ^= 0x40;
-	int rc = nvme_compare(ns, NULL, 1000, mdts_blocks + 1, b, 0);
+	int rc = nvme_compare(ns, NULL, 1000, mdts_blocks + 1, b, 0, NULL);
 	CHECK_RC(rc, NVME_ERR_COMPARE_MISMATCH);
 	CHECK(!nvme_status_is_device(rc));
 	CHECK_HAS(st(rc), "compare mismatch");
@@ -194,7 +195,7 @@ static void dm_compare(void)
 	/* the first command differs: stops there */
 	cmds = xs(&f)->compare_cmds;
 	b[0] ^= 1;
-	CHECK_RC(nvme_compare(ns, NULL, 1000, mdts_blocks + 1, b, 0), NVME_ERR_COMPARE_MISMATCH);
+	CHECK_RC(nvme_compare(ns, NULL, 1000, mdts_blocks + 1, b, 0, NULL), NVME_ERR_COMPARE_MISMATCH);
 	CHECK_EQ(xs(&f)->compare_cmds, cmds + 1);
 	/* raw status through passthrough: Compare Failure, SCT 2h SC 85h */
 	struct nvme_sqe sqe = { .opc = NVME_CMD_COMPARE, .nsid = 1, .cdw10 = 1000 };
@@ -202,15 +203,92 @@ static void dm_compare(void)
 		  NVME_SC_COMPARE_FAILURE);
 	/* the last LBA */
 	memset(b, 0, 512);
-	CHECK_OK(nvme_compare(ns, NULL, ns->size - 1, 1, b, 0));
-	CHECK_RC(nvme_compare(ns, NULL, ns->size - 1, 2, b, 0), NVME_ERR_LBA_RANGE);
-	CHECK_RC(nvme_compare(ns, NULL, ns->size, 1, b, 0), NVME_ERR_LBA_RANGE);
-	CHECK_RC(nvme_compare(ns, NULL, 0, 1, NULL, 0), NVME_ERR_INVAL);
+	CHECK_OK(nvme_compare(ns, NULL, ns->size - 1, 1, b, 0, NULL));
+	CHECK_RC(nvme_compare(ns, NULL, ns->size - 1, 2, b, 0, NULL), NVME_ERR_LBA_RANGE);
+	CHECK_RC(nvme_compare(ns, NULL, ns->size, 1, b, 0, NULL), NVME_ERR_LBA_RANGE);
+	CHECK_RC(nvme_compare(ns, NULL, 0, 1, NULL, 0, NULL), NVME_ERR_INVAL);
 	fx_buf_free(&f, b);
 	/* a buffer on the stack, not dword aligned: bounced */
 	uint8_t odd[520];
 	REQUIRE(nvme_model_ns_read(f.m, 1, 7, 1, odd + 1) == 0);
-	CHECK_OK(nvme_compare(ns, NULL, 7, 1, odd + 1, 0));
+	CHECK_OK(nvme_compare(ns, NULL, 7, 1, odd + 1, 0, NULL));
+}
+
+/* nvme_compare's result: the failing command's range and its raw status. */
+static void dm_compare_result(void)
+{
+	static struct fx f;
+	fx_defaults(&f);
+	fx_opt_up(&f);
+	struct nvme_ns *ns = nvme_ns_get(f.c, 1);
+	uint32_t mb = ns->max_blocks;   /* 256: commands of 256, 256 and 10 blocks */
+	uint32_t total = 2 * mb + 10;
+	size_t n = (size_t)total * 512;
+	uint8_t *b = fx_buf(&f, n, 0, 0);
+	fill_pattern(b, n, 5);
+	REQUIRE(nvme_model_ns_write(f.m, 1, 100, total, b) == 0);
+	struct nvme_compare_result res;
+	CHECK_OK(nvme_compare(ns, NULL, 100, total, b, 0, &res));
+	CHECK_EQ(res.commands, 3);
+	CHECK_EQ(res.matched, total);
+	CHECK_EQ(res.count, 0);
+	CHECK_EQ(res.lba, 100 + total);
+	CHECK_EQ(res.device_status, 0);
+	/* a difference in the second command: its range, the blocks before it */
+	b[(size_t)(mb + 7) * 512 + 3] ^= 1;
+	CHECK_RC(nvme_compare(ns, NULL, 100, total, b, 0, &res), NVME_ERR_COMPARE_MISMATCH);
+	CHECK_EQ(res.lba, 100 + mb);
+	CHECK_EQ(res.count, mb);
+	CHECK_EQ(res.matched, mb);
+	CHECK_EQ(res.commands, 2);
+	CHECK(nvme_status_is(res.device_status, NVME_SCT_MEDIA, NVME_SC_COMPARE_FAILURE));
+	CHECK(nvme_status_dnr(res.device_status));   /* as the model answers it */
+	b[(size_t)(mb + 7) * 512 + 3] ^= 1;
+	/* in the last, short command */
+	b[n - 1] ^= 0x80;
+	CHECK_RC(nvme_compare(ns, NULL, 100, total, b, 0, &res), NVME_ERR_COMPARE_MISMATCH);
+	CHECK_EQ(res.lba, 100 + 2 * mb);
+	CHECK_EQ(res.count, 10);
+	CHECK_EQ(res.matched, 2 * mb);
+	CHECK_EQ(res.commands, 3);
+	b[n - 1] ^= 0x80;
+	/* the status bits the named result drops come back as received: QEMU's
+	 * Compare Failure has DNR clear (0285h); here also More and CRD 1. A
+	 * Compare is never retried, whatever DNR says. */
+	struct nvme_model_fault fl = {
+		.kind = NVME_MODEL_FAULT_STATUS, .qid = NVME_MODEL_FAULT_IO_QUEUES, .opc = NVME_CMD_COMPARE,
+		.count = 1, .sf = (uint16_t)(NVME_MODEL_SF(NVME_SCT_MEDIA, NVME_SC_COMPARE_FAILURE) | 0x2000u |
+					     NVME_MODEL_SF_CRD(1)),
+	};
+	REQUIRE(nvme_model_fault_add(f.m, &fl) >= 0);
+	uint64_t cmds = xs(&f)->compare_cmds;
+	CHECK_RC(nvme_compare(ns, NULL, 100, 8, b, 0, &res), NVME_ERR_COMPARE_MISMATCH);
+	CHECK_EQX(nvme_status_field(res.device_status), 0x2000u | 0x0800u | 0x0285u);
+	CHECK(!nvme_status_dnr(res.device_status));
+	CHECK(nvme_status_more(res.device_status));
+	CHECK_EQ(nvme_status_crd(res.device_status), 1);
+	CHECK_EQ(res.lba, 100);
+	CHECK_EQ(res.count, 8);
+	CHECK_EQ(res.matched, 0);
+	CHECK_EQ(res.commands, 1);
+	CHECK_EQ(xs(&f)->compare_cmds, cmds);   /* answered by the fault, not retried */
+	nvme_model_fault_clear(f.m);
+	/* another device error: the failing command's range and status too */
+	nvme_model_add_bad_block(f.m, 1, 100 + mb + 1);
+	int rc = nvme_compare(ns, NULL, 100, total, b, 0, &res);
+	CHECK_DEV(rc, NVME_SCT_MEDIA, NVME_SC_UNRECOVERED_READ_ERROR);
+	CHECK_EQ(res.device_status, rc);
+	CHECK_EQ(res.lba, 100 + mb);
+	CHECK_EQ(res.count, mb);
+	CHECK_EQ(res.matched, mb);
+	/* refused before sending: nothing failed, nothing sent */
+	CHECK_RC(nvme_compare(ns, NULL, ns->size, 1, b, 0, &res), NVME_ERR_LBA_RANGE);
+	CHECK_EQ(res.commands, 0);
+	CHECK_EQ(res.count, 0);
+	CHECK_EQ(res.device_status, 0);
+	CHECK_RC(nvme_compare(ns, NULL, 0, 1, NULL, 0, &res), NVME_ERR_INVAL);
+	CHECK_EQ(res.commands, 0);
+	fx_buf_free(&f, b);
 }
 
 static void dm_verify(void)
@@ -255,7 +333,7 @@ static void dm_not_advertised(void)
 	CHECK_RC(nvme_trim(ns, NULL, 0, 1, 0), NVME_ERR_NOT_ADVERTISED);
 	CHECK_RC(nvme_write_zeroes(ns, NULL, 0, 1, 0), NVME_ERR_NOT_ADVERTISED);
 	CHECK_HAS(nvme_ctrl_refusal(f.c), "ONCS bit 3 (Write Zeroes) is clear");
-	CHECK_RC(nvme_compare(ns, NULL, 0, 1, b, 0), NVME_ERR_NOT_ADVERTISED);
+	CHECK_RC(nvme_compare(ns, NULL, 0, 1, b, 0, NULL), NVME_ERR_NOT_ADVERTISED);
 	CHECK_HAS(nvme_ctrl_refusal(f.c), "ONCS bit 0 (Compare) is clear");
 	CHECK_RC(nvme_verify(ns, NULL, 0, 1, 0), NVME_ERR_NOT_ADVERTISED);
 	CHECK_HAS(nvme_ctrl_refusal(f.c), "Verify: not supported by this controller: ONCS bit 7 (Verify) is clear");
@@ -266,7 +344,7 @@ static void dm_not_advertised(void)
 	CHECK_DEV(rc, NVME_SCT_GENERIC, NVME_SC_INVALID_OPCODE);
 	CHECK_HAS(st(rc), "Invalid Command Opcode (SCT 0h SC 01h, DNR)");
 	CHECK_DEV(nvme_write_zeroes(ns, NULL, 0, 1, NVME_CMD_FORCE), NVME_SCT_GENERIC, NVME_SC_INVALID_OPCODE);
-	CHECK_DEV(nvme_compare(ns, NULL, 0, 1, b, NVME_CMD_FORCE), NVME_SCT_GENERIC, NVME_SC_INVALID_OPCODE);
+	CHECK_DEV(nvme_compare(ns, NULL, 0, 1, b, NVME_CMD_FORCE, NULL), NVME_SCT_GENERIC, NVME_SC_INVALID_OPCODE);
 	CHECK_DEV(nvme_verify(ns, NULL, 0, 1, NVME_CMD_FORCE), NVME_SCT_GENERIC, NVME_SC_INVALID_OPCODE);
 	CHECK_EQ(nvme_model_stats(f.m)->io_cmds, io + 4);
 	fx_buf_free(&f, b);
@@ -319,6 +397,7 @@ static const struct check_test tests[] = {
 	CHECK_TEST(dm_trim_helper),
 	CHECK_TEST(dm_write_zeroes_edges),
 	CHECK_TEST(dm_compare),
+	CHECK_TEST(dm_compare_result),
 	CHECK_TEST(dm_verify),
 	CHECK_TEST(dm_not_advertised),
 	CHECK_TEST(dm_verify_from_effects_log),

@@ -116,7 +116,7 @@ static void logs_smart_from_device(void)
 	CHECK_EQ(lo(s.host_writes), 4);   /* 1000 blocks in commands of 256 */
 	CHECK_OK(nvme_write(ns, NULL, 1000, 1, b));
 	CHECK_OK(nvme_read(ns, NULL, 0, 1, b));
-	CHECK_OK(nvme_compare(ns, NULL, 0, 1, b, 0));   /* the model counts it as a read */
+	CHECK_OK(nvme_compare(ns, NULL, 0, 1, b, 0, NULL));   /* the model counts it as a read */
 	CHECK_OK(nvme_smart_read(f.c, 0, &s, NULL, 0));
 	CHECK_EQ(lo(s.data_units_written), 2);
 	CHECK_EQ(lo(s.host_writes), 5);

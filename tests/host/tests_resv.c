@@ -102,7 +102,7 @@ static void resv_types(void)
 	/* Exclusive Access: B, not registered, can neither read nor write */
 	CHECK_OK(nvme_resv_acquire(a, NULL, NVME_RACQA_ACQUIRE, NVME_RTYPE_EXCLUSIVE_ACCESS, KA, 0, 0));
 	CHECK_DEV(nvme_read(b, NULL, 0, 1, buf), NVME_SCT_GENERIC, NVME_SC_RESERVATION_CONFLICT);
-	CHECK_DEV(nvme_compare(b, NULL, 0, 1, buf, 0), NVME_SCT_GENERIC, NVME_SC_RESERVATION_CONFLICT);
+	CHECK_DEV(nvme_compare(b, NULL, 0, 1, buf, 0, NULL), NVME_SCT_GENERIC, NVME_SC_RESERVATION_CONFLICT);
 	CHECK_OK(nvme_resv_release(a, NULL, NVME_RRELA_RELEASE, NVME_RTYPE_EXCLUSIVE_ACCESS, KA, 0));
 	/* Write Exclusive - Registrants Only: a registered B may write */
 	CHECK_OK(nvme_resv_acquire(a, NULL, NVME_RACQA_ACQUIRE, NVME_RTYPE_WE_REGISTRANTS_ONLY, KA, 0, 0));

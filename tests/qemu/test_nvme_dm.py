@@ -84,6 +84,9 @@ def _():
         assert re.search(r"^compare: MISMATCH \(Compare Failure, SCT 2h SC 85h\): nvme0n1 LBA 1000\.\.1007 "
                          r"differs from random seed 4\n", out, re.M), out
         assert re.search(r"first difference \(read back\): LBA 1000, byte 0 ", out), out
+        # the raw status the driver kept: QEMU's Compare Failure has DNR clear
+        assert re.search(r"^device status: 0285h: Compare Failure \(SCT 2h SC 85h\) \(the Compare command of LBA "
+                         r"1000\.\.1007\)$", out, re.M), out
         # across 1 MiB chunks (progress bar); a mismatch in the second chunk
         ok(m, "write -s 4000 --count 3000 --pattern random --seed 9", r"write: Success")
         d1.write_pattern(4000, 3000, 512, "random", seed=9)
@@ -96,7 +99,18 @@ def _():
                          r"differs from random seed 9\n", out), out
         assert re.search(r"first difference \(read back\): LBA 6500, byte 0 \(namespace offset 0x32c800\): "
                          r"expected 0x[0-9a-f]{2}, got 0x42;", out), out
-        assert "2048 of 3000 blocks matched before that chunk" in out, out
+        assert "2048 of 3000 blocks matched before that command" in out, out
+        # in the second half of the first 1 MiB chunk: the driver split it at
+        # the 512 KiB max transfer and names the Compare command that failed
+        ok(m, "write -s 5500 --pattern 0x43", r"write: Success")
+        d1.write_pattern(5500, 1, 512, "byte", byte=0x43)
+        out = m.run("compare -s 4000 --count 3000 --pattern random --seed 9")
+        assert re.search(r"compare: MISMATCH \(Compare Failure, SCT 2h SC 85h\): nvme0n1 LBA 5024\.\.6047 "
+                         r"differs from random seed 9\n", out), out
+        assert re.search(r"device status: 0285h: .*\(the Compare command of LBA 5024\.\.6047\)\n", out), out
+        assert re.search(r"first difference \(read back\): LBA 5500, byte 0 .*got 0x43; \d+ bytes differ in LBA "
+                         r"5024\.\.6047\n", out), out
+        assert "1024 of 3000 blocks matched before that command" in out, out
 
         # verify (ONCS bit 7 is clear; the effects log lists it), in chunks
         ok(m, "verify -s 0 --count 32768", r"verify nvme0n1 \[#+\] 100% \(32768/32768\)",
