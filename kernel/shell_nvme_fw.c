@@ -70,17 +70,19 @@ static int cmd_fw_download(int argc, char **argv)
 		{ .name = "generate", .short_name = 'g', .takes_value = true },
 		{ .name = "seed", .takes_value = true },
 		{ .name = "xfer", .short_name = 'x', .takes_value = true },
+		{ .name = "offset", .short_name = 'O', .takes_value = true },
 		NVSH_OPT_FORCE,
 		{ 0 },
 	};
 	char *pos[2];
 	int npos;
 	struct nvsh_target tg;
-	uint64_t gen = 0, seed = 0, xfer = 0;
+	uint64_t gen = 0, seed = 0, xfer = 0, offset = 0;
 	int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
 	if (rc || (rc = nvsh_select(pos, &npos, NULL, NVSH_CTRL, &tg)) || (rc = nvsh_no_more_args(pos, npos)) ||
 	    (rc = nvsh_opt_u64_max(opts, "generate", FW_GENERATE_MAX, &gen)) ||
-	    (rc = nvsh_opt_u64(opts, "seed", &seed)) || (rc = nvsh_opt_u64_max(opts, "xfer", 0xFFFFFFFFull, &xfer)))
+	    (rc = nvsh_opt_u64(opts, "seed", &seed)) || (rc = nvsh_opt_u64_max(opts, "xfer", 0xFFFFFFFFull, &xfer)) ||
+	    (rc = nvsh_opt_u64_max(opts, "offset", (1ull << 34) - 4, &offset)))
 		return rc;
 	struct shell_opt *om = nvsh_opt(opts, "module"), *og = nvsh_opt(opts, "generate");
 	bool force = nvsh_isset(opts, "force");
@@ -89,25 +91,39 @@ static int cmd_fw_download(int argc, char **argv)
 						 : "missing --module NAME or --generate SIZE: which image?");
 	if (nvsh_isset(opts, "seed") && !og->set)
 		return shell_usage_error("--seed goes with --generate");
-	if (nvsh_isset(opts, "xfer") && (xfer == 0 || xfer % 4))
+	bool have_xfer = nvsh_isset(opts, "xfer");
+	if (have_xfer && (xfer == 0 || xfer % 4))
 		return shell_usage_error("--xfer %s: a piece is a positive multiple of 4 bytes",
 					 nvsh_opt(opts, "xfer")->value);
+	if (offset % 4)
+		return shell_usage_error("--offset %s: the offset is a multiple of 4 bytes (Firmware Image Download "
+					 "counts dwords)", nvsh_opt(opts, "offset")->value);
 
-	/* the plan: the driver's piece size (FWUG and the max transfer) */
+	/* the plan: pieces of --xfer, or the driver's choice (FWUG and the max
+	 * transfer); the driver checks the same rules again */
 	const struct nvme_id_ctrl *id = nvme_ctrl_id(tg.c);
+	uint32_t gran = nvme_fw_granularity(tg.c);
+	uint32_t maxx = nvme_ctrl_max_transfer(tg.c);
 	uint32_t chunk = nvme_fw_chunk_bytes(tg.c);
-	char mx[24];
-	nvsh_fmt_size(nvme_ctrl_max_transfer(tg.c), mx, sizeof(mx));
+	char mx[24], gs[64];
+	nvsh_fmt_size(maxx, mx, sizeof(mx));
+	ksnprintf(gs, sizeof(gs), "%u bytes (FWUG %u%s)", (unsigned)gran, (unsigned)id->fwug,
+		  id->fwug == 0 ? " = not reported, taken as 4 KiB" : id->fwug == 0xFF ? " = no restriction" : " x 4 KiB");
 	if (chunk == 0) {
 		return shell_error("%s: FWUG %u (x 4 KiB) exceeds the max transfer of %s: no piece size fits", tg.t->name,
 				   (unsigned)id->fwug, mx);
 	}
-	if (nvsh_isset(opts, "xfer") && xfer < chunk) {
-		return shell_usage_error("--xfer %llu: the driver sends pieces of %u bytes (the largest multiple of FWUG "
-					 "within the max transfer) and nvme_fw_download() takes no piece size; use "
-					 "--xfer %u or more", (unsigned long long)xfer, (unsigned)chunk,
-					 (unsigned)chunk);
-	}
+	if (have_xfer && xfer > maxx)
+		return shell_usage_error("--xfer %llu is above the max transfer of %s (%u bytes)", (unsigned long long)xfer,
+					 mx, (unsigned)maxx);
+	if (have_xfer && xfer % gran)
+		return shell_usage_error("--xfer %llu: pieces must be a multiple of the firmware update granularity, %s",
+					 (unsigned long long)xfer, gs);
+	if (offset % gran)
+		return shell_usage_error("--offset %llu: the offset must be a multiple of the firmware update granularity, "
+					 "%s", (unsigned long long)offset, gs);
+	if (have_xfer)
+		chunk = (uint32_t)xfer;
 	/* the image */
 	const uint8_t *img;
 	size_t len;
@@ -143,6 +159,11 @@ static int cmd_fw_download(int argc, char **argv)
 		ksnprintf(source, sizeof(source), "generated test image (seed %llu)", (unsigned long long)seed);
 	}
 	describe_image(source, img, len, phys);
+	if (len > (1ull << 34) - offset) {
+		nvsh_buf_free(&gb);
+		return shell_usage_error("--offset %llu + %llu bytes is beyond the 16 GiB a Firmware Image Download "
+					 "offset can name", (unsigned long long)offset, (unsigned long long)len);
+	}
 
 	uint64_t pieces = (len + chunk - 1) / chunk;
 	uint64_t last = len - (pieces - 1) * chunk;
@@ -154,16 +175,19 @@ static int cmd_fw_download(int argc, char **argv)
 	else
 		kprintf("%llu x %u bytes + %llu bytes", (unsigned long long)(pieces - 1), (unsigned)chunk,
 			(unsigned long long)last);
-	kprintf(" (piece size %u: max transfer %s, FWUG %u%s)\n", (unsigned)chunk, mx, (unsigned)id->fwug,
-		id->fwug == 0 ? " = not reported, 4 KiB units" : id->fwug == 0xFF ? " = no restriction" : " x 4 KiB");
-	if (nvsh_isset(opts, "xfer") && xfer > chunk)
-		kprintf("note: --xfer %llu is above the driver's piece size; pieces of %u bytes are sent\n",
-			(unsigned long long)xfer, (unsigned)chunk);
+	if (offset)
+		kprintf(" at offsets %llu..%llu", (unsigned long long)offset, (unsigned long long)(offset + len - 1));
+	if (have_xfer)
+		kprintf(" (piece size %u: --xfer; max transfer %s, granularity %s)\n", (unsigned)chunk, mx, gs);
+	else
+		kprintf(" (piece size %u: max transfer %s, FWUG %u%s)\n", (unsigned)chunk, mx, (unsigned)id->fwug,
+			id->fwug == 0 ? " = not reported, 4 KiB units" : id->fwug == 0xFF ? " = no restriction" : " x 4 KiB");
 
 	struct dl_progress pr = { .done = 0 };
 	ksnprintf(pr.label, sizeof(pr.label), "fw-download %s", tg.t->name);
 	uint64_t t0 = time_now_us();
-	rc = nvme_fw_download(tg.c, img, len, dl_progress_cb, &pr, force ? NVME_CMD_FORCE : 0);
+	rc = nvme_fw_download(tg.c, img, len, offset, have_xfer ? (uint32_t)xfer : 0, dl_progress_cb, &pr,
+			      force ? NVME_CMD_FORCE : 0);
 	uint64_t ms = (time_now_us() - t0) / 1000;
 	nvsh_buf_free(&gb);
 	if (rc == NVME_ERR_CANCELLED) {
@@ -183,15 +207,19 @@ static int cmd_fw_download(int argc, char **argv)
 		uint64_t at = pr.done;
 		uint64_t n = len - at < chunk ? len - at : chunk;
 		return shell_error("fw-download failed at offset %llu (piece %llu of %llu, %llu bytes): %s",
-				   (unsigned long long)at, (unsigned long long)(at / chunk + 1), (unsigned long long)pieces,
-				   (unsigned long long)n, why);
+				   (unsigned long long)(offset + at), (unsigned long long)(at / chunk + 1),
+				   (unsigned long long)pieces, (unsigned long long)n, why);
 	}
 	kprintf("fw-download: Success: %llu bytes in %llu piece%s, %llu ms; activate with fw-commit --slot N "
 		"--action A\n", (unsigned long long)len, (unsigned long long)pieces, pieces == 1 ? "" : "s",
 		(unsigned long long)ms);
+	if (offset)
+		kprintf("note: sent at offset %llu: the controller needs the image's earlier part too (a download at "
+			"offset 0 starts a new image)\n", (unsigned long long)offset);
 	return SHELL_OK;
 }
-NVSH_COMMAND("fw-download", "fw-download [DEVICE] (--module NAME | --generate SIZE [--seed S]) [--xfer BYTES] [--force]",
+NVSH_COMMAND("fw-download",
+	     "fw-download [DEVICE] (--module NAME | --generate SIZE [--seed S]) [--xfer BYTES] [--offset BYTES] [--force]",
 	     "download a firmware image to the controller (nvme-cli fw-download)",
 	     NVSH_HELP_CTRL
 	     "The image comes from a Multiboot2 module (-m/--module NAME: GRUB loads it with\n"
@@ -201,11 +229,15 @@ NVSH_COMMAND("fw-download", "fw-download [DEVICE] (--module NAME | --generate SI
 	     "version 1, size, seed, CRC-32 of the payload; then splitmix64 words of --seed S,\n"
 	     "as the 'random' pattern; kernel/nvme_fwimage.h). It is printed with its size and\n"
 	     "CRC-32 (and checked if it is a test image), then the plan: the number of\n"
-	     "Firmware Image Download commands and their size, the largest multiple of the\n"
-	     "FWUG granularity within the max transfer (the driver's choice). -x/--xfer BYTES\n"
-	     "is accepted at or above that size (nvme_fw_download() takes no piece size, so a\n"
-	     "smaller one is refused). A progress bar follows the pieces; Ctrl-C stops between\n"
-	     "them (nothing is committed). Needs OACS bit 2 (QEMU 7.2: not set).\n" NVSH_HELP_FORCE,
+	     "Firmware Image Download commands and their size: by default the largest multiple\n"
+	     "of the firmware update granularity (FWUG x 4 KiB; FWUG 0 is taken as 4 KiB)\n"
+	     "within the max transfer. -x/--xfer BYTES sets the piece size (nvme-cli's --xfer):\n"
+	     "a multiple of the granularity, at most the max transfer. -O/--offset BYTES sends\n"
+	     "the image to that offset of the controller's image (nvme-cli's --offset, in bytes:\n"
+	     "a multiple of 4 and of the granularity), e.g. the rest of an image whose first\n"
+	     "part went earlier; offset 0 starts a new image. A progress bar follows the\n"
+	     "pieces; Ctrl-C stops between them (nothing is committed). Needs OACS bit 2, or\n"
+	     "opcode 11h in the effects log (QEMU 7.2: neither).\n" NVSH_HELP_FORCE,
 	     cmd_fw_download);
 
 /* ------------------------------------------------------------ fw-commit */

@@ -1178,19 +1178,32 @@ const char *nvme_sstat_name(unsigned status);
 typedef int (*nvme_progress_fn)(void *arg, uint64_t done, uint64_t total);
 
 /*
- * Bytes per Firmware Image Download command: the largest multiple of the
- * FWUG granularity (FWUG x 4 KiB) that fits the max transfer. FWUG 0 (no
- * information) is taken as 4 KiB, FFh (no restriction) as 4 bytes; both
- * give the max transfer. 0 when FWUG's granularity exceeds the max transfer.
+ * The granularity every Firmware Image Download piece must start on (and,
+ * but for the last, be a multiple of): FWUG x 4 KiB; FWUG 0 (no
+ * information) is taken as 4 KiB, FFh (no restriction) as 4 bytes.
+ */
+uint32_t nvme_fw_granularity(const struct nvme_ctrl *c);
+/*
+ * Bytes per Firmware Image Download command by default: the largest
+ * multiple of nvme_fw_granularity() that fits the max transfer (FWUG 0 and
+ * FFh give the max transfer). 0 when the granularity exceeds the max
+ * transfer.
  */
 uint32_t nvme_fw_chunk_bytes(const struct nvme_ctrl *c);
 /*
- * Download an image of len bytes (a multiple of 4, > 0) in pieces of
- * nvme_fw_chunk_bytes() from offset 0 (offsets and lengths in dwords on the
- * wire; only the last piece may be shorter). cb (may be NULL) is called
- * after every piece. NVME_ERR_UNSUPPORTED when no piece size fits.
+ * Download len bytes of an image (a multiple of 4, > 0) that belong at byte
+ * offset `offset` of the controller's image (0 for a whole image; a
+ * multiple of 4 and of nvme_fw_granularity(): nvme-cli's --offset), in
+ * pieces of xfer bytes (0: nvme_fw_chunk_bytes(); else a multiple of the
+ * granularity, at most the max transfer: nvme-cli's --xfer); only the last
+ * piece may be shorter. Offsets and lengths are dwords on the wire; offset +
+ * len must stay within OFST's 2^32 dwords (NVME_ERR_TOO_LARGE). Checked
+ * before anything is sent: NVME_ERR_INVAL for a misaligned offset or xfer,
+ * NVME_ERR_TOO_LARGE for xfer above the max transfer, NVME_ERR_UNSUPPORTED
+ * when the granularity exceeds the max transfer. cb (may be NULL) is called
+ * after every piece with the bytes of this call sent so far (done of len).
  */
-int nvme_fw_download(struct nvme_ctrl *c, const void *image, size_t len,
+int nvme_fw_download(struct nvme_ctrl *c, const void *image, size_t len, uint64_t offset, uint32_t xfer,
 		     nvme_progress_fn cb, void *arg, unsigned flags);
 
 /* What nvme_fw_commit() saw. */

@@ -1108,7 +1108,7 @@ static void op(uint8_t which)
 	case 17: {   /* firmware download and commit (FORCE: sent whatever OACS says) */
 		size_t len = 4u * (1u + in16() % 3000u);
 		b = harness_buf(len);
-		int rc = nvme_fw_download(&ctrl, b, len, NULL, NULL, NVME_CMD_FORCE);
+		int rc = nvme_fw_download(&ctrl, b, len, 0, 0, NULL, NULL, NVME_CMD_FORCE);
 		struct nvme_fw_commit_result res;
 		(void)nvme_fw_commit(&ctrl, (uint8_t)(in8() & 7), (uint8_t)(in8() & 3), NVME_CMD_FORCE, &res);
 		sync_buf_done(b, rc);

@@ -147,7 +147,7 @@ static void support_refusals_like_qemu(void)
 	qemu_like(&f);
 	CHECK_EQ(nvme_ctrl_refusal(f.c)[0], 0);
 	uint8_t *img = fx_buf(&f, 4096, 0, 0);
-	CHECK_RC(nvme_fw_download(f.c, img, 4096, NULL, NULL, 0), NVME_ERR_NOT_ADVERTISED);
+	CHECK_RC(nvme_fw_download(f.c, img, 4096, 0, 0, NULL, NULL, 0), NVME_ERR_NOT_ADVERTISED);
 	CHECK_STR(nvme_ctrl_refusal(f.c), "Firmware Image Download: not supported by this controller: OACS bit 2 (Firmware Download/Commit) is "
 		  "clear (OACS=010Ah) and the Commands Supported and Effects log does not list admin opcode 11h (Firmware "
 		  "Image Download)");
@@ -217,7 +217,7 @@ static void support_per_opcode(void)
 	/* the driver's calls follow: the download goes out, the commit is refused */
 	uint8_t *img = fx_buf(&f, 4096, 0, 0);
 	REQUIRE(nvme_model_fw_image_build(img, 4096, "HIDDEN") == 4096);
-	CHECK_OK(nvme_fw_download(f.c, img, 4096, NULL, NULL, 0));
+	CHECK_OK(nvme_fw_download(f.c, img, 4096, 0, 0, NULL, NULL, 0));
 	CHECK_EQ(nvme_model_ext_stats(f.m)->fw_download_cmds, 1);
 	CHECK_RC(nvme_fw_commit(f.c, 2, NVME_FW_CA_REPLACE, 0, NULL), NVME_ERR_NOT_ADVERTISED);
 	CHECK_HAS(nvme_ctrl_refusal(f.c), "Firmware Commit: not supported by this controller");

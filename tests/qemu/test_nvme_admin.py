@@ -94,6 +94,18 @@ def _():
                          % zlib.crc32(img), out), out
         assert "plan: 1 Firmware Image Download command: 204800 bytes" in out, out
         assert re.search(r"error: fw-download failed at offset 0 \(piece 1 of 1, 204800 bytes\): " + OPCODE, out), out
+        # nvme-cli's --xfer and --offset: the plan follows them, the refusal
+        # names Firmware Image Download's own opcode
+        out = m.run("fw-download --module fw-test.bin --xfer 64k")
+        assert re.search(r"plan: 10 Firmware Image Download commands: 9 x 65536 bytes \+ %d bytes \(piece size "
+                         r"65536: --xfer; max transfer 512 KiB, granularity 4096 bytes \(FWUG 0 = not reported, "
+                         r"taken as 4 KiB\)\)\n" % (len(fw_file) - 9 * 65536), out), out
+        assert re.search(r"^error: Firmware Image Download: " + fw_refusal("11h (Firmware Image Download)") + "$",
+                         usage_after(out, "fw-download")), out
+        out = m.run("fw-download --generate 8k --xfer 4k --offset 8k --force")
+        assert re.search(r"plan: 2 Firmware Image Download commands: 2 x 4096 bytes at offsets 8192\.\.16383 "
+                         r"\(piece size 4096: --xfer;", out), out
+        assert re.search(r"error: fw-download failed at offset 8192 \(piece 1 of 2, 4096 bytes\): " + OPCODE, out), out
 
         # fw-commit: refused before asking; --force asks, 'no' aborts
         bad(m, "fw-commit -a 1", r"^error: Firmware Commit: " + fw_refusal("10h (Firmware Commit)") + "$")
@@ -255,7 +267,13 @@ BAD = [
     ("fw-download --generate abc", r"^error: bad number for --generate: 'abc'$", True),
     ("fw-download --generate 1G", r"^error: --generate 1G is out of range \(at most 67108864\)$", True),
     ("fw-download --module fw-test.bin --seed 3", r"^error: --seed goes with --generate$", True),
-    ("fw-download --generate 4k --xfer 4096", r"^error: --xfer 4096: the driver sends pieces of 524288 bytes", True),
+    ("fw-download --generate 4k --xfer 1024", r"^error: --xfer 1024: pieces must be a multiple of the firmware "
+     r"update granularity, 4096 bytes \(FWUG 0 = not reported, taken as 4 KiB\)$", True),
+    ("fw-download --generate 4k --xfer 1M", r"^error: --xfer 1048576 is above the max transfer of 512 KiB "
+     r"\(524288 bytes\)$", True),
+    ("fw-download --generate 4k --offset 2", r"^error: --offset 2: the offset is a multiple of 4 bytes", True),
+    ("fw-download --generate 4k --offset 1024", r"^error: --offset 1024: the offset must be a multiple of the "
+     r"firmware update granularity, 4096 bytes", True),
     ("fw-download --generate 4k --xfer 6", r"^error: --xfer 6: a piece is a positive multiple of 4 bytes$", True),
     ("fw-commit", r"^error: missing --action \(0 replace, 1 replace-activate, 2 activate, 3 replace-activate-now\)$", True),
     ("fw-commit -a 9", r"^error: --action 9 is out of range \(0\.\.3\)$", True),
