@@ -440,6 +440,7 @@ struct nvme_cqe {
 #define NVME_IDENTIFY_CDW10_CNS     0, 8
 #define NVME_IDENTIFY_CDW10_CNTID   16, 16
 #define NVME_IDENTIFY_CDW11_NVMSETID 0, 16
+#define NVME_IDENTIFY_CDW11_CSI     24, 8    /* Command Set Identifier (CNS 05h..08h; NVMe 2.0) */
 #define NVME_IDENTIFY_DATA_SIZE     4096u
 
 #define NVME_CNS_NS                     0x00u
@@ -447,6 +448,8 @@ struct nvme_cqe {
 #define NVME_CNS_ACTIVE_NS_LIST         0x02u
 #define NVME_CNS_NS_ID_DESCRIPTORS      0x03u
 #define NVME_CNS_NVM_SET_LIST           0x04u
+#define NVME_CNS_CS_NS                  0x05u   /* I/O Command Set specific Identify Namespace (2.0) */
+#define NVME_CNS_CS_CTRL                0x06u   /* I/O Command Set specific Identify Controller (2.0) */
 #define NVME_CNS_ALLOCATED_NS_LIST      0x10u
 #define NVME_CNS_ALLOCATED_NS           0x11u
 #define NVME_CNS_NS_CTRL_LIST           0x12u
@@ -455,6 +458,11 @@ struct nvme_cqe {
 #define NVME_CNS_SECONDARY_CTRL_LIST    0x15u
 #define NVME_CNS_NS_GRANULARITY_LIST    0x16u
 #define NVME_CNS_UUID_LIST              0x17u
+
+/* Command Set Identifiers (CSI, NVMe 2.0) */
+#define NVME_CSI_NVM                    0x00u
+#define NVME_CSI_KV                     0x01u
+#define NVME_CSI_ZNS                    0x02u
 
 /* A namespace list (CNS 02h, 10h, Changed Namespace List log) holds up to
  * 1024 NSIDs in increasing order, zero-terminated when shorter. */
@@ -999,6 +1007,24 @@ struct nvme_id_ns {
 	uint8_t  vs[3712];      /* 384  vendor specific */
 };
 
+/*
+ * I/O Command Set specific Identify Controller data structure for the NVM
+ * command set (CNS 06h, CSI 00h; NVM Command Set Specification 1.0). The
+ * size limits are powers of two in units of the minimum memory page size
+ * (CAP.MPSMIN): a command larger than 2^n such pages may be refused; 0 means
+ * no limit. The Dataset Management processing limits concern commands with
+ * the Deallocate attribute; 0 means not reported (no limit).
+ */
+struct nvme_id_ctrl_nvm {
+	uint8_t  vsl;           /* 0    Verify Size Limit */
+	uint8_t  wzsl;          /* 1    Write Zeroes Size Limit */
+	uint8_t  wusl;          /* 2    Write Uncorrectable Size Limit */
+	uint8_t  dmrl;          /* 3    Dataset Management Ranges Limit: ranges per command */
+	uint32_t dmrsl;         /* 4    Dataset Management Range Size Limit: blocks per range */
+	uint64_t dmsl;          /* 8    Dataset Management Size Limit: blocks per command */
+	uint8_t  rsvd16[4080];  /* 16 */
+};
+
 /* FLBAS - formatted LBA size */
 #define NVME_FLBAS_INDEX_LO         0, 4   /* bits 3:0 of the format index */
 #define NVME_FLBAS_EXTENDED         4, 1   /* metadata at the end of each LBA */
@@ -1208,6 +1234,13 @@ NVME_SPEC_ASSERT_OFF(struct nvme_id_ctrl, sgls, 536);
 NVME_SPEC_ASSERT_OFF(struct nvme_id_ctrl, subnqn, 768);
 NVME_SPEC_ASSERT_OFF(struct nvme_id_ctrl, psd, 2048);
 NVME_SPEC_ASSERT_OFF(struct nvme_id_ctrl, vs, 3072);
+NVME_SPEC_ASSERT_SIZE(struct nvme_id_ctrl_nvm, 4096);
+NVME_SPEC_ASSERT_OFF(struct nvme_id_ctrl_nvm, wzsl, 1);
+NVME_SPEC_ASSERT_OFF(struct nvme_id_ctrl_nvm, wusl, 2);
+NVME_SPEC_ASSERT_OFF(struct nvme_id_ctrl_nvm, dmrl, 3);
+NVME_SPEC_ASSERT_OFF(struct nvme_id_ctrl_nvm, dmrsl, 4);
+NVME_SPEC_ASSERT_OFF(struct nvme_id_ctrl_nvm, dmsl, 8);
+NVME_SPEC_ASSERT_OFF(struct nvme_id_ctrl_nvm, rsvd16, 16);
 NVME_SPEC_ASSERT_SIZE(struct nvme_lbaf, 4);
 NVME_SPEC_ASSERT_SIZE(struct nvme_id_ns, 4096);
 NVME_SPEC_ASSERT_OFF(struct nvme_id_ns, nlbaf, 25);

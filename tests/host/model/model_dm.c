@@ -15,6 +15,18 @@
  *  - Compare: Compare Failure (SCT 2h SC 85h) when any byte differs; counts
  *    as a host read command and its data units as read (SMART).
  *  - Verify: Unrecovered Read Error on a bad block; no data transfer.
+ *
+ * Size limits (nvme_model_set_nvm_limits; NVM Command Set 1.0, the I/O
+ * Command Set specific Identify Controller, CNS 06h): a Verify or Write
+ * Zeroes of more than 2^VSL / 2^WZSL pages of CAP.MPSMIN (the check QEMU 7.2
+ * makes for VSL), and a DSM with AD of more than DMRL ranges, a range above
+ * DMRSL blocks or more than DMSL blocks in all, answer Invalid Field in
+ * Command (after the LBA range check). A limit of 0 is no limit.
+ *
+ * This file also wraps Identify (registered after the core): CNS 06h with
+ * CSI 00h returns the limits (Invalid Field for another CSI, below NVMe 1.1
+ * or when the test refuses it), and CNS 00h gets the Format Progress
+ * Indicator of model_sanitize.c when the test enabled it.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -50,6 +62,21 @@ static struct model_ns *dm_prep(struct model_cmd *c, bool write, uint64_t *slba,
 	return ns;
 }
 
+/* Bytes a limit of 2^exp minimum pages allows (0: none; capped). */
+static uint64_t limit_bytes(struct nvme_model *m, uint8_t exp)
+{
+	if (exp == 0)
+		return 0;
+	unsigned shift = 12u + (unsigned)m->cfg.mpsmin + exp;
+	return shift >= 63 ? UINT64_MAX : (uint64_t)1 << shift;
+}
+
+static bool over_limit(struct nvme_model *m, const struct model_ns *ns, uint64_t nlb, uint8_t exp)
+{
+	uint64_t lim = limit_bytes(m, exp);
+	return EXT(m)->nvm_refused == false && lim != 0 && nlb * ns->lba_size > lim;
+}
+
 static void dm_dsm(struct model_cmd *c)
 {
 	struct nvme_model *m = c->m;
@@ -67,6 +94,20 @@ static void dm_dsm(struct model_cmd *c)
 			c->status = MODEL_GEN(NVME_SC_LBA_OUT_OF_RANGE);
 			return;
 		}
+	if (NVME_GET(c->sqe.cdw11, NVME_DSM_CDW11_AD) && !x->nvm_refused) {
+		uint64_t total = 0;
+		bool over = x->nvm.dmrl != 0 && nr > x->nvm.dmrl;
+		for (uint32_t i = 0; i < nr; i++) {
+			over |= x->nvm.dmrsl != 0 && r[i].nlb > x->nvm.dmrsl;
+			total += r[i].nlb;
+		}
+		over |= x->nvm.dmsl != 0 && total > x->nvm.dmsl;
+		if (over) {
+			x->stats.limit_refusals++;
+			c->status = MODEL_GEN(NVME_SC_INVALID_FIELD);
+			return;
+		}
+	}
 	x->stats.dsm_cmds++;
 	x->stats.dsm_ranges += nr;
 	x->stats.dsm_last_nr = nr;
@@ -89,6 +130,11 @@ static void dm_write_zeroes(struct model_cmd *c)
 	struct model_ns *ns = dm_prep(c, true, &slba, &nlb);
 	if (!ns)
 		return;
+	if (over_limit(m, ns, nlb, x->nvm.wzsl)) {
+		x->stats.limit_refusals++;
+		c->status = MODEL_GEN(NVME_SC_INVALID_FIELD);
+		return;
+	}
 	bool fua = NVME_GET(c->sqe.cdw12, NVME_RW_CDW12_FUA) != 0;
 	ext_before_write(m, ns, slba, nlb, fua);
 	if (NVME_GET(c->sqe.cdw12, NVME_RW_CDW12_DEAC)) {
@@ -146,12 +192,98 @@ static void dm_verify(struct model_cmd *c)
 	struct model_ns *ns = dm_prep(c, false, &slba, &nlb);
 	if (!ns)
 		return;
+	if (over_limit(m, ns, nlb, x->nvm.vsl)) {
+		x->stats.limit_refusals++;
+		c->status = MODEL_GEN(NVME_SC_INVALID_FIELD);
+		return;
+	}
 	c->status = ext_media_check(m, ns->nsid, slba, nlb);
 	if (c->status)
 		return;
 	x->stats.verify_cmds++;
 	x->stats.verify_blocks += nlb;
 }
+
+/* ------------------------------------------------------------------------ */
+/* Identify: CNS 06h, and FPI in CNS 00h                                     */
+/* ------------------------------------------------------------------------ */
+
+static void core_identify(struct model_cmd *c)
+{
+	for (const struct model_opcode *o = model_admin_core_ops; o->fn; o++)
+		if (o->opc == NVME_ADMIN_IDENTIFY) {
+			o->fn(c);
+			return;
+		}
+	abort();
+}
+
+static void dm_identify(struct model_cmd *c)
+{
+	struct nvme_model *m = c->m;
+	struct model_ext *x = EXT(m);
+	unsigned cns = (unsigned)NVME_GET(c->sqe.cdw10, NVME_IDENTIFY_CDW10_CNS);
+	if (cns == NVME_CNS_CS_CTRL) {
+		unsigned csi = (unsigned)NVME_GET(c->sqe.cdw11, NVME_IDENTIFY_CDW11_CSI);
+		if (x->nvm_refused || csi != NVME_CSI_NVM || m->cfg.vs < NVME_VS(1, 1, 0)) {
+			c->status = MODEL_GEN(NVME_SC_INVALID_FIELD);
+			return;
+		}
+		struct nvme_id_ctrl_nvm *d = calloc(1, sizeof(*d));
+		if (!d)
+			abort();
+		d->vsl = x->nvm.vsl;
+		d->wzsl = x->nvm.wzsl;
+		d->wusl = x->nvm.wusl;
+		d->dmrl = x->nvm.dmrl;
+		d->dmrsl = x->nvm.dmrsl;
+		d->dmsl = x->nvm.dmsl;
+		if (x->nvm_raw_on)
+			memcpy(d, x->nvm_raw, sizeof(x->nvm_raw));
+		x->stats.id_nvm_reads++;
+		c->status = model_to_host(c, d, sizeof(*d));
+		free(d);
+		return;
+	}
+	uint32_t nsid = c->sqe.nsid;
+	struct model_ns *ns;
+	if (cns != NVME_CNS_NS || !x->format_fpi || nsid == 0 || nsid == NVME_NSID_ALL || nsid > m->nn ||
+	    (ns = model_ns_find(m, nsid)) == NULL) {
+		core_identify(c);
+		return;
+	}
+	/* the core's Identify Namespace, with FPI */
+	struct nvme_id_ns *id = calloc(1, sizeof(*id));
+	if (!id)
+		abort();
+	model_ns_fill_id(m, ns, id);
+	id->fpi = ext_format_fpi(m);
+	model_id_apply_patches(m, false, nsid, id);
+	c->status = model_to_host(c, id, sizeof(*id));
+	free(id);
+}
+
+void nvme_model_set_nvm_limits(struct nvme_model *m, bool answered, const struct nvme_model_nvm_limits *l)
+{
+	struct model_ext *x = EXT(m);
+	x->nvm_refused = !answered;
+	memset(&x->nvm, 0, sizeof(x->nvm));
+	if (l)
+		x->nvm = *l;
+}
+
+void nvme_model_set_nvm_limits_raw(struct nvme_model *m, const uint8_t *bytes16)
+{
+	struct model_ext *x = EXT(m);
+	x->nvm_raw_on = bytes16 != NULL;
+	if (bytes16)
+		memcpy(x->nvm_raw, bytes16, sizeof(x->nvm_raw));
+}
+
+const struct model_opcode ext_dm_admin_ops[] = {
+	{ NVME_ADMIN_IDENTIFY, dm_identify, "Identify" },
+	{ 0, NULL, NULL }
+};
 
 const struct model_opcode ext_dm_ops[] = {
 	{ NVME_CMD_COMPARE,      dm_compare,      "Compare" },

@@ -538,6 +538,7 @@ void model_ext_create(struct nvme_model *m)
 	m->cfg.lpa |= (uint8_t)NVME_SET(NVME_LPA_CMD_EFFECTS, 1);
 	m->id_ctrl.oaes = (uint32_t)(NVME_SET(NVME_OAES_NS_ATTR_NOTICES, 1) | NVME_SET(NVME_OAES_FW_ACTIVATION_NOTICES, 1));
 	install(m, ext_dm_ops, true);
+	install(m, ext_dm_admin_ops, false);   /* wraps Identify: CNS 06h, FPI */
 	install(m, ext_resv_ops, true);
 	install(m, ext_fw_ops, false);
 	install(m, ext_san_ops, false);

@@ -106,7 +106,16 @@ struct model_ext {
 	uint32_t est[6];          /* ETO, ETBE, ETCE, ETOND, ETBEND, ETCEND */
 	unsigned san_log_reads;
 
+	/* NVM command set limits (Identify CNS 06h, model_dm.c) */
+	bool     nvm_refused;     /* CNS 06h answers Invalid Field */
+	struct nvme_model_nvm_limits nvm;
+	bool     nvm_raw_on;
+	uint8_t  nvm_raw[16];
+
 	/* format */
+	bool     format_fpi;      /* Identify Namespace reports FPI */
+	uint8_t  format_fpi_raw;  /* 0xFF: computed from the time left */
+	uint64_t format_start;    /* when the pending format was fetched */
 	uint64_t format_us;       /* duration of a Format NVM */
 	bool     format_pending;  /* its completion is due at format_due */
 	uint64_t format_due;
@@ -147,8 +156,9 @@ void ext_event(struct nvme_model *m, uint8_t type, uint8_t info, uint8_t lid);
 /* SMART event if enabled (type SMART, info) */
 void ext_smart_event(struct nvme_model *m, uint8_t info);
 
-/* model_dm.c */
+/* model_dm.c (and Identify CNS 06h, FPI) */
 extern const struct model_opcode ext_dm_ops[];
+extern const struct model_opcode ext_dm_admin_ops[];
 /* model_fw.c */
 extern const struct model_opcode ext_fw_ops[];
 void ext_fw_init(struct nvme_model *m);
@@ -160,6 +170,7 @@ extern const struct model_opcode ext_san_ops[];
 void ext_san_init(struct nvme_model *m);
 void ext_san_log(struct nvme_model *m, struct nvme_sanitize_log *log);   /* advances progress */
 void ext_san_poll(struct nvme_model *m);   /* time-based progress only */
+uint8_t ext_format_fpi(struct nvme_model *m);   /* Identify Namespace FPI byte */
 /* model_resv.c */
 extern const struct model_opcode ext_resv_ops[];
 void ext_resv_init(struct nvme_model *m);

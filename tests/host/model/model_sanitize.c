@@ -255,7 +255,8 @@ static void format_nvm(struct model_cmd *c)
 		/* the namespaces changed at once; the completion comes later */
 		c->no_cqe = true;
 		x->format_pending = true;
-		x->format_due = model_now(m) + x->format_us;
+		x->format_start = model_now(m);
+		x->format_due = x->format_start + x->format_us;
 		memset(&x->format_cqe, 0, sizeof(x->format_cqe));
 		x->format_cqe.sqid = 0;
 		x->format_cqe.cid = c->sqe.cid;
@@ -264,6 +265,28 @@ static void format_nvm(struct model_cmd *c)
 }
 
 void nvme_model_format_duration(struct nvme_model *m, uint64_t us) { EXT(m)->format_us = us; }
+
+void nvme_model_format_fpi(struct nvme_model *m, bool supported, uint8_t raw_remaining)
+{
+	EXT(m)->format_fpi = supported;
+	EXT(m)->format_fpi_raw = raw_remaining;
+}
+
+uint8_t ext_format_fpi(struct nvme_model *m)
+{
+	struct model_ext *x = EXT(m);
+	if (!x->format_fpi)
+		return 0;
+	uint8_t fpi = (uint8_t)NVME_SET(NVME_FPI_SUPPORTED, 1);
+	if (!x->format_pending || x->format_us == 0)
+		return fpi;   /* nothing to do: 0% remaining */
+	if (x->format_fpi_raw != 0xFF)
+		return (uint8_t)(fpi | (x->format_fpi_raw & 0x7Fu));
+	uint64_t now = model_now(m);
+	uint64_t left = now >= x->format_due ? 0 : x->format_due - now;
+	unsigned pct = (unsigned)((left * 100u + x->format_us - 1u) / x->format_us);   /* rounded up */
+	return (uint8_t)(fpi | (pct > 100u ? 100u : pct));
+}
 
 const struct model_opcode ext_san_ops[] = {
 	{ NVME_ADMIN_SANITIZE,   sanitize,   "Sanitize" },

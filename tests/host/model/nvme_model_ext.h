@@ -16,6 +16,12 @@
  *    Range); deallocated blocks read as zeros. Write Zeroes with or without
  *    DEAC; Compare (Compare Failure SCT 2h SC 85h on a mismatch); Verify
  *    (Unrecovered Read Error on a bad block).
+ *  - NVM command set limits: Identify CNS 06h (CSI 00h) answers VSL, WZSL,
+ *    WUSL, DMRL, DMRSL, DMSL (default all 0: no limits), and they are
+ *    enforced with Invalid Field in Command: a Verify / Write Zeroes larger
+ *    than 2^VSL / 2^WZSL pages of CAP.MPSMIN (as QEMU 7.2 does for VSL), a
+ *    DSM with Deallocate with more than DMRL ranges, a range above DMRSL or
+ *    a total above DMSL blocks. Or CNS 06h is refused (an NVMe 1.x device).
  *  - Firmware: FRMW slots (slot 1 optionally read only), FWUG enforced
  *    (offset a multiple of the granularity else Invalid Field; a piece that
  *    starts before the end of the previous one: Overlapping Range; only the
@@ -34,7 +40,8 @@
  *    between passes with OIPBP), reports the estimates in the log, and
  *    raises the Sanitize Operation Completed event.
  *  - Format NVM: changes LBA format (size and metadata), erases, NSID
- *    FFFFFFFFh formats all; Invalid Format beyond NLBAF.
+ *    FFFFFFFFh formats all; Invalid Format beyond NLBAF. With a duration,
+ *    Identify Namespace can report the Format Progress Indicator.
  *  - SMART: data units (thousands of 512-byte units, rounded up) and host
  *    read/write commands move with Read/Write/Compare, power cycles,
  *    power-on hours (test time), unsafe shutdowns, media errors, error log
@@ -71,6 +78,22 @@ void nvme_model_set_hidden_cmd(struct nvme_model *m, bool io, uint8_t opc, bool 
 /* Commands Supported and Effects log present (LPA bit 1). Default true. */
 void nvme_model_set_effects_log(struct nvme_model *m, bool present);
 
+/* ---- NVM command set limits (Identify CNS 06h) ---- */
+struct nvme_model_nvm_limits {
+	uint8_t  vsl, wzsl, wusl, dmrl;
+	uint32_t dmrsl;
+	uint64_t dmsl;
+};
+/* answered: CNS 06h returns l (NULL: all 0) and the model enforces it;
+ * !answered: CNS 06h is Invalid Field and nothing is enforced. Default:
+ * answered, all 0. Takes effect for the driver at its next Identify
+ * (init or reset). */
+void nvme_model_set_nvm_limits(struct nvme_model *m, bool answered, const struct nvme_model_nvm_limits *l);
+/* Answer CNS 06h with these 16 raw bytes at the start (any content, e.g. a
+ * copy of Identify Controller's first bytes as buggy firmware does); NULL
+ * stops. */
+void nvme_model_set_nvm_limits_raw(struct nvme_model *m, const uint8_t *bytes16);
+
 /* ---- firmware ---- */
 enum nvme_model_fw_reset {
 	NVME_MODEL_FW_RESET_NONE = 0,     /* activation without reset is possible */
@@ -105,6 +128,11 @@ bool nvme_model_sanitize_running(const struct nvme_model *m);
 /* Format NVM completes this much test time after it is fetched (0: at
  * once); nothing else is held back. */
 void nvme_model_format_duration(struct nvme_model *m, uint64_t us);
+/* Identify Namespace reports the Format Progress Indicator (FPI bit 7, and
+ * while a format with a duration is pending, the percentage still to do,
+ * falling with test time). Default off (FPI 0). raw_remaining != 0xFF:
+ * report exactly that value in bits 6:0 while pending (bad values too). */
+void nvme_model_format_fpi(struct nvme_model *m, bool supported, uint8_t raw_remaining);
 
 /* ---- SMART and media ---- */
 void nvme_model_set_temperature(struct nvme_model *m, uint16_t kelvin);
@@ -152,6 +180,8 @@ struct nvme_model_ext_stats {
 	uint64_t wz_cmds, wz_blocks, wz_dealloc_cmds;
 	uint64_t compare_cmds, compare_mismatches;
 	uint64_t verify_cmds, verify_blocks;
+	uint64_t limit_refusals;      /* Verify/Write Zeroes/DSM refused for a CNS 06h limit */
+	uint64_t id_nvm_reads;        /* Identify CNS 06h answered */
 	uint32_t last_nlb;            /* NLB field + 1 of the last LBA command above */
 	uint64_t last_slba;
 	uint64_t fw_download_cmds, fw_commit_cmds, fw_activations;
