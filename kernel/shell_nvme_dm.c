@@ -9,7 +9,8 @@
  * one refuses it with the driver's reason; --force sends it anyway.
  * Ranges use the shared syntax (nvsh_parse_range) and are checked before
  * anything is sent; large ranges go in chunks with a progress bar and
- * Ctrl-C between chunks.
+ * Ctrl-C between chunks, which the driver splits into commands within the
+ * controller's limits (max transfer; Verify/Write Zeroes Size Limits).
  */
 #include "shell_nvme.h"
 #include "console.h"
@@ -17,12 +18,11 @@
 #include "kstring.h"
 #include "time.h"
 
-/* Blocks per chunk of Write Zeroes: the most one command can name (NLB is
- * 16 bits). Verify goes in chunks of the namespace's max_blocks (the max
- * transfer): the NVM command set's Verify Size Limit (VSL, Identify CNS 06h)
- * is usually no larger, the driver does not read it, and QEMU 7.2 answers
- * Invalid Field in Command to a Verify above 512 KiB (its VSL = MDTS). */
-#define ZEROES_CHUNK_BLOCKS NVME_RW_MAX_BLOCKS
+/* Blocks per chunk of Write Zeroes and Verify (the progress bar's step and
+ * where Ctrl-C is checked): the most one command can name (NLB is 16 bits).
+ * The driver splits each chunk into commands within the controller's Write
+ * Zeroes / Verify Size Limits (Identify CNS 06h; nvm-id-ctrl shows them). */
+#define NODATA_CHUNK_BLOCKS NVME_RW_MAX_BLOCKS
 
 static void range_text(const struct nvsh_target *tg, const struct nvsh_range *r, char *buf, size_t len)
 {
@@ -120,6 +120,22 @@ static int cmd_dsm(int argc, char **argv)
 	bool force = nvsh_isset(opts, "force");
 	if ((rc = nvsh_require(&tg, NVME_OPT_DSM, force, "Dataset Management")))
 		return rc;
+	const struct nvme_nvm_limits *lim = nvme_ctrl_nvm_limits(tg.c);
+	if ((attrs & NVME_DSM_ATTR_DEALLOCATE) && !force && lim->status == 0) {
+		/* the controller's processing limits for deallocation (CNS 06h) */
+		if (lim->dmrl && ns_ > lim->dmrl)
+			return shell_usage_error("%u ranges: %s deallocates at most %u per command (DMRL); --force sends "
+						 "it anyway", (unsigned)ns_, tg.t->name, (unsigned)lim->dmrl);
+		for (uint32_t i = 0; i < ns_; i++)
+			if (lim->dmrsl && nlbs[i] > lim->dmrsl)
+				return shell_usage_error("range %u: %llu blocks: %s deallocates at most %u blocks per range "
+							 "(DMRSL); --force sends it anyway", (unsigned)(i + 1),
+							 (unsigned long long)nlbs[i], tg.t->name, (unsigned)lim->dmrsl);
+		if (lim->dmsl && total > lim->dmsl)
+			return shell_usage_error("%llu blocks: %s deallocates at most %llu blocks per command (DMSL); "
+						 "--force sends it anyway", (unsigned long long)total, tg.t->name,
+						 (unsigned long long)lim->dmsl);
+	}
 	if ((attrs & NVME_DSM_ATTR_DEALLOCATE) && partition &&
 	    (rc = nvsh_confirm(&tg, nvsh_isset(opts, "yes"),
 			       "deallocate blocks of %s inside the first %u bytes (LBA 0..33 in 512-byte units), "
@@ -155,7 +171,9 @@ NVSH_COMMAND("dsm",
 	     "-s/--slbs: comma-separated start blocks, -b/--blocks: the length of each range in\n"
 	     "blocks (1-based, 1..4294967295), -a/--ctx-attrs: context attributes per range\n"
 	     "(optional, 32-bit each). Up to 256 ranges (as many as fit the 255-character line).\n"
-	     "Every range is checked against the namespace before anything is sent.\n"
+	     "Every range is checked against the namespace before anything is sent, and with\n"
+	     "--ad against the controller's limits for deallocation (DMRL ranges, DMRSL blocks\n"
+	     "per range, DMSL blocks in all; nvm-id-ctrl; --force sends it anyway).\n"
 	     "-d/--ad deallocate (trim), -r/--idr integral dataset for read, -w/--idw integral\n"
 	     "dataset for write. Deallocating blocks in the first 17408 bytes (partition tables)\n"
 	     "asks for 'yes' unless --yes. What deallocated blocks read back as is the device's\n"
@@ -197,11 +215,12 @@ static int cmd_trim(int argc, char **argv)
 NVSH_COMMAND("trim", "trim [DEVICE] [-n NSID] [-s LBA] [--count N | -c N0 | -z BYTES] [-q QID] [--yes] [--force]",
 	     "deallocate a range of blocks (Dataset Management with AD)",
 	     NVSH_HELP_DEVICE NVSH_HELP_RANGE
-	     "One Dataset Management command (ranges of up to 4294967295 blocks each) with\n"
-	     "the deallocate attribute: the friendly form of 'dsm -s LBA -b N --ad'. Trimming\n"
-	     "blocks in the first 17408 bytes (partition tables) asks for 'yes' unless --yes.\n"
-	     "Afterwards the blocks read back as DLFEAT says, if the device honours the\n"
-	     "deallocation (QEMU: zeroes with discard=unmap; unchanged with discard=ignore).\n"
+	     "Dataset Management with the deallocate attribute, one range per command of up to\n"
+	     "4294967295 blocks, or the controller's DMRSL/DMSL (nvm-id-ctrl) when smaller:\n"
+	     "the friendly form of 'dsm -s LBA -b N --ad'. Trimming blocks in the first 17408\n"
+	     "bytes (partition tables) asks for 'yes' unless --yes. Afterwards the blocks read\n"
+	     "back as DLFEAT says, if the device honours the deallocation (QEMU: zeroes with\n"
+	     "discard=unmap; unchanged with discard=ignore).\n"
 	     NVSH_HELP_FORCE,
 	     cmd_trim);
 
@@ -264,8 +283,7 @@ static int run_nodata(int argc, char **argv, struct shell_opt *opts, bool zeroes
 		return rc;
 	const char *verb = zeroes ? "write-zeroes" : "verify";
 	struct nvsh_op op = { .verb = verb, .past = zeroes ? "zeroed" : "verified", .fn = nodata_chunk, .ctx = &x,
-			      .progress = true, .chunk_bytes = (size_t)(zeroes ? ZEROES_CHUNK_BLOCKS : tg.ns->max_blocks)
-					      << tg.ns->lba_shift };
+			      .progress = true, .chunk_bytes = (size_t)NODATA_CHUNK_BLOCKS << tg.ns->lba_shift };
 	uint64_t t0 = time_now_us();
 	rc = nvsh_run_range(&tg, &r, &op, NULL);
 	uint64_t us = time_now_us() - t0;
@@ -303,9 +321,12 @@ NVSH_COMMAND("write-zeroes",
 	     NVSH_HELP_DEVICE NVSH_HELP_RANGE
 	     "-d/--deac: the device may deallocate the blocks (DLFEAT bit 3 says whether it\n"
 	     "does; they read as zeroes either way), -f/--force-unit-access, -l/--limited-retry.\n"
-	     "Ranges go in commands of up to 65536 blocks, with a progress bar when there are\n"
-	     "several; Ctrl-C stops between them. Zeroing blocks in the first 17408 bytes\n"
-	     "(partition tables) asks for 'yes' unless --yes. -q/--qid picks the I/O queue.\n"
+	     "Ranges go in chunks of 65536 blocks, with a progress bar when there are several;\n"
+	     "Ctrl-C stops between them. The driver sends each chunk in commands within the\n"
+	     "controller's Write Zeroes Size Limit (WZSL, see nvm-id-ctrl; QEMU 7.2: none, so\n"
+	     "65536 blocks), or of the max transfer when the controller does not report it.\n"
+	     "Zeroing blocks in the first 17408 bytes (partition tables) asks for 'yes' unless\n"
+	     "--yes. -q/--qid picks the I/O queue.\n"
 	     NVSH_HELP_FORCE,
 	     cmd_write_zeroes);
 NVSH_COMMAND("verify", "verify [DEVICE] [-n NSID] [-s LBA] [--count N | -c N0 | -z BYTES] [-f] [-l] [-q QID] [--force]",
@@ -313,11 +334,13 @@ NVSH_COMMAND("verify", "verify [DEVICE] [-n NSID] [-s LBA] [--count N | -c N0 | 
 	     NVSH_HELP_DEVICE NVSH_HELP_RANGE
 	     "The device reads the blocks (and checks protection information, if any) without\n"
 	     "transferring them; an unreadable block fails with the device's status. Ranges go\n"
-	     "in commands of at most the max transfer (devices limit Verify to their Verify\n"
-	     "Size Limit, which the driver does not read; QEMU's is 512 KiB), with a progress\n"
-	     "bar when there are several; Ctrl-C stops between them. -f/--force-unit-access, -l/--limited-retry. Verify is\n"
-	     "ONCS bit 7; a controller without it may still list it in its Commands Supported\n"
-	     "and Effects log (QEMU 7.2 does), which the driver accepts.\n" NVSH_HELP_FORCE,
+	     "in chunks of 65536 blocks, with a progress bar when there are several; Ctrl-C\n"
+	     "stops between them. The driver sends each chunk in commands within the\n"
+	     "controller's Verify Size Limit (VSL, see nvm-id-ctrl; QEMU 7.2: 512 KiB), or of\n"
+	     "the max transfer when the controller does not report it. -f/--force-unit-access,\n"
+	     "-l/--limited-retry. Verify is ONCS bit 7; a controller without it may still list\n"
+	     "it in its Commands Supported and Effects log (QEMU 7.2 does), which the driver\n"
+	     "accepts.\n" NVSH_HELP_FORCE,
 	     cmd_verify);
 
 /* ------------------------------------------------------------ compare */

@@ -493,6 +493,27 @@ struct nvme_event {
 	uint32_t ns_count;
 };
 
+/*
+ * The NVM command set's size limits as the controller reports them in the
+ * I/O Command Set specific Identify Controller data structure (CNS 06h, CSI
+ * 00h; NVMe 2.0, which QEMU 7.2 answers although it reports NVMe 1.4). Read
+ * at init and after every reset; nvme_ctrl_nvm_limits().
+ */
+struct nvme_nvm_limits {
+	/* 0: read. Otherwise not reported and every field below is 0: the
+	 * device's status (e.g. Invalid Field from an NVMe 1.x controller),
+	 * NVME_ERR_UNSUPPORTED (not asked: no NVM command set) or
+	 * NVME_ERR_BAD_ID (the data repeated Identify Controller's first
+	 * bytes, a known firmware bug for CNS values it does not know). */
+	int      status;
+	uint8_t  vsl;            /* Verify Size Limit: 2^vsl pages of CAP.MPSMIN; 0 = none */
+	uint8_t  wzsl;           /* Write Zeroes Size Limit, the same units */
+	uint8_t  wusl;           /* Write Uncorrectable Size Limit (not used by the driver) */
+	uint8_t  dmrl;           /* DSM with Deallocate: ranges per command; 0 = none */
+	uint32_t dmrsl;          /* ... blocks per range; 0 = none */
+	uint64_t dmsl;           /* ... blocks per command; 0 = none */
+};
+
 /* Controller-wide recovery counters (nvme_ctrl_recovery_stats). */
 struct nvme_recovery_stats {
 	uint32_t timeouts;        /* commands that timed out (all queues) */
@@ -558,6 +579,7 @@ struct nvme_ctrl {
 	uint8_t  effects_acs[32];  /* its CSUPP bit per admin opcode */
 	uint8_t  effects_iocs[32]; /* its CSUPP bit per I/O opcode */
 	char     refusal[256];   /* why the last optional command was not sent */
+	struct nvme_nvm_limits nvm; /* Identify CNS 06h (nvme_dm.c) */
 
 	/* asynchronous events (nvme_aer.c) */
 	uint32_t aer_target;     /* requests to keep outstanding */
@@ -1018,9 +1040,26 @@ const char *nvme_ctrl_refusal(const struct nvme_ctrl *c);
  * first I/O queue pair, count > 0, lba + count inside the namespace (else
  * NVME_ERR_LBA_RANGE, nothing sent). Block counts are 1-based here (the
  * driver writes count - 1 on the wire). Synchronous; larger requests are
- * split into commands of at most 65536 blocks (Write Zeroes, Verify: no data
- * transfer) or ns->max_blocks (Compare).
+ * split: Verify and Write Zeroes (no data transfer) into commands of at
+ * most nvme_ns_verify_max_blocks() / nvme_ns_write_zeroes_max_blocks(),
+ * Compare into commands of ns->max_blocks (the max transfer).
  */
+
+/* The controller's NVM command set limits (Identify CNS 06h); never NULL
+ * for an initialised controller. */
+const struct nvme_nvm_limits *nvme_ctrl_nvm_limits(const struct nvme_ctrl *c);
+/*
+ * Most blocks of ns one Verify / Write Zeroes command covers, where the
+ * driver splits larger requests: the Verify (Write Zeroes) Size Limit of
+ * CNS 06h in blocks, at most 65536 (NLB's 16 bits); 65536 when the limit is
+ * 0 (none); the max transfer (ns->max_blocks) when CNS 06h was not answered
+ * (NVMe 1.x devices often treat these commands like a read or write bound by
+ * MDTS, and QEMU 7.2 refuses a Verify above MDTS: the safe default). 0 when
+ * ns is NULL or unusable, or one block is above the limit (the call is then
+ * NVME_ERR_UNSUPPORTED, nothing sent).
+ */
+uint32_t nvme_ns_verify_max_blocks(const struct nvme_ns *ns);
+uint32_t nvme_ns_write_zeroes_max_blocks(const struct nvme_ns *ns);
 
 /* Dataset Management attributes (command dword 11). */
 #define NVME_DSM_ATTR_IDR        0x1u  /* integral dataset for read */
@@ -1033,15 +1072,20 @@ const char *nvme_ctrl_refusal(const struct nvme_ctrl *c);
  * NVME_ERR_INVAL / NVME_ERR_LBA_RANGE, nothing sent). cattr (context
  * attributes, NVME_DSM_CA_* fields) is sent as given. attrs is
  * NVME_DSM_ATTR_*. The ranges array may live anywhere (it is bounced when
- * the device cannot reach it). Needs ONCS bit 2.
+ * the device cannot reach it). Needs ONCS bit 2. With the Deallocate
+ * attribute the controller's processing limits (CNS 06h) are checked too:
+ * more than DMRL ranges, a range above DMRSL blocks or a total above DMSL
+ * blocks is NVME_ERR_TOO_LARGE, nothing sent (NVME_CMD_FORCE sends it).
  */
 int nvme_dsm(struct nvme_ns *ns, struct nvme_qpair *q, const struct nvme_dsm_range *ranges,
 	     uint32_t nr, uint32_t attrs, unsigned flags);
 /* Deallocate count blocks from lba: one single-range DSM command per
- * FFFFFFFFh blocks (a range's length is 32 bits). Needs ONCS bit 2. */
+ * FFFFFFFFh blocks (a range's length is 32 bits), or per DMRSL / DMSL blocks
+ * when the controller reports smaller limits (CNS 06h). Needs ONCS bit 2. */
 int nvme_trim(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t lba, uint64_t count, unsigned flags);
-/* Write Zeroes (ONCS bit 3); flags NVME_WZ_DEALLOCATE (DEAC: the device may
- * deallocate; DLFEAT bit 3 says whether it honours it), NVME_IO_FUA. */
+/* Write Zeroes (ONCS bit 3) in commands of nvme_ns_write_zeroes_max_blocks();
+ * flags NVME_WZ_DEALLOCATE (DEAC: the device may deallocate; DLFEAT bit 3
+ * says whether it honours it), NVME_IO_FUA. */
 int nvme_write_zeroes(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t lba, uint32_t count, unsigned flags);
 /* Where nvme_compare() stopped (res argument, optional). */
 struct nvme_compare_result {
@@ -1065,8 +1109,9 @@ struct nvme_compare_result {
  */
 int nvme_compare(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t lba, uint32_t count,
 		 const void *buf, unsigned flags, struct nvme_compare_result *res);
-/* Verify count blocks (ONCS bit 7, or the effects log: see above): the
- * device reads and checks them without transferring data. */
+/* Verify count blocks (ONCS bit 7, or the effects log: see above) in
+ * commands of nvme_ns_verify_max_blocks(): the device reads and checks them
+ * without transferring data. */
 int nvme_verify(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t lba, uint32_t count, unsigned flags);
 
 /* ------------------------------------------------------------------------ */

@@ -370,6 +370,7 @@ static int identify_ctrl(struct nvme_ctrl *c)
 		break;
 	}
 
+	nvme_nvm_limits_read(c);   /* Verify/Write Zeroes/DSM limits (CNS 06h) */
 	nvme_info(c, "%s, serial %s, firmware %s, NVMe %u.%u.%u, MDTS %u (max transfer %u bytes), NN %u, %s",
 		  c->model, c->serial, c->firmware, (unsigned)NVME_GET(c->vs, NVME_VS_MJR),
 		  (unsigned)NVME_GET(c->vs, NVME_VS_MNR), (unsigned)NVME_GET(c->vs, NVME_VS_TER),

@@ -385,6 +385,10 @@ int nvme_require(struct nvme_ctrl *c, enum nvme_opt opt, unsigned flags, const c
 int nvme_require_cmd(struct nvme_ctrl *c, enum nvme_opt opt, uint8_t opcode, unsigned flags, const char *what);
 /* Refuse with a reason of the caller's (same text layout as nvme_require). */
 int nvme_refuse(struct nvme_ctrl *c, const char *what, const char *why);
+/* Read the NVM command set limits (Identify CNS 06h) into c->nvm, after
+ * Identify Controller at init and reset. A failure only means "not
+ * reported" (c->nvm.status); never fails init. */
+void nvme_nvm_limits_read(struct nvme_ctrl *c);
 /* Forget what was learnt from the Commands Supported and Effects log
  * (re-read after a reset: firmware may have changed). */
 void nvme_support_reset(struct nvme_ctrl *c);

@@ -314,6 +314,206 @@ static void dm_verify(void)
 	CHECK_OK(nvme_verify(ns, NULL, 301, 20, 0));
 }
 
+/* Verify split by the NVM command set's Verify Size Limit (CNS 06h) the way
+ * QEMU 7.2 reports it: VSL 7 (512 KiB with 4 KiB pages), DMRSL only. */
+static void dm_nvm_limits_like_qemu(void)
+{
+	static struct fx f;
+	fx_defaults(&f);
+	f.mcfg.oncs = QEMU_ONCS;
+	f.mcfg.mdts = 7;
+	f.ns[0].blocks = 100000;
+	fx_start(&f);
+	nvme_model_set_hidden_cmd(f.m, true, NVME_CMD_VERIFY, true);
+	struct nvme_model_nvm_limits ql = { .vsl = 7, .dmrsl = 4194303 };
+	nvme_model_set_nvm_limits(f.m, true, &ql);
+	fx_up(&f);
+	const struct nvme_nvm_limits *l = nvme_ctrl_nvm_limits(f.c);
+	REQUIRE(l != NULL);
+	CHECK_OK(l->status);
+	CHECK_EQ(l->vsl, 7);
+	CHECK_EQ(l->wzsl, 0);
+	CHECK_EQ(l->dmrl, 0);
+	CHECK_EQ(l->dmrsl, 4194303);
+	CHECK_EQ(l->dmsl, 0);
+	CHECK_EQ(xs(&f)->id_nvm_reads, 1);
+	struct nvme_ns *ns = nvme_ns_get(f.c, 1), *ns2 = nvme_ns_get(f.c, 2);
+	CHECK_EQ(nvme_ns_verify_max_blocks(ns), 1024);        /* 512 KiB of 512 B */
+	CHECK_EQ(nvme_ns_verify_max_blocks(ns2), 128);        /* 512 KiB of 4 KiB */
+	CHECK_EQ(nvme_ns_write_zeroes_max_blocks(ns), 65536); /* WZSL 0: no limit */
+	/* a Verify above 512 KiB: the device refuses it (as QEMU does) ... */
+	struct nvme_sqe sqe = { .opc = NVME_CMD_VERIFY, .nsid = 1, .cdw12 = 1024 };   /* NLB 1024: 1025 blocks */
+	CHECK_DEV(nvme_io_passthru(nvme_ctrl_io_qpair(f.c, 0), &sqe, NULL, 0, NULL), NVME_SCT_GENERIC,
+		  NVME_SC_INVALID_FIELD);
+	CHECK_EQ(xs(&f)->limit_refusals, 1);
+	/* ... and the driver splits at it */
+	uint64_t cmds = xs(&f)->verify_cmds;
+	CHECK_OK(nvme_verify(ns, NULL, 10, 2500, 0));
+	CHECK_EQ(xs(&f)->verify_cmds, cmds + 3);
+	CHECK_EQ(xs(&f)->last_nlb, 2500 - 2048);
+	CHECK_EQ(xs(&f)->last_slba, 10 + 2048);
+	CHECK_OK(nvme_verify(ns, NULL, 0, 65537, 0));
+	CHECK_EQ(xs(&f)->verify_cmds, cmds + 3 + 65);
+	CHECK_OK(nvme_verify(ns2, NULL, 0, 129, 0));
+	CHECK_EQ(xs(&f)->last_nlb, 1);
+	CHECK_EQ(xs(&f)->limit_refusals, 1);
+	/* Write Zeroes has no limit: 65536 blocks in one command */
+	cmds = xs(&f)->wz_cmds;
+	CHECK_OK(nvme_write_zeroes(ns, NULL, 0, 65536, 0));
+	CHECK_EQ(xs(&f)->wz_cmds, cmds + 1);
+	/* read again at a reset */
+	CHECK_OK(nvme_ctrl_reset(f.c));
+	CHECK_EQ(xs(&f)->id_nvm_reads, 2);
+	CHECK_EQ(nvme_ctrl_nvm_limits(f.c)->vsl, 7);
+}
+
+/* Every limit of CNS 06h: values, units, shifts that could overflow, a
+ * limit below one block, not answered, answered with garbage, changed at a
+ * reset; the DSM processing limits. */
+static void dm_nvm_limits(void)
+{
+	static struct fx f;
+	fx_defaults(&f);
+	fx_opt_config(&f);   /* MDTS 5: 128 KiB, 256 blocks of 512 B */
+	fx_start(&f);
+	struct nvme_model_nvm_limits lim = { .vsl = 1, .wzsl = 2, .wusl = 3 };   /* 8 KiB, 16 KiB */
+	nvme_model_set_nvm_limits(f.m, true, &lim);
+	fx_up(&f);
+	struct nvme_ns *ns = nvme_ns_get(f.c, 1), *ns2 = nvme_ns_get(f.c, 2);
+	CHECK_EQ(nvme_ctrl_nvm_limits(f.c)->wusl, 3);
+	CHECK_EQ(nvme_ns_verify_max_blocks(ns), 16);
+	CHECK_EQ(nvme_ns_verify_max_blocks(ns2), 2);
+	CHECK_EQ(nvme_ns_write_zeroes_max_blocks(ns), 32);
+	CHECK_EQ(nvme_ns_write_zeroes_max_blocks(ns2), 4);
+	uint64_t v = xs(&f)->verify_cmds, w = xs(&f)->wz_cmds;
+	CHECK_OK(nvme_verify(ns, NULL, 0, 40, 0));
+	CHECK_EQ(xs(&f)->verify_cmds, v + 3);
+	CHECK_OK(nvme_write_zeroes(ns2, NULL, 0, 9, 0));
+	CHECK_EQ(xs(&f)->wz_cmds, w + 3);
+	CHECK_EQ(xs(&f)->last_nlb, 1);
+	CHECK_EQ(xs(&f)->limit_refusals, 0);
+	CHECK_EQ(nvme_ns_verify_max_blocks(NULL), 0);
+	CHECK_EQ(nvme_ns_write_zeroes_max_blocks(NULL), 0);
+
+	/* exponents far beyond any command: no overflow, NLB's 65536 */
+	lim = (struct nvme_model_nvm_limits){ .vsl = 255, .wzsl = 20 };
+	nvme_model_set_nvm_limits(f.m, true, &lim);
+	CHECK_OK(nvme_ctrl_reset(f.c));
+	ns = nvme_ns_get(f.c, 1);
+	CHECK_EQ(nvme_ns_verify_max_blocks(ns), 65536);
+	CHECK_EQ(nvme_ns_write_zeroes_max_blocks(ns), 65536);
+	lim = (struct nvme_model_nvm_limits){ .vsl = 4 };   /* 64 KiB: 128 blocks, 16 of 4 KiB */
+	nvme_model_set_nvm_limits(f.m, true, &lim);
+	CHECK_OK(nvme_ctrl_reset(f.c));
+	CHECK_EQ(nvme_ns_verify_max_blocks(nvme_ns_get(f.c, 1)), 128);
+	CHECK_EQ(nvme_ns_verify_max_blocks(nvme_ns_get(f.c, 2)), 16);
+
+	/* not answered (an NVMe 1.x controller): the max transfer */
+	nvme_model_set_nvm_limits(f.m, false, NULL);
+	CHECK_OK(nvme_ctrl_reset(f.c));
+	ns = nvme_ns_get(f.c, 1);
+	CHECK_DEV(nvme_ctrl_nvm_limits(f.c)->status, NVME_SCT_GENERIC, NVME_SC_INVALID_FIELD);
+	CHECK_EQ(nvme_ctrl_nvm_limits(f.c)->vsl, 0);
+	CHECK_EQ(nvme_ns_verify_max_blocks(ns), ns->max_blocks);
+	CHECK_EQ(nvme_ns_write_zeroes_max_blocks(ns), 256);
+	v = xs(&f)->verify_cmds;
+	CHECK_OK(nvme_verify(ns, NULL, 0, 600, 0));
+	CHECK_EQ(xs(&f)->verify_cmds, v + 3);
+	w = xs(&f)->wz_cmds;
+	CHECK_OK(nvme_write_zeroes(ns, NULL, 0, 600, 0));
+	CHECK_EQ(xs(&f)->wz_cmds, w + 3);
+
+	/* answered with Identify Controller's first bytes (firmware that does
+	 * not know the CNS): not trusted, the defaults apply */
+	uint8_t echo[16];
+	memcpy(echo, nvme_ctrl_id(f.c), 16);
+	nvme_model_set_nvm_limits(f.m, true, NULL);
+	nvme_model_set_nvm_limits_raw(f.m, echo);
+	CHECK_OK(nvme_ctrl_reset(f.c));
+	CHECK_RC(nvme_ctrl_nvm_limits(f.c)->status, NVME_ERR_BAD_ID);
+	CHECK_EQ(nvme_ns_verify_max_blocks(nvme_ns_get(f.c, 1)), 256);
+	nvme_model_set_nvm_limits_raw(f.m, NULL);
+	fx_finish(&f);
+
+	/* an admin-only controller is not asked */
+	fx_defaults(&f);
+	f.mcfg.css = NVME_CAP_CSS_NOIO;
+	fx_up(&f);
+	CHECK_RC(nvme_ctrl_nvm_limits(f.c)->status, NVME_ERR_UNSUPPORTED);
+	CHECK_EQ(xs(&f)->id_nvm_reads, 0);
+	CHECK(nvme_ctrl_nvm_limits(NULL) == NULL);
+	fx_finish(&f);
+
+	/* a limit below one block: nothing can be sent */
+	fx_defaults(&f);
+	fx_opt_config(&f);
+	f.ns[1].lba_size = 65536;
+	f.ns[1].blocks = 64;
+	fx_start(&f);
+	lim = (struct nvme_model_nvm_limits){ .vsl = 1, .wzsl = 1 };   /* 8 KiB */
+	nvme_model_set_nvm_limits(f.m, true, &lim);
+	fx_up(&f);
+	ns2 = nvme_ns_get(f.c, 2);
+	REQUIRE(ns2 != NULL && ns2->unusable == 0);
+	CHECK_EQ(nvme_ns_verify_max_blocks(ns2), 0);
+	uint64_t io = nvme_model_stats(f.m)->io_cmds;
+	CHECK_RC(nvme_verify(ns2, NULL, 0, 1, 0), NVME_ERR_UNSUPPORTED);
+	CHECK_RC(nvme_write_zeroes(ns2, NULL, 0, 1, 0), NVME_ERR_UNSUPPORTED);
+	CHECK_EQ(nvme_model_stats(f.m)->io_cmds, io);
+	CHECK(host_env_log_contains(f.env, "above the controller's size limit (VSL 1)"));
+	fx_finish(&f);
+
+	/* the DSM processing limits, for deallocation */
+	fx_defaults(&f);
+	fx_opt_config(&f);
+	fx_start(&f);
+	lim = (struct nvme_model_nvm_limits){ .dmrl = 4, .dmrsl = 100, .dmsl = 300 };
+	nvme_model_set_nvm_limits(f.m, true, &lim);
+	fx_up(&f);
+	ns = nvme_ns_get(f.c, 1);
+	struct nvme_dsm_range *r = fx_buf(&f, 8 * sizeof(*r), 0, 0);
+	for (unsigned i = 0; i < 8; i++)
+		r[i] = (struct nvme_dsm_range){ .nlb = 50, .slba = 1000 * i };
+	uint64_t d = xs(&f)->dsm_cmds;
+	CHECK_OK(nvme_dsm(ns, NULL, r, 4, NVME_DSM_ATTR_DEALLOCATE, 0));
+	CHECK_RC(nvme_dsm(ns, NULL, r, 5, NVME_DSM_ATTR_DEALLOCATE, 0), NVME_ERR_TOO_LARGE);   /* DMRL */
+	r[0].nlb = 101;
+	CHECK_RC(nvme_dsm(ns, NULL, r, 1, NVME_DSM_ATTR_DEALLOCATE, 0), NVME_ERR_TOO_LARGE);   /* DMRSL */
+	r[0].nlb = 100;
+	r[1].nlb = 100;
+	r[2].nlb = 100;
+	CHECK_OK(nvme_dsm(ns, NULL, r, 3, NVME_DSM_ATTR_DEALLOCATE, 0));                     /* 300 = DMSL */
+	r[3].nlb = 1;
+	CHECK_RC(nvme_dsm(ns, NULL, r, 4, NVME_DSM_ATTR_DEALLOCATE, 0), NVME_ERR_TOO_LARGE);   /* 301 > DMSL */
+	CHECK_EQ(xs(&f)->dsm_cmds, d + 2);
+	/* hints without deallocation are not limited */
+	CHECK_OK(nvme_dsm(ns, NULL, r, 8, NVME_DSM_ATTR_IDR, 0));
+	/* forced: sent, and the device says no */
+	CHECK_DEV(nvme_dsm(ns, NULL, r, 5, NVME_DSM_ATTR_DEALLOCATE, NVME_CMD_FORCE), NVME_SCT_GENERIC,
+		  NVME_SC_INVALID_FIELD);
+	CHECK_EQ(xs(&f)->limit_refusals, 1);
+	/* trim sizes its ranges to fit: 1000 blocks in ranges of 100 */
+	d = xs(&f)->dsm_cmds;
+	preload(&f, 1, 2000, 1000, 512, 11);
+	CHECK_OK(nvme_trim(ns, NULL, 2000, 1000, 0));
+	CHECK_EQ(xs(&f)->dsm_cmds, d + 10);
+	CHECK(zeros(&f, 1, 2000, 1000, 512));
+	fx_buf_free(&f, r);
+	fx_finish(&f);
+
+	/* trim under DMSL alone */
+	fx_defaults(&f);
+	fx_opt_config(&f);
+	fx_start(&f);
+	lim = (struct nvme_model_nvm_limits){ .dmsl = 250 };
+	nvme_model_set_nvm_limits(f.m, true, &lim);
+	fx_up(&f);
+	d = xs(&f)->dsm_cmds;
+	CHECK_OK(nvme_trim(nvme_ns_get(f.c, 1), NULL, 0, 1000, 0));
+	CHECK_EQ(xs(&f)->dsm_cmds, d + 4);
+	CHECK_EQ(xs(&f)->limit_refusals, 0);
+}
+
 /* ONCS says nothing: refused before sending, naming the bit; forced: the
  * device's Invalid Command Opcode. */
 static void dm_not_advertised(void)
@@ -399,6 +599,8 @@ static const struct check_test tests[] = {
 	CHECK_TEST(dm_compare),
 	CHECK_TEST(dm_compare_result),
 	CHECK_TEST(dm_verify),
+	CHECK_TEST(dm_nvm_limits_like_qemu),
+	CHECK_TEST(dm_nvm_limits),
 	CHECK_TEST(dm_not_advertised),
 	CHECK_TEST(dm_verify_from_effects_log),
 };
