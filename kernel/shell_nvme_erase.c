@@ -232,6 +232,43 @@ static void print_ns_format(const struct nvsh_target *tg, uint32_t nsid)
 	kprintf("\n");
 }
 
+struct fmt_progress {
+	char label[32];
+	bool bar;            /* a progress bar (FPI) was printed */
+	bool line;           /* an elapsed-time line was printed */
+	bool interrupted;
+	struct nvme_format_progress last;
+};
+
+/* Called by the driver while Format NVM runs (every second): the device's
+ * FPI as a bar when the namespace reports it, else the time waited. */
+static int fmt_progress_cb(void *arg, const struct nvme_format_progress *p)
+{
+	struct fmt_progress *g = arg;
+	g->last = *p;
+	if (p->fpi) {
+		g->bar = true;
+		console_progress(g->label, p->percent, 100);
+	} else {
+		g->line = true;
+		kprintf("\r%s: %llu s (the device reports no progress; waiting up to %llu s)\x1b[K", g->label,
+			(unsigned long long)(p->elapsed_ms / 1000), (unsigned long long)(p->timeout_ms / 1000));
+	}
+	if (console_check_interrupt()) {
+		g->interrupted = true;
+		return 1;
+	}
+	return 0;
+}
+
+/* End the progress output with a newline if one is pending. */
+static void fmt_progress_end(struct fmt_progress *g)
+{
+	if (g->line || (g->bar && g->last.percent < 100))
+		kprintf("\n");
+	g->line = g->bar = false;
+}
+
 static int check_lbaf(const struct nvsh_target *tg, const struct nvme_ns *ns, uint64_t lbaf)
 {
 	char nm[24];
@@ -320,15 +357,29 @@ static int cmd_format(int argc, char **argv)
 			  fna_all && !all ? " (FNA bit 0: the controller formats ALL its namespaces together)" : "");
 	if (rc)
 		return rc;
+	struct fmt_progress pr = { .bar = false };
+	ksnprintf(pr.label, sizeof(pr.label), "format %s", all ? tg.t->name : tg.name);
 	struct nvme_format_opts fo = { .lbaf = (uint8_t)lbaf, .ses = (uint8_t)ses, .mset = ms != 0, .pi = (uint8_t)pi,
-				       .pil = nvsh_isset(opts, "pil"), .flags = force ? NVME_CMD_FORCE : 0 };
-	kprintf("formatting (Format NVM reports no progress and cannot be interrupted)...\n");
+				       .pil = nvsh_isset(opts, "pil"), .flags = force ? NVME_CMD_FORCE : 0,
+				       .progress = fmt_progress_cb, .arg = &pr };
+	kprintf("formatting (progress from the namespace's FPI, else the time; Ctrl-C stops waiting, not the "
+		"format)...\n");
 	uint32_t nsid = tg.nsid;
 	uint64_t t0 = time_now_us();
 	rc = nvme_format_nvm(tg.c, nsid, &fo);
 	uint64_t elapsed = (time_now_us() - t0) / 1000;
+	fmt_progress_end(&pr);
 	if (rc == NVME_ERR_NOT_ADVERTISED)
 		return nvsh_status(&tg, "format", rc);
+	if (rc == NVME_ERR_CANCELLED) {
+		char at[48] = "";
+		if (pr.last.fpi)
+			ksnprintf(at, sizeof(at), ", the device reported %u%% done", (unsigned)pr.last.percent);
+		kprintf("stopped waiting after %llu ms%s: Format NVM goes on in the controller, which cannot be told to "
+			"stop; I/O to the namespace%s may fail until it completes; 'ns-rescan %s' re-reads the namespaces "
+			"afterwards\n", (unsigned long long)elapsed, at, all || fna_all ? "s" : "", tg.t->name);
+		return SHELL_ERR;
+	}
 	if (rc) {
 		nvsh_fail("format", rc);
 		kprintf("namespaces as re-read after the failure:\n");
@@ -353,8 +404,40 @@ NVSH_COMMAND("format", "format [DEVICE] [-n NSID] [-l LBAF] [-s SES] [-i PI] [-p
 	     "-m/--ms 1: metadata in extended LBAs. -n 0xffffffff formats every namespace.\n"
 	     "Shows model, serial and the namespace with its size and format, and asks for\n"
 	     "'yes' unless --yes (nvme-cli's -f/--force; here --force means: send even if\n"
-	     "OACS bit 1 is clear). Format NVM has no progress report and the driver waits up\n"
-	     "to 10 minutes without Ctrl-C. Afterwards the namespaces are re-read and printed\n"
-	     "(format, size, usability). Formats with metadata leave the namespace unusable for\n"
-	     "I/O by the driver.\n" NVSH_HELP_FORCE,
+	     "OACS bit 1 is clear). While the format runs (the driver waits up to 10 minutes)\n"
+	     "a progress bar follows the namespace's Format Progress Indicator when it reports\n"
+	     "one (Identify Namespace FPI, read every second), else the seconds waited are\n"
+	     "shown. Ctrl-C stops waiting: the format goes on in the controller (it cannot be\n"
+	     "stopped), I/O may fail until it is done, and 'ns-rescan' re-reads the namespaces\n"
+	     "later. Afterwards the namespaces are re-read and printed (format, size,\n"
+	     "usability). Formats with metadata leave the namespace unusable for I/O by the\n"
+	     "driver.\n" NVSH_HELP_FORCE,
 	     cmd_format);
+
+/* ------------------------------------------------------------ ns-rescan */
+
+static int cmd_ns_rescan(int argc, char **argv)
+{
+	struct shell_opt opts[] = { { 0 } };
+	char *pos[2];
+	int npos;
+	struct nvsh_target tg;
+	int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
+	if (rc || (rc = nvsh_select(pos, &npos, NULL, NVSH_CTRL, &tg)) || (rc = nvsh_no_more_args(pos, npos)))
+		return rc;
+	rc = nvme_ns_rescan(tg.c);
+	if (rc)
+		return nvsh_fail("ns-rescan", rc);
+	uint32_t n = nvme_ns_count(tg.c);
+	kprintf("%s: %u namespace%s (%u active)\n", tg.t->name, (unsigned)n, n == 1 ? "" : "s",
+		(unsigned)nvme_ns_active_count(tg.c));
+	for (uint32_t i = 0; i < n; i++)
+		print_ns_format(&tg, nvme_ns_at(tg.c, i)->nsid);
+	return SHELL_OK;
+}
+NVSH_COMMAND("ns-rescan", "ns-rescan [DEVICE]", "re-read the namespace list and every namespace (nvme-cli ns-rescan)",
+	     NVSH_HELP_CTRL
+	     "Identify: the active namespace list and each namespace's data (format, size), e.g.\n"
+	     "after a format that was still running when 'format' stopped waiting. Prints the\n"
+	     "namespaces as 'format' does afterwards.",
+	     cmd_ns_rescan);

@@ -185,11 +185,124 @@ static void fmt_timeout(void)
 	CHECK_EQ(nvme_ns_get(f.c, 1)->lba_size, 4096);
 }
 
+struct fprog {
+	unsigned calls, stop_at;
+	struct nvme_format_progress last, first;
+	uint8_t prev_percent;
+	uint64_t prev_elapsed;
+	bool monotonic;
+};
+
+static int on_progress(void *arg, const struct nvme_format_progress *p)
+{
+	struct fprog *g = arg;
+	if (g->calls == 0)
+		g->first = *p;
+	else if (p->percent < g->prev_percent || p->elapsed_ms < g->prev_elapsed)
+		g->monotonic = false;
+	g->prev_percent = p->percent;
+	g->prev_elapsed = p->elapsed_ms;
+	g->last = *p;
+	g->calls++;
+	return g->stop_at != 0 && g->calls >= g->stop_at;
+}
+
+/* Progress while Format NVM runs: the device's FPI when the namespace
+ * reports it, else the time; cancel stops waiting, the format goes on. */
+static void fmt_progress_and_cancel(void)
+{
+	static struct fx f;
+	fx_defaults(&f);
+	f.ecfg.clock_step_us = 1000;
+	f.cfg.format_timeout_ms = 60000;
+	fx_opt_up(&f);
+	nvme_model_format_duration(f.m, 20000000u);   /* 20 s */
+	nvme_model_format_fpi(f.m, true, 0xFF);
+	struct fprog g = { .monotonic = true };
+	struct nvme_format_opts o = { .lbaf = 1, .progress = on_progress, .arg = &g, .poll_ms = 2000 };
+	CHECK_OK(nvme_format_nvm(f.c, 1, &o));
+	CHECK_MSG(g.calls >= 5 && g.calls <= 11, "%u calls", g.calls);
+	CHECK(g.monotonic);
+	CHECK(g.first.fpi);
+	CHECK_EQ(g.first.nsid, 1);
+	CHECK_OK(g.first.fpi_status);
+	CHECK_MSG(g.first.percent <= 20, "first %u%%", g.first.percent);
+	CHECK_MSG(g.last.percent >= 80 && g.last.percent <= 100, "last %u%%", g.last.percent);
+	CHECK_EQ(g.last.timeout_ms, 60000);
+	CHECK(g.last.elapsed_ms >= 16000);
+	CHECK_EQ(nvme_ns_get(f.c, 1)->lba_size, 4096);   /* re-read afterwards */
+
+	/* no FPI: the time only */
+	nvme_model_format_fpi(f.m, false, 0xFF);
+	g = (struct fprog){ .monotonic = true };
+	o.lbaf = 0;
+	CHECK_OK(nvme_format_nvm(f.c, 1, &o));
+	CHECK(g.calls >= 5);
+	CHECK(!g.last.fpi);
+	CHECK_EQ(g.last.percent, 0);
+	CHECK(g.monotonic);
+	CHECK(g.last.elapsed_ms >= 16000);
+	CHECK_EQ(nvme_ns_get(f.c, 1)->lba_size, 512);
+
+	/* FPI values the spec does not allow (127% remaining) are not believed */
+	nvme_model_format_fpi(f.m, true, 0x7F);
+	g = (struct fprog){ .monotonic = true };
+	o.lbaf = 1;
+	CHECK_OK(nvme_format_nvm(f.c, NVME_NSID_ALL, &o));
+	CHECK(g.last.fpi);
+	CHECK_EQ(g.last.percent, 0);
+	CHECK_EQ(g.last.nsid, 1);   /* all namespaces: the first one's FPI */
+
+	/* cancel: NVME_ERR_CANCELLED at once, the command stays with the
+	 * device, the namespaces are not re-read yet */
+	nvme_model_format_fpi(f.m, true, 0xFF);
+	g = (struct fprog){ .monotonic = true, .stop_at = 3 };
+	o.lbaf = 0;
+	uint64_t t0 = f.env->now;
+	CHECK_RC(nvme_format_nvm(f.c, 1, &o), NVME_ERR_CANCELLED);
+	CHECK_EQ(g.calls, 3);
+	CHECK_MSG(f.env->now - t0 < 10000000u, "waited %llu us", (unsigned long long)(f.env->now - t0));
+	CHECK_EQ(nvme_ns_get(f.c, 1)->lba_size, 4096);   /* the driver's view: not re-read */
+	struct nvme_qpair *aq = nvme_ctrl_admin_qpair(f.c);
+	CHECK_EQ(nvme_qpair_in_flight(aq), nvme_aer_outstanding(f.c) + 1);
+	/* admin commands work meanwhile */
+	uint32_t nq, ncq;
+	CHECK_OK(nvme_get_num_queues(f.c, &nq, &ncq));
+	/* the device finishes: its completion is consumed quietly, the slot freed */
+	struct nvme_qpair_stats before, after;
+	nvme_qpair_stats_get(aq, &before);
+	f.env->now += 20000000u;
+	nvme_model_tick_all();
+	CHECK_EQ(nvme_ctrl_poll_admin(f.c), 0);
+	nvme_qpair_stats_get(aq, &after);
+	CHECK_EQ(nvme_qpair_in_flight(aq), nvme_aer_outstanding(f.c));
+	CHECK_EQ(after.bad_completions, before.bad_completions);
+	CHECK_OK(nvme_ns_rescan(f.c));
+	CHECK_EQ(nvme_ns_get(f.c, 1)->lba_size, 512);
+	fx_finish(&f);
+
+	/* the bound still applies with a callback: recovery as before */
+	fx_defaults(&f);
+	f.ecfg.clock_step_us = 1000;
+	f.cfg.format_timeout_ms = 8000;
+	fx_opt_up(&f);
+	nvme_model_format_duration(f.m, 20000000u);
+	g = (struct fprog){ .monotonic = true };
+	o = (struct nvme_format_opts){ .lbaf = 1, .progress = on_progress, .arg = &g };
+	CHECK_RC(nvme_format_nvm(f.c, 1, &o), NVME_ERR_TIMEOUT);
+	CHECK_MSG(g.calls >= 6 && g.calls <= 8, "%u calls (default 1 s interval)", g.calls);
+	struct nvme_recovery_stats rs;
+	nvme_ctrl_recovery_stats(f.c, &rs);
+	CHECK_EQ(rs.resets_auto, 1);
+	CHECK_EQ(nvme_ctrl_get_state(f.c), NVME_CTRL_READY);
+}
+
 static const struct check_test tests[] = {
 	CHECK_TEST(fmt_changes_lba_size),
 	CHECK_TEST(fmt_checks_before_sending),
 	CHECK_TEST(fmt_all_namespaces),
 	CHECK_TEST(fmt_timeout),
+	CHECK_TEST(fmt_progress_and_cancel),
 };
 
 int main(int argc, char **argv)

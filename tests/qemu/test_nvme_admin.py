@@ -181,8 +181,12 @@ def _():
         assert "aborted: nothing was changed" in out, out
         ok(m, "read -s 100 --count 8 --check random --seed 5", r"matches")
         out = answer(m, "format --lbaf 4", "yes", r"ALL DATA ON nvme0n1 IS LOST\n")
+        assert "formatting (progress from the namespace's FPI, else the time; Ctrl-C stops waiting, not the " \
+               "format)...\n" in out, out
         assert re.search(r"format: Success in \d+ ms; namespaces re-read:\nnvme0n1: LBA format 4 \(4096 B data \+ "
                          r"0 B metadata\), 4096 blocks = 16 MiB", out), out
+        ok(m, "ns-rescan", r"nvme0: 1 namespace \(1 active\)\nnvme0n1: LBA format 4 \(4096 B data \+ 0 B metadata\), "
+           r"4096 blocks = 16 MiB")
         disk.expected[:] = bytes(disk.size)   # QEMU writes zeroes over the namespace
         ok(m, "id-ns", r"\nnsze +: 0x1000\n", r"\nflbas +: 0x4\n", r"\nlbaf  4 : ms:0   lbads:12 rp:0 \(in use\)\n")
         ok(m, "list", r"nvme0n1 .* 4 KiB \+  0 B ")
@@ -293,6 +297,8 @@ BAD = [
     ("format -n 4", r"^error: no namespace nvme0n4 \(known: nvme0n1\)$", True),
     ("format -n 0xffffffff", r"^error: missing --lbaf \(needed with --namespace-id 0xffffffff\)$", True),
     ("format --pi 4", r"^error: --pi 4 is out of range \(at most 3\)$", True),
+    ("ns-rescan extra", r"^error: unexpected argument 'extra'$", True),
+    ("ns-rescan nvme5", r"^error: no controller nvme5 \(known: nvme0\)$", True),
     # reservations, events
     ("resv-acquire", r"^error: missing --rtype 1\.\.6 \(the reservation type\)$", True),
     ("resv-register -r 3", r"^error: --rrega 3 is out of range \(at most 2\)$", True),
