@@ -106,7 +106,8 @@
 #define NVME_ERR_BAD_QUEUE       (-13) /* no such queue pair / qid out of range / exists */
 #define NVME_ERR_ABORTED         (-14) /* command dropped by a reset, queue deletion or detach */
 #define NVME_ERR_BOUNCE_BUSY     (-15) /* async: the queue's bounce buffer is in use */
-#define NVME_ERR_TOO_LARGE       (-16) /* async/passthrough transfer above the max transfer */
+#define NVME_ERR_TOO_LARGE       (-16) /* async/passthrough transfer (or firmware piece) above the
+                                        * max transfer; a DSM beyond the device's DMRL/DMRSL/DMSL */
 #define NVME_ERR_DMA             (-17) /* data buffer not usable and no bounce buffer fits */
 /* Named results of optional commands (drivers/nvme/README.md, "Optional commands"): */
 #define NVME_ERR_COMPARE_MISMATCH (-18) /* Compare: the data differ (device Compare Failure, SCT 2h SC 85h) */

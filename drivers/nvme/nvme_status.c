@@ -132,7 +132,7 @@ static const struct nvme_code_name driver_names[] = {
 	DE(NVME_ERR_BAD_QUEUE, "no such queue pair"),
 	DE(NVME_ERR_ABORTED, "command aborted by the driver (reset, deletion or detach)"),
 	DE(NVME_ERR_BOUNCE_BUSY, "bounce buffer in use"),
-	DE(NVME_ERR_TOO_LARGE, "transfer larger than the maximum"),
+	DE(NVME_ERR_TOO_LARGE, "larger than the maximum transfer or a limit the device reports"),
 	DE(NVME_ERR_DMA, "data buffer not usable for DMA"),
 	DE(NVME_ERR_COMPARE_MISMATCH, "compare mismatch: the data differ"),
 	DE(NVME_ERR_NOT_ADVERTISED, "not supported by this controller (capability bit clear; not sent)"),
