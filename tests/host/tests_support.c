@@ -3,9 +3,12 @@
  * reports exactly what QEMU 7.2 reports (OACS 010Ah, ONCS 015Dh, FRMW 03h,
  * LPA 07h, SANICAP 0, FNA 0, VWC 07h; Verify implemented but not in ONCS,
  * listed in the Commands Supported and Effects log). The expected answer and
- * reason text of every nvme_ctrl_supports() question below are the lines the
- * driver printed on the real QEMU 7.2 device (drivers/nvme/README.md,
- * "Checked against QEMU 7.2"), so a change in wording or logic shows here.
+ * reason text of every nvme_ctrl_supports() question below follow from the
+ * Identify data and effects log QEMU 7.2 reports (drivers/nvme/README.md,
+ * "Checked against QEMU 7.2"; its log lists no admin opcode 10h, 11h, 14h,
+ * 19h, 1Ah, 81h or 82h and no reservation opcode 0Dh, 0Eh, 11h or 15h), so
+ * a change in wording or logic shows here; the firmware and reservation
+ * refusals are also checked on the real device (tests/qemu/test_nvme_admin.py).
  */
 #define _GNU_SOURCE
 #include <stdio.h>
