@@ -199,7 +199,11 @@ static struct dev {
 	uint16_t aer_cid[16];
 	unsigned naer;
 	uint32_t tick;
-	/* what the last Identify Namespace said (block size the driver uses) */
+	/* the smallest block size (LBADS) the device ever reported for each
+	 * namespace, and its real one: it never moves more than (NLB+1) blocks
+	 * of that, whatever Identify data the driver did or did not receive
+	 * (a device moving more than it announced corrupts memory whatever the
+	 * driver does; that is not what this fuzzer looks for) */
 	uint8_t ns_lbads[8];
 } D;
 
@@ -492,7 +496,9 @@ static void exec_admin(const struct nvme_sqe *s)
 			const struct nvme_id_ns *id = (const struct nvme_id_ns *)buf;
 			/* the format index as the driver reads it (bits 3:0 and 6:5) */
 			unsigned fi = (id->flbas & 0xFu) | (((id->flbas >> 5) & 3u) << 4);
-			D.ns_lbads[s->nsid] = id->lbaf[fi].lbads;
+			uint8_t l = id->lbaf[fi].lbads;
+			if (l >= 9 && l <= 16 && (D.ns_lbads[s->nsid] == 0 || l < D.ns_lbads[s->nsid]))
+				D.ns_lbads[s->nsid] = l;
 		}
 		if (!prp_xfer(s, buf, 4096, true))
 			sf = 0x4004;
@@ -603,7 +609,9 @@ static void exec_io(uint16_t sqid, const struct nvme_sqe *s)
 	static uint8_t buf[1u << 20];
 	uint16_t sf = 0;
 	unsigned nsid = s->nsid;
-	unsigned lbads = nsid < 8 && D.ns_lbads[nsid] >= 9 && D.ns_lbads[nsid] <= 16 ? D.ns_lbads[nsid] : 9;
+	unsigned lbads = 9;
+	if (nsid < 8 && D.ns_lbads[nsid] >= 9)
+		lbads = D.ns_lbads[nsid] < D.lbads ? D.ns_lbads[nsid] : D.lbads;
 	uint64_t len = ((uint64_t)NVME_GET(s->cdw12, NVME_RW_CDW12_NLB) + 1u) << lbads;
 	switch (s->opc) {
 	case NVME_CMD_READ:
@@ -1072,11 +1080,12 @@ static void op(uint8_t which)
 		struct nvme_cqe cqe;
 		int rc = nvme_admin_passthru(&ctrl, &s, b, 4096, &cqe);
 		struct nvme_qpair *q = nvme_ctrl_io_qpair(&ctrl, 0);
-		if (rc == 0 && q && ns && ns->unusable == 0) {   /* a Read needs a data pointer: len > 0 */
+		/* a passthrough Read of one block needs a buffer of one block */
+		if (rc == 0 && q && ns && ns->unusable == 0 && ns->lba_size <= 4096) {   /* b has 4096 */
 			memset(&s, 0, sizeof(s));
 			s.opc = NVME_CMD_READ;
 			s.nsid = ns->nsid;
-			rc = nvme_io_passthru(q, &s, b, ns->lba_size <= 4096 ? ns->lba_size : 4096, &cqe);
+			rc = nvme_io_passthru(q, &s, b, ns->lba_size, &cqe);
 		}
 		sync_buf_done(b, rc);
 		break;
