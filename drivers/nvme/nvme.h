@@ -371,7 +371,7 @@ struct nvme_qpair {
 	volatile uint32_t *sdb_sq, *sdb_cq;
 	const volatile uint32_t *ei_sq, *ei_cq;
 	uint32_t sq_tail_mmio;   /* SQ tail / CQ head values last written to MMIO */
-	uint32_t cq_head_mmio;
+	uint32_t cq_head_mmio;   /* (kept while shadow doorbells are in use) */
 	uint64_t kick_progress;  /* submitted + reaped at the last progress check */
 	uint64_t kick_us;        /* when that count last changed */
 	uint32_t batch;          /* nvme_qpair_batch_begin nesting */
@@ -383,6 +383,9 @@ struct nvme_qpair {
 	uint32_t free_head;      /* first free slot, or nslots */
 	uint32_t in_flight;      /* slots not free (incl. timed out, waiting to retry) */
 	uint8_t  cid_shift;      /* CID = generation << cid_shift | slot index */
+	uint16_t cid_mask;       /* the index bits of a CID */
+	uint32_t cid_step;       /* 1 << cid_shift: the next generation of a CID */
+	uint32_t cqe_sqid;       /* qid << 16: the SQID as it sits in CQE dword 2 */
 
 	/* timeouts (nvme_q_tick) */
 	uint32_t epoch;          /* timer ticks so far */

@@ -34,6 +34,10 @@ enum nvme_slot_state {
 #define NVME_SLOTF_NOTIMEOUT   0x04u  /* never times out (Asynchronous Event Request) */
 #define NVME_SLOTF_EXPIRED     0x08u  /* timed out; recovery pending or running */
 #define NVME_SLOTF_ABORT_SENT  0x10u  /* an Abort was sent for this attempt */
+#define NVME_SLOTF_SQE_SHORT   0x20u  /* sqe holds only dword 0 (opc, flags, CID), NSID,
+                                       * PRP1 and cdw10..12 (the Read/Write fast path);
+                                       * the other fields are zero and are filled in
+                                       * before the SQE is sent again (q_push) */
 
 /* Flags of nvme_q_submit_flags / nvme_q_exec_flags */
 #define NVME_QF_NORETRY        0x01u  /* never resubmit (passthrough: the caller's command) */
@@ -43,11 +47,16 @@ enum nvme_slot_state {
 #define NVME_DIR_TO_DEV(dir)   (((dir) & NVME_XFER_HOST_TO_CTRL) != 0)
 #define NVME_DIR_FROM_DEV(dir) (((dir) & NVME_XFER_CTRL_TO_HOST) != 0)
 
+/* Branch layout of the I/O path. */
+#define NVME_LIKELY(x)         __builtin_expect(!!(x), 1)
+#define NVME_UNLIKELY(x)       __builtin_expect(!!(x), 0)
+
 /*
  * Per-command bookkeeping. The SQE is kept as submitted (data pointer
  * included: it points at the caller's buffer or the queue's bounce buffer and
  * this slot's list space, all of which stay valid until the command
- * completes), so a retry only needs a new CID.
+ * completes), so a retry only needs a new CID. The Read/Write fast path
+ * keeps only the fields that are not zero (NVME_SLOTF_SQE_SHORT).
  */
 struct nvme_slot {
 	struct nvme_sqe sqe;     /* as last submitted */
@@ -58,12 +67,13 @@ struct nvme_slot {
 	uint64_t    retry_at_us; /* NVME_SLOT_RETRY_WAIT: when to resubmit */
 	uint32_t    next_free;   /* free-list link */
 	uint32_t    epoch;       /* q->epoch when (re)submitted */
-	uint16_t    gen;         /* CID generation (high CID bits) */
 	uint8_t     state;       /* enum nvme_slot_state */
 	uint8_t     bounce_dir;  /* nonzero: holds the queue's bounce buffer */
 	uint8_t     flags;       /* NVME_SLOTF_* */
 	uint8_t     tries;       /* resubmissions so far */
-	uint8_t     rsvd[2];
+	uint16_t    cid;         /* CID of the current attempt: generation << cid_shift
+	                          * | slot index (nvme_queue.c, slot_new_cid) */
+	uint8_t     rsvd[10];    /* 128 bytes on LP64: slot addresses by a shift */
 };
 
 /* Resubmissions per command (after a retryable status or a reset). */
@@ -257,10 +267,38 @@ void nvme_q_give_up(struct nvme_qpair *q, uint32_t idx);
 /* Complete slot idx with status (no CQE) now: bounce released, callback. */
 void nvme_q_complete_now(struct nvme_qpair *q, uint32_t idx, int status);
 
-/* CID of slot idx: its generation above the index bits. */
+/* CID of slot idx's current attempt: its generation above the index bits. */
 static inline uint16_t nvme_slot_cid(const struct nvme_qpair *q, uint32_t idx)
 {
-	return (uint16_t)(((uint32_t)q->slots[idx].gen << q->cid_shift) | idx);
+	return q->slots[idx].cid;
+}
+
+/* The next CID of a slot whose CID is cid: the generation bits (above
+ * cid_shift) count up, the index bits stay; CID FFFFh (the Error
+ * Information log's "no command") is skipped. A 65536-entry queue has no
+ * generation bits (cid_step 65536 adds nothing in 16 bits). */
+static inline uint16_t nvme_cid_next(const struct nvme_qpair *q, uint16_t cid)
+{
+	uint16_t n = (uint16_t)(cid + q->cid_step);
+	if (NVME_UNLIKELY(n == 0xFFFFu))
+		n = (uint16_t)(n + q->cid_step);
+	return n;
+}
+
+/* Write the SQ tail doorbell after a submission outside a batch: MMIO
+ * inline, shadow doorbells through nvme_q_ring_sq. */
+static inline void nvme_q_ring_sq_now(struct nvme_qpair *q)
+{
+	uint32_t tail = q->sq_tail;
+	if (NVME_UNLIKELY(q->sdb_sq != NULL) || NVME_UNLIKELY(tail == q->sq_tail_rung)) {
+		nvme_q_ring_sq(q);
+		return;
+	}
+	/* SQEs (and PRP/SGL lists) before the doorbell */
+	nvme_dma_wmb();
+	q->sq_tail_rung = tail;
+	nvme_wr32(q->ctrl, q->sq_db, tail);
+	q->stats.sq_doorbells++;
 }
 
 /* ------------------------------------------------------------------------ */

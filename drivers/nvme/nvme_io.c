@@ -111,8 +111,11 @@ int nvme_flush(struct nvme_ns *ns, struct nvme_qpair *q)
 /* Asynchronous                                                             */
 /* ------------------------------------------------------------------------ */
 
-static int rw_async(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t opc, uint64_t lba,
-		    uint32_t count, void *buf, nvme_cmd_cb cb, void *arg)
+/* The general asynchronous Read/Write: every check in its documented
+ * order, then nvme_q_submit_rw (PRP lists, SGL, bounce buffer). */
+static __attribute__((noinline)) int rw_async_general(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t opc,
+						      uint64_t lba, uint32_t count, void *buf, nvme_cmd_cb cb,
+						      void *arg)
 {
 	int rc = io_prep(ns, &q);
 	if (rc != 0)
@@ -126,6 +129,135 @@ static int rw_async(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t opc, uint6
 		return NVME_ERR_TOO_LARGE;
 	/* NLB is 0's based; max_blocks <= 65536 keeps it in its 16 bits */
 	return nvme_q_submit_rw(q, opc, ns->nsid, lba, count - 1u, buf, (size_t)count << ns->lba_shift, cb, arg);
+}
+
+/*
+ * The Read/Write fast path: an explicit I/O queue pair of a READY
+ * controller, a usable namespace, a range inside it, a count within the max
+ * transfer, PRP data pointers (no SGL for I/O), and a dword-aligned buffer
+ * inside one host page - the common 4 KiB block. Such a buffer never
+ * crosses a driver page (driver page = max(host page, 2^(12+MPSMIN)), both
+ * powers of two) and is at most one page, which every I/O queue's max
+ * transfer holds: one virt_to_phys, PRP1 only, no list, no bounce.
+ *
+ * Every check of rw_async_general is made (combined, in a different
+ * order); when one fails, or the queue is full, or the translation is
+ * unusable (fails, not dword aligned, wraps, at or beyond dma_limit),
+ * rw_async_general runs from the start and returns the documented error in
+ * the documented order, or takes the general data path.
+ *
+ * The slot is taken and the SQE written straight into the ring (7 stores;
+ * the host's virt_to_phys stores PRP1 there itself) before the translation,
+ * so little is live across that call; if the translation is unusable the
+ * slot goes back and nothing was published (the tail has not moved). The
+ * slot keeps only the SQE's non-zero fields for a retry
+ * (NVME_SLOTF_SQE_SHORT).
+ */
+typedef uint64_t nvme_u64_alias __attribute__((may_alias));
+
+/* The fast path's translation was unusable: give the slot back and send the
+ * command the general way (nvme_q_submit_rw: bounce buffer, or the error).
+ * The checks before it all passed; the command is rebuilt from the slot. */
+static __attribute__((noinline)) int rw_fast_fallback(struct nvme_qpair *q, struct nvme_slot *s)
+{
+	uint32_t idx = (uint32_t)(s - q->slots);
+	uint8_t opc = s->sqe.opc;
+	uint32_t nsid = s->sqe.nsid;
+	uint64_t lba = (uint64_t)s->sqe.cdw10 | (uint64_t)s->sqe.cdw11 << 32;
+	uint32_t nlb0 = s->sqe.cdw12;
+	void *buf = s->user_buf;
+	size_t len = s->user_len;
+	nvme_cmd_cb cb = s->cb;
+	void *arg = s->arg;
+
+	s->user_buf = NULL;
+	s->user_len = 0;
+	s->cb = NULL;
+	s->arg = NULL;
+	s->state = NVME_SLOT_FREE;
+	s->flags = 0;
+	s->next_free = q->free_head;
+	q->free_head = idx;   /* in_flight was not raised yet */
+	return nvme_q_submit_rw(q, opc, nsid, lba, nlb0, buf, len, cb, arg);
+}
+
+static inline __attribute__((always_inline)) int rw_async(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t opc,
+							  uint64_t lba, uint32_t count, void *buf,
+							  nvme_cmd_cb cb, void *arg)
+{
+	/* q live implies q->ctrl set: ns->ctrl equal to it is not NULL */
+	struct nvme_ctrl *c;
+	if (NVME_UNLIKELY(ns == NULL || q == NULL || !q->live || (c = ns->ctrl) != q->ctrl))
+		goto general;
+	const struct nvme_host *h = c->host;
+	uint64_t size = ns->size;
+	uint32_t nsid = ns->nsid;
+	size_t len = (size_t)count << ns->lba_shift;
+	uintptr_t v = (uintptr_t)buf;
+	if (NVME_UNLIKELY(nsid == 0 || c->state != NVME_CTRL_READY || ns->unusable != 0 ||
+			  q->qid == 0 || count - 1u >= ns->max_blocks || lba >= size ||
+			  count > size - lba || v == 0 || (v & 3u) != 0 || c->sgl_io ||
+			  (v & (h->page_size - 1u)) + len > h->page_size))
+		goto general;
+	/* the highest PRP1 for which the data ends inside dma_limit (or the
+	 * address space) */
+	uint64_t lim = h->dma_limit != 0 ? h->dma_limit : UINT64_MAX;
+	uint32_t idx = q->free_head;
+	if (NVME_UNLIKELY(idx >= q->nslots || lim < len))
+		goto general;   /* NVME_ERR_QUEUE_FULL; bounce */
+	lim -= len;
+
+	/* take the slot */
+	struct nvme_slot *s = &q->slots[idx];
+	uint16_t cid = nvme_cid_next(q, s->cid);
+	q->free_head = s->next_free;
+	s->state = NVME_SLOT_BUSY;
+	s->bounce_dir = 0;
+	s->flags = NVME_SLOTF_RETRY | NVME_SLOTF_SQE_SHORT;   /* Read and Write may be sent twice */
+	s->tries = 0;
+	s->cid = cid;
+	s->cb = cb;
+	s->arg = arg;
+	s->user_buf = buf;   /* only for rw_fast_fallback: no bounce (bounce_dir 0) */
+	s->user_len = len;
+	s->epoch = q->epoch;
+
+	/* the SQE: dword 0 (opc, flags 0 = PRP, CID) and NSID, PRP1, SLBA, NLB */
+	uint64_t dw0 = (uint64_t)opc | (uint64_t)cid << 16 | (uint64_t)nsid << 32;
+	uint64_t nlb = count - 1u;   /* cdw12: NLB, 0's based; cdw13 0 */
+	struct nvme_sqe *e = &q->sq[q->sq_tail];
+	nvme_u64_alias *d = (nvme_u64_alias *)(void *)e;
+	d[0] = dw0;
+	d[1] = 0;      /* cdw2, cdw3 */
+	d[2] = 0;      /* MPTR */
+	d[4] = 0;      /* PRP2 */
+	d[5] = lba;    /* cdw10, cdw11 */
+	d[6] = nlb;
+	d[7] = 0;      /* cdw14, cdw15 */
+	nvme_u64_alias *k = (nvme_u64_alias *)(void *)&s->sqe;
+	k[0] = dw0;
+	k[5] = lba;
+	k[6] = nlb;
+
+	if (NVME_UNLIKELY(h->virt_to_phys(h->ctx, buf, &s->sqe.dptr.prp.prp1) != 0))
+		return rw_fast_fallback(q, s);
+	uint64_t phys = s->sqe.dptr.prp.prp1;
+	if (NVME_UNLIKELY((phys & 3u) != 0 || phys > lim))
+		return rw_fast_fallback(q, s);
+	d[3] = phys;
+	nvme_trace_sqe(q, e);
+	uint32_t tail = q->sq_tail + 1u;
+	if (tail == q->depth)
+		tail = 0;
+	q->sq_tail = tail;
+	q->in_flight++;
+	q->stats.submitted++;
+	if (q->batch == 0)
+		nvme_q_ring_sq_now(q);
+	return 0;
+
+general:
+	return rw_async_general(ns, q, opc, lba, count, buf, cb, arg);
 }
 
 int nvme_read_async(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t lba, uint32_t count,

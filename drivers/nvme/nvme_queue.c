@@ -4,7 +4,7 @@
  *
  * One SQ and one CQ per queue pair, same qid, same depth. A queue of depth d
  * has d-1 command slots; the slot index is the low part of the CID (the rest
- * is a generation, see slot_new_gen). Because a command occupies an SQ entry
+ * is a generation, see slot_new_cid). Because a command occupies an SQ entry
  * only until the device fetches it, and it is fetched before it completes,
  * "at most d-1 commands in flight" also guarantees the SQ never overflows,
  * whatever the device reports as SQ head; a retry is sent only after the
@@ -102,6 +102,9 @@ int nvme_q_alloc(struct nvme_ctrl *c, struct nvme_qpair *q, uint16_t qid, uint32
 	q->nslots = depth - 1;
 	while (q->cid_shift < 16 && (1u << q->cid_shift) < q->nslots)
 		q->cid_shift++;
+	q->cid_mask = (uint16_t)((1u << q->cid_shift) - 1u);
+	q->cid_step = 1u << q->cid_shift;
+	q->cqe_sqid = (uint32_t)qid << 16;
 
 	rc = nvme_q_set_doorbells(c, q);
 	if (rc != 0)
@@ -119,6 +122,8 @@ int nvme_q_alloc(struct nvme_ctrl *c, struct nvme_qpair *q, uint16_t qid, uint32
 	q->slots = nvme_dma_alloc(c, q->slots_bytes, 64, &q->slots_phys);
 	if (q->slots == NULL)
 		goto free_cq;
+	for (uint32_t i = 0; i < q->nslots; i++)
+		q->slots[i].cid = (uint16_t)i;   /* generation 0 */
 
 	q_reset_slots(q);
 	q_reset_rings(q);
@@ -165,13 +170,10 @@ void nvme_q_free(struct nvme_ctrl *c, struct nvme_qpair *q)
  * cannot be told apart); 256 entries leave 8 bits. CID FFFFh (which the
  * Error Information log uses for "no command") is never used.
  */
-static void slot_new_gen(struct nvme_qpair *q, uint32_t i)
+static void slot_new_cid(struct nvme_qpair *q, uint32_t i)
 {
 	struct nvme_slot *s = &q->slots[i];
-	uint32_t gen_mask = q->cid_shift >= 16 ? 0u : (0xFFFFu >> q->cid_shift);
-	s->gen = (uint16_t)((s->gen + 1u) & gen_mask);
-	if (nvme_slot_cid(q, i) == 0xFFFFu)
-		s->gen = (uint16_t)((s->gen + 1u) & gen_mask);
+	s->cid = nvme_cid_next(q, s->cid);
 }
 
 static inline int slot_get(struct nvme_qpair *q, uint32_t *idx)
@@ -184,7 +186,7 @@ static inline int slot_get(struct nvme_qpair *q, uint32_t *idx)
 	s->state = NVME_SLOT_BUSY;
 	s->flags = 0;
 	s->tries = 0;
-	slot_new_gen(q, i);
+	slot_new_cid(q, i);
 	q->in_flight++;
 	*idx = i;
 	return 0;
@@ -384,7 +386,8 @@ void nvme_q_ring_sq(struct nvme_qpair *q)
 		}
 	}
 	nvme_wr32(q->ctrl, q->sq_db, tail);
-	q->sq_tail_mmio = tail;
+	if (q->sdb_sq != NULL)
+		q->sq_tail_mmio = tail;
 	q->stats.sq_doorbells++;
 }
 
@@ -405,7 +408,8 @@ static void q_ring_cq(struct nvme_qpair *q)
 		}
 	}
 	nvme_wr32(q->ctrl, q->cq_db, head);
-	q->cq_head_mmio = head;
+	if (q->sdb_cq != NULL)
+		q->cq_head_mmio = head;
 	q->stats.cq_doorbells++;
 }
 
@@ -457,6 +461,17 @@ static void q_dbbuf_kick(struct nvme_qpair *q, uint64_t now)
 static void q_push(struct nvme_qpair *q, uint32_t idx)
 {
 	struct nvme_slot *s = &q->slots[idx];
+	if (s->flags & NVME_SLOTF_SQE_SHORT) {
+		/* kept by the Read/Write fast path: the fields it leaves zero */
+		s->sqe.cdw2 = 0;
+		s->sqe.cdw3 = 0;
+		s->sqe.mptr = 0;
+		s->sqe.dptr.prp.prp2 = 0;
+		s->sqe.cdw13 = 0;
+		s->sqe.cdw14 = 0;
+		s->sqe.cdw15 = 0;
+		s->flags &= (uint8_t)~NVME_SLOTF_SQE_SHORT;
+	}
 	nvme_trace_sqe(q, &s->sqe);
 	__builtin_memcpy(&q->sq[q->sq_tail], &s->sqe, sizeof(s->sqe));
 	if (++q->sq_tail == q->depth)
@@ -574,7 +589,7 @@ static void q_resubmit(struct nvme_qpair *q, uint32_t idx)
 	s->flags &= (uint8_t)~(NVME_SLOTF_EXPIRED | NVME_SLOTF_ABORT_SENT);
 	s->state = NVME_SLOT_BUSY;
 	s->tries++;
-	slot_new_gen(q, idx);
+	slot_new_cid(q, idx);
 	s->sqe.cid = nvme_slot_cid(q, idx);
 	q->stats.retries++;
 	nvme_dbg(q->ctrl, "queue %u: opcode %02x resubmitted as cid %04x (try %u)", (unsigned)q->qid,
@@ -649,7 +664,7 @@ static int cqe_check(const struct nvme_qpair *q, const struct nvme_cqe *e, bool 
 		return NVME_ERR_BAD_SQID;
 	if (e->sqhd >= q->depth)
 		return NVME_ERR_BAD_SQHD;
-	uint32_t idx = q->cid_shift >= 16 ? e->cid : (e->cid & ((1u << q->cid_shift) - 1u));
+	uint32_t idx = e->cid & q->cid_mask;
 	if (idx >= q->nslots)
 		return NVME_ERR_BAD_CID;
 	const struct nvme_slot *s = &q->slots[idx];
@@ -729,87 +744,131 @@ static int q_handle_cqe(struct nvme_qpair *q, uint32_t idx, const struct nvme_cq
 	return 1;
 }
 
-int nvme_q_poll(struct nvme_qpair *q, uint32_t max)
+/* A CQE the fast path of q_reap did not take: validate it and complete,
+ * retry or ignore it. Returns 1 if a command completed. */
+static __attribute__((noinline)) int q_cqe_slow(struct nvme_qpair *q, const struct nvme_cqe *e)
 {
-	struct nvme_ctrl *c = q->ctrl;
-	uint32_t consumed = 0;
-	int done = 0;
+	bool stale;
+	int bad = cqe_check(q, e, &stale);
+	if (bad != 0) {
+		q->stats.bad_completions++;
+		if (stale)
+			q->stats.stale_completions++;
+		nvme_warn(q->ctrl, "queue %u: ignoring %sCQE (%s): cid %04x sqhd %u sqid %u status %04x",
+			  (unsigned)q->qid, stale ? "stale " : "", nvme_strerror(bad), (unsigned)e->cid,
+			  (unsigned)e->sqhd, (unsigned)e->sqid, (unsigned)e->status);
+		return 0;
+	}
+	q->sq_head = e->sqhd;
+	return q_handle_cqe(q, e->cid & q->cid_mask, e);
+}
 
-	if (max == 0 || max > q->depth)
+/* Publish the CQ head after a batch of consumed completions, fast of them
+ * successes taken by the fast path of q_reap. */
+static inline void q_reaped(struct nvme_qpair *q, uint32_t consumed, uint32_t fast)
+{
+	q->stats.completed += fast;
+	/* an I/O command succeeded: recovery may reset again if it has to */
+	if (fast != 0 && q->qid != 0)
+		q->ctrl->auto_resets_in_row = 0;
+	/* One CQ head doorbell per batch of completions. */
+	if (NVME_LIKELY(q->sdb_cq == NULL)) {
+		uint32_t head = q->cq_head;
+		q->cq_head_rung = head;
+		nvme_wr32(q->ctrl, q->cq_db, head);
+		q->stats.cq_doorbells++;
+	} else {
+		q_ring_cq(q);
+	}
+	q->stats.polls_with_completions++;
+	q->stats.reaped += consumed;
+	if (consumed > q->stats.max_per_poll)
+		q->stats.max_per_poll = consumed;
+}
+
+/*
+ * Reap up to max completions (0 or more than the depth: one lap). Every
+ * CQE is read after its phase tag, copied, and then validated against the
+ * copy. The fast path takes a success (status field 0) whose CID is the
+ * current one of a busy slot that holds no bounce buffer and is not marked
+ * expired, with a valid SQ head and this queue's SQID - exactly what
+ * cqe_check and q_handle_cqe would accept and do for it; everything else
+ * goes through them (q_cqe_slow). State lives in q, not in locals, across
+ * callbacks: a callback may poll this queue itself (a synchronous call).
+ * c->cb_depth is raised for the whole loop rather than per callback: nothing
+ * else in the loop reads it.
+ */
+static inline __attribute__((always_inline)) int q_reap(struct nvme_qpair *q, uint32_t max)
+{
+	/* counts of the slow path, rarely touched (kept off the registers
+	 * that must survive the callbacks) */
+	struct { uint32_t cqes; int done; } slow = { 0, 0 };
+
+	if (max - 1u >= q->depth)   /* 0, or more than a lap */
 		max = q->depth;   /* at most one lap per call */
+	uint32_t left = max;
 	q->stats.polls++;
+	q->ctrl->cb_depth++;
 
-	while (consumed < max) {
-		volatile struct nvme_cqe *slot = &q->cq[q->cq_head];
-		uint16_t st = slot->status;
-		if ((st & 1u) != q->cq_phase)
+	do {   /* max >= 1 */
+		uint32_t head = q->cq_head, phase = q->cq_phase;
+		const volatile struct nvme_cqe *slot = &q->cq[head];
+		if (((slot->status ^ phase) & 1u) != 0)
 			break;
 		/* The phase tag says the entry is new; its other fields must be
 		 * read after the tag (weakly ordered CPUs). */
 		nvme_dma_rmb();
+		uint64_t w[2];
+		w[0] = ((const volatile uint64_t *)slot)[0];   /* dw0, dw1 */
+		w[1] = ((const volatile uint64_t *)slot)[1];   /* sqhd, sqid, cid, status */
 		struct nvme_cqe e;
-		e.dw0 = slot->dw0;
-		e.dw1 = slot->dw1;
-		e.sqhd = slot->sqhd;
-		e.sqid = slot->sqid;
-		e.cid = slot->cid;
-		e.status = slot->status;
-
-		if (++q->cq_head == q->depth) {
-			q->cq_head = 0;
-			q->cq_phase ^= 1u;
+		__builtin_memcpy(&e, w, sizeof(e));
+		if (++head == q->depth) {
+			head = 0;
+			q->cq_phase = (uint8_t)(phase ^ 1u);
 		}
-		consumed++;
+		q->cq_head = head;
 		nvme_trace_cqe(q, &e);
 
-		/* Fast path: a success (status field 0) for a command in flight
-		 * with this very CID - what q_handle_cqe and slot_finish would
-		 * do for it, without their other cases. */
-		uint32_t fidx = q->cid_shift >= 16 ? e.cid : (e.cid & ((1u << q->cid_shift) - 1u));
-		if ((e.status >> 1) == 0 && e.sqid == q->qid && e.sqhd < q->depth && fidx < q->nslots) {
-			struct nvme_slot *s = &q->slots[fidx];
-			if (s->state == NVME_SLOT_BUSY && s->bounce_dir == 0 && nvme_slot_cid(q, fidx) == e.cid) {
+		uint32_t hd = (uint32_t)w[1];           /* sqhd | sqid << 16 */
+		uint32_t tl = (uint32_t)(w[1] >> 32);   /* cid | status << 16 */
+		uint32_t idx = tl & q->cid_mask;
+		/* sqid == qid and sqhd < depth in one compare (depth <= 65536) */
+		if (NVME_LIKELY(hd - q->cqe_sqid < q->depth && idx < q->nslots)) {
+			struct nvme_slot *s = &q->slots[idx];
+			/* this CID, status field 0 with the phase just seen */
+			if (NVME_LIKELY(tl == ((uint32_t)s->cid | phase << 16) && s->state == NVME_SLOT_BUSY &&
+					s->bounce_dir == 0 && !(s->flags & NVME_SLOTF_EXPIRED))) {
 				nvme_cmd_cb cb = s->cb;
 				void *arg = s->arg;
-				q->sq_head = e.sqhd;
-				q->stats.completed++;
-				if (q->qid != 0)
-					c->auto_resets_in_row = 0;
-				slot_put(q, fidx);
-				done++;
-				if (cb != NULL) {
-					c->cb_depth++;
+				q->sq_head = hd & 0xFFFFu;
+				s->state = NVME_SLOT_FREE;
+				s->flags = 0;
+				s->next_free = q->free_head;
+				q->free_head = idx;
+				q->in_flight--;
+				if (cb != NULL)
 					cb(arg, 0, &e);
-					c->cb_depth--;
-				}
 				continue;
 			}
 		}
+		slow.cqes++;
+		slow.done += q_cqe_slow(q, &e);
+	} while (--left != 0);
 
-		bool stale;
-		int bad = cqe_check(q, &e, &stale);
-		if (bad != 0) {
-			q->stats.bad_completions++;
-			if (stale)
-				q->stats.stale_completions++;
-			nvme_warn(c, "queue %u: ignoring %sCQE (%s): cid %04x sqhd %u sqid %u status %04x",
-				  (unsigned)q->qid, stale ? "stale " : "", nvme_strerror(bad), (unsigned)e.cid,
-				  (unsigned)e.sqhd, (unsigned)e.sqid, (unsigned)e.status);
-			continue;
-		}
-		q->sq_head = e.sqhd;
-		done += q_handle_cqe(q, (uint32_t)(e.cid & (q->cid_shift >= 16 ? 0xFFFFu : ((1u << q->cid_shift) - 1u))), &e);
-	}
+	q->ctrl->cb_depth--;
+	uint32_t consumed = max - left;
+	uint32_t fast = consumed - slow.cqes;
+	if (consumed != 0)
+		q_reaped(q, consumed, fast);
+	return slow.done + (int)fast;
+}
 
-	if (consumed != 0) {
-		/* One CQ head doorbell per batch of completions. */
-		q_ring_cq(q);
-		q->stats.polls_with_completions++;
-		q->stats.reaped += consumed;
-		if (consumed > q->stats.max_per_poll)
-			q->stats.max_per_poll = consumed;
-	}
-	return done;
+int nvme_q_poll(struct nvme_qpair *q, uint32_t max)
+{
+	if (q->depth == 0)
+		return 0;   /* no rings (not created) */
+	return q_reap(q, max);
 }
 
 int nvme_q_reap(struct nvme_qpair *q)
@@ -870,22 +929,25 @@ uint32_t nvme_q_tick(struct nvme_qpair *q, uint64_t now)
 	return q->expired;
 }
 
-int nvme_qpair_poll(struct nvme_qpair *q, uint32_t max)
+/* nvme_qpair_poll when the queue is not live (or q is not valid), or there
+ * is more to do than reaping: the timer tick, CSTS and recovery. */
+static __attribute__((noinline)) int qpair_poll_slow(struct nvme_qpair *q, uint32_t max, int n)
 {
 	if (q == NULL || !q->created)
 		return NVME_ERR_BAD_QUEUE;
 	struct nvme_ctrl *c = q->ctrl;
-	if (c->state == NVME_CTRL_GONE) {
-		if (q->in_flight != 0 && c->cb_depth == 0)
-			nvme_fail_all(c, NVME_ERR_DEVICE_GONE);
-		return NVME_ERR_DEVICE_GONE;
+	if (n < 0) {   /* not reaped yet */
+		if (c->state == NVME_CTRL_GONE) {
+			if (q->in_flight != 0 && c->cb_depth == 0)
+				nvme_fail_all(c, NVME_ERR_DEVICE_GONE);
+			return NVME_ERR_DEVICE_GONE;
+		}
+		if (!q->live)
+			return q_not_live(q);
+		n = nvme_q_poll(q, max);
+		if (q->in_flight == 0)
+			return n;
 	}
-	if (!q->live)
-		return q_not_live(q);
-
-	int n = nvme_q_poll(q, max);
-	if (q->in_flight == 0)
-		return n;
 	if ((++q->tick_polls & (NVME_POLL_CLOCK_EVERY - 1u)) == 0)
 		(void)nvme_q_tick(q, nvme_now_us(c));
 	if (n == 0 && (++q->empty_polls & (NVME_POLL_CSTS_EVERY - 1u)) == 0) {
@@ -901,6 +963,18 @@ int nvme_qpair_poll(struct nvme_qpair *q, uint32_t max)
 			return rc;
 	}
 	return n;
+}
+
+int nvme_qpair_poll(struct nvme_qpair *q, uint32_t max)
+{
+	/* live implies created; GONE is the one state with live queues that
+	 * must not be polled */
+	if (NVME_UNLIKELY(q == NULL || !q->live || q->ctrl->state == NVME_CTRL_GONE))
+		return qpair_poll_slow(q, max, -1);
+	int n = q_reap(q, max);
+	if (NVME_LIKELY(q->in_flight == 0))
+		return n;
+	return qpair_poll_slow(q, 0, n);   /* max is not used once reaped */
 }
 
 /* ------------------------------------------------------------------------ */
@@ -984,7 +1058,7 @@ int nvme_q_exec_flags(struct nvme_qpair *q, struct nvme_sqe *sqe, void *buf, siz
 	/* A synchronous command is never held back by a batch. */
 	nvme_q_ring_sq(q);
 
-	uint16_t gen = s->gen;
+	uint16_t cid = s->cid;
 	uint64_t attempt = start;
 	for (;;) {
 		int n = nvme_q_poll(q, 0);
@@ -994,8 +1068,8 @@ int nvme_q_exec_flags(struct nvme_qpair *q, struct nvme_sqe *sqe, void *buf, siz
 		(void)nvme_q_tick(q, now);
 		if (w.done)
 			break;
-		if (s->gen != gen) {   /* resubmitted: a new attempt, a new deadline */
-			gen = s->gen;
+		if (s->cid != cid) {   /* resubmitted: a new attempt, a new deadline */
+			cid = s->cid;
 			attempt = now;
 		}
 		int err = 0;
@@ -1025,7 +1099,7 @@ int nvme_q_exec_flags(struct nvme_qpair *q, struct nvme_sqe *sqe, void *buf, siz
 			}
 			if (w.done)
 				break;
-			if (s->gen == gen || s->state == NVME_SLOT_FREE)
+			if (s->cid == cid || s->state == NVME_SLOT_FREE)
 				return exec_give_up(q, idx, err, sqe, nvme_now_us(c) - start);
 			continue;
 		}

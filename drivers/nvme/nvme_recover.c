@@ -123,14 +123,14 @@ int nvme_recover_reset(struct nvme_ctrl *c, const char *why)
 	return rc;
 }
 
-/* Is attempt `gen` of slot idx over (completed, resubmitted, or waiting to
- * be retried)? */
-static bool resolved(const struct nvme_qpair *q, uint32_t idx, uint16_t gen)
+/* Is the attempt with CID cid of slot idx over (completed, resubmitted, or
+ * waiting to be retried)? */
+static bool resolved(const struct nvme_qpair *q, uint32_t idx, uint16_t cid)
 {
 	if (!q->created)
 		return true;   /* a reset freed the queue (its commands completed) */
 	const struct nvme_slot *s = &q->slots[idx];
-	return s->state != NVME_SLOT_BUSY || s->gen != gen;
+	return s->state != NVME_SLOT_BUSY || s->cid != cid;
 }
 
 /* Abort the command (sqid, cid); *aborted tells whether the device says it
@@ -151,7 +151,6 @@ static int send_abort(struct nvme_ctrl *c, uint16_t sqid, uint16_t cid, bool *ab
 int nvme_recover_slot(struct nvme_ctrl *c, struct nvme_qpair *q, uint32_t idx)
 {
 	struct nvme_slot *s = &q->slots[idx];
-	uint16_t gen = s->gen;
 	uint16_t cid = nvme_slot_cid(q, idx);
 	uint8_t opc = s->sqe.opc;
 	int rc = 0;
@@ -179,7 +178,7 @@ int nvme_recover_slot(struct nvme_ctrl *c, struct nvme_qpair *q, uint32_t idx)
 
 	/* 2. a completion we missed? */
 	(void)nvme_q_poll(q, 0);
-	if (resolved(q, idx, gen)) {
+	if (resolved(q, idx, cid)) {
 		nvme_warn(c, "queue %u: cid %04x: its completion was there after all", (unsigned)q->qid,
 			  (unsigned)cid);
 		goto out;
@@ -196,7 +195,7 @@ int nvme_recover_slot(struct nvme_ctrl *c, struct nvme_qpair *q, uint32_t idx)
 			rc = NVME_ERR_DEVICE_GONE;
 			goto out;
 		}
-		if (resolved(q, idx, gen)) {
+		if (resolved(q, idx, cid)) {
 			if (aborted)
 				c->rstats.aborts_done++;
 			rc = 0;
@@ -207,11 +206,11 @@ int nvme_recover_slot(struct nvme_ctrl *c, struct nvme_qpair *q, uint32_t idx)
 			c->rstats.aborts_done++;
 			uint64_t t0 = nvme_now_us(c);
 			uint64_t limit = (uint64_t)c->admin_timeout_ms * 1000u;
-			while (!resolved(q, idx, gen) && nvme_now_us(c) - t0 < limit) {
+			while (!resolved(q, idx, cid) && nvme_now_us(c) - t0 < limit) {
 				if (nvme_q_poll(q, 0) == 0)
 					nvme_cpu_relax();
 			}
-			if (resolved(q, idx, gen)) {
+			if (resolved(q, idx, cid)) {
 				rc = 0;
 				goto out;
 			}
@@ -265,11 +264,11 @@ int nvme_recover_expired(struct nvme_ctrl *c)
 			nvme_fail_all(c, NVME_ERR_DEVICE_GONE);
 			return NVME_ERR_DEVICE_GONE;
 		}
-		uint16_t gen = q->slots[idx].gen;
+		uint16_t cid = q->slots[idx].cid;
 		int rc = nvme_recover_slot(c, q, idx);
 		if (rc == NVME_ERR_DEVICE_GONE)
 			return rc;
-		if (!resolved(q, idx, gen) && q->slots[idx].state == NVME_SLOT_BUSY) {
+		if (!resolved(q, idx, cid) && q->slots[idx].state == NVME_SLOT_BUSY) {
 			/* recovery could not act (e.g. the reset failed): do not spin */
 			nvme_q_give_up(q, idx);
 		}
