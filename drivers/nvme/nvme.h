@@ -53,6 +53,15 @@
 #define NVME_CFG_TRACE 0
 #endif
 
+/* Highest log level whose messages are compiled in (enum nvme_log_level):
+ * 3 (NVME_LOG_DEBUG, default) keeps every message; 1 keeps errors and
+ * warnings only, 0 errors only, -1 none (the log callback is never
+ * called). Messages are still filtered at run time by the log level. Trace
+ * lines follow NVME_CFG_TRACE. */
+#ifndef NVME_CFG_LOG_LEVEL
+#define NVME_CFG_LOG_LEVEL 3
+#endif
+
 /* Asynchronous Event Requests kept outstanding at most (the device's AERL+1
  * may lower it; 0 disables them at compile time). */
 #ifndef NVME_CFG_MAX_AER
@@ -63,6 +72,86 @@
  * dropped and counted). */
 #ifndef NVME_CFG_EVENT_RING
 #define NVME_CFG_EVENT_RING 8
+#endif
+
+/* 1 builds SGL data pointers for I/O commands (used when Identify SGLS
+ * offers them, or always/never: cfg.dptr_mode); 0 leaves them out: every
+ * command uses PRPs (mandatory for NVMe over PCIe) and the bounce buffer,
+ * and cfg.dptr_mode NVME_DPTR_SGL fails init with NVME_ERR_UNSUPPORTED. */
+#ifndef NVME_CFG_SGL
+#define NVME_CFG_SGL 1
+#endif
+
+/*
+ * Optional command families (drivers/nvme/README.md "Configuration"): 1
+ * builds a family, 0 leaves its file empty and its functions undeclared.
+ * NVME_CFG_OPTIONAL_COMMANDS is the default of every family switch: build
+ * with -DNVME_CFG_OPTIONAL_COMMANDS=0 for the core driver alone (bring-up,
+ * queues, PRP/SGL, bounce buffer, read/write/flush, passthrough, byte
+ * helpers, Identify/Features/Get Log Page helpers, recovery, shadow
+ * doorbells, shutdown/resume/reset, status text), then turn single
+ * families back on. The driver and everything that includes nvme.h must
+ * be compiled with the same values (struct nvme_ctrl depends on them).
+ */
+#ifndef NVME_CFG_OPTIONAL_COMMANDS
+#define NVME_CFG_OPTIONAL_COMMANDS 1
+#endif
+/* nvme_dm.c: Dataset Management, Write Zeroes, Compare, Verify, and the NVM
+ * command set limits they follow (Identify CNS 06h) */
+#ifndef NVME_CFG_DM
+#define NVME_CFG_DM NVME_CFG_OPTIONAL_COMMANDS
+#endif
+/* nvme_logs.c: SMART, Error, Firmware Slot, Effects, Sanitize Status logs
+ * decoded (nvme_get_log_page() itself is core) */
+#ifndef NVME_CFG_LOGS
+#define NVME_CFG_LOGS NVME_CFG_OPTIONAL_COMMANDS
+#endif
+/* nvme_fw.c: Firmware Image Download and Commit (needs NVME_CFG_LOGS) */
+#ifndef NVME_CFG_FW
+#define NVME_CFG_FW NVME_CFG_OPTIONAL_COMMANDS
+#endif
+/* nvme_sanitize.c: Sanitize and its status wait (needs NVME_CFG_LOGS) */
+#ifndef NVME_CFG_SANITIZE
+#define NVME_CFG_SANITIZE NVME_CFG_OPTIONAL_COMMANDS
+#endif
+/* nvme_format.c: Format NVM */
+#ifndef NVME_CFG_FORMAT
+#define NVME_CFG_FORMAT NVME_CFG_OPTIONAL_COMMANDS
+#endif
+/* nvme_features.c: checked Get/Set Features, decoders, encoders, Timestamp
+ * (nvme_get_features()/nvme_set_features() themselves are core) */
+#ifndef NVME_CFG_FEATURES
+#define NVME_CFG_FEATURES NVME_CFG_OPTIONAL_COMMANDS
+#endif
+/* nvme_aer.c: Asynchronous Event Requests, events, nvme_ctrl_poll_admin()
+ * (needs NVME_CFG_LOGS and NVME_CFG_FEATURES) */
+#ifndef NVME_CFG_AER
+#define NVME_CFG_AER NVME_CFG_OPTIONAL_COMMANDS
+#endif
+/* nvme_resv.c: reservations */
+#ifndef NVME_CFG_RESV
+#define NVME_CFG_RESV NVME_CFG_OPTIONAL_COMMANDS
+#endif
+/* nvme_support.c: support detection and the gate of the families above;
+ * built whenever one of them is (1 builds it alone: nvme_ctrl_supports()) */
+#ifndef NVME_CFG_SUPPORT
+#if NVME_CFG_DM || NVME_CFG_LOGS || NVME_CFG_FW || NVME_CFG_SANITIZE || NVME_CFG_FORMAT || \
+    NVME_CFG_FEATURES || NVME_CFG_AER || NVME_CFG_RESV
+#define NVME_CFG_SUPPORT 1
+#else
+#define NVME_CFG_SUPPORT 0
+#endif
+#endif
+
+#if (NVME_CFG_FW || NVME_CFG_SANITIZE || NVME_CFG_AER) && !NVME_CFG_LOGS
+#error "NVME_CFG_FW, NVME_CFG_SANITIZE and NVME_CFG_AER need NVME_CFG_LOGS"
+#endif
+#if NVME_CFG_AER && !NVME_CFG_FEATURES
+#error "NVME_CFG_AER needs NVME_CFG_FEATURES"
+#endif
+#if !NVME_CFG_SUPPORT && (NVME_CFG_DM || NVME_CFG_LOGS || NVME_CFG_FW || NVME_CFG_SANITIZE || \
+			 NVME_CFG_FORMAT || NVME_CFG_FEATURES || NVME_CFG_AER || NVME_CFG_RESV)
+#error "the optional command families need NVME_CFG_SUPPORT"
 #endif
 
 #if NVME_CFG_MAX_AER < 0 || NVME_CFG_MAX_AER > 16
@@ -578,13 +667,18 @@ struct nvme_ctrl {
 	uint32_t ns_count;       /* entries of ns[] in use */
 	uint32_t ns_active;      /* active namespaces found (may exceed ns_count) */
 
+#if NVME_CFG_SUPPORT
 	/* optional command support (nvme_support.c) */
 	uint8_t  effects_state;  /* Commands Supported and Effects log: 0 not read, 1 read, 2 unavailable */
 	uint8_t  effects_acs[32];  /* its CSUPP bit per admin opcode */
 	uint8_t  effects_iocs[32]; /* its CSUPP bit per I/O opcode */
 	char     refusal[256];   /* why the last optional command was not sent */
+#endif
+#if NVME_CFG_DM
 	struct nvme_nvm_limits nvm; /* Identify CNS 06h (nvme_dm.c) */
+#endif
 
+#if NVME_CFG_AER
 	/* asynchronous events (nvme_aer.c) */
 	uint32_t aer_target;     /* requests to keep outstanding */
 	uint32_t aer_outstanding;
@@ -596,6 +690,7 @@ struct nvme_ctrl {
 	uint32_t ev_count;
 	uint32_t ev_dropped;     /* events lost (ring or raw list full) */
 	struct nvme_event events[NVME_CFG_EVENT_RING];
+#endif
 
 	/* recovery (nvme_recover.c) */
 	uint32_t cb_depth;       /* completion callbacks running */
@@ -904,6 +999,7 @@ int nvme_set_features(struct nvme_ctrl *c, uint8_t fid, uint32_t nsid, uint32_t 
 		      bool save, void *buf, size_t len, uint32_t *dw0);
 int nvme_get_features(struct nvme_ctrl *c, uint8_t fid, uint8_t sel, uint32_t nsid,
 		      uint32_t cdw11, void *buf, size_t len, uint32_t *dw0);
+#if NVME_CFG_FEATURES
 /*
  * Set/Get Features with every command dword (nvme-cli's --cdw12, UUID
  * index): cdw10 is built from fid and save (Set) or sel (Get); cdw11..cdw15
@@ -924,6 +1020,7 @@ int nvme_set_features_ext(struct nvme_ctrl *c, const struct nvme_features_args *
 			  uint32_t *dw0, struct nvme_cqe *cqe);
 int nvme_get_features_ext(struct nvme_ctrl *c, const struct nvme_features_args *a, void *buf, size_t len,
 			  uint32_t *dw0, struct nvme_cqe *cqe);
+#endif
 /*
  * Number of Queues (FID 07h): ask for nsq/ncq I/O queues (1..65535, 1's
  * based here); *nsq_granted and *ncq_granted (1's based) receive the answer.
@@ -933,6 +1030,7 @@ int nvme_get_features_ext(struct nvme_ctrl *c, const struct nvme_features_args *
 int nvme_set_num_queues(struct nvme_ctrl *c, uint32_t nsq, uint32_t ncq,
 			uint32_t *nsq_granted, uint32_t *ncq_granted);
 int nvme_get_num_queues(struct nvme_ctrl *c, uint32_t *nsq, uint32_t *ncq);
+#if NVME_CFG_LOGS || NVME_CFG_SUPPORT
 /*
  * Get Log Page lid into buf: len bytes (dword multiple, > 0) from byte
  * offset off (dword aligned). Offsets and lengths above 256 KiB need
@@ -944,6 +1042,7 @@ int nvme_get_num_queues(struct nvme_ctrl *c, uint32_t *nsq, uint32_t *ncq);
  */
 int nvme_get_log_page(struct nvme_ctrl *c, uint8_t lid, uint8_t lsp, uint32_t nsid,
 		      uint64_t off, void *buf, size_t len, bool rae);
+#endif
 
 /* ======================================================================== */
 /* Optional commands                                                        */
@@ -1009,6 +1108,7 @@ enum nvme_opt {
 	NVME_OPT_COUNT
 };
 
+#if NVME_CFG_SUPPORT
 /*
  * 0 if the controller supports opt, NVME_ERR_NOT_ADVERTISED if not
  * (NVME_ERR_INVAL for a bad opt, or the status of reading the effects log
@@ -1034,7 +1134,9 @@ int nvme_ctrl_supports_cmd(struct nvme_ctrl *c, enum nvme_opt opt, uint8_t opcod
 const char *nvme_opt_name(enum nvme_opt opt);
 /* The line explaining the last NVME_ERR_NOT_ADVERTISED ("" if none yet). */
 const char *nvme_ctrl_refusal(const struct nvme_ctrl *c);
+#endif /* NVME_CFG_SUPPORT */
 
+#if NVME_CFG_DM
 /* ------------------------------------------------------------------------ */
 /* Data management (nvme_dm.c)                                              */
 /* ------------------------------------------------------------------------ */
@@ -1118,6 +1220,9 @@ int nvme_compare(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t lba, uint32_
  * without transferring data. */
 int nvme_verify(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t lba, uint32_t count, unsigned flags);
 
+#endif /* NVME_CFG_DM */
+
+#if NVME_CFG_LOGS
 /* ------------------------------------------------------------------------ */
 /* Log pages (nvme_logs.c; nvme_get_log_page() is above)                    */
 /* ------------------------------------------------------------------------ */
@@ -1218,6 +1323,9 @@ int nvme_sanitize_status_read(struct nvme_ctrl *c, struct nvme_sanitize_status *
  * "completed without deallocation", "reserved". */
 const char *nvme_sstat_name(unsigned status);
 
+#endif /* NVME_CFG_LOGS */
+
+#if NVME_CFG_FW
 /* ------------------------------------------------------------------------ */
 /* Firmware (nvme_fw.c): OACS bit 2                                          */
 /* ------------------------------------------------------------------------ */
@@ -1282,6 +1390,9 @@ int nvme_fw_commit(struct nvme_ctrl *c, uint8_t slot, uint8_t action, unsigned f
 /* True for the three "committed, activation needs a reset" results. */
 bool nvme_fw_needs_reset(int status);
 
+#endif /* NVME_CFG_FW */
+
+#if NVME_CFG_SANITIZE
 /* ------------------------------------------------------------------------ */
 /* Sanitize (nvme_sanitize.c): SANICAP                                       */
 /* ------------------------------------------------------------------------ */
@@ -1328,6 +1439,9 @@ int nvme_sanitize_wait(struct nvme_ctrl *c, const struct nvme_sanitize_opts *o,
 int nvme_sanitize(struct nvme_ctrl *c, const struct nvme_sanitize_opts *o,
 		  struct nvme_sanitize_status *final);
 
+#endif /* NVME_CFG_SANITIZE */
+
+#if NVME_CFG_FORMAT
 /* ------------------------------------------------------------------------ */
 /* Format NVM (nvme_format.c): OACS bit 1                                    */
 /* ------------------------------------------------------------------------ */
@@ -1383,6 +1497,9 @@ struct nvme_format_opts {
  */
 int nvme_format_nvm(struct nvme_ctrl *c, uint32_t nsid, const struct nvme_format_opts *o);
 
+#endif /* NVME_CFG_FORMAT */
+
+#if NVME_CFG_FEATURES
 /* ------------------------------------------------------------------------ */
 /* Features (nvme_features.c)                                                */
 /* ------------------------------------------------------------------------ */
@@ -1435,6 +1552,9 @@ struct nvme_timestamp {
 int nvme_timestamp_get(struct nvme_ctrl *c, uint8_t sel, struct nvme_timestamp *ts, unsigned flags);
 int nvme_timestamp_set(struct nvme_ctrl *c, uint64_t ms, unsigned flags);
 
+#endif /* NVME_CFG_FEATURES */
+
+#if NVME_CFG_AER
 /* ------------------------------------------------------------------------ */
 /* Asynchronous events (nvme_aer.c)                                          */
 /* ------------------------------------------------------------------------ */
@@ -1468,6 +1588,9 @@ const char *nvme_event_type_name(uint8_t type);
  * (3, 5), added 5, removed 3, 4 namespaces". Returns the full length. */
 size_t nvme_event_describe(const struct nvme_event *ev, char *buf, size_t len);
 
+#endif /* NVME_CFG_AER */
+
+#if NVME_CFG_RESV
 /* ------------------------------------------------------------------------ */
 /* Reservations (nvme_resv.c): ONCS bit 5                                    */
 /* ------------------------------------------------------------------------ */
@@ -1510,5 +1633,7 @@ int nvme_resv_report_entry(const void *buf, size_t len, const struct nvme_resv_i
 			   struct nvme_resv_entry *out);
 /* "none", "Write Exclusive", ..., "reserved". */
 const char *nvme_resv_type_name(uint8_t rtype);
+
+#endif /* NVME_CFG_RESV */
 
 #endif /* NVME_H */

@@ -59,6 +59,16 @@ int nvme_admin_passthru(struct nvme_ctrl *c, const struct nvme_sqe *sqe, void *b
 /* Identify, features, logs                                                 */
 /* ------------------------------------------------------------------------ */
 
+int nvme_identify_idbuf(struct nvme_ctrl *c, uint8_t cns, uint32_t nsid)
+{
+	struct nvme_sqe sqe;
+	__builtin_memset(&sqe, 0, sizeof(sqe));
+	sqe.opc = NVME_ADMIN_IDENTIFY;
+	sqe.nsid = nsid;
+	sqe.cdw10 = (uint32_t)NVME_SET(NVME_IDENTIFY_CDW10_CNS, cns);
+	return nvme_q_exec(&c->admin, &sqe, c->idbuf, NVME_IDENTIFY_DATA_SIZE, c->admin_timeout_ms, NULL);
+}
+
 int nvme_identify(struct nvme_ctrl *c, uint8_t cns, uint32_t nsid, uint16_t cntid, void *buf)
 {
 	struct nvme_sqe sqe;
@@ -108,6 +118,7 @@ int nvme_get_features(struct nvme_ctrl *c, uint8_t fid, uint8_t sel, uint32_t ns
 	return rc;
 }
 
+#if NVME_CFG_FEATURES   /* the checked feature calls (nvme_features.c) use these */
 static int features_ext(struct nvme_ctrl *c, bool set, const struct nvme_features_args *a, void *buf,
 			size_t len, uint32_t *dw0, struct nvme_cqe *cqe_out)
 {
@@ -151,6 +162,8 @@ int nvme_get_features_ext(struct nvme_ctrl *c, const struct nvme_features_args *
 }
 
 /* Decode a Number of Queues answer (0's based, FFFFh invalid). */
+#endif
+
 static int nq_decode(struct nvme_ctrl *c, uint32_t dw0, uint32_t *nsq, uint32_t *ncq)
 {
 	uint32_t sq = (uint32_t)NVME_GET(dw0, NVME_FEAT_NQ_NSQ);
@@ -190,6 +203,7 @@ int nvme_get_num_queues(struct nvme_ctrl *c, uint32_t *nsq, uint32_t *ncq)
 	return nq_decode(c, dw0, nsq, ncq);
 }
 
+#if NVME_CFG_LOGS || NVME_CFG_SUPPORT   /* no log page is read by the core */
 /* One Get Log Page command of len bytes (<= the max transfer) at off. */
 static int log_page_one(struct nvme_ctrl *c, uint8_t lid, uint8_t lsp, uint32_t nsid,
 			uint64_t off, void *buf, size_t len, bool rae)
@@ -243,6 +257,7 @@ int nvme_get_log_page(struct nvme_ctrl *c, uint8_t lid, uint8_t lsp, uint32_t ns
 	}
 	return 0;
 }
+#endif
 
 /* ------------------------------------------------------------------------ */
 /* I/O queue pairs                                                          */

@@ -63,6 +63,11 @@ void nvme_dma_free(struct nvme_ctrl *c, void *virt, uint64_t phys, size_t size)
 		c->host->dma_free(c->host->ctx, virt, phys, size);
 }
 
+uint64_t nvme_now_us(const struct nvme_ctrl *c)
+{
+	return c->host->now_us(c->host->ctx);
+}
+
 void nvme_pause_us(const struct nvme_ctrl *c, uint32_t us)
 {
 	const struct nvme_host *h = c->host;
@@ -290,17 +295,24 @@ static void id_string(char *dst, const char *src, size_t n)
 	dst[len] = '\0';
 }
 
+int nvme_refresh_firmware_rev(struct nvme_ctrl *c)
+{
+	if (c->idbuf == NULL)
+		return NVME_ERR_NOT_READY;
+	int rc = nvme_identify(c, NVME_CNS_CTRL, 0, 0, c->idbuf);   /* checks the state */
+	if (rc != 0)
+		return rc;
+	const struct nvme_id_ctrl *id = c->idbuf;
+	__builtin_memcpy(c->id.fr, id->fr, sizeof(c->id.fr));
+	id_string(c->firmware, c->id.fr, sizeof(c->id.fr));
+	return 0;
+}
+
 /* Identify Controller and everything derived from it. */
 static int identify_ctrl(struct nvme_ctrl *c)
 {
-	struct nvme_sqe sqe;
-	int rc;
-
-	__builtin_memset(&sqe, 0, sizeof(sqe));
-	sqe.opc = NVME_ADMIN_IDENTIFY;
-	sqe.nsid = 0;   /* not FFFFFFFFh: some drives reject it */
-	sqe.cdw10 = (uint32_t)NVME_SET(NVME_IDENTIFY_CDW10_CNS, NVME_CNS_CTRL);
-	rc = nvme_q_exec(&c->admin, &sqe, c->idbuf, NVME_IDENTIFY_DATA_SIZE, c->admin_timeout_ms, NULL);
+	/* NSID 0, not FFFFFFFFh: some drives reject it */
+	int rc = nvme_identify_idbuf(c, NVME_CNS_CTRL, 0);
 	if (rc != 0) {
 		nvme_err(c, "Identify Controller failed: %s", nvme_strerror(rc));
 		return rc;
@@ -359,6 +371,10 @@ static int identify_ctrl(struct nvme_ctrl *c)
 		c->sgl_io = false;
 		break;
 	case NVME_DPTR_SGL:
+		if (!NVME_CFG_SGL) {
+			nvme_err(c, "SGL data pointers requested but the driver is built without them (NVME_CFG_SGL=0)");
+			return NVME_ERR_UNSUPPORTED;
+		}
 		if (sgls == NVME_SGLS_SUPPORT_NONE) {
 			nvme_err(c, "SGL data pointers requested but Identify SGLS is 0");
 			return NVME_ERR_UNSUPPORTED;
@@ -366,7 +382,8 @@ static int identify_ctrl(struct nvme_ctrl *c)
 		c->sgl_io = true;
 		break;
 	default:
-		c->sgl_io = sgls == NVME_SGLS_SUPPORT_ANY_ALIGN || sgls == NVME_SGLS_SUPPORT_DWORD_ALIGN;
+		c->sgl_io = NVME_CFG_SGL &&
+			    (sgls == NVME_SGLS_SUPPORT_ANY_ALIGN || sgls == NVME_SGLS_SUPPORT_DWORD_ALIGN);
 		break;
 	}
 
@@ -435,6 +452,35 @@ static int setup_io_queues(struct nvme_ctrl *c)
 /* ------------------------------------------------------------------------ */
 /* Init / detach                                                            */
 /* ------------------------------------------------------------------------ */
+
+/*
+ * Init and every re-initialisation, once the controller is disabled and the
+ * admin queue programmed: enable, Identify Controller, the admin queue's
+ * lists (at init; a reset keeps them), shadow doorbells (registered before
+ * the I/O queues), Number of Queues and the I/O queue pairs, namespaces.
+ */
+static int bring_up(struct nvme_ctrl *c)
+{
+	int rc = ctrl_enable(c);
+	if (rc != 0)
+		return rc;
+	c->admin.live = true;
+	nvme_support_reset(c);   /* after a reset: the firmware may have changed */
+	rc = identify_ctrl(c);
+	if (rc != 0)
+		return rc;
+	if (c->admin.lists == NULL) {
+		rc = nvme_xfer_alloc(c, &c->admin, c->max_xfer);
+		if (rc != 0)
+			return rc;
+		c->max_xfer_alloc = c->max_xfer;
+	}
+	nvme_dbbuf_reset(c);
+	rc = setup_io_queues(c);
+	if (rc != 0)
+		return rc;
+	return nvme_ns_scan(c);
+}
 
 void nvme_config_defaults(struct nvme_ctrl_config *cfg)
 {
@@ -542,26 +588,9 @@ int nvme_ctrl_init(struct nvme_ctrl *c, const struct nvme_host *host,
 	rc = ctrl_disable(c);
 	if (rc != 0)
 		goto free_admin;
-	rc = ctrl_enable(c);
+	rc = bring_up(c);
 	if (rc != 0)
-		goto disable_ctrl;
-	c->admin.live = true;
-
-	rc = identify_ctrl(c);
-	if (rc != 0)
-		goto disable_ctrl;
-	rc = nvme_xfer_alloc(c, &c->admin, c->max_xfer);
-	if (rc != 0)
-		goto disable_ctrl;
-	c->max_xfer_alloc = c->max_xfer;
-	nvme_dbbuf_reset(c);   /* shadow doorbells, when offered, before the I/O queues */
-
-	rc = setup_io_queues(c);
-	if (rc != 0)
-		goto delete_io_queues;
-	rc = nvme_ns_scan(c);
-	if (rc != 0)
-		goto delete_io_queues;
+		goto delete_io_queues;   /* (none yet if it failed before them) */
 
 	c->state = NVME_CTRL_READY;
 	c->ctrl_busy = false;
@@ -580,7 +609,6 @@ delete_io_queues:
 			nvme_q_free(c, &c->io[i]);
 		}
 	}
-disable_ctrl:
 	c->admin.live = false;
 	if (c->state != NVME_CTRL_GONE)
 		(void)ctrl_disable(c);
@@ -799,20 +827,7 @@ int nvme_ctrl_reinit(struct nvme_ctrl *c)
 	if (rc != 0)
 		goto failed;
 	enabled = true;   /* from here on a failure disables again */
-	rc = ctrl_enable(c);
-	if (rc != 0)
-		goto failed;
-	c->admin.live = true;
-	nvme_support_reset(c);   /* the firmware may have changed */
-	rc = identify_ctrl(c);
-	if (rc != 0)
-		goto failed;
-	/* the admin queue's lists were sized at init; nothing to allocate */
-	nvme_dbbuf_reset(c);   /* shadow doorbells: re-register before the I/O queues */
-	rc = setup_io_queues(c);
-	if (rc != 0)
-		goto failed;
-	rc = nvme_ns_scan(c);
+	rc = bring_up(c);
 	if (rc != 0)
 		goto failed;
 	c->state = NVME_CTRL_READY;

@@ -10,6 +10,8 @@
  */
 #include "nvme_internal.h"
 
+#if NVME_CFG_FEATURES   /* optional (nvme.h): the file is empty without it */
+
 struct fdesc {
 	const char *name;
 	uint8_t     shift, width;
@@ -258,3 +260,7 @@ int nvme_timestamp_set(struct nvme_ctrl *c, uint64_t ms, unsigned flags)
 		b[i] = (uint8_t)(ms >> (8 * i));
 	return nvme_set_features(c, NVME_FEAT_TIMESTAMP, 0, 0, false, b, NVME_TIMESTAMP_DATA_SIZE, NULL);
 }
+
+#else
+typedef int nvme_features_left_out;   /* ISO C wants a declaration in every file */
+#endif /* NVME_CFG_FEATURES */

@@ -21,6 +21,8 @@
  */
 #include "nvme_internal.h"
 
+#if NVME_CFG_FW   /* optional (nvme.h): the file is empty without it */
+
 uint32_t nvme_fw_granularity(const struct nvme_ctrl *c)
 {
 	if (c == NULL)
@@ -115,24 +117,6 @@ bool nvme_fw_needs_reset(int status)
 	       status == NVME_ERR_FW_NEEDS_RESET;
 }
 
-int nvme_refresh_firmware_rev(struct nvme_ctrl *c)
-{
-	if (c->idbuf == NULL)
-		return NVME_ERR_NOT_READY;
-	int rc = nvme_identify(c, NVME_CNS_CTRL, 0, 0, c->idbuf);
-	if (rc != 0)
-		return rc;
-	const struct nvme_id_ctrl *id = c->idbuf;
-	__builtin_memcpy(c->id.fr, id->fr, sizeof(c->id.fr));
-	size_t l = sizeof(c->id.fr);
-	while (l > 0 && (id->fr[l - 1] == ' ' || id->fr[l - 1] == '\0'))
-		l--;
-	for (size_t i = 0; i < l; i++)
-		c->firmware[i] = (id->fr[i] >= 0x20 && id->fr[i] < 0x7F) ? id->fr[i] : '?';
-	c->firmware[l] = '\0';
-	return 0;
-}
-
 int nvme_fw_commit(struct nvme_ctrl *c, uint8_t slot, uint8_t action, unsigned flags,
 		   struct nvme_fw_commit_result *res)
 {
@@ -194,3 +178,7 @@ int nvme_fw_commit(struct nvme_ctrl *c, uint8_t slot, uint8_t action, unsigned f
 		  (unsigned)res->slots.next_slot);
 	return rc;
 }
+
+#else
+typedef int nvme_fw_left_out;   /* ISO C wants a declaration in every file */
+#endif /* NVME_CFG_FW */

@@ -50,6 +50,14 @@ enum nvme_slot_state {
 /* Branch layout of the I/O path. */
 #define NVME_LIKELY(x)         __builtin_expect(!!(x), 1)
 #define NVME_UNLIKELY(x)       __builtin_expect(!!(x), 0)
+/* The I/O fast paths are inlined into each API function that uses them
+ * (nvme_read_async and nvme_write_async, nvme_qpair_poll and nvme_q_poll);
+ * a build optimised for size (-Os) keeps one copy of each instead. */
+#if defined(__OPTIMIZE_SIZE__)
+#define NVME_HOT_INLINE        static __attribute__((noinline))
+#else
+#define NVME_HOT_INLINE        static inline __attribute__((always_inline))
+#endif
 
 /*
  * Per-command bookkeeping. The SQE is kept as submitted (data pointer
@@ -113,17 +121,24 @@ size_t nvme_vformat(char *buf, size_t len, const char *fmt, va_list ap);
 size_t nvme_format(char *buf, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-void nvme_logf(const struct nvme_ctrl *c, enum nvme_log_level level, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+/* Log one line. The first character of fmt is the level as a digit
+ * ('0' + enum nvme_log_level, not printed): the macros below prepend it to
+ * their literal format, which saves passing the level at every call site. */
+void nvme_logf(const struct nvme_ctrl *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
-#define nvme_err(c, ...)   nvme_logf((c), NVME_LOG_ERROR, __VA_ARGS__)
-#define nvme_warn(c, ...)  nvme_logf((c), NVME_LOG_WARN, __VA_ARGS__)
-#define nvme_info(c, ...)  nvme_logf((c), NVME_LOG_INFO, __VA_ARGS__)
-#define nvme_dbg(c, ...)   nvme_logf((c), NVME_LOG_DEBUG, __VA_ARGS__)
+/* A level above NVME_CFG_LOG_LEVEL compiles to nothing (the arguments are
+ * still type-checked, never evaluated). */
+#define NVME_LOG_AT(lv, c, ...) \
+	do { if ((lv) <= NVME_CFG_LOG_LEVEL) nvme_logf((c), #lv __VA_ARGS__); } while (0)
+#define nvme_err(c, ...)   NVME_LOG_AT(0, c, __VA_ARGS__)   /* NVME_LOG_ERROR */
+#define nvme_warn(c, ...)  NVME_LOG_AT(1, c, __VA_ARGS__)   /* NVME_LOG_WARN */
+#define nvme_info(c, ...)  NVME_LOG_AT(2, c, __VA_ARGS__)   /* NVME_LOG_INFO */
+#define nvme_dbg(c, ...)   NVME_LOG_AT(3, c, __VA_ARGS__)   /* NVME_LOG_DEBUG */
 
 #if NVME_CFG_TRACE
 #define NVME_TRACING(c)    ((c)->log_level >= NVME_LOG_TRACE)
-#define nvme_trace(c, ...) do { if (NVME_TRACING(c)) nvme_logf((c), NVME_LOG_TRACE, __VA_ARGS__); } while (0)
+#define nvme_trace(c, ...) do { if (NVME_TRACING(c)) nvme_logf((c), "4" __VA_ARGS__); } while (0)
 void nvme_trace_sqe(const struct nvme_qpair *q, const struct nvme_sqe *sqe);
 void nvme_trace_cqe(const struct nvme_qpair *q, const struct nvme_cqe *cqe);
 #else
@@ -163,10 +178,8 @@ static inline void nvme_wr64(const struct nvme_ctrl *c, uint32_t off, uint64_t v
 	nvme_wr32(c, off + 4u, (uint32_t)(v >> 32));
 }
 
-static inline uint64_t nvme_now_us(const struct nvme_ctrl *c)
-{
-	return c->host->now_us(c->host->ctx);
-}
+/* The host's clock (out of line: never on the I/O fast path). */
+uint64_t nvme_now_us(const struct nvme_ctrl *c);
 
 /* Pause between register polls (about us microseconds). */
 void nvme_pause_us(const struct nvme_ctrl *c, uint32_t us);
@@ -239,11 +252,6 @@ int nvme_q_submit(struct nvme_qpair *q, struct nvme_sqe *sqe, void *buf, size_t 
 		  nvme_cmd_cb cb, void *arg, uint32_t *slot_out);
 int nvme_q_submit_flags(struct nvme_qpair *q, struct nvme_sqe *sqe, void *buf, size_t len,
 			nvme_cmd_cb cb, void *arg, unsigned flags, uint32_t *slot_out);
-/* Read or Write (opc) of nlb0 + 1 blocks at lba from/to buf (len bytes):
- * the SQE is built in the slot itself (the I/O path of nvme_read_async and
- * friends). Same results as nvme_q_submit. */
-int nvme_q_submit_rw(struct nvme_qpair *q, uint8_t opc, uint32_t nsid, uint64_t lba, uint32_t nlb0,
-		     void *buf, size_t len, nvme_cmd_cb cb, void *arg);
 /* Reap completions even when q is not live (queue deletion). */
 int nvme_q_reap(struct nvme_qpair *q);
 /* Reap up to max completions of q (0 = a queue depth); commands completed. */
@@ -388,6 +396,9 @@ void nvme_xfer_unmap(struct nvme_qpair *q, uint32_t idx, bool copy_back);
 
 int nvme_admin_exec(struct nvme_ctrl *c, struct nvme_sqe *sqe, void *buf, size_t len,
 		    struct nvme_cqe *cqe_out);
+/* Identify (CNS cns, NSID nsid) into c->idbuf, from init and reset too (no
+ * state check: the admin queue being live is enough). */
+int nvme_identify_idbuf(struct nvme_ctrl *c, uint8_t cns, uint32_t nsid);
 /* Create (on the device) a queue pair whose memory is allocated. */
 int nvme_qpair_create_hw(struct nvme_ctrl *c, struct nvme_qpair *q);
 /* Delete SQ and CQ on the device (errors logged, not fatal); abort leftovers. */
@@ -404,13 +415,20 @@ int nvme_ns_io_prep(struct nvme_ns *ns, struct nvme_qpair **qp);
 int nvme_ns_range_ok(const struct nvme_ns *ns, uint64_t lba, uint64_t count);
 
 /* ------------------------------------------------------------------------ */
-/* nvme_support.c, nvme_aer.c                                               */
+/* nvme_log.c, nvme_support.c, nvme_dm.c, nvme_aer.c: the optional command */
+/* families (NVME_CFG_* in nvme.h); core code calls them through the stubs  */
+/* below when they are left out                                             */
 /* ------------------------------------------------------------------------ */
 
 /* Append formatted text at buf[pos..len); returns the new full length
- * (may exceed len; the text is cut and NUL-terminated). */
+ * (may exceed len; the text is cut and NUL-terminated). (nvme_log.c) */
 size_t nvme_cat(char *buf, size_t len, size_t pos, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* Re-read Identify Controller's firmware revision (after an activation).
+ * (nvme_ctrl.c) */
+int nvme_refresh_firmware_rev(struct nvme_ctrl *c);
+
+#if NVME_CFG_SUPPORT
 /*
  * Gate an optional command: 0 when opt is supported or flags has
  * NVME_CMD_FORCE; else NVME_ERR_NOT_ADVERTISED with c->refusal set to
@@ -423,18 +441,29 @@ int nvme_require(struct nvme_ctrl *c, enum nvme_opt opt, unsigned flags, const c
 int nvme_require_cmd(struct nvme_ctrl *c, enum nvme_opt opt, uint8_t opcode, unsigned flags, const char *what);
 /* Refuse with a reason of the caller's (same text layout as nvme_require). */
 int nvme_refuse(struct nvme_ctrl *c, const char *what, const char *why);
+/* Forget what was learnt from the Commands Supported and Effects log
+ * (re-read after a reset: firmware may have changed). */
+void nvme_support_reset(struct nvme_ctrl *c);
+#else
+static inline void nvme_support_reset(struct nvme_ctrl *c) { (void)c; }
+#endif
+
+#if NVME_CFG_DM
 /* Read the NVM command set limits (Identify CNS 06h) into c->nvm, after
  * Identify Controller at init and reset. A failure only means "not
  * reported" (c->nvm.status); never fails init. */
 void nvme_nvm_limits_read(struct nvme_ctrl *c);
-/* Forget what was learnt from the Commands Supported and Effects log
- * (re-read after a reset: firmware may have changed). */
-void nvme_support_reset(struct nvme_ctrl *c);
+#else
+static inline void nvme_nvm_limits_read(struct nvme_ctrl *c) { (void)c; }   /* only DM uses them */
+#endif
+
+#if NVME_CFG_AER
 /* Enable events and submit the Asynchronous Event Requests (end of init,
  * reset and resume; failures are logged, not fatal). */
 void nvme_aer_start(struct nvme_ctrl *c);
-/* Re-read Identify Controller's firmware revision (after an activation). */
-int nvme_refresh_firmware_rev(struct nvme_ctrl *c);
+#else
+static inline void nvme_aer_start(struct nvme_ctrl *c) { (void)c; }   /* no requests, no events */
+#endif
 
 /* ------------------------------------------------------------------------ */
 /* small helpers                                                            */

@@ -112,7 +112,7 @@ int nvme_flush(struct nvme_ns *ns, struct nvme_qpair *q)
 /* ------------------------------------------------------------------------ */
 
 /* The general asynchronous Read/Write: every check in its documented
- * order, then nvme_q_submit_rw (PRP lists, SGL, bounce buffer). */
+ * order, then nvme_q_submit (PRP lists, SGL, bounce buffer). */
 static __attribute__((noinline)) int rw_async_general(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t opc,
 						      uint64_t lba, uint32_t count, void *buf, nvme_cmd_cb cb,
 						      void *arg)
@@ -128,7 +128,9 @@ static __attribute__((noinline)) int rw_async_general(struct nvme_ns *ns, struct
 	if (count > ns->max_blocks)
 		return NVME_ERR_TOO_LARGE;
 	/* NLB is 0's based; max_blocks <= 65536 keeps it in its 16 bits */
-	return nvme_q_submit_rw(q, opc, ns->nsid, lba, count - 1u, buf, (size_t)count << ns->lba_shift, cb, arg);
+	struct nvme_sqe sqe;
+	rw_sqe(&sqe, opc, ns->nsid, lba, count);
+	return nvme_q_submit(q, &sqe, buf, (size_t)count << ns->lba_shift, cb, arg, NULL);
 }
 
 /*
@@ -156,15 +158,14 @@ static __attribute__((noinline)) int rw_async_general(struct nvme_ns *ns, struct
 typedef uint64_t nvme_u64_alias __attribute__((may_alias));
 
 /* The fast path's translation was unusable: give the slot back and send the
- * command the general way (nvme_q_submit_rw: bounce buffer, or the error).
+ * command the general way (nvme_q_submit: bounce buffer, or the error).
  * The checks before it all passed; the command is rebuilt from the slot. */
 static __attribute__((noinline)) int rw_fast_fallback(struct nvme_qpair *q, struct nvme_slot *s)
 {
 	uint32_t idx = (uint32_t)(s - q->slots);
-	uint8_t opc = s->sqe.opc;
-	uint32_t nsid = s->sqe.nsid;
-	uint64_t lba = (uint64_t)s->sqe.cdw10 | (uint64_t)s->sqe.cdw11 << 32;
-	uint32_t nlb0 = s->sqe.cdw12;
+	struct nvme_sqe sqe;
+	rw_sqe(&sqe, s->sqe.opc, s->sqe.nsid, (uint64_t)s->sqe.cdw10 | (uint64_t)s->sqe.cdw11 << 32,
+	       s->sqe.cdw12 + 1u);
 	void *buf = s->user_buf;
 	size_t len = s->user_len;
 	nvme_cmd_cb cb = s->cb;
@@ -178,10 +179,10 @@ static __attribute__((noinline)) int rw_fast_fallback(struct nvme_qpair *q, stru
 	s->flags = 0;
 	s->next_free = q->free_head;
 	q->free_head = idx;   /* in_flight was not raised yet */
-	return nvme_q_submit_rw(q, opc, nsid, lba, nlb0, buf, len, cb, arg);
+	return nvme_q_submit(q, &sqe, buf, len, cb, arg, NULL);
 }
 
-static inline __attribute__((always_inline)) int rw_async(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t opc,
+NVME_HOT_INLINE int rw_async(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t opc,
 							  uint64_t lba, uint32_t count, void *buf,
 							  nvme_cmd_cb cb, void *arg)
 {
@@ -196,7 +197,7 @@ static inline __attribute__((always_inline)) int rw_async(struct nvme_ns *ns, st
 	uintptr_t v = (uintptr_t)buf;
 	if (NVME_UNLIKELY(nsid == 0 || c->state != NVME_CTRL_READY || ns->unusable != 0 ||
 			  q->qid == 0 || count - 1u >= ns->max_blocks || lba >= size ||
-			  count > size - lba || v == 0 || (v & 3u) != 0 || c->sgl_io ||
+			  count > size - lba || v == 0 || (v & 3u) != 0 || (NVME_CFG_SGL && c->sgl_io) ||
 			  (v & (h->page_size - 1u)) + len > h->page_size))
 		goto general;
 	/* the highest PRP1 for which the data ends inside dma_limit (or the

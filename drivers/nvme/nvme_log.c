@@ -171,11 +171,27 @@ size_t nvme_format(char *buf, size_t len, const char *fmt, ...)
 	return n;
 }
 
-void nvme_logf(const struct nvme_ctrl *c, enum nvme_log_level level, const char *fmt, ...)
+size_t nvme_cat(char *buf, size_t len, size_t pos, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	size_t n;
+	if (pos < len) {
+		n = nvme_vformat(buf + pos, len - pos, fmt, ap);
+	} else {
+		char dummy[1];
+		n = nvme_vformat(dummy, 0, fmt, ap);
+	}
+	va_end(ap);
+	return pos + n;
+}
+
+void nvme_logf(const struct nvme_ctrl *c, const char *fmt, ...)
 {
 	char line[256];
 	size_t n;
 	va_list ap;
+	enum nvme_log_level level = (enum nvme_log_level)(*fmt++ - '0');
 
 	if (c == NULL || c->host == NULL || c->host->log == NULL || level > c->log_level)
 		return;
@@ -194,8 +210,8 @@ void nvme_trace_sqe(const struct nvme_qpair *q, const struct nvme_sqe *s)
 {
 	if (!NVME_TRACING(q->ctrl))
 		return;
-	nvme_logf(q->ctrl, NVME_LOG_TRACE,
-		  "sq%u sqe opc %02x fl %02x cid %u nsid %x prp1 %llx prp2 %llx cdw10 %x 11 %x 12 %x 13 %x 14 %x 15 %x",
+	nvme_logf(q->ctrl,
+		  "4sq%u sqe opc %02x fl %02x cid %u nsid %x prp1 %llx prp2 %llx cdw10 %x 11 %x 12 %x 13 %x 14 %x 15 %x",
 		  (unsigned)q->qid, (unsigned)s->opc, (unsigned)s->flags, (unsigned)s->cid,
 		  (unsigned)s->nsid, (unsigned long long)s->dptr.prp.prp1,
 		  (unsigned long long)s->dptr.prp.prp2, (unsigned)s->cdw10, (unsigned)s->cdw11,
@@ -206,7 +222,7 @@ void nvme_trace_cqe(const struct nvme_qpair *q, const struct nvme_cqe *e)
 {
 	if (!NVME_TRACING(q->ctrl))
 		return;
-	nvme_logf(q->ctrl, NVME_LOG_TRACE, "cq%u cqe dw0 %x dw1 %x sqhd %u sqid %u cid %u status %04x",
+	nvme_logf(q->ctrl, "4cq%u cqe dw0 %x dw1 %x sqhd %u sqid %u cid %u status %04x",
 		  (unsigned)q->qid, (unsigned)e->dw0, (unsigned)e->dw1, (unsigned)e->sqhd,
 		  (unsigned)e->sqid, (unsigned)e->cid, (unsigned)e->status);
 }

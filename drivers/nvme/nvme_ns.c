@@ -9,7 +9,8 @@
  */
 #include "nvme_internal.h"
 
-/* Validate Identify Namespace data and fill ns (section 5.15.2.1). */
+/* Validate Identify Namespace data and fill ns (section 5.15.2.1). Why a
+ * namespace is not usable is logged by nvme_ns_scan (nvme_ns_unusable_text). */
 static void ns_fill(struct nvme_ctrl *c, struct nvme_ns *ns, const struct nvme_id_ns *id)
 {
 	uint32_t nsid = ns->nsid;
@@ -26,7 +27,6 @@ static void ns_fill(struct nvme_ctrl *c, struct nvme_ns *ns, const struct nvme_i
 	ns->dlfeat = id->dlfeat;
 
 	if (id->nlbaf >= NVME_ID_NS_MAX_LBAF) {
-		nvme_warn(c, "ns %u: NLBAF %u > 63", (unsigned)nsid, (unsigned)id->nlbaf);
 		ns->unusable = NVME_ERR_BAD_LBAF;
 		ns->unusable_reason = NVME_NS_BAD_LBAF;
 		return;
@@ -44,8 +44,6 @@ static void ns_fill(struct nvme_ctrl *c, struct nvme_ns *ns, const struct nvme_i
 	unsigned fi = (unsigned)(NVME_GET(id->flbas, NVME_FLBAS_INDEX_LO) |
 				 (NVME_GET(id->flbas, NVME_FLBAS_INDEX_HI) << 4));
 	if (fi > id->nlbaf) {
-		nvme_warn(c, "ns %u: FLBAS format %u beyond NLBAF %u", (unsigned)nsid, fi,
-			  (unsigned)id->nlbaf);
 		ns->unusable = NVME_ERR_BAD_LBAF;
 		ns->unusable_reason = NVME_NS_BAD_LBAF;
 		ns->format_index = (uint8_t)fi;   /* for the text only */
@@ -57,15 +55,12 @@ static void ns_fill(struct nvme_ctrl *c, struct nvme_ns *ns, const struct nvme_i
 
 	unsigned lbads = id->lbaf[fi].lbads;
 	if (lbads < NVME_LBADS_MIN || lbads > NVME_LBADS_MAX) {
-		nvme_warn(c, "ns %u: LBADS %u outside %u..%u", (unsigned)nsid, lbads,
-			  (unsigned)NVME_LBADS_MIN, (unsigned)NVME_LBADS_MAX);
 		ns->unusable = NVME_ERR_BAD_LBADS;
 		ns->unusable_reason = NVME_NS_BAD_LBADS;
 		return;
 	}
 	if (ns->size == 0) {
 		/* an active namespace has blocks; an inactive one reads as zeros */
-		nvme_warn(c, "ns %u: listed as active but NSZE is 0", (unsigned)nsid);
 		ns->unusable = NVME_ERR_BAD_ID;
 		ns->unusable_reason = NVME_NS_NO_BLOCKS;
 		return;
@@ -73,18 +68,12 @@ static void ns_fill(struct nvme_ctrl *c, struct nvme_ns *ns, const struct nvme_i
 	ns->lba_shift = (uint8_t)lbads;
 	ns->lba_size = (uint32_t)1u << lbads;
 	if (NVME_GET(ns->dps, NVME_DPS_PIT) != 0) {
-		nvme_warn(c, "ns %u: protection information type %u enabled: not supported for I/O",
-			  (unsigned)nsid, (unsigned)NVME_GET(ns->dps, NVME_DPS_PIT));
 		ns->unusable = NVME_ERR_UNSUPPORTED;
 		ns->unusable_reason = NVME_NS_PROTECTION;
 	} else if (ns->meta_size != 0) {
-		nvme_warn(c, "ns %u: format with %u metadata bytes per block: not supported for I/O",
-			  (unsigned)nsid, (unsigned)ns->meta_size);
 		ns->unusable = NVME_ERR_UNSUPPORTED;
 		ns->unusable_reason = NVME_NS_METADATA;
 	} else if (ns->lba_size > c->max_xfer) {
-		nvme_warn(c, "ns %u: block size %u above the max transfer %u", (unsigned)nsid,
-			  (unsigned)ns->lba_size, (unsigned)c->max_xfer);
 		ns->unusable = NVME_ERR_UNSUPPORTED;
 		ns->unusable_reason = NVME_NS_BLOCK_TOO_LARGE;
 	}
@@ -93,16 +82,6 @@ static void ns_fill(struct nvme_ctrl *c, struct nvme_ns *ns, const struct nvme_i
 		nvme_warn(c, "ns %u: NSZE %llu, NCAP %llu, NUSE %llu inconsistent", (unsigned)nsid,
 			  (unsigned long long)ns->size, (unsigned long long)ns->capacity,
 			  (unsigned long long)ns->utilization);
-}
-
-static int identify_into_idbuf(struct nvme_ctrl *c, uint8_t cns, uint32_t nsid)
-{
-	struct nvme_sqe sqe;
-	__builtin_memset(&sqe, 0, sizeof(sqe));
-	sqe.opc = NVME_ADMIN_IDENTIFY;
-	sqe.nsid = nsid;
-	sqe.cdw10 = (uint32_t)NVME_SET(NVME_IDENTIFY_CDW10_CNS, cns);
-	return nvme_q_exec(&c->admin, &sqe, c->idbuf, NVME_IDENTIFY_DATA_SIZE, c->admin_timeout_ms, NULL);
 }
 
 /*
@@ -145,7 +124,7 @@ int nvme_ns_list_active(struct nvme_ctrl *c, uint32_t after_nsid, uint32_t *out,
 		return rc;
 	if (after_nsid >= 0xFFFFFFFEu)
 		return NVME_ERR_INVAL;
-	rc = identify_into_idbuf(c, NVME_CNS_ACTIVE_NS_LIST, after_nsid);
+	rc = nvme_identify_idbuf(c, NVME_CNS_ACTIVE_NS_LIST, after_nsid);
 	if (rc != 0)
 		return rc;
 	bool bad;
@@ -168,7 +147,7 @@ static int walk_active(struct nvme_ctrl *c, uint32_t *ids, uint32_t *count, uint
 	*total = 0;
 
 	for (uint32_t lists = 0; lists < NVME_NS_WALK_MAX_LISTS; lists++) {
-		int rc = identify_into_idbuf(c, NVME_CNS_ACTIVE_NS_LIST, after);
+		int rc = nvme_identify_idbuf(c, NVME_CNS_ACTIVE_NS_LIST, after);
 		if (rc != 0)
 			return rc;
 		bool bad;
@@ -211,7 +190,7 @@ int nvme_ns_scan(struct nvme_ctrl *c)
 			  (unsigned)nvme_min_u32(c->id.nn, NVME_CFG_MAX_NS));
 		count = 0;
 		for (uint32_t id = 1; id <= c->id.nn && id <= NVME_CFG_MAX_NS; id++) {
-			rc = identify_into_idbuf(c, NVME_CNS_NS, id);
+			rc = nvme_identify_idbuf(c, NVME_CNS_NS, id);
 			if (nvme_status_is_device(rc))
 				continue;   /* e.g. Invalid Namespace: not active */
 			if (rc != 0)
@@ -230,24 +209,27 @@ int nvme_ns_scan(struct nvme_ctrl *c)
 	for (uint32_t i = 0; i < count; i++) {
 		struct nvme_ns *ns = &c->ns[i];
 		ns->nsid = ids[i];
-		rc = identify_into_idbuf(c, NVME_CNS_NS, ids[i]);
+		rc = nvme_identify_idbuf(c, NVME_CNS_NS, ids[i]);
 		if (nvme_status_is_device(rc)) {
 			/* this namespace only */
-			nvme_warn(c, "ns %u: Identify Namespace failed: %s", (unsigned)ids[i],
-				  nvme_strerror(rc));
 			__builtin_memset(ns, 0, sizeof(*ns));
 			ns->ctrl = c;
 			ns->nsid = ids[i];
 			ns->unusable = rc;
 			ns->unusable_reason = NVME_NS_IDENTIFY_FAILED;
-			continue;
-		}
-		if (rc != 0)
+		} else if (rc != 0) {
 			return rc;
-		ns_fill(c, ns, c->idbuf);
-		nvme_info(c, "ns %u: %llu blocks of %u bytes%s", (unsigned)ns->nsid,
-			  (unsigned long long)ns->size, (unsigned)ns->lba_size,
-			  ns->unusable ? " (not usable for I/O)" : "");
+		} else {
+			ns_fill(c, ns, c->idbuf);
+		}
+		if (ns->unusable == 0) {
+			nvme_info(c, "ns %u: %llu blocks of %u bytes", (unsigned)ns->nsid,
+				  (unsigned long long)ns->size, (unsigned)ns->lba_size);
+		} else {
+			char why[96];
+			nvme_ns_unusable_text(ns, why, sizeof(why));
+			nvme_warn(c, "ns %u: not usable for I/O: %s", (unsigned)ns->nsid, why);
+		}
 	}
 	c->ns_count = count;
 	c->ns_active = total;

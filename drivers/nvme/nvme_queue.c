@@ -534,49 +534,6 @@ int nvme_q_submit(struct nvme_qpair *q, struct nvme_sqe *sqe, void *buf, size_t 
 	return nvme_q_submit_flags(q, sqe, buf, len, cb, arg, 0, slot_out);
 }
 
-/* Read/Write as nvme_q_submit_flags(q, sqe, ...) with an SQE of only these
- * fields would do, but built in the slot's copy directly: no SQE on the
- * caller's stack, one 64-byte copy (into the ring) instead of three. */
-int nvme_q_submit_rw(struct nvme_qpair *q, uint8_t opc, uint32_t nsid, uint64_t lba, uint32_t nlb0,
-		     void *buf, size_t len, nvme_cmd_cb cb, void *arg)
-{
-	uint32_t idx;
-	int rc;
-
-	if (!q->live)
-		return q_not_live(q);
-	rc = slot_get(q, &idx);
-	if (rc != 0)
-		return rc;
-	struct nvme_slot *s = &q->slots[idx];
-	struct nvme_sqe *e = &s->sqe;
-	s->cb = cb;
-	s->arg = arg;
-	s->flags |= NVME_SLOTF_RETRY;   /* Read and Write may be sent twice */
-	e->opc = opc;
-	e->flags = 0;
-	e->cid = nvme_slot_cid(q, idx);
-	e->nsid = nsid;
-	e->cdw2 = 0;
-	e->cdw3 = 0;
-	e->mptr = 0;
-	e->cdw10 = (uint32_t)lba;
-	e->cdw11 = (uint32_t)(lba >> 32);
-	e->cdw12 = nlb0;
-	e->cdw13 = 0;
-	e->cdw14 = 0;
-	e->cdw15 = 0;
-	rc = nvme_xfer_map(q, idx, e, buf, len, (unsigned)NVME_GET(opc, NVME_OPC_XFER));
-	if (rc != 0) {
-		slot_put(q, idx);
-		return rc;
-	}
-	q_push(q, idx);
-	if (q->batch == 0)
-		nvme_q_ring_sq(q);
-	return 0;
-}
-
 /* Send slot idx again with a new CID (the SQE and its data pointer are
  * unchanged). */
 static void q_resubmit(struct nvme_qpair *q, uint32_t idx)
@@ -798,7 +755,7 @@ static inline void q_reaped(struct nvme_qpair *q, uint32_t consumed, uint32_t fa
  * c->cb_depth is raised for the whole loop rather than per callback: nothing
  * else in the loop reads it.
  */
-static inline __attribute__((always_inline)) int q_reap(struct nvme_qpair *q, uint32_t max)
+NVME_HOT_INLINE int q_reap(struct nvme_qpair *q, uint32_t max)
 {
 	/* counts of the slow path, rarely touched (kept off the registers
 	 * that must survive the callbacks) */
@@ -929,28 +886,32 @@ uint32_t nvme_q_tick(struct nvme_qpair *q, uint64_t now)
 	return q->expired;
 }
 
-/* nvme_qpair_poll when the queue is not live (or q is not valid), or there
- * is more to do than reaping: the timer tick, CSTS and recovery. */
-static __attribute__((noinline)) int qpair_poll_slow(struct nvme_qpair *q, uint32_t max, int n)
+/* nvme_qpair_poll when the queue is not live or q is not valid (NULL, not
+ * created, the device gone). */
+static __attribute__((noinline)) int qpair_poll_bad(struct nvme_qpair *q, uint32_t max)
 {
 	if (q == NULL || !q->created)
 		return NVME_ERR_BAD_QUEUE;
 	struct nvme_ctrl *c = q->ctrl;
-	if (n < 0) {   /* not reaped yet */
-		if (c->state == NVME_CTRL_GONE) {
-			if (q->in_flight != 0 && c->cb_depth == 0)
-				nvme_fail_all(c, NVME_ERR_DEVICE_GONE);
-			return NVME_ERR_DEVICE_GONE;
-		}
-		if (!q->live)
-			return q_not_live(q);
-		n = nvme_q_poll(q, max);
-		if (q->in_flight == 0)
-			return n;
+	if (c->state == NVME_CTRL_GONE) {
+		if (q->in_flight != 0 && c->cb_depth == 0)
+			nvme_fail_all(c, NVME_ERR_DEVICE_GONE);
+		return NVME_ERR_DEVICE_GONE;
 	}
-	if ((++q->tick_polls & (NVME_POLL_CLOCK_EVERY - 1u)) == 0)
+	if (!q->live)
+		return q_not_live(q);
+	return nvme_qpair_poll(q, max);   /* not reached: live and not gone */
+}
+
+/* The timer tick (every NVME_POLL_CLOCK_EVERY polls), the CSTS check (every
+ * NVME_POLL_CSTS_EVERY empty polls) and recovery of expired commands, after
+ * a poll that left n >= 0 completed and commands still in flight. */
+static __attribute__((noinline)) int qpair_poll_timers(struct nvme_qpair *q, int n, bool tick, bool csts)
+{
+	struct nvme_ctrl *c = q->ctrl;
+	if (tick)
 		(void)nvme_q_tick(q, nvme_now_us(c));
-	if (n == 0 && (++q->empty_polls & (NVME_POLL_CSTS_EVERY - 1u)) == 0) {
+	if (csts) {
 		int rc = nvme_csts_event(c);
 		if (rc == NVME_ERR_CTRL_FATAL && nvme_recover_can_reset(c))
 			rc = nvme_recover_reset(c, "controller fatal status (CSTS.CFS)");
@@ -970,11 +931,15 @@ int nvme_qpair_poll(struct nvme_qpair *q, uint32_t max)
 	/* live implies created; GONE is the one state with live queues that
 	 * must not be polled */
 	if (NVME_UNLIKELY(q == NULL || !q->live || q->ctrl->state == NVME_CTRL_GONE))
-		return qpair_poll_slow(q, max, -1);
+		return qpair_poll_bad(q, max);
 	int n = q_reap(q, max);
 	if (NVME_LIKELY(q->in_flight == 0))
 		return n;
-	return qpair_poll_slow(q, 0, n);   /* max is not used once reaped */
+	bool tick = (++q->tick_polls & (NVME_POLL_CLOCK_EVERY - 1u)) == 0;
+	bool csts = n == 0 && (++q->empty_polls & (NVME_POLL_CSTS_EVERY - 1u)) == 0;
+	if (NVME_UNLIKELY(tick || csts || q->expired != 0))
+		return qpair_poll_timers(q, n, tick, csts);
+	return n;
 }
 
 /* ------------------------------------------------------------------------ */

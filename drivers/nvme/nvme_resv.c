@@ -11,6 +11,8 @@
  */
 #include "nvme_internal.h"
 
+#if NVME_CFG_RESV   /* optional (nvme.h): the file is empty without it */
+
 #define RESV_HDR        24u
 #define RESV_HDR_EXT    64u
 #define RESV_ENTRY      24u
@@ -161,3 +163,7 @@ const char *nvme_resv_type_name(uint8_t rtype)
 	default:                             return "reserved";
 	}
 }
+
+#else
+typedef int nvme_resv_left_out;   /* ISO C wants a declaration in every file */
+#endif /* NVME_CFG_RESV */

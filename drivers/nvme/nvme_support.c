@@ -24,20 +24,7 @@
  */
 #include "nvme_internal.h"
 
-size_t nvme_cat(char *buf, size_t len, size_t pos, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	size_t n;
-	if (pos < len) {
-		n = nvme_vformat(buf + pos, len - pos, fmt, ap);
-	} else {
-		char dummy[1];
-		n = nvme_vformat(dummy, 0, fmt, ap);
-	}
-	va_end(ap);
-	return pos + n;
-}
+#if NVME_CFG_SUPPORT   /* optional (nvme.h): the file is empty without it */
 
 /* Where a capability bit lives. */
 enum opt_reg { R_ONCS, R_OACS, R_FRMW, R_SANICAP, R_FNA, R_VWC, R_LPA };
@@ -357,3 +344,7 @@ int nvme_require_cmd(struct nvme_ctrl *c, enum nvme_opt opt, uint8_t opcode, uns
 		return NVME_ERR_INVAL;   /* a driver bug: opt does not cover opcode */
 	return require(c, opt, mask, flags, what);
 }
+
+#else
+typedef int nvme_support_left_out;   /* ISO C wants a declaration in every file */
+#endif /* NVME_CFG_SUPPORT */

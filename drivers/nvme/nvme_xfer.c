@@ -228,6 +228,7 @@ static int build_prp(struct nvme_qpair *q, uint32_t idx, struct nvme_sqe *sqe,
 	return 0;
 }
 
+#if NVME_CFG_SGL
 /* ------------------------------------------------------------------------ */
 /* SGL                                                                      */
 /* ------------------------------------------------------------------------ */
@@ -303,6 +304,8 @@ static int build_sgl(struct nvme_qpair *q, uint32_t idx, struct nvme_sqe *sqe,
 	return 0;
 }
 
+#endif /* NVME_CFG_SGL */
+
 /* ------------------------------------------------------------------------ */
 /* Map / unmap                                                              */
 /* ------------------------------------------------------------------------ */
@@ -313,6 +316,7 @@ static int build(struct nvme_qpair *q, uint32_t idx, struct nvme_sqe *sqe, const
 	struct piece_walk w = { q->ctrl, (uintptr_t)buf, contig_phys, len, contig };
 	int rc;
 
+#if NVME_CFG_SGL
 	if (sgl) {
 		rc = build_sgl(q, idx, sqe, &w);
 		if (rc != NVME_NEED_PRP)
@@ -321,6 +325,10 @@ static int build(struct nvme_qpair *q, uint32_t idx, struct nvme_sqe *sqe, const
 		w.phys = contig_phys;
 		w.left = len;
 	}
+#else
+	(void)sgl;
+	(void)rc;
+#endif
 	sqe->flags = (uint8_t)(sqe->flags & ~NVME_MASK(NVME_SQE_FLAGS_PSDT));
 	return build_prp(q, idx, sqe, &w);
 }
@@ -330,7 +338,7 @@ int nvme_xfer_map(struct nvme_qpair *q, uint32_t idx, struct nvme_sqe *sqe,
 {
 	const struct nvme_ctrl *c = q->ctrl;
 	/* Admin commands use PRPs on PCIe; I/O commands SGL when enabled. */
-	bool sgl = q->qid != 0 && c->sgl_io;
+	bool sgl = NVME_CFG_SGL && q->qid != 0 && c->sgl_io;
 	int rc;
 
 	/* No data: the data pointer is sent as the caller built it (commands

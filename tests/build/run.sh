@@ -3,10 +3,14 @@
 #
 # Compiles every drivers/nvme/*.c with -std=c11 -Wall -Wextra -Werror -pedantic
 # for the host (gcc, clang), freestanding x86_64, aarch64 and riscv64, with
-# NVME_CFG_TRACE=0 and =1, and with -DNVME_MMIO_HOOK; compiles a file that
-# includes only nvme_spec.h (its static asserts) for each; prints one
-# PASS/FAIL line per target (docs/DEVELOPING.md) and the driver's .text size
-# per architecture as "# " lines. Installs nothing. Exit status 1 on any FAIL.
+# NVME_CFG_TRACE=0 and =1, with -DNVME_MMIO_HOOK, and in the core
+# configuration (-DNVME_CFG_OPTIONAL_COMMANDS=0, also with NVME_CFG_SGL=0);
+# on the host also each optional family alone on top of the core; every
+# configuration's objects must define every nvme_* symbol they reference.
+# Compiles a file that includes only nvme_spec.h (its static asserts) for
+# each; prints one PASS/FAIL line per target (docs/DEVELOPING.md) and the
+# driver's .text and .rodata per architecture, configuration and -O2/-Os as
+# "# " lines. Installs nothing. Exit status 1 on any FAIL.
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -35,18 +39,39 @@ compile_all() {
 	ca_name=$1; ca_cc=$2; ca_flags=$3
 	ca_dir="$out/$ca_name"
 	mkdir -p "$ca_dir"
-	for ca_src in "$drv"/*.c; do
-		ca_obj="$ca_dir/$(basename "$ca_src" .c).o"
-		# shellcheck disable=SC2086
-		if ! $ca_cc $warn $ca_flags -I"$drv" -c "$ca_src" -o "$ca_obj" >>"$out/$ca_name.log" 2>&1; then
-			return 1
-		fi
-	done
-	return 0
+	# the files in parallel (one compiler per core at most)
+	# shellcheck disable=SC2086
+	ls "$drv"/*.c | xargs -P "$jobs" -I{} sh -c \
+		'o="$1/$(basename "$2" .c).o"; '"$ca_cc $warn $ca_flags"' -I"$3" -c "$2" -o "$o" >"$o.log" 2>&1 || { cat "$o.log"; exit 1; }' \
+		sh "$ca_dir" {} "$drv" >>"$out/$ca_name.log" 2>&1
 }
+jobs=$(nproc 2>/dev/null || echo 2)
 
 first_error() {
 	grep -m1 -E 'error|undefined' "$1" 2>/dev/null | cut -c1-200
+}
+
+# nvme_* symbols the objects in $1 reference but none of them defines (a
+# configuration that calls code it left out); empty when complete.
+missing_syms() {
+	ms_nm=${2:-nm}
+	"$ms_nm" --defined-only "$1"/*.o 2>/dev/null | awk 'NF == 3 { print $3 }' | sort -u >"$1.def"
+	"$ms_nm" -u "$1"/*.o 2>/dev/null | awk 'NF == 2 && $1 == "U" { print $2 }' | sort -u |
+		grep -E '^nvme_' | grep -v -E '^nvme_mmio_hook_(read|write)32$' | comm -23 - "$1.def" | tr '\n' ' '
+}
+
+# compile_check NAME CC FLAGS NM: compile_all, then missing_syms; PASS/FAIL line
+compile_check() {
+	if ! compile_all "$1" "$2" "$3"; then
+		fail "$1" "$(first_error "$out/$1.log")"
+		return
+	fi
+	cc_missing=$(missing_syms "$out/$1" "$4")
+	if [ -n "$cc_missing" ]; then
+		fail "$1" "undefined in this configuration: $cc_missing"
+	else
+		pass "$1"
+	fi
 }
 
 echo "$targets" | while IFS='|' read -r name cc flags pkg; do
@@ -61,25 +86,33 @@ while IFS='|' read -r name cc flags pkg; do
 		done
 		continue
 	fi
-	for v in trace0 trace1 mmio-hook; do
+	nm_tool=${cc%gcc}nm
+	[ "$cc" = clang ] && nm_tool=nm
+	command -v "$nm_tool" >/dev/null 2>&1 || nm_tool=nm
+	for v in trace0 trace1 mmio-hook core core-trace1 core-nosgl; do
 		case $v in
 		trace0) extra="-DNVME_CFG_TRACE=0" ;;
 		trace1) extra="-DNVME_CFG_TRACE=1" ;;
 		mmio-hook) extra="-DNVME_MMIO_HOOK -DNVME_CFG_TRACE=1" ;;
+		core) extra="-DNVME_CFG_OPTIONAL_COMMANDS=0" ;;
+		core-trace1) extra="-DNVME_CFG_OPTIONAL_COMMANDS=0 -DNVME_CFG_TRACE=1 -DNVME_CFG_LOG_LEVEL=-1" ;;
+		core-nosgl) extra="-DNVME_CFG_OPTIONAL_COMMANDS=0 -DNVME_CFG_SGL=0 -DNVME_CFG_LOG_LEVEL=1" ;;
 		esac
-		if compile_all "$name-$v" "$cc" "$flags $extra"; then
-			pass "$name-$v"
-		else
-			fail "$name-$v" "$(first_error "$out/$name-$v.log")"
-		fi
+		compile_check "$name-$v" "$cc" "$flags $extra" "$nm_tool"
 	done
+	# Each optional family alone on top of the core (with what it needs),
+	# host GCC only: the switches and stubs fit together.
+	if [ "$name" = host-gcc ]; then
+		for fam in DM LOGS "LOGS FW" "LOGS SANITIZE" FORMAT FEATURES "LOGS FEATURES AER" RESV SUPPORT; do
+			extra="-DNVME_CFG_OPTIONAL_COMMANDS=0"
+			for x in $fam; do extra="$extra -DNVME_CFG_$x=1"; done
+			compile_check "$name-core+$(echo "$fam" | tr 'A-Z ' 'a-z+')" "$cc" "$flags $extra" "$nm_tool"
+		done
+	fi
 	# The freestanding driver may only need what a compiler emits on its own
 	# (memcpy, memset, memmove, memcmp); the MMIO hook build adds the hooks.
 	# Hosted builds are skipped: there the compiler may call any libc function.
 	case $name in host-*) extern_check=no ;; *) extern_check=yes ;; esac
-	nm_tool=${cc%gcc}nm
-	[ "$cc" = clang ] && nm_tool=nm
-	command -v "$nm_tool" >/dev/null 2>&1 || nm_tool=nm
 	extern=$("$nm_tool" -u "$out/$name-trace1"/*.o "$out/$name-mmio-hook"/*.o 2>/dev/null |
 		awk 'NF == 2 && $1 == "U" { print $2 }' | sort -u |
 		grep -v -E '^(memcpy|memset|memmove|memcmp|nvme_mmio_hook_read32|nvme_mmio_hook_write32|nvme_[a-z0-9_]+)$' |
@@ -116,12 +149,21 @@ while IFS='|' read -r name cc flags pkg; do
 	prefix=${cc%gcc}
 	sz=${prefix}size
 	command -v "$sz" >/dev/null 2>&1 || sz=size
-	for opt in -O2 -Os; do
-		f=$(echo "$flags" | sed "s/-O2/$opt/")
-		if compile_all "$name-size$opt" "$cc" "$f -DNVME_CFG_TRACE=0"; then
-			echo "# $name $opt .text $(text_size "$sz" "$out/$name-size$opt"/*.o) bytes," \
-				".rodata $(rodata_size "$sz" "$out/$name-size$opt"/*.o) bytes"
-		fi
+	for cfg in full core core-nosgl; do
+		case $cfg in
+		full) extra= ;;
+		core) extra="-DNVME_CFG_OPTIONAL_COMMANDS=0" ;;
+		core-nosgl) extra="-DNVME_CFG_OPTIONAL_COMMANDS=0 -DNVME_CFG_SGL=0" ;;
+		esac
+		for opt in -O2 -Os; do
+			f=$(echo "$flags" | sed "s/-O2/$opt/")
+			d="$name-size-$cfg$opt"
+			if compile_all "$d" "$cc" "$f -DNVME_CFG_TRACE=0 $extra"; then
+				t=$(text_size "$sz" "$out/$d"/*.o)
+				echo "# $name $cfg $opt .text $t bytes ($(awk -v t="$t" 'BEGIN { printf "%.1f", t / 1024 }') KiB)," \
+					".rodata $(rodata_size "$sz" "$out/$d"/*.o) bytes"
+			fi
+		done
 	done
 done <"$out/targets"
 
