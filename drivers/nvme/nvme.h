@@ -82,6 +82,14 @@
 #define NVME_CFG_SGL 1
 #endif
 
+/* 1 (default) builds the Read/Write fast paths (nvme_read_async/_write_async
+ * for a buffer inside one host page, the success case of nvme_qpair_poll);
+ * 0 sends everything through the general paths, which do the same checks
+ * and work with more instructions and about 1 KiB less code. */
+#ifndef NVME_CFG_FAST_PATH
+#define NVME_CFG_FAST_PATH 1
+#endif
+
 /*
  * Optional command families (drivers/nvme/README.md "Configuration"): 1
  * builds a family, 0 leaves its file empty and its functions undeclared.

@@ -9,7 +9,7 @@
 
 /* Admin commands are accepted while the controller is ready, and during
  * (re)initialisation, when the state is still OFF but the admin queue is up. */
-static int admin_ok(const struct nvme_ctrl *c)
+NVME_COLD static int admin_ok(const struct nvme_ctrl *c)
 {
 	if (c->state == NVME_CTRL_GONE)
 		return NVME_ERR_DEVICE_GONE;
@@ -22,7 +22,7 @@ static int admin_ok(const struct nvme_ctrl *c)
 	return c->state == NVME_CTRL_FAILED ? NVME_ERR_CTRL_FATAL : NVME_ERR_NOT_READY;
 }
 
-static int admin_exec_flags(struct nvme_ctrl *c, struct nvme_sqe *sqe, void *buf, size_t len,
+NVME_COLD static int admin_exec_flags(struct nvme_ctrl *c, struct nvme_sqe *sqe, void *buf, size_t len,
 			    unsigned flags, struct nvme_cqe *cqe_out)
 {
 	int rc = admin_ok(c);
@@ -36,13 +36,13 @@ static int admin_exec_flags(struct nvme_ctrl *c, struct nvme_sqe *sqe, void *buf
 	return rc;
 }
 
-int nvme_admin_exec(struct nvme_ctrl *c, struct nvme_sqe *sqe, void *buf, size_t len,
+NVME_COLD int nvme_admin_exec(struct nvme_ctrl *c, struct nvme_sqe *sqe, void *buf, size_t len,
 		    struct nvme_cqe *cqe_out)
 {
 	return admin_exec_flags(c, sqe, buf, len, 0, cqe_out);
 }
 
-int nvme_admin_passthru(struct nvme_ctrl *c, const struct nvme_sqe *sqe, void *buf, size_t len,
+NVME_COLD int nvme_admin_passthru(struct nvme_ctrl *c, const struct nvme_sqe *sqe, void *buf, size_t len,
 			struct nvme_cqe *cqe_out)
 {
 	if (c == NULL || sqe == NULL)
@@ -59,7 +59,7 @@ int nvme_admin_passthru(struct nvme_ctrl *c, const struct nvme_sqe *sqe, void *b
 /* Identify, features, logs                                                 */
 /* ------------------------------------------------------------------------ */
 
-int nvme_identify_idbuf(struct nvme_ctrl *c, uint8_t cns, uint32_t nsid)
+NVME_COLD int nvme_identify_idbuf(struct nvme_ctrl *c, uint8_t cns, uint32_t nsid)
 {
 	struct nvme_sqe sqe;
 	__builtin_memset(&sqe, 0, sizeof(sqe));
@@ -69,7 +69,7 @@ int nvme_identify_idbuf(struct nvme_ctrl *c, uint8_t cns, uint32_t nsid)
 	return nvme_q_exec(&c->admin, &sqe, c->idbuf, NVME_IDENTIFY_DATA_SIZE, c->admin_timeout_ms, NULL);
 }
 
-int nvme_identify(struct nvme_ctrl *c, uint8_t cns, uint32_t nsid, uint16_t cntid, void *buf)
+NVME_COLD int nvme_identify(struct nvme_ctrl *c, uint8_t cns, uint32_t nsid, uint16_t cntid, void *buf)
 {
 	struct nvme_sqe sqe;
 	if (c == NULL || buf == NULL)
@@ -82,7 +82,7 @@ int nvme_identify(struct nvme_ctrl *c, uint8_t cns, uint32_t nsid, uint16_t cnti
 	return nvme_admin_exec(c, &sqe, buf, NVME_IDENTIFY_DATA_SIZE, NULL);
 }
 
-int nvme_set_features(struct nvme_ctrl *c, uint8_t fid, uint32_t nsid, uint32_t cdw11,
+NVME_COLD int nvme_set_features(struct nvme_ctrl *c, uint8_t fid, uint32_t nsid, uint32_t cdw11,
 		      bool save, void *buf, size_t len, uint32_t *dw0)
 {
 	struct nvme_sqe sqe;
@@ -100,7 +100,7 @@ int nvme_set_features(struct nvme_ctrl *c, uint8_t fid, uint32_t nsid, uint32_t 
 	return rc;
 }
 
-int nvme_get_features(struct nvme_ctrl *c, uint8_t fid, uint8_t sel, uint32_t nsid,
+NVME_COLD int nvme_get_features(struct nvme_ctrl *c, uint8_t fid, uint8_t sel, uint32_t nsid,
 		      uint32_t cdw11, void *buf, size_t len, uint32_t *dw0)
 {
 	struct nvme_sqe sqe;
@@ -119,7 +119,7 @@ int nvme_get_features(struct nvme_ctrl *c, uint8_t fid, uint8_t sel, uint32_t ns
 }
 
 #if NVME_CFG_FEATURES   /* the checked feature calls (nvme_features.c) use these */
-static int features_ext(struct nvme_ctrl *c, bool set, const struct nvme_features_args *a, void *buf,
+NVME_COLD static int features_ext(struct nvme_ctrl *c, bool set, const struct nvme_features_args *a, void *buf,
 			size_t len, uint32_t *dw0, struct nvme_cqe *cqe_out)
 {
 	struct nvme_sqe sqe;
@@ -149,13 +149,13 @@ static int features_ext(struct nvme_ctrl *c, bool set, const struct nvme_feature
 	return rc;
 }
 
-int nvme_set_features_ext(struct nvme_ctrl *c, const struct nvme_features_args *a, void *buf, size_t len,
+NVME_COLD int nvme_set_features_ext(struct nvme_ctrl *c, const struct nvme_features_args *a, void *buf, size_t len,
 			  uint32_t *dw0, struct nvme_cqe *cqe)
 {
 	return features_ext(c, true, a, buf, len, dw0, cqe);
 }
 
-int nvme_get_features_ext(struct nvme_ctrl *c, const struct nvme_features_args *a, void *buf, size_t len,
+NVME_COLD int nvme_get_features_ext(struct nvme_ctrl *c, const struct nvme_features_args *a, void *buf, size_t len,
 			  uint32_t *dw0, struct nvme_cqe *cqe)
 {
 	return features_ext(c, false, a, buf, len, dw0, cqe);
@@ -164,7 +164,7 @@ int nvme_get_features_ext(struct nvme_ctrl *c, const struct nvme_features_args *
 /* Decode a Number of Queues answer (0's based, FFFFh invalid). */
 #endif
 
-static int nq_decode(struct nvme_ctrl *c, uint32_t dw0, uint32_t *nsq, uint32_t *ncq)
+NVME_COLD static int nq_decode(struct nvme_ctrl *c, uint32_t dw0, uint32_t *nsq, uint32_t *ncq)
 {
 	uint32_t sq = (uint32_t)NVME_GET(dw0, NVME_FEAT_NQ_NSQ);
 	uint32_t cq = (uint32_t)NVME_GET(dw0, NVME_FEAT_NQ_NCQ);
@@ -179,7 +179,7 @@ static int nq_decode(struct nvme_ctrl *c, uint32_t dw0, uint32_t *nsq, uint32_t 
 	return 0;
 }
 
-int nvme_set_num_queues(struct nvme_ctrl *c, uint32_t nsq, uint32_t ncq,
+NVME_COLD int nvme_set_num_queues(struct nvme_ctrl *c, uint32_t nsq, uint32_t ncq,
 			uint32_t *nsq_granted, uint32_t *ncq_granted)
 {
 	uint32_t dw0 = 0;
@@ -192,7 +192,7 @@ int nvme_set_num_queues(struct nvme_ctrl *c, uint32_t nsq, uint32_t ncq,
 	return nq_decode(c, dw0, nsq_granted, ncq_granted);
 }
 
-int nvme_get_num_queues(struct nvme_ctrl *c, uint32_t *nsq, uint32_t *ncq)
+NVME_COLD int nvme_get_num_queues(struct nvme_ctrl *c, uint32_t *nsq, uint32_t *ncq)
 {
 	uint32_t dw0 = 0;
 	if (c == NULL)
@@ -205,7 +205,7 @@ int nvme_get_num_queues(struct nvme_ctrl *c, uint32_t *nsq, uint32_t *ncq)
 
 #if NVME_CFG_LOGS || NVME_CFG_SUPPORT   /* no log page is read by the core */
 /* One Get Log Page command of len bytes (<= the max transfer) at off. */
-static int log_page_one(struct nvme_ctrl *c, uint8_t lid, uint8_t lsp, uint32_t nsid,
+NVME_COLD static int log_page_one(struct nvme_ctrl *c, uint8_t lid, uint8_t lsp, uint32_t nsid,
 			uint64_t off, void *buf, size_t len, bool rae)
 {
 	struct nvme_sqe sqe;
@@ -222,7 +222,7 @@ static int log_page_one(struct nvme_ctrl *c, uint8_t lid, uint8_t lsp, uint32_t 
 	return nvme_admin_exec(c, &sqe, buf, len, NULL);
 }
 
-int nvme_get_log_page(struct nvme_ctrl *c, uint8_t lid, uint8_t lsp, uint32_t nsid,
+NVME_COLD int nvme_get_log_page(struct nvme_ctrl *c, uint8_t lid, uint8_t lsp, uint32_t nsid,
 		      uint64_t off, void *buf, size_t len, bool rae)
 {
 	if (c == NULL || buf == NULL || len == 0 || (len & 3u) != 0 || (off & 3u) != 0 ||
@@ -263,7 +263,7 @@ int nvme_get_log_page(struct nvme_ctrl *c, uint8_t lid, uint8_t lsp, uint32_t ns
 /* I/O queue pairs                                                          */
 /* ------------------------------------------------------------------------ */
 
-int nvme_qpair_create_hw(struct nvme_ctrl *c, struct nvme_qpair *q)
+NVME_COLD int nvme_qpair_create_hw(struct nvme_ctrl *c, struct nvme_qpair *q)
 {
 	struct nvme_sqe sqe;
 	int rc;
@@ -309,7 +309,7 @@ int nvme_qpair_create_hw(struct nvme_ctrl *c, struct nvme_qpair *q)
 	return 0;
 }
 
-int nvme_qpair_delete_hw(struct nvme_ctrl *c, struct nvme_qpair *q)
+NVME_COLD int nvme_qpair_delete_hw(struct nvme_ctrl *c, struct nvme_qpair *q)
 {
 	struct nvme_sqe sqe;
 	int rc, rc2;
@@ -335,7 +335,7 @@ int nvme_qpair_delete_hw(struct nvme_ctrl *c, struct nvme_qpair *q)
 	return rc != 0 ? rc : rc2;
 }
 
-int nvme_qpair_create(struct nvme_ctrl *c, uint16_t qid, uint32_t depth,
+NVME_COLD int nvme_qpair_create(struct nvme_ctrl *c, uint16_t qid, uint32_t depth,
 		      const struct nvme_qpair_opts *opts)
 {
 	int rc;
@@ -385,7 +385,7 @@ free_queue:
 	return rc;
 }
 
-int nvme_qpair_delete(struct nvme_ctrl *c, uint16_t qid)
+NVME_COLD int nvme_qpair_delete(struct nvme_ctrl *c, uint16_t qid)
 {
 	if (c == NULL)
 		return NVME_ERR_INVAL;

@@ -32,7 +32,7 @@
 
 static void aer_done(void *arg, int status, const struct nvme_cqe *cqe);
 
-static int aer_submit_one(struct nvme_ctrl *c)
+NVME_COLD static int aer_submit_one(struct nvme_ctrl *c)
 {
 	struct nvme_sqe sqe;
 	__builtin_memset(&sqe, 0, sizeof(sqe));
@@ -44,7 +44,7 @@ static int aer_submit_one(struct nvme_ctrl *c)
 	return rc;
 }
 
-static void aer_done(void *arg, int status, const struct nvme_cqe *cqe)
+NVME_COLD static void aer_done(void *arg, int status, const struct nvme_cqe *cqe)
 {
 	struct nvme_ctrl *c = arg;
 	if (c->aer_outstanding != 0)
@@ -71,7 +71,7 @@ static void aer_done(void *arg, int status, const struct nvme_cqe *cqe)
 		(void)aer_submit_one(c);
 }
 
-void nvme_aer_start(struct nvme_ctrl *c)
+NVME_COLD void nvme_aer_start(struct nvme_ctrl *c)
 {
 	c->aer_outstanding = 0;   /* a reset dropped (and aborted) the old ones */
 	c->aer_target = 0;
@@ -105,7 +105,7 @@ void nvme_aer_start(struct nvme_ctrl *c)
 /* ------------------------------------------------------------------------ */
 
 /* Bytes of the log an event names that the driver reads (0: not read). */
-static size_t event_log_len(uint8_t lid)
+NVME_COLD static size_t event_log_len(uint8_t lid)
 {
 	switch (lid) {
 	case NVME_LID_ERROR:        return sizeof(struct nvme_error_log_entry);
@@ -119,7 +119,7 @@ static size_t event_log_len(uint8_t lid)
 }
 
 /* Validate the Changed Namespace List in idbuf into ev. */
-static void parse_changed(struct nvme_ctrl *c, struct nvme_event *ev)
+NVME_COLD static void parse_changed(struct nvme_ctrl *c, struct nvme_event *ev)
 {
 	const uint32_t *list = c->idbuf;
 	uint32_t prev = 0, n;
@@ -145,7 +145,7 @@ static void parse_changed(struct nvme_ctrl *c, struct nvme_event *ev)
 }
 
 /* Rescan and record which kept namespaces appeared and disappeared. */
-static void rescan_diff(struct nvme_ctrl *c, struct nvme_event *ev)
+NVME_COLD static void rescan_diff(struct nvme_ctrl *c, struct nvme_event *ev)
 {
 	uint32_t before[NVME_CFG_MAX_NS];
 	uint32_t nb = c->ns_count;
@@ -178,7 +178,7 @@ static void rescan_diff(struct nvme_ctrl *c, struct nvme_event *ev)
 		  (unsigned)ev->nadded, (unsigned)ev->nremoved, (unsigned)na, nvme_strerror(ev->rescan_status));
 }
 
-static void handle_event(struct nvme_ctrl *c, uint32_t dw0, struct nvme_event *ev)
+NVME_COLD static void handle_event(struct nvme_ctrl *c, uint32_t dw0, struct nvme_event *ev)
 {
 	__builtin_memset(ev, 0, sizeof(*ev));
 	ev->seq = ++c->ev_seq;
@@ -235,7 +235,7 @@ static void handle_event(struct nvme_ctrl *c, uint32_t dw0, struct nvme_event *e
 	nvme_dbg(c, "event %u: %s", (unsigned)ev->seq, line);   /* the host reports events itself */
 }
 
-static void ring_push(struct nvme_ctrl *c, const struct nvme_event *ev)
+NVME_COLD static void ring_push(struct nvme_ctrl *c, const struct nvme_event *ev)
 {
 	if (c->ev_count == NVME_CFG_EVENT_RING) {
 		c->ev_head = (c->ev_head + 1u) % NVME_CFG_EVENT_RING;
@@ -246,7 +246,7 @@ static void ring_push(struct nvme_ctrl *c, const struct nvme_event *ev)
 	c->ev_count++;
 }
 
-int nvme_ctrl_poll_admin(struct nvme_ctrl *c)
+NVME_COLD int nvme_ctrl_poll_admin(struct nvme_ctrl *c)
 {
 	if (c == NULL)
 		return NVME_ERR_INVAL;
@@ -285,22 +285,22 @@ int nvme_ctrl_poll_admin(struct nvme_ctrl *c)
 	return handled;
 }
 
-uint32_t nvme_aer_outstanding(const struct nvme_ctrl *c)
+NVME_COLD uint32_t nvme_aer_outstanding(const struct nvme_ctrl *c)
 {
 	return c != NULL ? c->aer_outstanding : 0;
 }
 
-uint32_t nvme_event_count(const struct nvme_ctrl *c)
+NVME_COLD uint32_t nvme_event_count(const struct nvme_ctrl *c)
 {
 	return c != NULL ? c->ev_count : 0;
 }
 
-uint32_t nvme_event_dropped(const struct nvme_ctrl *c)
+NVME_COLD uint32_t nvme_event_dropped(const struct nvme_ctrl *c)
 {
 	return c != NULL ? c->ev_dropped : 0;
 }
 
-bool nvme_event_pop(struct nvme_ctrl *c, struct nvme_event *out)
+NVME_COLD bool nvme_event_pop(struct nvme_ctrl *c, struct nvme_event *out)
 {
 	if (c == NULL || out == NULL || c->ev_count == 0)
 		return false;
@@ -314,7 +314,7 @@ bool nvme_event_pop(struct nvme_ctrl *c, struct nvme_event *out)
 /* Text                                                                     */
 /* ------------------------------------------------------------------------ */
 
-const char *nvme_event_type_name(uint8_t type)
+NVME_COLD const char *nvme_event_type_name(uint8_t type)
 {
 	switch (type) {
 	case NVME_AER_TYPE_ERROR:       return "error";
@@ -326,7 +326,7 @@ const char *nvme_event_type_name(uint8_t type)
 	}
 }
 
-static const char *info_name(uint8_t type, uint8_t info)
+NVME_COLD static const char *info_name(uint8_t type, uint8_t info)
 {
 	static const char *const err[] = { "invalid doorbell write", "invalid doorbell value", "diagnostic failure",
 					   "persistent internal error", "transient internal error",
@@ -351,7 +351,7 @@ static const char *info_name(uint8_t type, uint8_t info)
 	}
 }
 
-static size_t cat_list(char *buf, size_t len, size_t pos, const uint32_t *ids, uint32_t n)
+NVME_COLD static size_t cat_list(char *buf, size_t len, size_t pos, const uint32_t *ids, uint32_t n)
 {
 	uint32_t shown = n < NVME_EVENT_NSIDS ? n : NVME_EVENT_NSIDS;
 	for (uint32_t i = 0; i < shown; i++)
@@ -361,7 +361,7 @@ static size_t cat_list(char *buf, size_t len, size_t pos, const uint32_t *ids, u
 	return pos;
 }
 
-size_t nvme_event_describe(const struct nvme_event *ev, char *buf, size_t len)
+NVME_COLD size_t nvme_event_describe(const struct nvme_event *ev, char *buf, size_t len)
 {
 	size_t pos = nvme_cat(buf, len, 0, "%s: %s (log %02Xh", nvme_event_type_name(ev->type),
 			      info_name(ev->type, ev->info), (unsigned)ev->lid);

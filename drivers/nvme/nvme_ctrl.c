@@ -45,7 +45,7 @@
 /* Small helpers                                                            */
 /* ------------------------------------------------------------------------ */
 
-void *nvme_dma_alloc(struct nvme_ctrl *c, size_t size, size_t align, uint64_t *phys)
+NVME_COLD void *nvme_dma_alloc(struct nvme_ctrl *c, size_t size, size_t align, uint64_t *phys)
 {
 	void *p = c->host->dma_alloc(c->host->ctx, size, align, phys);
 	if (p != NULL && (*phys & (align - 1)) != 0) {
@@ -57,18 +57,18 @@ void *nvme_dma_alloc(struct nvme_ctrl *c, size_t size, size_t align, uint64_t *p
 	return p;
 }
 
-void nvme_dma_free(struct nvme_ctrl *c, void *virt, uint64_t phys, size_t size)
+NVME_COLD void nvme_dma_free(struct nvme_ctrl *c, void *virt, uint64_t phys, size_t size)
 {
 	if (virt != NULL)
 		c->host->dma_free(c->host->ctx, virt, phys, size);
 }
 
-uint64_t nvme_now_us(const struct nvme_ctrl *c)
+NVME_COLD uint64_t nvme_now_us(const struct nvme_ctrl *c)
 {
 	return c->host->now_us(c->host->ctx);
 }
 
-void nvme_pause_us(const struct nvme_ctrl *c, uint32_t us)
+NVME_COLD void nvme_pause_us(const struct nvme_ctrl *c, uint32_t us)
 {
 	const struct nvme_host *h = c->host;
 	if (h->delay_us != NULL) {
@@ -80,7 +80,7 @@ void nvme_pause_us(const struct nvme_ctrl *c, uint32_t us)
 		nvme_cpu_relax();
 }
 
-int nvme_ctrl_check_csts(struct nvme_ctrl *c)
+NVME_COLD int nvme_ctrl_check_csts(struct nvme_ctrl *c)
 {
 	if (c->state == NVME_CTRL_GONE)
 		return NVME_ERR_DEVICE_GONE;
@@ -100,7 +100,7 @@ int nvme_ctrl_check_csts(struct nvme_ctrl *c)
 	return 0;
 }
 
-int nvme_ctrl_usable(const struct nvme_ctrl *c)
+NVME_COLD int nvme_ctrl_usable(const struct nvme_ctrl *c)
 {
 	switch (c->state) {
 	case NVME_CTRL_READY:
@@ -118,7 +118,7 @@ int nvme_ctrl_usable(const struct nvme_ctrl *c)
  * Wait until (CSTS & mask) == want, bounded by ms. CFS aborts the wait when
  * check_cfs (not while disabling: a failed controller is reset by that).
  */
-static int wait_csts(struct nvme_ctrl *c, uint32_t mask, uint32_t want, uint32_t ms,
+NVME_COLD static int wait_csts(struct nvme_ctrl *c, uint32_t mask, uint32_t want, uint32_t ms,
 		     bool check_cfs, const char *what)
 {
 	uint64_t t0 = nvme_now_us(c);
@@ -145,7 +145,7 @@ static int wait_csts(struct nvme_ctrl *c, uint32_t mask, uint32_t want, uint32_t
 }
 
 /* Clear CC.EN and wait for RDY=0 (section 3.1.6 / 7.6.1). */
-static int ctrl_disable(struct nvme_ctrl *c)
+NVME_COLD static int ctrl_disable(struct nvme_ctrl *c)
 {
 	uint32_t cc = nvme_rd32(c, NVME_REG_CC);
 	uint32_t csts = nvme_rd32(c, NVME_REG_CSTS);
@@ -168,7 +168,7 @@ static int ctrl_disable(struct nvme_ctrl *c)
 }
 
 /* Program the admin queue and CC, enable, wait for RDY=1 (section 7.6.1). */
-static int ctrl_enable(struct nvme_ctrl *c)
+NVME_COLD static int ctrl_enable(struct nvme_ctrl *c)
 {
 	struct nvme_qpair *aq = &c->admin;
 	uint32_t rdy = (uint32_t)NVME_MASK(NVME_CSTS_RDY);
@@ -197,7 +197,7 @@ static int ctrl_enable(struct nvme_ctrl *c)
 	return rc;
 }
 
-static bool host_ok(struct nvme_ctrl *c, const struct nvme_host *h)
+NVME_COLD static bool host_ok(struct nvme_ctrl *c, const struct nvme_host *h)
 {
 	const char *missing = NULL;
 
@@ -221,7 +221,7 @@ static bool host_ok(struct nvme_ctrl *c, const struct nvme_host *h)
 }
 
 /* Read CAP and derive page size, timeouts, doorbell stride (section 3.1.1). */
-static int read_cap(struct nvme_ctrl *c)
+NVME_COLD static int read_cap(struct nvme_ctrl *c)
 {
 	uint32_t csts = nvme_rd32(c, NVME_REG_CSTS);
 	if (csts == NVME_REG32_GONE) {
@@ -285,7 +285,7 @@ static int read_cap(struct nvme_ctrl *c)
 }
 
 /* Copy a space-padded identify string, trimmed, NUL-terminated, printable. */
-static void id_string(char *dst, const char *src, size_t n)
+NVME_COLD static void id_string(char *dst, const char *src, size_t n)
 {
 	size_t len = n;
 	while (len > 0 && (src[len - 1] == ' ' || src[len - 1] == '\0'))
@@ -295,7 +295,7 @@ static void id_string(char *dst, const char *src, size_t n)
 	dst[len] = '\0';
 }
 
-int nvme_refresh_firmware_rev(struct nvme_ctrl *c)
+NVME_COLD int nvme_refresh_firmware_rev(struct nvme_ctrl *c)
 {
 	if (c->idbuf == NULL)
 		return NVME_ERR_NOT_READY;
@@ -309,7 +309,7 @@ int nvme_refresh_firmware_rev(struct nvme_ctrl *c)
 }
 
 /* Identify Controller and everything derived from it. */
-static int identify_ctrl(struct nvme_ctrl *c)
+NVME_COLD static int identify_ctrl(struct nvme_ctrl *c)
 {
 	/* NSID 0, not FFFFFFFFh: some drives reject it */
 	int rc = nvme_identify_idbuf(c, NVME_CNS_CTRL, 0);
@@ -397,7 +397,7 @@ static int identify_ctrl(struct nvme_ctrl *c)
 }
 
 /* Number of Queues, then create (or re-create) the I/O queue pairs. */
-static int setup_io_queues(struct nvme_ctrl *c)
+NVME_COLD static int setup_io_queues(struct nvme_ctrl *c)
 {
 	uint32_t nsq = 0, ncq = 0;
 	uint32_t ask = c->io_wanted;
@@ -459,7 +459,7 @@ static int setup_io_queues(struct nvme_ctrl *c)
  * lists (at init; a reset keeps them), shadow doorbells (registered before
  * the I/O queues), Number of Queues and the I/O queue pairs, namespaces.
  */
-static int bring_up(struct nvme_ctrl *c)
+NVME_COLD static int bring_up(struct nvme_ctrl *c)
 {
 	int rc = ctrl_enable(c);
 	if (rc != 0)
@@ -482,7 +482,7 @@ static int bring_up(struct nvme_ctrl *c)
 	return nvme_ns_scan(c);
 }
 
-void nvme_config_defaults(struct nvme_ctrl_config *cfg)
+NVME_COLD void nvme_config_defaults(struct nvme_ctrl_config *cfg)
 {
 	if (cfg == NULL)
 		return;
@@ -504,7 +504,7 @@ void nvme_config_defaults(struct nvme_ctrl_config *cfg)
 	cfg->event_arg = NULL;
 }
 
-static void cfg_sanitise(struct nvme_ctrl_config *cfg)
+NVME_COLD static void cfg_sanitise(struct nvme_ctrl_config *cfg)
 {
 	struct nvme_ctrl_config d;
 	nvme_config_defaults(&d);
@@ -529,14 +529,14 @@ static void cfg_sanitise(struct nvme_ctrl_config *cfg)
 }
 
 /* Queue depth within the device's and the field's limits. */
-static uint32_t clamp_depth(const struct nvme_ctrl *c, uint32_t want, uint32_t field_max)
+NVME_COLD static uint32_t clamp_depth(const struct nvme_ctrl *c, uint32_t want, uint32_t field_max)
 {
 	uint32_t d = nvme_min_u32(want, (uint32_t)NVME_GET(c->cap, NVME_CAP_MQES) + 1u);
 	d = nvme_min_u32(d, field_max);
 	return nvme_max_u32(d, NVME_MIN_QUEUE_ENTRIES);
 }
 
-int nvme_ctrl_init(struct nvme_ctrl *c, const struct nvme_host *host,
+NVME_COLD int nvme_ctrl_init(struct nvme_ctrl *c, const struct nvme_host *host,
 		   uint64_t bar_phys, size_t bar_size, const struct nvme_ctrl_config *cfg)
 {
 	int rc;
@@ -631,7 +631,7 @@ unmap_bar:
 }
 
 /* Stop submissions on every queue pair (callbacks that try get NOT_READY). */
-static void queues_offline(struct nvme_ctrl *c)
+NVME_COLD static void queues_offline(struct nvme_ctrl *c)
 {
 	for (uint32_t i = 0; i < NVME_CFG_MAX_IO_QUEUES; i++)
 		c->io[i].live = false;
@@ -645,7 +645,7 @@ static void queues_offline(struct nvme_ctrl *c)
  * keep (a reset), I/O commands that may be retried stay in their slots
  * (NVME_SLOT_RESUBMIT) and are sent again once the queues are back.
  */
-static void queues_drop(struct nvme_ctrl *c, bool keep, int status)
+NVME_COLD static void queues_drop(struct nvme_ctrl *c, bool keep, int status)
 {
 	if (c->state == NVME_CTRL_GONE)
 		status = NVME_ERR_DEVICE_GONE;
@@ -655,12 +655,12 @@ static void queues_drop(struct nvme_ctrl *c, bool keep, int status)
 	nvme_q_drop_all(&c->admin, status, false);
 }
 
-static void queues_abort(struct nvme_ctrl *c)
+NVME_COLD static void queues_abort(struct nvme_ctrl *c)
 {
 	queues_drop(c, false, NVME_ERR_ABORTED);
 }
 
-void nvme_ctrl_detach(struct nvme_ctrl *c)
+NVME_COLD void nvme_ctrl_detach(struct nvme_ctrl *c)
 {
 	if (c == NULL || c->host == NULL || c->bar == NULL)
 		return;
@@ -686,7 +686,7 @@ void nvme_ctrl_detach(struct nvme_ctrl *c)
 /* Shutdown / resume / reset                                                */
 /* ------------------------------------------------------------------------ */
 
-int nvme_ctrl_shutdown(struct nvme_ctrl *c, bool abrupt)
+NVME_COLD int nvme_ctrl_shutdown(struct nvme_ctrl *c, bool abrupt)
 {
 	if (c == NULL || c->bar == NULL)
 		return NVME_ERR_INVAL;
@@ -753,7 +753,7 @@ int nvme_ctrl_shutdown(struct nvme_ctrl *c, bool abrupt)
  */
 #define NVME_RESET_DRAIN_MS 250u
 
-static uint32_t busy_commands(const struct nvme_ctrl *c)
+NVME_COLD static uint32_t busy_commands(const struct nvme_ctrl *c)
 {
 	uint32_t n = 0;
 	for (uint32_t i = 0; i < NVME_CFG_MAX_IO_QUEUES; i++) {
@@ -768,7 +768,7 @@ static uint32_t busy_commands(const struct nvme_ctrl *c)
 	return n;
 }
 
-static void drain_before_reset(struct nvme_ctrl *c)
+NVME_COLD static void drain_before_reset(struct nvme_ctrl *c)
 {
 	uint64_t t0 = nvme_now_us(c);
 	while (busy_commands(c) != 0) {
@@ -786,7 +786,7 @@ static void drain_before_reset(struct nvme_ctrl *c)
 	}
 }
 
-int nvme_ctrl_reinit(struct nvme_ctrl *c)
+NVME_COLD int nvme_ctrl_reinit(struct nvme_ctrl *c)
 {
 	bool enabled = false;
 	bool was_busy = c->ctrl_busy;
@@ -857,7 +857,7 @@ failed:
 	return rc;
 }
 
-int nvme_ctrl_stop(struct nvme_ctrl *c)
+NVME_COLD int nvme_ctrl_stop(struct nvme_ctrl *c)
 {
 	queues_offline(c);
 	if (c->state == NVME_CTRL_GONE)
@@ -865,7 +865,7 @@ int nvme_ctrl_stop(struct nvme_ctrl *c)
 	return ctrl_disable(c);
 }
 
-int nvme_ctrl_reset(struct nvme_ctrl *c)
+NVME_COLD int nvme_ctrl_reset(struct nvme_ctrl *c)
 {
 	if (c == NULL || c->bar == NULL)
 		return NVME_ERR_INVAL;
@@ -876,7 +876,7 @@ int nvme_ctrl_reset(struct nvme_ctrl *c)
 	return nvme_ctrl_reinit(c);
 }
 
-int nvme_ctrl_resume(struct nvme_ctrl *c)
+NVME_COLD int nvme_ctrl_resume(struct nvme_ctrl *c)
 {
 	if (c == NULL || c->bar == NULL)
 		return NVME_ERR_INVAL;
@@ -884,7 +884,7 @@ int nvme_ctrl_resume(struct nvme_ctrl *c)
 	return nvme_ctrl_reinit(c);
 }
 
-int nvme_ctrl_set_io_queue_count(struct nvme_ctrl *c, uint32_t n)
+NVME_COLD int nvme_ctrl_set_io_queue_count(struct nvme_ctrl *c, uint32_t n)
 {
 	if (c == NULL || c->bar == NULL || n > NVME_CFG_MAX_IO_QUEUES)
 		return NVME_ERR_INVAL;

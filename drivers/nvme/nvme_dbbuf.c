@@ -31,18 +31,18 @@
  */
 #include "nvme_internal.h"
 
-static uint32_t db_stride(const struct nvme_ctrl *c)
+NVME_COLD static uint32_t db_stride(const struct nvme_ctrl *c)
 {
 	return 4u << c->dstrd;
 }
 
 /* Byte offset of qid's SQ (cq false) or CQ doorbell in either page. */
-static size_t slot_off(const struct nvme_ctrl *c, uint32_t qid, bool cq)
+NVME_COLD static size_t slot_off(const struct nvme_ctrl *c, uint32_t qid, bool cq)
 {
 	return ((size_t)2u * qid + (cq ? 1u : 0u)) * db_stride(c);
 }
 
-static void queue_detach(struct nvme_qpair *q)
+NVME_COLD static void queue_detach(struct nvme_qpair *q)
 {
 	q->sdb_sq = NULL;
 	q->sdb_cq = NULL;
@@ -50,7 +50,7 @@ static void queue_detach(struct nvme_qpair *q)
 	q->ei_cq = NULL;
 }
 
-void nvme_dbbuf_queue_init(struct nvme_ctrl *c, struct nvme_qpair *q)
+NVME_COLD void nvme_dbbuf_queue_init(struct nvme_ctrl *c, struct nvme_qpair *q)
 {
 	queue_detach(q);
 	if (!c->dbbuf_on || c->dbbuf == NULL)
@@ -82,7 +82,7 @@ void nvme_dbbuf_queue_init(struct nvme_ctrl *c, struct nvme_qpair *q)
 	nvme_mb();
 }
 
-void nvme_dbbuf_free(struct nvme_ctrl *c)
+NVME_COLD void nvme_dbbuf_free(struct nvme_ctrl *c)
 {
 	c->dbbuf_on = false;
 	queue_detach(&c->admin);
@@ -94,7 +94,7 @@ void nvme_dbbuf_free(struct nvme_ctrl *c)
 	c->dbbuf_bytes = 0;
 }
 
-void nvme_dbbuf_reset(struct nvme_ctrl *c)
+NVME_COLD void nvme_dbbuf_reset(struct nvme_ctrl *c)
 {
 	/* whatever was registered is gone with the reset */
 	c->dbbuf_on = false;
@@ -143,7 +143,7 @@ void nvme_dbbuf_reset(struct nvme_ctrl *c)
 		 (unsigned long long)(c->dbbuf_phys + c->page_size));
 }
 
-bool nvme_ctrl_shadow_doorbells(const struct nvme_ctrl *c)
+NVME_COLD bool nvme_ctrl_shadow_doorbells(const struct nvme_ctrl *c)
 {
 	return c != NULL && c->dbbuf_on;
 }

@@ -35,7 +35,7 @@
 /* NVM command set limits (Identify CNS 06h)                                 */
 /* ------------------------------------------------------------------------ */
 
-void nvme_nvm_limits_read(struct nvme_ctrl *c)
+NVME_COLD void nvme_nvm_limits_read(struct nvme_ctrl *c)
 {
 	__builtin_memset(&c->nvm, 0, sizeof(c->nvm));
 	if (!c->io_capable || c->idbuf == NULL) {
@@ -64,7 +64,7 @@ void nvme_nvm_limits_read(struct nvme_ctrl *c)
 		 (unsigned long long)d->dmsl);
 }
 
-const struct nvme_nvm_limits *nvme_ctrl_nvm_limits(const struct nvme_ctrl *c)
+NVME_COLD const struct nvme_nvm_limits *nvme_ctrl_nvm_limits(const struct nvme_ctrl *c)
 {
 	return c != NULL ? &c->nvm : NULL;
 }
@@ -75,7 +75,7 @@ const struct nvme_nvm_limits *nvme_ctrl_nvm_limits(const struct nvme_ctrl *c)
  * transfer; 0 when even one block is above the limit. The shift is compared
  * before it is used, so no exponent the device sends can overflow it.
  */
-static uint32_t size_limit_blocks(const struct nvme_ns *ns, uint8_t exp)
+NVME_COLD static uint32_t size_limit_blocks(const struct nvme_ns *ns, uint8_t exp)
 {
 	const struct nvme_ctrl *c = ns->ctrl;
 	if (c->nvm.status != 0)
@@ -91,14 +91,14 @@ static uint32_t size_limit_blocks(const struct nvme_ns *ns, uint8_t exp)
 	return (uint32_t)1u << shift;
 }
 
-uint32_t nvme_ns_verify_max_blocks(const struct nvme_ns *ns)
+NVME_COLD uint32_t nvme_ns_verify_max_blocks(const struct nvme_ns *ns)
 {
 	if (ns == NULL || ns->ctrl == NULL || ns->unusable != 0)
 		return 0;
 	return size_limit_blocks(ns, ns->ctrl->nvm.vsl);
 }
 
-uint32_t nvme_ns_write_zeroes_max_blocks(const struct nvme_ns *ns)
+NVME_COLD uint32_t nvme_ns_write_zeroes_max_blocks(const struct nvme_ns *ns)
 {
 	if (ns == NULL || ns->ctrl == NULL || ns->unusable != 0)
 		return 0;
@@ -109,7 +109,7 @@ uint32_t nvme_ns_write_zeroes_max_blocks(const struct nvme_ns *ns)
 /* Commands                                                                 */
 /* ------------------------------------------------------------------------ */
 
-static void lba_sqe(struct nvme_sqe *sqe, uint8_t opc, uint32_t nsid, uint64_t lba, uint32_t n,
+NVME_COLD static void lba_sqe(struct nvme_sqe *sqe, uint8_t opc, uint32_t nsid, uint64_t lba, uint32_t n,
 		    unsigned flags)
 {
 	__builtin_memset(sqe, 0, sizeof(*sqe));
@@ -123,7 +123,7 @@ static void lba_sqe(struct nvme_sqe *sqe, uint8_t opc, uint32_t nsid, uint64_t l
 }
 
 /* Validate ns/q/range, then the support bit. */
-static int dm_prep(struct nvme_ns *ns, struct nvme_qpair **q, uint64_t lba, uint64_t count,
+NVME_COLD static int dm_prep(struct nvme_ns *ns, struct nvme_qpair **q, uint64_t lba, uint64_t count,
 		   enum nvme_opt opt, unsigned flags, const char *what)
 {
 	int rc = nvme_ns_io_prep(ns, q);
@@ -135,7 +135,7 @@ static int dm_prep(struct nvme_ns *ns, struct nvme_qpair **q, uint64_t lba, uint
 	return nvme_require(ns->ctrl, opt, flags, what);
 }
 
-int nvme_dsm(struct nvme_ns *ns, struct nvme_qpair *q, const struct nvme_dsm_range *ranges,
+NVME_COLD int nvme_dsm(struct nvme_ns *ns, struct nvme_qpair *q, const struct nvme_dsm_range *ranges,
 	     uint32_t nr, uint32_t attrs, unsigned flags)
 {
 	int rc = nvme_ns_io_prep(ns, &q);
@@ -186,7 +186,7 @@ int nvme_dsm(struct nvme_ns *ns, struct nvme_qpair *q, const struct nvme_dsm_ran
 			   ns->ctrl->io_timeout_ms, NULL);
 }
 
-int nvme_trim(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t lba, uint64_t count, unsigned flags)
+NVME_COLD int nvme_trim(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t lba, uint64_t count, unsigned flags)
 {
 	int rc = dm_prep(ns, &q, lba, count, NVME_OPT_DSM, flags, "Dataset Management");
 	if (rc != 0)
@@ -215,7 +215,7 @@ int nvme_trim(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t lba, uint64_t c
 }
 
 /* Write Zeroes / Verify: no data, split at per blocks (their size limit). */
-static int nodata_blocks(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t opc, uint64_t lba, uint32_t count,
+NVME_COLD static int nodata_blocks(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t opc, uint64_t lba, uint32_t count,
 			 uint32_t per, unsigned flags)
 {
 	if (per == 0) {
@@ -240,7 +240,7 @@ static int nodata_blocks(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t opc, 
 	return 0;
 }
 
-int nvme_write_zeroes(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t lba, uint32_t count, unsigned flags)
+NVME_COLD int nvme_write_zeroes(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t lba, uint32_t count, unsigned flags)
 {
 	int rc = dm_prep(ns, &q, lba, count, NVME_OPT_WRITE_ZEROES, flags, "Write Zeroes");
 	if (rc != 0)
@@ -248,7 +248,7 @@ int nvme_write_zeroes(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t lba, ui
 	return nodata_blocks(ns, q, NVME_CMD_WRITE_ZEROES, lba, count, nvme_ns_write_zeroes_max_blocks(ns), flags);
 }
 
-int nvme_verify(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t lba, uint32_t count, unsigned flags)
+NVME_COLD int nvme_verify(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t lba, uint32_t count, unsigned flags)
 {
 	int rc = dm_prep(ns, &q, lba, count, NVME_OPT_VERIFY, flags, "Verify");
 	if (rc != 0)
@@ -257,7 +257,7 @@ int nvme_verify(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t lba, uint32_t
 			     flags & ~(unsigned)NVME_WZ_DEALLOCATE);
 }
 
-int nvme_compare(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t lba, uint32_t count,
+NVME_COLD int nvme_compare(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t lba, uint32_t count,
 		 const void *buf, unsigned flags, struct nvme_compare_result *res)
 {
 	struct nvme_compare_result tmp;

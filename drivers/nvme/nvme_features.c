@@ -65,7 +65,7 @@ static const struct feat_layout layouts[] = {
 	    { NULL, 0, 0, NULL }, { NULL, 0, 0, NULL } } },
 };
 
-static const struct feat_layout *layout_of(uint8_t fid)
+NVME_COLD static const struct feat_layout *layout_of(uint8_t fid)
 {
 	for (size_t i = 0; i < sizeof(layouts) / sizeof(layouts[0]); i++)
 		if (layouts[i].fid == fid)
@@ -73,7 +73,7 @@ static const struct feat_layout *layout_of(uint8_t fid)
 	return NULL;
 }
 
-const char *nvme_feat_name(uint8_t fid)
+NVME_COLD const char *nvme_feat_name(uint8_t fid)
 {
 	const struct feat_layout *l = layout_of(fid);
 	if (l != NULL)
@@ -92,7 +92,7 @@ const char *nvme_feat_name(uint8_t fid)
 	}
 }
 
-int nvme_feat_decode(uint8_t fid, uint32_t value, struct nvme_feat_decoded *out)
+NVME_COLD int nvme_feat_decode(uint8_t fid, uint32_t value, struct nvme_feat_decoded *out)
 {
 	if (out == NULL)
 		return NVME_ERR_INVAL;
@@ -127,7 +127,7 @@ int nvme_feat_decode(uint8_t fid, uint32_t value, struct nvme_feat_decoded *out)
 	return 0;
 }
 
-size_t nvme_feat_describe(uint8_t fid, uint32_t value, char *buf, size_t len)
+NVME_COLD size_t nvme_feat_describe(uint8_t fid, uint32_t value, char *buf, size_t len)
 {
 	struct nvme_feat_decoded d;
 	(void)nvme_feat_decode(fid, value, &d);
@@ -148,42 +148,42 @@ size_t nvme_feat_describe(uint8_t fid, uint32_t value, char *buf, size_t len)
 	return pos;
 }
 
-uint32_t nvme_feat_arbitration(uint8_t ab, uint8_t lpw, uint8_t mpw, uint8_t hpw)
+NVME_COLD uint32_t nvme_feat_arbitration(uint8_t ab, uint8_t lpw, uint8_t mpw, uint8_t hpw)
 {
 	return (uint32_t)(NVME_SET(NVME_FEAT_ARB_AB, ab) | NVME_SET(NVME_FEAT_ARB_LPW, lpw) |
 			  NVME_SET(NVME_FEAT_ARB_MPW, mpw) | NVME_SET(NVME_FEAT_ARB_HPW, hpw));
 }
 
-uint32_t nvme_feat_power_mgmt(uint8_t ps, uint8_t wh)
+NVME_COLD uint32_t nvme_feat_power_mgmt(uint8_t ps, uint8_t wh)
 {
 	return (uint32_t)(NVME_SET(NVME_FEAT_PM_PS, ps) | NVME_SET(NVME_FEAT_PM_WH, wh));
 }
 
-uint32_t nvme_feat_temp_threshold(uint16_t kelvin, uint8_t tmpsel, bool under)
+NVME_COLD uint32_t nvme_feat_temp_threshold(uint16_t kelvin, uint8_t tmpsel, bool under)
 {
 	return (uint32_t)(NVME_SET(NVME_FEAT_TT_TMPTH, kelvin) | NVME_SET(NVME_FEAT_TT_TMPSEL, tmpsel) |
 			  NVME_SET(NVME_FEAT_TT_THSEL, under ? NVME_FEAT_TT_THSEL_UNDER : NVME_FEAT_TT_THSEL_OVER));
 }
 
-uint32_t nvme_feat_irq_coalescing(uint8_t thr, uint8_t time_100us)
+NVME_COLD uint32_t nvme_feat_irq_coalescing(uint8_t thr, uint8_t time_100us)
 {
 	return (uint32_t)(NVME_SET(NVME_FEAT_IC_THR, thr) | NVME_SET(NVME_FEAT_IC_TIME, time_100us));
 }
 
-uint32_t nvme_feat_async_event(uint8_t smart_warnings, bool ns_attr, bool fw_activation)
+NVME_COLD uint32_t nvme_feat_async_event(uint8_t smart_warnings, bool ns_attr, bool fw_activation)
 {
 	return (uint32_t)(NVME_SET(NVME_FEAT_AEC_SMART, smart_warnings) | NVME_SET(NVME_FEAT_AEC_NAN, ns_attr ? 1 : 0) |
 			  NVME_SET(NVME_FEAT_AEC_FAN, fw_activation ? 1 : 0));
 }
 
 /* Features whose value is data, not dword 0/11. */
-static bool data_feature(uint8_t fid)
+NVME_COLD static bool data_feature(uint8_t fid)
 {
 	return fid == NVME_FEAT_TIMESTAMP || fid == NVME_FEAT_HOST_ID || fid == NVME_FEAT_LBA_RANGE_TYPE ||
 	       fid == NVME_FEAT_AUTO_PST || fid == NVME_FEAT_HOST_MEM_BUFFER;
 }
 
-int nvme_feat_get(struct nvme_ctrl *c, uint8_t fid, uint8_t sel, uint32_t cdw11,
+NVME_COLD int nvme_feat_get(struct nvme_ctrl *c, uint8_t fid, uint8_t sel, uint32_t cdw11,
 		  uint32_t *value, unsigned flags)
 {
 	if (value != NULL)
@@ -204,7 +204,7 @@ int nvme_feat_get(struct nvme_ctrl *c, uint8_t fid, uint8_t sel, uint32_t cdw11,
 	return nvme_get_features(c, fid, sel, 0, cdw11, NULL, 0, value);
 }
 
-int nvme_feat_set(struct nvme_ctrl *c, uint8_t fid, uint32_t value, bool save,
+NVME_COLD int nvme_feat_set(struct nvme_ctrl *c, uint8_t fid, uint32_t value, bool save,
 		  unsigned flags, uint32_t *dw0)
 {
 	if (dw0 != NULL)
@@ -221,7 +221,7 @@ int nvme_feat_set(struct nvme_ctrl *c, uint8_t fid, uint32_t value, bool save,
 	return nvme_set_features(c, fid, 0, value, save, NULL, 0, dw0);
 }
 
-int nvme_timestamp_get(struct nvme_ctrl *c, uint8_t sel, struct nvme_timestamp *ts, unsigned flags)
+NVME_COLD int nvme_timestamp_get(struct nvme_ctrl *c, uint8_t sel, struct nvme_timestamp *ts, unsigned flags)
 {
 	if (c == NULL || ts == NULL || sel > NVME_FEAT_SEL_SAVED)
 		return NVME_ERR_INVAL;
@@ -245,7 +245,7 @@ int nvme_timestamp_get(struct nvme_ctrl *c, uint8_t sel, struct nvme_timestamp *
 	return 0;
 }
 
-int nvme_timestamp_set(struct nvme_ctrl *c, uint64_t ms, unsigned flags)
+NVME_COLD int nvme_timestamp_set(struct nvme_ctrl *c, uint64_t ms, unsigned flags)
 {
 	if (c == NULL || (ms & ~NVME_TIMESTAMP_MS_MASK) != 0)
 		return NVME_ERR_INVAL;

@@ -32,7 +32,7 @@ struct fmt_waiter {
 	int  status;
 };
 
-static void fmt_done(void *arg, int status, const struct nvme_cqe *cqe)
+NVME_COLD static void fmt_done(void *arg, int status, const struct nvme_cqe *cqe)
 {
 	struct fmt_waiter *w = arg;
 	(void)cqe;
@@ -42,7 +42,7 @@ static void fmt_done(void *arg, int status, const struct nvme_cqe *cqe)
 
 /* Stop waiting for slot idx: forget the waiter on our stack; the CID stays
  * reserved until the device completes the command or a reset drops it. */
-static int fmt_give_up(struct nvme_qpair *q, uint32_t idx, int err)
+NVME_COLD static int fmt_give_up(struct nvme_qpair *q, uint32_t idx, int err)
 {
 	q->slots[idx].cb = NULL;
 	q->slots[idx].arg = NULL;
@@ -51,7 +51,7 @@ static int fmt_give_up(struct nvme_qpair *q, uint32_t idx, int err)
 }
 
 /* Progress: FPI of nsid (or of the first known namespace for all). */
-static void fmt_progress(struct nvme_ctrl *c, uint32_t nsid, uint64_t elapsed_us, uint32_t timeout_ms,
+NVME_COLD static void fmt_progress(struct nvme_ctrl *c, uint32_t nsid, uint64_t elapsed_us, uint32_t timeout_ms,
 			 struct nvme_format_progress *p)
 {
 	__builtin_memset(p, 0, sizeof(*p));
@@ -76,7 +76,7 @@ static void fmt_progress(struct nvme_ctrl *c, uint32_t nsid, uint64_t elapsed_us
 }
 
 /* Send Format NVM and wait for it (see the top of this file). */
-static int format_exec(struct nvme_ctrl *c, struct nvme_sqe *sqe, uint32_t nsid, uint32_t timeout_ms,
+NVME_COLD static int format_exec(struct nvme_ctrl *c, struct nvme_sqe *sqe, uint32_t nsid, uint32_t timeout_ms,
 		       const struct nvme_format_opts *o)
 {
 	struct nvme_qpair *q = &c->admin;
@@ -149,7 +149,7 @@ static int format_exec(struct nvme_ctrl *c, struct nvme_sqe *sqe, uint32_t nsid,
 /* Format NVM cdw10 bits 13:12: LBA format index bits 5:4 (NVMe 2.0). */
 #define FORMAT_CDW10_LBAFU  12, 2
 
-static int lbaf_ok(struct nvme_ctrl *c, const struct nvme_ns *ns, uint8_t lbaf)
+NVME_COLD static int lbaf_ok(struct nvme_ctrl *c, const struct nvme_ns *ns, uint8_t lbaf)
 {
 	if (ns->format_count == 0 || lbaf >= ns->format_count) {
 		nvme_err(c, "format: namespace %u has %u LBA formats; index %u is beyond NLBAF", (unsigned)ns->nsid,
@@ -159,7 +159,7 @@ static int lbaf_ok(struct nvme_ctrl *c, const struct nvme_ns *ns, uint8_t lbaf)
 	return 0;
 }
 
-int nvme_format_nvm(struct nvme_ctrl *c, uint32_t nsid, const struct nvme_format_opts *o)
+NVME_COLD int nvme_format_nvm(struct nvme_ctrl *c, uint32_t nsid, const struct nvme_format_opts *o)
 {
 	if (c == NULL || o == NULL || o->ses > NVME_FORMAT_SES_CRYPTO || o->pi > 3 ||
 	    o->lbaf >= NVME_ID_NS_MAX_LBAF)

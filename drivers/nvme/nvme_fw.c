@@ -23,7 +23,7 @@
 
 #if NVME_CFG_FW   /* optional (nvme.h): the file is empty without it */
 
-uint32_t nvme_fw_granularity(const struct nvme_ctrl *c)
+NVME_COLD uint32_t nvme_fw_granularity(const struct nvme_ctrl *c)
 {
 	if (c == NULL)
 		return 0;
@@ -34,7 +34,7 @@ uint32_t nvme_fw_granularity(const struct nvme_ctrl *c)
 	return (uint32_t)c->id.fwug * 4096u;
 }
 
-uint32_t nvme_fw_chunk_bytes(const struct nvme_ctrl *c)
+NVME_COLD uint32_t nvme_fw_chunk_bytes(const struct nvme_ctrl *c)
 {
 	if (c == NULL || c->max_xfer == 0)
 		return 0;
@@ -49,7 +49,7 @@ uint32_t nvme_fw_chunk_bytes(const struct nvme_ctrl *c)
  * 32 bits. */
 #define FW_OFFSET_LIMIT  ((uint64_t)1 << 34)
 
-int nvme_fw_download(struct nvme_ctrl *c, const void *image, size_t len, uint64_t offset, uint32_t xfer,
+NVME_COLD int nvme_fw_download(struct nvme_ctrl *c, const void *image, size_t len, uint64_t offset, uint32_t xfer,
 		     nvme_progress_fn cb, void *arg, unsigned flags)
 {
 	if (c == NULL || image == NULL || len == 0 || (len & 3u) != 0 || (offset & 3u) != 0 || (xfer & 3u) != 0)
@@ -111,13 +111,13 @@ int nvme_fw_download(struct nvme_ctrl *c, const void *image, size_t len, uint64_
 	return 0;
 }
 
-bool nvme_fw_needs_reset(int status)
+NVME_COLD bool nvme_fw_needs_reset(int status)
 {
 	return status == NVME_ERR_FW_NEEDS_CONV_RESET || status == NVME_ERR_FW_NEEDS_NSSR ||
 	       status == NVME_ERR_FW_NEEDS_RESET;
 }
 
-int nvme_fw_commit(struct nvme_ctrl *c, uint8_t slot, uint8_t action, unsigned flags,
+NVME_COLD int nvme_fw_commit(struct nvme_ctrl *c, uint8_t slot, uint8_t action, unsigned flags,
 		   struct nvme_fw_commit_result *res)
 {
 	struct nvme_fw_commit_result tmp;

@@ -50,6 +50,11 @@ enum nvme_slot_state {
 /* Branch layout of the I/O path. */
 #define NVME_LIKELY(x)         __builtin_expect(!!(x), 1)
 #define NVME_UNLIKELY(x)       __builtin_expect(!!(x), 0)
+/* Control-path code (bring-up, reset, recovery, admin and optional
+ * commands, namespace scan, text): GCC and clang optimise a cold function
+ * for size even in -O2 builds and keep it apart from the I/O path; a call
+ * to one is taken as unlikely. */
+#define NVME_COLD              __attribute__((cold))
 /* The I/O fast paths are inlined into each API function that uses them
  * (nvme_read_async and nvme_write_async, nvme_qpair_poll and nvme_q_poll);
  * a build optimised for size (-Os) keeps one copy of each instead. */

@@ -113,7 +113,7 @@ int nvme_flush(struct nvme_ns *ns, struct nvme_qpair *q)
 
 /* The general asynchronous Read/Write: every check in its documented
  * order, then nvme_q_submit (PRP lists, SGL, bounce buffer). */
-static __attribute__((noinline)) int rw_async_general(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t opc,
+NVME_COLD static __attribute__((noinline)) int rw_async_general(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t opc,
 						      uint64_t lba, uint32_t count, void *buf, nvme_cmd_cb cb,
 						      void *arg)
 {
@@ -134,8 +134,8 @@ static __attribute__((noinline)) int rw_async_general(struct nvme_ns *ns, struct
 }
 
 /*
- * The Read/Write fast path: an explicit I/O queue pair of a READY
- * controller, a usable namespace, a range inside it, a count within the max
+ * The Read/Write fast path: an I/O queue pair (NULL: the default one) of a
+ * READY controller, a usable namespace, a range inside it, a count within the max
  * transfer, PRP data pointers (no SGL for I/O), and a dword-aligned buffer
  * inside one host page - the common 4 KiB block. Such a buffer never
  * crosses a driver page (driver page = max(host page, 2^(12+MPSMIN)), both
@@ -160,7 +160,7 @@ typedef uint64_t nvme_u64_alias __attribute__((may_alias));
 /* The fast path's translation was unusable: give the slot back and send the
  * command the general way (nvme_q_submit: bounce buffer, or the error).
  * The checks before it all passed; the command is rebuilt from the slot. */
-static __attribute__((noinline)) int rw_fast_fallback(struct nvme_qpair *q, struct nvme_slot *s)
+NVME_COLD static __attribute__((noinline)) int rw_fast_fallback(struct nvme_qpair *q, struct nvme_slot *s)
 {
 	uint32_t idx = (uint32_t)(s - q->slots);
 	struct nvme_sqe sqe;
@@ -186,9 +186,15 @@ NVME_HOT_INLINE int rw_async(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t o
 							  uint64_t lba, uint32_t count, void *buf,
 							  nvme_cmd_cb cb, void *arg)
 {
+	if (!NVME_CFG_FAST_PATH || NVME_UNLIKELY(ns == NULL))
+		goto general;
+	struct nvme_ctrl *c = ns->ctrl;
+	if (NVME_UNLIKELY(q == NULL)) {
+		if (c == NULL || (q = nvme_default_qpair(c)) == NULL)
+			goto general;   /* (given the default queue, the general path checks the same) */
+	}
 	/* q live implies q->ctrl set: ns->ctrl equal to it is not NULL */
-	struct nvme_ctrl *c;
-	if (NVME_UNLIKELY(ns == NULL || q == NULL || !q->live || (c = ns->ctrl) != q->ctrl))
+	if (NVME_UNLIKELY(!q->live || q->ctrl != c))
 		goto general;
 	const struct nvme_host *h = c->host;
 	uint64_t size = ns->size;

@@ -12,20 +12,20 @@ struct nvme_out {
 	size_t pos;   /* characters produced (may exceed len) */
 };
 
-static void out_c(struct nvme_out *o, char ch)
+NVME_COLD static void out_c(struct nvme_out *o, char ch)
 {
 	if (o->len != 0 && o->pos < o->len - 1)
 		o->buf[o->pos] = ch;
 	o->pos++;
 }
 
-static void out_pad(struct nvme_out *o, char ch, int n)
+NVME_COLD static void out_pad(struct nvme_out *o, char ch, int n)
 {
 	while (n-- > 0)
 		out_c(o, ch);
 }
 
-static void out_str(struct nvme_out *o, const char *s, int width, bool left)
+NVME_COLD static void out_str(struct nvme_out *o, const char *s, int width, bool left)
 {
 	int n = 0;
 	if (s == NULL)
@@ -40,7 +40,7 @@ static void out_str(struct nvme_out *o, const char *s, int width, bool left)
 		out_pad(o, ' ', width - n);
 }
 
-static void out_num(struct nvme_out *o, unsigned long long v, bool neg, unsigned base,
+NVME_COLD static void out_num(struct nvme_out *o, unsigned long long v, bool neg, unsigned base,
 		    bool upper, int width, bool zero, bool left)
 {
 	char tmp[24];
@@ -71,7 +71,7 @@ static void out_num(struct nvme_out *o, unsigned long long v, bool neg, unsigned
 		out_pad(o, ' ', width - total);
 }
 
-size_t nvme_vformat(char *buf, size_t len, const char *fmt, va_list ap)
+NVME_COLD size_t nvme_vformat(char *buf, size_t len, const char *fmt, va_list ap)
 {
 	struct nvme_out o = { buf, len, 0 };
 
@@ -162,7 +162,7 @@ size_t nvme_vformat(char *buf, size_t len, const char *fmt, va_list ap)
 	return o.pos;
 }
 
-size_t nvme_format(char *buf, size_t len, const char *fmt, ...)
+NVME_COLD size_t nvme_format(char *buf, size_t len, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -171,7 +171,7 @@ size_t nvme_format(char *buf, size_t len, const char *fmt, ...)
 	return n;
 }
 
-size_t nvme_cat(char *buf, size_t len, size_t pos, const char *fmt, ...)
+NVME_COLD size_t nvme_cat(char *buf, size_t len, size_t pos, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -186,7 +186,7 @@ size_t nvme_cat(char *buf, size_t len, size_t pos, const char *fmt, ...)
 	return pos + n;
 }
 
-void nvme_logf(const struct nvme_ctrl *c, const char *fmt, ...)
+NVME_COLD void nvme_logf(const struct nvme_ctrl *c, const char *fmt, ...)
 {
 	char line[256];
 	size_t n;
@@ -206,7 +206,7 @@ void nvme_logf(const struct nvme_ctrl *c, const char *fmt, ...)
 }
 
 #if NVME_CFG_TRACE
-void nvme_trace_sqe(const struct nvme_qpair *q, const struct nvme_sqe *s)
+NVME_COLD void nvme_trace_sqe(const struct nvme_qpair *q, const struct nvme_sqe *s)
 {
 	if (!NVME_TRACING(q->ctrl))
 		return;
@@ -218,7 +218,7 @@ void nvme_trace_sqe(const struct nvme_qpair *q, const struct nvme_sqe *s)
 		  (unsigned)s->cdw12, (unsigned)s->cdw13, (unsigned)s->cdw14, (unsigned)s->cdw15);
 }
 
-void nvme_trace_cqe(const struct nvme_qpair *q, const struct nvme_cqe *e)
+NVME_COLD void nvme_trace_cqe(const struct nvme_qpair *q, const struct nvme_cqe *e)
 {
 	if (!NVME_TRACING(q->ctrl))
 		return;

@@ -15,7 +15,7 @@
 #if NVME_CFG_LOGS   /* optional (nvme.h): the file is empty without it */
 
 /* Read len (<= 4096) bytes of log lid into the Identify buffer. */
-static int log_to_idbuf(struct nvme_ctrl *c, uint8_t lid, uint32_t nsid, size_t len)
+NVME_COLD static int log_to_idbuf(struct nvme_ctrl *c, uint8_t lid, uint32_t nsid, size_t len)
 {
 	if (c == NULL)
 		return NVME_ERR_INVAL;
@@ -29,7 +29,7 @@ static int log_to_idbuf(struct nvme_ctrl *c, uint8_t lid, uint32_t nsid, size_t 
 /* 128-bit counters                                                         */
 /* ------------------------------------------------------------------------ */
 
-static struct nvme_u128 u128_le(const uint8_t b[16])
+NVME_COLD static struct nvme_u128 u128_le(const uint8_t b[16])
 {
 	struct nvme_u128 v = { 0, 0 };
 	for (int i = 7; i >= 0; i--) {
@@ -39,7 +39,7 @@ static struct nvme_u128 u128_le(const uint8_t b[16])
 	return v;
 }
 
-size_t nvme_u128_to_dec(struct nvme_u128 v, char *buf, size_t len)
+NVME_COLD size_t nvme_u128_to_dec(struct nvme_u128 v, char *buf, size_t len)
 {
 	/* Long division by 10 on 32-bit limbs: no 128-bit arithmetic, so no
 	 * compiler runtime helper is needed on any target. */
@@ -71,7 +71,7 @@ size_t nvme_u128_to_dec(struct nvme_u128 v, char *buf, size_t len)
 /* SMART / Health Information (02h)                                          */
 /* ------------------------------------------------------------------------ */
 
-void nvme_smart_decode(const struct nvme_smart_log *raw, struct nvme_smart_info *o)
+NVME_COLD void nvme_smart_decode(const struct nvme_smart_log *raw, struct nvme_smart_info *o)
 {
 	__builtin_memset(o, 0, sizeof(*o));
 	uint8_t cw = raw->critical_warning;
@@ -108,7 +108,7 @@ void nvme_smart_decode(const struct nvme_smart_log *raw, struct nvme_smart_info 
 	o->thm_temp2_total_time = raw->thm_temp2_total_time;
 }
 
-int nvme_smart_read(struct nvme_ctrl *c, uint32_t nsid, struct nvme_smart_info *out,
+NVME_COLD int nvme_smart_read(struct nvme_ctrl *c, uint32_t nsid, struct nvme_smart_info *out,
 		    struct nvme_smart_log *raw, unsigned flags)
 {
 	if (c == NULL || out == NULL)
@@ -127,7 +127,7 @@ int nvme_smart_read(struct nvme_ctrl *c, uint32_t nsid, struct nvme_smart_info *
 	return 0;
 }
 
-size_t nvme_smart_warning_text(uint8_t cw, char *buf, size_t len)
+NVME_COLD size_t nvme_smart_warning_text(uint8_t cw, char *buf, size_t len)
 {
 	static const char *const names[8] = {
 		"spare below threshold", "temperature", "reliability degraded", "read only",
@@ -148,7 +148,7 @@ size_t nvme_smart_warning_text(uint8_t cw, char *buf, size_t len)
 /* Error Information (01h)                                                   */
 /* ------------------------------------------------------------------------ */
 
-int nvme_error_log_read(struct nvme_ctrl *c, struct nvme_error_log_entry *out, uint32_t max, uint32_t *n)
+NVME_COLD int nvme_error_log_read(struct nvme_ctrl *c, struct nvme_error_log_entry *out, uint32_t max, uint32_t *n)
 {
 	if (n != NULL)
 		*n = 0;
@@ -162,7 +162,7 @@ int nvme_error_log_read(struct nvme_ctrl *c, struct nvme_error_log_entry *out, u
 	return 0;
 }
 
-size_t nvme_error_entry_describe(const struct nvme_error_log_entry *e, char *buf, size_t len)
+NVME_COLD size_t nvme_error_entry_describe(const struct nvme_error_log_entry *e, char *buf, size_t len)
 {
 	if (e->error_count == 0)
 		return nvme_format(buf, len, "unused");
@@ -187,7 +187,7 @@ size_t nvme_error_entry_describe(const struct nvme_error_log_entry *e, char *buf
 /* Firmware Slot Information (03h)                                           */
 /* ------------------------------------------------------------------------ */
 
-int nvme_fw_slot_read(struct nvme_ctrl *c, struct nvme_fw_slot_info *out)
+NVME_COLD int nvme_fw_slot_read(struct nvme_ctrl *c, struct nvme_fw_slot_info *out)
 {
 	if (c == NULL || out == NULL)
 		return NVME_ERR_INVAL;
@@ -226,7 +226,7 @@ int nvme_fw_slot_read(struct nvme_ctrl *c, struct nvme_fw_slot_info *out)
 /* Commands Supported and Effects (05h)                                      */
 /* ------------------------------------------------------------------------ */
 
-int nvme_effects_log_read(struct nvme_ctrl *c, struct nvme_cmd_effects_log *out, unsigned flags)
+NVME_COLD int nvme_effects_log_read(struct nvme_ctrl *c, struct nvme_cmd_effects_log *out, unsigned flags)
 {
 	if (c == NULL || out == NULL)
 		return NVME_ERR_INVAL;
@@ -240,7 +240,7 @@ int nvme_effects_log_read(struct nvme_ctrl *c, struct nvme_cmd_effects_log *out,
 	return 0;
 }
 
-size_t nvme_effects_describe(uint32_t e, char *buf, size_t len)
+NVME_COLD size_t nvme_effects_describe(uint32_t e, char *buf, size_t len)
 {
 	static const char *const cse[8] = {
 		"", ", one command per namespace", ", one command per controller", ", CSE 3",
@@ -259,7 +259,7 @@ size_t nvme_effects_describe(uint32_t e, char *buf, size_t len)
 /* Sanitize Status (81h)                                                     */
 /* ------------------------------------------------------------------------ */
 
-const char *nvme_sstat_name(unsigned status)
+NVME_COLD const char *nvme_sstat_name(unsigned status)
 {
 	switch (status) {
 	case NVME_SSTAT_NEVER_SANITIZED:      return "never sanitized";
@@ -271,7 +271,7 @@ const char *nvme_sstat_name(unsigned status)
 	}
 }
 
-int nvme_sanitize_status_read(struct nvme_ctrl *c, struct nvme_sanitize_status *out)
+NVME_COLD int nvme_sanitize_status_read(struct nvme_ctrl *c, struct nvme_sanitize_status *out)
 {
 	if (c == NULL || out == NULL)
 		return NVME_ERR_INVAL;

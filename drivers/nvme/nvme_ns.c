@@ -11,7 +11,7 @@
 
 /* Validate Identify Namespace data and fill ns (section 5.15.2.1). Why a
  * namespace is not usable is logged by nvme_ns_scan (nvme_ns_unusable_text). */
-static void ns_fill(struct nvme_ctrl *c, struct nvme_ns *ns, const struct nvme_id_ns *id)
+NVME_COLD static void ns_fill(struct nvme_ctrl *c, struct nvme_ns *ns, const struct nvme_id_ns *id)
 {
 	uint32_t nsid = ns->nsid;
 
@@ -89,7 +89,7 @@ static void ns_fill(struct nvme_ctrl *c, struct nvme_ns *ns, const struct nvme_i
  * Returns the number of entries, 1024 meaning "full, there may be more";
  * *bad is set when the list ended on an invalid entry.
  */
-static uint32_t parse_ns_list(const struct nvme_ctrl *c, uint32_t after, uint32_t *out,
+NVME_COLD static uint32_t parse_ns_list(const struct nvme_ctrl *c, uint32_t after, uint32_t *out,
 			      uint32_t max, uint32_t *stored, bool *bad)
 {
 	const uint32_t *list = c->idbuf;
@@ -113,7 +113,7 @@ static uint32_t parse_ns_list(const struct nvme_ctrl *c, uint32_t after, uint32_
 	return n;
 }
 
-int nvme_ns_list_active(struct nvme_ctrl *c, uint32_t after_nsid, uint32_t *out, uint32_t max,
+NVME_COLD int nvme_ns_list_active(struct nvme_ctrl *c, uint32_t after_nsid, uint32_t *out, uint32_t max,
 			uint32_t *n)
 {
 	if (c == NULL || n == NULL || (out == NULL && max != 0))
@@ -140,7 +140,7 @@ int nvme_ns_list_active(struct nvme_ctrl *c, uint32_t after_nsid, uint32_t *out,
 }
 
 /* Walk the active list: store the first NVME_CFG_MAX_NS NSIDs, count all. */
-static int walk_active(struct nvme_ctrl *c, uint32_t *ids, uint32_t *count, uint32_t *total)
+NVME_COLD static int walk_active(struct nvme_ctrl *c, uint32_t *ids, uint32_t *count, uint32_t *total)
 {
 	uint32_t after = 0;
 	*count = 0;
@@ -171,7 +171,7 @@ static int walk_active(struct nvme_ctrl *c, uint32_t *ids, uint32_t *count, uint
 	return 0;
 }
 
-int nvme_ns_scan(struct nvme_ctrl *c)
+NVME_COLD int nvme_ns_scan(struct nvme_ctrl *c)
 {
 	uint32_t ids[NVME_CFG_MAX_NS];
 	uint32_t count = 0, total = 0;
@@ -236,7 +236,7 @@ int nvme_ns_scan(struct nvme_ctrl *c)
 	return 0;
 }
 
-int nvme_ns_rescan(struct nvme_ctrl *c)
+NVME_COLD int nvme_ns_rescan(struct nvme_ctrl *c)
 {
 	if (c == NULL)
 		return NVME_ERR_INVAL;
@@ -246,17 +246,17 @@ int nvme_ns_rescan(struct nvme_ctrl *c)
 	return nvme_ns_scan(c);
 }
 
-uint32_t nvme_ns_count(const struct nvme_ctrl *c)
+NVME_COLD uint32_t nvme_ns_count(const struct nvme_ctrl *c)
 {
 	return c != NULL ? c->ns_count : 0;
 }
 
-uint32_t nvme_ns_active_count(const struct nvme_ctrl *c)
+NVME_COLD uint32_t nvme_ns_active_count(const struct nvme_ctrl *c)
 {
 	return c != NULL ? c->ns_active : 0;
 }
 
-struct nvme_ns *nvme_ns_get(struct nvme_ctrl *c, uint32_t nsid)
+NVME_COLD struct nvme_ns *nvme_ns_get(struct nvme_ctrl *c, uint32_t nsid)
 {
 	if (c == NULL || nsid == 0)
 		return NULL;
@@ -266,7 +266,7 @@ struct nvme_ns *nvme_ns_get(struct nvme_ctrl *c, uint32_t nsid)
 	return NULL;
 }
 
-struct nvme_ns *nvme_ns_at(struct nvme_ctrl *c, uint32_t index)
+NVME_COLD struct nvme_ns *nvme_ns_at(struct nvme_ctrl *c, uint32_t index)
 {
 	if (c == NULL || index >= c->ns_count)
 		return NULL;
@@ -282,17 +282,17 @@ enum nvme_ctrl_state nvme_ctrl_get_state(const struct nvme_ctrl *c)
 	return c != NULL ? c->state : NVME_CTRL_OFF;
 }
 
-const struct nvme_id_ctrl *nvme_ctrl_id(const struct nvme_ctrl *c) { return &c->id; }
-const char *nvme_ctrl_serial(const struct nvme_ctrl *c) { return c->serial; }
-const char *nvme_ctrl_model(const struct nvme_ctrl *c) { return c->model; }
-const char *nvme_ctrl_firmware(const struct nvme_ctrl *c) { return c->firmware; }
-uint32_t nvme_ctrl_version(const struct nvme_ctrl *c) { return c->vs; }
-uint64_t nvme_ctrl_cap(const struct nvme_ctrl *c) { return c->cap; }
-uint32_t nvme_ctrl_page_size(const struct nvme_ctrl *c) { return c->page_size; }
-uint32_t nvme_ctrl_max_transfer(const struct nvme_ctrl *c) { return c->max_xfer; }
-bool nvme_ctrl_uses_sgl(const struct nvme_ctrl *c) { return c->sgl_io; }
+NVME_COLD const struct nvme_id_ctrl *nvme_ctrl_id(const struct nvme_ctrl *c) { return &c->id; }
+NVME_COLD const char *nvme_ctrl_serial(const struct nvme_ctrl *c) { return c->serial; }
+NVME_COLD const char *nvme_ctrl_model(const struct nvme_ctrl *c) { return c->model; }
+NVME_COLD const char *nvme_ctrl_firmware(const struct nvme_ctrl *c) { return c->firmware; }
+NVME_COLD uint32_t nvme_ctrl_version(const struct nvme_ctrl *c) { return c->vs; }
+NVME_COLD uint64_t nvme_ctrl_cap(const struct nvme_ctrl *c) { return c->cap; }
+NVME_COLD uint32_t nvme_ctrl_page_size(const struct nvme_ctrl *c) { return c->page_size; }
+NVME_COLD uint32_t nvme_ctrl_max_transfer(const struct nvme_ctrl *c) { return c->max_xfer; }
+NVME_COLD bool nvme_ctrl_uses_sgl(const struct nvme_ctrl *c) { return c->sgl_io; }
 
-uint32_t nvme_ctrl_io_queue_count(const struct nvme_ctrl *c)
+NVME_COLD uint32_t nvme_ctrl_io_queue_count(const struct nvme_ctrl *c)
 {
 	uint32_t n = 0;
 	for (uint32_t i = 0; i < NVME_CFG_MAX_IO_QUEUES; i++)
@@ -301,30 +301,30 @@ uint32_t nvme_ctrl_io_queue_count(const struct nvme_ctrl *c)
 	return n;
 }
 
-void nvme_ctrl_set_log_level(struct nvme_ctrl *c, enum nvme_log_level level)
+NVME_COLD void nvme_ctrl_set_log_level(struct nvme_ctrl *c, enum nvme_log_level level)
 {
 	if (c != NULL && (unsigned)level <= (unsigned)NVME_LOG_TRACE)
 		c->log_level = level;
 }
 
-struct nvme_qpair *nvme_ctrl_admin_qpair(struct nvme_ctrl *c)
+NVME_COLD struct nvme_qpair *nvme_ctrl_admin_qpair(struct nvme_ctrl *c)
 {
 	return (c != NULL && c->admin.created) ? &c->admin : NULL;
 }
 
-struct nvme_qpair *nvme_ctrl_io_qpair(struct nvme_ctrl *c, uint32_t index)
+NVME_COLD struct nvme_qpair *nvme_ctrl_io_qpair(struct nvme_ctrl *c, uint32_t index)
 {
 	if (c == NULL || index >= NVME_CFG_MAX_IO_QUEUES || !c->io[index].created)
 		return NULL;
 	return &c->io[index];
 }
 
-uint32_t nvme_ctrl_io_queue_max(const struct nvme_ctrl *c)
+NVME_COLD uint32_t nvme_ctrl_io_queue_max(const struct nvme_ctrl *c)
 {
 	return c != NULL ? c->io_granted : 0;
 }
 
-void nvme_ctrl_io_queue_grant(const struct nvme_ctrl *c, uint32_t *nsq, uint32_t *ncq)
+NVME_COLD void nvme_ctrl_io_queue_grant(const struct nvme_ctrl *c, uint32_t *nsq, uint32_t *ncq)
 {
 	if (nsq != NULL)
 		*nsq = c != NULL ? c->io_grant_nsq : 0;
@@ -332,7 +332,7 @@ void nvme_ctrl_io_queue_grant(const struct nvme_ctrl *c, uint32_t *nsq, uint32_t
 		*ncq = c != NULL ? c->io_grant_ncq : 0;
 }
 
-size_t nvme_ns_unusable_text(const struct nvme_ns *ns, char *buf, size_t len)
+NVME_COLD size_t nvme_ns_unusable_text(const struct nvme_ns *ns, char *buf, size_t len)
 {
 	if (ns == NULL)
 		return nvme_cat(buf, len, 0, "no namespace");
@@ -369,7 +369,7 @@ size_t nvme_ns_unusable_text(const struct nvme_ns *ns, char *buf, size_t len)
 	}
 }
 
-struct nvme_qpair *nvme_default_qpair(struct nvme_ctrl *c)
+NVME_COLD struct nvme_qpair *nvme_default_qpair(struct nvme_ctrl *c)
 {
 	for (uint32_t i = 0; i < NVME_CFG_MAX_IO_QUEUES; i++)
 		if (c->io[i].live)

@@ -22,7 +22,7 @@
  */
 #include "nvme_internal.h"
 
-uint32_t nvme_q_timeout_ms(const struct nvme_qpair *q)
+NVME_COLD uint32_t nvme_q_timeout_ms(const struct nvme_qpair *q)
 {
 	return q->qid == 0 ? q->ctrl->admin_timeout_ms : q->ctrl->io_timeout_ms;
 }
@@ -31,13 +31,13 @@ uint32_t nvme_q_timeout_ms(const struct nvme_qpair *q)
 /* Allocation                                                               */
 /* ------------------------------------------------------------------------ */
 
-static size_t round_up(size_t v, size_t a)
+NVME_COLD static size_t round_up(size_t v, size_t a)
 {
 	return (v + a - 1) & ~(a - 1);
 }
 
 /* All slots free (generations are kept: a stale CQE stays recognisable). */
-static void q_reset_slots(struct nvme_qpair *q)
+NVME_COLD static void q_reset_slots(struct nvme_qpair *q)
 {
 	for (uint32_t i = 0; i < q->nslots; i++) {
 		struct nvme_slot *s = &q->slots[i];
@@ -57,7 +57,7 @@ static void q_reset_slots(struct nvme_qpair *q)
 	q->bounce_busy = false;
 }
 
-static void q_reset_rings(struct nvme_qpair *q)
+NVME_COLD static void q_reset_rings(struct nvme_qpair *q)
 {
 	/* Phase tags start at 1 on a zeroed CQ (section 4.6). */
 	__builtin_memset((void *)q->cq, 0, q->cq_bytes);
@@ -73,7 +73,7 @@ static void q_reset_rings(struct nvme_qpair *q)
 	q->empty_polls = 0;
 }
 
-int nvme_q_set_doorbells(struct nvme_ctrl *c, struct nvme_qpair *q)
+NVME_COLD int nvme_q_set_doorbells(struct nvme_ctrl *c, struct nvme_qpair *q)
 {
 	/* 64-bit arithmetic: DSTRD up to 15 and qid up to 65535 overflow 32 bits */
 	uint64_t stride = (uint64_t)4u << c->dstrd;
@@ -91,7 +91,7 @@ int nvme_q_set_doorbells(struct nvme_ctrl *c, struct nvme_qpair *q)
 	return 0;
 }
 
-int nvme_q_alloc(struct nvme_ctrl *c, struct nvme_qpair *q, uint16_t qid, uint32_t depth)
+NVME_COLD int nvme_q_alloc(struct nvme_ctrl *c, struct nvme_qpair *q, uint16_t qid, uint32_t depth)
 {
 	int rc;
 
@@ -141,7 +141,7 @@ fail_nomem:
 	return NVME_ERR_NOMEM;
 }
 
-void nvme_q_free(struct nvme_ctrl *c, struct nvme_qpair *q)
+NVME_COLD void nvme_q_free(struct nvme_ctrl *c, struct nvme_qpair *q)
 {
 	if (!q->created)
 		return;
@@ -239,13 +239,13 @@ static void slot_finish(struct nvme_qpair *q, uint32_t i, int status, const stru
 	c->cb_depth--;
 }
 
-void nvme_q_complete_now(struct nvme_qpair *q, uint32_t idx, int status)
+NVME_COLD void nvme_q_complete_now(struct nvme_qpair *q, uint32_t idx, int status)
 {
 	if (q->slots[idx].state != NVME_SLOT_FREE)
 		slot_finish(q, idx, status, NULL);
 }
 
-void nvme_q_give_up(struct nvme_qpair *q, uint32_t idx)
+NVME_COLD void nvme_q_give_up(struct nvme_qpair *q, uint32_t idx)
 {
 	struct nvme_slot *s = &q->slots[idx];
 	struct nvme_ctrl *c = q->ctrl;
@@ -276,7 +276,7 @@ void nvme_q_give_up(struct nvme_qpair *q, uint32_t idx)
 }
 
 /* Rebuild the free list from the free slots (kept ones stay out of it). */
-static void q_relink_free(struct nvme_qpair *q)
+NVME_COLD static void q_relink_free(struct nvme_qpair *q)
 {
 	uint32_t head = q->nslots, n = 0;
 	bool bounce = false;
@@ -302,7 +302,7 @@ static void q_relink_free(struct nvme_qpair *q)
 	q->retry_waiting = 0;
 }
 
-void nvme_q_drop_all(struct nvme_qpair *q, int status, bool keep)
+NVME_COLD void nvme_q_drop_all(struct nvme_qpair *q, int status, bool keep)
 {
 	if (!q->created)
 		return;
@@ -350,7 +350,7 @@ void nvme_q_drop_all(struct nvme_qpair *q, int status, bool keep)
 	q_reset_rings(q);
 }
 
-void nvme_q_abort_all(struct nvme_qpair *q)
+NVME_COLD void nvme_q_abort_all(struct nvme_qpair *q)
 {
 	nvme_q_drop_all(q, NVME_ERR_ABORTED, false);
 }
@@ -416,7 +416,7 @@ static void q_ring_cq(struct nvme_qpair *q)
 /* Shadow doorbells: after NVME_DBBUF_KICK_US without progress while
  * commands are in flight, the doorbells the device has not caught up with
  * are written to MMIO (see nvme_dbbuf.c). */
-static void q_dbbuf_kick(struct nvme_qpair *q, uint64_t now)
+NVME_COLD static void q_dbbuf_kick(struct nvme_qpair *q, uint64_t now)
 {
 	uint64_t progress = q->stats.submitted + q->stats.reaped;
 	if (progress != q->kick_progress || q->in_flight == 0) {
@@ -482,7 +482,7 @@ static void q_push(struct nvme_qpair *q, uint32_t idx)
 		q->stats.sgl_commands++;
 }
 
-static int q_not_live(const struct nvme_qpair *q)
+NVME_COLD static int q_not_live(const struct nvme_qpair *q)
 {
 	switch (q->ctrl->state) {
 	case NVME_CTRL_GONE:
@@ -536,7 +536,7 @@ int nvme_q_submit(struct nvme_qpair *q, struct nvme_sqe *sqe, void *buf, size_t 
 
 /* Send slot idx again with a new CID (the SQE and its data pointer are
  * unchanged). */
-static void q_resubmit(struct nvme_qpair *q, uint32_t idx)
+NVME_COLD static void q_resubmit(struct nvme_qpair *q, uint32_t idx)
 {
 	struct nvme_slot *s = &q->slots[idx];
 	if (s->state == NVME_SLOT_RETRY_WAIT)
@@ -555,7 +555,7 @@ static void q_resubmit(struct nvme_qpair *q, uint32_t idx)
 	nvme_q_ring_sq(q);
 }
 
-void nvme_q_resubmit_kept(struct nvme_qpair *q)
+NVME_COLD void nvme_q_resubmit_kept(struct nvme_qpair *q)
 {
 	if (!q->created)
 		return;
@@ -571,7 +571,7 @@ void nvme_q_resubmit_kept(struct nvme_qpair *q)
 	}
 }
 
-void nvme_q_check_kept(struct nvme_qpair *q, const struct nvme_ns_geom *before, uint32_t n)
+NVME_COLD void nvme_q_check_kept(struct nvme_qpair *q, const struct nvme_ns_geom *before, uint32_t n)
 {
 	struct nvme_ctrl *c = q->ctrl;
 	if (!q->created)
@@ -635,7 +635,7 @@ static int cqe_check(const struct nvme_qpair *q, const struct nvme_cqe *e, bool 
 
 /* Delay before a retry: the Command Retry Delay the status names (CRDT1..3
  * of Identify, 100 ms units), at most the queue's timeout. */
-static uint64_t crd_delay_us(const struct nvme_qpair *q, int status)
+NVME_COLD static uint64_t crd_delay_us(const struct nvme_qpair *q, int status)
 {
 	const struct nvme_ctrl *c = q->ctrl;
 	unsigned crd = nvme_status_crd(status);
@@ -703,7 +703,7 @@ static int q_handle_cqe(struct nvme_qpair *q, uint32_t idx, const struct nvme_cq
 
 /* A CQE the fast path of q_reap did not take: validate it and complete,
  * retry or ignore it. Returns 1 if a command completed. */
-static __attribute__((noinline)) int q_cqe_slow(struct nvme_qpair *q, const struct nvme_cqe *e)
+NVME_COLD static __attribute__((noinline)) int q_cqe_slow(struct nvme_qpair *q, const struct nvme_cqe *e)
 {
 	bool stale;
 	int bad = cqe_check(q, e, &stale);
@@ -791,7 +791,7 @@ NVME_HOT_INLINE int q_reap(struct nvme_qpair *q, uint32_t max)
 		uint32_t tl = (uint32_t)(w[1] >> 32);   /* cid | status << 16 */
 		uint32_t idx = tl & q->cid_mask;
 		/* sqid == qid and sqhd < depth in one compare (depth <= 65536) */
-		if (NVME_LIKELY(hd - q->cqe_sqid < q->depth && idx < q->nslots)) {
+		if (NVME_CFG_FAST_PATH && NVME_LIKELY(hd - q->cqe_sqid < q->depth && idx < q->nslots)) {
 			struct nvme_slot *s = &q->slots[idx];
 			/* this CID, status field 0 with the phase just seen */
 			if (NVME_LIKELY(tl == ((uint32_t)s->cid | phase << 16) && s->state == NVME_SLOT_BUSY &&
@@ -847,7 +847,7 @@ int nvme_q_reap(struct nvme_qpair *q)
  * (1/16 of the timeout) after it when the host polls at least that often.
  * A host that polls rarely makes epochs longer, never shorter.
  */
-uint32_t nvme_q_tick(struct nvme_qpair *q, uint64_t now)
+NVME_COLD uint32_t nvme_q_tick(struct nvme_qpair *q, uint64_t now)
 {
 	if (!q->created)
 		return 0;
@@ -888,7 +888,7 @@ uint32_t nvme_q_tick(struct nvme_qpair *q, uint64_t now)
 
 /* nvme_qpair_poll when the queue is not live or q is not valid (NULL, not
  * created, the device gone). */
-static __attribute__((noinline)) int qpair_poll_bad(struct nvme_qpair *q, uint32_t max)
+NVME_COLD static __attribute__((noinline)) int qpair_poll_bad(struct nvme_qpair *q, uint32_t max)
 {
 	if (q == NULL || !q->created)
 		return NVME_ERR_BAD_QUEUE;
@@ -906,7 +906,7 @@ static __attribute__((noinline)) int qpair_poll_bad(struct nvme_qpair *q, uint32
 /* The timer tick (every NVME_POLL_CLOCK_EVERY polls), the CSTS check (every
  * NVME_POLL_CSTS_EVERY empty polls) and recovery of expired commands, after
  * a poll that left n >= 0 completed and commands still in flight. */
-static __attribute__((noinline)) int qpair_poll_timers(struct nvme_qpair *q, int n, bool tick, bool csts)
+NVME_COLD static __attribute__((noinline)) int qpair_poll_timers(struct nvme_qpair *q, int n, bool tick, bool csts)
 {
 	struct nvme_ctrl *c = q->ctrl;
 	if (tick)
@@ -962,7 +962,7 @@ static void waiter_cb(void *arg, int status, const struct nvme_cqe *cqe)
 }
 
 /* The synchronous wait gives up on its command (no recovery possible). */
-static int exec_give_up(struct nvme_qpair *q, uint32_t idx, int err, const struct nvme_sqe *sqe,
+NVME_COLD static int exec_give_up(struct nvme_qpair *q, uint32_t idx, int err, const struct nvme_sqe *sqe,
 			uint64_t waited_us)
 {
 	struct nvme_ctrl *c = q->ctrl;
@@ -1091,32 +1091,32 @@ int nvme_q_exec(struct nvme_qpair *q, struct nvme_sqe *sqe, void *buf, size_t le
 /* Accessors                                                                */
 /* ------------------------------------------------------------------------ */
 
-uint32_t nvme_qpair_in_flight(const struct nvme_qpair *q)
+NVME_COLD uint32_t nvme_qpair_in_flight(const struct nvme_qpair *q)
 {
 	return (q != NULL && q->created) ? q->in_flight : 0;
 }
 
-uint32_t nvme_qpair_free_slots(const struct nvme_qpair *q)
+NVME_COLD uint32_t nvme_qpair_free_slots(const struct nvme_qpair *q)
 {
 	return (q != NULL && q->created) ? q->nslots - q->in_flight : 0;
 }
 
-bool nvme_qpair_live(const struct nvme_qpair *q)
+NVME_COLD bool nvme_qpair_live(const struct nvme_qpair *q)
 {
 	return q != NULL && q->created && q->live;
 }
 
-uint16_t nvme_qpair_id(const struct nvme_qpair *q)
+NVME_COLD uint16_t nvme_qpair_id(const struct nvme_qpair *q)
 {
 	return q != NULL ? q->qid : 0;
 }
 
-uint32_t nvme_qpair_depth(const struct nvme_qpair *q)
+NVME_COLD uint32_t nvme_qpair_depth(const struct nvme_qpair *q)
 {
 	return (q != NULL && q->created) ? q->depth : 0;
 }
 
-void nvme_qpair_stats_get(const struct nvme_qpair *q, struct nvme_qpair_stats *out)
+NVME_COLD void nvme_qpair_stats_get(const struct nvme_qpair *q, struct nvme_qpair_stats *out)
 {
 	if (out == NULL)
 		return;
@@ -1128,7 +1128,7 @@ void nvme_qpair_stats_get(const struct nvme_qpair *q, struct nvme_qpair_stats *o
 	out->in_flight = q->in_flight;
 }
 
-void nvme_qpair_stats_reset(struct nvme_qpair *q)
+NVME_COLD void nvme_qpair_stats_reset(struct nvme_qpair *q)
 {
 	if (q != NULL)
 		__builtin_memset(&q->stats, 0, sizeof(q->stats));

@@ -49,24 +49,24 @@
  */
 #include "nvme_internal.h"
 
-bool nvme_recover_allowed(const struct nvme_ctrl *c)
+NVME_COLD bool nvme_recover_allowed(const struct nvme_ctrl *c)
 {
 	return c->cb_depth == 0 && !c->ctrl_busy;
 }
 
-bool nvme_recover_can_reset(const struct nvme_ctrl *c)
+NVME_COLD bool nvme_recover_can_reset(const struct nvme_ctrl *c)
 {
 	return nvme_recover_allowed(c) && !c->cfg.no_recovery && c->bar != NULL &&
 	       (c->state == NVME_CTRL_READY || c->state == NVME_CTRL_FAILED);
 }
 
 /* Every queue pair of c: the admin queue, then the I/O queues. */
-static struct nvme_qpair *queue_at(struct nvme_ctrl *c, uint32_t i)
+NVME_COLD static struct nvme_qpair *queue_at(struct nvme_ctrl *c, uint32_t i)
 {
 	return i == 0 ? &c->admin : &c->io[i - 1];
 }
 
-void nvme_fail_all(struct nvme_ctrl *c, int status)
+NVME_COLD void nvme_fail_all(struct nvme_ctrl *c, int status)
 {
 	for (uint32_t i = 0; i <= NVME_CFG_MAX_IO_QUEUES; i++)
 		queue_at(c, i)->live = false;
@@ -77,7 +77,7 @@ void nvme_fail_all(struct nvme_ctrl *c, int status)
 	}
 }
 
-int nvme_csts_event(struct nvme_ctrl *c)
+NVME_COLD int nvme_csts_event(struct nvme_ctrl *c)
 {
 	int rc = nvme_ctrl_check_csts(c);
 	if (rc == NVME_ERR_DEVICE_GONE && c->cb_depth == 0)
@@ -88,7 +88,7 @@ int nvme_csts_event(struct nvme_ctrl *c)
 /* Give up: the controller is stopped (so nothing it still holds can be
  * moved by DMA into a buffer we hand back), FAILED, and every command
  * completes with NVME_ERR_CTRL_FATAL. */
-static int give_up(struct nvme_ctrl *c, const char *why)
+NVME_COLD static int give_up(struct nvme_ctrl *c, const char *why)
 {
 	nvme_err(c, "recovery gave up: %s; the controller stays failed until nvme_ctrl_reset()", why);
 	c->rstats.gave_up++;
@@ -99,7 +99,7 @@ static int give_up(struct nvme_ctrl *c, const char *why)
 	return c->state == NVME_CTRL_GONE ? NVME_ERR_DEVICE_GONE : NVME_ERR_CTRL_FATAL;
 }
 
-int nvme_recover_reset(struct nvme_ctrl *c, const char *why)
+NVME_COLD int nvme_recover_reset(struct nvme_ctrl *c, const char *why)
 {
 	if (c->state == NVME_CTRL_GONE) {
 		nvme_fail_all(c, NVME_ERR_DEVICE_GONE);
@@ -125,7 +125,7 @@ int nvme_recover_reset(struct nvme_ctrl *c, const char *why)
 
 /* Is the attempt with CID cid of slot idx over (completed, resubmitted, or
  * waiting to be retried)? */
-static bool resolved(const struct nvme_qpair *q, uint32_t idx, uint16_t cid)
+NVME_COLD static bool resolved(const struct nvme_qpair *q, uint32_t idx, uint16_t cid)
 {
 	if (!q->created)
 		return true;   /* a reset freed the queue (its commands completed) */
@@ -135,7 +135,7 @@ static bool resolved(const struct nvme_qpair *q, uint32_t idx, uint16_t cid)
 
 /* Abort the command (sqid, cid); *aborted tells whether the device says it
  * aborted it. 0 or the Abort's error. */
-static int send_abort(struct nvme_ctrl *c, uint16_t sqid, uint16_t cid, bool *aborted)
+NVME_COLD static int send_abort(struct nvme_ctrl *c, uint16_t sqid, uint16_t cid, bool *aborted)
 {
 	struct nvme_sqe sqe;
 	struct nvme_cqe cqe;
@@ -148,7 +148,7 @@ static int send_abort(struct nvme_ctrl *c, uint16_t sqid, uint16_t cid, bool *ab
 	return rc;
 }
 
-int nvme_recover_slot(struct nvme_ctrl *c, struct nvme_qpair *q, uint32_t idx)
+NVME_COLD int nvme_recover_slot(struct nvme_ctrl *c, struct nvme_qpair *q, uint32_t idx)
 {
 	struct nvme_slot *s = &q->slots[idx];
 	uint16_t cid = nvme_slot_cid(q, idx);
@@ -234,7 +234,7 @@ out:
 	return rc == NVME_ERR_DEVICE_GONE ? rc : 0;
 }
 
-int nvme_recover_expired(struct nvme_ctrl *c)
+NVME_COLD int nvme_recover_expired(struct nvme_ctrl *c)
 {
 	if (!nvme_recover_allowed(c))
 		return 0;
@@ -278,7 +278,7 @@ int nvme_recover_expired(struct nvme_ctrl *c)
 	return 0;
 }
 
-int nvme_ctrl_check_timeouts(struct nvme_ctrl *c)
+NVME_COLD int nvme_ctrl_check_timeouts(struct nvme_ctrl *c)
 {
 	if (c == NULL || c->bar == NULL)
 		return NVME_ERR_INVAL;
@@ -307,7 +307,7 @@ int nvme_ctrl_check_timeouts(struct nvme_ctrl *c)
 	return nvme_ctrl_usable(c);
 }
 
-void nvme_ctrl_recovery_stats(const struct nvme_ctrl *c, struct nvme_recovery_stats *out)
+NVME_COLD void nvme_ctrl_recovery_stats(const struct nvme_ctrl *c, struct nvme_recovery_stats *out)
 {
 	if (out == NULL)
 		return;

@@ -18,7 +18,7 @@
 #define RESV_ENTRY      24u
 #define RESV_ENTRY_EXT  64u
 
-static int resv_prep(struct nvme_ns *ns, struct nvme_qpair **q, uint8_t opc, unsigned flags, const char *what)
+NVME_COLD static int resv_prep(struct nvme_ns *ns, struct nvme_qpair **q, uint8_t opc, unsigned flags, const char *what)
 {
 	int rc = nvme_ns_io_prep(ns, q);
 	if (rc != 0)
@@ -26,7 +26,7 @@ static int resv_prep(struct nvme_ns *ns, struct nvme_qpair **q, uint8_t opc, uns
 	return nvme_require_cmd(ns->ctrl, NVME_OPT_RESERVATIONS, opc, flags, what);
 }
 
-static void resv_sqe(struct nvme_sqe *sqe, uint8_t opc, uint32_t nsid, uint32_t cdw10)
+NVME_COLD static void resv_sqe(struct nvme_sqe *sqe, uint8_t opc, uint32_t nsid, uint32_t cdw10)
 {
 	__builtin_memset(sqe, 0, sizeof(*sqe));
 	sqe->opc = opc;
@@ -34,7 +34,7 @@ static void resv_sqe(struct nvme_sqe *sqe, uint8_t opc, uint32_t nsid, uint32_t 
 	sqe->cdw10 = cdw10;
 }
 
-int nvme_resv_register(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t rrega, uint64_t crkey,
+NVME_COLD int nvme_resv_register(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t rrega, uint64_t crkey,
 		       uint64_t nrkey, uint8_t cptpl, unsigned flags)
 {
 	if (rrega > NVME_RREGA_REPLACE || cptpl == 1 || cptpl > NVME_CPTPL_PERSIST)
@@ -51,7 +51,7 @@ int nvme_resv_register(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t rrega, 
 	return nvme_q_exec(q, &sqe, &d, sizeof(d), ns->ctrl->io_timeout_ms, NULL);
 }
 
-int nvme_resv_acquire(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t racqa, uint8_t rtype,
+NVME_COLD int nvme_resv_acquire(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t racqa, uint8_t rtype,
 		      uint64_t crkey, uint64_t prkey, unsigned flags)
 {
 	if (racqa > NVME_RACQA_PREEMPT_ABORT || rtype == NVME_RTYPE_NONE || rtype > NVME_RTYPE_EA_ALL_REGISTRANTS)
@@ -68,7 +68,7 @@ int nvme_resv_acquire(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t racqa, u
 	return nvme_q_exec(q, &sqe, &d, sizeof(d), ns->ctrl->io_timeout_ms, NULL);
 }
 
-int nvme_resv_release(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t rrela, uint8_t rtype,
+NVME_COLD int nvme_resv_release(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t rrela, uint8_t rtype,
 		      uint64_t crkey, unsigned flags)
 {
 	if (rrela > NVME_RRELA_CLEAR || rtype > NVME_RTYPE_EA_ALL_REGISTRANTS)
@@ -85,7 +85,7 @@ int nvme_resv_release(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t rrela, u
 	return nvme_q_exec(q, &sqe, &d, sizeof(d), ns->ctrl->io_timeout_ms, NULL);
 }
 
-int nvme_resv_report(struct nvme_ns *ns, struct nvme_qpair *q, void *buf, size_t len, bool extended,
+NVME_COLD int nvme_resv_report(struct nvme_ns *ns, struct nvme_qpair *q, void *buf, size_t len, bool extended,
 		     unsigned flags, struct nvme_resv_info *info)
 {
 	size_t hdr = extended ? RESV_HDR_EXT : RESV_HDR;
@@ -121,7 +121,7 @@ int nvme_resv_report(struct nvme_ns *ns, struct nvme_qpair *q, void *buf, size_t
 	return 0;
 }
 
-int nvme_resv_report_entry(const void *buf, size_t len, const struct nvme_resv_info *info, uint32_t i,
+NVME_COLD int nvme_resv_report_entry(const void *buf, size_t len, const struct nvme_resv_info *info, uint32_t i,
 			   struct nvme_resv_entry *out)
 {
 	if (buf == NULL || info == NULL || out == NULL || i >= info->nentries)
@@ -150,7 +150,7 @@ int nvme_resv_report_entry(const void *buf, size_t len, const struct nvme_resv_i
 	return 0;
 }
 
-const char *nvme_resv_type_name(uint8_t rtype)
+NVME_COLD const char *nvme_resv_type_name(uint8_t rtype)
 {
 	switch (rtype) {
 	case NVME_RTYPE_NONE:                return "none";

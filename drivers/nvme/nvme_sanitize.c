@@ -20,7 +20,7 @@
 /* Longest single pause between polls (nvme_pause_us takes 32-bit us). */
 #define SANITIZE_MAX_POLL_MS 60000u
 
-static int sanact_check(struct nvme_ctrl *c, const struct nvme_sanitize_opts *o)
+NVME_COLD static int sanact_check(struct nvme_ctrl *c, const struct nvme_sanitize_opts *o)
 {
 	switch (o->action) {
 	case NVME_SANACT_BLOCK_ERASE:
@@ -42,7 +42,7 @@ static int sanact_check(struct nvme_ctrl *c, const struct nvme_sanitize_opts *o)
 	}
 }
 
-static uint32_t sanitize_cdw10(const struct nvme_sanitize_opts *o)
+NVME_COLD static uint32_t sanitize_cdw10(const struct nvme_sanitize_opts *o)
 {
 	uint32_t v = (uint32_t)(NVME_SET(NVME_SANITIZE_CDW10_SANACT, o->action) |
 				NVME_SET(NVME_SANITIZE_CDW10_AUSE, o->ause ? 1 : 0) |
@@ -53,7 +53,7 @@ static uint32_t sanitize_cdw10(const struct nvme_sanitize_opts *o)
 	return v;
 }
 
-int nvme_sanitize_start(struct nvme_ctrl *c, const struct nvme_sanitize_opts *o)
+NVME_COLD int nvme_sanitize_start(struct nvme_ctrl *c, const struct nvme_sanitize_opts *o)
 {
 	if (c == NULL || o == NULL)
 		return NVME_ERR_INVAL;
@@ -86,7 +86,7 @@ int nvme_sanitize_start(struct nvme_ctrl *c, const struct nvme_sanitize_opts *o)
 }
 
 /* The estimate, in seconds, the log gives for o's action. */
-static uint32_t estimate_s(const struct nvme_sanitize_status *st, const struct nvme_sanitize_opts *o)
+NVME_COLD static uint32_t estimate_s(const struct nvme_sanitize_status *st, const struct nvme_sanitize_opts *o)
 {
 	switch (o->action) {
 	case NVME_SANACT_BLOCK_ERASE:  return o->no_dealloc ? st->etbend : st->etbe;
@@ -96,7 +96,7 @@ static uint32_t estimate_s(const struct nvme_sanitize_status *st, const struct n
 	}
 }
 
-static uint64_t wait_bound_ms(const struct nvme_sanitize_status *st, const struct nvme_sanitize_opts *o)
+NVME_COLD static uint64_t wait_bound_ms(const struct nvme_sanitize_status *st, const struct nvme_sanitize_opts *o)
 {
 	if (o->max_wait_ms != 0)
 		return o->max_wait_ms;
@@ -106,7 +106,7 @@ static uint64_t wait_bound_ms(const struct nvme_sanitize_status *st, const struc
 	return (uint64_t)est * 1500u + NVME_SANITIZE_MARGIN_MS;
 }
 
-int nvme_sanitize_wait(struct nvme_ctrl *c, const struct nvme_sanitize_opts *o,
+NVME_COLD int nvme_sanitize_wait(struct nvme_ctrl *c, const struct nvme_sanitize_opts *o,
 		       struct nvme_sanitize_status *final)
 {
 	struct nvme_sanitize_status st;
@@ -163,7 +163,7 @@ int nvme_sanitize_wait(struct nvme_ctrl *c, const struct nvme_sanitize_opts *o,
 	}
 }
 
-int nvme_sanitize(struct nvme_ctrl *c, const struct nvme_sanitize_opts *o, struct nvme_sanitize_status *final)
+NVME_COLD int nvme_sanitize(struct nvme_ctrl *c, const struct nvme_sanitize_opts *o, struct nvme_sanitize_status *final)
 {
 	int rc = nvme_sanitize_start(c, o);
 	if (rc != 0 || o->action == NVME_SANACT_EXIT_FAILURE)

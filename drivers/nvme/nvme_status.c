@@ -164,7 +164,7 @@ static const char *const sct_names[8] = {
 	"Reserved Status Code Type", "Vendor Specific Status",
 };
 
-static const char *lookup(const struct nvme_code_name *t, size_t n, uint16_t code)
+NVME_COLD static const char *lookup(const struct nvme_code_name *t, size_t n, uint16_t code)
 {
 	for (size_t i = 0; i < n; i++)
 		if (t[i].code == code)
@@ -172,7 +172,7 @@ static const char *lookup(const struct nvme_code_name *t, size_t n, uint16_t cod
 	return NULL;
 }
 
-const char *nvme_strerror(int status)
+NVME_COLD const char *nvme_strerror(int status)
 {
 	if (status == 0)
 		return "ok";
@@ -195,7 +195,7 @@ const char *nvme_strerror(int status)
 	return "unknown status";
 }
 
-static const char *driver_symbol(int status)
+NVME_COLD static const char *driver_symbol(int status)
 {
 	switch (status) {
 	case NVME_ERR_INVAL: return "NVME_ERR_INVAL";
@@ -241,7 +241,7 @@ static const char *driver_symbol(int status)
 	}
 }
 
-size_t nvme_status_describe(int status, char *buf, size_t len)
+NVME_COLD size_t nvme_status_describe(int status, char *buf, size_t len)
 {
 	if (nvme_status_is_device(status)) {
 		return nvme_format(buf, len, "%s (SCT %xh SC %02xh%s%s%s)", nvme_strerror(status),

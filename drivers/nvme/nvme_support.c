@@ -85,7 +85,7 @@ static const struct opt_def opts[NVME_OPT_COUNT] = {
 };
 
 /* Names of the opcodes above, for the reason text. */
-static const char *opc_name(bool io, unsigned opc)
+NVME_COLD static const char *opc_name(bool io, unsigned opc)
 {
 	if (io) {
 		switch (opc) {
@@ -120,24 +120,24 @@ static const char *opc_name(bool io, unsigned opc)
 
 static const char *const reg_names[] = { "ONCS", "OACS", "FRMW", "SANICAP", "FNA", "VWC", "LPA" };
 
-const char *nvme_opt_name(enum nvme_opt opt)
+NVME_COLD const char *nvme_opt_name(enum nvme_opt opt)
 {
 	return (unsigned)opt < NVME_OPT_COUNT ? opts[opt].name : "?";
 }
 
-const char *nvme_ctrl_refusal(const struct nvme_ctrl *c)
+NVME_COLD const char *nvme_ctrl_refusal(const struct nvme_ctrl *c)
 {
 	return c != NULL ? c->refusal : "";
 }
 
-void nvme_support_reset(struct nvme_ctrl *c)
+NVME_COLD void nvme_support_reset(struct nvme_ctrl *c)
 {
 	c->effects_state = 0;
 	__builtin_memset(c->effects_acs, 0, sizeof(c->effects_acs));
 	__builtin_memset(c->effects_iocs, 0, sizeof(c->effects_iocs));
 }
 
-static uint32_t reg_value(const struct nvme_ctrl *c, unsigned reg)
+NVME_COLD static uint32_t reg_value(const struct nvme_ctrl *c, unsigned reg)
 {
 	switch (reg) {
 	case R_ONCS:    return c->id.oncs;
@@ -151,7 +151,7 @@ static uint32_t reg_value(const struct nvme_ctrl *c, unsigned reg)
 }
 
 /* Read the Commands Supported and Effects log once; 0 or its status. */
-static int effects_load(struct nvme_ctrl *c)
+NVME_COLD static int effects_load(struct nvme_ctrl *c)
 {
 	if (c->effects_state == 1)
 		return 0;
@@ -184,7 +184,7 @@ static int effects_load(struct nvme_ctrl *c)
 
 /* Append "%02Xh (name)" for the opcodes of d whose bit in mask is set, as
  * "a", "a and b" or "a, b and c". */
-static size_t cat_opcodes(char *why, size_t len, size_t pos, const struct opt_def *d, unsigned mask)
+NVME_COLD static size_t cat_opcodes(char *why, size_t len, size_t pos, const struct opt_def *d, unsigned mask)
 {
 	unsigned n = 0, total = 0;
 	for (unsigned i = 0; i < d->nopc; i++)
@@ -204,7 +204,7 @@ static size_t cat_opcodes(char *why, size_t len, size_t pos, const struct opt_de
  * d->opc[i]): supported when the Identify bit is set, or when the effects
  * log lists every opcode of mask.
  */
-static int supports(struct nvme_ctrl *c, enum nvme_opt opt, unsigned mask, char *why, size_t len)
+NVME_COLD static int supports(struct nvme_ctrl *c, enum nvme_opt opt, unsigned mask, char *why, size_t len)
 {
 	char dummy[1];
 	if (why == NULL) {
@@ -282,7 +282,7 @@ static int supports(struct nvme_ctrl *c, enum nvme_opt opt, unsigned mask, char 
 	return NVME_ERR_NOT_ADVERTISED;
 }
 
-int nvme_ctrl_supports(struct nvme_ctrl *c, enum nvme_opt opt, char *why, size_t len)
+NVME_COLD int nvme_ctrl_supports(struct nvme_ctrl *c, enum nvme_opt opt, char *why, size_t len)
 {
 	if (why != NULL && len != 0)
 		why[0] = '\0';
@@ -292,7 +292,7 @@ int nvme_ctrl_supports(struct nvme_ctrl *c, enum nvme_opt opt, char *why, size_t
 }
 
 /* Bit of opcode in opts[opt].opc, or 0 when opt does not cover it. */
-static unsigned opc_mask(enum nvme_opt opt, uint8_t opcode)
+NVME_COLD static unsigned opc_mask(enum nvme_opt opt, uint8_t opcode)
 {
 	for (unsigned i = 0; i < opts[opt].nopc; i++)
 		if (opts[opt].opc[i] == opcode)
@@ -300,7 +300,7 @@ static unsigned opc_mask(enum nvme_opt opt, uint8_t opcode)
 	return 0;
 }
 
-int nvme_ctrl_supports_cmd(struct nvme_ctrl *c, enum nvme_opt opt, uint8_t opcode, char *why, size_t len)
+NVME_COLD int nvme_ctrl_supports_cmd(struct nvme_ctrl *c, enum nvme_opt opt, uint8_t opcode, char *why, size_t len)
 {
 	if (why != NULL && len != 0)
 		why[0] = '\0';
@@ -312,14 +312,14 @@ int nvme_ctrl_supports_cmd(struct nvme_ctrl *c, enum nvme_opt opt, uint8_t opcod
 	return supports(c, opt, mask, why, len);
 }
 
-int nvme_refuse(struct nvme_ctrl *c, const char *what, const char *why)
+NVME_COLD int nvme_refuse(struct nvme_ctrl *c, const char *what, const char *why)
 {
 	(void)nvme_format(c->refusal, sizeof(c->refusal), "%s: not supported by this controller: %s", what, why);
 	nvme_dbg(c, "%s", c->refusal);   /* the caller prints it (nvme_ctrl_refusal) */
 	return NVME_ERR_NOT_ADVERTISED;
 }
 
-static int require(struct nvme_ctrl *c, enum nvme_opt opt, unsigned mask, unsigned flags, const char *what)
+NVME_COLD static int require(struct nvme_ctrl *c, enum nvme_opt opt, unsigned mask, unsigned flags, const char *what)
 {
 	char why[sizeof(c->refusal)];
 	if ((flags & NVME_CMD_FORCE) != 0)
@@ -332,12 +332,12 @@ static int require(struct nvme_ctrl *c, enum nvme_opt opt, unsigned mask, unsign
 	return nvme_refuse(c, what, why);
 }
 
-int nvme_require(struct nvme_ctrl *c, enum nvme_opt opt, unsigned flags, const char *what)
+NVME_COLD int nvme_require(struct nvme_ctrl *c, enum nvme_opt opt, unsigned flags, const char *what)
 {
 	return require(c, opt, (1u << opts[opt].nopc) - 1u, flags, what);
 }
 
-int nvme_require_cmd(struct nvme_ctrl *c, enum nvme_opt opt, uint8_t opcode, unsigned flags, const char *what)
+NVME_COLD int nvme_require_cmd(struct nvme_ctrl *c, enum nvme_opt opt, uint8_t opcode, unsigned flags, const char *what)
 {
 	unsigned mask = opc_mask(opt, opcode);
 	if (mask == 0)

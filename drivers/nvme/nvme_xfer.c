@@ -25,7 +25,7 @@
 /* Allocation                                                               */
 /* ------------------------------------------------------------------------ */
 
-int nvme_xfer_alloc(struct nvme_ctrl *c, struct nvme_qpair *q, uint32_t max_xfer)
+NVME_COLD int nvme_xfer_alloc(struct nvme_ctrl *c, struct nvme_qpair *q, uint32_t max_xfer)
 {
 	uint32_t ps = c->page_size;
 	uint32_t per_page = ps >> 3;            /* PRP entries per list page */
@@ -74,7 +74,7 @@ fail:
 	return NVME_ERR_NOMEM;
 }
 
-void nvme_xfer_free(struct nvme_ctrl *c, struct nvme_qpair *q)
+NVME_COLD void nvme_xfer_free(struct nvme_ctrl *c, struct nvme_qpair *q)
 {
 	if (q->bounce != NULL)
 		nvme_dma_free(c, q->bounce, q->bounce_phys, q->bounce_bytes);

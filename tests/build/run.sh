@@ -4,7 +4,8 @@
 # Compiles every drivers/nvme/*.c with -std=c11 -Wall -Wextra -Werror -pedantic
 # for the host (gcc, clang), freestanding x86_64, aarch64 and riscv64, with
 # NVME_CFG_TRACE=0 and =1, with -DNVME_MMIO_HOOK, and in the core
-# configuration (-DNVME_CFG_OPTIONAL_COMMANDS=0, also with NVME_CFG_SGL=0);
+# configuration (-DNVME_CFG_OPTIONAL_COMMANDS=0; with trace and no messages;
+# and "core-small": no SGL, no fast paths, error messages only);
 # on the host also each optional family alone on top of the core; every
 # configuration's objects must define every nvme_* symbol they reference.
 # Compiles a file that includes only nvme_spec.h (its static asserts) for
@@ -89,14 +90,14 @@ while IFS='|' read -r name cc flags pkg; do
 	nm_tool=${cc%gcc}nm
 	[ "$cc" = clang ] && nm_tool=nm
 	command -v "$nm_tool" >/dev/null 2>&1 || nm_tool=nm
-	for v in trace0 trace1 mmio-hook core core-trace1 core-nosgl; do
+	for v in trace0 trace1 mmio-hook core core-trace1 core-small; do
 		case $v in
 		trace0) extra="-DNVME_CFG_TRACE=0" ;;
 		trace1) extra="-DNVME_CFG_TRACE=1" ;;
 		mmio-hook) extra="-DNVME_MMIO_HOOK -DNVME_CFG_TRACE=1" ;;
 		core) extra="-DNVME_CFG_OPTIONAL_COMMANDS=0" ;;
 		core-trace1) extra="-DNVME_CFG_OPTIONAL_COMMANDS=0 -DNVME_CFG_TRACE=1 -DNVME_CFG_LOG_LEVEL=-1" ;;
-		core-nosgl) extra="-DNVME_CFG_OPTIONAL_COMMANDS=0 -DNVME_CFG_SGL=0 -DNVME_CFG_LOG_LEVEL=1" ;;
+		core-small) extra="-DNVME_CFG_OPTIONAL_COMMANDS=0 -DNVME_CFG_SGL=0 -DNVME_CFG_FAST_PATH=0 -DNVME_CFG_LOG_LEVEL=0" ;;
 		esac
 		compile_check "$name-$v" "$cc" "$flags $extra" "$nm_tool"
 	done
@@ -149,11 +150,14 @@ while IFS='|' read -r name cc flags pkg; do
 	prefix=${cc%gcc}
 	sz=${prefix}size
 	command -v "$sz" >/dev/null 2>&1 || sz=size
-	for cfg in full core core-nosgl; do
+	# full: the defaults; core: -DNVME_CFG_OPTIONAL_COMMANDS=0; core-small:
+	# also without SGL, without the fast paths, errors the only messages
+	# (drivers/nvme/README.md "Configuration")
+	for cfg in full core core-small; do
 		case $cfg in
 		full) extra= ;;
 		core) extra="-DNVME_CFG_OPTIONAL_COMMANDS=0" ;;
-		core-nosgl) extra="-DNVME_CFG_OPTIONAL_COMMANDS=0 -DNVME_CFG_SGL=0" ;;
+		core-small) extra="-DNVME_CFG_OPTIONAL_COMMANDS=0 -DNVME_CFG_SGL=0 -DNVME_CFG_FAST_PATH=0 -DNVME_CFG_LOG_LEVEL=0" ;;
 		esac
 		for opt in -O2 -Os; do
 			f=$(echo "$flags" | sed "s/-O2/$opt/")
