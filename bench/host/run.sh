@@ -4,8 +4,9 @@
 #      side alone), counted with valgrind --tool=callgrind on
 #      bench/host/ubench.c (what is and is not counted: see the comment at
 #      the top of ubench.c);
-#   2. the driver's .text size as the kernel builds it, full and core-only,
-#      at -O2 and -Os.
+#   2. the driver's .text size as the kernel builds it: full, core (no
+#      optional command families) and core-small (also no SGL, no fast
+#      paths, error messages only), at -O2 and -Os.
 # Output: "HOST-UBENCH ..." and "HOST-TEXT ..." lines plus a short table.
 # Needs gcc and valgrind (apt-get install valgrind); builds into
 # build/bench-host/. N=<reads> overrides the loop count (default 32768).
@@ -88,7 +89,9 @@ fi
 
 # ---- 2. .text size ------------------------------------------------------------
 # full: every driver file; core: the build a porter gets with
-# -DNVME_CFG_OPTIONAL_COMMANDS=0 (drivers/nvme/README.md "Configuration").
+# -DNVME_CFG_OPTIONAL_COMMANDS=0; core-small: the smallest build that still
+# does bring-up, PRP I/O, recovery and shadow doorbells (drivers/nvme/README.md
+# "Configuration").
 text_of() { # label opt extra-flags
 	local label=$1 opt=$2 extra=$3 t=0 r=0 f o
 	for f in "$drv"/*.c; do
@@ -103,7 +106,8 @@ text_of() { # label opt extra-flags
 }
 text_of full -O2 ""
 text_of full -Os ""
-if grep -q NVME_CFG_OPTIONAL_COMMANDS "$drv/nvme.h" 2>/dev/null; then
-	text_of core -O2 "-DNVME_CFG_OPTIONAL_COMMANDS=0"
-	text_of core -Os "-DNVME_CFG_OPTIONAL_COMMANDS=0"
-fi
+text_of core -O2 "-DNVME_CFG_OPTIONAL_COMMANDS=0"
+text_of core -Os "-DNVME_CFG_OPTIONAL_COMMANDS=0"
+small="-DNVME_CFG_OPTIONAL_COMMANDS=0 -DNVME_CFG_SGL=0 -DNVME_CFG_FAST_PATH=0 -DNVME_CFG_LOG_LEVEL=0"
+text_of core-small -O2 "$small"
+text_of core-small -Os "$small"
