@@ -113,7 +113,7 @@ int nvme_flush(struct nvme_ns *ns, struct nvme_qpair *q)
 
 /* The general asynchronous Read/Write: every check in its documented
  * order, then nvme_q_submit (PRP lists, SGL, bounce buffer). */
-NVME_COLD static __attribute__((noinline)) int rw_async_general(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t opc,
+static __attribute__((noinline)) int rw_async_general(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t opc,
 						      uint64_t lba, uint32_t count, void *buf, nvme_cmd_cb cb,
 						      void *arg)
 {

@@ -703,7 +703,7 @@ static int q_handle_cqe(struct nvme_qpair *q, uint32_t idx, const struct nvme_cq
 
 /* A CQE the fast path of q_reap did not take: validate it and complete,
  * retry or ignore it. Returns 1 if a command completed. */
-NVME_COLD static __attribute__((noinline)) int q_cqe_slow(struct nvme_qpair *q, const struct nvme_cqe *e)
+static __attribute__((noinline)) int q_cqe_slow(struct nvme_qpair *q, const struct nvme_cqe *e)
 {
 	bool stale;
 	int bad = cqe_check(q, e, &stale);
