@@ -231,3 +231,13 @@ void cb_record(void *arg, int status, const struct nvme_cqe *cqe)
 	if (cqe)
 		r->cqe = *cqe;
 }
+
+struct nvme_ns *fx_ns1(struct fx *f)
+{
+	struct nvme_ns *ns = nvme_ns_get(f->c, 1);
+	if (!ns) {
+		check_fail(__FILE__, __LINE__, "namespace 1 missing");
+		check_abort_case();
+	}
+	return ns;
+}

@@ -55,6 +55,8 @@ void fx_finish(struct fx *f);
 /* A data buffer registered with the env (see host_env_buf). */
 void *fx_buf(struct fx *f, size_t len, size_t offset, unsigned flags);
 void fx_buf_free(struct fx *f, void *p);
+/* Namespace 1 of the fixture's controller; ends the case if it is missing. */
+struct nvme_ns *fx_ns1(struct fx *f);
 
 /* Deterministic contents. */
 void fill_pattern(void *p, size_t n, uint64_t seed);

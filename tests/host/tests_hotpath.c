@@ -13,16 +13,6 @@
 #include "model/nvme_model_fault.h"
 #include "test_util.h"
 
-static struct nvme_ns *ns1(struct fx *f)
-{
-	struct nvme_ns *ns = nvme_ns_get(f->c, 1);
-	if (!ns) {
-		check_fail(__FILE__, __LINE__, "namespace 1 missing");
-		check_abort_case();
-	}
-	return ns;
-}
-
 /* Poll q until rec has been called (bounded). */
 static void wait_rec(struct nvme_qpair *q, const struct cb_rec *rec)
 {
@@ -76,7 +66,7 @@ static void hotpath_retry_sqe(void)
 	struct nvme_qpair_stats s0, s1;
 	nvme_qpair_stats_get(q, &s0);
 	struct cb_rec r1 = { 0 };
-	CHECK_OK(nvme_read_async(ns1(&f), q, 0x1234u, 8, b, cb_record, &r1));
+	CHECK_OK(nvme_read_async(fx_ns1(&f), q, 0x1234u, 8, b, cb_record, &r1));
 	wait_rec(q, &r1);
 	CHECK_EQ(r1.status, 0);
 	CHECK_EQ(nvme_model_fault_fired(f.m, 0), 1);
@@ -154,9 +144,9 @@ static void hotpath_fallbacks(void)
 		nvme_qpair_stats_get(q, &s0);
 		struct cb_rec rw = { 0 }, rr = { 0 };
 		uint64_t lba = 1000 + 16 * i;
-		CHECK_OK(nvme_write_async(ns1(&f), q, lba, cases[i].blocks, w, cb_record, &rw));
+		CHECK_OK(nvme_write_async(fx_ns1(&f), q, lba, cases[i].blocks, w, cb_record, &rw));
 		wait_rec(q, &rw);
-		CHECK_OK(nvme_read_async(ns1(&f), q, lba, cases[i].blocks, r, cb_record, &rr));
+		CHECK_OK(nvme_read_async(fx_ns1(&f), q, lba, cases[i].blocks, r, cb_record, &rr));
 		wait_rec(q, &rr);
 		nvme_qpair_stats_get(q, &s1);
 		if (rw.status != 0 || rr.status != 0 || mem_diff(w, r, len) != -1)
@@ -181,7 +171,7 @@ static void hotpath_refusals(void)
 	struct nvme_qpair *q = nvme_ctrl_io_qpair(f.c, 0);
 	struct nvme_qpair *aq = nvme_ctrl_admin_qpair(f.c);
 	REQUIRE(q && aq);
-	struct nvme_ns *ns = ns1(&f);
+	struct nvme_ns *ns = fx_ns1(&f);
 	uint8_t *b = fx_buf(&f, 8192, 0, 0);
 	struct cb_rec r = { 0 };
 	struct nvme_qpair_stats s0, s1;
@@ -254,7 +244,7 @@ static void hotpath_cqe_checks(void)
 	REQUIRE(q);
 	uint8_t *b = fx_buf(&f, 4096, 0, 0);
 	struct cb_rec r = { 0 };
-	CHECK_OK(nvme_read_async(ns1(&f), q, 0, 8, b, cb_record, &r));
+	CHECK_OK(nvme_read_async(fx_ns1(&f), q, 0, 8, b, cb_record, &r));
 	wait_rec(q, &r);
 	uint16_t cid = r.cqe.cid;
 	struct nvme_qpair_stats s0, s1;
@@ -278,7 +268,7 @@ static void hotpath_cqe_checks(void)
 	fr.sf = (uint16_t)(NVME_MODEL_SF(NVME_SCT_GENERIC, NVME_SC_INTERNAL_ERROR) | NVME_MODEL_SF_DNR);
 	REQUIRE(nvme_model_fault_add(f.m, &fr) >= 0);
 	struct cb_rec r2 = { 0 };
-	CHECK_OK(nvme_read_async(ns1(&f), q, 0, 8, b, cb_record, &r2));
+	CHECK_OK(nvme_read_async(fx_ns1(&f), q, 0, 8, b, cb_record, &r2));
 	wait_rec(q, &r2);
 	CHECK(nvme_status_is(r2.status, NVME_SCT_GENERIC, NVME_SC_INTERNAL_ERROR));
 	CHECK(nvme_status_dnr(r2.status));

@@ -10,16 +10,6 @@
 
 #include "test_util.h"
 
-static struct nvme_ns *ns1(struct fx *f)
-{
-	struct nvme_ns *ns = nvme_ns_get(f->c, 1);
-	if (!ns) {
-		check_fail(__FILE__, __LINE__, "namespace 1 missing");
-		check_abort_case();
-	}
-	return ns;
-}
-
 /* Sync writes then reads through a queue of `depth` entries, n commands. */
 static void sync_wrap(uint32_t depth, unsigned n)
 {
@@ -35,9 +25,9 @@ static void sync_wrap(uint32_t depth, unsigned n)
 	for (unsigned i = 0; i < n; i++) {
 		uint64_t lba = (i * 7u) % 65000u;
 		fill_pattern(w, 1024, i);
-		int rc = nvme_write(ns1(&f), q, lba, 2, w);
+		int rc = nvme_write(fx_ns1(&f), q, lba, 2, w);
 		if (rc == 0)
-			rc = nvme_read(ns1(&f), q, lba, 2, r);
+			rc = nvme_read(fx_ns1(&f), q, lba, 2, r);
 		if (rc != 0 || memcmp(w, r, 1024) != 0) {
 			check_fail(__FILE__, __LINE__, "depth %u command pair %u: %s%s", depth, i, st(rc),
 				   rc == 0 ? " (data differs)" : "");
@@ -91,7 +81,7 @@ static void queue_wrap_admin(void)
 	CHECK_EQ(s.bad_completions, 0);
 	/* I/O still works after thousands of admin phase flips */
 	uint8_t *b = fx_buf(&f, 512, 0, 0);
-	CHECK_OK(nvme_read(ns1(&f), NULL, 0, 1, b));
+	CHECK_OK(nvme_read(fx_ns1(&f), NULL, 0, 1, b));
 	fx_buf_free(&f, b);
 }
 
@@ -137,7 +127,7 @@ static void async_wrap(uint32_t depth, unsigned n, unsigned window, bool out_of_
 		while (next < n && ctx.in_flight < window) {
 			reqs[next].ctx = &ctx;
 			reqs[next].id = next;
-			int rc = nvme_read_async(ns1(&f), q, next % 60000, 1, buf + 512 * (next % window), async_cb,
+			int rc = nvme_read_async(fx_ns1(&f), q, next % 60000, 1, buf + 512 * (next % window), async_cb,
 						 &reqs[next]);
 			if (rc == NVME_ERR_QUEUE_FULL)
 				break;
@@ -205,10 +195,10 @@ static void queue_full_and_batch(void)
 	struct cb_rec rec[4];
 	memset(rec, 0, sizeof(rec));
 	for (unsigned i = 0; i < 3; i++)
-		CHECK_OK(nvme_read_async(ns1(&f), q, i, 1, b + 512 * i, cb_record, &rec[i]));
+		CHECK_OK(nvme_read_async(fx_ns1(&f), q, i, 1, b + 512 * i, cb_record, &rec[i]));
 	CHECK_EQ(nvme_qpair_in_flight(q), 3);
 	CHECK_EQ(nvme_qpair_free_slots(q), 0);
-	CHECK_RC(nvme_read_async(ns1(&f), q, 3, 1, b + 512 * 3, cb_record, &rec[3]), NVME_ERR_QUEUE_FULL);
+	CHECK_RC(nvme_read_async(fx_ns1(&f), q, 3, 1, b + 512 * 3, cb_record, &rec[3]), NVME_ERR_QUEUE_FULL);
 	CHECK_EQ(nvme_qpair_poll(q, 0), 0);
 	CHECK_EQ(nvme_model_release(f.m, 2), 2);
 	CHECK_EQ(nvme_qpair_poll(q, 0), 2);
@@ -224,7 +214,7 @@ static void queue_full_and_batch(void)
 	nvme_qpair_batch_begin(q);
 	uint64_t dbs = nvme_model_stats(f.m)->sq_doorbells;
 	for (unsigned i = 0; i < 3; i++)
-		CHECK_OK(nvme_read_async(ns1(&f), q, i, 1, b + 512 * i, cb_record, &rec[i]));
+		CHECK_OK(nvme_read_async(fx_ns1(&f), q, i, 1, b + 512 * i, cb_record, &rec[i]));
 	/* nothing reached the device yet: the doorbell rings once, at the end */
 	CHECK_EQ(nvme_model_stats(f.m)->sq_doorbells, dbs);
 	nvme_qpair_batch_begin(q);   /* nested */
@@ -237,7 +227,7 @@ static void queue_full_and_batch(void)
 	CHECK_EQ(rec[0].calls + rec[1].calls + rec[2].calls, 3);
 	/* a synchronous call inside a batch still rings (else it would hang) */
 	nvme_qpair_batch_begin(q);
-	CHECK_OK(nvme_read(ns1(&f), q, 0, 1, b));
+	CHECK_OK(nvme_read(fx_ns1(&f), q, 0, 1, b));
 	nvme_qpair_batch_end(q);
 	fx_buf_free(&f, b);
 }
@@ -257,7 +247,7 @@ static void queue_timeout_and_late_completion(void)
 	uint8_t *b = fx_buf(&f, 512, 0, 0);
 	nvme_model_set_defer(f.m, NVME_MODEL_DEFER_IO, 0);
 	uint64_t t0 = f.env->now;
-	CHECK_RC(nvme_read(ns1(&f), q, 0, 1, b), NVME_ERR_TIMEOUT);
+	CHECK_RC(nvme_read(fx_ns1(&f), q, 0, 1, b), NVME_ERR_TIMEOUT);
 	CHECK((f.env->now - t0) >= 20000);
 	/* the slot stays reserved: the device may still DMA into the buffer */
 	CHECK_EQ(nvme_qpair_in_flight(q), 1);
@@ -270,18 +260,18 @@ static void queue_timeout_and_late_completion(void)
 	nvme_model_set_defer(f.m, 0, 0);
 	CHECK_EQ(nvme_qpair_poll(q, 0), 0);
 	CHECK_EQ(nvme_qpair_in_flight(q), 0);
-	CHECK_OK(nvme_read(ns1(&f), q, 0, 1, b));
+	CHECK_OK(nvme_read(fx_ns1(&f), q, 0, 1, b));
 	/* three timeouts fill the queue; a reset gives the slots back */
 	nvme_model_set_defer(f.m, NVME_MODEL_DEFER_IO, 0);
 	for (int i = 0; i < 3; i++)
-		CHECK_RC(nvme_read(ns1(&f), q, 0, 1, b), NVME_ERR_TIMEOUT);
+		CHECK_RC(nvme_read(fx_ns1(&f), q, 0, 1, b), NVME_ERR_TIMEOUT);
 	CHECK_EQ(nvme_qpair_free_slots(q), 0);
-	CHECK_RC(nvme_read(ns1(&f), q, 0, 1, b), NVME_ERR_TIMEOUT);
+	CHECK_RC(nvme_read(fx_ns1(&f), q, 0, 1, b), NVME_ERR_TIMEOUT);
 	nvme_model_set_defer(f.m, 0, 0);
 	CHECK_OK(nvme_ctrl_reset(f.c));
 	q = nvme_ctrl_io_qpair(f.c, 0);
 	CHECK_EQ(nvme_qpair_free_slots(q), 3);
-	CHECK_OK(nvme_read(ns1(&f), q, 0, 1, b));
+	CHECK_OK(nvme_read(fx_ns1(&f), q, 0, 1, b));
 	fx_buf_free(&f, b);
 }
 
@@ -324,15 +314,15 @@ static void queue_create_delete(void)
 		struct nvme_qpair *q = nvme_ctrl_io_qpair(f.c, i);
 		REQUIRE(q);
 		CHECK_EQ(nvme_qpair_id(q), i + 1);
-		CHECK_OK(nvme_write(ns1(&f), q, i, 8, b));
+		CHECK_OK(nvme_write(fx_ns1(&f), q, i, 8, b));
 	}
 	/* deleting a queue with commands in flight completes them as aborted */
 	nvme_model_set_defer(f.m, NVME_MODEL_DEFER_IO, 0);
 	struct cb_rec rec[2];
 	memset(rec, 0, sizeof(rec));
 	struct nvme_qpair *q4 = nvme_ctrl_io_qpair(f.c, 3);
-	CHECK_OK(nvme_read_async(ns1(&f), q4, 0, 1, b, cb_record, &rec[0]));
-	CHECK_OK(nvme_read_async(ns1(&f), q4, 1, 1, b + 512, cb_record, &rec[1]));
+	CHECK_OK(nvme_read_async(fx_ns1(&f), q4, 0, 1, b, cb_record, &rec[0]));
+	CHECK_OK(nvme_read_async(fx_ns1(&f), q4, 1, 1, b + 512, cb_record, &rec[1]));
 	nvme_model_set_defer(f.m, 0, 0);
 	CHECK_OK(nvme_qpair_delete(f.c, 4));
 	for (int i = 0; i < 2; i++) {
@@ -367,10 +357,10 @@ static void queue_set_count(void)
 	CHECK_OK(nvme_ctrl_set_io_queue_count(f.c, 0));
 	CHECK_EQ(nvme_ctrl_io_queue_count(f.c), 0);
 	uint8_t *b = fx_buf(&f, 512, 0, 0);
-	CHECK_RC(nvme_read(ns1(&f), NULL, 0, 1, b), NVME_ERR_BAD_QUEUE);
+	CHECK_RC(nvme_read(fx_ns1(&f), NULL, 0, 1, b), NVME_ERR_BAD_QUEUE);
 	CHECK_RC(nvme_ctrl_set_io_queue_count(f.c, NVME_CFG_MAX_IO_QUEUES + 1), NVME_ERR_INVAL);
 	CHECK_OK(nvme_ctrl_set_io_queue_count(f.c, 1));
-	CHECK_OK(nvme_read(ns1(&f), NULL, 0, 1, b));
+	CHECK_OK(nvme_read(fx_ns1(&f), NULL, 0, 1, b));
 	/* Set Features Number of Queues is accepted once per reset: a second
 	 * one from the caller fails cleanly */
 	CHECK_DEV(nvme_set_num_queues(f.c, 1, 1, NULL, NULL), NVME_SCT_GENERIC, NVME_SC_COMMAND_SEQUENCE_ERROR);
@@ -391,7 +381,7 @@ static void queue_stats(void)
 	CHECK_EQ(s.submitted + s.completed + s.polls + s.sq_doorbells, 0);
 	uint8_t *b = fx_buf(&f, 8192, 0, 0);
 	for (int i = 0; i < 10; i++)
-		CHECK_OK(nvme_write(ns1(&f), q, 0, 16, b));
+		CHECK_OK(nvme_write(fx_ns1(&f), q, 0, 16, b));
 	/* a device error counts as completed with an error */
 	struct nvme_sqe sqe;
 	memset(&sqe, 0, sizeof(sqe));
@@ -400,7 +390,7 @@ static void queue_stats(void)
 	sqe.cdw10 = 70000;   /* beyond NSZE */
 	CHECK_DEV(nvme_io_passthru(q, &sqe, b, 512, NULL), NVME_SCT_GENERIC, NVME_SC_LBA_OUT_OF_RANGE);
 	/* unaligned buffer: bounced */
-	CHECK_OK(nvme_read(ns1(&f), q, 0, 1, b + 1));
+	CHECK_OK(nvme_read(fx_ns1(&f), q, 0, 1, b + 1));
 	nvme_qpair_stats_get(q, &s);
 	CHECK_EQ(s.submitted, 12);
 	CHECK_EQ(s.completed, 12);
