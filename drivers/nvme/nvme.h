@@ -96,7 +96,7 @@
  * NVME_CFG_OPTIONAL_COMMANDS is the default of every family switch: build
  * with -DNVME_CFG_OPTIONAL_COMMANDS=0 for the core driver alone (bring-up,
  * queues, PRP/SGL, bounce buffer, read/write/flush, passthrough, byte
- * helpers, Identify/Features/Get Log Page helpers, recovery, shadow
+ * helpers, Identify and Get/Set Features, recovery, shadow
  * doorbells, shutdown/resume/reset, status text), then turn single
  * families back on. The driver and everything that includes nvme.h must
  * be compiled with the same values (struct nvme_ctrl depends on them).
@@ -110,7 +110,7 @@
 #define NVME_CFG_DM NVME_CFG_OPTIONAL_COMMANDS
 #endif
 /* nvme_logs.c: SMART, Error, Firmware Slot, Effects, Sanitize Status logs
- * decoded (nvme_get_log_page() itself is core) */
+ * decoded (nvme_get_log_page() is built with this or NVME_CFG_SUPPORT) */
 #ifndef NVME_CFG_LOGS
 #define NVME_CFG_LOGS NVME_CFG_OPTIONAL_COMMANDS
 #endif
