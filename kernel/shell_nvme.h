@@ -108,6 +108,9 @@ struct nvsh_target {
 int nvsh_select(char **pos, int *npos, struct shell_opt *opts, unsigned flags, struct nvsh_target *tg);
 /* Usage error for a leftover positional argument. */
 int nvsh_no_more_args(char **pos, int npos);
+/* The prologue of a command whose only positional argument is an optional
+ * device name: shell_getopt, nvsh_select (with opts) and nvsh_no_more_args. */
+int nvsh_parse(int argc, char **argv, struct shell_opt *opts, unsigned flags, struct nvsh_target *tg);
 /* All attached controllers when no device is named (DEVICE optional):
  * returns the count written to out (at most max), or -status on error. */
 int nvsh_select_all(char **pos, int *npos, struct nvmetk_ctrl **out, int max);

@@ -39,12 +39,9 @@ static void print_qpair(const struct nvme_qpair *q, const char *what)
 static int cmd_queues(int argc, char **argv)
 {
 	struct shell_opt opts[] = { { .name = "reset-stats" }, { 0 } };
-	char *pos[2];
-	int npos;
 	struct nvsh_target tg;
-	int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
-	if (rc || (rc = nvsh_select(pos, &npos, NULL, NVSH_CTRL | NVSH_ANY_STATE, &tg)) ||
-	    (rc = nvsh_no_more_args(pos, npos)))
+	int rc = nvsh_parse(argc, argv, opts, NVSH_CTRL | NVSH_ANY_STATE, &tg);
+	if (rc)
 		return rc;
 	struct nvme_ctrl *c = tg.c;
 	uint32_t limit = 0;
@@ -215,12 +212,9 @@ static void print_state(const struct nvsh_target *tg, const char *what, uint64_t
 static int cmd_shutdown(int argc, char **argv)
 {
 	struct shell_opt opts[] = { { .name = "abrupt", .short_name = 'a' }, { 0 } };
-	char *pos[2];
-	int npos;
 	struct nvsh_target tg;
-	int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
-	if (rc || (rc = nvsh_select(pos, &npos, NULL, NVSH_CTRL | NVSH_ANY_STATE, &tg)) ||
-	    (rc = nvsh_no_more_args(pos, npos)))
+	int rc = nvsh_parse(argc, argv, opts, NVSH_CTRL | NVSH_ANY_STATE, &tg);
+	if (rc)
 		return rc;
 	enum nvme_ctrl_state st = nvme_ctrl_get_state(tg.c);
 	if (st == NVME_CTRL_SHUTDOWN)

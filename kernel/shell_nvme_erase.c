@@ -419,11 +419,9 @@ NVSH_COMMAND("format", "format [DEVICE] [-n NSID] [-l LBAF] [-s SES] [-i PI] [-p
 static int cmd_ns_rescan(int argc, char **argv)
 {
 	struct shell_opt opts[] = { { 0 } };
-	char *pos[2];
-	int npos;
 	struct nvsh_target tg;
-	int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
-	if (rc || (rc = nvsh_select(pos, &npos, NULL, NVSH_CTRL, &tg)) || (rc = nvsh_no_more_args(pos, npos)))
+	int rc = nvsh_parse(argc, argv, opts, NVSH_CTRL, &tg);
+	if (rc)
 		return rc;
 	rc = nvme_ns_rescan(tg.c);
 	if (rc)

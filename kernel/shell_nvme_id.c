@@ -243,11 +243,9 @@ static int cmd_id_ctrl(int argc, char **argv)
 		{ .name = "dump" },
 		{ 0 },
 	};
-	char *pos[2];
-	int npos;
 	struct nvsh_target tg;
-	int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
-	if (rc || (rc = nvsh_select(pos, &npos, NULL, NVSH_CTRL, &tg)) || (rc = nvsh_no_more_args(pos, npos)))
+	int rc = nvsh_parse(argc, argv, opts, NVSH_CTRL, &tg);
+	if (rc)
 		return rc;
 	rc = nvme_identify(tg.c, NVME_CNS_CTRL, 0, 0, nvsh_scratch);
 	if (rc)
@@ -338,11 +336,9 @@ static int cmd_id_ns(int argc, char **argv)
 		{ .name = "dump" },
 		{ 0 },
 	};
-	char *pos[2];
-	int npos;
 	struct nvsh_target tg;
-	int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
-	if (rc || (rc = nvsh_select(pos, &npos, opts, NVSH_NS, &tg)) || (rc = nvsh_no_more_args(pos, npos)))
+	int rc = nvsh_parse(argc, argv, opts, NVSH_NS, &tg);
+	if (rc)
 		return rc;
 	rc = nvme_identify(tg.c, NVME_CNS_NS, tg.nsid, 0, nvsh_scratch);
 	if (rc)
@@ -382,11 +378,9 @@ static void size_limit_text(const struct nvme_ctrl *c, uint8_t exp, char *buf, s
 static int cmd_nvm_id_ctrl(int argc, char **argv)
 {
 	struct shell_opt opts[] = { { .name = "dump" }, { 0 } };
-	char *pos[2];
-	int npos;
 	struct nvsh_target tg;
-	int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
-	if (rc || (rc = nvsh_select(pos, &npos, NULL, NVSH_CTRL, &tg)) || (rc = nvsh_no_more_args(pos, npos)))
+	int rc = nvsh_parse(argc, argv, opts, NVSH_CTRL, &tg);
+	if (rc)
 		return rc;
 	memset(nvsh_scratch, 0, sizeof(nvsh_scratch));
 	rc = nvme_identify(tg.c, NVME_CNS_CS_CTRL, 0, 0, nvsh_scratch);   /* CSI 00h: NVM */

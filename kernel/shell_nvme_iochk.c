@@ -441,11 +441,9 @@ static int cmd_iochk(int argc, char **argv)
 		NVSH_OPT_YES,
 		{ 0 },
 	};
-	char *pos[2];
-	int npos;
 	struct nvsh_target tg;
-	int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
-	if (rc || (rc = nvsh_select(pos, &npos, opts, NVSH_NS | NVSH_IO, &tg)) || (rc = nvsh_no_more_args(pos, npos)))
+	int rc = nvsh_parse(argc, argv, opts, NVSH_NS | NVSH_IO, &tg);
+	if (rc)
 		return rc;
 	struct nvme_ns *ns = tg.ns;
 	struct iochk_cfg c;

@@ -51,11 +51,9 @@ static void print_temp(const char *name, unsigned k)
 static int cmd_smart_log(int argc, char **argv)
 {
 	struct shell_opt opts[] = { NVSH_OPT_NSID, { .name = "dump" }, NVSH_OPT_FORCE, { 0 } };
-	char *pos[2];
-	int npos;
 	struct nvsh_target tg;
-	int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
-	if (rc || (rc = nvsh_select(pos, &npos, opts, NVSH_NS_OPTIONAL, &tg)) || (rc = nvsh_no_more_args(pos, npos)))
+	int rc = nvsh_parse(argc, argv, opts, NVSH_NS_OPTIONAL, &tg);
+	if (rc)
 		return rc;
 	uint32_t nsid = tg.nsid ? tg.nsid : NVME_NSID_ALL;
 	struct nvme_smart_info s;
@@ -190,11 +188,9 @@ NVSH_COMMAND("error-log", "error-log [DEVICE] [-e N]", "Error Information log en
 static int cmd_fw_log(int argc, char **argv)
 {
 	struct shell_opt opts[] = { { 0 } };
-	char *pos[2];
-	int npos;
 	struct nvsh_target tg;
-	int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
-	if (rc || (rc = nvsh_select(pos, &npos, NULL, NVSH_CTRL, &tg)) || (rc = nvsh_no_more_args(pos, npos)))
+	int rc = nvsh_parse(argc, argv, opts, NVSH_CTRL, &tg);
+	if (rc)
 		return rc;
 	struct nvme_fw_slot_info fw;
 	rc = nvme_fw_slot_read(tg.c, &fw);
@@ -283,11 +279,9 @@ static const char *io_name(unsigned opc)
 static int cmd_effects_log(int argc, char **argv)
 {
 	struct shell_opt opts[] = { NVSH_OPT_FORCE, { 0 } };
-	char *pos[2];
-	int npos;
 	struct nvsh_target tg;
-	int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
-	if (rc || (rc = nvsh_select(pos, &npos, NULL, NVSH_CTRL, &tg)) || (rc = nvsh_no_more_args(pos, npos)))
+	int rc = nvsh_parse(argc, argv, opts, NVSH_CTRL, &tg);
+	if (rc)
 		return rc;
 	static struct nvme_cmd_effects_log log;
 	rc = nvme_effects_log_read(tg.c, &log, nvsh_isset(opts, "force") ? NVME_CMD_FORCE : 0);
@@ -331,11 +325,9 @@ static void print_estimate(const char *name, uint32_t s)
 static int cmd_sanitize_log(int argc, char **argv)
 {
 	struct shell_opt opts[] = { { 0 } };
-	char *pos[2];
-	int npos;
 	struct nvsh_target tg;
-	int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
-	if (rc || (rc = nvsh_select(pos, &npos, NULL, NVSH_CTRL, &tg)) || (rc = nvsh_no_more_args(pos, npos)))
+	int rc = nvsh_parse(argc, argv, opts, NVSH_CTRL, &tg);
+	if (rc)
 		return rc;
 	struct nvme_sanitize_status st;
 	rc = nvme_sanitize_status_read(tg.c, &st);

@@ -318,6 +318,16 @@ int nvsh_no_more_args(char **pos, int npos)
 	return SHELL_OK;
 }
 
+int nvsh_parse(int argc, char **argv, struct shell_opt *opts, unsigned flags, struct nvsh_target *tg)
+{
+	char *pos[2];
+	int npos;
+	int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
+	if (rc || (rc = nvsh_select(pos, &npos, opts, flags, tg)))
+		return rc;
+	return nvsh_no_more_args(pos, npos);
+}
+
 int nvsh_select_all(char **pos, int *npos, struct nvmetk_ctrl **out, int max)
 {
 	if (*npos > 0 && looks_like_device(pos[0])) {
