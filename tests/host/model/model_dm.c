@@ -71,10 +71,17 @@ static uint64_t limit_bytes(struct nvme_model *m, uint8_t exp)
 	return shift >= 63 ? UINT64_MAX : (uint64_t)1 << shift;
 }
 
-static bool over_limit(struct nvme_model *m, const struct model_ns *ns, uint64_t nlb, uint8_t exp)
+/* Above the NVM command set limit exp (CNS 06h, unless refused): counted,
+ * Invalid Field in c, true. */
+static bool refuse_over_limit(struct model_cmd *c, const struct model_ns *ns, uint64_t nlb, uint8_t exp)
 {
+	struct nvme_model *m = c->m;
 	uint64_t lim = limit_bytes(m, exp);
-	return EXT(m)->nvm_refused == false && lim != 0 && nlb * ns->lba_size > lim;
+	if (EXT(m)->nvm_refused || lim == 0 || nlb * ns->lba_size <= lim)
+		return false;
+	EXT(m)->stats.limit_refusals++;
+	c->status = MODEL_GEN(NVME_SC_INVALID_FIELD);
+	return true;
 }
 
 static void dm_dsm(struct model_cmd *c)
@@ -130,11 +137,8 @@ static void dm_write_zeroes(struct model_cmd *c)
 	struct model_ns *ns = dm_prep(c, true, &slba, &nlb);
 	if (!ns)
 		return;
-	if (over_limit(m, ns, nlb, x->nvm.wzsl)) {
-		x->stats.limit_refusals++;
-		c->status = MODEL_GEN(NVME_SC_INVALID_FIELD);
+	if (refuse_over_limit(c, ns, nlb, x->nvm.wzsl))
 		return;
-	}
 	bool fua = NVME_GET(c->sqe.cdw12, NVME_RW_CDW12_FUA) != 0;
 	ext_before_write(m, ns, slba, nlb, fua);
 	if (NVME_GET(c->sqe.cdw12, NVME_RW_CDW12_DEAC)) {
@@ -192,11 +196,8 @@ static void dm_verify(struct model_cmd *c)
 	struct model_ns *ns = dm_prep(c, false, &slba, &nlb);
 	if (!ns)
 		return;
-	if (over_limit(m, ns, nlb, x->nvm.vsl)) {
-		x->stats.limit_refusals++;
-		c->status = MODEL_GEN(NVME_SC_INVALID_FIELD);
+	if (refuse_over_limit(c, ns, nlb, x->nvm.vsl))
 		return;
-	}
 	c->status = ext_media_check(m, ns->nsid, slba, nlb);
 	if (c->status)
 		return;

@@ -113,6 +113,13 @@ bool ext_admin_supported(struct nvme_model *m, uint8_t opc)
 	}
 }
 
+uint16_t ext_admin_gate(struct model_cmd *c)
+{
+	if (!ext_admin_supported(c->m, c->sqe.opc))
+		return MODEL_GEN(NVME_SC_INVALID_OPCODE);
+	return ext_sanitize_gate(c->m);
+}
+
 static struct ext_undo *undo_find(struct model_ext *x, uint32_t nsid, uint64_t lba)
 {
 	for (size_t i = 0; i < x->nundo; i++)
@@ -232,10 +239,6 @@ void ext_log_reply(struct model_cmd *c, const void *log, size_t size)
 		c->status = MODEL_GEN(NVME_SC_INVALID_FIELD);
 		return;
 	}
-	struct model_sg sg;
-	c->status = model_map_dptr(c, len, &sg);
-	if (c->status)
-		return;
 	const uint8_t *src = log;
 	uint8_t *patched = NULL;
 	if (EXT(m)->log_patch[lid].on && EXT(m)->log_patch[lid].off + EXT(m)->log_patch[lid].len <= size) {
@@ -246,22 +249,8 @@ void ext_log_reply(struct model_cmd *c, const void *log, size_t size)
 		memcpy(patched + EXT(m)->log_patch[lid].off, EXT(m)->log_patch[lid].bytes, EXT(m)->log_patch[lid].len);
 		src = patched;
 	}
-	uint64_t have = size - off < len ? size - off : len;
-	if (have)
-		c->status = model_sg_copy(m, &sg, 0, (uint8_t *)src + off, have, true);
+	model_log_send(c, src, size, off, len, lid, rae);
 	free(patched);
-	static const uint8_t zeros[4096];
-	for (uint64_t pos = have; !c->status && pos < len; pos += sizeof(zeros)) {
-		uint64_t k = len - pos < sizeof(zeros) ? len - pos : sizeof(zeros);
-		c->status = model_sg_copy(m, &sg, pos, (void *)zeros, k, true);
-	}
-	model_sg_free(&sg);
-	if (c->status || rae)
-		return;
-	for (unsigned t = 0; t < 8; t++)
-		if ((m->aen_masked & (1u << t)) && m->aen_lid[t] == lid)
-			m->aen_masked &= (uint8_t)~(1u << t);
-	model_aer_deliver(m);
 }
 
 /* ------------------------------------------------------------------------ */

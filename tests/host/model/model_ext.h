@@ -141,6 +141,9 @@ uint16_t ext_lba_range(struct model_cmd *c, const struct model_ns *ns, uint64_t 
 /* The command is supported: its Identify bit, or hidden-supported */
 bool ext_io_supported(struct nvme_model *m, uint8_t opc);
 bool ext_admin_supported(struct nvme_model *m, uint8_t opc);
+/* 0 if admin command c may run: Invalid Command Opcode when it is not
+ * supported, else ext_sanitize_gate() */
+uint16_t ext_admin_gate(struct model_cmd *c);
 /* Before blocks are changed by a write-class command (cache tracking,
  * Global Data Erased). */
 void ext_before_write(struct nvme_model *m, struct model_ns *ns, uint64_t lba, uint64_t n, bool fua);

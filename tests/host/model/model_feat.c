@@ -271,6 +271,32 @@ static void build_smart(struct nvme_model *m, struct nvme_smart_log *s)
 	put128(s->num_err_log_entries, m->error_count);
 }
 
+void model_log_send(struct model_cmd *c, const uint8_t *src, uint64_t size, uint64_t off, uint64_t len,
+		    uint8_t lid, bool rae)
+{
+	struct nvme_model *m = c->m;
+	struct model_sg sg;
+	c->status = model_map_dptr(c, len, &sg);
+	if (c->status)
+		return;
+	uint64_t have = size - off < len ? size - off : len;
+	if (have)
+		c->status = model_sg_copy(m, &sg, 0, (void *)(uintptr_t)(src + off), have, true);
+	static const uint8_t zeros[4096];
+	for (uint64_t pos = have; !c->status && pos < len; pos += sizeof(zeros)) {
+		uint64_t k = len - pos < sizeof(zeros) ? len - pos : sizeof(zeros);
+		c->status = model_sg_copy(m, &sg, pos, (void *)zeros, k, true);
+	}
+	model_sg_free(&sg);
+	if (c->status || rae)
+		return;
+	/* reading the log re-enables events of the type it reported */
+	for (unsigned t = 0; t < 8; t++)
+		if ((m->aen_masked & (1u << t)) && m->aen_lid[t] == lid)
+			m->aen_masked &= (uint8_t)~(1u << t);
+	model_aer_deliver(m);
+}
+
 static void get_log_page(struct model_cmd *c)
 {
 	struct nvme_model *m = c->m;
@@ -320,27 +346,7 @@ static void get_log_page(struct model_cmd *c)
 		return;
 	}
 	const uint8_t *src = lid == NVME_LID_ERROR ? (const uint8_t *)m->errlog : logbuf;
-
-	struct model_sg sg;
-	c->status = model_map_dptr(c, len, &sg);
-	if (c->status)
-		return;
-	uint64_t have = size - off < len ? size - off : len;
-	if (have)
-		c->status = model_sg_copy(m, &sg, 0, (void *)(src + off), have, true);
-	static const uint8_t zeros[4096];
-	for (uint64_t pos = have; !c->status && pos < len; pos += sizeof(zeros)) {
-		uint64_t k = len - pos < sizeof(zeros) ? len - pos : sizeof(zeros);
-		c->status = model_sg_copy(m, &sg, pos, (void *)zeros, k, true);
-	}
-	model_sg_free(&sg);
-	if (c->status || rae)
-		return;
-	/* reading the log re-enables events of the type it reported */
-	for (unsigned t = 0; t < 8; t++)
-		if ((m->aen_masked & (1u << t)) && m->aen_lid[t] == lid)
-			m->aen_masked &= (uint8_t)~(1u << t);
-	model_aer_deliver(m);
+	model_log_send(c, src, size, off, len, lid, rae);
 }
 
 const struct model_opcode model_feat_ops[] = {

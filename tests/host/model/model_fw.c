@@ -101,11 +101,7 @@ static void fw_download(struct model_cmd *c)
 {
 	struct nvme_model *m = c->m;
 	struct model_ext *x = EXT(m);
-	if (!ext_admin_supported(m, c->sqe.opc)) {
-		c->status = MODEL_GEN(NVME_SC_INVALID_OPCODE);
-		return;
-	}
-	c->status = ext_sanitize_gate(m);
+	c->status = ext_admin_gate(c);
 	if (c->status)
 		return;
 	uint64_t len = ((uint64_t)NVME_GET(c->sqe.cdw10, NVME_FW_DL_CDW10_NUMD) + 1u) * 4u;
@@ -182,11 +178,7 @@ static void fw_commit(struct model_cmd *c)
 {
 	struct nvme_model *m = c->m;
 	struct model_ext *x = EXT(m);
-	if (!ext_admin_supported(m, c->sqe.opc)) {
-		c->status = MODEL_GEN(NVME_SC_INVALID_OPCODE);
-		return;
-	}
-	c->status = ext_sanitize_gate(m);
+	c->status = ext_admin_gate(c);
 	if (c->status)
 		return;
 	unsigned fs = (unsigned)NVME_GET(c->sqe.cdw10, NVME_FW_COMMIT_CDW10_FS);

@@ -306,6 +306,11 @@ uint16_t model_map_dptr(struct model_cmd *c, uint64_t len, struct model_sg *sg);
 uint16_t model_sg_copy(struct nvme_model *m, const struct model_sg *sg, uint64_t off,
 		       void *buf, uint64_t n, bool to_host);
 void model_sg_free(struct model_sg *sg);
+/* The reply of Get Log Page c: bytes [off, off+len) of the size-byte log
+ * src to the host (zeros past its end); then, unless rae, events of the log
+ * page lid are unmasked and pending ones delivered. Sets c->status. */
+void model_log_send(struct model_cmd *c, const uint8_t *src, uint64_t size, uint64_t off, uint64_t len,
+		    uint8_t lid, bool rae);
 /* Map + copy in one go. */
 uint16_t model_to_host(struct model_cmd *c, const void *buf, uint64_t len);
 uint16_t model_from_host(struct model_cmd *c, void *buf, uint64_t len);

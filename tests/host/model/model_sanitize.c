@@ -208,11 +208,7 @@ static void format_nvm(struct model_cmd *c)
 {
 	struct nvme_model *m = c->m;
 	struct model_ext *x = EXT(m);
-	if (!ext_admin_supported(m, c->sqe.opc)) {
-		c->status = MODEL_GEN(NVME_SC_INVALID_OPCODE);
-		return;
-	}
-	c->status = ext_sanitize_gate(m);
+	c->status = ext_admin_gate(c);
 	if (c->status)
 		return;
 	uint32_t cdw10 = c->sqe.cdw10;
