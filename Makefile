@@ -1,13 +1,13 @@
 # nvmetk: NVMe test kernel. `make` builds build/nvmetk.elf and build/nvmetk.iso.
 #
-# Sources: kernel/*.c lib/*.c boot/*.asm and, if present, drivers/nvme/*.c
-# (wildcards: a new kernel/shell_foo.c needs no edit here). Without driver
-# sources, kernel/nvme_*.c and kernel/shell_nvme*.c are left out.
+# Sources: kernel/**.c lib/*.c boot/*.asm and, if present, drivers/nvme/*.c
+# (wildcards: a new kernel/shell/shell_foo.c needs no edit here). Without driver
+# sources, kernel/nvme/ and kernel/shell/nvme/ are left out.
 
 BUILD   := build
 ELF     := $(BUILD)/nvmetk.elf
 ISO     := $(BUILD)/nvmetk.iso
-# Firmware test image (kernel/nvme_fwimage.h), on the ISO as the Multiboot2
+# Firmware test image (kernel/nvme/nvme_fwimage.h), on the ISO as the Multiboot2
 # module "fw-test.bin" (iso/grub.cfg) for `fw-download --module fw-test.bin`.
 # 600 KiB + 12 bytes: two Firmware Image Download pieces at QEMU's 512 KiB
 # max transfer, the last one short.
@@ -29,8 +29,11 @@ DRIVER_SRCS ?= $(wildcard drivers/nvme/*.c)
 # The NVMe glue and the NVMe shell commands need the driver: without driver
 # sources they are left out and main.c does not call nvme_port_init().
 HAVE_DRIVER := $(if $(strip $(DRIVER_SRCS)),1,)
-NVME_GLUE_SRCS := $(wildcard kernel/nvme_*.c kernel/shell_nvme*.c)
-KERNEL_SRCS := $(if $(HAVE_DRIVER),$(wildcard kernel/*.c),$(filter-out $(NVME_GLUE_SRCS),$(wildcard kernel/*.c)))
+# kernel/ has rooms (docs/DEVELOPING.md): every .c file below it is built.
+KERNEL_DIRS := kernel kernel/arch/x86_64 kernel/mm kernel/dev kernel/nvme kernel/shell kernel/shell/nvme
+NVME_GLUE_SRCS := $(wildcard kernel/nvme/*.c kernel/shell/nvme/*.c)
+ALL_KERNEL_SRCS := $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.c))
+KERNEL_SRCS := $(if $(HAVE_DRIVER),$(ALL_KERNEL_SRCS),$(filter-out $(NVME_GLUE_SRCS),$(ALL_KERNEL_SRCS)))
 C_SRCS   := $(sort $(KERNEL_SRCS) $(wildcard lib/*.c) $(DRIVER_SRCS))
 ASM_SRCS := $(sort $(wildcard boot/*.asm))
 OBJS     := $(patsubst %.c,$(BUILD)/%.o,$(C_SRCS)) $(patsubst %.asm,$(BUILD)/%.asm.o,$(ASM_SRCS))
@@ -40,7 +43,7 @@ CFLAGS  := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
            -ffreestanding -fno-stack-protector -fno-pic -fno-pie -mno-red-zone \
            -mgeneral-regs-only -mcmodel=small -fno-omit-frame-pointer \
            -fno-strict-aliasing -fno-builtin-printf \
-           -Ikernel -Ilib -Idrivers/nvme -MMD -MP \
+           $(addprefix -I,$(KERNEL_DIRS)) -Ilib -Idrivers/nvme -MMD -MP \
            $(if $(HAVE_DRIVER),-DNVMETK_HAVE_DRIVER=1)
 LDFLAGS := -nostdlib -static -no-pie -Wl,-T,linker.ld -Wl,-z,max-page-size=0x1000 \
            -Wl,--build-id=none -Wl,-n
@@ -66,10 +69,10 @@ $(ELF): $(OBJS) linker.ld
 	$(CC) $(CFLAGS) $(LDFLAGS) $(OBJS) -o $@ -lgcc
 	@tools/check-elf.sh $@
 
-# Host tool; it shares kernel/nvme_fwimage.c with the kernel.
-$(MKFWIMAGE): tools/mkfwimage.c kernel/nvme_fwimage.c kernel/nvme_fwimage.h | deps
+# Host tool; it shares kernel/nvme/nvme_fwimage.c with the kernel.
+$(MKFWIMAGE): tools/mkfwimage.c kernel/nvme/nvme_fwimage.c kernel/nvme/nvme_fwimage.h | deps
 	@mkdir -p $(dir $@)
-	$(HOSTCC) -std=c11 -O2 -Wall -Wextra -Werror -Ikernel tools/mkfwimage.c kernel/nvme_fwimage.c -o $@
+	$(HOSTCC) -std=c11 -O2 -Wall -Wextra -Werror -Ikernel/nvme tools/mkfwimage.c kernel/nvme/nvme_fwimage.c -o $@
 
 $(FWIMG): $(MKFWIMAGE) Makefile
 	$(MKFWIMAGE) $(FWIMG_SIZE) $(FWIMG_SEED) $@
