@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # nvmetk: NVMe test kernel. `make` builds build/nvmetk.elf and build/nvmetk.iso.
 #
 # Sources: kernel/**.c lib/*.c boot/*.asm and, if present, drivers/nvme/*.c

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # run-qemu.sh - boot build/nvmetk.iso in QEMU (q35) with an NVMe controller,
 # serial console on this terminal. See --help.
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # bench/run.sh - what `make bench` runs: nvmetk's `bench` and the Linux + fio
 # peer on the same emulated NVMe device, the same five jobs, side by side.
 #

@@ -1,3 +1,4 @@
+; SPDX-License-Identifier: BSD-2-Clause
 ; boot.asm - Multiboot2 header and 32-bit entry of nvmetk.
 ;
 ; GRUB (or any Multiboot2 loader) enters _start in 32-bit protected mode with

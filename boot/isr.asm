@@ -1,3 +1,4 @@
+; SPDX-License-Identifier: BSD-2-Clause
 ; isr.asm - interrupt entry stubs for all 256 vectors.
 ;
 ; Each stub pushes a dummy error code when the CPU does not push one, then the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * bootinfo.h - what the Multiboot2 loader told us, copied out of the boot
  * information structure by mb2_parse() so nothing later depends on it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* cmdline.c - kernel command line parser (see cmdline.h). */
 #include "cmdline.h"
 #include "bootinfo.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * cmdline.h - the kernel command line (from the Multiboot2 loader).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * main.c - nvmetk boot sequence: consoles, boot information, memory,
  * interrupts, clock, PCI, NVMe controllers (when the driver is built in), then

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* multiboot2.c - boot information parser (Multiboot2 specification, section 3.6). */
 #include "bootinfo.h"
 #include "console.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* version.h - kernel name and version shown in the banner. */
 #ifndef KERNEL_VERSION_H
 #define KERNEL_VERSION_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* format.c - the formatting engine behind kprintf and ksnprintf (see kformat.h). */
 #include <stdint.h>
 #include <stdbool.h>

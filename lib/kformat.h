@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * kformat.h - printf-style formatting for the kernel, output through a callback.
  *

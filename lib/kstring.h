@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * kstring.h - freestanding subset of <string.h> and <ctype.h> for the kernel.
  *

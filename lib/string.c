@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* string.c - freestanding mem and str functions (see kstring.h). */
 #include "kstring.h"
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # tests/run-all.sh - run every test tier present and count the results.
 #
 # Tiers: tests/build/run.sh, `make -C tests/host test` (if tests/host/Makefile

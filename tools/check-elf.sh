@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # check-elf.sh ELF - sanity checks on the linked kernel: the Multiboot2 header
 # must sit in the first 32 KiB of the file and the image must stay below the
 # 16 MiB line GRUB loads it under comfortably.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # ensure-deps.sh [build|run|all] - make sure the Debian packages nvmetk needs
 # are installed.
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * mkfwimage.c - host tool: writes the nvmetk firmware test image
  * (kernel/nvme_fwimage.h) that the ISO carries as the Multiboot2 module

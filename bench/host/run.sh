@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # bench/host/run.sh - the host micro-benchmark of `make bench`:
 #   1. the driver's instructions per 4 KiB read (submit + complete, and each
 #      side alone), counted with valgrind --tool=callgrind on

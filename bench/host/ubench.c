@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ubench.c - the driver's instructions per 4 KiB read, counted with
  * valgrind --tool=callgrind (bench/host/run.sh builds and runs it).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * nvme_admin.c - admin passthrough, queue creation and deletion, Identify,
  * Get/Set Features (Number of Queues), Get Log Page.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * nvme_aer.c - Asynchronous Event Requests: kept outstanding, re-armed as
  * they complete, and the events handled outside completion context.

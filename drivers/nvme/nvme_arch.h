@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * nvme_arch.h - register access and memory ordering, per architecture.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * nvme_ctrl.c - controller bring-up, shutdown, resume, reset, identify and
  * namespaces.

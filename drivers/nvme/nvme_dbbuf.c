@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * nvme_dbbuf.c - shadow doorbells: Doorbell Buffer Config (admin 7Ch,
  * OACS bit 8; NVMe 1.3 sections 5.7 and 7.13).

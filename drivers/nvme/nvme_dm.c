@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * nvme_dm.c - data management I/O commands: Dataset Management (deallocate,
  * context attributes), Write Zeroes, Compare, Verify.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * nvme_features.c - Get/Set Features with support checks, decoders that
  * split a feature value into named fields (and one line of text), encoders,

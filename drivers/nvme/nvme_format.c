@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * nvme_format.c - Format NVM (OACS bit 1): LBA format, metadata and
  * protection settings, secure erase; the namespaces are re-read afterwards.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * nvme_fw.c - firmware update: Firmware Image Download in pieces that
  * respect FWUG and the max transfer, Firmware Commit with every commit

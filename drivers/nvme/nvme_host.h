@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * nvme_host.h - the porting contract between the NVMe driver and its host.
  *

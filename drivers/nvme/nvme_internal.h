@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * nvme_internal.h - shared by the driver's .c files; not for hosts.
  */

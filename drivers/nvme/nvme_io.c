@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * nvme_io.c - namespace I/O: read, write, flush (synchronous and
  * asynchronous), I/O passthrough, and the byte-granular helpers.

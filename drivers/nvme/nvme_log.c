@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * nvme_log.c - a tiny formatter for log lines (no libc) and the trace helpers.
  *

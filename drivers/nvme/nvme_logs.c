@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * nvme_logs.c - log pages read and decoded: SMART / Health Information,
  * Error Information, Firmware Slot Information, Commands Supported and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * nvme_ns.c - namespace discovery (Identify CNS 02h and 00h), validation of
  * Identify Namespace data, namespace accessors, and the controller accessors.

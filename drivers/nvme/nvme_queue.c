@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * nvme_queue.c - submission/completion rings, command slots (CIDs),
  * submit, poll, doorbells, timeouts and the synchronous wait.

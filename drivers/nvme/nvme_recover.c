@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * nvme_recover.c - what happens when a command times out, the controller
  * reports a fatal status, or the device disappears.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * nvme_resv.c - reservations for namespaces shared between hosts (ONCS bit
  * 5): Register, Acquire, Release, Report, and a safe parser of the report.

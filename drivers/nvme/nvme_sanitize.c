@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * nvme_sanitize.c - Sanitize (block erase, crypto erase, overwrite, exit
  * failure mode) and the bounded wait on the Sanitize Status log.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * nvme_spec.h - NVM Express definitions: registers, queue entries, admin and NVM
  * command set opcodes, data structures and status codes.

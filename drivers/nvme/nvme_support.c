@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * nvme_support.c - which optional commands a controller supports, and the
  * gate every optional command goes through.

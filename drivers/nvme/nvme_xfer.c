@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * nvme_xfer.c - data pointers: PRP entries and lists, SGL descriptors, and
  * the bounce buffer.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* console.c - output multiplexer, input queue, kprintf and progress bar. */
 #include "console.h"
 #include "serial.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * console.h - kernel output to every present console and input from serial
  * and PS/2.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * font.c - the framebuffer console's built-in font, drawn for this project.
  *

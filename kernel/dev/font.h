@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* font.h - built-in bitmap font for the framebuffer console (see font.c). */
 #ifndef KERNEL_FONT_H
 #define KERNEL_FONT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * keyboard.c - polled PS/2 keyboard. Firmware (SeaBIOS, OVMF) leaves the
  * i8042 translating to scan code set 1, which is what we decode. Mouse bytes

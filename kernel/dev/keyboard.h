@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* keyboard.h - polled PS/2 keyboard (scan code set 1, as translated by the i8042). */
 #ifndef KERNEL_KEYBOARD_H
 #define KERNEL_KEYBOARD_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* pci.c - enumeration and configuration access (see pci.h). */
 #include "pci.h"
 #include "cpu.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * pci.h - PCI configuration mechanism #1 (ports 0xCF8/0xCFC), device table.
  *

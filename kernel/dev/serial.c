@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* serial.c - polled 16550 UART on COM1 at 115200 baud, 8 data bits, no parity, 1 stop. */
 #include "serial.h"
 #include "cpu.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* serial.h - polled 16550 UART (COM1, 115200 8N1). */
 #ifndef KERNEL_SERIAL_H
 #define KERNEL_SERIAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* system.c - exit, power off and reboot (see system.h). */
 #include "system.h"
 #include "bootinfo.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * system.h - ending the run: QEMU isa-debug-exit, ACPI power off, reset.
  *

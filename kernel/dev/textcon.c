@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * textcon.c - VGA text and framebuffer consoles sharing one text grid engine.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * textcon.h - text-grid consoles on screen: VGA text mode (BIOS) and a linear
  * framebuffer drawn with the built-in font (UEFI).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* time.c - TSC calibration against the 8254 PIT and time helpers. */
 #include "time.h"
 #include "cpu.h"

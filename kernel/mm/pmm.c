@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * pmm.c - bitmap page allocator (one bit per 4 KiB page, 1 = in use).
  *

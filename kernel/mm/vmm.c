@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* vmm.c - 4-level x86_64 page tables, identity mapping (see vmm.h). */
 #include "vmm.h"
 #include "pmm.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * vmm.h - page tables: identity-mapped RAM and uncached MMIO mappings.
  *

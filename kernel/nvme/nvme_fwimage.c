@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* nvme_fwimage.c - the nvmetk firmware test image (see nvme_fwimage.h). */
 #include "nvme_fwimage.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * nvme_fwimage.h - the nvmetk firmware test image: what `fw-download
  * --generate SIZE` builds in memory and what the build writes to

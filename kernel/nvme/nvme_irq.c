@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * nvme_irq.c - MSI-X for the NVMe controllers (see nvme_irq.h).
  */

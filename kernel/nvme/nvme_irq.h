@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * nvme_irq.h - MSI-X interrupts for the NVMe controllers of the test kernel
  * (the interrupt side of the driver's host contract, drivers/nvme/README.md

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* nvme_pattern.c - data patterns of the NVMe shell (definitions in nvme_pattern.h). */
 #include "nvme_pattern.h"
 #include "kformat.h"

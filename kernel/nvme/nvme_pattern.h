@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * nvme_pattern.h - data patterns for the NVMe shell's write and read --check.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * nvme_port.c - struct nvme_host for the test kernel, and the boot-time
  * attach of every NVMe controller (see nvme_port.h).

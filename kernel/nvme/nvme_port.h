@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * nvme_port.h - the test kernel as a host of the portable NVMe driver.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* shell.c - line editor, command line parser, dispatcher and helpers. */
 #include <stdarg.h>
 #include "shell.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * shell.h - the nvmetk command shell and helpers for writing commands.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* shell_builtin.c - general shell commands. */
 #include "shell.h"
 #include "cmdline.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* shell_debug.c - low-level diagnostics: MMIO access, forced faults, IRQ self-test. */
 #include "shell.h"
 #include "console.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* shell_mem.c - `mem`: memory map, allocator state, allocation tests. */
 #include "shell.h"
 #include "bootinfo.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* shell_pci.c - `lspci`. */
 #include "shell.h"
 #include "console.h"

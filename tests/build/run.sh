@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # tests/build/run.sh - portability builds of drivers/nvme.
 #
 # Compiles every drivers/nvme/*.c with -std=c11 -Wall -Wextra -Werror -pedantic
@@ -170,5 +171,24 @@ while IFS='|' read -r name cc flags pkg; do
 		done
 	done
 done <"$out/targets"
+
+# License: every file of the tree carries the SPDX line (tools/check-spdx.sh),
+# and the checker itself finds a file without one.
+if spdx_out=$(sh "$root/tools/check-spdx.sh" "$root" 2>&1); then
+	pass license-spdx
+else
+	fail license-spdx "$(echo "$spdx_out" | head -n 3 | tr '\n' ' ')"
+fi
+mkdir -p "$out/spdx-neg"
+printf '/* SPDX-License-Identifier: BSD-2-Clause */\nint a;\n' >"$out/spdx-neg/good.c"
+printf '#!/bin/sh\n# SPDX-License-Identifier: BSD-2-Clause\n' >"$out/spdx-neg/good.sh"
+printf 'int b; /* no license line */\n' >"$out/spdx-neg/bad.c"
+if neg=$(sh "$root/tools/check-spdx.sh" "$out/spdx-neg" 2>&1); then
+	fail license-spdx-detects-missing "a file without the line was accepted: $neg"
+elif echo "$neg" | grep -q 'bad.c' && ! echo "$neg" | grep -q 'good\.'; then
+	pass license-spdx-detects-missing
+else
+	fail license-spdx-detects-missing "wrong files reported: $(echo "$neg" | tr '\n' ' ')"
+fi
 
 [ "$fails" -eq 0 ]

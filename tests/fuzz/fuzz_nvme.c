@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * fuzz_nvme.c - device-side fuzzer of drivers/nvme.
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Write the seed corpus of fuzz_nvme.c into corpus/ (small, committed).
 
 Each seed is a device/driver configuration (the first bytes the harness

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * replay_main.c - run fuzz_nvme.c's harness on input files without
  * libFuzzer (any compiler, with ASan/UBSan): the regression tests and the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # tests/fuzz/run.sh - the fuzz tier of `make test` (tests/run-all.sh).
 #
 #  1. every regression input (regressions/: crashes the fuzzer found, kept

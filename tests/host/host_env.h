@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * host_env.h - the test host: a struct nvme_host for host-side tests.
  *

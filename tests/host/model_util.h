@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * model_util.h - a minimal hand-rolled "host" for driving the model directly
  * with SQEs, used by the model's self-tests (tests_model.c). It is not the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # run_test.sh BINARY [ARGS...] - run one host test binary and make sure its
 # outcome shows as PASS/FAIL lines: the binary prints one line per case and a
 # final "# host-tests-complete N"; if that line is missing (crash, sanitizer

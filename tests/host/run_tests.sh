@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # run_tests.sh [--prefix P] BIN... [--no-driver] [--no-clang] - run every
 # host test binary through run_test.sh (binaries after --prefix P print
 # "PASS P<name>"), then print "N passed, N failed" for this tier.

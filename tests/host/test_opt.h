@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_opt.h - fixture helpers for the optional-command tests
  * (tests_dm.c, tests_logs.c, tests_fw.c, tests_sanitize.c, tests_format.c,

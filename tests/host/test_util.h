@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_util.h - fixture for driver tests: a host_env, a model and a
  * struct nvme_ctrl wired together, with leak and protocol checks at the end

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tests_aer.c - asynchronous events: requests kept outstanding (AERL+1
  * capped), events enabled per OAES, namespaces that appear and disappear at

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tests_api.c - the public API's smaller contracts: status codes and their
  * text, completion callbacks that submit, I/O on several queue pairs,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tests_bringup.c - controller bring-up, detach and the host contract:
  * page size vs MPSMIN/MPSMAX and the host page, doorbell stride, RDY wait

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tests_dbbuf.c - shadow doorbells (Doorbell Buffer Config, OACS bit 8):
  * the EventIdx rule with 16-bit wrap-around, registration when offered and

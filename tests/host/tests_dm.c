@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tests_dm.c - data management commands: Dataset Management (1, 256 and 257
  * ranges, context attributes, range checks), the trim helper, Write Zeroes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tests_features.c - Get/Set Features: decoders and one-line text for every
  * feature the driver knows, round trips (arbitration, power management,

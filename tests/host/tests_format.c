@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tests_format.c - Format NVM: a new LBA size re-read into the namespace,
  * the format index checked against NLBAF before sending, secure erase

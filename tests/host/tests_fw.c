@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tests_fw.c - firmware update: download pieces sized by FWUG (1, 3, 8, FFh,
  * 0) and MDTS, a granularity above the max transfer, the progress callback

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tests_hotpath.c - the Read/Write fast path of nvme_read_async /
  * nvme_write_async and the completion fast path of nvme_qpair_poll

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tests_logs.c - log pages: SMART / Health decoded field by field (critical
  * warnings, kelvin and Celsius, spare, percentage used, 128-bit counters and

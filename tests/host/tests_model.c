@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tests_model.c - self-tests of the software controller, independent of the
  * driver: hand-built SQEs through model_util.c.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tests_ns.c - namespace enumeration (gaps, more than 1024 and more than
  * 65536 namespaces, more than NVME_CFG_MAX_NS), block sizes, metadata

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tests_queues.c - queue wrap-around and phase flips over many thousands of
  * commands (sync, async, admin), out-of-order completion, full queues,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tests_recovery.c - fault injection against the driver's recovery
  * (drivers/nvme/nvme_recover.c): every fault class of the model

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tests_resv.c - reservations with two hosts: two model controllers (CNTLID 1
  * and 2) sharing one reservation state, each driven by its own struct

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tests_sanitize.c - Sanitize: refusal without SANICAP (QEMU 7.2), block
  * erase / crypto erase / overwrite with progress (SPROG growing), I/O and

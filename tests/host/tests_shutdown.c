@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tests_shutdown.c - shutdown (normal and abrupt, bounded by RTD3E or
  * CAP.TO, fallback to abrupt), resume, reset and re-initialisation:

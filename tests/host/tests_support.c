@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tests_support.c - optional-command support detection against a model that
  * reports exactly what QEMU 7.2 reports (OACS 010Ah, ONCS 015Dh, FRMW 03h,

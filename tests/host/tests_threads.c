@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tests_threads.c - the threading contract of nvme.h: "different I/O queue
  * pairs of one controller may be used concurrently from different CPUs as

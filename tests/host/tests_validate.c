@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tests_validate.c - every value the device reports, fed a bad value: CQE
  * CID (out of range, not in flight, duplicate), SQ head, SQ identifier;

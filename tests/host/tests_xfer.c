@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tests_xfer.c - data pointers: PRP construction for every alignment and
  * length class (one entry, PRP2 as data, lists, lists chained past one list

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """iochk - the host side of the kernel's `iochk` (kernel/shell_nvme_iochk.c).
 
 Same block format and the same op sequence, so the image a run leaves can

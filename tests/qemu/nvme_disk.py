@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """nvme_disk - disk images for the NVMe QEMU tests and host-side checks.
 
 A Disk is a raw image file with known initial content (a seeded random

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """nvmetk_qemu - boot the nvmetk ISO in QEMU and talk to it (test harness).
 
 Reusable pieces for tests/qemu/test_*.py (see README.md in this folder):

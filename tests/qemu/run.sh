@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # tests/qemu/run.sh [test_file.py...] - the QEMU integration tier.
 # Builds the ISO if needed, then runs tests/qemu/test_*.py two at a time
 # (NVMETK_JOBS to change). Prints PASS/FAIL/SKIP lines (docs/DEVELOPING.md).

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Run every tests/qemu/test_*.py (or the files given), NVMETK_JOBS at a time
 (default 2), and print each file's protocol lines when it finishes.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Boot the ISO under SeaBIOS and OVMF: banner, consoles, prompt, lspci, exit status."""
 import os
 from nvmetk_qemu import Machine, TestFile, OUT, record_timing

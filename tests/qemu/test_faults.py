@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """CPU exceptions are reported (vector, error code, RIP, CR2, registers)."""
 from nvmetk_qemu import Machine, TestFile, PANIC_CODE
 

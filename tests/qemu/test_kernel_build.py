@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The kernel builds without any driver sources (drivers/nvme empty or absent)."""
 import os
 import subprocess

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Memory map, page allocator and identity mapping with small and large RAM."""
 import re
 from nvmetk_qemu import Machine, TestFile, record_timing

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Optional NVMe admin commands through the shell against QEMU 7.2: the
 firmware slot log, the firmware module GRUB loads (found, checked against the
 file on the host, planned in pieces), the clean refusal of firmware

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """`bench`: short runs in polling and interrupt mode. Checks that the output
 is well formed and the counts are sane (I/Os done, no errors, doorbell writes
 per I/O within [0, 2], interrupts counted in --irq mode), that the queues

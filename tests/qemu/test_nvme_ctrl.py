@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Controller-level NVMe commands: shutdown/resume/reset, I/O queue pairs,
 features, selftest and the driver's log level. I/O keeps working after each
 step, and the images are checked on the host afterwards."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Optional NVMe I/O commands through the shell: trim/dsm (discard=unmap reads
 back zeros; discard=ignore keeps the data), write-zeroes, compare (match,
 mismatch, status 3), verify, flush, SMART counters growing by the expected

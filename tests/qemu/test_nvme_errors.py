@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Every bad input to the NVMe commands gives a one-line error naming the
 problem plus the command's usage line, the shell keeps answering, and the disk
 is unchanged afterwards (host check)."""

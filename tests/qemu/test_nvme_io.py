@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """NVMe I/O through the shell: patterns written and read back, then the raw
 images checked byte for byte on the host (nvme_disk.Disk.check). 512-byte and
 4 KiB blocks, MDTS splitting, the partition-area confirmation, Ctrl-C."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """iochk (kernel/shell_nvme_iochk.c) against QEMU's NVMe device: self-checking
 blocks written and read with many commands in flight, controller resets
 between the phases and in the middle of the random phase (commands in

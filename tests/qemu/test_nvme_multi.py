@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Several namespaces (non-contiguous NSIDs, mixed block sizes), several
 controllers, 8 GiB guests (buffers above 4 GiB) and OVMF; every write checked
 on the host images afterwards."""

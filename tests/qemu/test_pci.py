@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """PCI enumeration behind bridges, BAR decoding, MMIO above 4 GiB, interrupts."""
 import re
 from nvmetk_qemu import Machine, TestFile

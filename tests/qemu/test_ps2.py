@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """PS/2 keyboard input through the QEMU monitor's sendkey (BIOS and UEFI)."""
 from nvmetk_qemu import Machine, TestFile
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Boot scripts from the kernel command line (run="..."), exit statuses, set -e."""
 from nvmetk_qemu import Machine, TestFile, HarnessError
 

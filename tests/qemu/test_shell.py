@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The interactive shell over serial: typing, editing, history, errors, help, numbers."""
 import re
 from nvmetk_qemu import Machine, TestFile

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * cpu.h - x86_64 instruction wrappers: port I/O, MSRs, control registers,
  * CPUID, TSC and interrupt flag.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* gdt.c - the final GDT: kernel code/data and a TSS whose IST1 stack takes
  * double faults, NMIs and machine checks (so a kernel stack overflow still
  * produces a report). */

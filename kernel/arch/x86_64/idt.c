@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* idt.c - IDT, exception reports, vector allocation and dispatch. */
 #include <stdarg.h>
 #include "idt.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * idt.h - interrupts: GDT/TSS, IDT, exception reports, vector allocation,
  * local APIC and the (masked) legacy PICs.

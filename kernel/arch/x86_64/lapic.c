@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* lapic.c - local APIC bring-up and the legacy 8259 PICs (remapped, masked). */
 #include "idt.h"
 #include "cpu.h"

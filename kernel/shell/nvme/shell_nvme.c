@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * shell_nvme.c - `nvme` (nvme-cli style prefix: `nvme list` == `list`),
  * `list` and `loglevel`.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * shell_nvme.h - shared helpers of the NVMe shell commands
  * (kernel/shell_nvme*.c). A new NVMe command typically:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * shell_nvme_bench.c - `bench`: an fio-like load generator on the driver's
  * asynchronous API, printing IOPS, bandwidth, latency percentiles and MMIO

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * shell_nvme_ctrl.c - controller-level commands: queue pairs (`queues`,
  * `create-queue`, `delete-queue`, `set-queue-count`) and `shutdown`,

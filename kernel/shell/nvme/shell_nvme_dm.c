@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * shell_nvme_dm.c - data management commands: `dsm`, `trim`, `write-zeroes`,
  * `compare`, `verify` (nvme_dsm, nvme_trim, nvme_write_zeroes,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * shell_nvme_erase.c - the commands that destroy data on purpose:
  * `sanitize` (nvme_sanitize_start + nvme_sanitize_wait with a progress bar

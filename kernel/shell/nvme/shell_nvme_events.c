@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * shell_nvme_events.c - `events`: the asynchronous events the kernel took
  * from the driver (nvme_port.c polls every ready controller while the

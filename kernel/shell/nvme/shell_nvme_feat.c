@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * shell_nvme_feat.c - `get-feature` and `set-feature` through
  * nvme_get_features()/nvme_set_features(): raw values as nvme-cli prints

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * shell_nvme_fw.c - firmware update: `fw-download` (a Multiboot2 module
  * loaded by GRUB, or a generated test image; nvme_fw_download) and

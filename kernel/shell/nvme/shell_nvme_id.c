@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * shell_nvme_id.c - `id-ctrl`, `id-ns` and `nvm-id-ctrl`: Identify data with
  * nvme-cli's field names and layout ("name      : value"), optionally

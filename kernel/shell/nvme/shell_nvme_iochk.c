@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * shell_nvme_iochk.c - `iochk`: a data integrity exerciser on the driver's
  * asynchronous API.

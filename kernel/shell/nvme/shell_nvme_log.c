@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * shell_nvme_log.c - log pages: `smart-log`, `error-log`, `fw-log`,
  * `effects-log`, `sanitize-log` (decoded by the driver: nvme_smart_read,

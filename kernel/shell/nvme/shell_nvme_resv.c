@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * shell_nvme_resv.c - reservations: `resv-register`, `resv-acquire`,
  * `resv-release`, `resv-report` (nvme_resv_*), with nvme-cli's options.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * shell_nvme_selftest.c - `selftest`: a non-destructive check of the
  * attached controllers (registers, Identify, namespace list, every namespace

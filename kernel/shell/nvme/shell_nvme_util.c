@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* shell_nvme_util.c - shared helpers of the NVMe shell commands (shell_nvme.h). */
 #include <stdarg.h>
 #include "shell_nvme.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * model_admin.c - admin commands: Identify, Create/Delete I/O SQ and CQ,
  * Abort, Asynchronous Event Request; and the Identify Controller data.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * model_core.c - creation, the registry of live models, the register file,
  * enable / reset / shutdown, protocol error recording, fault knobs.

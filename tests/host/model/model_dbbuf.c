@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * model_dbbuf.c - Doorbell Buffer Config and the shadow doorbell / EventIdx
  * buffers (see nvme_model_dbbuf.h for the behaviour).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * model_dm.c - Dataset Management, Write Zeroes, Compare, Verify (NVM
  * command set, NVMe 1.4 sections 6.7, 6.16, 6.2, 6.14).

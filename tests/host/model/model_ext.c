@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * model_ext.c - the model's optional-command state: creation, resets, knobs,
  * and the wrappers around core handlers.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * model_ext.h - internal state of the model's optional commands (firmware,
  * sanitize, format, data management, reservations, namespace changes, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * model_fault.c - fault injection rules (nvme_model_fault.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * model_feat.c - Set Features, Get Features (NVMe 1.4 5.21, 5.9) and Get Log
  * Page (5.14).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * model_fw.c - firmware slots: Firmware Image Download (5.12), Firmware
  * Commit (5.11), the Firmware Slot Information log (03h) and activation at

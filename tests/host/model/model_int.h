@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * model_int.h - internal structures of the software NVMe controller.
  *

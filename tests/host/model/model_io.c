@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * model_io.c - NVM command set I/O commands: Read, Write, Flush.
  *

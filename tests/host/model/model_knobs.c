@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * model_knobs.c - queries of the model's state for tests, and the knobs
  * that feed bad values (Identify patches, CAP override, register-level

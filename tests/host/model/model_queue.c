@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * model_queue.c - submission and completion queues: doorbells, command fetch
  * and dispatch, completion posting with phase tags, full-CQ back-pressure,

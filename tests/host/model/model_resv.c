@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * model_resv.c - reservations (NVMe 1.4 sections 6.10-6.13 and 8.8):
  * Register, Acquire, Release, Report, and the conflicts they cause.

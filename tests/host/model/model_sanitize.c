@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * model_sanitize.c - Sanitize (NVMe 1.4 5.24, 8.15), the Sanitize Status log
  * (81h), and Format NVM (5.23).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * model_xfer.c - data pointers: PRP (NVMe 1.4 section 4.3) and SGL (4.4),
  * checked the way a controller checks them, and DMA through the host's

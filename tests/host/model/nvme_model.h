@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * nvme_model.h - a software NVMe 1.4 controller for host-side tests.
  *

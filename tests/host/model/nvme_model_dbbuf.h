@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * nvme_model_dbbuf.h - shadow doorbells in the software controller
  * (Doorbell Buffer Config, admin opcode 7Ch; NVMe 1.3 5.7 and 7.13).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * nvme_model_ext.h - knobs and queries of the model's optional commands:
  * Dataset Management, Write Zeroes, Compare, Verify, firmware slots, sanitize,

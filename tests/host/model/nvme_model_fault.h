@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * nvme_model_fault.h - fault injection in the software controller: rules
  * that pick commands (by queue, opcode, the n-th match, or a seeded
