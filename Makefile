@@ -96,7 +96,9 @@ run: $(ISO)
 bench: all
 	bench/run.sh $(BENCH_ARGS)
 
+# `make test` first installs (as root) or names what its tiers need.
 test: all
+	@tools/ensure-deps.sh test
 	tests/run-all.sh
 
 # The device-side fuzzer of the driver (tests/fuzz/): `make fuzz FUZZ_TIME=60`

@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause
-# ensure-deps.sh [build|run|all] - make sure the Debian packages nvmetk needs
-# are installed.
+# ensure-deps.sh [build|run|test|all] - make sure the Debian packages nvmetk
+# needs are installed.
 #
 #   build  compiler, NASM, GRUB (BIOS and EFI modules), xorriso, mtools
-#   run    build + QEMU, OVMF firmware, python3 (for run-qemu.sh and the tests)
-#   all    same as run (default)
+#   run    build + QEMU, OVMF firmware, python3 (for run-qemu.sh)
+#   test   run + what `make test` needs beyond it: clang, the aarch64 and
+#          riscv64 cross compilers (build tier), libFuzzer's runtime (fuzz
+#          tier), QEMU for the aarch64 and riscv64 virt ports
+#   all    same as test (default)
 #
 # Missing pieces are installed with apt-get when running as root; otherwise the
 # exact apt-get command is printed and the script fails.
 set -euo pipefail
 
 what=${1:-all}
+[ "$what" = all ] && what=test
 missing=()
 
 need_cmd() { # command package
@@ -38,6 +42,17 @@ if [ "$what" != build ]; then
 	fi
 	need_cmd python3 python3
 	need_cmd timeout coreutils
+fi
+if [ "$what" = test ]; then
+	need_cmd clang clang
+	need_cmd aarch64-linux-gnu-gcc gcc-aarch64-linux-gnu
+	need_cmd riscv64-linux-gnu-gcc gcc-riscv64-linux-gnu
+	need_cmd qemu-system-aarch64 qemu-system-arm
+	need_cmd qemu-system-riscv64 qemu-system-misc
+	# libFuzzer's runtime for clang -fsanitize=fuzzer (tests/fuzz)
+	if ! ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1; then
+		missing+=(libclang-rt-14-dev)
+	fi
 fi
 
 [ ${#missing[@]} -eq 0 ] && exit 0
