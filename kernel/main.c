@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * main.c - nvmetk boot sequence: consoles, boot information, memory,
- * interrupts, clock, PCI, NVMe controllers (when the driver is built in), then
+ * interrupts, ACPI tables, clock, PCI, NVMe controllers (when the driver is built in), then
  * the boot script and the interactive shell.
  */
 #include <stdint.h>
+#include "acpi.h"
 #include "bootinfo.h"
 #include "cmdline.h"
 #include "console.h"
@@ -105,6 +106,7 @@ void kernel_main(uint32_t magic, uint32_t mbi)
 	lapic_init();
 	start_screens();
 	ps2_init();
+	acpi_init();
 	time_init();
 	pci_init();
 	print_summary();
