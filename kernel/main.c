@@ -70,9 +70,10 @@ static void print_summary(void)
 		vgacon_active() ? ", VGA text" : "", fbcon_active() ? ", framebuffer " : "",
 		fbcon_active() ? fbdesc : "", serial_present() ? "serial" : "",
 		ps2_present() ? " + PS/2 keyboard" : "");
-	kprintf("cpu: TSC %llu.%03llu MHz (%s), local APIC id %u%s\n",
+	kprintf("cpu: TSC %llu.%03llu MHz (%s, %s), local APIC id %u%s\n",
 		(unsigned long long)(time_tsc_hz() / 1000000),
-		(unsigned long long)(time_tsc_hz() / 1000 % 1000), time_source(), lapic_id(),
+		(unsigned long long)(time_tsc_hz() / 1000 % 1000), time_source(),
+		time_tsc_invariant() ? "invariant" : "not invariant", lapic_id(),
 		lapic_present() ? "" : " (no LAPIC)");
 	int n = pci_device_count();
 	int nvme = 0;
