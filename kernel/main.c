@@ -13,6 +13,7 @@
 #include "idt.h"
 #include "keyboard.h"
 #include "pci.h"
+#include "pci_hint.h"
 #include "pmm.h"
 #include "serial.h"
 #include "shell.h"
@@ -80,7 +81,17 @@ static void print_summary(void)
 	for (struct pci_dev *d = pci_find_class(0x01, 0x08, 0x02, NULL); d;
 	     d = pci_find_class(0x01, 0x08, 0x02, d))
 		nvme++;
-	kprintf("pci: %d functions, %d NVMe controller%s\n", n, nvme, nvme == 1 ? "" : "s");
+	kprintf("pci: %d functions, %d NVMe controller%s, configuration through %s\n", n, nvme,
+		nvme == 1 ? "" : "s", pci_config_method());
+	const struct pci_dev *hidden = n > 0 ? pci_hidden_nvme_culprit(pci_device(0), n) : NULL;
+	if (hidden)
+		kprintf("pci: no NVMe controller, but %04x:%02x:%02x.%x %04x:%04x is %s: NVMe drives "
+			"are probably hidden behind Intel VMD/RST; switch the storage mode in the "
+			"firmware setup (RAID/RST/VMD) to AHCI (or disable VMD) to reach them\n",
+			hidden->segment, hidden->bus, hidden->dev, hidden->fn, hidden->vendor,
+			hidden->device, pci_is_intel_vmd(hidden->vendor, hidden->device)
+						? "an Intel VMD controller"
+						: "a RAID-mode storage controller");
 }
 
 void kernel_main(uint32_t magic, uint32_t mbi);

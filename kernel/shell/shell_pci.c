@@ -42,6 +42,48 @@ static const char *cap_name(uint8_t id)
 	}
 }
 
+static const char *ext_cap_name(uint16_t id)
+{
+	switch (id) {
+	case 0x0001: return "Advanced Error Reporting";
+	case 0x0002: return "Virtual Channel";
+	case 0x0003: return "Device Serial Number";
+	case 0x0004: return "Power Budgeting";
+	case 0x000B: return "Vendor Specific";
+	case 0x000D: return "Access Control Services";
+	case 0x000E: return "ARI";
+	case 0x0010: return "SR-IOV";
+	case 0x0018: return "Latency Tolerance Reporting";
+	case 0x0019: return "Secondary PCI Express";
+	case 0x001E: return "L1 PM Substates";
+	case 0x0025: return "Data Link Feature";
+	case 0x0026: return "Physical Layer 16 GT/s";
+	default: return "?";
+	}
+}
+
+/* PCIe extended capabilities from 0x100 (ECAM only): bounded walk, each
+ * header checked (zero or all-ones ends it, the next offset must be in
+ * 0x100-0xFFC and is dword-aligned). */
+static void print_ext_caps(const struct pci_dev *d)
+{
+	if (!pci_has_ext_config(d)) {
+		if (pci_find_capability(d, PCI_CAP_PCIE))
+			kprintf("    extended capabilities: not reachable (no ECAM for this bus)\n");
+		return;
+	}
+	uint16_t off = 0x100;
+	for (int guard = 0; guard < PCI_EXT_CAP_MAX && off >= 0x100 && off <= 0xFFC; guard++) {
+		uint32_t h = pci_read32_ext(d, off);
+		if (h == 0 || h == 0xFFFFFFFFu)
+			break;
+		uint16_t id = (uint16_t)(h & 0xFFFF);
+		kprintf("    extended capability 0x%04x v%u at 0x%03x: %s\n", id, (unsigned)((h >> 16) & 0xF),
+			off, ext_cap_name(id));
+		off = (uint16_t)((h >> 20) & 0xFFC);
+	}
+}
+
 static int cmd_lspci(int argc, char **argv)
 {
 	struct shell_opt opts[] = {
@@ -87,6 +129,8 @@ static int cmd_lspci(int argc, char **argv)
 		if ((want_vendor >= 0 && d->vendor != want_vendor) || (want_device >= 0 && d->device != want_device))
 			continue;
 		shown++;
+		if (pci_segment_count() > 1)
+			kprintf("%04x:", d->segment);
 		kprintf("%02x:%02x.%x %04x:%04x class %02x:%02x:%02x %s\n", d->bus, d->dev, d->fn, d->vendor,
 			d->device, d->class_code, d->subclass, d->prog_if,
 			pci_class_name(d->class_code, d->subclass, d->prog_if));
@@ -108,6 +152,8 @@ static int cmd_lspci(int argc, char **argv)
 				for (int guard = 0; guard < 48 && off >= 0x40; guard++) {
 					off &= 0xFC;
 					uint8_t id = pci_read8(d, off);
+					if (id == 0xFF)
+						break; /* all-ones: not a capability */
 					kprintf("    capability 0x%02x at 0x%02x: %s", id, off, cap_name(id));
 					if (id == 0x11) {
 						uint16_t ctl = pci_read16(d, (uint8_t)(off + 2));
@@ -119,6 +165,7 @@ static int cmd_lspci(int argc, char **argv)
 					off = pci_read8(d, (uint8_t)(off + 1));
 				}
 			}
+			print_ext_caps(d);
 		}
 	}
 	if (shown == 0 && (want_vendor >= 0 || want_device >= 0))
@@ -127,6 +174,8 @@ static int cmd_lspci(int argc, char **argv)
 }
 SHELL_COMMAND_HELP("lspci", "lspci [-v] [-d VENDOR:DEVICE]", "list PCI functions with IDs, class and BARs",
 		   "Prints bus:dev.fn vendor:device class:subclass:prog-if and each BAR (address,\n"
-		   "size, 32/64-bit, prefetchable). -v adds command/status, IRQ, subsystem and the\n"
-		   "capability list; -d filters by IDs in hex (either part may be empty).",
+		   "size, 32/64-bit, prefetchable); with more than one PCI segment the address is\n"
+		   "segment:bus:dev.fn (0000:40:00.0). -v adds command/status, IRQ, subsystem, the\n"
+		   "capability list and the PCIe extended capabilities (through ECAM, when the\n"
+		   "ACPI MCFG gives it); -d filters by IDs in hex (either part may be empty).",
 		   cmd_lspci);

@@ -11,7 +11,8 @@ out=$root/tests/out/kunit
 mkdir -p "$out"
 CC=${HOSTCC:-gcc}
 srcs=("$here"/kunit_main.c "$here"/test_*.c
-      "$root"/kernel/dev/acpi_parse.c)
+      "$root"/kernel/dev/acpi_parse.c "$root"/kernel/dev/pci_hint.c
+      "$root"/kernel/arch/x86_64/msi.c)
 if ! $CC -std=c11 -g -O1 -Wall -Wextra -Werror \
 	-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer \
 	-I"$here" -I"$root"/kernel/dev -I"$root"/kernel/arch/x86_64 \
