@@ -112,6 +112,8 @@ static void acpi_reset(void)
 		return;
 	}
 	struct acpi_gas g = ai->reset_reg;
+	kprintf("reboot: ACPI reset register (%s 0x%llx, value 0x%02x)\n",
+		g.space == ACPI_GAS_IO ? "I/O" : "memory", (unsigned long long)g.address, ai->reset_value);
 	g.bit_width = 8;
 	g.access_size = 1;
 	acpi_gas_write(&g, ai->reset_value);

@@ -60,4 +60,31 @@ def _():
         assert "1b36:0010 class 01:08:02" in out, out
 
 
+def reboot_exits(m):
+    # QEMU runs with -no-reboot: a reset ends QEMU with status 0.
+    m.proc.wait(timeout=60)
+    assert m.proc.returncode == 0, "QEMU status %s after reboot\n%s" % (m.proc.returncode, m.tail())
+
+
+@t.case("acpi-reboot-reset-register")
+def _():
+    # No i8042 (as on many new PCs): the FADT reset register resets, first.
+    with Machine("acpi-reboot-q35", machine="q35,i8042=off", nvme=False, script="reboot",
+                 debug_exit=False) as m:
+        m.expect(r"reboot: ACPI reset register \(I/O 0xcf9, value 0x[0-9a-f]{2}\)", timeout=120)
+        reboot_exits(m)
+        assert "did not reset" not in m.text(), m.tail()
+
+
+@t.case("acpi-reboot-without-reset-register")
+def _():
+    # QEMU's pc FADT does not set RESET_REG_SUP, and -no-acpi has no tables:
+    # the older methods remain (keyboard controller first).
+    for name, extra, why in (("acpi-reboot-pc", None, r"FADT says the reset register is not supported"),
+                             ("acpi-reboot-no-acpi", "-no-acpi", r"no usable ACPI tables")):
+        with Machine(name, machine="pc", nvme=False, qemu_args=extra, script="reboot",
+                     debug_exit=False) as m:
+            m.expect(r"reboot: no ACPI reset register \(%s\)" % why, timeout=120)
+            reboot_exits(m)
+
 t.run()
