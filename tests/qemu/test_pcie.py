@@ -17,12 +17,13 @@ def workdir(name):
     return d
 
 
-def behind_second_root(name, machine, bridge_args, bus):
+def behind_second_root(name, machine, bridge_args, bus, uefi=False):
     disk = Disk(workdir(name), "pxb1", 16 << 20, seed=40)
     c = Controller("c40", "nvmetk-pxb", extra="bus=" + bus)
     c.ns(1, disk, 512)
-    with Machine(name, machine=machine, nvme=False, qemu_args=bridge_args + controllers([c])) as m:
-        m.expect(r"pci: \d+ functions, 1 NVMe controller,", timeout=120)
+    with Machine(name, machine=machine, nvme=False, uefi=uefi, timeout=300,
+                 qemu_args=bridge_args + controllers([c])) as m:
+        m.expect(r"pci: \d+ functions, 1 NVMe controller,", timeout=240)
         g = m.expect(r"nvme0: ((?:[0-9a-f]{4}:)?([0-9a-f]{2}):[0-9a-f]{2}\.[0-7]) 1b36:0010")
         assert int(g.group(2), 16) >= 0x40, "NVMe at %s, not behind the second root bus" % g.group(1)
         m.expect(r'nvme0: model "QEMU NVMe Ctrl", serial "nvmetk-pxb"')
@@ -47,6 +48,14 @@ def _():
     assert re.search(r"^40:00\.0 1b36:000c class 06:04:00 PCI bridge(\n    .*)*\n"
                      r"    extended capability 0x0001 v\d at 0x100: Advanced Error Reporting", out,
                      re.M), out
+
+
+@t.case("pcie-nvme-behind-pxb-pcie-q35-uefi")
+def _():
+    behind_second_root(
+        "pcie-nvme-behind-pxb-pcie-q35-uefi", "q35",
+        ["-device", "pxb-pcie,id=pxb1,bus_nr=0x40,bus=pcie.0",
+         "-device", "pcie-root-port,id=rp40,bus=pxb1,chassis=40"], "rp40", uefi=True)
 
 
 @t.case("pcie-nvme-behind-pxb-pc")
@@ -80,7 +89,7 @@ def _():
         assert m.wait_exit() == 0
     # and no hint when an NVMe controller is visible next to the RAID controller
     with Machine("pci-hidden-nvme-hint-not", qemu_args="-device megasas", script="exit 0") as m:
-        m.expect(r"pci: \d+ functions, 1 NVMe controller,", timeout=120)
+        m.expect(r"pci: \d+ functions, 1 NVMe controller,", timeout=240)
         assert m.wait_exit() == 0
         assert "hidden behind Intel VMD" not in m.text(), m.tail()
 
