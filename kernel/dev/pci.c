@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* pci.c - enumeration and configuration access (see pci.h). */
 #include "pci.h"
+#include "pci_caps.h"
 #include "acpi.h"
 #include "vmm.h"
 #include "cpu.h"
@@ -137,42 +138,59 @@ uint32_t pci_read32_ext(const struct pci_dev *d, uint16_t off)
 	return cfg_read(d->segment, d->bus, d->dev, d->fn, off & 0xFFC, 4);
 }
 
-uint16_t pci_find_ext_capability(const struct pci_dev *d, uint16_t prev, uint16_t cap_id)
+static uint32_t caps_read(void *ctx, uint16_t off)
 {
+	const struct pci_dev *d = ctx;
+	return cfg_read(d->segment, d->bus, d->dev, d->fn, off, 4);
+}
+
+int pci_capabilities(const struct pci_dev *d, struct pci_cap *out, int max, const char **trouble)
+{
+	*trouble = NULL;
+	if (!(pci_read16(d, 0x06) & 0x10)) /* status: capability list */
+		return 0;
+	return pci_caps_list(caps_read, (void *)d, d->header_type == 2 ? 0x14 : 0x34, out, max, trouble);
+}
+
+int pci_ext_capabilities(const struct pci_dev *d, struct pci_cap *out, int max, const char **trouble)
+{
+	*trouble = NULL;
 	if (!pci_has_ext_config(d))
 		return 0;
-	uint16_t off = 0x100;
+	return pci_ext_caps_list(caps_read, (void *)d, out, max, trouble);
+}
+
+uint16_t pci_find_ext_capability(const struct pci_dev *d, uint16_t prev, uint16_t cap_id)
+{
+	struct pci_cap caps[PCI_EXT_CAP_MAX];
+	const char *trouble;
+	int n = pci_ext_capabilities(d, caps, PCI_EXT_CAP_MAX, &trouble);
+	int i = 0;
 	if (prev) {
-		uint32_t h = pci_read32_ext(d, prev);
-		off = (uint16_t)(h >> 20);
+		while (i < n && caps[i].off != prev)
+			i++;
+		i++;
 	}
-	for (int guard = 0; guard < PCI_EXT_CAP_MAX && off >= 0x100 && off <= 0xFFC; guard++) {
-		off &= 0xFFC;
-		uint32_t h = pci_read32_ext(d, off);
-		if (h == 0 || h == 0xFFFFFFFFu)
-			return 0;
-		if ((h & 0xFFFF) == cap_id)
-			return off;
-		off = (uint16_t)(h >> 20);
-	}
+	for (; i < n; i++)
+		if (caps[i].id == cap_id)
+			return caps[i].off;
 	return 0;
 }
 
 uint8_t pci_find_next_capability(const struct pci_dev *d, uint8_t prev, uint8_t cap_id)
 {
-	if (!(pci_read16(d, 0x06) & 0x10)) /* status: capability list */
-		return 0;
-	uint8_t cap_ptr_reg = d->header_type == 2 ? 0x14 : 0x34;
-	uint8_t off = prev ? pci_read8(d, (uint8_t)(prev + 1)) : pci_read8(d, cap_ptr_reg);
-	for (int guard = 0; guard < 48 && off >= 0x40; guard++) {
-		off &= 0xFC;
-		uint8_t id = pci_read8(d, off);
-		if (id == 0xFF)
-			return 0; /* all-ones: the function went away */
-		if (id == cap_id)
-			return off;
-		off = pci_read8(d, (uint8_t)(off + 1));
+	struct pci_cap caps[PCI_CAP_MAX];
+	const char *trouble;
+	int n = pci_capabilities(d, caps, PCI_CAP_MAX, &trouble);
+	int i = 0;
+	if (prev) {
+		while (i < n && caps[i].off != prev)
+			i++;
+		i++;
 	}
+	for (; i < n; i++)
+		if (caps[i].id == cap_id)
+			return (uint8_t)caps[i].off;
 	return 0;
 }
 

@@ -75,17 +75,24 @@ void pci_write32(const struct pci_dev *d, uint8_t off, uint32_t v);
  * function's is reachable; reads beyond what is reachable return all-ones. */
 bool pci_has_ext_config(const struct pci_dev *d);
 uint32_t pci_read32_ext(const struct pci_dev *d, uint16_t off);
-/* Offset of the next PCIe extended capability with this ID after prev
- * (0 = first), 0 if none. Walks at most PCI_EXT_CAP_MAX headers from 0x100;
- * stops at a zero or all-ones header or an offset outside 0x100-0xFFC. */
+/* The capability lists of a function (pci_caps.h): at most max entries into
+ * out; *trouble says why a walk stopped early (loop, wild pointer, all-ones),
+ * else NULL. The extended list is empty without ECAM. */
+#define PCI_CAP_MAX 48      /* (256 - 64) / 4 entries fit the legacy space */
 #define PCI_EXT_CAP_MAX 96
+struct pci_cap;
+int pci_capabilities(const struct pci_dev *d, struct pci_cap *out, int max, const char **trouble);
+int pci_ext_capabilities(const struct pci_dev *d, struct pci_cap *out, int max, const char **trouble);
+/* Offset of the next PCIe extended capability with this ID after prev
+ * (0 = first), 0 if none. */
 uint16_t pci_find_ext_capability(const struct pci_dev *d, uint16_t prev, uint16_t cap_id);
 /* Raw access by address (segment 0). */
 uint32_t pci_cfg_read32(uint8_t bus, uint8_t dev, uint8_t fn, uint8_t off);
 void pci_cfg_write32(uint8_t bus, uint8_t dev, uint8_t fn, uint8_t off, uint32_t v);
 
 /* Offset of the first capability with this ID (e.g. 0x11 MSI-X, 0x05 MSI,
- * 0x10 PCI Express), or 0 if the device has none. Walks at most 48 entries. */
+ * 0x10 PCI Express), or 0 if the device has none. The list is walked with
+ * pci_capabilities(): bounded, loop-proof, all-ones ends it. */
 uint8_t pci_find_capability(const struct pci_dev *d, uint8_t cap_id);
 /* Next capability with this ID after the one at offset `prev` (0 = first). */
 uint8_t pci_find_next_capability(const struct pci_dev *d, uint8_t prev, uint8_t cap_id);

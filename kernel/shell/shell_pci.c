@@ -3,6 +3,7 @@
 #include "shell.h"
 #include "console.h"
 #include "pci.h"
+#include "pci_caps.h"
 #include "kstring.h"
 
 static void print_bar(int i, const struct pci_bar *b)
@@ -62,9 +63,7 @@ static const char *ext_cap_name(uint16_t id)
 	}
 }
 
-/* PCIe extended capabilities from 0x100 (ECAM only): bounded walk, each
- * header checked (zero or all-ones ends it, the next offset must be in
- * 0x100-0xFFC and is dword-aligned). */
+/* PCIe extended capabilities from 0x100 (ECAM only). */
 static void print_ext_caps(const struct pci_dev *d)
 {
 	if (!pci_has_ext_config(d)) {
@@ -72,16 +71,14 @@ static void print_ext_caps(const struct pci_dev *d)
 			kprintf("    extended capabilities: not reachable (no ECAM for this bus)\n");
 		return;
 	}
-	uint16_t off = 0x100;
-	for (int guard = 0; guard < PCI_EXT_CAP_MAX && off >= 0x100 && off <= 0xFFC; guard++) {
-		uint32_t h = pci_read32_ext(d, off);
-		if (h == 0 || h == 0xFFFFFFFFu)
-			break;
-		uint16_t id = (uint16_t)(h & 0xFFFF);
-		kprintf("    extended capability 0x%04x v%u at 0x%03x: %s\n", id, (unsigned)((h >> 16) & 0xF),
-			off, ext_cap_name(id));
-		off = (uint16_t)((h >> 20) & 0xFFC);
-	}
+	struct pci_cap caps[PCI_EXT_CAP_MAX];
+	const char *trouble;
+	int n = pci_ext_capabilities(d, caps, PCI_EXT_CAP_MAX, &trouble);
+	for (int i = 0; i < n; i++)
+		kprintf("    extended capability 0x%04x v%u at 0x%03x: %s\n", caps[i].id, caps[i].version,
+			caps[i].off, ext_cap_name(caps[i].id));
+	if (trouble)
+		kprintf("    extended capability list: %s; the rest is not shown\n", trouble);
 }
 
 static int cmd_lspci(int argc, char **argv)
@@ -147,24 +144,22 @@ static int cmd_lspci(int argc, char **argv)
 			if (d->header_type == 1)
 				kprintf("    secondary bus %02x, subordinate bus %02x\n", d->secondary_bus,
 					pci_read8(d, 0x1A));
-			if (pci_read16(d, 0x06) & 0x10) {
-				uint8_t off = pci_read8(d, d->header_type == 2 ? 0x14 : 0x34);
-				for (int guard = 0; guard < 48 && off >= 0x40; guard++) {
-					off &= 0xFC;
-					uint8_t id = pci_read8(d, off);
-					if (id == 0xFF)
-						break; /* all-ones: not a capability */
-					kprintf("    capability 0x%02x at 0x%02x: %s", id, off, cap_name(id));
-					if (id == 0x11) {
-						uint16_t ctl = pci_read16(d, (uint8_t)(off + 2));
-						uint32_t tbl = pci_read32(d, (uint8_t)(off + 4));
-						kprintf(" (%u vectors, table BAR%u+0x%x%s)", (ctl & 0x7FF) + 1, tbl & 7,
-							tbl & ~7u, (ctl & 0x8000) ? ", enabled" : "");
-					}
-					kprintf("\n");
-					off = pci_read8(d, (uint8_t)(off + 1));
+			struct pci_cap caps[PCI_CAP_MAX];
+			const char *trouble;
+			int n = pci_capabilities(d, caps, PCI_CAP_MAX, &trouble);
+			for (int c = 0; c < n; c++) {
+				uint8_t off = (uint8_t)caps[c].off, id = (uint8_t)caps[c].id;
+				kprintf("    capability 0x%02x at 0x%02x: %s", id, off, cap_name(id));
+				if (id == 0x11) {
+					uint16_t ctl = pci_read16(d, (uint8_t)(off + 2));
+					uint32_t tbl = pci_read32(d, (uint8_t)(off + 4));
+					kprintf(" (%u vectors, table BAR%u+0x%x%s)", (ctl & 0x7FF) + 1, tbl & 7,
+						tbl & ~7u, (ctl & 0x8000) ? ", enabled" : "");
 				}
+				kprintf("\n");
 			}
+			if (trouble)
+				kprintf("    capability list: %s; the rest is not shown\n", trouble);
 			print_ext_caps(d);
 		}
 	}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause
 # tests/kunit/run.sh [NAME-SUBSTRING] - host unit tests of pure kernel code
-# (the ACPI table parser, the hidden-NVMe hint, the MSI destination check):
+# (the ACPI table parser, the hidden-NVMe hint, capability list walks, the
+# MSI destination check):
 # built with the host compiler under AddressSanitizer and UBSan, one
 # "PASS kunit/<name>" or "FAIL kunit/<name>: ..." line per case.
 set -uo pipefail
@@ -11,7 +12,7 @@ out=$root/tests/out/kunit
 mkdir -p "$out"
 srcs=("$here"/kunit_main.c "$here"/test_*.c
       "$root"/kernel/dev/acpi_parse.c "$root"/kernel/dev/pci_hint.c
-      "$root"/kernel/arch/x86_64/msi.c)
+      "$root"/kernel/dev/pci_caps.c "$root"/kernel/arch/x86_64/msi.c)
 # Built and run with $HOSTCC (gcc by default), then with clang when it is
 # installed (its UBSan checks more); clang's cases print as kunit/clang/<name>.
 status=0
