@@ -94,8 +94,10 @@ static int cmd_acpi(int argc, char **argv)
 		kprintf("%s\n", ai->ncpus > 32 ? " ..." : "");
 		if (ai->cpus_dropped)
 			kprintf("  CPUs             %d more not kept\n", ai->cpus_dropped);
-		kprintf("  local APIC       0x%llx, highest APIC ID %u\n",
-			(unsigned long long)ai->lapic_address, ai->max_apic_id);
+		kprintf("  local APIC       0x%llx, highest APIC ID %u%s\n",
+			(unsigned long long)ai->lapic_address, ai->max_apic_id,
+			ai->max_apic_id > 255 ? " (MSI cannot target IDs above 255 without interrupt remapping)"
+					      : "");
 		for (int i = 0; i < ai->nioapics; i++)
 			kprintf("  I/O APIC         id %u at 0x%x, GSI base %u\n", ai->ioapics[i].id,
 				ai->ioapics[i].address, ai->ioapics[i].gsi_base);
