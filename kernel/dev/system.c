@@ -62,6 +62,7 @@ void system_reboot(void)
  * for the machine to go away after an S5 request. */
 #define ACPI_ENABLE_TIMEOUT_MS 3000
 #define ACPI_S5_WAIT_MS 500
+#define ACPI_RESET_WAIT_MS 100
 
 void acpi_poweroff(void)
 {
@@ -117,6 +118,6 @@ static void acpi_reset(void)
 	g.bit_width = 8;
 	g.access_size = 1;
 	acpi_gas_write(&g, ai->reset_value);
-	time_delay_us(100000);
+	time_delay_us(ACPI_RESET_WAIT_MS * 1000ull);
 	kprintf("reboot: ACPI reset register did not reset\n");
 }
