@@ -23,10 +23,12 @@ def check_q35_facts(out):
 
 @t.case("acpi-tables-bios")
 def _():
-    with Machine("acpi-tables-bios", smp=2, script="acpi; exit 0") as m:
+    with Machine("acpi-tables-bios", smp=2, script="acpi; acpi extra; help acpi; exit 0") as m:
         m.expect(r"acpi: RSDT BOCHS, \d+ tables \(0 bad\), MCFG, HPET, S5")
+        m.expect(r"run> acpi extra\nerror: no arguments expected\nusage: acpi\n")
+        m.expect(r"run> help acpi\nusage: acpi\n +list the ACPI tables")
         assert m.wait_exit() == 0
-        out = m.text().split("run> acpi", 1)[1]
+        out = m.text().split("run> acpi", 1)[1].split("run> acpi extra", 1)[0]
         assert "root RSDT" in out, out
         check_q35_facts(out)
 
