@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * main.c - nvmetk boot sequence: consoles, boot information, memory,
- * interrupts, clock, PCI, NVMe controllers (when the driver is built in), then
+ * interrupts, ACPI tables, clock, PCI, NVMe controllers (when the driver is built in), then
  * the boot script and the interactive shell.
  */
 #include <stdint.h>
+#include "acpi.h"
 #include "bootinfo.h"
 #include "cmdline.h"
 #include "console.h"
@@ -12,6 +13,7 @@
 #include "idt.h"
 #include "keyboard.h"
 #include "pci.h"
+#include "pci_hint.h"
 #include "pmm.h"
 #include "serial.h"
 #include "shell.h"
@@ -69,16 +71,27 @@ static void print_summary(void)
 		vgacon_active() ? ", VGA text" : "", fbcon_active() ? ", framebuffer " : "",
 		fbcon_active() ? fbdesc : "", serial_present() ? "serial" : "",
 		ps2_present() ? " + PS/2 keyboard" : "");
-	kprintf("cpu: TSC %llu.%03llu MHz (%s), local APIC id %u%s\n",
+	kprintf("cpu: TSC %llu.%03llu MHz (%s, %s), local APIC id %u%s\n",
 		(unsigned long long)(time_tsc_hz() / 1000000),
-		(unsigned long long)(time_tsc_hz() / 1000 % 1000), time_source(), lapic_id(),
+		(unsigned long long)(time_tsc_hz() / 1000 % 1000), time_source(),
+		time_tsc_invariant() ? "invariant" : "not invariant", lapic_id(),
 		lapic_present() ? "" : " (no LAPIC)");
 	int n = pci_device_count();
 	int nvme = 0;
 	for (struct pci_dev *d = pci_find_class(0x01, 0x08, 0x02, NULL); d;
 	     d = pci_find_class(0x01, 0x08, 0x02, d))
 		nvme++;
-	kprintf("pci: %d functions, %d NVMe controller%s\n", n, nvme, nvme == 1 ? "" : "s");
+	kprintf("pci: %d functions, %d NVMe controller%s, configuration through %s\n", n, nvme,
+		nvme == 1 ? "" : "s", pci_config_method());
+	const struct pci_dev *hidden = n > 0 ? pci_hidden_nvme_culprit(pci_device(0), n) : NULL;
+	if (hidden)
+		kprintf("pci: no NVMe controller, but %04x:%02x:%02x.%x %04x:%04x is %s: NVMe drives "
+			"are probably hidden behind Intel VMD/RST; switch the storage mode in the "
+			"firmware setup (RAID/RST/VMD) to AHCI (or disable VMD) to reach them\n",
+			hidden->segment, hidden->bus, hidden->dev, hidden->fn, hidden->vendor,
+			hidden->device, pci_is_intel_vmd(hidden->vendor, hidden->device)
+						? "an Intel VMD controller"
+						: "a RAID-mode storage controller");
 }
 
 void kernel_main(uint32_t magic, uint32_t mbi);
@@ -105,6 +118,7 @@ void kernel_main(uint32_t magic, uint32_t mbi)
 	lapic_init();
 	start_screens();
 	ps2_init();
+	acpi_init();
 	time_init();
 	pci_init();
 	print_summary();

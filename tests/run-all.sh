@@ -3,7 +3,7 @@
 # tests/run-all.sh - run every test tier present and count the results.
 #
 # Tiers: tests/build/run.sh, `make -C tests/host test` (if tests/host/Makefile
-# exists), tests/fuzz/run.sh (fuzzer regressions, seeds and a bounded smoke
+# exists), tests/kunit/run.sh (host unit tests of pure kernel code), tests/fuzz/run.sh (fuzzer regressions, seeds and a bounded smoke
 # run), tests/qemu/run.sh. Each prints PASS/FAIL/SKIP lines
 # (docs/DEVELOPING.md). A tier that exits nonzero without a FAIL line, or
 # prints no result at all, adds one FAIL line for the tier. Ends with
@@ -39,6 +39,7 @@ run_tier() { # name command...
 
 [ -f tests/build/run.sh ] && run_tier build bash tests/build/run.sh
 [ -f tests/host/Makefile ] && run_tier host make -C tests/host test
+[ -f tests/kunit/run.sh ] && run_tier kunit bash tests/kunit/run.sh
 [ -f tests/fuzz/run.sh ] && run_tier fuzz bash tests/fuzz/run.sh
 run_tier qemu bash tests/qemu/run.sh
 

@@ -1,14 +1,47 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* pci.c - enumeration and configuration access (see pci.h). */
 #include "pci.h"
+#include "pci_caps.h"
+#include "acpi.h"
+#include "vmm.h"
 #include "cpu.h"
 #include "console.h"
 #include "kstring.h"
 
+/*
+ * Configuration space access.
+ *
+ * Every MCFG allocation (segment, bus range) is a cfg_range with its ECAM
+ * base; without a usable MCFG there is one range, segment 0 buses 0-255,
+ * reached through mechanism #1 (ports 0xCF8/0xCFC, 256 bytes per function).
+ * ECAM pages (4 KiB per function) are mapped uncached on first use and
+ * remembered in a bitmap, so a scan of 256 buses maps only the functions
+ * it probes.
+ */
+#define PCI_MAX_RANGES ACPI_MAX_MCFG
+struct cfg_range {
+	uint64_t base;  /* ECAM base of bus 0 of the segment; 0: mechanism #1 */
+	uint16_t seg;
+	uint8_t start, end;
+	bool scanned[256];
+	uint8_t mapped[256][32]; /* bus, then one bit per dev/fn page */
+};
+
+static struct cfg_range ranges[PCI_MAX_RANGES];
+static int nranges;
+static int nsegments;
+static bool mech1;
 static struct pci_dev devices[PCI_MAX_DEVICES];
 static int ndevices;
-static bool bus_scanned[256];
 static bool table_full_warned;
+
+static struct cfg_range *range_for(uint16_t seg, uint8_t bus)
+{
+	for (int i = 0; i < nranges; i++)
+		if (ranges[i].seg == seg && bus >= ranges[i].start && bus <= ranges[i].end)
+			return &ranges[i];
+	return NULL;
+}
 
 static uint32_t cfg_addr(uint8_t bus, uint8_t dev, uint8_t fn, uint8_t off)
 {
@@ -16,63 +49,148 @@ static uint32_t cfg_addr(uint8_t bus, uint8_t dev, uint8_t fn, uint8_t off)
 	       ((uint32_t)(fn & 7) << 8) | (off & 0xFC);
 }
 
+/* The ECAM address of (bus, dev, fn, off), mapped; NULL if this function is
+ * not reached through ECAM (or cannot be mapped). */
+static volatile uint8_t *ecam(const struct cfg_range *r, uint8_t bus, uint8_t dev, uint8_t fn, uint16_t off)
+{
+	if (!r || !r->base || off >= 4096)
+		return NULL;
+	unsigned df = (unsigned)((dev & 31) << 3 | (fn & 7));
+	uint64_t phys = r->base + ((uint64_t)bus << 20) + ((uint64_t)df << 12);
+	struct cfg_range *w = (struct cfg_range *)r;
+	if (!(w->mapped[bus][df >> 3] & (1u << (df & 7)))) {
+		if (!vmm_map_mmio(phys, 4096))
+			return NULL;
+		w->mapped[bus][df >> 3] |= (uint8_t)(1u << (df & 7));
+	}
+	return (volatile uint8_t *)(uintptr_t)phys + off;
+}
+
+/* Reads width (1, 2, 4) bytes; all-ones when the function or offset cannot
+ * be reached (as an absent device reads). */
+static uint32_t cfg_read(uint16_t seg, uint8_t bus, uint8_t dev, uint8_t fn, uint16_t off, int width)
+{
+	const struct cfg_range *r = range_for(seg, bus);
+	volatile uint8_t *p = ecam(r, bus, dev, fn, off);
+	if (p)
+		return width == 1 ? *p : width == 2 ? *(volatile uint16_t *)p : *(volatile uint32_t *)p;
+	if (!mech1 || seg != 0 || off >= 256)
+		return width == 1 ? 0xFF : width == 2 ? 0xFFFF : 0xFFFFFFFFu;
+	outl(0xCF8, cfg_addr(bus, dev, fn, (uint8_t)off));
+	if (width == 1)
+		return inb((uint16_t)(0xCFC + (off & 3)));
+	if (width == 2)
+		return inw((uint16_t)(0xCFC + (off & 2)));
+	return inl(0xCFC);
+}
+
+static void cfg_write(uint16_t seg, uint8_t bus, uint8_t dev, uint8_t fn, uint16_t off, int width, uint32_t v)
+{
+	const struct cfg_range *r = range_for(seg, bus);
+	volatile uint8_t *p = ecam(r, bus, dev, fn, off);
+	if (p) {
+		if (width == 1)
+			*p = (uint8_t)v;
+		else if (width == 2)
+			*(volatile uint16_t *)p = (uint16_t)v;
+		else
+			*(volatile uint32_t *)p = v;
+		return;
+	}
+	if (!mech1 || seg != 0 || off >= 256)
+		return;
+	outl(0xCF8, cfg_addr(bus, dev, fn, (uint8_t)off));
+	if (width == 1)
+		outb((uint16_t)(0xCFC + (off & 3)), (uint8_t)v);
+	else if (width == 2)
+		outw((uint16_t)(0xCFC + (off & 2)), (uint16_t)v);
+	else
+		outl(0xCFC, v);
+}
+
 uint32_t pci_cfg_read32(uint8_t bus, uint8_t dev, uint8_t fn, uint8_t off)
 {
-	outl(0xCF8, cfg_addr(bus, dev, fn, off));
-	return inl(0xCFC);
+	return cfg_read(0, bus, dev, fn, off & 0xFC, 4);
 }
 
 void pci_cfg_write32(uint8_t bus, uint8_t dev, uint8_t fn, uint8_t off, uint32_t v)
 {
-	outl(0xCF8, cfg_addr(bus, dev, fn, off));
-	outl(0xCFC, v);
+	cfg_write(0, bus, dev, fn, off & 0xFC, 4, v);
 }
 
-static uint16_t cfg_read16(uint8_t bus, uint8_t dev, uint8_t fn, uint8_t off)
+uint8_t pci_read8(const struct pci_dev *d, uint8_t off) { return (uint8_t)cfg_read(d->segment, d->bus, d->dev, d->fn, off, 1); }
+uint16_t pci_read16(const struct pci_dev *d, uint8_t off) { return (uint16_t)cfg_read(d->segment, d->bus, d->dev, d->fn, off & 0xFE, 2); }
+uint32_t pci_read32(const struct pci_dev *d, uint8_t off) { return cfg_read(d->segment, d->bus, d->dev, d->fn, off & 0xFC, 4); }
+void pci_write8(const struct pci_dev *d, uint8_t off, uint8_t v) { cfg_write(d->segment, d->bus, d->dev, d->fn, off, 1, v); }
+void pci_write16(const struct pci_dev *d, uint8_t off, uint16_t v) { cfg_write(d->segment, d->bus, d->dev, d->fn, off & 0xFE, 2, v); }
+void pci_write32(const struct pci_dev *d, uint8_t off, uint32_t v) { cfg_write(d->segment, d->bus, d->dev, d->fn, off & 0xFC, 4, v); }
+
+bool pci_has_ext_config(const struct pci_dev *d)
 {
-	outl(0xCF8, cfg_addr(bus, dev, fn, off));
-	return inw((uint16_t)(0xCFC + (off & 2)));
+	const struct cfg_range *r = range_for(d->segment, d->bus);
+	return r && r->base;
 }
 
-static uint8_t cfg_read8(uint8_t bus, uint8_t dev, uint8_t fn, uint8_t off)
+uint32_t pci_read32_ext(const struct pci_dev *d, uint16_t off)
 {
-	outl(0xCF8, cfg_addr(bus, dev, fn, off));
-	return inb((uint16_t)(0xCFC + (off & 3)));
+	if (off >= 4096)
+		return 0xFFFFFFFFu;
+	return cfg_read(d->segment, d->bus, d->dev, d->fn, off & 0xFFC, 4);
 }
 
-uint8_t pci_read8(const struct pci_dev *d, uint8_t off) { return cfg_read8(d->bus, d->dev, d->fn, off); }
-uint16_t pci_read16(const struct pci_dev *d, uint8_t off) { return cfg_read16(d->bus, d->dev, d->fn, off); }
-uint32_t pci_read32(const struct pci_dev *d, uint8_t off) { return pci_cfg_read32(d->bus, d->dev, d->fn, off); }
-
-void pci_write8(const struct pci_dev *d, uint8_t off, uint8_t v)
+static uint32_t caps_read(void *ctx, uint16_t off)
 {
-	outl(0xCF8, cfg_addr(d->bus, d->dev, d->fn, off));
-	outb((uint16_t)(0xCFC + (off & 3)), v);
+	const struct pci_dev *d = ctx;
+	return cfg_read(d->segment, d->bus, d->dev, d->fn, off, 4);
 }
 
-void pci_write16(const struct pci_dev *d, uint8_t off, uint16_t v)
+int pci_capabilities(const struct pci_dev *d, struct pci_cap *out, int max, const char **trouble)
 {
-	outl(0xCF8, cfg_addr(d->bus, d->dev, d->fn, off));
-	outw((uint16_t)(0xCFC + (off & 2)), v);
+	*trouble = NULL;
+	if (!(pci_read16(d, 0x06) & 0x10)) /* status: capability list */
+		return 0;
+	return pci_caps_list(caps_read, (void *)d, d->header_type == 2 ? 0x14 : 0x34, out, max, trouble);
 }
 
-void pci_write32(const struct pci_dev *d, uint8_t off, uint32_t v)
+int pci_ext_capabilities(const struct pci_dev *d, struct pci_cap *out, int max, const char **trouble)
 {
-	pci_cfg_write32(d->bus, d->dev, d->fn, off, v);
+	*trouble = NULL;
+	if (!pci_has_ext_config(d))
+		return 0;
+	return pci_ext_caps_list(caps_read, (void *)d, out, max, trouble);
+}
+
+uint16_t pci_find_ext_capability(const struct pci_dev *d, uint16_t prev, uint16_t cap_id)
+{
+	struct pci_cap caps[PCI_EXT_CAP_MAX];
+	const char *trouble;
+	int n = pci_ext_capabilities(d, caps, PCI_EXT_CAP_MAX, &trouble);
+	int i = 0;
+	if (prev) {
+		while (i < n && caps[i].off != prev)
+			i++;
+		i++;
+	}
+	for (; i < n; i++)
+		if (caps[i].id == cap_id)
+			return caps[i].off;
+	return 0;
 }
 
 uint8_t pci_find_next_capability(const struct pci_dev *d, uint8_t prev, uint8_t cap_id)
 {
-	if (!(pci_read16(d, 0x06) & 0x10)) /* status: capability list */
-		return 0;
-	uint8_t cap_ptr_reg = d->header_type == 2 ? 0x14 : 0x34;
-	uint8_t off = prev ? pci_read8(d, (uint8_t)(prev + 1)) : pci_read8(d, cap_ptr_reg);
-	for (int guard = 0; guard < 48 && off >= 0x40; guard++) {
-		off &= 0xFC;
-		if (pci_read8(d, off) == cap_id)
-			return off;
-		off = pci_read8(d, (uint8_t)(off + 1));
+	struct pci_cap caps[PCI_CAP_MAX];
+	const char *trouble;
+	int n = pci_capabilities(d, caps, PCI_CAP_MAX, &trouble);
+	int i = 0;
+	if (prev) {
+		while (i < n && caps[i].off != prev)
+			i++;
+		i++;
 	}
+	for (; i < n; i++)
+		if (caps[i].id == cap_id)
+			return (uint8_t)caps[i].off;
 	return 0;
 }
 
@@ -142,9 +260,12 @@ static void read_bars(struct pci_dev *d, int nbars)
 	pci_write16(d, PCI_COMMAND, cmd);
 }
 
-static void scan_bus(uint8_t bus);
+static void scan_bus(struct cfg_range *r, uint8_t bus);
 
-static void add_function(uint8_t bus, uint8_t dev, uint8_t fn)
+/* Vendor 0xFFFF (all-ones) or 0x0000: no function there. */
+static bool absent(uint16_t vendor) { return vendor == 0xFFFF || vendor == 0x0000; }
+
+static void add_function(struct cfg_range *r, uint8_t bus, uint8_t dev, uint8_t fn)
 {
 	if (ndevices >= PCI_MAX_DEVICES) {
 		if (!table_full_warned)
@@ -154,6 +275,7 @@ static void add_function(uint8_t bus, uint8_t dev, uint8_t fn)
 	}
 	struct pci_dev *d = &devices[ndevices++];
 	memset(d, 0, sizeof(*d));
+	d->segment = r->seg;
 	d->bus = bus;
 	d->dev = dev;
 	d->fn = fn;
@@ -170,6 +292,10 @@ static void add_function(uint8_t bus, uint8_t dev, uint8_t fn)
 	d->multifunction = ht & 0x80;
 	d->irq_line = pci_read8(d, 0x3C);
 	d->irq_pin = pci_read8(d, 0x3D);
+	if (absent(d->vendor) || id == 0xFFFFFFFFu) {
+		ndevices--; /* went away between the probe and now */
+		return;
+	}
 	if (d->header_type == 0) {
 		d->subsys_vendor = pci_read16(d, 0x2C);
 		d->subsys_id = pci_read16(d, 0x2E);
@@ -178,46 +304,110 @@ static void add_function(uint8_t bus, uint8_t dev, uint8_t fn)
 		read_bars(d, 2);
 		d->secondary_bus = pci_read8(d, 0x19);
 		uint8_t sec = d->secondary_bus;
-		if (sec != 0 && sec != bus)
-			scan_bus(sec);
+		/* A secondary bus at or below this bus would be a loop. */
+		struct cfg_range *sr = sec > bus ? range_for(r->seg, sec) : NULL;
+		if (sr)
+			scan_bus(sr, sec);
 	}
+	/* header types above 2 are not defined: no BARs, no children */
 }
 
-static void scan_bus(uint8_t bus)
+static void scan_bus(struct cfg_range *r, uint8_t bus)
 {
-	if (bus_scanned[bus])
+	if (r->scanned[bus])
 		return;
-	bus_scanned[bus] = true;
+	r->scanned[bus] = true;
 	for (uint8_t dev = 0; dev < 32; dev++) {
-		if ((uint16_t)pci_cfg_read32(bus, dev, 0, 0) == 0xFFFF)
+		if (absent((uint16_t)cfg_read(r->seg, bus, dev, 0, 0, 2)))
 			continue;
-		bool multi = cfg_read8(bus, dev, 0, 0x0E) & 0x80;
+		uint8_t ht = (uint8_t)cfg_read(r->seg, bus, dev, 0, 0x0E, 1);
+		bool multi = ht != 0xFF && (ht & 0x80);
 		for (uint8_t fn = 0; fn < (multi ? 8 : 1); fn++) {
-			if ((uint16_t)pci_cfg_read32(bus, dev, fn, 0) == 0xFFFF)
+			if (absent((uint16_t)cfg_read(r->seg, bus, dev, fn, 0, 2)))
 				continue;
-			add_function(bus, dev, fn);
+			add_function(r, bus, dev, fn);
 		}
 	}
 }
 
+/*
+ * Root buses: every bus number of every range is probed, after the first
+ * bus of the range and everything behind its bridges. A bus already reached
+ * through a bridge is not scanned again; a bus number that nothing decodes
+ * reads all-ones and costs 32 reads. This finds the buses of host bridges
+ * that are not on bus 0 (QEMU pxb/pxb-pcie, multi-socket servers) without
+ * evaluating ACPI _CRS/_BBN in the DSDT (which would need an AML
+ * interpreter) and without trusting chipset-specific registers. A bridge
+ * whose secondary bus the firmware left unassigned is not configured.
+ */
 void pci_init(void)
 {
 	ndevices = 0;
-	memset(bus_scanned, 0, sizeof(bus_scanned));
+	nranges = 0;
+	memset(ranges, 0, sizeof(ranges));
 	/* Mechanism #1 present? 0xCF8 reads back what we wrote. */
 	outl(0xCF8, 0x80000000u);
-	if (inl(0xCF8) != 0x80000000u) {
-		kprintf("pci: configuration mechanism #1 not available\n");
-		return;
+	mech1 = inl(0xCF8) == 0x80000000u;
+	const struct acpi_info *ai = acpi_get();
+	if (ai && ai->have_mcfg) {
+		for (int i = 0; i < ai->nmcfg && nranges < PCI_MAX_RANGES; i++) {
+			const struct acpi_mcfg_entry *m = &ai->mcfg[i];
+			bool overlap = false;
+			for (int b = m->bus_start; b <= m->bus_end && !overlap; b++)
+				overlap = range_for(m->segment, (uint8_t)b) != NULL;
+			if (overlap) {
+				kprintf("pci: MCFG range %04x:%02x-%02x overlaps another; ignored\n",
+					m->segment, m->bus_start, m->bus_end);
+				continue;
+			}
+			struct cfg_range *r = &ranges[nranges++];
+			r->base = m->base;
+			r->seg = m->segment;
+			r->start = m->bus_start;
+			r->end = m->bus_end;
+		}
 	}
-	if (cfg_read8(0, 0, 0, 0x0E) & 0x80) {
-		/* Several host bridges: function N decodes bus N. */
-		for (uint8_t fn = 0; fn < 8; fn++)
-			if ((uint16_t)pci_cfg_read32(0, 0, fn, 0) != 0xFFFF)
-				scan_bus(fn);
-	} else {
-		scan_bus(0);
+	if (nranges == 0) {
+		if (!mech1) {
+			kprintf("pci: no MCFG and configuration mechanism #1 not available\n");
+			return;
+		}
+		ranges[0].seg = 0;
+		ranges[0].start = 0;
+		ranges[0].end = 255;
+		nranges = 1;
+	} else if (mech1 && !range_for(0, 0)) {
+		/* MCFG without segment 0 bus 0: reach that bus through #1. */
+		if (nranges < PCI_MAX_RANGES) {
+			struct cfg_range *r = &ranges[nranges++];
+			r->seg = 0;
+			r->start = 0;
+			r->end = 0;
+		}
 	}
+	nsegments = 0;
+	for (int i = 0; i < nranges; i++) {
+		bool seen = false;
+		for (int j = 0; j < i; j++)
+			seen |= ranges[j].seg == ranges[i].seg;
+		nsegments += !seen;
+	}
+	for (int i = 0; i < nranges; i++) {
+		struct cfg_range *r = &ranges[i];
+		scan_bus(r, r->start);
+		for (int b = r->start; b <= r->end; b++)
+			if (!r->scanned[b])
+				scan_bus(r, (uint8_t)b);
+	}
+}
+
+int pci_segment_count(void) { return nsegments; }
+
+const char *pci_config_method(void)
+{
+	if (nranges && ranges[0].base)
+		return "ECAM (MCFG)";
+	return nranges ? "mechanism #1" : "none";
 }
 
 int pci_device_count(void) { return ndevices; }
@@ -249,12 +439,18 @@ struct pci_dev *pci_find_id(uint16_t vendor, uint16_t device, struct pci_dev *af
 	return NULL;
 }
 
-struct pci_dev *pci_find_bdf(uint8_t bus, uint8_t dev, uint8_t fn)
+struct pci_dev *pci_find_sbdf(uint16_t seg, uint8_t bus, uint8_t dev, uint8_t fn)
 {
 	for (int i = 0; i < ndevices; i++)
-		if (devices[i].bus == bus && devices[i].dev == dev && devices[i].fn == fn)
+		if (devices[i].segment == seg && devices[i].bus == bus && devices[i].dev == dev &&
+		    devices[i].fn == fn)
 			return &devices[i];
 	return NULL;
+}
+
+struct pci_dev *pci_find_bdf(uint8_t bus, uint8_t dev, uint8_t fn)
+{
+	return pci_find_sbdf(0, bus, dev, fn);
 }
 
 const char *pci_class_name(uint8_t c, uint8_t s, uint8_t p)

@@ -2,11 +2,16 @@
 /*
  * pci.h - PCI configuration mechanism #1 (ports 0xCF8/0xCFC), device table.
  *
- * pci_init() enumerates once at boot: bus 0 (or one bus per function of a
- * multi-function host bridge 00:00.x) and every bus behind a PCI-to-PCI
- * bridge, all 8 functions of multi-function devices. BARs are decoded and
- * sized (memory decoding is switched off while sizing). Only the first 256
- * bytes of configuration space are reachable (no ECAM).
+ * pci_init() (after acpi_init()) enumerates once at boot. Configuration
+ * space is reached through ECAM for every segment and bus range the ACPI MCFG
+ * lists (4 KiB per function, extended capabilities), and through mechanism #1
+ * (ports 0xCF8/0xCFC, 256 bytes, segment 0) only where there is no MCFG.
+ * Every bus number of every range is probed (so the root buses of host
+ * bridges that are not on bus 0, e.g. QEMU pxb/pxb-pcie, are found), bridges
+ * are followed, all 8 functions of multi-function devices are listed. BARs
+ * are decoded and sized (memory decoding is switched off while sizing).
+ * A config read of a function or offset that cannot be reached returns
+ * all-ones, like an absent device.
  *
  * The NVMe controller is class 01:08:02 (mass storage / NVM / NVMe):
  *   struct pci_dev *d = pci_find_class(0x01, 0x08, 0x02, NULL);
@@ -30,6 +35,7 @@ struct pci_bar {
 
 struct pci_dev {
 	uint8_t bus, dev, fn;
+	uint16_t segment;        /* PCI segment group (MCFG); 0 without MCFG */
 	uint16_t vendor, device;
 	uint8_t class_code, subclass, prog_if, revision;
 	uint8_t header_type;     /* without the multi-function bit */
@@ -50,8 +56,13 @@ struct pci_dev *pci_device(int i);
 struct pci_dev *pci_find_class(int class_code, int subclass, int prog_if, struct pci_dev *after);
 /* Next device after `after` with these IDs (device 0xFFFF: any). */
 struct pci_dev *pci_find_id(uint16_t vendor, uint16_t device, struct pci_dev *after);
-/* Lookup by address, NULL if absent. */
+/* Lookup by address in segment 0 / in any segment, NULL if absent. */
 struct pci_dev *pci_find_bdf(uint8_t bus, uint8_t dev, uint8_t fn);
+struct pci_dev *pci_find_sbdf(uint16_t seg, uint8_t bus, uint8_t dev, uint8_t fn);
+/* Number of PCI segment groups (lspci shows SSSS: prefixes when > 1). */
+int pci_segment_count(void);
+/* "ECAM (MCFG)", "mechanism #1" or "none". */
+const char *pci_config_method(void);
 
 /* Configuration space access; off is the byte offset (naturally aligned). */
 uint8_t pci_read8(const struct pci_dev *d, uint8_t off);
@@ -60,12 +71,28 @@ uint32_t pci_read32(const struct pci_dev *d, uint8_t off);
 void pci_write8(const struct pci_dev *d, uint8_t off, uint8_t v);
 void pci_write16(const struct pci_dev *d, uint8_t off, uint16_t v);
 void pci_write32(const struct pci_dev *d, uint8_t off, uint32_t v);
-/* Raw access by address. */
+/* Extended configuration space (0x100-0xFFF, ECAM only): true if this
+ * function's is reachable; reads beyond what is reachable return all-ones. */
+bool pci_has_ext_config(const struct pci_dev *d);
+uint32_t pci_read32_ext(const struct pci_dev *d, uint16_t off);
+/* The capability lists of a function (pci_caps.h): at most max entries into
+ * out; *trouble says why a walk stopped early (loop, wild pointer, all-ones),
+ * else NULL. The extended list is empty without ECAM. */
+#define PCI_CAP_MAX 48      /* (256 - 64) / 4 entries fit the legacy space */
+#define PCI_EXT_CAP_MAX 96
+struct pci_cap;
+int pci_capabilities(const struct pci_dev *d, struct pci_cap *out, int max, const char **trouble);
+int pci_ext_capabilities(const struct pci_dev *d, struct pci_cap *out, int max, const char **trouble);
+/* Offset of the next PCIe extended capability with this ID after prev
+ * (0 = first), 0 if none. */
+uint16_t pci_find_ext_capability(const struct pci_dev *d, uint16_t prev, uint16_t cap_id);
+/* Raw access by address (segment 0). */
 uint32_t pci_cfg_read32(uint8_t bus, uint8_t dev, uint8_t fn, uint8_t off);
 void pci_cfg_write32(uint8_t bus, uint8_t dev, uint8_t fn, uint8_t off, uint32_t v);
 
 /* Offset of the first capability with this ID (e.g. 0x11 MSI-X, 0x05 MSI,
- * 0x10 PCI Express), or 0 if the device has none. Walks at most 48 entries. */
+ * 0x10 PCI Express), or 0 if the device has none. The list is walked with
+ * pci_capabilities(): bounded, loop-proof, all-ones ends it. */
 uint8_t pci_find_capability(const struct pci_dev *d, uint8_t cap_id);
 /* Next capability with this ID after the one at offset `prev` (0 = first). */
 uint8_t pci_find_next_capability(const struct pci_dev *d, uint8_t prev, uint8_t cap_id);

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* system.c - exit, power off and reboot (see system.h). */
 #include "system.h"
+#include "acpi.h"
 #include "bootinfo.h"
 #include "console.h"
 #include "cpu.h"
 #include "time.h"
 #include "vmm.h"
 #include "kstring.h"
+
+static void acpi_reset(void);
 
 void qemu_debug_exit(int code)
 {
@@ -32,6 +35,8 @@ void system_poweroff(void)
 void system_reboot(void)
 {
 	cpu_cli();
+	/* 0. The FADT reset register (the way on machines without an i8042). */
+	acpi_reset();
 	/* 1. i8042 pulse reset line (wait for its input buffer to drain). */
 	for (int i = 0; i < 100000 && (inb(0x64) & 0x02); i++)
 		cpu_pause();
@@ -53,120 +58,66 @@ void system_reboot(void)
 
 /* ------------------------------------------------------------ ACPI */
 
-struct sdt_header {
-	char sig[4];
-	uint32_t length;
-	uint8_t revision, checksum;
-	char oem[6], oem_table[8];
-	uint32_t oem_rev, creator, creator_rev;
-} __attribute__((packed));
-
-static const struct sdt_header *map_table(uint64_t phys)
-{
-	if (!phys)
-		return NULL;
-	const struct sdt_header *h = (const void *)vmm_map_mmio(phys, sizeof(*h));
-	if (!h || h->length < sizeof(*h) || h->length > (16u << 20))
-		return NULL;
-	return (const void *)vmm_map_mmio(phys, h->length);
-}
-
-static const struct sdt_header *find_table(const char sig[4])
-{
-	const uint8_t *rsdp = boot_info.rsdp;
-	if (!boot_info.has_rsdp || memcmp(rsdp, "RSD PTR ", 8) != 0)
-		return NULL;
-	uint8_t rev = rsdp[15];
-	uint32_t rsdt;
-	uint64_t xsdt = 0;
-	memcpy(&rsdt, rsdp + 16, 4);
-	if (rev >= 2)
-		memcpy(&xsdt, rsdp + 24, 8);
-	const struct sdt_header *root = map_table(xsdt ? xsdt : rsdt);
-	if (!root)
-		return NULL;
-	unsigned esize = xsdt ? 8 : 4;
-	unsigned n = (root->length - sizeof(*root)) / esize;
-	const uint8_t *entries = (const uint8_t *)(root + 1);
-	for (unsigned i = 0; i < n; i++) {
-		uint64_t p = 0;
-		memcpy(&p, entries + i * esize, esize);
-		const struct sdt_header *t = map_table(p);
-		if (t && memcmp(t->sig, sig, 4) == 0)
-			return t;
-	}
-	return NULL;
-}
-
-/* Parses an AML integer constant at p (ZeroOp, OneOp, BytePrefix, ...). */
-static int aml_small_int(const uint8_t *p, const uint8_t *end, unsigned *val)
-{
-	if (p >= end)
-		return -1;
-	if (*p == 0x00 || *p == 0x01) { *val = *p; return 1; }
-	if (*p == 0xFF) { *val = 0xFF; return 1; }            /* OnesOp */
-	if (*p == 0x0A && p + 1 < end) { *val = p[1]; return 2; } /* BytePrefix */
-	if (*p == 0x0B && p + 2 < end) { *val = p[1]; return 3; } /* WordPrefix */
-	return -1;
-}
+/* How long to wait for SCI_EN after asking the firmware for ACPI mode, and
+ * for the machine to go away after an S5 request. */
+#define ACPI_ENABLE_TIMEOUT_MS 3000
+#define ACPI_S5_WAIT_MS 500
+#define ACPI_RESET_WAIT_MS 100
 
 void acpi_poweroff(void)
 {
-	const uint8_t *fadt = (const uint8_t *)find_table("FACP");
-	if (!fadt) {
-		kprintf("acpi: no FADT (no ACPI tables from the loader)\n");
+	const struct acpi_info *ai = acpi_get();
+	if (!ai) {
+		kprintf("acpi: no usable ACPI tables from the loader\n");
 		return;
 	}
-	const struct sdt_header *fh = (const void *)fadt;
-	uint32_t dsdt32, pm1a, pm1b, smi_cmd;
-	uint8_t acpi_enable;
-	uint64_t dsdt = 0;
-	memcpy(&dsdt32, fadt + 40, 4);
-	memcpy(&smi_cmd, fadt + 48, 4);
-	acpi_enable = fadt[52];
-	memcpy(&pm1a, fadt + 64, 4);
-	memcpy(&pm1b, fadt + 68, 4);
-	if (fh->length >= 148)
-		memcpy(&dsdt, fadt + 140, 8);
-	if (!dsdt)
-		dsdt = dsdt32;
-	const struct sdt_header *dh = map_table(dsdt);
-	if (!dh || !pm1a) {
-		kprintf("acpi: no DSDT or PM1a control block\n");
+	struct acpi_poweroff_plan plan;
+	acpi_poweroff_plan(ai, &plan);
+	if (plan.kind == ACPI_POWEROFF_NONE) {
+		kprintf("acpi: cannot power off: %s\n", plan.why_not);
 		return;
 	}
-	const uint8_t *aml = (const uint8_t *)dh, *end = aml + dh->length;
-	unsigned slp_a = 0, slp_b = 0;
-	bool found = false;
-	for (const uint8_t *p = aml + sizeof(*dh); p + 8 < end; p++) {
-		if (memcmp(p, "_S5_", 4) != 0 || p[4] != 0x12)
-			continue;
-		/* NameOp '_S5_' PackageOp PkgLength NumElements elements... */
-		const uint8_t *q = p + 5;
-		q += ((*q >> 6) & 3) + 1; /* PkgLength */
-		q++;                      /* NumElements */
-		int n = aml_small_int(q, end, &slp_a);
-		if (n < 0)
-			break;
-		q += n;
-		if (aml_small_int(q, end, &slp_b) < 0)
-			slp_b = slp_a;
-		found = true;
-		break;
+	if (plan.kind == ACPI_POWEROFF_PM1) {
+		/* Switch to ACPI mode if the firmware left SCI_EN clear. */
+		uint32_t v = 0;
+		if (acpi_gas_read(&plan.reg_a, &v) == 0 && !(v & 1) && ai->smi_cmd &&
+		    ai->smi_cmd <= 0xFFFF && ai->acpi_enable) {
+			outb((uint16_t)ai->smi_cmd, ai->acpi_enable);
+			for (int i = 0; i < ACPI_ENABLE_TIMEOUT_MS / 10; i++) {
+				if (acpi_gas_read(&plan.reg_a, &v) != 0 || (v & 1))
+					break;
+				time_delay_us(10000);
+			}
+		}
 	}
-	if (!found) {
-		kprintf("acpi: no \\_S5 package in the DSDT\n");
+	if (acpi_gas_write(&plan.reg_a, plan.value_a) != 0) {
+		kprintf("acpi: cannot write the %s register\n",
+			plan.kind == ACPI_POWEROFF_PM1 ? "PM1a control" : "sleep control");
 		return;
 	}
-	/* Switch to ACPI mode if the firmware left SCI_EN clear. */
-	if (!(inw((uint16_t)pm1a) & 1) && smi_cmd && acpi_enable) {
-		outb((uint16_t)smi_cmd, acpi_enable);
-		for (int i = 0; i < 300 && !(inw((uint16_t)pm1a) & 1); i++)
-			time_delay_us(10000);
+	if (plan.reg_b.address)
+		acpi_gas_write(&plan.reg_b, plan.value_b);
+	time_delay_us(ACPI_S5_WAIT_MS * 1000ull);
+	kprintf("acpi: S5 request (%s) did not power off\n",
+		plan.kind == ACPI_POWEROFF_PM1 ? "PM1 control" : "hardware-reduced sleep control");
+}
+
+/* Reset through the FADT reset register (ACPI 6.5 section 4.8.3.6). Returns
+ * if it is not usable or did not reset. */
+static void acpi_reset(void)
+{
+	const struct acpi_info *ai = acpi_get();
+	const char *why = "no usable ACPI tables";
+	if (!ai || !acpi_reset_usable(ai, &why)) {
+		kprintf("reboot: no ACPI reset register (%s)\n", why);
+		return;
 	}
-	outw((uint16_t)pm1a, (uint16_t)((slp_a << 10) | (1u << 13)));
-	if (pm1b)
-		outw((uint16_t)pm1b, (uint16_t)((slp_b << 10) | (1u << 13)));
-	time_delay_us(500000);
-	kprintf("acpi: S5 request did not power off\n");
+	struct acpi_gas g = ai->reset_reg;
+	kprintf("reboot: ACPI reset register (%s 0x%llx, value 0x%02x)\n",
+		g.space == ACPI_GAS_IO ? "I/O" : "memory", (unsigned long long)g.address, ai->reset_value);
+	g.bit_width = 8;
+	g.access_size = 1;
+	acpi_gas_write(&g, ai->reset_value);
+	time_delay_us(ACPI_RESET_WAIT_MS * 1000ull);
+	kprintf("reboot: ACPI reset register did not reset\n");
 }

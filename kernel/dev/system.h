@@ -25,11 +25,13 @@ __attribute__((noreturn)) void system_exit(int code);
 /* Power off: isa-debug-exit with 0 under QEMU, else ACPI S5, else halt. */
 __attribute__((noreturn)) void system_poweroff(void);
 
-/* Reset: keyboard controller pulse, then port 0xCF9, then a triple fault. */
+/* Reset: the ACPI FADT reset register, then a keyboard controller pulse, then
+ * port 0xCF9, then a triple fault. */
 __attribute__((noreturn)) void system_reboot(void);
 
-/* ACPI S5 soft-off using the FADT and the DSDT's \_S5 package. Returns only
- * on failure, after printing why. */
+/* ACPI S5 soft-off (acpi.h): the hardware-reduced sleep control register when
+ * the FADT says HW_REDUCED_ACPI, else PM1a/PM1b control with the DSDT's \_S5
+ * sleep types. Returns only on failure, after printing why. */
 void acpi_poweroff(void);
 
 #endif

@@ -2,14 +2,18 @@
 /*
  * time.h - calibrated TSC clock.
  *
- * time_init() measures the TSC against the PIT (channel 2, 3 x 10 ms, the
- * median is kept); if the PIT does not answer, CPUID leaf 0x15/0x16 is used,
- * and failing that 2 GHz is assumed (with a warning). Times count from
- * kernel entry (time_mark_start()).
+ * time_init() (after acpi_init()) takes the TSC rate from the best source
+ * present: CPUID leaf 15h (with the crystal frequency) or 16h, else measured
+ * against the HPET, else the ACPI PM timer, else PIT channel 2 (3 x 20 ms,
+ * the median is kept). A counter that does not count (a gated PIT, a dead
+ * HPET) is detected in bounded time and skipped. If no source works, a 10 GHz
+ * TSC is assumed (with a message): higher than any real one, so timeouts last
+ * longer, never shorter. Times count from kernel entry (time_mark_start()).
  */
 #ifndef KERNEL_TIME_H
 #define KERNEL_TIME_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 void time_init(void);
@@ -26,7 +30,11 @@ uint64_t time_rdtsc(void);
 /* Converts a TSC delta to microseconds / nanoseconds. */
 uint64_t time_tsc_to_us(uint64_t ticks);
 uint64_t time_tsc_to_ns(uint64_t ticks);
-/* How the frequency was obtained: "PIT", "CPUID" or "assumed". */
+/* How the frequency was obtained: "CPUID 15h", "CPUID 16h", "HPET",
+ * "ACPI PM timer", "PIT" or "assumed 10 GHz". */
 const char *time_source(void);
+/* CPUID 80000007h EDX bit 8: the TSC runs at a constant rate in every
+ * P-, C- and T-state. */
+bool time_tsc_invariant(void);
 
 #endif

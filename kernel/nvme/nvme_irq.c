@@ -3,6 +3,7 @@
  * nvme_irq.c - MSI-X for the NVMe controllers (see nvme_irq.h).
  */
 #include "nvme_irq.h"
+#include "msi.h"
 #include "console.h"
 #include "cpu.h"
 #include "idt.h"
@@ -53,6 +54,15 @@ int nvme_irq_enable(struct nvmetk_ctrl *t)
 		return 0;
 	if (!lapic_present()) {
 		kprintf("%s: no local APIC: no interrupts\n", t->name);
+		return -1;
+	}
+	uint32_t addr, data;
+	if (msi_compose(lapic_id(), 0x40 /* any valid vector: the destination is checked */, &addr, &data) != 0) {
+		/* Programming the low 8 bits of the ID would interrupt another
+		 * CPU (or none): refuse, the queues stay polled. */
+		kprintf("%s: local APIC id %u is above %u and there is no interrupt remapping: "
+			"MSI-X cannot reach this CPU; interrupts not used, queues are polled\n",
+			t->name, lapic_id(), MSI_MAX_APIC_ID);
 		return -1;
 	}
 	const struct pci_dev *d = t->pci;
@@ -116,11 +126,14 @@ int nvme_irq_bind(struct nvmetk_ctrl *t, uint16_t qid)
 			return -1;
 		q->vector = v;
 	}
+	uint32_t addr, data;
+	if (msi_compose(lapic_id(), (uint8_t)q->vector, &addr, &data) != 0)
+		return -1; /* unreachable destination (see nvme_irq_enable) */
 	volatile uint32_t *e = entry(s, qid);
 	e[3] |= MSIX_VCTRL_MASK;
-	e[0] = 0xFEE00000u | (lapic_id() << 12);
+	e[0] = addr;
 	e[1] = 0;
-	e[2] = (uint32_t)q->vector;       /* fixed delivery, edge */
+	e[2] = data;                      /* fixed delivery, edge */
 	e[3] &= ~MSIX_VCTRL_MASK;
 	return q->vector;
 }

@@ -102,7 +102,7 @@ static int cmd_reboot(int argc, char **argv)
 	kprintf("rebooting\n");
 	system_reboot();
 }
-SHELL_COMMAND("reboot", "reboot", "reset the machine (keyboard controller, 0xCF9, triple fault)", cmd_reboot);
+SHELL_COMMAND("reboot", "reboot", "reset the machine (ACPI reset register, keyboard controller, 0xCF9, triple fault)", cmd_reboot);
 
 static int cmd_uptime(int argc, char **argv)
 {
@@ -110,11 +110,17 @@ static int cmd_uptime(int argc, char **argv)
 	if (argc != 1)
 		return shell_usage_error("no arguments expected");
 	uint64_t us = time_now_us();
-	kprintf("up %llu.%06llu s (TSC %llu Hz, %s)\n", (unsigned long long)(us / 1000000),
-		(unsigned long long)(us % 1000000), (unsigned long long)time_tsc_hz(), time_source());
+	kprintf("up %llu.%06llu s (TSC %llu Hz, %s, %s)\n", (unsigned long long)(us / 1000000),
+		(unsigned long long)(us % 1000000), (unsigned long long)time_tsc_hz(), time_source(),
+		time_tsc_invariant() ? "invariant" : "not invariant");
 	return SHELL_OK;
 }
-SHELL_COMMAND("uptime", "uptime", "time since kernel entry and the TSC frequency", cmd_uptime);
+SHELL_COMMAND_HELP("uptime", "uptime", "time since kernel entry and the TSC frequency",
+		   "Prints the time since kernel entry, the TSC rate, the source it was taken\n"
+		   "from (CPUID 15h/16h, HPET, ACPI PM timer, PIT, or \"assumed 10 GHz\" when none\n"
+		   "worked: then times shown run slow and timeouts last longer) and whether the\n"
+		   "TSC is invariant (CPUID 80000007h).",
+		   cmd_uptime);
 
 static int cmd_sleep(int argc, char **argv)
 {

@@ -3,6 +3,7 @@
 #include "shell.h"
 #include "console.h"
 #include "pci.h"
+#include "pci_caps.h"
 #include "kstring.h"
 
 static void print_bar(int i, const struct pci_bar *b)
@@ -40,6 +41,44 @@ static const char *cap_name(uint8_t id)
 	case 0x12: return "SATA";
 	default: return "?";
 	}
+}
+
+static const char *ext_cap_name(uint16_t id)
+{
+	switch (id) {
+	case 0x0001: return "Advanced Error Reporting";
+	case 0x0002: return "Virtual Channel";
+	case 0x0003: return "Device Serial Number";
+	case 0x0004: return "Power Budgeting";
+	case 0x000B: return "Vendor Specific";
+	case 0x000D: return "Access Control Services";
+	case 0x000E: return "ARI";
+	case 0x0010: return "SR-IOV";
+	case 0x0018: return "Latency Tolerance Reporting";
+	case 0x0019: return "Secondary PCI Express";
+	case 0x001E: return "L1 PM Substates";
+	case 0x0025: return "Data Link Feature";
+	case 0x0026: return "Physical Layer 16 GT/s";
+	default: return "?";
+	}
+}
+
+/* PCIe extended capabilities from 0x100 (ECAM only). */
+static void print_ext_caps(const struct pci_dev *d)
+{
+	if (!pci_has_ext_config(d)) {
+		if (pci_find_capability(d, PCI_CAP_PCIE))
+			kprintf("    extended capabilities: not reachable (no ECAM for this bus)\n");
+		return;
+	}
+	struct pci_cap caps[PCI_EXT_CAP_MAX];
+	const char *trouble;
+	int n = pci_ext_capabilities(d, caps, PCI_EXT_CAP_MAX, &trouble);
+	for (int i = 0; i < n; i++)
+		kprintf("    extended capability 0x%04x v%u at 0x%03x: %s\n", caps[i].id, caps[i].version,
+			caps[i].off, ext_cap_name(caps[i].id));
+	if (trouble)
+		kprintf("    extended capability list: %s; the rest is not shown\n", trouble);
 }
 
 static int cmd_lspci(int argc, char **argv)
@@ -87,6 +126,8 @@ static int cmd_lspci(int argc, char **argv)
 		if ((want_vendor >= 0 && d->vendor != want_vendor) || (want_device >= 0 && d->device != want_device))
 			continue;
 		shown++;
+		if (pci_segment_count() > 1)
+			kprintf("%04x:", d->segment);
 		kprintf("%02x:%02x.%x %04x:%04x class %02x:%02x:%02x %s\n", d->bus, d->dev, d->fn, d->vendor,
 			d->device, d->class_code, d->subclass, d->prog_if,
 			pci_class_name(d->class_code, d->subclass, d->prog_if));
@@ -103,22 +144,23 @@ static int cmd_lspci(int argc, char **argv)
 			if (d->header_type == 1)
 				kprintf("    secondary bus %02x, subordinate bus %02x\n", d->secondary_bus,
 					pci_read8(d, 0x1A));
-			if (pci_read16(d, 0x06) & 0x10) {
-				uint8_t off = pci_read8(d, d->header_type == 2 ? 0x14 : 0x34);
-				for (int guard = 0; guard < 48 && off >= 0x40; guard++) {
-					off &= 0xFC;
-					uint8_t id = pci_read8(d, off);
-					kprintf("    capability 0x%02x at 0x%02x: %s", id, off, cap_name(id));
-					if (id == 0x11) {
-						uint16_t ctl = pci_read16(d, (uint8_t)(off + 2));
-						uint32_t tbl = pci_read32(d, (uint8_t)(off + 4));
-						kprintf(" (%u vectors, table BAR%u+0x%x%s)", (ctl & 0x7FF) + 1, tbl & 7,
-							tbl & ~7u, (ctl & 0x8000) ? ", enabled" : "");
-					}
-					kprintf("\n");
-					off = pci_read8(d, (uint8_t)(off + 1));
+			struct pci_cap caps[PCI_CAP_MAX];
+			const char *trouble;
+			int n = pci_capabilities(d, caps, PCI_CAP_MAX, &trouble);
+			for (int c = 0; c < n; c++) {
+				uint8_t off = (uint8_t)caps[c].off, id = (uint8_t)caps[c].id;
+				kprintf("    capability 0x%02x at 0x%02x: %s", id, off, cap_name(id));
+				if (id == 0x11) {
+					uint16_t ctl = pci_read16(d, (uint8_t)(off + 2));
+					uint32_t tbl = pci_read32(d, (uint8_t)(off + 4));
+					kprintf(" (%u vectors, table BAR%u+0x%x%s)", (ctl & 0x7FF) + 1, tbl & 7,
+						tbl & ~7u, (ctl & 0x8000) ? ", enabled" : "");
 				}
+				kprintf("\n");
 			}
+			if (trouble)
+				kprintf("    capability list: %s; the rest is not shown\n", trouble);
+			print_ext_caps(d);
 		}
 	}
 	if (shown == 0 && (want_vendor >= 0 || want_device >= 0))
@@ -127,6 +169,8 @@ static int cmd_lspci(int argc, char **argv)
 }
 SHELL_COMMAND_HELP("lspci", "lspci [-v] [-d VENDOR:DEVICE]", "list PCI functions with IDs, class and BARs",
 		   "Prints bus:dev.fn vendor:device class:subclass:prog-if and each BAR (address,\n"
-		   "size, 32/64-bit, prefetchable). -v adds command/status, IRQ, subsystem and the\n"
-		   "capability list; -d filters by IDs in hex (either part may be empty).",
+		   "size, 32/64-bit, prefetchable); with more than one PCI segment the address is\n"
+		   "segment:bus:dev.fn (0000:40:00.0). -v adds command/status, IRQ, subsystem, the\n"
+		   "capability list and the PCIe extended capabilities (through ECAM, when the\n"
+		   "ACPI MCFG gives it); -d filters by IDs in hex (either part may be empty).",
 		   cmd_lspci);

@@ -159,12 +159,14 @@ class Machine:
     cfg_disk    attach the FAT config disk (default True; False boots the
                 ISO exactly as a user would, with its menu timeout)
     onpanic_exit  pass onpanic=exit so an exception ends QEMU at once (code 125)
+    machine     QEMU -M value (default "q35"), e.g. "pc" or "q35,pit=off,hpet=off"
     """
 
     def __init__(self, name, uefi=False, mem="128M", script=None, cmdline="", nvme=True,
                  nvme_size="64M", qemu_args=None, accel=None, timeout=180, debug_exit=True,
-                 cfg_disk=True, onpanic_exit=True, smp=1):
+                 cfg_disk=True, onpanic_exit=True, smp=1, machine="q35"):
         self.name = name
+        self.machine = machine
         self.uefi = uefi
         self.mem = mem
         self.script = script
@@ -198,7 +200,7 @@ class Machine:
     def command(self):
         os.makedirs(self.workdir, exist_ok=True)
         args = ["timeout", "--kill-after=5", str(self.timeout), "qemu-system-x86_64",
-                "-M", "q35", "-accel", self.accel, "-m", self.mem, "-smp", str(self.smp),
+                "-M", self.machine, "-accel", self.accel, "-m", self.mem, "-smp", str(self.smp),
                 "-display", "none", "-vga", "std",
                 "-chardev", "stdio,id=ser0,signal=off", "-serial", "chardev:ser0",
                 "-monitor", "unix:%s,server=on,wait=off" % self.monitor_path,
