@@ -407,6 +407,9 @@ static int bench(struct nvme_ns *ns, struct nvme_qpair *q)
 	uint32_t xfer = nvme_ctrl_max_transfer(&ctrl);
 	char r[32];
 
+	/* "begin" lines let a host time the step from the serial output, as it
+	 * times U-Boot's commands (bench/ports.sh) */
+	port_printf("BENCH write begin\n");
 	uint64_t s0 = submitted(q), t0 = port_now_us();
 	int rc = nvme_write(ns, q, 0, count, b);
 	uint64_t us = port_now_us() - t0;
@@ -419,6 +422,7 @@ static int bench(struct nvme_ns *ns, struct nvme_qpair *q)
 		    xfer / KIB, us, r);
 
 	memset(b, 0, bytes);
+	port_printf("BENCH read begin\n");
 	s0 = submitted(q);
 	t0 = port_now_us();
 	rc = nvme_read(ns, q, 0, count, b);
@@ -478,6 +482,12 @@ int script_run(struct port_env *env)
 			cfg.dptr_mode = NVME_DPTR_AUTO;
 		else if (strcmp(opt, "prp") != 0)
 			port_fatal("option dptr=%s: expected prp, sgl or auto", opt);
+	}
+	if (port_opt("dbbuf", opt, sizeof(opt))) {
+		if (strcmp(opt, "off") == 0)
+			cfg.no_shadow_doorbells = true;
+		else if (strcmp(opt, "on") != 0)
+			port_fatal("option dbbuf=%s: expected on or off", opt);
 	}
 	uint64_t t0 = port_now_us();
 	int rc = nvme_ctrl_init(&ctrl, &env->host, env->bar0, env->bar0_size, &cfg);
