@@ -143,6 +143,10 @@ def run_uboot(m, args, img, log):
         s.send("pci enum; nvme scan; nvme info")
         mt, _ = s.expect(r"(Device 0:[^\n]*|\n=> )", STEP_TIMEOUT_S)
         if not mt.group(1).startswith(b"Device 0"):
+            # for the log: which driver holds the controller
+            s.send("pci; dm tree")
+            s.expect(r"sysreset|=> ", STEP_TIMEOUT_S)
+            time.sleep(1)
             return None
         s.expect(r"=> ", STEP_TIMEOUT_S)
         for op, done in (("write", "written"), ("read", "read")):
@@ -160,6 +164,11 @@ def run_uboot(m, args, img, log):
 
 def mibs(mib, secs):
     return mib / secs if secs > 0 else 0.0
+
+
+def spread(mib, times):
+    """Slowest and fastest run in MiB/s."""
+    return "%.0f-%.0f" % (mibs(mib, max(times)), mibs(mib, min(times)))
 
 
 def main():
@@ -211,12 +220,14 @@ def main():
             if ours[op]:
                 h = statistics.median(ours[op])
                 t = statistics.median(ourt[op])
-                line += "  nvmetk %7.1f MiB/s (host %.3f s; port timer %7.1f MiB/s)" % (
-                    mibs(args.mib, h), h, mibs(args.mib, t))
+                line += "  nvmetk %7.1f MiB/s (host %.3f s, runs %s; port timer %7.1f MiB/s)" % (
+                    mibs(args.mib, h), h, spread(args.mib, ours[op]), mibs(args.mib, t))
             if ub[op]:
                 u = statistics.median(ub[op])
-                line += "  U-Boot %7.1f MiB/s (host %.3f s)" % (mibs(args.mib, u), u)
+                line += "  U-Boot %7.1f MiB/s (host %.3f s, runs %s)" % (mibs(args.mib, u), u,
+                                                                     spread(args.mib, ub[op]))
                 if ours[op]:
+                    # throughput ratio: above 1 means ours moved the data faster
                     line += "  ratio nvmetk/U-Boot %.2f" % (u / statistics.median(ours[op]))
             print(line)
         if ub_missing:
