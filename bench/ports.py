@@ -198,6 +198,8 @@ def main():
                     ours[op].append(res[op][0])
                     ourt[op].append(res[op][1])
                     cmdsz = (res[op][2], res[op][3])
+                print("  run %d %s nvmetk: write %.3f s, read %.3f s (port timer %.3f s, %.3f s)" % (
+                    r, m, res["write"][0], res["read"][0], res["write"][1], res["read"][1]))
             except (TimeoutError, EOFError, RuntimeError) as e:
                 print("%s: our run %d failed: %s" % (m, r, e))
                 status = 1
@@ -211,6 +213,8 @@ def main():
                     continue
                 for op in ("write", "read"):
                     ub[op].append(res[op][0])
+                print("  run %d %s U-Boot: write %.3f s, read %.3f s" % (r, m, res["write"][0], res["read"][0]))
+                sys.stdout.flush()
             except (TimeoutError, EOFError, RuntimeError) as e:
                 print("%s: U-Boot run %d failed: %s" % (m, r, e))
                 status = 1
