@@ -260,8 +260,8 @@ static void mmu_enable(uint64_t ram_start, uint64_t ram_size)
 
 /* ---------------------------------------------------------------- entry */
 
-void arch_entry(const void *dtb);
-void arch_entry(const void *dtb)
+void arch_entry(const void *dtb, uint64_t entry_el);
+void arch_entry(const void *dtb, uint64_t entry_el)
 {
 	port_fdt_init(dtb);
 	const struct fdt *f = port_fdt();
@@ -292,5 +292,7 @@ void arch_entry(const void *dtb)
 	if (ram_size == 0)
 		port_fatal("no /memory range in the DTB holds this program");
 	mmu_enable(ram, ram_size);
+	port_printf("\naarch64: entered at EL%lu%s, running at EL1 with the MMU on; PSCI conduit %s\n",
+		    entry_el, entry_el == 2 ? " (dropped to EL1)" : "", psci_smc ? "smc" : "hvc");
 	port_main(dtb);
 }

@@ -8,8 +8,9 @@
  * point with x0 = 0: QEMU documents the DTB at the start of RAM for such
  * "bare-metal" images, an address this port would have to assume.)
  *
- * Here: check that we run where we were linked, stack, BSS cleared,
- * exception vectors, then arch_entry(dtb) in C.
+ * Here: check that we run where we were linked, drop from EL2 to EL1 if
+ * entered at EL2, stack, BSS cleared, exception vectors, then
+ * arch_entry(dtb) in C.
  */
 	.section .text.head, "ax"
 	.globl _image_start_entry
@@ -32,10 +33,31 @@ real_start:
 	ldr	x2, =_image_start
 	cmp	x1, x2
 	b.ne	hang
-	/* Only EL1 is supported (QEMU -M virt without virtualization=on). */
+	/* EL1 (QEMU's default); from EL2 (-M virt,virtualization=on) drop to
+	 * EL1: AArch64 at EL1, the physical counter usable there, no virtual
+	 * offset, SCTLR_EL1 in a known state (MMU off), then eret to EL1h with
+	 * interrupts masked. EL3 is not supported. */
 	mrs	x1, CurrentEL
+	lsr	x20, x1, #2             /* the entry EL, reported by arch_entry */
 	cmp	x1, #(1 << 2)
+	b.eq	at_el1
+	cmp	x1, #(2 << 2)
 	b.ne	hang
+	mov	x1, #(1 << 31)          /* HCR_EL2.RW: EL1 is AArch64 */
+	msr	hcr_el2, x1
+	mrs	x1, cnthctl_el2
+	orr	x1, x1, #3              /* EL1PCTEN, EL1PCEN */
+	msr	cnthctl_el2, x1
+	msr	cntvoff_el2, xzr
+	ldr	x1, =0x30d00800         /* SCTLR_EL1 RES1 bits, MMU and caches off */
+	msr	sctlr_el1, x1
+	mov	x1, #0x3c5              /* SPSR: D, A, I, F masked; EL1h */
+	msr	spsr_el2, x1
+	adr	x1, at_el1
+	msr	elr_el2, x1
+	isb
+	eret
+at_el1:
 	ldr	x1, =__stack_top
 	mov	sp, x1
 	/* clear BSS (8-byte aligned by the linker script) */
@@ -49,6 +71,7 @@ real_start:
 	msr	VBAR_EL1, x1
 	isb
 	mov	x0, x19
+	mov	x1, x20
 	bl	arch_entry
 hang:
 	wfe

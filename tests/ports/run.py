@@ -6,6 +6,7 @@ For each port (aarch64-virt, riscv64-virt):
   512        -device nvme on a 64 MiB raw image, 512-byte blocks, default MDTS
   4k-mdts2   -device nvme,mdts=2 + nvme-ns with 4 KiB blocks; the 64-bit
              BAR placed in the 32-bit window (bar64=low)
+  el2        aarch64 only: -M virt,virtualization=on (entered at EL2), 512 B
   no-nvme    no NVMe controller: a clear message and exit status 2
 Each run prints one line for the script (every PASS step present, no FAIL,
 exit status 0) and, for the runs with a disk, one for the image checked byte
@@ -60,10 +61,14 @@ def expect_script(disk):
     rnd(16 * MIB, 4 * MIB, 0x17, "async-qd")
 
 
-def run_qemu(port, name, args, append=None):
+def run_qemu(port, name, args, append=None, machine=None):
+    """machine: replaces the -M value (e.g. "virt,virtualization=on")."""
     os.makedirs(OUT, exist_ok=True)
     log = os.path.join(OUT, "%s-%s.log" % (port, name))
-    cmd = ["timeout", str(RUN_TIMEOUT_S)] + PORTS[port] + COMMON + args
+    base = list(PORTS[port])
+    if machine:
+        base[base.index("-M") + 1] = machine
+    cmd = ["timeout", str(RUN_TIMEOUT_S)] + base + COMMON + args
     if append:
         cmd += ["-append", append]
     t0 = time.time()
@@ -147,6 +152,18 @@ def main():
                 (r"max transfer 16384 bytes", "mdts=2"),
                 (r"^PASS io-aligned \(.*, 65 write commands", "MDTS split"),
                 (r"^pci .*BAR0 64-bit, .* at 0x[0-9a-f]{1,8} \(32-bit window\)", "BAR0 below 4 GiB")])
+            ok &= report(why is None, name + "-script", why or "")
+            expect_script(disk)
+            ok &= check_disk(name + "-disk", disk, keep)
+        if port == "aarch64-virt" and wanted("el2"):
+            # entered at EL2 (virtualization=on): start.S drops to EL1, PSCI is smc
+            name = "%s/el2" % port
+            disk = Disk(work, "%s-el2" % port, DISK_BYTES, seed=3)
+            rc, out, log = run_qemu(port, "el2", [
+                "-drive", "file=%s,format=raw,if=none,id=d0,discard=unmap" % disk.path,
+                "-device", "nvme,serial=portel2,drive=d0"], machine="virt,virtualization=on")
+            why = check_script(rc, out, log, [
+                (r"^aarch64: entered at EL2 \(dropped to EL1\).*PSCI conduit smc", "EL2 entry")])
             ok &= report(why is None, name + "-script", why or "")
             expect_script(disk)
             ok &= check_disk(name + "-disk", disk, keep)
