@@ -248,13 +248,13 @@ void port_main(const void *dtb)
 	int nf = pci_scan(&pci, funcs, MAX_PCI_FUNCS);
 	if (nf > MAX_PCI_FUNCS)
 		nf = MAX_PCI_FUNCS;
-	const struct pci_func *nvme = NULL;
-	for (int i = 0; i < nf && nvme == NULL; i++)
+	int nvme = -1;
+	for (int i = 0; i < nf && nvme < 0; i++)
 		if (funcs[i].class_code == PCI_CLASS_NVME && funcs[i].header_type == 0)
-			nvme = &funcs[i];
-	if (nvme == NULL) {
-		port_printf("FAIL nvme-probe: no NVMe controller (PCI class 01:08:02) on PCIe bus %02x "
-			    "(%d functions found)\n", pci.bus_start, nf);
+			nvme = i;
+	if (nvme < 0) {
+		port_printf("FAIL nvme-probe: no NVMe controller (PCI class 01:08:02) behind the PCIe host "
+			    "bridge (%d functions found)\n", nf);
 		port_printf("RESULT FAIL: no NVMe controller\n");
 		arch_exit(2);
 	}
@@ -268,7 +268,7 @@ void port_main(const void *dtb)
 			port_fatal("option bar64=%s: expected low or high", opt);
 	}
 	uint64_t bar0, bar0_size;
-	if (pci_assign_and_enable(&pci, nvme, place, &bar0, &bar0_size) != 0) {
+	if (pci_assign_and_enable(&pci, funcs, nvme, place, &bar0, &bar0_size) != 0) {
 		port_printf("FAIL nvme-probe: BAR assignment failed\n");
 		port_printf("RESULT FAIL: no usable NVMe controller\n");
 		arch_exit(2);

@@ -6,8 +6,10 @@ For each port (aarch64-virt, riscv64-virt):
   512        -device nvme on a 64 MiB raw image, 512-byte blocks, default MDTS
   4k-mdts2   -device nvme,mdts=2 + nvme-ns with 4 KiB blocks; the 64-bit
              BAR placed in the 32-bit window (bar64=low)
+  bridge     behind a PCIe root port and a switch (buses 1-3), 512 B
   el2        aarch64 only: -M virt,virtualization=on (entered at EL2), 512 B
-  no-nvme    no NVMe controller: a clear message and exit status 2
+  no-nvme    no NVMe controller (an empty root port): a clear message and
+             exit status 2
 Each run prints one line for the script (every PASS step present, no FAIL,
 exit status 0) and, for the runs with a disk, one for the image checked byte
 for byte against what the port's script writes (ports/common/script.c;
@@ -155,6 +157,25 @@ def main():
             ok &= report(why is None, name + "-script", why or "")
             expect_script(disk)
             ok &= check_disk(name + "-disk", disk, keep)
+        if wanted("bridge"):
+            # behind a root port and a switch (up- and downstream port):
+            # bus numbers, bridge windows, the BAR in the 32-bit window
+            name = "%s/bridge" % port
+            disk = Disk(work, "%s-bridge" % port, DISK_BYTES, seed=4)
+            rc, out, log = run_qemu(port, "bridge", [
+                "-device", "pcie-root-port,id=rp1,bus=pcie.0,chassis=1,slot=1",
+                "-device", "x3130-upstream,id=up1,bus=rp1",
+                "-device", "xio3130-downstream,id=dn1,bus=up1,chassis=2,slot=0",
+                "-drive", "file=%s,format=raw,if=none,id=d0,discard=unmap" % disk.path,
+                "-device", "nvme,serial=portbr,drive=d0,bus=dn1"])
+            why = check_script(rc, out, log, [
+                (r"^pci 00:01\.0: bridge to buses 01-03", "root port numbered"),
+                (r"^pci 03:00\.0 1b36:0010 class 010802 NVMe", "NVMe on bus 3"),
+                (r"^pci 03:00\.0: BAR0 64-bit, .* \(32-bit window\)", "BAR0 in the 32-bit window"),
+                (r"^pci 00:01\.0: bridge memory window", "root port window")])
+            ok &= report(why is None, name + "-script", why or "")
+            expect_script(disk)
+            ok &= check_disk(name + "-disk", disk, keep)
         if port == "aarch64-virt" and wanted("el2"):
             # entered at EL2 (virtualization=on): start.S drops to EL1, PSCI is smc
             name = "%s/el2" % port
@@ -169,7 +190,9 @@ def main():
             ok &= check_disk(name + "-disk", disk, keep)
         if wanted("no-nvme"):
             name = "%s/no-nvme" % port
-            rc, out, log = run_qemu(port, "no-nvme", [])
+            # an empty root port: the scan goes behind it and finds nothing
+            rc, out, log = run_qemu(port, "no-nvme", [
+                "-device", "pcie-root-port,id=rp1,bus=pcie.0,chassis=1,slot=1"])
             if rc != 2:
                 why = "exit status %d, expected 2 (log %s)" % (rc, log)
             elif not re.search(r"^FAIL nvme-probe: no NVMe controller \(PCI class 01:08:02\)", out, re.M):
