@@ -4,8 +4,8 @@
  * MMU with identity-mapped RAM (Normal write-back) and MMIO (Device-nGnRE),
  * exception reporting, and the exit (semihosting, or PSCI SYSTEM_OFF).
  *
- * Addresses come from the DTB: /memory, the "arm,pl011" node (or
- * /chosen/stdout-path), /psci's method; PCIe MMIO is mapped on demand
+ * Addresses come from the DTB: /memory, the "arm,pl011" node that
+ * /chosen/stdout-path names (or the first one), /psci's method; PCIe MMIO is mapped on demand
  * (arch_map_mmio) when the shared code asks for ECAM or BAR0.
  *
  * Memory types: MAIR attribute 0 Device-nGnRE (MMIO: no gathering, no
@@ -267,7 +267,7 @@ void arch_entry(const void *dtb, uint64_t entry_el)
 	const struct fdt *f = port_fdt();
 	struct fdt_node n;
 	uint64_t a, s;
-	if (fdt_find_compatible(f, "arm,pl011", &n) && fdt_reg(f, &n, 0, &a, &s))
+	if (fdt_find_stdout(f, "arm,pl011", &n) && fdt_reg(f, &n, 0, &a, &s))
 		uart = (volatile uint32_t *)(uintptr_t)a;
 	if (fdt_find_compatible(f, "arm,psci-0.2", &n) || fdt_find_compatible(f, "arm,psci", &n)) {
 		const char *m = fdt_prop_str(f, &n, "method");

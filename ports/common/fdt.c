@@ -327,3 +327,23 @@ bool fdt_reg(const struct fdt *f, const struct fdt_node *n, uint32_t i, uint64_t
 	*size = sc ? fdt_cells(p + i * entry + 4 * ac, sc) : 0;
 	return true;
 }
+
+bool fdt_find_stdout(const struct fdt *f, const char *compat, struct fdt_node *n)
+{
+	struct fdt_node ch;
+	if (fdt_find_path(f, "/chosen", &ch)) {
+		const char *p = fdt_prop_str(f, &ch, "stdout-path");
+		if (p != NULL && p[0] == '/') {
+			char path[128];
+			size_t l = 0;
+			while (p[l] && p[l] != ':' && l < sizeof(path) - 1) {
+				path[l] = p[l];
+				l++;
+			}
+			path[l] = '\0';
+			if (fdt_find_path(f, path, n) && fdt_compatible(f, n, compat))
+				return true;
+		}
+	}
+	return fdt_find_compatible(f, compat, n);
+}

@@ -66,6 +66,9 @@ bool fdt_compatible(const struct fdt *f, const struct fdt_node *n, const char *c
 bool fdt_find_compatible(const struct fdt *f, const char *compat, struct fdt_node *n);
 /* A node by full path ("/chosen", "/cpus"). */
 bool fdt_find_path(const struct fdt *f, const char *path, struct fdt_node *n);
+/* The console: the node /chosen/stdout-path names (options after ':'
+ * dropped) if it is compatible with compat, else the first node that is. */
+bool fdt_find_stdout(const struct fdt *f, const char *compat, struct fdt_node *n);
 /* Entry i of n's reg, with the parent's cell counts (1 or 2 cells each). */
 bool fdt_reg(const struct fdt *f, const struct fdt_node *n, uint32_t i, uint64_t *addr, uint64_t *size);
 /* Read `cells` (1..2) big-endian cells at p into a 64-bit value. */

@@ -11,9 +11,9 @@
  * "fence w,o" before a doorbell, "fence r,r" after a phase tag) order normal
  * memory against those I/O regions.
  *
- * Addresses come from the DTB: /chosen/stdout-path or the first "ns16550a"
- * node (reg-shift, reg-io-width honoured), /cpus timebase-frequency, the
- * "sifive,test0" node.
+ * Addresses come from the DTB: the "ns16550a" node /chosen/stdout-path
+ * names, or the first one (reg-shift and reg-io-width honoured), /cpus
+ * timebase-frequency, the "sifive,test0" node.
  */
 #include "port.h"
 
@@ -120,26 +120,6 @@ void arch_trap(uint64_t mcause, uint64_t mepc, uint64_t mtval)
 
 /* ---------------------------------------------------------------- entry */
 
-static bool find_uart(const struct fdt *f, struct fdt_node *n)
-{
-	struct fdt_node ch;
-	if (fdt_find_path(f, "/chosen", &ch)) {
-		const char *p = fdt_prop_str(f, &ch, "stdout-path");
-		if (p != NULL && p[0] == '/') {
-			char path[64];
-			size_t l = 0;
-			while (p[l] && p[l] != ':' && l < sizeof(path) - 1) {
-				path[l] = p[l];
-				l++;
-			}
-			path[l] = '\0';
-			if (fdt_find_path(f, path, n) && fdt_compatible(f, n, "ns16550a"))
-				return true;
-		}
-	}
-	return fdt_find_compatible(f, "ns16550a", n);
-}
-
 void arch_entry(const void *dtb);
 void arch_entry(const void *dtb)
 {
@@ -147,7 +127,7 @@ void arch_entry(const void *dtb)
 	const struct fdt *f = port_fdt();
 	struct fdt_node n;
 	uint64_t a, s;
-	if (find_uart(f, &n) && fdt_reg(f, &n, 0, &a, &s)) {
+	if (fdt_find_stdout(f, "ns16550a", &n) && fdt_reg(f, &n, 0, &a, &s)) {
 		uint32_t v;
 		if (fdt_prop_u32(f, &n, "reg-shift", &v) && v <= 2)
 			uart_shift = v;

@@ -65,6 +65,8 @@ static uint64_t exercise(const struct fdt *f, int *nodes, int *bad_walk)
 	for (unsigned i = 0; i < 4; i++)
 		if (fdt_find_compatible(f, compats[i], &n))
 			sum += n.off;
+	if (fdt_find_stdout(f, "arm,pl011", &n) || fdt_find_stdout(f, "ns16550a", &n))
+		sum += n.off;
 	const char *paths[] = { "/chosen", "/cpus", "/memory", "/soc/serial", "/", "/a/b/c/d" };
 	for (unsigned i = 0; i < 6; i++)
 		if (fdt_find_path(f, paths[i], &n))
@@ -120,8 +122,17 @@ int main(int argc, char **argv)
 			snprintf(why, sizeof(why), "no /chosen");
 		else if (!fdt_find_path(&f, "/memory", &n) || !fdt_reg(&f, &n, 0, &a, &s) || s == 0)
 			snprintf(why, sizeof(why), "no /memory reg");
-		else if (!fdt_find_compatible(&f, "arm,pl011", &n) && !fdt_find_compatible(&f, "ns16550a", &n))
+		else if (!fdt_find_stdout(&f, "arm,pl011", &n) && !fdt_find_stdout(&f, "ns16550a", &n))
 			snprintf(why, sizeof(why), "no UART");
+		else {
+			/* the UART found is the one /chosen/stdout-path names */
+			struct fdt_node ch;
+			const char *sp = fdt_find_path(&f, "/chosen", &ch) ? fdt_prop_str(&f, &ch, "stdout-path") : NULL;
+			const char *last = sp ? strrchr(sp, '/') : NULL;
+			if (last == NULL || strcmp(last + 1, n.name) != 0)
+				snprintf(why, sizeof(why), "the UART found (%s) is not stdout-path (%s)", n.name,
+					 sp ? sp : "none");
+		}
 	}
 	result(name, "real", why[0] ? why : NULL);
 	free(blob);
