@@ -188,7 +188,16 @@ static void scan_bus(struct scan *sc, uint8_t bus, int parent, int depth)
 					 * (0xff) while its side is scanned, then closed */
 					uint8_t sec = (uint8_t)sc->next_bus++;
 					uint32_t r = cfg_read(h, bus, dev, fn, PCI_BUS_NUMBERS) & 0xff000000u;
-					cfg_write(h, bus, dev, fn, PCI_BUS_NUMBERS, r | 0xffu << 16 | (uint32_t)sec << 8 | bus);
+					uint32_t want = r | 0xffu << 16 | (uint32_t)sec << 8 | bus;
+					cfg_write(h, bus, dev, fn, PCI_BUS_NUMBERS, want);
+					uint32_t got = cfg_read(h, bus, dev, fn, PCI_BUS_NUMBERS);
+					if ((got & 0xffffffu) != (want & 0xffffffu)) {
+						port_printf("pci %02x:%02x.%u: bus numbers read back 0x%06x after "
+							    "writing 0x%06x: not followed\n", bus, dev, fn,
+							    got & 0xffffffu, want & 0xffffffu);
+						sc->next_bus--;
+						goto next;
+					}
 					p->secondary = sec;
 					scan_bus(sc, sec, me, depth + 1);
 					uint32_t sub = sc->next_bus - 1;
@@ -196,6 +205,7 @@ static void scan_bus(struct scan *sc, uint8_t bus, int parent, int depth)
 					port_printf("pci %02x:%02x.%u: bridge to buses %02x-%02x\n", bus, dev, fn, sec, sub);
 				}
 			}
+		next:
 			if (fn == 0 && (ht & 0x80u) == 0)
 				break; /* not multi-function */
 		}
