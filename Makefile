@@ -99,6 +99,7 @@ bench: all
 # `make test` first installs (as root) or names what its tiers need.
 test: all
 	@tools/ensure-deps.sh test
+	$(MAKE) ports
 	tests/run-all.sh
 
 # The device-side fuzzer of the driver (tests/fuzz/): `make fuzz FUZZ_TIME=60`
@@ -111,3 +112,6 @@ clean:
 	rm -rf $(BUILD)
 
 -include $(DEPS) $(wildcard $(BUILD)/boot/*.asm.d)
+
+# The aarch64 and riscv64 QEMU virt ports (ports/README.md): `make ports`.
+include ports/ports.mk

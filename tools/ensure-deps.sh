@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause
-# ensure-deps.sh [build|run|test|all] - make sure the Debian packages nvmetk
+# ensure-deps.sh [build|run|test|bench|all] - make sure the Debian packages nvmetk
 # needs are installed.
 #
 #   build  compiler, NASM, GRUB (BIOS and EFI modules), xorriso, mtools
@@ -8,6 +8,8 @@
 #   test   run + what `make test` needs beyond it: clang, the aarch64 and
 #          riscv64 cross compilers (build tier), libFuzzer's runtime (fuzz
 #          tier), QEMU for the aarch64 and riscv64 virt ports
+#   bench  test + U-Boot for QEMU and OpenSBI (bench/ports.sh: the virt
+#          ports against U-Boot's NVMe driver)
 #   all    same as test (default)
 #
 # Missing pieces are installed with apt-get when running as root; otherwise the
@@ -43,7 +45,7 @@ if [ "$what" != build ]; then
 	need_cmd python3 python3
 	need_cmd timeout coreutils
 fi
-if [ "$what" = test ]; then
+if [ "$what" = test ] || [ "$what" = bench ]; then
 	need_cmd clang clang
 	need_cmd aarch64-linux-gnu-gcc gcc-aarch64-linux-gnu
 	need_cmd riscv64-linux-gnu-gcc gcc-riscv64-linux-gnu
@@ -53,6 +55,11 @@ if [ "$what" = test ]; then
 	if ! ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1; then
 		missing+=(libclang-rt-14-dev)
 	fi
+fi
+
+if [ "$what" = bench ]; then
+	need_path /usr/lib/u-boot/qemu_arm64/u-boot.bin u-boot-qemu
+	need_path /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin opensbi
 fi
 
 [ ${#missing[@]} -eq 0 ] && exit 0
