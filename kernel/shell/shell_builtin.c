@@ -62,17 +62,27 @@ static int cmd_echo(int argc, char **argv)
 SHELL_COMMAND("echo", "echo [WORD...]", "print the words", cmd_echo);
 
 /*
- * exit, poweroff and reboot: parse --no-shutdown (and for exit one CODE),
- * then shut the devices down (system_shutdown_devices(): every NVMe
- * controller flushed and CC.SHN, one line each) unless told not to.
- * Returns SHELL_OK when the caller may go on, else the usage error.
+ * exit, poweroff and reboot: parse --no-shutdown and, for exit (code not
+ * NULL), an optional CODE 0..127; then, unless --no-shutdown, shut the
+ * devices down (system_shutdown_devices(): every NVMe controller flushed and
+ * CC.SHN, one line each). A bad line returns its usage error before
+ * anything is shut down.
  */
-static int end_args(int argc, char **argv, char **pos, int max_pos, int *npos)
+static int end_args(int argc, char **argv, uint64_t *code)
 {
 	struct shell_opt opts[] = { { .name = "no-shutdown" }, { 0 } };
-	int rc = shell_getopt(argc, argv, opts, pos, max_pos, npos);
+	char *pos[1];
+	int npos;
+	int rc = shell_getopt(argc, argv, opts, pos, code ? 1 : 0, &npos);
 	if (rc)
 		return rc;
+	if (code && npos == 1) {
+		rc = shell_arg_u64("CODE", pos[0], code);
+		if (rc)
+			return rc;
+		if (*code > 127)
+			return shell_usage_error("CODE must be 0..127, got %llu", (unsigned long long)*code);
+	}
 	if (!opts[0].set)
 		system_shutdown_devices();
 	return SHELL_OK;
@@ -88,22 +98,9 @@ static int end_args(int argc, char **argv, char **pos, int max_pos, int *npos)
 static int cmd_exit(int argc, char **argv)
 {
 	uint64_t code = 0;
-	char *pos[1];
-	int npos;
-	struct shell_opt opts[] = { { .name = "no-shutdown" }, { 0 } };
-	/* parse and check CODE first, so a bad line shuts nothing down */
-	int rc = shell_getopt(argc, argv, opts, pos, 1, &npos);
+	int rc = end_args(argc, argv, &code);
 	if (rc)
 		return rc;
-	if (npos == 1) {
-		rc = shell_arg_u64("CODE", pos[0], &code);
-		if (rc)
-			return rc;
-		if (code > 127)
-			return shell_usage_error("CODE must be 0..127, got %llu", (unsigned long long)code);
-	}
-	if (!opts[0].set)
-		system_shutdown_devices();
 	kprintf("exit %llu\n", (unsigned long long)code);
 	system_exit((int)code);
 }
@@ -115,9 +112,7 @@ SHELL_COMMAND_HELP("exit", "exit [CODE] [--no-shutdown]", "end the session (QEMU
 
 static int cmd_poweroff(int argc, char **argv)
 {
-	char *pos[1];
-	int npos;
-	int rc = end_args(argc, argv, pos, 0, &npos);
+	int rc = end_args(argc, argv, NULL);
 	if (rc)
 		return rc;
 	kprintf("powering off\n");
@@ -131,9 +126,7 @@ SHELL_COMMAND_HELP("poweroff", "poweroff [--no-shutdown]", "power off (QEMU: exi
 
 static int cmd_reboot(int argc, char **argv)
 {
-	char *pos[1];
-	int npos;
-	int rc = end_args(argc, argv, pos, 0, &npos);
+	int rc = end_args(argc, argv, NULL);
 	if (rc)
 		return rc;
 	kprintf("rebooting\n");
