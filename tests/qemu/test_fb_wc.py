@@ -37,8 +37,10 @@ def _():
         out = ok(m, "fb bench 2",
                  r"  write-combining \(WC\) +2 passes in \d+\.\d{3} ms: \d+ MB/s\n",
                  r"  uncached \(UC\) +2 passes in \d+\.\d{3} ms: \d+ MB/s\n",
+                 r"  redraw: \d+\.\d{3} ms write-combining, \d+\.\d{3} ms uncached\n",
                  r"mapping restored: write-combining \(WC\)")
-        print("# " + " / ".join(l.strip() for l in out.split("\n") if "MB/s" in l))
+        print("# fb bench: " + " / ".join(l.strip() for l in out.split("\n")
+                                         if "MB/s" in l or "redraw:" in l))
         ok(m, "fb", r"first page write-combining \(WC\), last page write-combining \(WC\)")
         bad(m, "fb bench 0", r"^error: PASSES must be 1\.\.100")
         bad(m, "fb bench 2 3", r"^error: too many arguments")
