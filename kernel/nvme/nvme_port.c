@@ -230,6 +230,11 @@ struct flush_wait {
 	int first_error;   /* first non-zero completion status */
 };
 
+/* One per controller and not on the stack: a flush that did not complete in
+ * time is completed (aborted) later, by the shutdown, and its callback still
+ * writes here. */
+static struct flush_wait flush_waits[NVMETK_MAX_CTRL];
+
 static void flush_done(void *arg, int status, const struct nvme_cqe *cqe)
 {
 	struct flush_wait *w = arg;
@@ -265,17 +270,19 @@ static int flush_cache(struct nvmetk_ctrl *t)
 	struct nvme_qpair *q = nvme_ctrl_io_qpair(c, 0);
 	if (!q)
 		return NVME_ERR_BAD_QUEUE;
-	struct flush_wait w = { 0, 0 };
+	struct flush_wait *w = &flush_waits[t->index];
+	w->pending = 0;
+	w->first_error = 0;
 	int rc = 0;
 	uint8_t vwc = nvme_ctrl_id(c)->vwc;
 	if (NVME_GET(vwc, NVME_VWC_FLUSH_BROADCAST) == 3) {
-		rc = submit_flush(q, NVME_NSID_ALL, &w);
+		rc = submit_flush(q, NVME_NSID_ALL, w);
 	} else {
 		for (uint32_t i = 0; i < nvme_ns_count(c) && rc == 0; i++)
-			rc = submit_flush(q, nvme_ns_at(c, i)->nsid, &w);
+			rc = submit_flush(q, nvme_ns_at(c, i)->nsid, w);
 	}
 	uint64_t t0 = time_now_us();
-	while (w.pending) {
+	while (w->pending) {
 		if (time_now_us() - t0 >= (uint64_t)NVMETK_SHUTDOWN_FLUSH_MS * 1000) {
 			if (rc == 0)
 				rc = NVME_ERR_TIMEOUT;
@@ -290,7 +297,7 @@ static int flush_cache(struct nvmetk_ctrl *t)
 		if (n == 0)
 			time_delay_us(50);
 	}
-	return rc ? rc : w.first_error;
+	return rc ? rc : w->first_error;
 }
 
 /* Flush and shut down one controller; prints its line. */
