@@ -327,6 +327,9 @@ static void shutdown_one(struct nvmetk_ctrl *t)
 		abrupt = true;
 	} else if (!NVME_GET(nvme_ctrl_id(c)->vwc, NVME_VWC_PRESENT)) {
 		strlcpy(what, "no volatile write cache, ", sizeof(what));
+	} else if (!nvme_ctrl_io_qpair(c, 0)) {
+		/* Flush is an I/O command (nvmeqs=0 leaves none) */
+		strlcpy(what, "no I/O queue pair to flush on, ", sizeof(what));
 	} else {
 		int rc = flush_cache(t);
 		if (rc == 0) {

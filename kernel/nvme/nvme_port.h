@@ -44,8 +44,9 @@
  *   nvme0: flushed, shutdown complete in 3 ms
  * READY: when Identify VWC bit 0 says a volatile write cache is present, a
  * Flush (NSID FFFFFFFFh where VWC bits 2:1 = 11b, else one per namespace
- * kept) on the first I/O queue pair, waited for at most
- * NVMETK_SHUTDOWN_FLUSH_MS; then nvme_ctrl_shutdown(normal), which the driver
+ * kept) on the first I/O queue pair (with nvmeqs=0 there is none: not
+ * flushed), waited for at most NVMETK_SHUTDOWN_FLUSH_MS; then
+ * nvme_ctrl_shutdown(normal), which the driver
  * bounds by RTD3E (or CAP.TO) and follows with an abrupt shutdown on timeout.
  * A flush that timed out means a stuck controller: abrupt shutdown at once
  * (a normal one would first wait for queue deletions that would time out).

@@ -146,6 +146,16 @@ def _():
     check_trace(m, 1, 0)  # only the `shutdown` command's
 
 
+@t.case("power-no-io-queue")
+def _():
+    # nvmeqs=0: no I/O queue pair to send Flush on; the shutdown still happens
+    with Traced("power-no-io-queue", cmdline="nvmeqs=0", script="exit 1") as m:
+        for n in (0, 1):
+            m.expect(r"nvme%d: no I/O queue pair to flush on, shutdown complete in \d+ ms\n" % n)
+        assert m.wait_exit() == 1
+    check_trace(m, 2, 0)
+
+
 @t.case("power-stuck-controller")
 def _():
     # nvme1 disabled behind the driver's back (CC.EN=0 with mmio): its Flush
