@@ -5,6 +5,7 @@
  * serial.h).
  */
 #include "serial.h"
+#include "serial_bar.h"
 #include "console.h"
 #include "cpu.h"
 #include "kformat.h"
@@ -21,12 +22,6 @@ enum { RBR = 0, THR = 0, IER = 1, DLL = 0, DLM = 1, FCR = 2, LCR = 3, MCR = 4, L
 /* A port whose transmitter stayed busy for this many bytes in a row is
  * no longer written to (it would slow every console line down). */
 #define SERIAL_STUCK_LIMIT 3u
-/* A 16550 decodes 8 registers; BARs larger than this are accepted up to
- * the limits below (multi-function cards, 4 KiB MMIO windows) and only the
- * first 8 bytes are used. */
-#define UART_REGS 8u
-#define UART_MAX_IO_BAR 256u
-#define UART_MAX_MMIO_BAR (1u << 20)
 
 struct uart {
 	bool mmio;
@@ -148,22 +143,12 @@ static bool is_uart_class(const struct pci_dev *d)
 	return d->class_code == 0x07 && d->subclass == 0x00 && d->prog_if <= 0x06;
 }
 
-/* A BAR usable as the UART's registers, or why not (NULL = usable). */
+/* A BAR usable as the UART's registers, or why not (NULL = usable). BARs
+ * larger than the 8 registers are accepted up to serial_bar.h's limits
+ * (multi-port cards, 4 KiB MMIO windows); only the first 8 bytes are used. */
 static const char *bar_problem(const struct pci_bar *b)
 {
-	if (!b->present)
-		return "absent";
-	if (b->base == 0)
-		return "not assigned an address by the firmware";
-	if (b->size < UART_REGS)
-		return "smaller than the 8 UART registers";
-	if (b->is_io) {
-		if (b->size > UART_MAX_IO_BAR || b->base > 0xFFFFu || b->base + b->size > 0x10000u)
-			return "I/O range not plausible for a UART";
-	} else if (b->size > UART_MAX_MMIO_BAR) {
-		return "memory range too large for a UART";
-	}
-	return NULL;
+	return serial_bar_problem(b->present, b->is_io, b->base, b->size);
 }
 
 static void add_pci_uart(struct pci_dev *d)

@@ -9,7 +9,8 @@
  * BAR holds a UART: an I/O BAR (QEMU's pci-serial, most cards) or a memory
  * BAR (registers one byte apart). A BAR is used only when it is present,
  * has an address, is at least 8 bytes and at most 256 (I/O, below 64 KiB) or
- * 1 MiB (memory); the UART must then pass a scratch-register test. I/O or
+ * 1 MiB (memory) (serial_bar.h); the UART must then pass a scratch-register
+ * test. I/O or
  * memory decoding is switched on. Only the first port of a multi-port card is
  * used, with divisor 1 (115200 baud with the standard 1.8432 MHz clock; a
  * card with another crystal runs at another rate). At most SERIAL_MAX_PORTS

@@ -33,7 +33,7 @@ static void check_one(const struct want *w)
 	CHECK_EQX(p.tail_end, w->te);
 }
 
-static void plan_fixed_cases(void)
+static void vmm_plan_fixed_cases(void)
 {
 	static const struct want cases[] = {
 		/* aligned on both sides: 2 MiB pages only */
@@ -88,7 +88,7 @@ static uint64_t rnd_addr(void)
 	}
 }
 
-static void plan_random_ranges(void)
+static void vmm_plan_random_ranges(void)
 {
 	for (int i = 0; i < 200000; i++) {
 		uint64_t b = rnd_addr(), e = b + rnd() % (8 * M2);
@@ -132,8 +132,8 @@ static void plan_random_ranges(void)
 }
 
 static const struct check_test tests[] = {
-	CHECK_TEST(plan_fixed_cases),
-	CHECK_TEST(plan_random_ranges),
+	CHECK_TEST(vmm_plan_fixed_cases),
+	CHECK_TEST(vmm_plan_random_ranges),
 };
 
 int main(int argc, char **argv)
