@@ -22,6 +22,7 @@
 #include "version.h"
 #include "vmm.h"
 #include "kstring.h"
+#include "kformat.h"
 #ifdef NVMETK_HAVE_DRIVER
 #include "nvme_port.h"
 #endif
@@ -67,8 +68,17 @@ static void print_summary(void)
 			(unsigned long long)boot_info.modules[i].start);
 	char fbdesc[96];
 	fbcon_describe(fbdesc, sizeof(fbdesc));
-	kprintf("consoles: serial%s%s%s%s, input: %s%s\n", serial_present() ? "" : " (absent)",
-		vgacon_active() ? ", VGA text" : "", fbcon_active() ? ", framebuffer " : "",
+	/* "serial" alone is COM1; PCI serial ports are named: "serial (COM1
+	 * 0x3f8 + PCI 00:03.0 I/O 0xc080)" */
+	char serdesc[SERIAL_MAX_PORTS * 40] = "";
+	if (serial_port_count() > (serial_com1_present() ? 1 : 0)) {
+		for (int i = 0; i < serial_port_count(); i++)
+			ksnprintf(serdesc + strlen(serdesc), sizeof(serdesc) - strlen(serdesc), "%s%s",
+				  i ? " + " : " (", serial_port_desc(i));
+		ksnprintf(serdesc + strlen(serdesc), sizeof(serdesc) - strlen(serdesc), ")");
+	}
+	kprintf("consoles: serial%s%s%s%s%s, input: %s%s\n", serial_present() ? "" : " (absent)",
+		serdesc, vgacon_active() ? ", VGA text" : "", fbcon_active() ? ", framebuffer " : "",
 		fbcon_active() ? fbdesc : "", serial_present() ? "serial" : "",
 		ps2_present() ? " + PS/2 keyboard" : "");
 	kprintf("cpu: TSC %llu.%03llu MHz (%s, %s), local APIC id %u%s\n",
@@ -121,6 +131,7 @@ void kernel_main(uint32_t magic, uint32_t mbi)
 	acpi_init();
 	time_init();
 	pci_init();
+	serial_pci_init();
 	print_summary();
 #ifdef NVMETK_HAVE_DRIVER
 	nvme_port_init();

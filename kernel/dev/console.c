@@ -13,16 +13,29 @@ void console_init_early(void)
 	serial_init();
 }
 
-/* Everything printed before the screen consoles start, replayed to them. */
-static char early_log[8192];
+/* The first EARLY_LOG_SIZE bytes printed, replayed to consoles that start
+ * later: the screens, PCI serial ports. */
+#define EARLY_LOG_SIZE 8192
+static char early_log[EARLY_LOG_SIZE];
 static size_t early_len;
-static bool screens_up;
+static uint64_t early_total; /* bytes printed so far, kept or not */
 
 void console_screens_started(void)
 {
-	screens_up = true;
 	vgacon_write(early_log, early_len);
 	fbcon_write(early_log, early_len);
+}
+
+void console_replay_early(void (*write)(int idx, const char *s, size_t n), int idx)
+{
+	write(idx, early_log, early_len);
+	if (early_total > early_len) {
+		char note[80];
+		int k = ksnprintf(note, sizeof(note), "[... %llu bytes of boot output not kept ...]\n",
+				  (unsigned long long)(early_total - early_len));
+		if (k > 0)
+			write(idx, note, (size_t)k < sizeof(note) ? (size_t)k : sizeof(note) - 1);
+	}
 }
 
 static void (*output_hook)(void);
@@ -36,12 +49,13 @@ void console_write(const char *s, size_t n)
 		output_hook = NULL; /* once; fn may print */
 		fn();
 	}
-	if (!screens_up) {
+	if (early_len < sizeof(early_log)) {
 		size_t room = sizeof(early_log) - early_len;
 		size_t k = n < room ? n : room;
 		memcpy(early_log + early_len, s, k);
 		early_len += k;
 	}
+	early_total += n;
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '\n')
 			serial_putc('\r');

@@ -3,9 +3,9 @@
  * console.h - kernel output to every present console and input from serial
  * and PS/2.
  *
- * Output goes to the 16550 serial port (always, if present), the VGA text
- * screen (BIOS boot) and the framebuffer console (UEFI boot). On serial every
- * "\n" is sent as "\r\n".
+ * Output goes to the 16550 serial ports (COM1 and PCI serial ports, see
+ * serial.h), the VGA text screen (BIOS boot) and the framebuffer console
+ * (UEFI boot). On serial every "\n" is sent as "\r\n".
  *
  * Input is polled: serial bytes (ANSI escape sequences for arrows, Home, End,
  * Delete are decoded into KEY_* codes) and PS/2 keys are queued in one buffer
@@ -36,6 +36,9 @@ void console_init_early(void);
 /* Screen consoles are started by kernel/main.c via textcon.h; this then
  * replays what was printed before (the first 8 KiB) onto them. */
 void console_screens_started(void);
+/* Writes the first 8 KiB printed since boot (and a note if more was
+ * printed) with write(idx, ...): for consoles found late (PCI serial). */
+void console_replay_early(void (*write)(int idx, const char *s, size_t n), int idx);
 
 /* printf to all consoles; formats as in lib/kformat.h
  * (%d %i %u %x %X %lx %llu %lld %zu %s %c %p %%, width, '0', '-', %.*s). */

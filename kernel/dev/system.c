@@ -17,6 +17,18 @@ void qemu_debug_exit(int code)
 	/* QEMU exits during the write; if we get here there was no device. */
 }
 
+static void (*shutdown_hook)(void);
+
+void system_set_shutdown_hook(void (*fn)(void)) { shutdown_hook = fn; }
+
+void system_shutdown_devices(void)
+{
+	void (*fn)(void) = shutdown_hook;
+	shutdown_hook = NULL;
+	if (fn)
+		fn();
+}
+
 void system_exit(int code)
 {
 	qemu_debug_exit(code);

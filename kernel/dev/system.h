@@ -18,6 +18,14 @@
 /* Writes code to isa-debug-exit. Returns only if there is no such device. */
 void qemu_debug_exit(int code);
 
+/* Devices to be shut down before the machine goes away (the NVMe glue
+ * registers its controllers' flush + CC.SHN here). One hook; NULL clears it. */
+void system_set_shutdown_hook(void (*fn)(void));
+/* Runs the hook once (a second call does nothing). The shell calls it before
+ * system_exit/poweroff/reboot unless told --no-shutdown; the panic path does
+ * not. */
+void system_shutdown_devices(void);
+
 /* exit N: isa-debug-exit with N; without that device, prints a message and
  * halts (on real hardware the screen stays readable). */
 __attribute__((noreturn)) void system_exit(int code);

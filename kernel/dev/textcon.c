@@ -256,6 +256,7 @@ static struct grid fb;
 static uint16_t fb_cells[MAX_COLS * MAX_ROWS];
 static volatile uint8_t *fb_mem;
 static uint32_t fb_pitch, fb_width, fb_height, fb_bpp, fb_scale;
+static uint64_t fb_phys;
 static uint32_t fb_palette[16];
 static uint8_t font_bits[96][FONT_ROWS]; /* 95 printable + 1 unknown */
 
@@ -315,9 +316,12 @@ bool fbcon_init(uint64_t phys, uint32_t pitch, uint32_t width, uint32_t height, 
 		return false;
 	if (rsize == 0 || rsize > 8 || gsize == 0 || gsize > 8 || bsize == 0 || bsize > 8)
 		return false;
-	fb_mem = vmm_map_mmio(phys, (uint64_t)pitch * height);
+	/* Write-combining where the PAT allows (vmm.h): an uncached
+	 * framebuffer takes one bus transaction per pixel store. */
+	fb_mem = vmm_map_wc(phys, (uint64_t)pitch * height);
 	if (!fb_mem)
 		return false;
+	fb_phys = phys;
 	fb_pitch = pitch;
 	fb_width = width;
 	fb_height = height;
@@ -362,11 +366,45 @@ bool fbcon_init(uint64_t phys, uint32_t pitch, uint32_t width, uint32_t height, 
 	return true;
 }
 
-void fbcon_write(const char *s, size_t n) { grid_write(&fb, s, n); }
+void fbcon_write(const char *s, size_t n)
+{
+	grid_write(&fb, s, n);
+	if (fb.active)
+		__asm__ volatile("sfence" ::: "memory"); /* WC buffers out now */
+}
 bool fbcon_active(void) { return fb.active; }
 
 void fbcon_describe(char *buf, size_t size)
 {
-	ksnprintf(buf, size, "%ux%u %ubpp, %dx%d text, font scale %u", fb_width, fb_height, fb_bpp,
-		  fb.cols, fb.rows, fb_scale);
+	int mt = fb.active ? vmm_mem_type(fb_mem) : -1;
+	ksnprintf(buf, size, "%ux%u %ubpp, %dx%d text, font scale %u, %s", fb_width, fb_height, fb_bpp,
+		  fb.cols, fb.rows, fb_scale,
+		  mt == VMM_MT_WC ? "write-combining" : mt == VMM_MT_UC ? "uncached" : "other memory type");
+}
+
+bool fbcon_info(struct fbcon_info *out)
+{
+	if (!fb.active)
+		return false;
+	out->phys = fb_phys;
+	out->mem = fb_mem;
+	out->bytes = (uint64_t)fb_pitch * fb_height;
+	out->pitch = fb_pitch;
+	out->width = fb_width;
+	out->height = fb_height;
+	out->bpp = fb_bpp;
+	return true;
+}
+
+void fbcon_redraw(void)
+{
+	if (!fb.active)
+		return;
+	for (uint32_t y = 0; y < fb_height; y++)
+		for (uint32_t x = 0; x < fb_width; x++)
+			fb_pixel(x, y, fb_palette[0]);
+	for (int y = 0; y < fb.rows; y++)
+		for (int x = 0; x < fb.cols; x++)
+			fb_draw(&fb, x, y, fb_cells[y * fb.cols + x], false);
+	__asm__ volatile("sfence" ::: "memory");
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* vmm.c - 4-level x86_64 page tables, identity mapping (see vmm.h). */
 #include "vmm.h"
+#include "vmm_plan.h"
 #include "pmm.h"
 #include "bootinfo.h"
 #include "console.h"
@@ -12,6 +13,8 @@
 #define PTE_PWT (1ull << 3)
 #define PTE_PCD (1ull << 4)
 #define PTE_PS (1ull << 7)
+#define PTE_PAT_4K (1ull << 7)   /* in a 4 KiB entry bit 7 is the PAT bit */
+#define PTE_PAT_LARGE (1ull << 12)
 #define PTE_ADDR 0x000FFFFFFFFFF000ull
 #define PTE_ADDR_2M 0x000FFFFFFFE00000ull
 
@@ -21,6 +24,64 @@
 static uint64_t *pml4;
 static uint64_t ram_mapped_end;
 static bool active; /* our tables are loaded */
+static uint64_t ident_2m, ident_4k; /* identity pages of RAM mapped by vmm_init */
+
+/* ------------------------------------------------------------ PAT */
+
+#define MSR_PAT 0x277
+/*
+ * PAT entries (index = PAT << 2 | PCD << 1 | PWT). 0-3 are the power-on
+ * values every mapping here relies on: 0 WB (no bits), 3 UC (PCD|PWT). 4,
+ * unused before (no entry here set the PAT bit), becomes write-combining;
+ * 5-7 keep their power-on values.
+ */
+#define PAT_VALUE ((uint64_t)VMM_MT_WB | (uint64_t)VMM_MT_WT << 8 | (uint64_t)VMM_MT_UC_MINUS << 16 | \
+		   (uint64_t)VMM_MT_UC << 24 | (uint64_t)VMM_MT_WC << 32 | (uint64_t)VMM_MT_WT << 40 | \
+		   (uint64_t)VMM_MT_UC_MINUS << 48 | (uint64_t)VMM_MT_UC << 56)
+#define PAT_WC_INDEX 4
+static bool pat_present, pat_wc;
+static uint64_t pat_firmware;
+
+static void pat_init(void)
+{
+	uint32_t a, b, c, d;
+	cpuid(1, 0, &a, &b, &c, &d);
+	pat_present = (d >> 16) & 1;
+	if (!pat_present)
+		return;
+	pat_firmware = rdmsr(MSR_PAT);
+	/* No mapping uses entries 4-7 yet and 0-3 keep (or get back) their
+	 * power-on types, so no cached line changes type: write the MSR, then
+	 * drop cached lines and TLB entries made under the old value anyway
+	 * (SDM vol. 3 "Programming the PAT"). */
+	__asm__ volatile("wbinvd" ::: "memory");
+	wrmsr(MSR_PAT, PAT_VALUE);
+	__asm__ volatile("wbinvd" ::: "memory");
+	write_cr3(read_cr3());
+	pat_wc = rdmsr(MSR_PAT) == PAT_VALUE;
+}
+
+bool vmm_pat_wc(void) { return pat_wc; }
+
+void vmm_pat_info(bool *present, uint64_t *firmware, uint64_t *now)
+{
+	*present = pat_present;
+	*firmware = pat_firmware;
+	*now = pat_present ? rdmsr(MSR_PAT) : 0;
+}
+
+const char *vmm_mem_type_name(int t)
+{
+	switch (t) {
+	case VMM_MT_UC: return "uncached (UC)";
+	case VMM_MT_WC: return "write-combining (WC)";
+	case VMM_MT_WT: return "write-through (WT)";
+	case VMM_MT_WP: return "write-protected (WP)";
+	case VMM_MT_WB: return "write-back (WB)";
+	case VMM_MT_UC_MINUS: return "uncached, MTRR may override (UC-)";
+	default: return "not mapped or reserved type";
+	}
+}
 
 static uint64_t *table_alloc(void)
 {
@@ -95,11 +156,51 @@ static bool page_is_ram(uint64_t pa)
 	return false;
 }
 
-static void map_2m(uint64_t pa)
+/* RAM block [pa, pa + 2 MiB), write-back. If 4 KiB pages are there already
+ * (an edge of an overlapping range), they are filled instead. */
+static bool map_2m(uint64_t pa)
 {
 	uint64_t *pde = pde_for(pa);
-	if (pde && !(*pde & PTE_P))
+	if (!pde)
+		return false;
+	if (!(*pde & PTE_P)) {
 		*pde = pa | PTE_P | PTE_W | PTE_PS;
+		ident_2m++;
+	} else if (!(*pde & PTE_PS)) {
+		uint64_t *pt = (uint64_t *)(uintptr_t)(*pde & PTE_ADDR);
+		for (int i = 0; i < 512; i++)
+			pt[i] = (pa + (uint64_t)i * PAGE_SIZE) | PTE_P | PTE_W;
+	}
+	return true;
+}
+
+/* RAM page pa, write-back (a 2 MiB page in the way is split). */
+static bool map_4k(uint64_t pa)
+{
+	uint64_t *pte = pte_for(pa);
+	if (!pte)
+		return false;
+	if (!(*pte & PTE_P))
+		ident_4k++;
+	*pte = pa | PTE_P | PTE_W;
+	return true;
+}
+
+/* One RAM range, with the page sizes vmm_plan_range() chooses. */
+static bool map_ram(uint64_t base, uint64_t end)
+{
+	struct vmm_plan p;
+	vmm_plan_range(base, end, &p);
+	for (uint64_t pa = p.head_start; pa < p.head_end; pa += PAGE_SIZE)
+		if (!map_4k(pa))
+			return false;
+	for (uint64_t pa = p.mid_start; pa < p.mid_end; pa += SZ_2M)
+		if (!map_2m(pa))
+			return false;
+	for (uint64_t pa = p.tail_start; pa < p.tail_end; pa += PAGE_SIZE)
+		if (!map_4k(pa))
+			return false;
+	return true;
 }
 
 void vmm_init(void)
@@ -121,8 +222,10 @@ void vmm_init(void)
 		*pte = pa | flags;
 	}
 
-	/* Everything else: RAM from the memory map, 2 MiB at a time. The
-	 * kernel image, boot information and bitmap all lie in such RAM. */
+	/* Everything else: RAM from the memory map, 2 MiB pages where a whole
+	 * block is RAM, 4 KiB pages at the edges (vmm_plan.h), so no page
+	 * reaches into a hole of another memory type. The kernel image, boot
+	 * information and bitmap all lie in such RAM. */
 	uint64_t kend = 0;
 	extern char _kernel_end[];
 	kend = (uint64_t)(uintptr_t)_kernel_end;
@@ -130,12 +233,12 @@ void vmm_init(void)
 		const struct boot_mmap_entry *m = &boot_info.mmap[i];
 		if (!is_ram_type(m->type) || m->length == 0)
 			continue;
-		uint64_t s = m->base & ~(SZ_2M - 1);
-		uint64_t e = m->base + m->length;
+		uint64_t b = m->base < SZ_2M ? SZ_2M : m->base;
+		uint64_t e = m->base + m->length < m->base ? ~0ull : m->base + m->length;
 		if (e > (1ull << 40))
 			e = 1ull << 40;
-		for (uint64_t pa = s < SZ_2M ? SZ_2M : s; pa < e; pa += SZ_2M)
-			map_2m(pa);
+		if (b < e && !map_ram(b, e))
+			goto fail;
 		if (e > ram_mapped_end)
 			ram_mapped_end = e;
 	}
@@ -151,6 +254,7 @@ void vmm_init(void)
 	write_cr3((uint64_t)(uintptr_t)pml4);
 	active = true;
 	pmm_set_mapped_limit(~0ull);
+	pat_init();
 	return;
 fail:
 	kprintf("vmm: out of memory building page tables; staying on the boot tables\n");
@@ -158,7 +262,73 @@ fail:
 
 uint64_t vmm_ram_mapped_end(void) { return ram_mapped_end; }
 
-volatile void *vmm_map_mmio(uint64_t phys, uint64_t size)
+void vmm_identity_pages(uint64_t *pages_2m, uint64_t *pages_4k)
+{
+	*pages_2m = ident_2m;
+	*pages_4k = ident_4k;
+}
+
+/* True if [pa, pa + len) is RAM of the memory map throughout (the ranges
+ * may be split over several entries). */
+static bool range_is_ram(uint64_t pa, uint64_t len)
+{
+	uint64_t cur = pa, end = pa + len;
+	while (cur < end) {
+		bool advanced = false;
+		for (int i = 0; i < boot_info.mmap_count; i++) {
+			const struct boot_mmap_entry *m = &boot_info.mmap[i];
+			if (is_ram_type(m->type) && cur >= m->base && cur < m->base + m->length) {
+				cur = m->base + m->length;
+				advanced = true;
+				break;
+			}
+		}
+		if (!advanced)
+			return false;
+	}
+	return true;
+}
+
+uint64_t vmm_check_large_pages(uint64_t *checked, uint64_t *first_bad)
+{
+	uint64_t bad = 0, n = 0;
+	*first_bad = 0;
+	uint64_t *l4 = (uint64_t *)(uintptr_t)(read_cr3() & PTE_ADDR);
+	for (uint64_t i4 = 0; i4 < 256; i4++) {
+		if (!(l4[i4] & PTE_P))
+			continue;
+		uint64_t *l3 = (uint64_t *)(uintptr_t)(l4[i4] & PTE_ADDR);
+		for (uint64_t i3 = 0; i3 < 512; i3++) {
+			uint64_t va3 = (i4 << 39) | (i3 << 30);
+			if (!(l3[i3] & PTE_P))
+				continue;
+			if (l3[i3] & PTE_PS) { /* 1 GiB page: never made here */
+				n++;
+				if (!bad++)
+					*first_bad = va3;
+				continue;
+			}
+			uint64_t *l2 = (uint64_t *)(uintptr_t)(l3[i3] & PTE_ADDR);
+			for (uint64_t i2 = 0; i2 < 512; i2++) {
+				if (!(l2[i2] & PTE_P) || !(l2[i2] & PTE_PS))
+					continue;
+				uint64_t va = va3 | (i2 << 21);
+				n++;
+				/* identity: the page maps va; it must be RAM throughout
+				 * unless there is no memory map at all */
+				if ((l2[i2] & PTE_ADDR_2M) != va ||
+				    (boot_info.valid && !range_is_ram(va, SZ_2M))) {
+					if (!bad++)
+						*first_bad = va;
+				}
+			}
+		}
+	}
+	*checked = n;
+	return bad;
+}
+
+static volatile void *map_device(uint64_t phys, uint64_t size, uint64_t cache_bits)
 {
 	if (size == 0 || phys + size < phys || phys + size > IDENTITY_LIMIT)
 		return NULL;
@@ -170,10 +340,45 @@ volatile void *vmm_map_mmio(uint64_t phys, uint64_t size)
 		uint64_t *pte = pte_for(pa);
 		if (!pte)
 			return NULL;
-		*pte = pa | PTE_P | PTE_W | PTE_PCD | PTE_PWT;
+		*pte = pa | PTE_P | PTE_W | cache_bits;
 		invlpg(pa);
 	}
 	return (volatile void *)(uintptr_t)phys;
+}
+
+volatile void *vmm_map_mmio(uint64_t phys, uint64_t size)
+{
+	return map_device(phys, size, PTE_PCD | PTE_PWT);
+}
+
+volatile void *vmm_map_wc(uint64_t phys, uint64_t size)
+{
+	return map_device(phys, size, pat_wc ? PTE_PAT_4K : (PTE_PCD | PTE_PWT));
+}
+
+int vmm_mem_type(const volatile void *virt)
+{
+	uint64_t va = (uint64_t)(uintptr_t)virt;
+	if (va >= IDENTITY_LIMIT)
+		return -1;
+	uint64_t *t = (uint64_t *)(uintptr_t)(read_cr3() & PTE_ADDR);
+	for (int level = 3; level >= 0; level--) {
+		uint64_t e = t[(va >> (12 + 9 * level)) & 511];
+		if (!(e & PTE_P))
+			return -1;
+		bool large = level >= 1 && level <= 2 && (e & PTE_PS);
+		if (level == 0 || large) {
+			unsigned idx = (unsigned)(((e & (large ? PTE_PAT_LARGE : PTE_PAT_4K)) ? 4 : 0) |
+						  ((e & PTE_PCD) ? 2 : 0) | ((e & PTE_PWT) ? 1 : 0));
+			if (pat_present)
+				return (int)((rdmsr(MSR_PAT) >> (8 * idx)) & 7);
+			/* no PAT: PCD/PWT alone, as in PAT's power-on entries 0-3 */
+			static const int legacy[4] = { VMM_MT_WB, VMM_MT_WT, VMM_MT_UC_MINUS, VMM_MT_UC };
+			return legacy[idx & 3];
+		}
+		t = (uint64_t *)(uintptr_t)(e & PTE_ADDR);
+	}
+	return -1;
 }
 
 void vmm_unmap_mmio(volatile void *virt, uint64_t size)

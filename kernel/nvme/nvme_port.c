@@ -10,6 +10,7 @@
 #include "kstring.h"
 #include "pmm.h"
 #include "shell.h"
+#include "system.h"
 #include "time.h"
 #include "vmm.h"
 
@@ -222,6 +223,153 @@ static void idle_poll(void)
 	nvme_port_poll_events();
 }
 
+/* ------------------------------------------------------------ power-off */
+
+struct flush_wait {
+	unsigned pending;  /* flushes submitted and not yet completed */
+	int first_error;   /* first non-zero completion status */
+};
+
+/* One per controller and not on the stack: a flush that did not complete in
+ * time is completed (aborted) later, by the shutdown, and its callback still
+ * writes here. */
+static struct flush_wait flush_waits[NVMETK_MAX_CTRL];
+
+static void flush_done(void *arg, int status, const struct nvme_cqe *cqe)
+{
+	struct flush_wait *w = arg;
+	(void)cqe;
+	if (w->pending)
+		w->pending--;
+	if (status != 0 && w->first_error == 0)
+		w->first_error = status;
+}
+
+static int submit_flush(struct nvme_qpair *q, uint32_t nsid, struct flush_wait *w)
+{
+	struct nvme_sqe sqe;
+	memset(&sqe, 0, sizeof(sqe));
+	sqe.opc = NVME_CMD_FLUSH;
+	sqe.nsid = nsid;
+	int rc = nvme_io_passthru_async(q, &sqe, NULL, 0, flush_done, w);
+	if (rc == 0)
+		w->pending++;
+	return rc;
+}
+
+/*
+ * Writes back the volatile write cache of t: one Flush with the broadcast
+ * NSID where VWC bits 2:1 say it is supported, else one per namespace kept
+ * (namespaces beyond NVME_CFG_MAX_NS are not flushed). Waits at most
+ * NVMETK_SHUTDOWN_FLUSH_MS; a flush still in flight after that is aborted by
+ * the shutdown that follows. Returns 0 or the first error.
+ */
+static int flush_cache(struct nvmetk_ctrl *t)
+{
+	struct nvme_ctrl *c = t->ctrl;
+	struct nvme_qpair *q = nvme_ctrl_io_qpair(c, 0);
+	if (!q)
+		return NVME_ERR_BAD_QUEUE;
+	struct flush_wait *w = &flush_waits[t->index];
+	w->pending = 0;
+	w->first_error = 0;
+	int rc = 0;
+	uint8_t vwc = nvme_ctrl_id(c)->vwc;
+	if (NVME_GET(vwc, NVME_VWC_FLUSH_BROADCAST) == 3) {
+		rc = submit_flush(q, NVME_NSID_ALL, w);
+	} else {
+		for (uint32_t i = 0; i < nvme_ns_count(c) && rc == 0; i++)
+			rc = submit_flush(q, nvme_ns_at(c, i)->nsid, w);
+	}
+	uint64_t t0 = time_now_us();
+	while (w->pending) {
+		if (time_now_us() - t0 >= (uint64_t)NVMETK_SHUTDOWN_FLUSH_MS * 1000) {
+			if (rc == 0)
+				rc = NVME_ERR_TIMEOUT;
+			break;
+		}
+		int n = nvme_qpair_poll(q, 0);
+		if (n < 0) {
+			if (rc == 0)
+				rc = n;
+			break;
+		}
+		if (n == 0)
+			time_delay_us(50);
+	}
+	return rc ? rc : w->first_error;
+}
+
+/* Flush and shut down one controller; prints its line. */
+static void shutdown_one(struct nvmetk_ctrl *t)
+{
+	if (!t->attached || !t->ctrl) {
+		kprintf("%s: not attached, nothing to shut down\n", t->name);
+		return;
+	}
+	struct nvme_ctrl *c = t->ctrl;
+	enum nvme_ctrl_state st = nvme_ctrl_get_state(c);
+	if (st == NVME_CTRL_OFF || st == NVME_CTRL_SHUTDOWN) {
+		kprintf("%s: %s, nothing to do\n", t->name,
+			st == NVME_CTRL_OFF ? "detached" : "already shut down");
+		return;
+	}
+	if (st == NVME_CTRL_GONE) {
+		kprintf("%s: controller gone (registers read all ones), not shut down\n", t->name);
+		return;
+	}
+	char what[128] = "";
+	uint64_t t0 = time_now_us();
+	bool abrupt = false;
+	if (st == NVME_CTRL_FAILED) {
+		/* a failed controller takes no commands: abrupt shutdown only */
+		strlcpy(what, "controller failed, not flushed, abrupt ", sizeof(what));
+		abrupt = true;
+	} else if (!NVME_GET(nvme_ctrl_id(c)->vwc, NVME_VWC_PRESENT)) {
+		strlcpy(what, "no volatile write cache, ", sizeof(what));
+	} else if (!nvme_ctrl_io_qpair(c, 0)) {
+		/* Flush is an I/O command (nvmeqs=0 leaves none) */
+		strlcpy(what, "no I/O queue pair to flush on, ", sizeof(what));
+	} else {
+		int rc = flush_cache(t);
+		if (rc == 0) {
+			strlcpy(what, "flushed, ", sizeof(what));
+		} else if (rc == NVME_ERR_TIMEOUT) {
+			/* A controller that does not finish a flush in
+			 * NVMETK_SHUTDOWN_FLUSH_MS would not finish the queue
+			 * deletions of a normal shutdown either (each bounded by
+			 * the admin timeout): go straight to CC.SHN=10b. */
+			ksnprintf(what, sizeof(what), "flush timed out after %u ms, abrupt ",
+				  (unsigned)NVMETK_SHUTDOWN_FLUSH_MS);
+			abrupt = true;
+		} else {
+			char why[80];
+			nvme_status_describe(rc, why, sizeof(why));
+			ksnprintf(what, sizeof(what), "flush failed: %s; ", why);
+		}
+	}
+	/* The driver reports its own shutdown at info level; this line is the
+	 * report, so only its warnings (abrupt fallback) go through meanwhile. */
+	enum nvme_log_level lv = log_level < NVME_LOG_WARN ? log_level : NVME_LOG_WARN;
+	nvme_ctrl_set_log_level(c, lv);
+	int rc = nvme_ctrl_shutdown(c, abrupt);
+	nvme_ctrl_set_log_level(c, log_level);
+	unsigned long long ms = (time_now_us() - t0) / 1000;
+	if (rc == 0) {
+		kprintf("%s: %sshutdown complete in %llu ms\n", t->name, what, ms);
+	} else {
+		char why[80];
+		nvme_status_describe(rc, why, sizeof(why));
+		kprintf("%s: %sshutdown failed after %llu ms: %s\n", t->name, what, ms, why);
+	}
+}
+
+void nvme_port_shutdown_all(void)
+{
+	for (int i = 0; i < nctrls; i++)
+		shutdown_one(&ctrls[i]);
+}
+
 /* ------------------------------------------------------------ attach */
 
 static void print_ns(const struct nvmetk_ctrl *t, const struct nvme_ns *ns)
@@ -389,8 +537,10 @@ void nvme_port_init(void)
 	int ok = 0;
 	for (int i = 0; i < nctrls; i++)
 		ok += ctrls[i].attached;
-	if (ok)
+	if (ok) {
 		shell_set_idle_hook(idle_poll);
+		system_set_shutdown_hook(nvme_port_shutdown_all);
+	}
 	kprintf("nvme: %d controller%s attached", ok, ok == 1 ? "" : "s");
 	if (ok != nctrls)
 		kprintf(", %d failed", nctrls - ok);

@@ -37,6 +37,22 @@
  * ...", printed above) at debug level only, so at the default info level
  * they appear once; host_log passes every line at or below the level on.
  *
+ * Power-off: nvme_port_init() registers nvme_port_shutdown_all() as the
+ * system shutdown hook (system.h), which `poweroff`, `reboot`, `exit` and a
+ * boot script stopped by `set -e` run before the machine goes away (unless
+ * given --no-shutdown). For each controller in the table, one line:
+ *   nvme0: flushed, shutdown complete in 3 ms
+ * READY: when Identify VWC bit 0 says a volatile write cache is present, a
+ * Flush (NSID FFFFFFFFh where VWC bits 2:1 = 11b, else one per namespace
+ * kept) on the first I/O queue pair (with nvmeqs=0 there is none: not
+ * flushed), waited for at most NVMETK_SHUTDOWN_FLUSH_MS; then
+ * nvme_ctrl_shutdown(normal), which the driver
+ * bounds by RTD3E (or CAP.TO) and follows with an abrupt shutdown on timeout.
+ * A flush that timed out means a stuck controller: abrupt shutdown at once
+ * (a normal one would first wait for queue deletions that would time out).
+ * FAILED: no flush, abrupt shutdown only (bounded by CAP.TO). GONE, OFF,
+ * already SHUTDOWN and never attached: nothing is sent, the line says why.
+ *
  * Kernel command line options read at boot:
  *   nvmelog=error|warn|info|debug|trace   initial log level (default info)
  *   nvmeqs=N                               I/O queue pairs per controller (default 1)
@@ -93,6 +109,13 @@ int nvme_port_poll_events(void);
 const struct nvmetk_event *nvme_port_event_at(const struct nvmetk_ctrl *t, uint32_t i);
 uint32_t nvme_port_event_kept(const struct nvmetk_ctrl *t);
 void nvme_port_events_clear(struct nvmetk_ctrl *t);
+
+/* Longest wait for the Flush commands before a power-off shutdown. */
+#define NVMETK_SHUTDOWN_FLUSH_MS 10000
+
+/* Flush (VWC) and shut down (CC.SHN) every controller, one line each (see
+ * "Power-off" above). Bounded: see the timeouts named there. */
+void nvme_port_shutdown_all(void);
 
 /* Attach every NVMe controller PCI found and print a summary of each. */
 void nvme_port_init(void);

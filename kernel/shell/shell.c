@@ -617,6 +617,7 @@ void shell_run_script(const char *script)
 	if (stopped) {
 		int code = rc > 127 ? 127 : rc;
 		kprintf("boot script failed: exit %d\n", code);
+		system_shutdown_devices();
 		system_exit(code);
 	}
 	kprintf("boot script done (last status %d)\n", rc);

@@ -61,48 +61,82 @@ static int cmd_echo(int argc, char **argv)
 }
 SHELL_COMMAND("echo", "echo [WORD...]", "print the words", cmd_echo);
 
+/*
+ * exit, poweroff and reboot: parse --no-shutdown and, for exit (code not
+ * NULL), an optional CODE 0..127; then, unless --no-shutdown, shut the
+ * devices down (system_shutdown_devices(): every NVMe controller flushed and
+ * CC.SHN, one line each). A bad line returns its usage error before
+ * anything is shut down.
+ */
+static int end_args(int argc, char **argv, uint64_t *code)
+{
+	struct shell_opt opts[] = { { .name = "no-shutdown" }, { 0 } };
+	char *pos[1];
+	int npos;
+	int rc = shell_getopt(argc, argv, opts, pos, code ? 1 : 0, &npos);
+	if (rc)
+		return rc;
+	if (code && npos == 1) {
+		rc = shell_arg_u64("CODE", pos[0], code);
+		if (rc)
+			return rc;
+		if (*code > 127)
+			return shell_usage_error("CODE must be 0..127, got %llu", (unsigned long long)*code);
+	}
+	if (!opts[0].set)
+		system_shutdown_devices();
+	return SHELL_OK;
+}
+
+#define NO_SHUTDOWN_HELP                                                                   \
+	"Before that every attached NVMe controller is shut down: a Flush where Identify\n" \
+	"VWC reports a volatile write cache, then CC.SHN normal shutdown (bounded by\n"     \
+	"RTD3E or CAP.TO; abrupt shutdown on timeout), one line per controller.\n"         \
+	"--no-shutdown skips that (an abrupt stop, as a power cut: the drive counts an\n"  \
+	"unsafe shutdown)."
+
 static int cmd_exit(int argc, char **argv)
 {
 	uint64_t code = 0;
-	if (argc > 2)
-		return shell_usage_error("too many arguments");
-	if (argc == 2) {
-		int rc = shell_arg_u64("CODE", argv[1], &code);
-		if (rc)
-			return rc;
-		if (code > 127)
-			return shell_usage_error("CODE must be 0..127, got %llu", (unsigned long long)code);
-	}
+	int rc = end_args(argc, argv, &code);
+	if (rc)
+		return rc;
 	kprintf("exit %llu\n", (unsigned long long)code);
 	system_exit((int)code);
 }
-SHELL_COMMAND_HELP("exit", "exit [CODE]", "end the session (QEMU exits with status CODE*2+1)",
+SHELL_COMMAND_HELP("exit", "exit [CODE] [--no-shutdown]", "end the session (QEMU exits with status CODE*2+1)",
 		   "Writes CODE (0..127, default 0) to QEMU's isa-debug-exit port 0xf4; QEMU then\n"
-		   "exits with status (CODE << 1) | 1. Without that device the system halts.",
+		   "exits with status (CODE << 1) | 1. Without that device the system halts.\n"
+		   NO_SHUTDOWN_HELP,
 		   cmd_exit);
 
 static int cmd_poweroff(int argc, char **argv)
 {
-	(void)argv;
-	if (argc != 1)
-		return shell_usage_error("no arguments expected");
+	int rc = end_args(argc, argv, NULL);
+	if (rc)
+		return rc;
 	kprintf("powering off\n");
 	system_poweroff();
 }
-SHELL_COMMAND_HELP("poweroff", "poweroff", "power off (QEMU: exit status 1, i.e. code 0)",
+SHELL_COMMAND_HELP("poweroff", "poweroff [--no-shutdown]", "power off (QEMU: exit status 1, i.e. code 0)",
 		   "Under QEMU with isa-debug-exit this is 'exit 0'. Otherwise it uses ACPI S5\n"
-		   "(FADT PM1 control with the DSDT's \\_S5 values), and halts if that fails.",
+		   "(FADT PM1 control with the DSDT's \\_S5 values), and halts if that fails.\n"
+		   NO_SHUTDOWN_HELP,
 		   cmd_poweroff);
 
 static int cmd_reboot(int argc, char **argv)
 {
-	(void)argv;
-	if (argc != 1)
-		return shell_usage_error("no arguments expected");
+	int rc = end_args(argc, argv, NULL);
+	if (rc)
+		return rc;
 	kprintf("rebooting\n");
 	system_reboot();
 }
-SHELL_COMMAND("reboot", "reboot", "reset the machine (ACPI reset register, keyboard controller, 0xCF9, triple fault)", cmd_reboot);
+SHELL_COMMAND_HELP("reboot", "reboot [--no-shutdown]", "reset the machine (ACPI reset register, keyboard controller, 0xCF9, triple fault)",
+		   "Resets through the ACPI FADT reset register when the firmware offers one, then the\n"
+		   "keyboard controller, then port 0xCF9, then a triple fault.\n"
+		   NO_SHUTDOWN_HELP,
+		   cmd_reboot);
 
 static int cmd_uptime(int argc, char **argv)
 {

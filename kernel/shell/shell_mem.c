@@ -51,6 +51,17 @@ static int mem_show(void)
 	kprintf("), identity-mapped up to 0x%llx, bitmap at 0x%llx (%llu KiB)\n",
 		(unsigned long long)vmm_ram_mapped_end(), (unsigned long long)st.bitmap_phys,
 		(unsigned long long)(st.bitmap_bytes >> 10));
+	uint64_t p2m, p4k, checked, first_bad;
+	vmm_identity_pages(&p2m, &p4k);
+	uint64_t bad = vmm_check_large_pages(&checked, &first_bad);
+	kprintf("Identity map: %llu x 2 MiB + %llu x 4 KiB pages of RAM (4 KiB at range edges); ",
+		(unsigned long long)p2m, (unsigned long long)p4k);
+	if (bad) {
+		kprintf("%llu of %llu large pages NOT RAM throughout (first at 0x%llx)\n",
+			(unsigned long long)bad, (unsigned long long)checked, (unsigned long long)first_bad);
+		return SHELL_ERR;
+	}
+	kprintf("all %llu large pages are RAM throughout\n", (unsigned long long)checked);
 	return SHELL_OK;
 }
 
@@ -213,7 +224,10 @@ static int cmd_mem(int argc, char **argv)
 }
 SHELL_COMMAND_HELP("mem", "mem [alloc PAGES [--align N] [--min ADDR] [--max ADDR] | free PHYS PAGES | test]",
 		   "memory map and page allocator state; allocate/free/test runs",
-		   "mem                 memory map, reserved ranges, allocator state\n"
+		   "mem                 memory map, reserved ranges, allocator state, identity\n"
+		   "                    map page counts and a check, read from the live page\n"
+		   "                    tables, that every 2 MiB page is RAM throughout (fails\n"
+		   "                    if one is not)\n"
 		   "mem alloc PAGES     allocate a zeroed contiguous run (--align bytes, power of\n"
 		   "                    two; --min/--max physical bounds, max exclusive)\n"
 		   "mem free PHYS PAGES give a run back (bad frees are refused with a warning)\n"

@@ -160,11 +160,14 @@ class Machine:
                 ISO exactly as a user would, with its menu timeout)
     onpanic_exit  pass onpanic=exit so an exception ends QEMU at once (code 125)
     machine     QEMU -M value (default "q35"), e.g. "pc" or "q35,pit=off,hpet=off"
+    serial      "com1" (default): the harness's line is COM1; "pci": there is
+                no COM1 (-serial none) and the line is a PCI 16550
+                (-device pci-serial), which the kernel finds at PCI time
     """
 
     def __init__(self, name, uefi=False, mem="128M", script=None, cmdline="", nvme=True,
                  nvme_size="64M", qemu_args=None, accel=None, timeout=180, debug_exit=True,
-                 cfg_disk=True, onpanic_exit=True, smp=1, machine="q35"):
+                 cfg_disk=True, onpanic_exit=True, smp=1, machine="q35", serial="com1"):
         self.name = name
         self.machine = machine
         self.uefi = uefi
@@ -182,6 +185,9 @@ class Machine:
         self.cfg_disk = cfg_disk
         self.onpanic_exit = onpanic_exit
         self.smp = smp
+        if serial not in ("com1", "pci"):
+            raise HarnessError("serial must be 'com1' or 'pci', not %r" % (serial,))
+        self.serial = serial
         self.workdir = os.path.join(OUT, name)
         self.serial_log_path = os.path.join(OUT, name + ".serial.log")
         self.qemu_log_path = os.path.join(OUT, name + ".qemu.log")
@@ -202,8 +208,12 @@ class Machine:
         args = ["timeout", "--kill-after=5", str(self.timeout), "qemu-system-x86_64",
                 "-M", self.machine, "-accel", self.accel, "-m", self.mem, "-smp", str(self.smp),
                 "-display", "none", "-vga", "std",
-                "-chardev", "stdio,id=ser0,signal=off", "-serial", "chardev:ser0",
-                "-monitor", "unix:%s,server=on,wait=off" % self.monitor_path,
+                "-chardev", "stdio,id=ser0,signal=off"]
+        if self.serial == "pci":
+            args += ["-serial", "none", "-device", "pci-serial,chardev=ser0"]
+        else:
+            args += ["-serial", "chardev:ser0"]
+        args += ["-monitor", "unix:%s,server=on,wait=off" % self.monitor_path,
                 "-no-reboot"]
         if self.uefi:
             code = _first_existing(OVMF_CODE_CANDIDATES)
