@@ -191,8 +191,10 @@ static void handle_event(struct usb_hc *hc, uint32_t d0, uint32_t d1, uint32_t d
 	}
 	case TRB_EV_PORT: {
 		unsigned port = d0 >> 24;
-		if (port >= 1 && port <= hc->max_ports)
+		if (port >= 1 && port <= hc->max_ports && port <= XHCI_MAX_PORTS) {
 			hc->port_changed |= 1ull << (port - 1);
+			usb_work = true;
+		}
 		break;
 	}
 	default:

@@ -1,0 +1,203 @@
+# SPDX-License-Identifier: BSD-2-Clause
+"""USB keyboards on xHCI (kernel/dev/usb) on a PC without PS/2 (q35,i8042=off).
+
+Every key is pressed through the QEMU monitor's sendkey, which QEMU routes to
+the emulated USB keyboard (there is no PS/2 controller); the serial line only
+carries output, except for `lsusb` polls while no keyboard is attached.
+"""
+import re
+import time
+
+from nvmetk_qemu import Machine, TestFile, HarnessError
+
+t = TestFile()
+
+NO_PS2 = ["-M", "q35,i8042=off"]
+XHCI = ["-device", "qemu-xhci,id=xhci"]
+
+SHIFTED = {"!": "1", "@": "2", "#": "3", "$": "4", "%": "5", "^": "6", "&": "7", "*": "8",
+           "(": "9", ")": "0", "_": "minus", "+": "equal", ":": "semicolon", '"': "apostrophe",
+           "<": "comma", ">": "dot", "?": "slash", "{": "bracket_left", "}": "bracket_right",
+           "|": "backslash", "~": "grave_accent"}
+PLAIN = {" ": "spc", "-": "minus", ".": "dot", "/": "slash", "=": "equal", ",": "comma",
+         ";": "semicolon", "'": "apostrophe", "[": "bracket_left", "]": "bracket_right",
+         "\\": "backslash", "`": "grave_accent", "\n": "ret"}
+
+
+def keys(text):
+    """QEMU key names that type `text` on a US keyboard (Shift for capitals
+    and shifted symbols)."""
+    out = []
+    for c in text:
+        if c in PLAIN:
+            out.append(PLAIN[c])
+        elif c in SHIFTED:
+            out.append("shift-" + SHIFTED[c])
+        elif c.isupper():
+            out.append("shift-" + c.lower())
+        else:
+            out.append(c)
+    return out
+
+
+def type_line(m, text):
+    m.sendkey(keys(text) + ["ret"])
+
+
+def boot(m, kbds=1):
+    m.expect_prompt(timeout=150)
+    text = m.text()
+    assert "PS/2" not in text.split("input:")[1].split("\n")[0], "PS/2 found with i8042=off"
+    got = len(re.findall(r'USB keyboard "QEMU USB Keyboard"', text.split("input:")[1].split("\n")[0]))
+    assert got == kbds, "banner names %d USB keyboards, expected %d" % (got, kbds)
+
+
+def typed_echo(m, word="usb Kbd!"):
+    type_line(m, "echo " + word)
+    m.expect("\n" + re.escape(word) + "\n", timeout=60)
+    m.expect_prompt()
+
+
+def exit_by_keyboard(m, code=6):
+    type_line(m, "exit %d" % code)
+    assert m.wait_exit() == code
+
+
+def lsusb(m):
+    """lsusb over serial (used only while polling for hot plug)."""
+    return m.run("lsusb", timeout=60)
+
+
+def wait_lsusb(m, pred, what, timeout=60):
+    deadline = time.monotonic() + timeout
+    while True:
+        out = lsusb(m)
+        if pred(out):
+            return out
+        if time.monotonic() > deadline:
+            raise HarnessError("lsusb never showed %s; last:\n%s" % (what, out))
+        time.sleep(1)
+
+
+def simple(name, uefi, qemu_args, kbds=1, lsusb_re=None):
+    with Machine(name, uefi=uefi, qemu_args=NO_PS2 + qemu_args, timeout=300) as m:
+        boot(m, kbds)
+        typed_echo(m)
+        if lsusb_re:
+            type_line(m, "lsusb")
+            for rx in lsusb_re:
+                m.expect(rx)
+            m.expect_prompt()
+        exit_by_keyboard(m)
+
+
+KBD_LINE = r"QEMU USB Keyboard\"  keyboard \(HID boot protocol, Caps Lock LED\)"
+
+
+@t.case("usb-kbd-bios")
+def _():
+    simple("usb-kbd-bios", False, XHCI + ["-device", "usb-kbd,bus=xhci.0"],
+           lsusb_re=[r"xhci 00:..\.. 1b36:000d: xHCI 1\.00, 8 ports \(USB 3: 1-4, USB 2: 5-8\)",
+                     r"  port 5 +high +0627:0001 class 03:01:01  \"" + KBD_LINE])
+
+
+@t.case("usb-kbd-uefi")
+def _():
+    simple("usb-kbd-uefi", True, XHCI + ["-device", "usb-kbd,bus=xhci.0"])
+
+
+@t.case("usb-hub")
+def _():
+    simple("usb-hub", False, XHCI + ["-device", "usb-hub,bus=xhci.0,port=1",
+                                     "-device", "usb-kbd,bus=xhci.0,port=1.3"],
+           lsusb_re=[r"  port 5 +full +0409:55aa class 09:00:00  \"QEMU USB Hub\"  hub, 8 ports",
+                     r"  port 5\.3 +full +0627:0001 class 03:01:01  \"" + KBD_LINE])
+
+
+@t.case("usb-hub-two-levels")
+def _():
+    simple("usb-hub-two-levels", False,
+           XHCI + ["-device", "usb-hub,bus=xhci.0,port=2",
+                   "-device", "usb-hub,bus=xhci.0,port=2.8",
+                   "-device", "usb-kbd,bus=xhci.0,port=2.8.5"],
+           lsusb_re=[r"  port 6 +full .*hub, 8 ports",
+                     r"  port 6\.8 +full .*hub, 8 ports",
+                     r"  port 6\.8\.5 +full +0627:0001 class 03:01:01  \"" + KBD_LINE])
+
+
+@t.case("usb-nec-xhci")
+def _():
+    simple("usb-nec-xhci", False, ["-device", "nec-usb-xhci,id=xhci", "-device", "usb-kbd,bus=xhci.0"],
+           lsusb_re=[r"xhci 00:..\.. 1033:0194: xHCI", r"  port 5 .*" + KBD_LINE])
+
+
+@t.case("usb-two-controllers")
+def _():
+    # A keyboard on each of two controllers of different models.
+    simple("usb-two-controllers", False,
+           ["-device", "qemu-xhci,id=xa", "-device", "nec-usb-xhci,id=xb",
+            "-device", "usb-kbd,bus=xa.0", "-device", "usb-kbd,bus=xb.0"], kbds=2)
+
+
+@t.case("usb-editing")
+def _():
+    with Machine("usb-editing", qemu_args=NO_PS2 + XHCI + ["-device", "usb-kbd,bus=xhci.0"],
+                 nvme_size="4G", timeout=400) as m:
+        boot(m)
+        # Shift and symbols.
+        typed_echo(m, "A_b+C:x?<>{}|~!@#$%^&*()")
+        # Caps Lock: letters flip, digits and symbols do not; Shift undoes it.
+        m.sendkey(keys("echo ") + ["caps_lock"] + keys("abc") + ["shift-d"] + keys(" 1-") +
+                  ["caps_lock", "ret"])
+        m.expect("\nABCd 1-\n")
+        m.expect_prompt()
+        # Backspace, Left/Right, Home/End, Delete.
+        m.sendkey(keys("echo helo") + ["left", "l", "end", "x", "backspace"] + keys(" wrld") +
+                  ["left", "left", "left", "o", "home", "delete"] + keys("e") + ["ret"])
+        m.expect("\nhello world\n")
+        m.expect_prompt()
+        # History: Up recalls the last line, Down goes back to the new one.
+        m.sendkey(["up", "ret"])
+        m.expect("\nhello world\n")
+        m.expect_prompt()
+        m.sendkey(keys("echo new") + ["up", "up", "down", "down", "ret"])
+        m.expect("\nnew\n")
+        m.expect_prompt()
+        # Ctrl-C cancels a line, and interrupts a long read.
+        m.sendkey(keys("echo no") + ["ctrl-c"])
+        m.expect(r"\^C")
+        m.expect_prompt()
+        type_line(m, "read -z 3G")
+        m.expect(r"read -z 3G\n")
+        m.expect(r"\[")  # the progress bar has started
+        m.sendkey(["ctrl-c"])
+        m.expect(r"interrupted: \d+ of 6291456 blocks read", timeout=120)
+        m.expect_prompt()
+        typed_echo(m, "after")
+        exit_by_keyboard(m)
+
+
+@t.case("usb-hotplug")
+def _():
+    args = NO_PS2 + XHCI + ["-device", "usb-kbd,bus=xhci.0,port=1,id=k1",
+                            "-device", "usb-hub,bus=xhci.0,port=2,id=h1",
+                            "-device", "usb-kbd,bus=xhci.0,port=2.4,id=k2"]
+    with Machine("usb-hotplug", qemu_args=args, timeout=400) as m:
+        boot(m, kbds=2)
+        m.monitor("device_del k1")
+        wait_lsusb(m, lambda o: o.count("keyboard (HID") == 1 and "port 5 " not in o, "k1 gone")
+        typed_echo(m, "one left")
+        m.monitor("device_del k2")
+        wait_lsusb(m, lambda o: "keyboard (HID" not in o and "hub, 8 ports" in o, "k2 gone")
+        m.monitor("device_add usb-kbd,bus=xhci.0,port=2.6,id=k3")
+        wait_lsusb(m, lambda o: re.search(r"port 6\.6 .*keyboard \(HID", o), "k3 behind the hub")
+        typed_echo(m, "behind hub")
+        m.monitor("device_add usb-kbd,bus=xhci.0,port=1,id=k4")
+        wait_lsusb(m, lambda o: o.count("keyboard (HID") == 2, "k4 on root port")
+        m.monitor("device_del k3")
+        wait_lsusb(m, lambda o: o.count("keyboard (HID") == 1 and "port 6.6" not in o, "k3 gone")
+        typed_echo(m, "replugged")
+        exit_by_keyboard(m)
+
+
+t.run()
