@@ -14,12 +14,12 @@ t = TestFile()
 
 XHCI = ["-device", "qemu-xhci,id=xhci"]
 
-def simple(name, uefi, qemu_args, kbds=1, lsusb_re=None):
+def simple(name, uefi, qemu_args, kbds=1, lsusb_re=None, verbose=False):
     with Machine(name, uefi=uefi, qemu_args=NO_PS2 + qemu_args, timeout=300) as m:
         boot(m, kbds)
         typed_echo(m)
         if lsusb_re:
-            type_line(m, "lsusb")
+            type_line(m, "lsusb -v" if verbose else "lsusb")
             for rx in lsusb_re:
                 m.expect(rx)
             m.expect_prompt()
@@ -43,10 +43,21 @@ def _():
 
 @t.case("usb-hub")
 def _():
+    # Other devices are listed and left alone; the full-speed network device
+    # has a 64-byte EP0 (fixed with Evaluate Context after 8 bytes).
     simple("usb-hub", False, XHCI + ["-device", "usb-hub,bus=xhci.0,port=1",
-                                     "-device", "usb-kbd,bus=xhci.0,port=1.3"],
+                                     "-device", "usb-net,bus=xhci.0,port=1.1",
+                                     "-device", "usb-mouse,bus=xhci.0,port=1.2",
+                                     "-device", "usb-kbd,bus=xhci.0,port=1.3",
+                                     "-device", "usb-tablet,bus=xhci.0,port=2"],
            lsusb_re=[r"  port 5 +full +0409:55aa class 09:00:00  \"QEMU USB Hub\"  hub, 8 ports",
-                     r"  port 5\.3 +full +0627:0001 class 03:01:01  \"" + KBD_LINE])
+                     r"  port 5\.1 +full +0525:a4a2 class 02:00:00  .*  left alone \(communications\)\n"
+                     r"      slot \d+, route 0x00001, EP0 max packet 64\n",
+                     r"  port 5\.2 +full +0627:0001 class 03:01:02  \"QEMU USB Mouse\"  left alone \(mouse\)",
+                     r"  port 5\.3 +full +0627:0001 class 03:01:01  \"" + KBD_LINE,
+                     r"  port 6 +high +0627:0001 class 03:00:00  \"QEMU USB Tablet\"  "
+                     r"left alone \(HID device, not a boot keyboard\)"],
+           verbose=True)
 
 
 @t.case("usb-hub-two-levels")
@@ -85,6 +96,16 @@ def _():
         m.sendkey(keys("echo ") + ["caps_lock"] + keys("abc") + ["shift-d"] + keys(" 1-") +
                   ["caps_lock", "ret"])
         m.expect("\nABCd 1-\n")
+        m.expect_prompt()
+        # The LED followed Caps Lock on and off (SET_REPORT accepted).
+        m.sendkey(["caps_lock"])
+        type_line(m, "LSUSB -V")  # Shift with Caps Lock on: lower case
+        m.expect(r"Caps Lock LED on\n")
+        m.expect(r"usb_poll: \d+ TSC cycles \(\d+ ns\) per call while idle")
+        m.expect_prompt()
+        m.sendkey(["caps_lock"])
+        type_line(m, "lsusb -v")
+        m.expect(r"Caps Lock LED off\n")
         m.expect_prompt()
         # Backspace, Left/Right, Home/End, Delete.
         m.sendkey(keys("echo helo") + ["left", "l", "end", "x", "backspace"] + keys(" wrld") +

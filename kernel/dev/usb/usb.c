@@ -198,6 +198,21 @@ void usb_intr_done(struct usb_dev *d, int cc, uint32_t residual)
 	xhci_queue_intr(d);
 }
 
+void usb_hc_stopped(struct usb_hc *hc)
+{
+	for (int i = 0; i < USB_MAX_DEVICES; i++) {
+		struct usb_dev *d = &usb_devs[i];
+		if (!d->used || d->hc != hc)
+			continue;
+		if (d->is_kbd)
+			usb_kbd_forget(d);
+		d->is_hub = false;
+		d->intr_dci = 0;
+		d->hub_changed = 0;
+		ksnprintf(d->role, sizeof(d->role), "controller stopped");
+	}
+}
+
 /* ------------------------------------------------------------ descriptors */
 
 static int get_desc(struct usb_dev *d, uint16_t value, uint16_t index, uint16_t len, uint8_t *buf,
@@ -557,9 +572,8 @@ static bool enumerate(struct usb_dev *d)
 	uint8_t sub = d->dev_class ? d->dev_sub : d->if_sub;
 	uint8_t proto = d->dev_class ? d->dev_proto : d->if_proto;
 	const char *what = class_words(cls, sub, proto);
-	if (cls == USB_CLASS_HID)
-		ksnprintf(d->role, sizeof(d->role), "left alone (%s without the boot keyboard protocol)",
-			  what);
+	if (cls == USB_CLASS_HID && !(sub == 1 && proto == 2))
+		ksnprintf(d->role, sizeof(d->role), "left alone (%s, not a boot keyboard)", what);
 	else
 		ksnprintf(d->role, sizeof(d->role), "left alone (%s)", what);
 	if (f.garbage)
@@ -707,6 +721,7 @@ void usb_poll(void)
 
 void usb_init(void)
 {
+	uint64_t t0 = time_now_us();
 	int n = 0;
 	for (struct pci_dev *p = pci_find_class(0x0C, 0x03, 0x30, NULL); p;
 	     p = pci_find_class(0x0C, 0x03, 0x30, p)) {
@@ -750,6 +765,9 @@ void usb_init(void)
 			hc->pci->dev, hc->pci->fn, hc->max_ports, devs, devs == 1 ? "" : "s", kbds,
 			kbds == 1 ? "" : "s");
 	}
+	if (n)
+		kprintf("usb: controllers started and devices enumerated in %llu ms\n",
+			(unsigned long long)((time_now_us() - t0) / 1000));
 }
 
 int usb_keyboard_count(void)

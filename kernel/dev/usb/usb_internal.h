@@ -132,6 +132,9 @@ bool xhci_attach(struct usb_hc *hc, struct pci_dev *pci);
 uint64_t xhci_dma_page(struct usb_hc *hc);
 void xhci_dma_free(uint64_t phys);
 void xhci_ring_init(struct xhci_ring *r, uint64_t phys);
+/* After a timeout: a controller that halted or reports HSE/HCE is marked
+ * stopped (one line on the console) and never touched again. */
+void xhci_check_alive(struct usb_hc *hc);
 /* Runs every pending event (keys, port changes, completions). */
 void xhci_handle_events(struct usb_hc *hc);
 /* A command; returns the completion code (0 on timeout), *slot_out gets the
@@ -161,6 +164,9 @@ const char *xhci_cc_name(int cc);
 extern bool usb_work; /* port, hub or endpoint work for usb_poll() */
 /* Called by the event handler for a transfer event on the interrupt ring. */
 void usb_intr_done(struct usb_dev *d, int cc, uint32_t residual);
+/* The controller died: its devices stop being keyboards or hubs (no
+ * commands are sent to it any more). */
+void usb_hc_stopped(struct usb_hc *hc);
 /* Configure Endpoint for one interrupt IN endpoint (with slot context bits
  * added, for hubs); allocates its ring. */
 bool usb_configure_intr(struct usb_dev *d, uint8_t ep_addr, uint16_t mps, uint8_t binterval,

@@ -225,6 +225,22 @@ void xhci_handle_events(struct usb_hc *hc)
 		     (hc->evt_phys + (uint64_t)hc->evt_deq * sizeof(struct xhci_trb)) | ERDP_EHB);
 }
 
+void xhci_check_alive(struct usb_hc *hc)
+{
+	uint32_t sts = rd32(hc->op, XHCI_USBSTS);
+	const char *why = sts == 0xFFFFFFFFu ? "registers read all ones (gone?)" :
+			  (sts & STS_HSE) ? "host system error" :
+			  (sts & STS_HCE) ? "host controller error" :
+			  (sts & STS_HCH) ? "halted by itself" : NULL;
+	if (!why)
+		return;
+	hc->running = false;
+	ksnprintf(hc->state, sizeof(hc->state), "stopped: %s", why);
+	usb_hc_stopped(hc);
+	kprintf("usb: xhci %02x:%02x.%x: %s; its keyboards are gone\n", hc->pci->bus, hc->pci->dev,
+		hc->pci->fn, hc->state);
+}
+
 int xhci_command(struct usb_hc *hc, uint32_t d0, uint32_t d1, uint32_t d2, uint32_t d3,
 		 uint8_t *slot_out)
 {
@@ -237,8 +253,10 @@ int xhci_command(struct usb_hc *hc, uint32_t d0, uint32_t d1, uint32_t d2, uint3
 	while (!hc->cmd_done && time_now_us() - t0 < XHCI_CMD_TIMEOUT_US)
 		xhci_handle_events(hc);
 	hc->cmd_wait_ptr = 0;
-	if (!hc->cmd_done)
+	if (!hc->cmd_done) {
+		xhci_check_alive(hc);
 		return 0;
+	}
 	if (slot_out)
 		*slot_out = hc->cmd_slot;
 	return hc->cmd_code;
@@ -284,6 +302,7 @@ int xhci_control(struct usb_dev *d, uint8_t req_type, uint8_t req, uint16_t valu
 		xhci_handle_events(hc);
 	d->ctl_wait_ptr = 0;
 	if (!d->ctl_done) {
+		xhci_check_alive(hc);
 		/* Stop the endpoint so the ring can be reused, then skip the TD. */
 		xhci_command(hc, 0, 0, 0, TRB_TYPE(TRB_STOP_EP) | TRB_EP(1) | TRB_SLOT(d->slot), NULL);
 		uint64_t deq = d->ep0.phys + (uint64_t)d->ep0.enq * sizeof(struct xhci_trb);
