@@ -378,9 +378,10 @@ static bool hub_start(struct usb_dev *d, const struct cfg_found *f)
 	unsigned pwr_us = b[5] * 2000u;
 	uint32_t s0 = SLOT0_HUB, s1 = SLOT1_NPORTS(nports), s2 = 0;
 	if (d->speed == SPEED_HS) {
+		/* A multi-TT hub (bDeviceProtocol 2) works as a single-TT hub
+		 * until alternate setting 1 is selected (USB 2.0 11.23.1); we
+		 * keep setting 0, so MTT stays clear. */
 		s2 = SLOT2_TTT((chars >> 5) & 3);
-		if (d->dev_proto == 2)
-			s0 |= SLOT0_MTT;
 	}
 	if (!usb_configure_intr(d, f->hub_ep, f->hub_mps, f->hub_iv, s0, s1, s2))
 		return skip(d, "Configure Endpoint for the hub's status endpoint failed");

@@ -29,6 +29,7 @@
 #define XHCI_HALT_TIMEOUT_US 100000     /* spec: halts within 16 ms of R/S = 0 */
 #define XHCI_RESET_TIMEOUT_US 1000000   /* HCRST and CNR clear */
 #define XHCI_CMD_TIMEOUT_US 500000      /* one command ring command */
+#define XHCI_CMD_ABORT_TIMEOUT_US 100000 /* CRCR.CRR clears after an abort */
 #define XHCI_XFER_TIMEOUT_US 500000     /* one control transfer */
 #define XHCI_PORT_RESET_TIMEOUT_US 500000
 #define XHCI_PORT_POWER_WAIT_US 20000   /* after setting PP (5.4.8: 20 ms) */

@@ -255,6 +255,12 @@ int xhci_command(struct usb_hc *hc, uint32_t d0, uint32_t d1, uint32_t d2, uint3
 	hc->cmd_wait_ptr = 0;
 	if (!hc->cmd_done) {
 		xhci_check_alive(hc);
+		if (hc->running) {
+			/* Abort it (4.6.1.2) so the ring moves on; the abort's own
+			 * completion events are ignored. */
+			wr32(hc->op, XHCI_CRCR, CRCR_CA);
+			wait_reg(hc->op, XHCI_CRCR, CRCR_CRR, 0, XHCI_CMD_ABORT_TIMEOUT_US);
+		}
 		return 0;
 	}
 	if (slot_out)
@@ -406,6 +412,33 @@ static void legacy_handoff(struct usb_hc *hc, uint32_t off)
 	wr32(hc->cap, off + 4, (ctl & ~LEGCTL_SMI_ENABLES) | LEGCTL_SMI_STATUS);
 }
 
+/*
+ * Intel 7/8/9 Series PCHs (Panther Point, Lynx Point, Wildcat Point) can
+ * route each USB 2 port to their EHCI or their xHCI, and firmware often
+ * leaves them on EHCI, for which there is no driver here. The switch
+ * registers in PCI configuration space (Intel 7 Series PCH datasheet, xHCI
+ * USB2 Port Routing XUSB2PR at 0xD0 with its mask XUSB2PRM at 0xD4, USB 3.0
+ * Port SuperSpeed Enable USB3_PSSEN at 0xD8 with USB3PRM at 0xDC) hand every
+ * port the mask allows to the xHCI, as Linux does.
+ */
+static void intel_route_ports(struct usb_hc *hc)
+{
+	static const uint16_t ids[] = { 0x1E31, 0x8C31, 0x9C31, 0x8CB1, 0x9CB1 };
+	const struct pci_dev *p = hc->pci;
+	if (p->vendor != 0x8086)
+		return;
+	for (unsigned i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		if (p->device != ids[i])
+			continue;
+		uint32_t ss_mask = pci_read32(p, 0xDC), hs_mask = pci_read32(p, 0xD4);
+		if (ss_mask == 0xFFFFFFFFu || hs_mask == 0xFFFFFFFFu)
+			return;
+		pci_write32(p, 0xD8, ss_mask); /* USB3_PSSEN <- USB3PRM */
+		pci_write32(p, 0xD0, hs_mask); /* XUSB2PR <- XUSB2PRM */
+		return;
+	}
+}
+
 static void walk_ext_caps(struct usb_hc *hc, uint64_t bar_size)
 {
 	uint32_t off = HCC1_XECP(hc->hcc1) * 4;
@@ -505,6 +538,7 @@ bool xhci_attach(struct usb_hc *hc, struct pci_dev *pci)
 	hc->ctx_size = (hc->hcc1 & HCC1_CSZ) ? 64 : 32;
 
 	walk_ext_caps(hc, bar->size);
+	intel_route_ports(hc);
 
 	/* Halt, then reset (4.2). */
 	uint32_t cmd = rd32(hc->op, XHCI_USBCMD);

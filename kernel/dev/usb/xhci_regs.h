@@ -41,6 +41,8 @@
 #define STS_CNR (1u << 11) /* controller not ready */
 #define STS_HCE (1u << 12) /* host controller error */
 #define CRCR_RCS (1u << 0)
+#define CRCR_CA (1u << 2)  /* command abort */
+#define CRCR_CRR (1u << 3) /* command ring running */
 
 /* PORTSC (5.4.8) */
 #define PORTSC_CCS (1u << 0)
