@@ -6,6 +6,7 @@ the emulated USB keyboard (there is no PS/2 controller); the serial line only
 carries output, except for `lsusb` polls while no keyboard is attached.
 """
 import re
+import time
 
 from nvmetk_qemu import Machine, TestFile
 from usb_keys import NO_PS2, boot, exit_by_keyboard, keys, type_line, typed_echo, wait_lsusb
@@ -118,6 +119,15 @@ def _():
         m.expect_prompt()
         m.sendkey(keys("echo new") + ["up", "up", "down", "down", "ret"])
         m.expect("\nnew\n")
+        m.expect_prompt()
+        # A held key repeats (after 500 ms, then about 30 per second) and
+        # stops when released: 'x' held for 2 s, then Enter.
+        m.sendkey(keys("echo "))
+        m.monitor("sendkey x 2000")
+        time.sleep(2.5)
+        m.sendkey(["ret"])
+        got = m.expect(r"\n(x+)\n").group(1)
+        assert 2 <= len(got) <= 200, "held key gave %d characters" % len(got)
         m.expect_prompt()
         # Ctrl-C cancels a line, and interrupts a long read.
         m.sendkey(keys("echo no") + ["ctrl-c"])
