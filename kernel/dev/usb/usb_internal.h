@@ -62,7 +62,7 @@ struct usb_dev {
 	uint8_t dev_class, dev_sub, dev_proto; /* from the device descriptor */
 	uint8_t if_class, if_sub, if_proto;    /* the interface we looked at */
 	char product[40];
-	char role[64];       /* what the kernel does with it, or why it was skipped */
+	char role[96];       /* what the kernel does with it, or why it was skipped */
 	bool failed;
 	/* DMA: output and input contexts, EP0 ring, one interrupt IN ring, buffer */
 	uint64_t out_ctx_phys, in_ctx_phys, buf_phys;
