@@ -744,6 +744,13 @@ void usb_init(void)
 		hc->port_changed = ports == 64 ? ~0ull : (1ull << ports) - 1;
 		usb_work = true;
 	}
+	if (nrunning) {
+		uint64_t t1 = time_now_us();
+		while (time_now_us() - t1 < USB_BOOT_SETTLE_US)
+			for (int i = 0; i < USB_MAX_HC; i++)
+				if (usb_hcs[i].running)
+					xhci_handle_events(&usb_hcs[i]);
+	}
 	/* Boot enumeration: hubs add work for their ports, round by round. */
 	for (int round = 0; round < 4 * (USB_MAX_DEPTH + 1) && usb_work; round++) {
 		for (int i = 0; i < USB_MAX_HC; i++)

@@ -33,6 +33,11 @@
 #define XHCI_XFER_TIMEOUT_US 500000     /* one control transfer */
 #define XHCI_PORT_RESET_TIMEOUT_US 500000
 #define XHCI_PORT_POWER_WAIT_US 20000   /* after setting PP (5.4.8: 20 ms) */
+#define XHCI_USB3_LINK_TIMEOUT_US 300000 /* a connected USB 3 port trains to enabled */
+/* After a reset the controller detects the connections again; devices that
+ * show up later are handled like hot plug, this only lets the boot banner
+ * name them (USB 2.0 7.1.7.3: 100 ms connect debounce). */
+#define USB_BOOT_SETTLE_US 100000
 #define USB_RESET_RECOVERY_US 10000     /* USB 2.0 7.1.7.3 TRSTRCY */
 #define USB_SET_ADDRESS_RECOVERY_US 2000 /* USB 2.0 9.2.6.3 */
 #define HUB_PORT_RESET_TIMEOUT_US 500000

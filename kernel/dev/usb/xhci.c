@@ -366,7 +366,10 @@ bool xhci_port_reset(struct usb_hc *hc, unsigned port)
 		return false;
 	if (hc->port_major[port] == 3) {
 		/* USB 3: the link trains by itself and the port is enabled;
-		 * only a port stuck disabled gets a warm reset. */
+		 * only a port still disabled after training gets a warm reset. */
+		if (!(v & PORTSC_PED) &&
+		    wait_reg(hc->op, XHCI_PORTSC(port), PORTSC_PED, PORTSC_PED, XHCI_USB3_LINK_TIMEOUT_US))
+			v = xhci_portsc(hc, port);
 		if (v & PORTSC_PED)
 			return true;
 		xhci_portsc_write(hc, port, PORTSC_WPR);
