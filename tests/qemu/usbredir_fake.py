@@ -20,7 +20,7 @@ HELLO, DEVICE_CONNECT, RESET, INTERFACE_INFO, EP_INFO = 0, 1, 3, 4, 5
 SET_CONFIGURATION, GET_CONFIGURATION, CONFIGURATION_STATUS = 6, 7, 8
 SET_ALT_SETTING, GET_ALT_SETTING, ALT_SETTING_STATUS = 9, 10, 11
 START_INTERRUPT_RECEIVING, INTERRUPT_RECEIVING_STATUS = 15, 17
-CONTROL_PACKET = 100
+CONTROL_PACKET, INTERRUPT_PACKET = 100, 103
 CAP_CONNECT_DEVICE_VERSION, CAP_EP_INFO_MAX_PACKET_SIZE = 1, 4
 ST_SUCCESS, ST_STALL = 0, 4
 SPEED_FULL = 1
@@ -70,6 +70,8 @@ class FakeDevice:
         self.srv.listen(1)
         self.conn = None
         self.lock = threading.Lock()
+        self.int_started = 0  # start_interrupt_receiving requests seen
+        self.int_cond = threading.Condition()
         self.connected = threading.Event()
         self.thread = threading.Thread(target=self._serve, daemon=True)
         self.thread.start()
@@ -152,7 +154,22 @@ class FakeDevice:
             self._send(ALT_SETTING_STATUS, pid, bytes([ST_SUCCESS, iface, alt]))
         elif ptype == START_INTERRUPT_RECEIVING:
             self._send(INTERRUPT_RECEIVING_STATUS, pid, bytes([ST_SUCCESS, payload[0]]))
+            with self.int_cond:
+                self.int_started += 1
+                self.int_cond.notify_all()
         # hello, reset, cancel and the rest need no answer
+
+    def wait_interrupt_started(self, count, timeout=60):
+        """Wait until QEMU has started interrupt receiving `count` times (it
+        starts when the guest polls the endpoint, again after a reset)."""
+        with self.int_cond:
+            if not self.int_cond.wait_for(lambda: self.int_started >= count, timeout):
+                raise RuntimeError("interrupt receiving started %d times, expected %d" %
+                                   (self.int_started, count))
+
+    def interrupt(self, data, ep=0x81, status=ST_SUCCESS):
+        """Send one interrupt IN packet (a report, or an error status)."""
+        self._send(INTERRUPT_PACKET, 0, struct.pack("<BBH", ep, status, len(data)) + data)
 
     def close(self):
         for s in (self.conn, self.srv):
