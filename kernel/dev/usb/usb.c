@@ -671,22 +671,31 @@ static void service(void)
 		usb_work = false;
 		for (int i = 0; i < USB_MAX_HC; i++) {
 			struct usb_hc *hc = &usb_hcs[i];
-			while (hc->running && hc->port_changed) {
-				unsigned p = (unsigned)__builtin_ctzll(hc->port_changed) + 1;
-				hc->port_changed &= ~(1ull << (p - 1));
+			/* Changes that come in meanwhile (our own port resets
+			 * among them) wait for the next round. */
+			uint64_t todo = hc->port_changed;
+			hc->port_changed = 0;
+			while (hc->running && todo) {
+				unsigned p = (unsigned)__builtin_ctzll(todo) + 1;
+				todo &= ~(1ull << (p - 1));
 				root_port_check(hc, p);
 			}
 		}
 		for (int i = 0; i < USB_MAX_DEVICES; i++) {
 			struct usb_dev *d = &usb_devs[i];
-			while (d->used && d->is_hub && d->hub_changed) {
-				unsigned p = (unsigned)__builtin_ctz(d->hub_changed);
-				d->hub_changed &= ~(1u << p);
+			uint32_t todo = d->used && d->is_hub ? d->hub_changed : 0;
+			d->hub_changed &= ~todo;
+			while (d->used && d->is_hub && todo) {
+				unsigned p = (unsigned)__builtin_ctz(todo);
+				todo &= ~(1u << p);
 				hub_port_check(d, p);
 			}
 			if (d->used && d->intr_halted && d->intr_dci) {
 				d->intr_halted = false;
 				if (++d->intr_errors > 8) {
+					if (d->is_kbd)
+						usb_kbd_forget(d);
+					d->is_hub = false;
 					ksnprintf(d->role, sizeof(d->role),
 						  "stopped: its interrupt endpoint keeps failing");
 					d->intr_dci = 0;
@@ -700,6 +709,9 @@ static void service(void)
 			usb_kbd_update_leds();
 		for (int i = 0; i < USB_MAX_HC; i++)
 			if (usb_hcs[i].running && usb_hcs[i].port_changed)
+				usb_work = true;
+		for (int i = 0; i < USB_MAX_DEVICES; i++)
+			if (usb_devs[i].used && usb_devs[i].hub_changed)
 				usb_work = true;
 	}
 	in_service = false;
