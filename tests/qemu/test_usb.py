@@ -166,4 +166,25 @@ def _():
         exit_by_keyboard(m)
 
 
+@t.case("usb-controller-stops")
+def _():
+    # A controller that halts after boot (here: R/S cleared with `mmio`) is
+    # reported in one line and left alone; the kernel stays usable on serial.
+    args = NO_PS2 + XHCI + ["-device", "usb-kbd,bus=xhci.0"]
+    with Machine("usb-controller-stops", qemu_args=args, timeout=300) as m:
+        boot(m)
+        bar = re.search(r"BAR0: memory at 0x([0-9a-f]+) ", m.run("lspci -v -d 1b36:000d")).group(1)
+        caplen = re.search(r": ([0-9a-f]{8})\n",
+                           m.run("mmio r32 0x%x" % int(bar, 16)))
+        assert caplen, "cannot read CAPLENGTH"
+        op = int(bar, 16) + (int(caplen.group(1), 16) & 0xFF)
+        m.run("mmio w32 0x%x 0" % op)  # USBCMD: Run/Stop = 0
+        out = m.run("lsusb")
+        assert re.search(r"usb: xhci 00:..\..: stopped: halted by itself; its keyboards are gone", out), out
+        assert re.search(r"xhci 00:..\.. 1b36:000d: skipped: stopped: halted by itself", out), out
+        assert "\nalive\n" in m.run("echo alive")
+        m.sendline("exit 3")
+        assert m.wait_exit() == 3
+
+
 t.run()

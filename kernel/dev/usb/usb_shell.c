@@ -67,10 +67,14 @@ static int cmd_lsusb(int argc, char **argv)
 	bool verbose = opts[0].set;
 	int n = 0;
 	for (int i = 0; i < USB_MAX_HC; i++) {
-		const struct usb_hc *hc = &usb_hcs[i];
+		struct usb_hc *hc = &usb_hcs[i];
 		if (!hc->used)
 			continue;
 		n++;
+		/* The input loop never reads controller registers; this is where a
+		 * controller that died since boot is noticed at the latest. */
+		if (hc->running)
+			xhci_check_alive(hc);
 		const struct pci_dev *p = hc->pci;
 		if (!hc->running) {
 			kprintf("xhci %02x:%02x.%x %04x:%04x: skipped: %s\n", p->bus, p->dev, p->fn,
@@ -108,8 +112,10 @@ SHELL_COMMAND_HELP("lsusb", "lsusb [-v]", "list USB controllers and devices",
 		   "(the device's, or its first interface's), product string, and what the\n"
 		   "kernel does with it: a boot-protocol keyboard is used for input, a hub is\n"
 		   "scanned, anything else is left alone; a device that failed enumeration\n"
-		   "says 'skipped:' and why. Root port numbers are the controller's (QEMU's\n"
-		   "port=1 is xHCI port 5 when the first four are USB 3). -v adds slot ID,\n"
-		   "route string, EP0 max packet, the Caps Lock LED, and measures what one idle\n"
-		   "usb_poll() costs (the console input loop calls it on every poll).",
+		   "says 'skipped:' and why. A controller found halted or in error here (or\n"
+		   "when a command times out) is reported and left alone from then on. Root\n"
+		   "port numbers are the controller's (QEMU's port=1 is xHCI port 5 when the\n"
+		   "first four are USB 3). -v adds slot ID, route string, EP0 max packet, the\n"
+		   "Caps Lock LED, and measures what one idle usb_poll() costs (the console\n"
+		   "input loop calls it on every poll).",
 		   cmd_lsusb);
