@@ -77,8 +77,9 @@ static int cmd_lsusb(int argc, char **argv)
 			xhci_check_alive(hc);
 		const struct pci_dev *p = hc->pci;
 		if (!hc->running) {
-			kprintf("xhci %02x:%02x.%x %04x:%04x: skipped: %s\n", p->bus, p->dev, p->fn,
-				p->vendor, p->device, hc->state);
+			kprintf("xhci %02x:%02x.%x %04x:%04x: %s%s\n", p->bus, p->dev, p->fn, p->vendor,
+				p->device, str_starts_with(hc->state, "stopped") ? "" : "skipped: ",
+				hc->state);
 			continue;
 		}
 		char ranges[96];
