@@ -31,7 +31,7 @@ DRIVER_SRCS ?= $(wildcard drivers/nvme/*.c)
 # sources they are left out and main.c does not call nvme_port_init().
 HAVE_DRIVER := $(if $(strip $(DRIVER_SRCS)),1,)
 # kernel/ has rooms (docs/DEVELOPING.md): every .c file below it is built.
-KERNEL_DIRS := kernel kernel/arch/x86_64 kernel/mm kernel/dev kernel/nvme kernel/shell kernel/shell/nvme
+KERNEL_DIRS := kernel kernel/arch/x86_64 kernel/mm kernel/dev kernel/dev/usb kernel/nvme kernel/shell kernel/shell/nvme
 NVME_GLUE_SRCS := $(wildcard kernel/nvme/*.c kernel/shell/nvme/*.c)
 ALL_KERNEL_SRCS := $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.c))
 KERNEL_SRCS := $(if $(HAVE_DRIVER),$(ALL_KERNEL_SRCS),$(filter-out $(NVME_GLUE_SRCS),$(ALL_KERNEL_SRCS)))

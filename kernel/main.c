@@ -19,6 +19,7 @@
 #include "shell.h"
 #include "textcon.h"
 #include "time.h"
+#include "usb.h"
 #include "version.h"
 #include "vmm.h"
 #include "kstring.h"
@@ -77,10 +78,12 @@ static void print_summary(void)
 				  i ? " + " : " (", serial_port_desc(i));
 		ksnprintf(serdesc + strlen(serdesc), sizeof(serdesc) - strlen(serdesc), ")");
 	}
-	kprintf("consoles: serial%s%s%s%s%s, input: %s%s\n", serial_present() ? "" : " (absent)",
+	char usbkbd[256];
+	usb_describe_input(usbkbd, sizeof(usbkbd));
+	kprintf("consoles: serial%s%s%s%s%s, input: %s%s%s\n", serial_present() ? "" : " (absent)",
 		serdesc, vgacon_active() ? ", VGA text" : "", fbcon_active() ? ", framebuffer " : "",
 		fbcon_active() ? fbdesc : "", serial_present() ? "serial" : "",
-		ps2_present() ? " + PS/2 keyboard" : "");
+		ps2_present() ? " + PS/2 keyboard" : "", usbkbd);
 	kprintf("cpu: TSC %llu.%03llu MHz (%s, %s), local APIC id %u%s\n",
 		(unsigned long long)(time_tsc_hz() / 1000000),
 		(unsigned long long)(time_tsc_hz() / 1000 % 1000), time_source(),
@@ -132,6 +135,7 @@ void kernel_main(uint32_t magic, uint32_t mbi)
 	time_init();
 	pci_init();
 	serial_pci_init();
+	usb_init();
 	print_summary();
 #ifdef NVMETK_HAVE_DRIVER
 	nvme_port_init();

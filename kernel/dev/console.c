@@ -3,6 +3,7 @@
 #include "console.h"
 #include "serial.h"
 #include "keyboard.h"
+#include "usb.h"
 #include "textcon.h"
 #include "time.h"
 #include "kformat.h"
@@ -189,6 +190,9 @@ static void console_poll(void)
 		inq_push(0x1b);
 	}
 	for (int i = 0; i < 16 && (c = ps2_trygetc()) >= 0; i++)
+		inq_push(c);
+	usb_poll();
+	for (int i = 0; i < 16 && (c = usb_trygetc()) >= 0; i++)
 		inq_push(c);
 }
 

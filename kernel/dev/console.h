@@ -8,8 +8,8 @@
  * (UEFI boot). On serial every "\n" is sent as "\r\n".
  *
  * Input is polled: serial bytes (ANSI escape sequences for arrows, Home, End,
- * Delete are decoded into KEY_* codes) and PS/2 keys are queued in one buffer
- * in arrival order.
+ * Delete are decoded into KEY_* codes), PS/2 keys and USB keyboard keys
+ * (kernel/dev/usb, usb_poll()) are queued in one buffer in arrival order.
  */
 #ifndef KERNEL_CONSOLE_H
 #define KERNEL_CONSOLE_H
@@ -61,7 +61,8 @@ int console_getc(void);
 int console_trygetc(void);
 /* True if Ctrl-C was typed since the last call. Polls the inputs; the Ctrl-C
  * is consumed, every other key stays queued for console_getc(). Cheap enough
- * to call in benchmark loops (a few port reads). */
+ * to call in benchmark loops (a few port reads and one memory read per USB
+ * controller). */
 bool console_check_interrupt(void);
 
 /*

@@ -158,6 +158,8 @@ class Machine:
     debug_exit  add isa-debug-exit (default True)
     cfg_disk    attach the FAT config disk (default True; False boots the
                 ISO exactly as a user would, with its menu timeout)
+    cdrom       attach the ISO as an IDE CD-ROM, boot entry 0 (default True;
+                False when the test attaches the ISO itself, e.g. as a USB stick)
     onpanic_exit  pass onpanic=exit so an exception ends QEMU at once (code 125)
     machine     QEMU -M value (default "q35"), e.g. "pc" or "q35,pit=off,hpet=off"
     serial      "com1" (default): the harness's line is COM1; "pci": there is
@@ -167,7 +169,8 @@ class Machine:
 
     def __init__(self, name, uefi=False, mem="128M", script=None, cmdline="", nvme=True,
                  nvme_size="64M", qemu_args=None, accel=None, timeout=180, debug_exit=True,
-                 cfg_disk=True, onpanic_exit=True, smp=1, machine="q35", serial="com1"):
+                 cfg_disk=True, onpanic_exit=True, smp=1, machine="q35", serial="com1",
+                 cdrom=True):
         self.name = name
         self.machine = machine
         self.uefi = uefi
@@ -183,6 +186,7 @@ class Machine:
         self.timeout = timeout
         self.debug_exit = debug_exit
         self.cfg_disk = cfg_disk
+        self.cdrom = cdrom
         self.onpanic_exit = onpanic_exit
         self.smp = smp
         if serial not in ("com1", "pci"):
@@ -224,8 +228,9 @@ class Machine:
             shutil.copyfile(vars_src, vars_copy)
             args += ["-drive", "if=pflash,format=raw,unit=0,readonly=on,file=" + code,
                      "-drive", "if=pflash,format=raw,unit=1,file=" + vars_copy]
-        args += ["-drive", "file=%s,media=cdrom,if=none,id=cd0,readonly=on" % ISO,
-                 "-device", "ide-cd,drive=cd0,bus=ide.0,bootindex=0"]
+        if self.cdrom:
+            args += ["-drive", "file=%s,media=cdrom,if=none,id=cd0,readonly=on" % ISO,
+                     "-device", "ide-cd,drive=cd0,bus=ide.0,bootindex=0"]
         if self.cfg_disk:
             cfg_img = os.path.join(self.workdir, "cfg.img")
             self.cfg_text = make_cfg_disk(
@@ -400,7 +405,8 @@ class Machine:
         return buf.decode("utf-8", "replace")
 
     def sendkey(self, keys, delay=0.05):
-        """Press PS/2 keys with the monitor: a string of characters (letters,
+        """Press keys on the guest keyboard (PS/2, or USB when the machine has
+        no i8042) with the monitor: a string of characters (letters,
         digits, space, '-', '.', '/') or a list of QEMU key names ("ret",
         "shift-a", "ctrl-c")."""
         names = {" ": "spc", "-": "minus", ".": "dot", "/": "slash", "\n": "ret",
