@@ -163,6 +163,9 @@ int shell_getopt(int argc, char **argv, struct shell_opt *opts, char **pos, int 
 			const char *name = a + 2;
 			const char *eq = strchr(name, '=');
 			size_t len = eq ? (size_t)(eq - name) : strlen(name);
+			if (len == 0) /* "--=..." (a bare "--" ends the options above) */
+				return shell_usage_error("option '%s' has no name (expected --NAME or --NAME=VALUE)",
+							 a);
 			o = find_long(opts, name, len);
 			if (!o)
 				return shell_usage_error("unknown option '%.*s'", (int)(len + 2), a);

@@ -72,6 +72,8 @@ CASES = [
     ("loglevel loud", r"^error: unknown level 'loud'", True),
     # unknown options, extra arguments, unknown subcommands
     ("read --bogus", r"^error: unknown option '--bogus'$", True),
+    ("read --=", r"^error: option '--=' has no name \(expected --NAME or --NAME=VALUE\)$", True),
+    ("read --=5", r"^error: option '--=5' has no name \(expected --NAME or --NAME=VALUE\)$", True),
     ("read nvme0n1 extra", r"^error: unexpected argument 'extra'$", True),
     ("id-ctrl nvme0 nvme0", r"^error: unexpected argument 'nvme0'$", True),
     ("nvme frobnicate", r"^error: no NVMe command 'frobnicate'", True),

@@ -255,8 +255,12 @@ void nvsh_hexdump_end(struct nvsh_hexdump *h);
 /* One-shot. */
 void nvsh_hexdump(uint64_t base, const void *p, size_t len);
 
-/* "12.3 MiB/s" style rate of bytes in us, into buf. */
-void nvsh_fmt_rate(uint64_t bytes, uint64_t us, char *buf, size_t len);
+/* Rate of bytes moved in ns nanoseconds, into buf: "12.3 MiB/s" from 1 MiB/s
+ * up, "40.0 KiB/s" from 1 KiB/s, else "512 B/s" (one decimal, truncated), so
+ * a one-block transfer shows a real figure. */
+void nvsh_fmt_rate(uint64_t bytes, uint64_t ns, char *buf, size_t len);
+/* Elapsed time: "41 us" below 1 ms, "12 ms" from there. */
+void nvsh_fmt_elapsed(uint64_t ns, char *buf, size_t len);
 /* Binary size (nvme_port_fmt_size). */
 void nvsh_fmt_size(uint64_t bytes, char *buf, size_t len);
 

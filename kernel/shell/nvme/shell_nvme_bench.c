@@ -614,7 +614,7 @@ static int cmd_bench(int argc, char **argv)
 	ksnprintf(dpi, sizeof(dpi), "%llu.%03llu", (unsigned long long)(dpi_m / 1000),
 		  (unsigned long long)(dpi_m % 1000));
 	char rate[24];
-	nvsh_fmt_rate(ios * bs, el_us, rate, sizeof(rate));
+	nvsh_fmt_rate(ios * bs, el_us * 1000, rate, sizeof(rate));
 	kprintf("  %llu I/Os in %llu.%03llu s: %llu IOPS, %s\n", (unsigned long long)ios,
 		(unsigned long long)(el_us / 1000000), (unsigned long long)(el_us / 1000 % 1000),
 		(unsigned long long)iops, rate);

@@ -33,16 +33,17 @@ int nvsh_parse_pattern(struct shell_opt *opts, const char *popt, const struct nv
 }
 
 static void print_done(const char *verb, const struct nvsh_target *tg, const struct nvsh_range *r,
-		       const char *what, uint64_t us)
+		       const char *what, uint64_t ns)
 {
-	char size[24], rate[24];
+	char size[24], rate[24], took[24];
 	uint64_t bytes = r->count << tg->ns->lba_shift;
 	nvsh_fmt_size(bytes, size, sizeof(size));
-	nvsh_fmt_rate(bytes, us, rate, sizeof(rate));
-	kprintf("%s: Success: %s LBA %llu..%llu (%llu block%s, %s)%s%s, %llu ms, %s\n", verb, tg->name,
+	nvsh_fmt_rate(bytes, ns, rate, sizeof(rate));
+	nvsh_fmt_elapsed(ns, took, sizeof(took));
+	kprintf("%s: Success: %s LBA %llu..%llu (%llu block%s, %s)%s%s, %s, %s\n", verb, tg->name,
 		(unsigned long long)r->lba, (unsigned long long)(r->lba + r->count - 1),
 		(unsigned long long)r->count, r->count == 1 ? "" : "s", size, what[0] ? ", " : "", what,
-		(unsigned long long)(us / 1000), rate);
+		took, rate);
 }
 
 static void print_buffer(const struct nvsh_op *op, struct nvme_qpair *q)
@@ -108,14 +109,14 @@ static int cmd_write(int argc, char **argv)
 	}
 	struct nvsh_op op = { .verb = "write", .past = "written", .fn = write_chunk, .ctx = &w,
 			      .need_buffer = true, .progress = true };
-	uint64_t t0 = time_now_us();
+	uint64_t t0 = time_rdtsc();
 	rc = nvsh_run_range(&tg, &r, &op, NULL);
-	uint64_t us = time_now_us() - t0;
+	uint64_t ns = time_tsc_to_ns(time_rdtsc() - t0);
 	if (nvsh_isset(opts, "verbose") && op.buf_bytes)
 		print_buffer(&op, w.q);
 	if (rc)
 		return rc;
-	print_done("write", &tg, &r, desc, us);
+	print_done("write", &tg, &r, desc, ns);
 	return SHELL_OK;
 }
 NVSH_COMMAND("write",
@@ -205,9 +206,9 @@ static int cmd_read(int argc, char **argv)
 	struct nvsh_op op = { .verb = "read", .past = "read", .fn = read_chunk, .ctx = &x,
 			      .need_buffer = true, .progress = !x.dump,
 			      .chunk_bytes = x.dump ? 64u * 1024u : 0 };
-	uint64_t done = 0, t0 = time_now_us();
+	uint64_t done = 0, t0 = time_rdtsc();
 	rc = nvsh_run_range(&tg, &r, &op, &done);
-	uint64_t us = time_now_us() - t0;
+	uint64_t ns = time_tsc_to_ns(time_rdtsc() - t0);
 	if (x.dump && done)
 		nvsh_hexdump_end(&x.hd);
 	if (nvsh_isset(opts, "verbose") && op.buf_bytes)
@@ -229,7 +230,7 @@ static int cmd_read(int argc, char **argv)
 	char what[64] = "";
 	if (x.check)
 		ksnprintf(what, sizeof(what), "matches %s", desc);
-	print_done("read", &tg, &r, what, us);
+	print_done("read", &tg, &r, what, ns);
 	return SHELL_OK;
 }
 NVSH_COMMAND("read",

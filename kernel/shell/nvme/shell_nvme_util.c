@@ -638,17 +638,36 @@ void nvsh_hexdump(uint64_t base, const void *p, size_t len)
 
 void nvsh_fmt_size(uint64_t bytes, char *buf, size_t len) { nvme_port_fmt_size(bytes, buf, len); }
 
-void nvsh_fmt_rate(uint64_t bytes, uint64_t us, char *buf, size_t len)
+/* x / unit with one decimal, truncated, without overflowing x * 10. */
+static void fmt_tenths_of(uint64_t x, uint64_t unit, const char *name, char *buf, size_t len)
 {
-	if (us == 0)
-		us = 1;
-	/* KiB/s with one decimal in MiB/s */
-	uint64_t kib_s = bytes / 1024 * 1000000 / us;
-	if (bytes / 1024 > UINT64_MAX / 1000000)
-		kib_s = bytes / us * 1000000 / 1024;
-	if (kib_s >= 1024)
-		ksnprintf(buf, len, "%llu.%llu MiB/s", (unsigned long long)(kib_s / 1024),
-			  (unsigned long long)(kib_s % 1024 * 10 / 1024));
+	uint64_t tenths = x / unit * 10 + x % unit * 10 / unit;
+	ksnprintf(buf, len, "%llu.%llu %s", (unsigned long long)(tenths / 10), (unsigned long long)(tenths % 10),
+		  name);
+}
+
+void nvsh_fmt_rate(uint64_t bytes, uint64_t ns, char *buf, size_t len)
+{
+	if (ns == 0)
+		ns = 1;
+	/* bytes per second; bytes * 1e9 overflows past 18 GB: then per us */
+	uint64_t bps;
+	if (bytes <= UINT64_MAX / 1000000000ull)
+		bps = bytes * 1000000000ull / ns;
 	else
-		ksnprintf(buf, len, "%llu KiB/s", (unsigned long long)kib_s);
+		bps = ns >= 1000 ? bytes / (ns / 1000) * 1000000ull : UINT64_MAX;
+	if (bps >= 1024 * 1024)
+		fmt_tenths_of(bps, 1024 * 1024, "MiB/s", buf, len);
+	else if (bps >= 1024)
+		fmt_tenths_of(bps, 1024, "KiB/s", buf, len);
+	else
+		ksnprintf(buf, len, "%llu B/s", (unsigned long long)bps);
+}
+
+void nvsh_fmt_elapsed(uint64_t ns, char *buf, size_t len)
+{
+	if (ns < 1000000)
+		ksnprintf(buf, len, "%llu us", (unsigned long long)(ns / 1000));
+	else
+		ksnprintf(buf, len, "%llu ms", (unsigned long long)(ns / 1000000));
 }
