@@ -71,15 +71,12 @@ static int cmd_dsm(int argc, char **argv)
 		NVSH_OPT_QID, NVSH_OPT_YES, NVSH_OPT_FORCE,
 		{ 0 },
 	};
-	char *pos[2];
-	int npos;
 	struct nvsh_target tg;
 	struct nvme_qpair *q;
 	static uint64_t slbs[NVME_DSM_MAX_RANGES], nlbs[NVME_DSM_MAX_RANGES], cas[NVME_DSM_MAX_RANGES];
 	uint32_t ns_ = 0, nb = 0, nc = 0;
-	int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
-	if (rc || (rc = nvsh_select(pos, &npos, opts, NVSH_NS | NVSH_IO, &tg)) ||
-	    (rc = nvsh_no_more_args(pos, npos)) || (rc = nvsh_select_qpair(&tg, opts, &q)))
+	int rc = nvsh_parse(argc, argv, opts, NVSH_NS | NVSH_IO, &tg);
+	if (rc || (rc = nvsh_select_qpair(&tg, opts, &q)))
 		return rc;
 	struct shell_opt *os = nvsh_opt(opts, "slbs"), *ob = nvsh_opt(opts, "blocks"),
 			 *oa = nvsh_opt(opts, "ctx-attrs");
@@ -187,14 +184,11 @@ NVSH_COMMAND("dsm",
 static int cmd_trim(int argc, char **argv)
 {
 	struct shell_opt opts[] = { NVSH_OPT_NSID, NVSH_RANGE_OPTS, NVSH_OPT_QID, NVSH_OPT_YES, NVSH_OPT_FORCE, { 0 } };
-	char *pos[2];
-	int npos;
 	struct nvsh_target tg;
 	struct nvsh_range r;
 	struct nvme_qpair *q;
-	int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
-	if (rc || (rc = nvsh_select(pos, &npos, opts, NVSH_NS | NVSH_IO, &tg)) ||
-	    (rc = nvsh_no_more_args(pos, npos)) || (rc = nvsh_parse_range(&tg, opts, &r)) ||
+	int rc = nvsh_parse(argc, argv, opts, NVSH_NS | NVSH_IO, &tg);
+	if (rc || (rc = nvsh_parse_range(&tg, opts, &r)) ||
 	    (rc = nvsh_select_qpair(&tg, opts, &q)))
 		return rc;
 	bool force = nvsh_isset(opts, "force");
@@ -262,14 +256,11 @@ static void print_done(const char *verb, const struct nvsh_target *tg, const str
 
 static int run_nodata(int argc, char **argv, struct shell_opt *opts, bool zeroes)
 {
-	char *pos[2];
-	int npos;
 	struct nvsh_target tg;
 	struct nvsh_range r;
 	struct nodata_ctx x = { 0 };
-	int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
-	if (rc || (rc = nvsh_select(pos, &npos, opts, NVSH_NS | NVSH_IO, &tg)) ||
-	    (rc = nvsh_no_more_args(pos, npos)) || (rc = nvsh_parse_range(&tg, opts, &r)) ||
+	int rc = nvsh_parse(argc, argv, opts, NVSH_NS | NVSH_IO, &tg);
+	if (rc || (rc = nvsh_parse_range(&tg, opts, &r)) ||
 	    (rc = nvsh_select_qpair(&tg, opts, &x.q)))
 		return rc;
 	x.ns = tg.ns;
@@ -403,16 +394,13 @@ static int cmd_compare(int argc, char **argv)
 		NVSH_OPT_QID, NVSH_OPT_FORCE,
 		{ 0 },
 	};
-	char *pos[2];
-	int npos;
 	struct nvsh_target tg;
 	struct nvsh_range r;
 	static struct compare_ctx x;
 	memset(&x, 0, sizeof(x));
 	bool have;
-	int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
-	if (rc || (rc = nvsh_select(pos, &npos, opts, NVSH_NS | NVSH_IO, &tg)) ||
-	    (rc = nvsh_no_more_args(pos, npos)) || (rc = nvsh_parse_range(&tg, opts, &r)) ||
+	int rc = nvsh_parse(argc, argv, opts, NVSH_NS | NVSH_IO, &tg);
+	if (rc || (rc = nvsh_parse_range(&tg, opts, &r)) ||
 	    (rc = nvsh_parse_pattern(opts, "pattern", &tg, &r, &x.pat, &have)) ||
 	    (rc = nvsh_select_qpair(&tg, opts, &x.q)))
 		return rc;

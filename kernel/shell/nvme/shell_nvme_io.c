@@ -12,26 +12,6 @@
 #include "kstring.h"
 #include "time.h"
 
-int nvsh_parse_pattern(struct shell_opt *opts, const char *popt, const struct nvsh_target *tg,
-			 const struct nvsh_range *r, struct pattern *p, bool *have)
-{
-	struct shell_opt *po = nvsh_opt(opts, popt), *dat = nvsh_opt(opts, "data");
-	uint64_t seed = 0;
-	int rc = nvsh_opt_u64(opts, "seed", &seed);
-	if (rc)
-		return rc;
-	*have = po->set || dat->set;
-	if (po->set && dat->set)
-		return shell_usage_error("give --%s or --data, not both", popt);
-	if (po->set && !pattern_parse(po->value, seed, p))
-		return shell_usage_error("bad pattern '%s' for --%s (expected a byte 0..255, zero, inc or "
-					 "random)", po->value, popt);
-	if (dat->set && !pattern_parse_hex(dat->value, r->lba << tg->ns->lba_shift, p))
-		return shell_usage_error("bad hex data for --data: '%s' (expected pairs of hex digits, "
-					 "1..%u bytes)", dat->value, (unsigned)PATTERN_DATA_MAX);
-	return SHELL_OK;
-}
-
 static void print_done(const char *verb, const struct nvsh_target *tg, const struct nvsh_range *r,
 		       const char *what, uint64_t ns)
 {
@@ -80,15 +60,12 @@ static int cmd_write(int argc, char **argv)
 		{ .name = "verbose", .short_name = 'v' },
 		{ 0 },
 	};
-	char *pos[2];
-	int npos;
 	struct nvsh_target tg;
 	struct nvsh_range r;
 	struct write_ctx w;
 	bool have;
-	int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
-	if (rc || (rc = nvsh_select(pos, &npos, opts, NVSH_NS | NVSH_IO, &tg)) ||
-	    (rc = nvsh_no_more_args(pos, npos)) || (rc = nvsh_parse_range(&tg, opts, &r)) ||
+	int rc = nvsh_parse(argc, argv, opts, NVSH_NS | NVSH_IO, &tg);
+	if (rc || (rc = nvsh_parse_range(&tg, opts, &r)) ||
 	    (rc = nvsh_parse_pattern(opts, "pattern", &tg, &r, &w.pat, &have)) ||
 	    (rc = nvsh_select_qpair(&tg, opts, &w.q)))
 		return rc;
@@ -187,15 +164,12 @@ static int cmd_read(int argc, char **argv)
 		{ .name = "verbose", .short_name = 'v' },
 		{ 0 },
 	};
-	char *pos[2];
-	int npos;
 	struct nvsh_target tg;
 	struct nvsh_range r;
 	static struct read_ctx x;
 	memset(&x, 0, sizeof(x));
-	int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
-	if (rc || (rc = nvsh_select(pos, &npos, opts, NVSH_NS | NVSH_IO, &tg)) ||
-	    (rc = nvsh_no_more_args(pos, npos)) || (rc = nvsh_parse_range(&tg, opts, &r)) ||
+	int rc = nvsh_parse(argc, argv, opts, NVSH_NS | NVSH_IO, &tg);
+	if (rc || (rc = nvsh_parse_range(&tg, opts, &r)) ||
 	    (rc = nvsh_parse_pattern(opts, "check", &tg, &r, &x.pat, &x.check)) ||
 	    (rc = nvsh_select_qpair(&tg, opts, &x.q)))
 		return rc;
@@ -253,13 +227,10 @@ NVSH_COMMAND("read",
 static int cmd_flush(int argc, char **argv)
 {
 	struct shell_opt opts[] = { NVSH_OPT_NSID, NVSH_OPT_QID, { 0 } };
-	char *pos[2];
-	int npos;
 	struct nvsh_target tg;
 	struct nvme_qpair *q;
-	int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
-	if (rc || (rc = nvsh_select(pos, &npos, opts, NVSH_NS | NVSH_IO, &tg)) ||
-	    (rc = nvsh_no_more_args(pos, npos)) || (rc = nvsh_select_qpair(&tg, opts, &q)))
+	int rc = nvsh_parse(argc, argv, opts, NVSH_NS | NVSH_IO, &tg);
+	if (rc || (rc = nvsh_select_qpair(&tg, opts, &q)))
 		return rc;
 	rc = nvme_flush(tg.ns, q);
 	if (rc)

@@ -319,14 +319,38 @@ int nvsh_no_more_args(char **pos, int npos)
 	return SHELL_OK;
 }
 
+int nvsh_parse_args(int argc, char **argv, struct shell_opt *opts, unsigned flags, struct nvsh_target *tg,
+		    char **args, int max, int *nargs)
+{
+	char *pos[NVSH_MAX_ARGS + 2];
+	int npos;
+	if (max < 0 || max > NVSH_MAX_ARGS)
+		return shell_error("nvsh_parse_args: at most %d arguments", NVSH_MAX_ARGS);
+	/* DEVICE, max arguments, and one more to name as unexpected */
+	int rc = shell_getopt(argc, argv, opts, pos, max + 2, &npos);
+	if (rc)
+		return rc;
+	struct shell_opt *nso = (flags & NVSH_DEVICE_NS_OPT) ? nvsh_opt(opts, "ns") : NULL;
+	if (nso && nso->set) {
+		if (npos > 0)
+			return shell_usage_error("give the device as --ns NAME or as DEVICE, not both");
+		pos[0] = (char *)nso->value;
+		npos = 1;
+	}
+	if ((rc = nvsh_select(pos, &npos, opts, flags, tg)))
+		return rc;
+	if (npos > max)
+		return nvsh_no_more_args(pos + max, npos - max);
+	for (int i = 0; i < npos; i++)
+		args[i] = pos[i];
+	if (nargs)
+		*nargs = npos;
+	return SHELL_OK;
+}
+
 int nvsh_parse(int argc, char **argv, struct shell_opt *opts, unsigned flags, struct nvsh_target *tg)
 {
-	char *pos[2];
-	int npos;
-	int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
-	if (rc || (rc = nvsh_select(pos, &npos, opts, flags, tg)))
-		return rc;
-	return nvsh_no_more_args(pos, npos);
+	return nvsh_parse_args(argc, argv, opts, flags, tg, NULL, 0, NULL);
 }
 
 int nvsh_select_all(char **pos, int *npos, struct nvmetk_ctrl **out, int max)
@@ -353,6 +377,21 @@ int nvsh_select_all(char **pos, int *npos, struct nvmetk_ctrl **out, int max)
 	int n = 0;
 	for (int i = 0; i < nvme_port_count() && n < max; i++)
 		out[n++] = nvme_port_at(i);
+	return n;
+}
+
+int nvsh_parse_all(int argc, char **argv, struct shell_opt *opts, struct nvmetk_ctrl **out, int max)
+{
+	char *pos[2];
+	int npos;
+	int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
+	if (rc)
+		return -rc;
+	int n = nvsh_select_all(pos, &npos, out, max);
+	if (n < 0)
+		return n;
+	if ((rc = nvsh_no_more_args(pos, npos)))
+		return -rc;
 	return n;
 }
 
@@ -434,6 +473,26 @@ int nvsh_parse_range(const struct nvsh_target *tg, struct shell_opt *opts, struc
 					 (unsigned long long)(ns->size - 1));
 	r->lba = lba;
 	r->count = count;
+	return SHELL_OK;
+}
+
+int nvsh_parse_pattern(struct shell_opt *opts, const char *popt, const struct nvsh_target *tg,
+			 const struct nvsh_range *r, struct pattern *p, bool *have)
+{
+	struct shell_opt *po = nvsh_opt(opts, popt), *dat = nvsh_opt(opts, "data");
+	uint64_t seed = 0;
+	int rc = nvsh_opt_u64(opts, "seed", &seed);
+	if (rc)
+		return rc;
+	*have = po->set || dat->set;
+	if (po->set && dat->set)
+		return shell_usage_error("give --%s or --data, not both", popt);
+	if (po->set && !pattern_parse(po->value, seed, p))
+		return shell_usage_error("bad pattern '%s' for --%s (expected a byte 0..255, zero, inc or "
+					 "random)", po->value, popt);
+	if (dat->set && !pattern_parse_hex(dat->value, r->lba << tg->ns->lba_shift, p))
+		return shell_usage_error("bad hex data for --data: '%s' (expected pairs of hex digits, "
+					 "1..%u bytes)", dat->value, (unsigned)PATTERN_DATA_MAX);
 	return SHELL_OK;
 }
 
