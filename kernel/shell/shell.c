@@ -26,8 +26,6 @@ const struct shell_command *shell_find_command(const char *name)
 	return NULL;
 }
 
-const struct shell_command *shell_current_command(void) { return current; }
-
 /* ------------------------------------------------------------ errors */
 
 int shell_error(const char *fmt, ...)
