@@ -28,25 +28,29 @@ const struct shell_command *shell_find_command(const char *name)
 
 /* ------------------------------------------------------------ errors */
 
+/* "error: <message>\n" */
+static void print_error(const char *fmt, va_list ap)
+{
+	kprintf("error: ");
+	kvprintf(fmt, ap);
+	kprintf("\n");
+}
+
 int shell_error(const char *fmt, ...)
 {
 	va_list ap;
-	kprintf("error: ");
 	va_start(ap, fmt);
-	kvprintf(fmt, ap);
+	print_error(fmt, ap);
 	va_end(ap);
-	kprintf("\n");
 	return SHELL_ERR;
 }
 
 int shell_usage_error(const char *fmt, ...)
 {
 	va_list ap;
-	kprintf("error: ");
 	va_start(ap, fmt);
-	kvprintf(fmt, ap);
+	print_error(fmt, ap);
 	va_end(ap);
-	kprintf("\n");
 	if (current)
 		kprintf("usage: %s\n", current->usage);
 	return SHELL_USAGE;
