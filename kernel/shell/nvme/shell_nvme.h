@@ -179,6 +179,10 @@ struct nvsh_range {
  * end, count 0, lba + count overflowing or past the end all give a usage
  * error naming the values. */
 int nvsh_parse_range(const struct nvsh_target *tg, struct shell_opt *opts, struct nvsh_range *r);
+/* "nvme0n1 LBA 10..17 (8 blocks, 4 KiB)": the range as success lines and
+ * confirmations name it; NVSH_RANGE_TEXT bytes always hold it. */
+#define NVSH_RANGE_TEXT 96
+void nvsh_range_text(const struct nvsh_target *tg, const struct nvsh_range *r, char *buf, size_t len);
 
 #define NVSH_HELP_PATTERNS                                                                           \
 	"Patterns are functions of the byte's namespace offset o (LBA * block size + offset\n"   \

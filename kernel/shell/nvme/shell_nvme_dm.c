@@ -25,23 +25,14 @@
  * Zeroes / Verify Size Limits (Identify CNS 06h; nvm-id-ctrl shows them). */
 #define NODATA_CHUNK_BLOCKS NVME_RW_MAX_BLOCKS
 
-static void range_text(const struct nvsh_target *tg, const struct nvsh_range *r, char *buf, size_t len)
-{
-	char size[24];
-	nvsh_fmt_size(r->count << tg->ns->lba_shift, size, sizeof(size));
-	ksnprintf(buf, len, "%s LBA %llu..%llu (%llu block%s, %s)", tg->name, (unsigned long long)r->lba,
-		  (unsigned long long)(r->lba + r->count - 1), (unsigned long long)r->count,
-		  r->count == 1 ? "" : "s", size);
-}
-
 /* Confirmation for commands that destroy data in the partition area. */
 static int confirm_partition_area(const struct nvsh_target *tg, struct shell_opt *opts, const struct nvsh_range *r,
 				  const char *what)
 {
 	if (!nvsh_touches_partition_area(tg->ns, r))
 		return SHELL_OK;
-	char rt[96];
-	range_text(tg, r, rt, sizeof(rt));
+	char rt[NVSH_RANGE_TEXT];
+	nvsh_range_text(tg, r, rt, sizeof(rt));
 	return nvsh_confirm(tg, nvsh_isset(opts, "yes"),
 			    "%s %s: this is inside the first %u bytes (LBA 0..33 in 512-byte units), where "
 			    "partition tables live", what, rt, (unsigned)NVSH_PARTITION_AREA_BYTES);
@@ -200,8 +191,8 @@ static int cmd_trim(int argc, char **argv)
 	rc = nvme_trim(tg.ns, q, r.lba, r.count, force ? NVME_CMD_FORCE : 0);
 	if (rc)
 		return nvsh_status(&tg, "trim", rc);
-	char rt[96];
-	range_text(&tg, &r, rt, sizeof(rt));
+	char rt[NVSH_RANGE_TEXT];
+	nvsh_range_text(&tg, &r, rt, sizeof(rt));
 	kprintf("trim: Success: deallocated %s\n", rt);
 	kprintf("note: %s (DLFEAT 0x%02x); a device may also ignore the deallocation\n", dlfeat_text(tg.ns),
 		(unsigned)tg.ns->dlfeat);
@@ -245,8 +236,8 @@ static unsigned io_flags(struct shell_opt *opts)
 static void print_done(const char *verb, const struct nvsh_target *tg, const struct nvsh_range *r, const char *what,
 		       uint64_t us)
 {
-	char rt[96];
-	range_text(tg, r, rt, sizeof(rt));
+	char rt[NVSH_RANGE_TEXT];
+	nvsh_range_text(tg, r, rt, sizeof(rt));
 	kprintf("%s: Success: %s%s%s, %llu ms\n", verb, rt, what[0] ? ", " : "", what, (unsigned long long)(us / 1000));
 }
 

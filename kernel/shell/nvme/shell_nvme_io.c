@@ -15,15 +15,11 @@
 static void print_done(const char *verb, const struct nvsh_target *tg, const struct nvsh_range *r,
 		       const char *what, uint64_t ns)
 {
-	char size[24], rate[24], took[24];
-	uint64_t bytes = r->count << tg->ns->lba_shift;
-	nvsh_fmt_size(bytes, size, sizeof(size));
-	nvsh_fmt_rate(bytes, ns, rate, sizeof(rate));
+	char rt[NVSH_RANGE_TEXT], rate[24], took[24];
+	nvsh_range_text(tg, r, rt, sizeof(rt));
+	nvsh_fmt_rate(r->count << tg->ns->lba_shift, ns, rate, sizeof(rate));
 	nvsh_fmt_elapsed(ns, took, sizeof(took));
-	kprintf("%s: Success: %s LBA %llu..%llu (%llu block%s, %s)%s%s, %s, %s\n", verb, tg->name,
-		(unsigned long long)r->lba, (unsigned long long)(r->lba + r->count - 1),
-		(unsigned long long)r->count, r->count == 1 ? "" : "s", size, what[0] ? ", " : "", what,
-		took, rate);
+	kprintf("%s: Success: %s%s%s, %s, %s\n", verb, rt, what[0] ? ", " : "", what, took, rate);
 }
 
 static void print_buffer(const struct nvsh_op *op, struct nvme_qpair *q)

@@ -496,6 +496,15 @@ int nvsh_parse_pattern(struct shell_opt *opts, const char *popt, const struct nv
 	return SHELL_OK;
 }
 
+void nvsh_range_text(const struct nvsh_target *tg, const struct nvsh_range *r, char *buf, size_t len)
+{
+	char size[24];
+	nvsh_fmt_size(r->count << tg->ns->lba_shift, size, sizeof(size));
+	ksnprintf(buf, len, "%s LBA %llu..%llu (%llu block%s, %s)", tg->name, (unsigned long long)r->lba,
+		  (unsigned long long)(r->lba + r->count - 1), (unsigned long long)r->count,
+		  r->count == 1 ? "" : "s", size);
+}
+
 bool nvsh_touches_partition_area(const struct nvme_ns *ns, const struct nvsh_range *r)
 {
 	/* Blocks overlapping the first NVSH_PARTITION_AREA_BYTES bytes. */
