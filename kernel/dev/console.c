@@ -104,12 +104,6 @@ int kprintf(const char *fmt, ...)
 	return n;
 }
 
-void kputs(const char *s)
-{
-	console_write(s, strlen(s));
-	console_putc('\n');
-}
-
 /* ------------------------------------------------------------ input */
 
 #define INQ_SIZE 256

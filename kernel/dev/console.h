@@ -44,8 +44,6 @@ void console_replay_early(void (*write)(int idx, const char *s, size_t n), int i
  * (%d %i %u %x %X %lx %llu %lld %zu %s %c %p %%, width, '0', '-', %.*s). */
 int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int kvprintf(const char *fmt, va_list ap);
-/* Writes s followed by a newline (like puts). */
-void kputs(const char *s);
 /* Writes raw bytes (no newline added). */
 void console_write(const char *s, size_t n);
 void console_putc(char c);

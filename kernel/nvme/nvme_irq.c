@@ -104,16 +104,6 @@ int nvme_irq_enable(struct nvmetk_ctrl *t)
 	return 0;
 }
 
-bool nvme_irq_enabled(const struct nvmetk_ctrl *t)
-{
-	return irqs[t->index].enabled;
-}
-
-uint32_t nvme_irq_table_size(const struct nvmetk_ctrl *t)
-{
-	return irqs[t->index].size;
-}
-
 int nvme_irq_bind(struct nvmetk_ctrl *t, uint16_t qid)
 {
 	struct irq_ctrl *s = &irqs[t->index];

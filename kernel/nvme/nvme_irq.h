@@ -40,10 +40,6 @@
  * after printing why (no MSI-X capability, table too small or outside
  * BAR0, no local APIC). */
 int nvme_irq_enable(struct nvmetk_ctrl *t);
-/* True once nvme_irq_enable() succeeded. */
-bool nvme_irq_enabled(const struct nvmetk_ctrl *t);
-/* MSI-X table size of t's function (0 if none or not read yet). */
-uint32_t nvme_irq_table_size(const struct nvmetk_ctrl *t);
 /* Binds table entry qid to a LAPIC vector and unmasks it (idempotent).
  * Returns the LAPIC vector, or -1. */
 int nvme_irq_bind(struct nvmetk_ctrl *t, uint16_t qid);

@@ -26,29 +26,31 @@ const struct shell_command *shell_find_command(const char *name)
 	return NULL;
 }
 
-const struct shell_command *shell_current_command(void) { return current; }
-
 /* ------------------------------------------------------------ errors */
+
+/* "error: <message>\n" */
+static void print_error(const char *fmt, va_list ap)
+{
+	kprintf("error: ");
+	kvprintf(fmt, ap);
+	kprintf("\n");
+}
 
 int shell_error(const char *fmt, ...)
 {
 	va_list ap;
-	kprintf("error: ");
 	va_start(ap, fmt);
-	kvprintf(fmt, ap);
+	print_error(fmt, ap);
 	va_end(ap);
-	kprintf("\n");
 	return SHELL_ERR;
 }
 
 int shell_usage_error(const char *fmt, ...)
 {
 	va_list ap;
-	kprintf("error: ");
 	va_start(ap, fmt);
-	kvprintf(fmt, ap);
+	print_error(fmt, ap);
 	va_end(ap);
-	kprintf("\n");
 	if (current)
 		kprintf("usage: %s\n", current->usage);
 	return SHELL_USAGE;
@@ -163,6 +165,9 @@ int shell_getopt(int argc, char **argv, struct shell_opt *opts, char **pos, int 
 			const char *name = a + 2;
 			const char *eq = strchr(name, '=');
 			size_t len = eq ? (size_t)(eq - name) : strlen(name);
+			if (len == 0) /* "--=..." (a bare "--" ends the options above) */
+				return shell_usage_error("option '%s' has no name (expected --NAME or --NAME=VALUE)",
+							 a);
 			o = find_long(opts, name, len);
 			if (!o)
 				return shell_usage_error("unknown option '%.*s'", (int)(len + 2), a);

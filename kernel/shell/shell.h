@@ -78,8 +78,6 @@ int shell_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints "error: <message>" then "usage: <usage line of the running
  * command>" and returns SHELL_USAGE. */
 int shell_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* The command being run (NULL outside a command). */
-const struct shell_command *shell_current_command(void);
 
 /*
  * Numbers: decimal ("4096"), hexadecimal with 0x/0X ("0x1000"), optionally

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * tests_api.c - the public API's smaller contracts: status codes and their
- * text, completion callbacks that submit, I/O on several queue pairs,
+ * tests_api.c - the public API's smaller contracts: nvme_config_defaults,
+ * status codes and their text, completion callbacks that submit, I/O on several queue pairs,
  * admin helpers (Identify, features, logs) against the model, calls on a
  * controller that is not initialised.
  */
@@ -221,12 +221,26 @@ static void api_not_initialised(void)
 	free(c);
 }
 
+/* nvme_config_defaults sets every member, also the newer flags (a struct on
+ * a dirty stack: found by the fuzzer,
+ * tests/fuzz/regressions/config-defaults-leave-new-members-unset). */
+static void api_config_defaults(void)
+{
+	struct nvme_ctrl_config dc;
+	memset(&dc, 0xA5, sizeof(dc));
+	nvme_config_defaults(&dc);
+	CHECK(!dc.no_recovery && !dc.no_aer && !dc.no_shadow_doorbells);
+	CHECK(dc.event_cb == NULL && dc.event_arg == NULL);
+	CHECK_EQ(dc.io_timeout_ms, NVME_DEFAULT_IO_TIMEOUT_MS);
+}
+
 static const struct check_test tests[] = {
 	CHECK_TEST(api_status_text),
 	CHECK_TEST(api_callback_submits),
 	CHECK_TEST(api_many_queues),
 	CHECK_TEST(api_admin_helpers),
 	CHECK_TEST(api_not_initialised),
+	CHECK_TEST(api_config_defaults),
 };
 
 int main(int argc, char **argv)

@@ -626,6 +626,32 @@ static void bringup_nvme_1_0(void)
 	CHECK_EQ(nvme_ns_count(f.c), 0);
 }
 
+/* CAP.MPSMIN above 2 MiB pages is refused (MPSMIN 15 would make every queue
+ * 128 MiB); up to 2 MiB is followed (found by the fuzzer: its out-of-memory,
+ * tests/fuzz/regressions/mpsmin-15-huge-pages). */
+static void bringup_mpsmin_cap(void)
+{
+	static struct fx f;
+	fx_defaults(&f);
+	f.mcfg.mpsmin = 15;
+	f.mcfg.mpsmax = 15;
+	CHECK_RC(fx_init(&f), NVME_ERR_PAGE_SIZE);
+	CHECK(host_env_log_contains(f.env, "CAP.MPSMIN 15"));
+	CHECK_EQ(f.env->dma_bytes_peak < (1u << 20), 1);
+	fx_finish(&f);
+	fx_defaults(&f);
+	f.mcfg.mpsmin = 9;
+	f.mcfg.mpsmax = 9;
+	f.mcfg.mdts = 1;
+	f.cfg.io_queue_depth = 4;
+	f.cfg.admin_queue_depth = 4;
+	fx_up(&f);
+	CHECK_EQ(nvme_ctrl_page_size(f.c), 2u << 20);
+	uint8_t *b = fx_buf(&f, 4096, 0, 0);
+	CHECK_OK(nvme_read(nvme_ns_get(f.c, 2), NULL, 0, 1, b));
+	fx_buf_free(&f, b);
+}
+
 static const struct check_test tests[] = {
 	CHECK_TEST(bringup_basic),
 	CHECK_TEST(bringup_mpsmin_dstrd),
@@ -642,6 +668,7 @@ static const struct check_test tests[] = {
 	CHECK_TEST(bringup_after_previous_owner),
 	CHECK_TEST(bringup_nvme_1_0),
 	CHECK_TEST(bringup_trace_and_log_levels),
+	CHECK_TEST(bringup_mpsmin_cap),
 };
 
 int main(int argc, char **argv)

@@ -5,7 +5,7 @@
  * temperature threshold, volatile write cache, interrupt coalescing,
  * asynchronous event configuration, number of queues, timestamp), Save and
  * Select gated by ONCS bit 4, the write cache gated by VWC and its
- * behaviour across a power loss.
+ * behaviour across a power loss; every command dword through the _ext calls.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -194,11 +194,35 @@ static void feat_write_cache_power_loss(void)
 	fx_buf_free(&f, r);
 }
 
+/* Set/Get Features with every dword (cdw11..15, UUID index), and the
+ * refusals of a UUID index over 127 and a SEL over 3. */
+static void feat_every_dword(void)
+{
+	static struct fx f;
+	fx_defaults(&f);
+	fx_up(&f);
+	struct nvme_features_args a = { .fid = NVME_FEAT_TEMP_THRESHOLD, .cdw11 = 330, .cdw12 = 0x12345678,
+					.cdw13 = 0x9abcdef0, .cdw14 = 0x100, .cdw15 = 7, .uuid_index = 3 };
+	uint32_t dw0 = 0;
+	struct nvme_cqe cqe;
+	CHECK_OK(nvme_set_features_ext(f.c, &a, NULL, 0, &dw0, &cqe));
+	a.sel = NVME_FEAT_SEL_CURRENT;
+	a.cdw11 = 0;
+	CHECK_OK(nvme_get_features_ext(f.c, &a, NULL, 0, &dw0, &cqe));
+	CHECK_EQ(dw0 & 0xFFFF, 330);
+	a.uuid_index = 128;
+	CHECK_RC(nvme_get_features_ext(f.c, &a, NULL, 0, &dw0, NULL), NVME_ERR_INVAL);
+	a.uuid_index = 0;
+	a.sel = 8;
+	CHECK_RC(nvme_get_features_ext(f.c, &a, NULL, 0, &dw0, NULL), NVME_ERR_INVAL);
+}
+
 static const struct check_test tests[] = {
 	CHECK_TEST(feat_decoders),
 	CHECK_TEST(feat_round_trips),
 	CHECK_TEST(feat_gating),
 	CHECK_TEST(feat_write_cache_power_loss),
+	CHECK_TEST(feat_every_dword),
 };
 
 int main(int argc, char **argv)

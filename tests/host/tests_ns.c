@@ -2,7 +2,7 @@
 /*
  * tests_ns.c - namespace enumeration (gaps, more than 1024 and more than
  * 65536 namespaces, more than NVME_CFG_MAX_NS), block sizes, metadata
- * formats, LBA range checks (sync, async, bytes), byte-granular
+ * formats (and why one is unusable, in words), LBA range checks (sync, async, bytes), byte-granular
  * read-modify-write against a shadow copy, flush.
  */
 #define _GNU_SOURCE
@@ -299,6 +299,31 @@ static void ns_flush(void)
 	fx_buf_free(&f, b);
 }
 
+/* Why a namespace is unusable, in words (nvme_ns_unusable_text). */
+static void ns_unusable_text(void)
+{
+	static struct fx f;
+	static const struct { const char *name; size_t off; uint8_t v; const char *want; } u[] = {
+		{ "metadata", offsetof(struct nvme_id_ns, lbaf[0].ms), 8, "metadata: 8 bytes per block" },
+		{ "pi", offsetof(struct nvme_id_ns, dps), 1, "protection information type 1" },
+		{ "lbads", offsetof(struct nvme_id_ns, lbaf[0].lbads), 7, "LBADS 7 outside 9..16" },
+		{ "flbas", offsetof(struct nvme_id_ns, flbas), 5, "FLBAS format 5 beyond NLBAF" },
+	};
+	for (unsigned i = 0; i < sizeof(u) / sizeof(u[0]); i++) {
+		fx_defaults(&f);
+		f.cfg.log_level = NVME_LOG_ERROR;
+		fx_start(&f);
+		nvme_model_patch_byte_id_ns(f.m, 1, u[i].off, u[i].v);
+		REQUIRE_OK(fx_init(&f));
+		char why[128];
+		nvme_ns_unusable_text(nvme_ns_get(f.c, 1), why, sizeof(why));
+		CHECK_MSG(strstr(why, u[i].want) != NULL, "%s: \"%s\"", u[i].name, why);
+		nvme_ns_unusable_text(nvme_ns_get(f.c, 2), why, sizeof(why));
+		CHECK_MSG(strcmp(why, "usable") == 0, "%s: ns 2: \"%s\"", u[i].name, why);
+		fx_finish(&f);
+	}
+}
+
 static const struct check_test tests[] = {
 	CHECK_TEST(ns_gaps_and_sizes),
 	CHECK_TEST(ns_more_than_1024),
@@ -307,6 +332,7 @@ static const struct check_test tests[] = {
 	CHECK_TEST(ns_lba_range),
 	CHECK_TEST(ns_bytes_rmw),
 	CHECK_TEST(ns_flush),
+	CHECK_TEST(ns_unusable_text),
 };
 
 int main(int argc, char **argv)

@@ -3,7 +3,7 @@
  * tests_queues.c - queue wrap-around and phase flips over many thousands of
  * commands (sync, async, admin), out-of-order completion, full queues,
  * batching, queue pair create/delete, set queue count, timeouts and late
- * completions, per-queue statistics.
+ * completions, per-queue statistics, the queue pairs allowed and granted.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -414,6 +414,20 @@ static void queue_stats(void)
 	fx_buf_free(&f, b);
 }
 
+/* The I/O queue pairs the driver may use (NVME_CFG_MAX_IO_QUEUES) and
+ * what the controller granted (the model: 64 SQs, 64 CQs). */
+static void queue_max_and_grant(void)
+{
+	static struct fx f;
+	fx_defaults(&f);
+	fx_up(&f);
+	CHECK_EQ(nvme_ctrl_io_queue_max(f.c), 16);
+	uint32_t nsq = 0, ncq = 0;
+	nvme_ctrl_io_queue_grant(f.c, &nsq, &ncq);
+	CHECK_EQ(nsq, 64);
+	CHECK_EQ(ncq, 64);
+}
+
 static const struct check_test tests[] = {
 	CHECK_TEST(queue_wrap_sync),
 	CHECK_TEST(queue_wrap_admin),
@@ -423,6 +437,7 @@ static const struct check_test tests[] = {
 	CHECK_TEST(queue_create_delete),
 	CHECK_TEST(queue_set_count),
 	CHECK_TEST(queue_stats),
+	CHECK_TEST(queue_max_and_grant),
 };
 
 int main(int argc, char **argv)

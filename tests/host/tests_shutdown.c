@@ -3,7 +3,7 @@
  * tests_shutdown.c - shutdown (normal and abrupt, bounded by RTD3E or
  * CAP.TO, fallback to abrupt), resume, reset and re-initialisation:
  * commands in flight, data kept, memory reused, Number of Queues set again,
- * repeated cycles without leaks.
+ * repeated cycles without leaks; queue pairs while shut down.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -249,6 +249,27 @@ static void reset_failures(void)
 	CHECK_RC(nvme_ctrl_reset(f.c), NVME_ERR_CTRL_FATAL);
 }
 
+/* A shut-down controller's queue pairs stay visible (not live): I/O on one
+ * is refused until resume brings it back. */
+static void shutdown_queue_pairs_stay_visible(void)
+{
+	static struct fx f;
+	fx_defaults(&f);
+	fx_up(&f);
+	CHECK_OK(nvme_ctrl_shutdown(f.c, false));
+	struct nvme_qpair *q = nvme_ctrl_io_qpair(f.c, 0);
+	REQUIRE(q != NULL);
+	CHECK(!nvme_qpair_live(q));
+	struct nvme_qpair_stats s;
+	nvme_qpair_stats_get(q, &s);
+	CHECK(s.submitted == 0);
+	uint8_t *b = fx_buf(&f, 4096, 0, 0);
+	CHECK_RC(nvme_read(nvme_ns_get(f.c, 2), q, 0, 1, b), NVME_ERR_NOT_READY);
+	CHECK_OK(nvme_ctrl_resume(f.c));
+	CHECK(nvme_qpair_live(nvme_ctrl_io_qpair(f.c, 0)));
+	fx_buf_free(&f, b);
+}
+
 static const struct check_test tests[] = {
 	CHECK_TEST(shutdown_normal_and_resume),
 	CHECK_TEST(shutdown_abrupt),
@@ -256,6 +277,7 @@ static const struct check_test tests[] = {
 	CHECK_TEST(shutdown_with_commands_in_flight),
 	CHECK_TEST(reset_cycles),
 	CHECK_TEST(reset_failures),
+	CHECK_TEST(shutdown_queue_pairs_stay_visible),
 };
 
 int main(int argc, char **argv)

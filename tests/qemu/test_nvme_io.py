@@ -51,6 +51,23 @@ def _():
         assert m.wait_exit() == 0
 
 
+def check_rate(out, nbytes):
+    """The `, N us|ms, R unit/s` end of a read/write success line: R is
+    nonzero and matches nbytes over the time shown (both truncated)."""
+    mt = re.search(r", (\d+) (us|ms), (\d+(?:\.\d)?) (B|KiB|MiB)/s\n", out)
+    assert mt, "no elapsed time and rate in: %r" % out
+    scale = {"us": 1e-6, "ms": 1e-3}[mt.group(2)]
+    lo_s, hi_s = int(mt.group(1)) * scale, (int(mt.group(1)) + 1) * scale
+    unit = {"B": 1, "KiB": 1024, "MiB": 1 << 20}[mt.group(4)]
+    rate = float(mt.group(3)) * unit
+    assert rate > 0, "zero rate: %r" % out
+    # the true time t is in [lo_s, hi_s); the rate shown is nbytes / t truncated to a tenth
+    assert lo_s == 0 or rate <= nbytes / lo_s * 1.001, "rate %s above %d bytes in %s: %r" % (
+        rate, nbytes, mt.group(0), out)
+    assert rate >= nbytes / hi_s * 0.999 - unit / 10, "rate %s below %d bytes in %s: %r" % (
+        rate, nbytes, mt.group(0), out)
+
+
 def pattern_session(name, lba_size, size, uefi=False, mem="128M"):
     """The issue-3 test: write patterns through the shell, read them back,
     then compare the raw image with what was written."""
@@ -94,6 +111,10 @@ def pattern_session(name, lba_size, size, uefi=False, mem="128M"):
         disk.write_pattern(blocks - 40, 16, lba_size, "byte", byte=0)
         ok(m, "write -s %d --pattern inc" % (blocks - 1), r"LBA %d\.\.%d \(1 block," % (blocks - 1, blocks - 1))
         disk.write_pattern(blocks - 1, 1, lba_size, "inc")
+        # one block: a real rate, consistent with the time shown (not "0 KiB/s")
+        out = ok(m, "read -s %d" % (blocks - 1), r"read: Success: nvme0n1 LBA %d\.\.%d \(1 block," % (
+            blocks - 1, blocks - 1))
+        check_rate(out, lba_size)
         # a check that fails names the first mismatch exactly
         lba = first
         out = m.run("read -s %d --count 2 --check 0xa4" % lba)

@@ -27,7 +27,6 @@ static struct {
 	irq_handler_t fn;
 	void *ctx;
 } handlers[256];
-static uint64_t counts[256];
 bool panic_exit_qemu;
 static int in_exception;
 
@@ -98,11 +97,6 @@ void irq_free_vector(int vector)
 	handlers[vector].ctx = NULL;
 	if (flags & (1u << 9))
 		cpu_sti();
-}
-
-uint64_t irq_count(int vector)
-{
-	return (vector >= 0 && vector < 256) ? counts[vector] : 0;
 }
 
 static bool stack_addr_ok(uint64_t a)
@@ -185,8 +179,6 @@ static void exception(struct int_frame *f)
 void isr_dispatch(struct int_frame *f)
 {
 	uint64_t v = f->vector;
-	if (v < 256)
-		counts[v]++;
 	if (v < 32) {
 		exception(f);
 		return;

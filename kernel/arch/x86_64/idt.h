@@ -47,8 +47,6 @@ typedef void (*irq_handler_t)(void *ctx);
 int irq_alloc_vector(irq_handler_t handler, void *ctx);
 /* Releases a vector from irq_alloc_vector(). */
 void irq_free_vector(int vector);
-/* Interrupts delivered per vector since boot (for diagnostics). */
-uint64_t irq_count(int vector);
 
 /* Local APIC (xAPIC via MMIO, or x2APIC via MSRs if firmware enabled it). */
 bool lapic_present(void);

@@ -95,17 +95,10 @@ static void fmt_lbaf(const struct nvme_ns *ns, char *buf, size_t len)
 static int cmd_list(int argc, char **argv)
 {
 	struct shell_opt opts[] = { { .name = "verbose", .short_name = 'v' }, { 0 } };
-	char *pos[2];
-	int npos;
-	int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
-	if (rc)
-		return rc;
 	struct nvmetk_ctrl *sel[NVMETK_MAX_CTRL];
-	int n = nvsh_select_all(pos, &npos, sel, NVMETK_MAX_CTRL);
+	int n = nvsh_parse_all(argc, argv, opts, sel, NVMETK_MAX_CTRL);
 	if (n < 0)
 		return -n;
-	if ((rc = nvsh_no_more_args(pos, npos)))
-		return rc;
 	if (nvme_port_count() == 0) {
 		kprintf("no NVMe controllers\n");
 		return SHELL_OK;

@@ -1,18 +1,16 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * shell_nvme.h - shared helpers of the NVMe shell commands
- * (kernel/shell_nvme*.c). A new NVMe command typically:
+ * (kernel/shell/nvme/shell_nvme*.c). A new NVMe command typically:
  *
  *     static int cmd_verify(int argc, char **argv)
  *     {
  *         struct shell_opt opts[] = { NVSH_OPT_NSID, NVSH_RANGE_OPTS, { 0 } };
- *         char *pos[2]; int npos; struct nvsh_target tg; struct nvsh_range r;
- *         int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
- *         if (rc || (rc = nvsh_select(pos, &npos, opts, NVSH_NS | NVSH_IO, &tg)) ||
- *             (rc = nvsh_no_more_args(pos, npos)) ||
- *             (rc = nvsh_parse_range(&tg, opts, &r)))
+ *         struct nvsh_target tg; struct nvsh_range r;
+ *         int rc = nvsh_parse(argc, argv, opts, NVSH_NS | NVSH_IO, &tg);
+ *         if (rc || (rc = nvsh_parse_range(&tg, opts, &r)))
  *             return rc;
- *         ... nvsh_run_range(&tg, NULL, &r, &op, NULL) with a chunk callback ...
+ *         ... nvsh_run_range(&tg, &r, &op, NULL) with a chunk callback in op ...
  *     }
  *     NVSH_COMMAND("verify", "verify [DEVICE] ...", "summary", "help text", cmd_verify);
  *
@@ -99,6 +97,8 @@ struct nvsh_target {
                                * -n 0xffffffff (all namespaces) is accepted */
 #define NVSH_ANY_STATE   0x4u /* the controller need not be ready */
 #define NVSH_IO          0x8u /* the namespace must be usable for I/O */
+#define NVSH_DEVICE_NS_OPT 0x10u /* nvsh_parse*: --ns NAME may name DEVICE instead
+                                 * (fio's spelling; bench) */
 
 /*
  * Chooses the target: if pos[0] is a device name ("nvme0", "nvme0n1",
@@ -109,9 +109,27 @@ struct nvsh_target {
 int nvsh_select(char **pos, int *npos, struct shell_opt *opts, unsigned flags, struct nvsh_target *tg);
 /* Usage error for a leftover positional argument. */
 int nvsh_no_more_args(char **pos, int npos);
-/* The prologue of a command whose only positional argument is an optional
- * device name: shell_getopt, nvsh_select (with opts) and nvsh_no_more_args. */
+/*
+ * The argument-parsing prologue of every NVMe command (after it, the command
+ * reads its options with nvsh_opt_u64 & co.):
+ *
+ * nvsh_parse: the only positional argument is an optional DEVICE:
+ * shell_getopt, nvsh_select (with opts) and nvsh_no_more_args.
+ *
+ * nvsh_parse_args: the same for a command that also takes up to max (at most
+ * NVSH_MAX_ARGS) positional arguments after DEVICE: they go into args and
+ * *nargs; one more is "unexpected argument", a missing one is the caller's
+ * to report.
+ *
+ * nvsh_parse_all: a command about every controller, or the one DEVICE names
+ * (nvsh_select_all): returns the number written to out (at most max), or
+ * -status after printing the error.
+ */
+#define NVSH_MAX_ARGS 4
 int nvsh_parse(int argc, char **argv, struct shell_opt *opts, unsigned flags, struct nvsh_target *tg);
+int nvsh_parse_args(int argc, char **argv, struct shell_opt *opts, unsigned flags, struct nvsh_target *tg,
+		    char **args, int max, int *nargs);
+int nvsh_parse_all(int argc, char **argv, struct shell_opt *opts, struct nvmetk_ctrl **out, int max);
 /* All attached controllers when no device is named (DEVICE optional):
  * returns the count written to out (at most max), or -status on error. */
 int nvsh_select_all(char **pos, int *npos, struct nvmetk_ctrl **out, int max);
@@ -161,6 +179,10 @@ struct nvsh_range {
  * end, count 0, lba + count overflowing or past the end all give a usage
  * error naming the values. */
 int nvsh_parse_range(const struct nvsh_target *tg, struct shell_opt *opts, struct nvsh_range *r);
+/* "nvme0n1 LBA 10..17 (8 blocks, 4 KiB)": the range as success lines and
+ * confirmations name it; NVSH_RANGE_TEXT bytes always hold it. */
+#define NVSH_RANGE_TEXT 96
+void nvsh_range_text(const struct nvsh_target *tg, const struct nvsh_range *r, char *buf, size_t len);
 
 #define NVSH_HELP_PATTERNS                                                                           \
 	"Patterns are functions of the byte's namespace offset o (LBA * block size + offset\n"   \
@@ -255,8 +277,12 @@ void nvsh_hexdump_end(struct nvsh_hexdump *h);
 /* One-shot. */
 void nvsh_hexdump(uint64_t base, const void *p, size_t len);
 
-/* "12.3 MiB/s" style rate of bytes in us, into buf. */
-void nvsh_fmt_rate(uint64_t bytes, uint64_t us, char *buf, size_t len);
+/* Rate of bytes moved in ns nanoseconds, into buf: "12.3 MiB/s" from 1 MiB/s
+ * up, "40.0 KiB/s" from 1 KiB/s, else "512 B/s" (one decimal, truncated), so
+ * a one-block transfer shows a real figure. */
+void nvsh_fmt_rate(uint64_t bytes, uint64_t ns, char *buf, size_t len);
+/* Elapsed time: "41 us" below 1 ms, "12 ms" from there. */
+void nvsh_fmt_elapsed(uint64_t ns, char *buf, size_t len);
 /* Binary size (nvme_port_fmt_size). */
 void nvsh_fmt_size(uint64_t bytes, char *buf, size_t len);
 

@@ -328,7 +328,27 @@ static void fmt_bs(uint64_t bs, char *buf, size_t len)
 		ksnprintf(buf, len, "%llu", (unsigned long long)bs);
 }
 
-static int cmd_bench(int argc, char **argv)
+/* The command line, checked: everything the run needs. */
+struct bench_cfg {
+	enum bench_rw rw;
+	uint64_t bs, qd, secs, ramp, nq, seed;
+	uint32_t nlb;            /* blocks per I/O */
+	bool irq, writes, shadow;
+	char bsz[16], name[48];
+};
+
+/* What the run measured, for the report. */
+struct bench_result {
+	uint64_t t_meas, t_end;  /* TSC: start of the measured window, end of the run */
+	bool was_measuring, interrupted;
+	int poll_err;
+	struct db_counts d0, d1;
+	uint64_t irq0, irq1;
+};
+
+/* Parse: the target and the options, checked against the namespace; writes
+ * are confirmed here, before anything changes. */
+static int bench_parse(int argc, char **argv, struct nvsh_target *tg, struct bench_cfg *cfg)
 {
 	struct shell_opt opts[] = {
 		{ .name = "rw", .takes_value = true },
@@ -346,112 +366,110 @@ static int cmd_bench(int argc, char **argv)
 		NVSH_OPT_YES,
 		{ 0 },
 	};
-	char *pos[3];
-	int npos;
-	struct nvsh_target tg;
-	int rc = shell_getopt(argc, argv, opts, pos + 1, 2, &npos);
+	int rc = nvsh_parse(argc, argv, opts, NVSH_NS | NVSH_IO | NVSH_DEVICE_NS_OPT, tg);
 	if (rc)
 		return rc;
-	char **p = pos + 1;
-	struct shell_opt *nso = nvsh_opt(opts, "ns");
-	if (nso->set) {
-		if (npos > 0)
-			return shell_usage_error("give the device as --ns NAME or as DEVICE, not both");
-		pos[0] = (char *)nso->value;
-		p = pos;
-		npos = 1;
-	}
-	if ((rc = nvsh_select(p, &npos, opts, NVSH_NS | NVSH_IO, &tg)) || (rc = nvsh_no_more_args(p, npos)))
-		return rc;
 
-	enum bench_rw rw = RW_RANDREAD;
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->rw = RW_RANDREAD;
 	struct shell_opt *rwo = nvsh_opt(opts, "rw");
-	if (rwo->set && !parse_rw(rwo->value, &rw))
+	if (rwo->set && !parse_rw(rwo->value, &cfg->rw))
 		return shell_usage_error("bad --rw '%s' (expected randread, randwrite, read, write, rw or "
 					 "randrw)", rwo->value);
-	uint64_t bs = 4096, qd = 1, secs = 5, ramp = 0, nq = 1, seed = 1;
-	if ((rc = nvsh_opt_u64(opts, "bs", &bs)) || (rc = nvsh_opt_u64_max(opts, "qd", BENCH_MAX_QD, &qd)) ||
-	    (rc = nvsh_opt_u64_max(opts, "time", 3600, &secs)) ||
-	    (rc = nvsh_opt_u64_max(opts, "ramp", 600, &ramp)) ||
-	    (rc = nvsh_opt_u64_max(opts, "queues", BENCH_MAX_QUEUES, &nq)) ||
-	    (rc = nvsh_opt_u64(opts, "seed", &seed)))
+	cfg->bs = 4096;
+	cfg->qd = 1;
+	cfg->secs = 5;
+	cfg->ramp = 0;
+	cfg->nq = 1;
+	cfg->seed = 1;
+	if ((rc = nvsh_opt_u64(opts, "bs", &cfg->bs)) ||
+	    (rc = nvsh_opt_u64_max(opts, "qd", BENCH_MAX_QD, &cfg->qd)) ||
+	    (rc = nvsh_opt_u64_max(opts, "time", 3600, &cfg->secs)) ||
+	    (rc = nvsh_opt_u64_max(opts, "ramp", 600, &cfg->ramp)) ||
+	    (rc = nvsh_opt_u64_max(opts, "queues", BENCH_MAX_QUEUES, &cfg->nq)) ||
+	    (rc = nvsh_opt_u64(opts, "seed", &cfg->seed)))
 		return rc;
-	bool irq = nvsh_isset(opts, "irq");
-	if (irq && nvsh_isset(opts, "poll"))
+	cfg->irq = nvsh_isset(opts, "irq");
+	if (cfg->irq && nvsh_isset(opts, "poll"))
 		return shell_usage_error("give --irq or --poll, not both");
-	if (qd == 0 || nq == 0 || secs == 0)
+	if (cfg->qd == 0 || cfg->nq == 0 || cfg->secs == 0)
 		return shell_usage_error("--qd, --queues and --time must be at least 1");
-	struct nvme_ns *ns = tg.ns;
+	const struct nvme_ns *ns = tg->ns;
+	uint64_t bs = cfg->bs;
 	if (bs == 0 || bs % ns->lba_size != 0)
 		return shell_usage_error("--bs %llu is not a multiple of the block size %u", (unsigned long long)bs,
 					 (unsigned)ns->lba_size);
-	if (bs > nvme_ctrl_max_transfer(tg.c) || (bs >> ns->lba_shift) > ns->max_blocks)
+	if (bs > nvme_ctrl_max_transfer(tg->c) || (bs >> ns->lba_shift) > ns->max_blocks)
 		return shell_usage_error("--bs %llu is above the max transfer (%u bytes)", (unsigned long long)bs,
 					 (unsigned)((uint64_t)ns->max_blocks << ns->lba_shift));
-	if (nq > nvme_ctrl_io_queue_max(tg.c))
+	if (cfg->nq > nvme_ctrl_io_queue_max(tg->c))
 		return shell_usage_error("--queues %llu: the controller granted %u I/O queue pairs",
-					 (unsigned long long)nq, (unsigned)nvme_ctrl_io_queue_max(tg.c));
-	uint32_t nlb = (uint32_t)(bs >> ns->lba_shift);
-	if (ns->size / nlb < nq)
+					 (unsigned long long)cfg->nq, (unsigned)nvme_ctrl_io_queue_max(tg->c));
+	cfg->nlb = (uint32_t)(bs >> ns->lba_shift);
+	if (ns->size / cfg->nlb < cfg->nq)
 		return shell_usage_error("the namespace is too small for --bs %llu", (unsigned long long)bs);
-	bool writes = rw != RW_RANDREAD && rw != RW_READ;
-	if (writes) {
+	fmt_bs(bs, cfg->bsz, sizeof(cfg->bsz));
+	struct shell_opt *nameo = nvsh_opt(opts, "name");
+	if (nameo->set)
+		strlcpy(cfg->name, nameo->value, sizeof(cfg->name));
+	else
+		ksnprintf(cfg->name, sizeof(cfg->name), "%s-%s-qd%llu", rw_names[cfg->rw], cfg->bsz,
+			  (unsigned long long)cfg->qd);
+	cfg->writes = cfg->rw != RW_RANDREAD && cfg->rw != RW_READ;
+	if (cfg->writes) {
 		/* Writes land anywhere, partition tables included. */
-		char bsz[16];
-		fmt_bs(bs, bsz, sizeof(bsz));
-		if ((rc = nvsh_confirm(&tg, nvsh_isset(opts, "yes"),
+		if ((rc = nvsh_confirm(tg, nvsh_isset(opts, "yes"),
 				       "bench --rw %s writes %s blocks all over %s (data is destroyed)",
-				       rw_names[rw], bsz, tg.name)))
+				       rw_names[cfg->rw], cfg->bsz, tg->name)))
 			return rc;
 	}
-	if (irq && nvme_irq_enable(tg.t) != 0)
-		return shell_error("interrupt mode needs MSI-X on %s", tg.t->name);
+	return SHELL_OK;
+}
 
-	/* Queues, then buffers. */
-	struct qsetup qs[BENCH_MAX_QUEUES];
-	rc = queues_prepare(&tg, (unsigned)nq, irq, qs);
-	struct nvsh_buf buf = { 0 };
-	int timer_vec = -1;
+/* Set up: queues 1..nq (qs says how to undo it), one data buffer per
+ * command, the job state B; prints the job line. On error *buf may hold a
+ * buffer and qs a half-done setup: the caller frees and restores both. */
+static int bench_setup(struct nvsh_target *tg, struct bench_cfg *cfg, struct qsetup *qs, struct nvsh_buf *buf)
+{
+	uint64_t nq = cfg->nq, qd = cfg->qd, bs = cfg->bs;
+	memset(qs, 0, sizeof(*qs) * nq);
+	int rc = queues_prepare(tg, (unsigned)nq, cfg->irq, qs);
 	if (rc)
-		goto out_queues;
+		return rc;
 	for (unsigned i = 0; i < nq; i++) {
-		struct nvme_qpair *q = nvme_ctrl_io_qpair(tg.c, i);
-		if (!q || !nvme_qpair_live(q)) {
-			rc = shell_error("I/O queue %u is not usable", i + 1);
-			goto out_queues;
-		}
-		if (qd > nvme_qpair_depth(q) - 1) {
-			rc = shell_usage_error("--qd %llu is above what queue %u holds (%u)", (unsigned long long)qd,
-					       i + 1, nvme_qpair_depth(q) - 1);
-			goto out_queues;
-		}
+		struct nvme_qpair *q = nvme_ctrl_io_qpair(tg->c, i);
+		if (!q || !nvme_qpair_live(q))
+			return shell_error("I/O queue %u is not usable", i + 1);
+		if (qd > nvme_qpair_depth(q) - 1)
+			return shell_usage_error("--qd %llu is above what queue %u holds (%u)", (unsigned long long)qd,
+						 i + 1, nvme_qpair_depth(q) - 1);
 	}
-	if (!nvsh_buf_alloc(&buf, (size_t)(nq * qd * bs), (size_t)(nq * qd * bs))) {
-		rc = shell_error("no memory for %llu data buffers of %llu bytes", (unsigned long long)(nq * qd),
-				 (unsigned long long)bs);
-		goto out_queues;
-	}
-	if (writes) {
+	if (!nvsh_buf_alloc(buf, (size_t)(nq * qd * bs), (size_t)(nq * qd * bs)))
+		return shell_error("no memory for %llu data buffers of %llu bytes", (unsigned long long)(nq * qd),
+				   (unsigned long long)bs);
+	if (cfg->writes) {
 		struct pattern pat;
-		pattern_parse("random", seed, &pat);
-		pattern_fill(&pat, 0, buf.p, buf.bytes);
+		pattern_parse("random", cfg->seed, &pat);
+		pattern_fill(&pat, 0, buf->p, buf->bytes);
 	}
 
+	enum bench_rw rw = cfg->rw;
+	uint32_t nlb = cfg->nlb;
 	memset(&B, 0, sizeof(B));
-	B.ns = ns;
+	B.ns = tg->ns;
 	B.rw = rw;
 	B.random = rw == RW_RANDREAD || rw == RW_RANDWRITE || rw == RW_RANDRW;
 	B.mixed = rw == RW_RW || rw == RW_RANDRW;
 	B.write_only = rw == RW_RANDWRITE || rw == RW_WRITE;
 	B.nlb = nlb;
-	B.units = ns->size / nlb;
+	B.units = tg->ns->size / nlb;
 	B.lat_min = ~0ull;
 	uint64_t share = B.units / nq;   /* sequential: each queue its own part */
 	for (unsigned i = 0; i < nq; i++) {
 		struct bench_q *bq = &B.qs[i];
-		bq->q = nvme_ctrl_io_qpair(tg.c, i);
+		bq->q = nvme_ctrl_io_qpair(tg->c, i);
 		bq->qid = (uint16_t)(i + 1);
-		bq->rng = (seed + 1) * 0x9E3779B97F4A7C15ull ^ ((uint64_t)(i + 1) << 32);
+		bq->rng = (cfg->seed + 1) * 0x9E3779B97F4A7C15ull ^ ((uint64_t)(i + 1) << 32);
 		if (!bq->rng)
 			bq->rng = 1;
 		bq->seq_first = share * i * nlb;
@@ -460,66 +478,74 @@ static int cmd_bench(int argc, char **argv)
 		bq->io = &B.ios_tab[i * qd];
 		for (unsigned j = 0; j < qd; j++) {
 			bq->io[j].bq = bq;
-			bq->io[j].buf = buf.p + (size_t)(i * qd + j) * bs;
+			bq->io[j].buf = buf->p + (size_t)(i * qd + j) * bs;
 		}
 	}
 
-	char bsz[16], name[48];
-	fmt_bs(bs, bsz, sizeof(bsz));
-	struct shell_opt *nameo = nvsh_opt(opts, "name");
-	if (nameo->set)
-		strlcpy(name, nameo->value, sizeof(name));
-	else
-		ksnprintf(name, sizeof(name), "%s-%s-qd%llu", rw_names[rw], bsz, (unsigned long long)qd);
-	bool shadow = nvme_ctrl_shadow_doorbells(tg.c);
+	cfg->shadow = nvme_ctrl_shadow_doorbells(tg->c);
 	kprintf("bench %s: %s %s bs=%s qd=%llu queues=%llu mode=%s shadow=%s, %llu s (ramp %llu s), TSC "
 		"%llu.%03llu MHz (%s)\n",
-		name, tg.name, rw_names[rw], bsz, (unsigned long long)qd, (unsigned long long)nq,
-		irq ? "irq" : "poll", shadow ? "on" : "off", (unsigned long long)secs, (unsigned long long)ramp,
-		(unsigned long long)(time_tsc_hz() / 1000000), (unsigned long long)(time_tsc_hz() / 1000 % 1000),
-		time_source());
+		cfg->name, tg->name, rw_names[rw], cfg->bsz, (unsigned long long)qd, (unsigned long long)nq,
+		cfg->irq ? "irq" : "poll", cfg->shadow ? "on" : "off", (unsigned long long)cfg->secs,
+		(unsigned long long)cfg->ramp, (unsigned long long)(time_tsc_hz() / 1000000),
+		(unsigned long long)(time_tsc_hz() / 1000 % 1000), time_source());
+	return SHELL_OK;
+}
 
-	/* Run. */
+static uint64_t irq_sum(const struct nvsh_target *tg, unsigned nq)
+{
+	uint64_t n = 0;
+	for (unsigned i = 0; i < nq; i++)
+		n += nvme_irq_total(tg->t, B.qs[i].qid);
+	return n;
+}
+
+/* Run: --ramp then --time seconds with interrupts off (or sleeping in hlt
+ * between MSI-X vectors with --irq), then every command drained. */
+static int bench_run(struct nvsh_target *tg, const struct bench_cfg *cfg, struct bench_result *res)
+{
+	unsigned nq = (unsigned)cfg->nq;
+	bool irq = cfg->irq;
+	int timer_vec = -1;
+	memset(res, 0, sizeof(*res));
 	bool was_on = interrupts_enabled();
 	cpu_cli();
 	if (irq) {
 		timer_vec = irq_alloc_vector(timer_tick, NULL);
 		if (timer_vec < 0 || !lapic_timer_periodic(timer_vec, 1000)) {
-			rc = shell_error("no LAPIC timer for interrupt mode");
-			goto out_buf;
+			if (timer_vec >= 0) {
+				lapic_timer_stop();
+				irq_free_vector(timer_vec);
+			}
+			if (was_on)
+				cpu_sti();
+			return shell_error("no LAPIC timer for interrupt mode");
 		}
 	}
 	uint64_t hz = time_tsc_hz();
 	uint64_t start = rdtsc();
-	B.ramp_tsc = start + ramp * hz;
-	B.end_tsc = B.ramp_tsc + secs * hz;
-	B.measuring = ramp == 0;
-	struct db_counts d0, d1;
-	uint64_t irq0 = 0, irq1 = 0;
-	for (unsigned i = 0; i < nq; i++)
-		irq0 += nvme_irq_total(tg.t, B.qs[i].qid);
-	db_snapshot((unsigned)nq, &d0);
-	uint64_t t_meas = start;
+	B.ramp_tsc = start + cfg->ramp * hz;
+	B.end_tsc = B.ramp_tsc + cfg->secs * hz;
+	B.measuring = cfg->ramp == 0;
+	res->irq0 = irq_sum(tg, nq);
+	db_snapshot(nq, &res->d0);
+	res->t_meas = start;
 
 	for (unsigned i = 0; i < nq && !B.stop; i++) {
 		struct bench_q *bq = &B.qs[i];
 		nvme_qpair_batch_begin(bq->q);
-		for (unsigned j = 0; j < qd && !B.stop; j++)
+		for (unsigned j = 0; j < cfg->qd && !B.stop; j++)
 			(void)submit(&bq->io[j], rdtsc());
 		nvme_qpair_batch_end(bq->q);
 	}
 	uint64_t next_check = start + hz / 50, next_tick = start + hz / 1000;
-	bool interrupted = false;
-	int poll_err = 0;
 	while (!B.stop) {
 		uint64_t now = rdtsc();
 		if (!B.measuring && now >= B.ramp_tsc) {
 			B.measuring = true;
-			t_meas = now;
-			db_snapshot((unsigned)nq, &d0);
-			irq0 = 0;
-			for (unsigned i = 0; i < nq; i++)
-				irq0 += nvme_irq_total(tg.t, B.qs[i].qid);
+			res->t_meas = now;
+			db_snapshot(nq, &res->d0);
+			res->irq0 = irq_sum(tg, nq);
 		}
 		if (now >= B.end_tsc)
 			break;
@@ -528,12 +554,12 @@ static int cmd_bench(int argc, char **argv)
 			 * with shadow doorbells, the no-progress MMIO kick - the
 			 * host's part of the interrupt-mode contract */
 			next_tick = now + hz / 1000;
-			(void)nvme_ctrl_check_timeouts(tg.c);
+			(void)nvme_ctrl_check_timeouts(tg->c);
 		}
 		if (now >= next_check) {
 			next_check = now + hz / 50;
 			if (console_check_interrupt()) {
-				interrupted = true;
+				res->interrupted = true;
 				B.stop = true;
 				break;
 			}
@@ -541,11 +567,11 @@ static int cmd_bench(int argc, char **argv)
 		int done = 0;
 		for (unsigned i = 0; i < nq; i++) {
 			struct bench_q *bq = &B.qs[i];
-			if (irq && !nvme_irq_take(tg.t, bq->qid))
+			if (irq && !nvme_irq_take(tg->t, bq->qid))
 				continue;
 			int n = reap(bq);
 			if (n < 0) {
-				poll_err = n;
+				res->poll_err = n;
 				B.stop = true;
 				break;
 			}
@@ -560,11 +586,10 @@ static int cmd_bench(int argc, char **argv)
 			__asm__ volatile("sti; hlt; cli" ::: "memory");
 		}
 	}
-	uint64_t t_end = rdtsc();
-	db_snapshot((unsigned)nq, &d1);
-	for (unsigned i = 0; i < nq; i++)
-		irq1 += nvme_irq_total(tg.t, B.qs[i].qid);
-	bool was_measuring = B.measuring;
+	res->t_end = rdtsc();
+	db_snapshot(nq, &res->d1);
+	res->irq1 = irq_sum(tg, nq);
+	res->was_measuring = B.measuring;
 	B.measuring = false;
 	B.stop = true;
 
@@ -575,25 +600,29 @@ static int cmd_bench(int argc, char **argv)
 		for (unsigned i = 0; i < nq; i++) {
 			if (B.qs[i].inflight) {
 				int n = nvme_qpair_poll(B.qs[i].q, 0);
-				if (n < 0 && !poll_err)
-					poll_err = n;
+				if (n < 0 && !res->poll_err)
+					res->poll_err = n;
 			}
 			left += B.qs[i].inflight;
 		}
-		if (left == 0 || rdtsc() > drain_end || poll_err)
+		if (left == 0 || rdtsc() > drain_end || res->poll_err)
 			break;
 	}
 	if (irq) {
 		lapic_timer_stop();
 		irq_free_vector(timer_vec);
-		timer_vec = -1;
 	}
 	if (was_on)
 		cpu_sti();
+	return SHELL_OK;
+}
 
-	/* Report. */
-	uint64_t el_us = time_tsc_to_us(t_end - t_meas);
-	if (!was_measuring)
+/* Report: the human lines, the BENCH line, and the run's verdict. */
+static int bench_report(const struct nvsh_target *tg, const struct bench_cfg *cfg, const struct bench_result *res)
+{
+	uint64_t bs = cfg->bs;
+	uint64_t el_us = time_tsc_to_us(res->t_end - res->t_meas);
+	if (!res->was_measuring)
 		el_us = 0;
 	uint64_t ios = B.ios;
 	uint64_t iops = el_us ? ios * 1000000ull / el_us : 0;
@@ -607,62 +636,76 @@ static int cmd_bench(int argc, char **argv)
 	fmt_tenths(ticks_to_tenth_us(hist_quantile(999, 1000)), p999, sizeof(p999));
 	fmt_tenths(ios ? ticks_to_tenth_us(B.lat_min) : 0, lmin, sizeof(lmin));
 	fmt_tenths(ticks_to_tenth_us(B.lat_max), lmax, sizeof(lmax));
-	uint64_t sq = d1.sq_mmio - d0.sq_mmio, cq = d1.cq_mmio - d0.cq_mmio;
-	uint64_t sub = d1.submitted - d0.submitted;
+	const struct db_counts *d0 = &res->d0, *d1 = &res->d1;
+	uint64_t sq = d1->sq_mmio - d0->sq_mmio, cq = d1->cq_mmio - d0->cq_mmio;
+	uint64_t sub = d1->submitted - d0->submitted;
 	/* doorbell writes per submitted command, 3 decimals */
 	uint64_t dpi_m = sub ? (sq + cq) * 1000 / sub : 0;
 	ksnprintf(dpi, sizeof(dpi), "%llu.%03llu", (unsigned long long)(dpi_m / 1000),
 		  (unsigned long long)(dpi_m % 1000));
 	char rate[24];
-	nvsh_fmt_rate(ios * bs, el_us, rate, sizeof(rate));
+	nvsh_fmt_rate(ios * bs, el_us * 1000, rate, sizeof(rate));
 	kprintf("  %llu I/Os in %llu.%03llu s: %llu IOPS, %s\n", (unsigned long long)ios,
 		(unsigned long long)(el_us / 1000000), (unsigned long long)(el_us / 1000 % 1000),
 		(unsigned long long)iops, rate);
 	kprintf("  latency us: mean %s, p50 %s, p99 %s, p99.9 %s (min %s, max %s)\n", mean, p50, p99, p999, lmin,
 		lmax);
-	uint64_t ssh = d1.sq_shadow - d0.sq_shadow, csh = d1.cq_shadow - d0.cq_shadow, kicks = d1.kicks - d0.kicks;
+	uint64_t ssh = d1->sq_shadow - d0->sq_shadow, csh = d1->cq_shadow - d0->cq_shadow;
+	uint64_t kicks = d1->kicks - d0->kicks, irqs = res->irq1 - res->irq0;
 	kprintf("  doorbells: %s MMIO writes per I/O (SQ %llu, CQ %llu for %llu commands)", dpi,
 		(unsigned long long)sq, (unsigned long long)cq, (unsigned long long)sub);
-	if (shadow)
+	if (cfg->shadow)
 		kprintf(", shadow updates SQ %llu, CQ %llu, no-progress kicks %llu", (unsigned long long)ssh,
 			(unsigned long long)csh, (unsigned long long)kicks);
-	if (irq)
-		kprintf(", %llu interrupts", (unsigned long long)(irq1 - irq0));
+	if (cfg->irq)
+		kprintf(", %llu interrupts", (unsigned long long)irqs);
 	kprintf("\n");
 	kprintf("BENCH job=%s dev=%s rw=%s bs=%llu qd=%llu queues=%llu mode=%s time_s=%llu ios=%llu iops=%llu "
 		"bw_kib=%llu lat_us_mean=%s lat_us_p50=%s lat_us_p99=%s lat_us_p999=%s doorbells_per_io=%s "
 		"shadow=%s sq_mmio=%llu cq_mmio=%llu sq_shadow=%llu cq_shadow=%llu kicks=%llu submitted=%llu "
 		"irqs=%llu errors=%llu\n",
-		name, tg.name, rw_names[rw], (unsigned long long)bs, (unsigned long long)qd, (unsigned long long)nq,
-		irq ? "irq" : "poll", (unsigned long long)secs, (unsigned long long)ios, (unsigned long long)iops,
-		(unsigned long long)bw_kib, mean, p50, p99, p999, dpi, shadow ? "on" : "off", (unsigned long long)sq,
-		(unsigned long long)cq, (unsigned long long)ssh, (unsigned long long)csh, (unsigned long long)kicks,
-		(unsigned long long)sub, (unsigned long long)(irq1 - irq0),
-		(unsigned long long)(B.errors + B.submit_errors));
+		cfg->name, tg->name, rw_names[cfg->rw], (unsigned long long)bs, (unsigned long long)cfg->qd,
+		(unsigned long long)cfg->nq, cfg->irq ? "irq" : "poll", (unsigned long long)cfg->secs,
+		(unsigned long long)ios, (unsigned long long)iops, (unsigned long long)bw_kib, mean, p50, p99, p999,
+		dpi, cfg->shadow ? "on" : "off", (unsigned long long)sq, (unsigned long long)cq,
+		(unsigned long long)ssh, (unsigned long long)csh, (unsigned long long)kicks, (unsigned long long)sub,
+		(unsigned long long)irqs, (unsigned long long)(B.errors + B.submit_errors));
 
-	rc = SHELL_OK;
-	if (interrupted) {
+	int rc = SHELL_OK;
+	if (res->interrupted) {
 		kprintf("interrupted\n");
 		rc = SHELL_ERR;
 	}
 	if (B.first_error)
 		rc = nvsh_fail("bench I/O", B.first_error);
-	else if (poll_err)
-		rc = nvsh_fail("bench poll", poll_err);
-	for (unsigned i = 0; i < nq; i++)
+	else if (res->poll_err)
+		rc = nvsh_fail("bench poll", res->poll_err);
+	for (unsigned i = 0; i < cfg->nq; i++)
 		if (B.qs[i].inflight)
 			rc = shell_error("queue %u: %u commands did not complete", i + 1, B.qs[i].inflight);
+	return rc;
+}
 
-out_buf:
-	if (timer_vec >= 0) {
-		lapic_timer_stop();
-		irq_free_vector(timer_vec);
+static int cmd_bench(int argc, char **argv)
+{
+	struct nvsh_target tg;
+	struct bench_cfg cfg;
+	int rc = bench_parse(argc, argv, &tg, &cfg);
+	if (rc)
+		return rc;
+	if (cfg.irq && nvme_irq_enable(tg.t) != 0)
+		return shell_error("interrupt mode needs MSI-X on %s", tg.t->name);
+	struct qsetup qs[BENCH_MAX_QUEUES];
+	struct nvsh_buf buf = { 0 };
+	rc = bench_setup(&tg, &cfg, qs, &buf);
+	if (rc == SHELL_OK) {
+		struct bench_result res;
+		rc = bench_run(&tg, &cfg, &res);
+		if (rc == SHELL_OK)
+			rc = bench_report(&tg, &cfg, &res);
 	}
-	if (was_on)
-		cpu_sti();
 	nvsh_buf_free(&buf);
-out_queues:
-	queues_restore(&tg, (unsigned)nq, irq, qs);
+	queues_restore(&tg, (unsigned)cfg.nq, cfg.irq, qs);
 	return rc;
 }
 

@@ -85,13 +85,11 @@ static int cmd_create_queue(int argc, char **argv)
 		{ .name = "depth", .short_name = 'd', .takes_value = true },
 		{ 0 },
 	};
-	char *pos[2];
-	int npos;
 	struct nvsh_target tg;
 	uint64_t qid = 0, depth = 0;
-	int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
-	if (rc || (rc = nvsh_select(pos, &npos, NULL, NVSH_CTRL, &tg)) || (rc = nvsh_no_more_args(pos, npos)) ||
-	    (rc = nvsh_opt_u64(opts, "qid", &qid)) || (rc = nvsh_opt_u64_max(opts, "depth", 65536, &depth)))
+	int rc = nvsh_parse(argc, argv, opts, NVSH_CTRL, &tg);
+	if (rc || (rc = nvsh_opt_u64(opts, "qid", &qid)) ||
+	    (rc = nvsh_opt_u64_max(opts, "depth", 65536, &depth)))
 		return rc;
 	if (nvsh_isset(opts, "depth") && depth < 2)
 		return shell_usage_error("--depth %llu: a queue needs at least 2 entries",
@@ -132,13 +130,10 @@ NVSH_COMMAND("create-queue", "create-queue [DEVICE] [-q QID] [-d DEPTH]", "creat
 static int cmd_delete_queue(int argc, char **argv)
 {
 	struct shell_opt opts[] = { NVSH_OPT_QID, { 0 } };
-	char *pos[2];
-	int npos;
 	struct nvsh_target tg;
 	uint64_t qid = 0;
-	int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
-	if (rc || (rc = nvsh_select(pos, &npos, NULL, NVSH_CTRL, &tg)) || (rc = nvsh_no_more_args(pos, npos)) ||
-	    (rc = nvsh_opt_u64(opts, "qid", &qid)))
+	int rc = nvsh_parse(argc, argv, opts, NVSH_CTRL, &tg);
+	if (rc || (rc = nvsh_opt_u64(opts, "qid", &qid)))
 		return rc;
 	if (!nvsh_isset(opts, "qid"))
 		return shell_usage_error("missing --qid");
@@ -164,19 +159,17 @@ NVSH_COMMAND("delete-queue", "delete-queue [DEVICE] -q QID", "delete an I/O queu
 
 static int cmd_set_queue_count(int argc, char **argv)
 {
-	char *pos[3];
-	int npos;
+	char *args[1];
+	int nargs;
 	struct nvsh_target tg;
 	struct shell_opt opts[] = { { 0 } };
-	int rc = shell_getopt(argc, argv, opts, pos, 3, &npos);
-	if (rc || (rc = nvsh_select(pos, &npos, NULL, NVSH_CTRL, &tg)))
+	int rc = nvsh_parse_args(argc, argv, opts, NVSH_CTRL, &tg, args, 1, &nargs);
+	if (rc)
 		return rc;
-	if (npos == 0)
+	if (nargs == 0)
 		return shell_usage_error("missing COUNT");
-	if (npos > 1)
-		return shell_usage_error("unexpected argument '%s'", pos[1]);
 	uint64_t n;
-	if ((rc = shell_arg_u64("COUNT", pos[0], &n)))
+	if ((rc = shell_arg_u64("COUNT", args[0], &n)))
 		return rc;
 	if (n > NVME_CFG_MAX_IO_QUEUES)
 		return shell_usage_error("COUNT %llu is out of range: 0..%u", (unsigned long long)n,
@@ -244,13 +237,10 @@ NVSH_COMMAND("shutdown", "shutdown [DEVICE] [--abrupt]", "shut the controller do
 
 static int power_cmd(int argc, char **argv, bool reset)
 {
-	char *pos[2];
-	int npos;
 	struct nvsh_target tg;
 	struct shell_opt opts[] = { { 0 } };
-	int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
-	if (rc || (rc = nvsh_select(pos, &npos, NULL, NVSH_CTRL | NVSH_ANY_STATE, &tg)) ||
-	    (rc = nvsh_no_more_args(pos, npos)))
+	int rc = nvsh_parse(argc, argv, opts, NVSH_CTRL | NVSH_ANY_STATE, &tg);
+	if (rc)
 		return rc;
 	enum nvme_ctrl_state st = nvme_ctrl_get_state(tg.c);
 	if (!reset && st == NVME_CTRL_READY)

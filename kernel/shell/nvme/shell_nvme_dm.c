@@ -25,23 +25,14 @@
  * Zeroes / Verify Size Limits (Identify CNS 06h; nvm-id-ctrl shows them). */
 #define NODATA_CHUNK_BLOCKS NVME_RW_MAX_BLOCKS
 
-static void range_text(const struct nvsh_target *tg, const struct nvsh_range *r, char *buf, size_t len)
-{
-	char size[24];
-	nvsh_fmt_size(r->count << tg->ns->lba_shift, size, sizeof(size));
-	ksnprintf(buf, len, "%s LBA %llu..%llu (%llu block%s, %s)", tg->name, (unsigned long long)r->lba,
-		  (unsigned long long)(r->lba + r->count - 1), (unsigned long long)r->count,
-		  r->count == 1 ? "" : "s", size);
-}
-
 /* Confirmation for commands that destroy data in the partition area. */
 static int confirm_partition_area(const struct nvsh_target *tg, struct shell_opt *opts, const struct nvsh_range *r,
 				  const char *what)
 {
 	if (!nvsh_touches_partition_area(tg->ns, r))
 		return SHELL_OK;
-	char rt[96];
-	range_text(tg, r, rt, sizeof(rt));
+	char rt[NVSH_RANGE_TEXT];
+	nvsh_range_text(tg, r, rt, sizeof(rt));
 	return nvsh_confirm(tg, nvsh_isset(opts, "yes"),
 			    "%s %s: this is inside the first %u bytes (LBA 0..33 in 512-byte units), where "
 			    "partition tables live", what, rt, (unsigned)NVSH_PARTITION_AREA_BYTES);
@@ -71,15 +62,12 @@ static int cmd_dsm(int argc, char **argv)
 		NVSH_OPT_QID, NVSH_OPT_YES, NVSH_OPT_FORCE,
 		{ 0 },
 	};
-	char *pos[2];
-	int npos;
 	struct nvsh_target tg;
 	struct nvme_qpair *q;
 	static uint64_t slbs[NVME_DSM_MAX_RANGES], nlbs[NVME_DSM_MAX_RANGES], cas[NVME_DSM_MAX_RANGES];
 	uint32_t ns_ = 0, nb = 0, nc = 0;
-	int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
-	if (rc || (rc = nvsh_select(pos, &npos, opts, NVSH_NS | NVSH_IO, &tg)) ||
-	    (rc = nvsh_no_more_args(pos, npos)) || (rc = nvsh_select_qpair(&tg, opts, &q)))
+	int rc = nvsh_parse(argc, argv, opts, NVSH_NS | NVSH_IO, &tg);
+	if (rc || (rc = nvsh_select_qpair(&tg, opts, &q)))
 		return rc;
 	struct shell_opt *os = nvsh_opt(opts, "slbs"), *ob = nvsh_opt(opts, "blocks"),
 			 *oa = nvsh_opt(opts, "ctx-attrs");
@@ -187,14 +175,11 @@ NVSH_COMMAND("dsm",
 static int cmd_trim(int argc, char **argv)
 {
 	struct shell_opt opts[] = { NVSH_OPT_NSID, NVSH_RANGE_OPTS, NVSH_OPT_QID, NVSH_OPT_YES, NVSH_OPT_FORCE, { 0 } };
-	char *pos[2];
-	int npos;
 	struct nvsh_target tg;
 	struct nvsh_range r;
 	struct nvme_qpair *q;
-	int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
-	if (rc || (rc = nvsh_select(pos, &npos, opts, NVSH_NS | NVSH_IO, &tg)) ||
-	    (rc = nvsh_no_more_args(pos, npos)) || (rc = nvsh_parse_range(&tg, opts, &r)) ||
+	int rc = nvsh_parse(argc, argv, opts, NVSH_NS | NVSH_IO, &tg);
+	if (rc || (rc = nvsh_parse_range(&tg, opts, &r)) ||
 	    (rc = nvsh_select_qpair(&tg, opts, &q)))
 		return rc;
 	bool force = nvsh_isset(opts, "force");
@@ -206,8 +191,8 @@ static int cmd_trim(int argc, char **argv)
 	rc = nvme_trim(tg.ns, q, r.lba, r.count, force ? NVME_CMD_FORCE : 0);
 	if (rc)
 		return nvsh_status(&tg, "trim", rc);
-	char rt[96];
-	range_text(&tg, &r, rt, sizeof(rt));
+	char rt[NVSH_RANGE_TEXT];
+	nvsh_range_text(&tg, &r, rt, sizeof(rt));
 	kprintf("trim: Success: deallocated %s\n", rt);
 	kprintf("note: %s (DLFEAT 0x%02x); a device may also ignore the deallocation\n", dlfeat_text(tg.ns),
 		(unsigned)tg.ns->dlfeat);
@@ -251,8 +236,8 @@ static unsigned io_flags(struct shell_opt *opts)
 static void print_done(const char *verb, const struct nvsh_target *tg, const struct nvsh_range *r, const char *what,
 		       uint64_t us)
 {
-	char rt[96];
-	range_text(tg, r, rt, sizeof(rt));
+	char rt[NVSH_RANGE_TEXT];
+	nvsh_range_text(tg, r, rt, sizeof(rt));
 	kprintf("%s: Success: %s%s%s, %llu ms\n", verb, rt, what[0] ? ", " : "", what, (unsigned long long)(us / 1000));
 }
 
@@ -262,14 +247,11 @@ static void print_done(const char *verb, const struct nvsh_target *tg, const str
 
 static int run_nodata(int argc, char **argv, struct shell_opt *opts, bool zeroes)
 {
-	char *pos[2];
-	int npos;
 	struct nvsh_target tg;
 	struct nvsh_range r;
 	struct nodata_ctx x = { 0 };
-	int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
-	if (rc || (rc = nvsh_select(pos, &npos, opts, NVSH_NS | NVSH_IO, &tg)) ||
-	    (rc = nvsh_no_more_args(pos, npos)) || (rc = nvsh_parse_range(&tg, opts, &r)) ||
+	int rc = nvsh_parse(argc, argv, opts, NVSH_NS | NVSH_IO, &tg);
+	if (rc || (rc = nvsh_parse_range(&tg, opts, &r)) ||
 	    (rc = nvsh_select_qpair(&tg, opts, &x.q)))
 		return rc;
 	x.ns = tg.ns;
@@ -403,16 +385,13 @@ static int cmd_compare(int argc, char **argv)
 		NVSH_OPT_QID, NVSH_OPT_FORCE,
 		{ 0 },
 	};
-	char *pos[2];
-	int npos;
 	struct nvsh_target tg;
 	struct nvsh_range r;
 	static struct compare_ctx x;
 	memset(&x, 0, sizeof(x));
 	bool have;
-	int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
-	if (rc || (rc = nvsh_select(pos, &npos, opts, NVSH_NS | NVSH_IO, &tg)) ||
-	    (rc = nvsh_no_more_args(pos, npos)) || (rc = nvsh_parse_range(&tg, opts, &r)) ||
+	int rc = nvsh_parse(argc, argv, opts, NVSH_NS | NVSH_IO, &tg);
+	if (rc || (rc = nvsh_parse_range(&tg, opts, &r)) ||
 	    (rc = nvsh_parse_pattern(opts, "pattern", &tg, &r, &x.pat, &have)) ||
 	    (rc = nvsh_select_qpair(&tg, opts, &x.q)))
 		return rc;

@@ -94,13 +94,10 @@ static int cmd_sanitize(int argc, char **argv)
 		NVSH_OPT_YES, NVSH_OPT_FORCE,
 		{ 0 },
 	};
-	char *pos[2];
-	int npos;
 	struct nvsh_target tg;
 	uint64_t owpass = 1, ovrpat = 0;
-	int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
-	if (rc || (rc = nvsh_select(pos, &npos, NULL, NVSH_CTRL, &tg)) || (rc = nvsh_no_more_args(pos, npos)) ||
-	    (rc = nvsh_opt_u64_max(opts, "owpass", 16, &owpass)) ||
+	int rc = nvsh_parse(argc, argv, opts, NVSH_CTRL, &tg);
+	if (rc || (rc = nvsh_opt_u64_max(opts, "owpass", 16, &owpass)) ||
 	    (rc = nvsh_opt_u64_max(opts, "ovrpat", 0xFFFFFFFFull, &ovrpat)))
 		return rc;
 	struct shell_opt *oa = nvsh_opt(opts, "sanact");
@@ -295,13 +292,10 @@ static int cmd_format(int argc, char **argv)
 		NVSH_OPT_YES, NVSH_OPT_FORCE,
 		{ 0 },
 	};
-	char *pos[2];
-	int npos;
 	struct nvsh_target tg;
 	uint64_t lbaf = 0, ses = 0, pi = 0, ms = 0;
-	int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
-	if (rc || (rc = nvsh_select(pos, &npos, opts, NVSH_NS_OPTIONAL, &tg)) || (rc = nvsh_no_more_args(pos, npos)) ||
-	    (rc = nvsh_opt_u64_max(opts, "lbaf", NVME_ID_NS_MAX_LBAF - 1, &lbaf)) ||
+	int rc = nvsh_parse(argc, argv, opts, NVSH_NS_OPTIONAL, &tg);
+	if (rc || (rc = nvsh_opt_u64_max(opts, "lbaf", NVME_ID_NS_MAX_LBAF - 1, &lbaf)) ||
 	    (rc = nvsh_opt_u64_max(opts, "ses", 2, &ses)) || (rc = nvsh_opt_u64_max(opts, "pi", 3, &pi)) ||
 	    (rc = nvsh_opt_u64_max(opts, "ms", 1, &ms)))
 		return rc;

@@ -13,17 +13,10 @@
 static int cmd_events(int argc, char **argv)
 {
 	struct shell_opt opts[] = { { .name = "clear" }, { 0 } };
-	char *pos[2];
-	int npos;
-	int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
-	if (rc)
-		return rc;
 	struct nvmetk_ctrl *sel[NVMETK_MAX_CTRL];
-	int n = nvsh_select_all(pos, &npos, sel, NVMETK_MAX_CTRL);
+	int n = nvsh_parse_all(argc, argv, opts, sel, NVMETK_MAX_CTRL);
 	if (n < 0)
 		return -n;
-	if ((rc = nvsh_no_more_args(pos, npos)))
-		return rc;
 	nvme_port_poll_events(); /* anything that arrived meanwhile is printed first */
 	for (int i = 0; i < n; i++) {
 		struct nvmetk_ctrl *t = sel[i];

@@ -301,13 +301,10 @@ static int cmd_get_feature(int argc, char **argv)
 		{ .name = "data-len", .short_name = 'l', .takes_value = true },
 		{ 0 },
 	};
-	char *pos[2];
-	int npos;
 	struct nvsh_target tg;
 	uint64_t fid = 0, sel = 0, cdw11 = 0, dlen = 0;
-	int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
-	if (rc || (rc = nvsh_select(pos, &npos, opts, NVSH_NS_OPTIONAL, &tg)) ||
-	    (rc = nvsh_no_more_args(pos, npos)) || (rc = parse_fid(opts, &fid)) ||
+	int rc = nvsh_parse(argc, argv, opts, NVSH_NS_OPTIONAL, &tg);
+	if (rc || (rc = parse_fid(opts, &fid)) ||
 	    (rc = nvsh_opt_u64_max(opts, "sel", 3, &sel)) ||
 	    (rc = nvsh_opt_u64_max(opts, "cdw11", 0xFFFFFFFFull, &cdw11)) ||
 	    (rc = nvsh_opt_u64_max(opts, "data-len", sizeof(nvsh_scratch), &dlen)))
@@ -363,14 +360,11 @@ static int cmd_set_feature(int argc, char **argv)
 		{ .name = "data", .short_name = 'd', .takes_value = true },
 		{ 0 },
 	};
-	char *pos[2];
-	int npos;
 	struct nvsh_target tg;
 	uint64_t fid = 0, value = 0;
 	struct pattern data;
-	int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
-	if (rc || (rc = nvsh_select(pos, &npos, opts, NVSH_NS_OPTIONAL, &tg)) ||
-	    (rc = nvsh_no_more_args(pos, npos)) || (rc = parse_fid(opts, &fid)) ||
+	int rc = nvsh_parse(argc, argv, opts, NVSH_NS_OPTIONAL, &tg);
+	if (rc || (rc = parse_fid(opts, &fid)) ||
 	    (rc = nvsh_opt_u64_max(opts, "value", 0xFFFFFFFFull, &value)))
 		return rc;
 	if (!nvsh_isset(opts, "feature-id"))

@@ -75,13 +75,10 @@ static int cmd_fw_download(int argc, char **argv)
 		NVSH_OPT_FORCE,
 		{ 0 },
 	};
-	char *pos[2];
-	int npos;
 	struct nvsh_target tg;
 	uint64_t gen = 0, seed = 0, xfer = 0, offset = 0;
-	int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
-	if (rc || (rc = nvsh_select(pos, &npos, NULL, NVSH_CTRL, &tg)) || (rc = nvsh_no_more_args(pos, npos)) ||
-	    (rc = nvsh_opt_u64_max(opts, "generate", FW_GENERATE_MAX, &gen)) ||
+	int rc = nvsh_parse(argc, argv, opts, NVSH_CTRL, &tg);
+	if (rc || (rc = nvsh_opt_u64_max(opts, "generate", FW_GENERATE_MAX, &gen)) ||
 	    (rc = nvsh_opt_u64(opts, "seed", &seed)) || (rc = nvsh_opt_u64_max(opts, "xfer", 0xFFFFFFFFull, &xfer)) ||
 	    (rc = nvsh_opt_u64_max(opts, "offset", (1ull << 34) - 4, &offset)))
 		return rc;
@@ -277,13 +274,10 @@ static int cmd_fw_commit(int argc, char **argv)
 		NVSH_OPT_YES, NVSH_OPT_FORCE,
 		{ 0 },
 	};
-	char *pos[2];
-	int npos;
 	struct nvsh_target tg;
 	uint64_t slot = 0, action = 0;
-	int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
-	if (rc || (rc = nvsh_select(pos, &npos, NULL, NVSH_CTRL, &tg)) || (rc = nvsh_no_more_args(pos, npos)) ||
-	    (rc = nvsh_opt_u64_max(opts, "slot", 7, &slot)))
+	int rc = nvsh_parse(argc, argv, opts, NVSH_CTRL, &tg);
+	if (rc || (rc = nvsh_opt_u64_max(opts, "slot", 7, &slot)))
 		return rc;
 	struct shell_opt *oa = nvsh_opt(opts, "action");
 	if (!oa->set)

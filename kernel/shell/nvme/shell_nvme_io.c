@@ -12,37 +12,14 @@
 #include "kstring.h"
 #include "time.h"
 
-int nvsh_parse_pattern(struct shell_opt *opts, const char *popt, const struct nvsh_target *tg,
-			 const struct nvsh_range *r, struct pattern *p, bool *have)
-{
-	struct shell_opt *po = nvsh_opt(opts, popt), *dat = nvsh_opt(opts, "data");
-	uint64_t seed = 0;
-	int rc = nvsh_opt_u64(opts, "seed", &seed);
-	if (rc)
-		return rc;
-	*have = po->set || dat->set;
-	if (po->set && dat->set)
-		return shell_usage_error("give --%s or --data, not both", popt);
-	if (po->set && !pattern_parse(po->value, seed, p))
-		return shell_usage_error("bad pattern '%s' for --%s (expected a byte 0..255, zero, inc or "
-					 "random)", po->value, popt);
-	if (dat->set && !pattern_parse_hex(dat->value, r->lba << tg->ns->lba_shift, p))
-		return shell_usage_error("bad hex data for --data: '%s' (expected pairs of hex digits, "
-					 "1..%u bytes)", dat->value, (unsigned)PATTERN_DATA_MAX);
-	return SHELL_OK;
-}
-
 static void print_done(const char *verb, const struct nvsh_target *tg, const struct nvsh_range *r,
-		       const char *what, uint64_t us)
+		       const char *what, uint64_t ns)
 {
-	char size[24], rate[24];
-	uint64_t bytes = r->count << tg->ns->lba_shift;
-	nvsh_fmt_size(bytes, size, sizeof(size));
-	nvsh_fmt_rate(bytes, us, rate, sizeof(rate));
-	kprintf("%s: Success: %s LBA %llu..%llu (%llu block%s, %s)%s%s, %llu ms, %s\n", verb, tg->name,
-		(unsigned long long)r->lba, (unsigned long long)(r->lba + r->count - 1),
-		(unsigned long long)r->count, r->count == 1 ? "" : "s", size, what[0] ? ", " : "", what,
-		(unsigned long long)(us / 1000), rate);
+	char rt[NVSH_RANGE_TEXT], rate[24], took[24];
+	nvsh_range_text(tg, r, rt, sizeof(rt));
+	nvsh_fmt_rate(r->count << tg->ns->lba_shift, ns, rate, sizeof(rate));
+	nvsh_fmt_elapsed(ns, took, sizeof(took));
+	kprintf("%s: Success: %s%s%s, %s, %s\n", verb, rt, what[0] ? ", " : "", what, took, rate);
 }
 
 static void print_buffer(const struct nvsh_op *op, struct nvme_qpair *q)
@@ -79,15 +56,12 @@ static int cmd_write(int argc, char **argv)
 		{ .name = "verbose", .short_name = 'v' },
 		{ 0 },
 	};
-	char *pos[2];
-	int npos;
 	struct nvsh_target tg;
 	struct nvsh_range r;
 	struct write_ctx w;
 	bool have;
-	int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
-	if (rc || (rc = nvsh_select(pos, &npos, opts, NVSH_NS | NVSH_IO, &tg)) ||
-	    (rc = nvsh_no_more_args(pos, npos)) || (rc = nvsh_parse_range(&tg, opts, &r)) ||
+	int rc = nvsh_parse(argc, argv, opts, NVSH_NS | NVSH_IO, &tg);
+	if (rc || (rc = nvsh_parse_range(&tg, opts, &r)) ||
 	    (rc = nvsh_parse_pattern(opts, "pattern", &tg, &r, &w.pat, &have)) ||
 	    (rc = nvsh_select_qpair(&tg, opts, &w.q)))
 		return rc;
@@ -108,14 +82,14 @@ static int cmd_write(int argc, char **argv)
 	}
 	struct nvsh_op op = { .verb = "write", .past = "written", .fn = write_chunk, .ctx = &w,
 			      .need_buffer = true, .progress = true };
-	uint64_t t0 = time_now_us();
+	uint64_t t0 = time_rdtsc();
 	rc = nvsh_run_range(&tg, &r, &op, NULL);
-	uint64_t us = time_now_us() - t0;
+	uint64_t ns = time_tsc_to_ns(time_rdtsc() - t0);
 	if (nvsh_isset(opts, "verbose") && op.buf_bytes)
 		print_buffer(&op, w.q);
 	if (rc)
 		return rc;
-	print_done("write", &tg, &r, desc, us);
+	print_done("write", &tg, &r, desc, ns);
 	return SHELL_OK;
 }
 NVSH_COMMAND("write",
@@ -186,15 +160,12 @@ static int cmd_read(int argc, char **argv)
 		{ .name = "verbose", .short_name = 'v' },
 		{ 0 },
 	};
-	char *pos[2];
-	int npos;
 	struct nvsh_target tg;
 	struct nvsh_range r;
 	static struct read_ctx x;
 	memset(&x, 0, sizeof(x));
-	int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
-	if (rc || (rc = nvsh_select(pos, &npos, opts, NVSH_NS | NVSH_IO, &tg)) ||
-	    (rc = nvsh_no_more_args(pos, npos)) || (rc = nvsh_parse_range(&tg, opts, &r)) ||
+	int rc = nvsh_parse(argc, argv, opts, NVSH_NS | NVSH_IO, &tg);
+	if (rc || (rc = nvsh_parse_range(&tg, opts, &r)) ||
 	    (rc = nvsh_parse_pattern(opts, "check", &tg, &r, &x.pat, &x.check)) ||
 	    (rc = nvsh_select_qpair(&tg, opts, &x.q)))
 		return rc;
@@ -205,9 +176,9 @@ static int cmd_read(int argc, char **argv)
 	struct nvsh_op op = { .verb = "read", .past = "read", .fn = read_chunk, .ctx = &x,
 			      .need_buffer = true, .progress = !x.dump,
 			      .chunk_bytes = x.dump ? 64u * 1024u : 0 };
-	uint64_t done = 0, t0 = time_now_us();
+	uint64_t done = 0, t0 = time_rdtsc();
 	rc = nvsh_run_range(&tg, &r, &op, &done);
-	uint64_t us = time_now_us() - t0;
+	uint64_t ns = time_tsc_to_ns(time_rdtsc() - t0);
 	if (x.dump && done)
 		nvsh_hexdump_end(&x.hd);
 	if (nvsh_isset(opts, "verbose") && op.buf_bytes)
@@ -229,7 +200,7 @@ static int cmd_read(int argc, char **argv)
 	char what[64] = "";
 	if (x.check)
 		ksnprintf(what, sizeof(what), "matches %s", desc);
-	print_done("read", &tg, &r, what, us);
+	print_done("read", &tg, &r, what, ns);
 	return SHELL_OK;
 }
 NVSH_COMMAND("read",
@@ -252,13 +223,10 @@ NVSH_COMMAND("read",
 static int cmd_flush(int argc, char **argv)
 {
 	struct shell_opt opts[] = { NVSH_OPT_NSID, NVSH_OPT_QID, { 0 } };
-	char *pos[2];
-	int npos;
 	struct nvsh_target tg;
 	struct nvme_qpair *q;
-	int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
-	if (rc || (rc = nvsh_select(pos, &npos, opts, NVSH_NS | NVSH_IO, &tg)) ||
-	    (rc = nvsh_no_more_args(pos, npos)) || (rc = nvsh_select_qpair(&tg, opts, &q)))
+	int rc = nvsh_parse(argc, argv, opts, NVSH_NS | NVSH_IO, &tg);
+	if (rc || (rc = nvsh_select_qpair(&tg, opts, &q)))
 		return rc;
 	rc = nvme_flush(tg.ns, q);
 	if (rc)

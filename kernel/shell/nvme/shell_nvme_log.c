@@ -123,13 +123,10 @@ NVSH_COMMAND("smart-log", "smart-log [DEVICE] [-n NSID] [--dump] [--force]",
 static int cmd_error_log(int argc, char **argv)
 {
 	struct shell_opt opts[] = { { .name = "log-entries", .short_name = 'e', .takes_value = true }, { 0 } };
-	char *pos[2];
-	int npos;
 	struct nvsh_target tg;
 	uint64_t want = 0;
-	int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
-	if (rc || (rc = nvsh_select(pos, &npos, opts, NVSH_CTRL, &tg)) || (rc = nvsh_no_more_args(pos, npos)) ||
-	    (rc = nvsh_opt_u64_max(opts, "log-entries", 256, &want)))
+	int rc = nvsh_parse(argc, argv, opts, NVSH_CTRL, &tg);
+	if (rc || (rc = nvsh_opt_u64_max(opts, "log-entries", 256, &want)))
 		return rc;
 	uint32_t kept = (uint32_t)nvme_ctrl_id(tg.c)->elpe + 1;
 	if (nvsh_isset(opts, "log-entries") && want == 0)
@@ -382,13 +379,10 @@ static int cmd_get_log(int argc, char **argv)
 		NVSH_OPT_NSID,
 		{ 0 },
 	};
-	char *pos[2];
-	int npos;
 	struct nvsh_target tg;
 	uint64_t lid = 0, len = 0, lsp = 0, off = 0;
-	int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
-	if (rc || (rc = nvsh_select(pos, &npos, opts, NVSH_NS_OPTIONAL, &tg)) || (rc = nvsh_no_more_args(pos, npos)) ||
-	    (rc = nvsh_opt_u64_max(opts, "log-id", 0xFF, &lid)) ||
+	int rc = nvsh_parse(argc, argv, opts, NVSH_NS_OPTIONAL, &tg);
+	if (rc || (rc = nvsh_opt_u64_max(opts, "log-id", 0xFF, &lid)) ||
 	    (rc = nvsh_opt_u64_max(opts, "log-len", GET_LOG_MAX, &len)) ||
 	    (rc = nvsh_opt_u64_max(opts, "lsp", 0x7F, &lsp)) || (rc = nvsh_opt_u64(opts, "offset", &off)) ||
 	    (rc = nvsh_opt_u64(opts, "lpo", &off)))

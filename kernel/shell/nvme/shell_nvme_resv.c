@@ -23,11 +23,8 @@
 static int resv_begin(int argc, char **argv, struct shell_opt *opts, struct nvsh_target *tg, struct nvme_qpair **q,
 		      uint64_t *crkey, unsigned *flags)
 {
-	char *pos[2];
-	int npos;
-	int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
-	if (rc || (rc = nvsh_select(pos, &npos, opts, NVSH_NS | NVSH_IO, tg)) || (rc = nvsh_no_more_args(pos, npos)) ||
-	    (rc = nvsh_opt_u64(opts, "crkey", crkey)) || (rc = nvsh_select_qpair(tg, opts, q)))
+	int rc = nvsh_parse(argc, argv, opts, NVSH_NS | NVSH_IO, tg);
+	if (rc || (rc = nvsh_opt_u64(opts, "crkey", crkey)) || (rc = nvsh_select_qpair(tg, opts, q)))
 		return rc;
 	bool force = nvsh_isset(opts, "force");
 	*flags = (force ? NVME_CMD_FORCE : 0) | (nvsh_isset(opts, "iekey") ? NVME_RESV_IEKEY : 0);
@@ -150,14 +147,11 @@ static int cmd_resv_report(int argc, char **argv)
 		NVSH_OPT_QID, NVSH_OPT_FORCE,
 		{ 0 },
 	};
-	char *pos[2];
-	int npos;
 	struct nvsh_target tg;
 	struct nvme_qpair *q;
 	uint64_t numd = sizeof(nvsh_scratch) / 4 - 1;
-	int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
-	if (rc || (rc = nvsh_select(pos, &npos, opts, NVSH_NS | NVSH_IO, &tg)) || (rc = nvsh_no_more_args(pos, npos)) ||
-	    (rc = nvsh_opt_u64_max(opts, "numd", sizeof(nvsh_scratch) / 4 - 1, &numd)) ||
+	int rc = nvsh_parse(argc, argv, opts, NVSH_NS | NVSH_IO, &tg);
+	if (rc || (rc = nvsh_opt_u64_max(opts, "numd", sizeof(nvsh_scratch) / 4 - 1, &numd)) ||
 	    (rc = nvsh_select_qpair(&tg, opts, &q)))
 		return rc;
 	bool ext = nvsh_isset(opts, "eds");

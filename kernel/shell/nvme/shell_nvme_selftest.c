@@ -206,6 +206,8 @@ static int cmd_selftest(int argc, char **argv)
 		NVSH_OPT_YES,
 		{ 0 },
 	};
+	/* The options decide which prologue applies: read them first (the
+	 * prologue parses the same line again). */
 	char *pos[2];
 	int npos;
 	int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
@@ -218,7 +220,7 @@ static int cmd_selftest(int argc, char **argv)
 	int n;
 	if (wtest || nvsh_isset(opts, "namespace-id")) {
 		/* the write test needs one namespace: DEVICE or the default */
-		if ((rc = nvsh_select(pos, &npos, opts, NVSH_NS | NVSH_IO, &wt)) || (rc = nvsh_no_more_args(pos, npos)))
+		if ((rc = nvsh_parse(argc, argv, opts, NVSH_NS | NVSH_IO, &wt)))
 			return rc;
 		list[0] = wt.t;
 		n = 1;
@@ -238,11 +240,9 @@ static int cmd_selftest(int argc, char **argv)
 				return rc;
 		}
 	} else {
-		n = nvsh_select_all(pos, &npos, list, NVMETK_MAX_CTRL);
+		n = nvsh_parse_all(argc, argv, opts, list, NVMETK_MAX_CTRL);
 		if (n < 0)
 			return -n;
-		if ((rc = nvsh_no_more_args(pos, npos)))
-			return rc;
 		if (n == 0)
 			return shell_error("no NVMe controller found");
 	}

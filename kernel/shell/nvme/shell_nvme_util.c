@@ -319,14 +319,38 @@ int nvsh_no_more_args(char **pos, int npos)
 	return SHELL_OK;
 }
 
+int nvsh_parse_args(int argc, char **argv, struct shell_opt *opts, unsigned flags, struct nvsh_target *tg,
+		    char **args, int max, int *nargs)
+{
+	char *pos[NVSH_MAX_ARGS + 2];
+	int npos;
+	if (max < 0 || max > NVSH_MAX_ARGS)
+		return shell_error("nvsh_parse_args: at most %d arguments", NVSH_MAX_ARGS);
+	/* DEVICE, max arguments, and one more to name as unexpected */
+	int rc = shell_getopt(argc, argv, opts, pos, max + 2, &npos);
+	if (rc)
+		return rc;
+	struct shell_opt *nso = (flags & NVSH_DEVICE_NS_OPT) ? nvsh_opt(opts, "ns") : NULL;
+	if (nso && nso->set) {
+		if (npos > 0)
+			return shell_usage_error("give the device as --ns NAME or as DEVICE, not both");
+		pos[0] = (char *)nso->value;
+		npos = 1;
+	}
+	if ((rc = nvsh_select(pos, &npos, opts, flags, tg)))
+		return rc;
+	if (npos > max)
+		return nvsh_no_more_args(pos + max, npos - max);
+	for (int i = 0; i < npos; i++)
+		args[i] = pos[i];
+	if (nargs)
+		*nargs = npos;
+	return SHELL_OK;
+}
+
 int nvsh_parse(int argc, char **argv, struct shell_opt *opts, unsigned flags, struct nvsh_target *tg)
 {
-	char *pos[2];
-	int npos;
-	int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
-	if (rc || (rc = nvsh_select(pos, &npos, opts, flags, tg)))
-		return rc;
-	return nvsh_no_more_args(pos, npos);
+	return nvsh_parse_args(argc, argv, opts, flags, tg, NULL, 0, NULL);
 }
 
 int nvsh_select_all(char **pos, int *npos, struct nvmetk_ctrl **out, int max)
@@ -353,6 +377,21 @@ int nvsh_select_all(char **pos, int *npos, struct nvmetk_ctrl **out, int max)
 	int n = 0;
 	for (int i = 0; i < nvme_port_count() && n < max; i++)
 		out[n++] = nvme_port_at(i);
+	return n;
+}
+
+int nvsh_parse_all(int argc, char **argv, struct shell_opt *opts, struct nvmetk_ctrl **out, int max)
+{
+	char *pos[2];
+	int npos;
+	int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
+	if (rc)
+		return -rc;
+	int n = nvsh_select_all(pos, &npos, out, max);
+	if (n < 0)
+		return n;
+	if ((rc = nvsh_no_more_args(pos, npos)))
+		return -rc;
 	return n;
 }
 
@@ -435,6 +474,35 @@ int nvsh_parse_range(const struct nvsh_target *tg, struct shell_opt *opts, struc
 	r->lba = lba;
 	r->count = count;
 	return SHELL_OK;
+}
+
+int nvsh_parse_pattern(struct shell_opt *opts, const char *popt, const struct nvsh_target *tg,
+			 const struct nvsh_range *r, struct pattern *p, bool *have)
+{
+	struct shell_opt *po = nvsh_opt(opts, popt), *dat = nvsh_opt(opts, "data");
+	uint64_t seed = 0;
+	int rc = nvsh_opt_u64(opts, "seed", &seed);
+	if (rc)
+		return rc;
+	*have = po->set || dat->set;
+	if (po->set && dat->set)
+		return shell_usage_error("give --%s or --data, not both", popt);
+	if (po->set && !pattern_parse(po->value, seed, p))
+		return shell_usage_error("bad pattern '%s' for --%s (expected a byte 0..255, zero, inc or "
+					 "random)", po->value, popt);
+	if (dat->set && !pattern_parse_hex(dat->value, r->lba << tg->ns->lba_shift, p))
+		return shell_usage_error("bad hex data for --data: '%s' (expected pairs of hex digits, "
+					 "1..%u bytes)", dat->value, (unsigned)PATTERN_DATA_MAX);
+	return SHELL_OK;
+}
+
+void nvsh_range_text(const struct nvsh_target *tg, const struct nvsh_range *r, char *buf, size_t len)
+{
+	char size[24];
+	nvsh_fmt_size(r->count << tg->ns->lba_shift, size, sizeof(size));
+	ksnprintf(buf, len, "%s LBA %llu..%llu (%llu block%s, %s)", tg->name, (unsigned long long)r->lba,
+		  (unsigned long long)(r->lba + r->count - 1), (unsigned long long)r->count,
+		  r->count == 1 ? "" : "s", size);
 }
 
 bool nvsh_touches_partition_area(const struct nvme_ns *ns, const struct nvsh_range *r)
@@ -638,17 +706,36 @@ void nvsh_hexdump(uint64_t base, const void *p, size_t len)
 
 void nvsh_fmt_size(uint64_t bytes, char *buf, size_t len) { nvme_port_fmt_size(bytes, buf, len); }
 
-void nvsh_fmt_rate(uint64_t bytes, uint64_t us, char *buf, size_t len)
+/* x / unit with one decimal, truncated, without overflowing x * 10. */
+static void fmt_tenths_of(uint64_t x, uint64_t unit, const char *name, char *buf, size_t len)
 {
-	if (us == 0)
-		us = 1;
-	/* KiB/s with one decimal in MiB/s */
-	uint64_t kib_s = bytes / 1024 * 1000000 / us;
-	if (bytes / 1024 > UINT64_MAX / 1000000)
-		kib_s = bytes / us * 1000000 / 1024;
-	if (kib_s >= 1024)
-		ksnprintf(buf, len, "%llu.%llu MiB/s", (unsigned long long)(kib_s / 1024),
-			  (unsigned long long)(kib_s % 1024 * 10 / 1024));
+	uint64_t tenths = x / unit * 10 + x % unit * 10 / unit;
+	ksnprintf(buf, len, "%llu.%llu %s", (unsigned long long)(tenths / 10), (unsigned long long)(tenths % 10),
+		  name);
+}
+
+void nvsh_fmt_rate(uint64_t bytes, uint64_t ns, char *buf, size_t len)
+{
+	if (ns == 0)
+		ns = 1;
+	/* bytes per second; bytes * 1e9 overflows past 18 GB: then per us */
+	uint64_t bps;
+	if (bytes <= UINT64_MAX / 1000000000ull)
+		bps = bytes * 1000000000ull / ns;
 	else
-		ksnprintf(buf, len, "%llu KiB/s", (unsigned long long)kib_s);
+		bps = ns >= 1000 ? bytes / (ns / 1000) * 1000000ull : UINT64_MAX;
+	if (bps >= 1024 * 1024)
+		fmt_tenths_of(bps, 1024 * 1024, "MiB/s", buf, len);
+	else if (bps >= 1024)
+		fmt_tenths_of(bps, 1024, "KiB/s", buf, len);
+	else
+		ksnprintf(buf, len, "%llu B/s", (unsigned long long)bps);
+}
+
+void nvsh_fmt_elapsed(uint64_t ns, char *buf, size_t len)
+{
+	if (ns < 1000000)
+		ksnprintf(buf, len, "%llu us", (unsigned long long)(ns / 1000));
+	else
+		ksnprintf(buf, len, "%llu ms", (unsigned long long)(ns / 1000000));
 }
