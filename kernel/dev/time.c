@@ -19,14 +19,13 @@
 #include "acpi.h"
 #include "cpu.h"
 #include "console.h"
+#include "tsc_cpuid.h"
 #include "vmm.h"
 
 #define PIT_HZ 1193182ull
 #define PM_TIMER_HZ 3579545ull
 #define CAL_WINDOW_MS 20u
 #define CAL_RUNS 3
-#define TSC_MIN_HZ 10000000ull        /* 10 MHz */
-#define TSC_MAX_HZ 17000000000ull     /* 17 GHz: time_tsc_to_ns() needs < 18 GHz */
 #define TSC_ASSUMED_HZ 10000000000ull /* no source: assume 10 GHz (timeouts get longer) */
 /* Bounds before the clock is known: a counter must change within this many
  * reads (each I/O or MMIO read takes well over 10 ns, so >= 1 ms), and a
@@ -142,27 +141,18 @@ static uint64_t calibrate(const struct counter *c)
 
 static uint64_t from_cpuid(const char **name)
 {
-	uint32_t a, b, c, d, max;
-	cpuid(0, 0, &max, &b, &c, &d);
-	if (max >= 0x15) {
-		cpuid(0x15, 0, &a, &b, &c, &d);
-		if (a && b && c) {
-			uint64_t hz = (uint64_t)c * b / a;
-			if (plausible(hz)) {
-				*name = "CPUID 15h";
-				return hz;
-			}
-		}
-	}
-	if (max >= 0x16) {
-		cpuid(0x16, 0, &a, &b, &c, &d);
-		uint64_t hz = (uint64_t)(a & 0xFFFF) * 1000000ull;
-		if (plausible(hz)) {
-			*name = "CPUID 16h";
-			return hz;
-		}
-	}
-	return 0;
+	struct tsc_cpuid_regs r = { 0 };
+	uint32_t b, c, d;
+	cpuid(0, 0, &r.max_leaf, &b, &c, &d);
+	if (r.max_leaf >= 0x15)
+		cpuid(0x15, 0, &r.l15_eax, &r.l15_ebx, &r.l15_ecx, &d);
+	if (r.max_leaf >= 0x16)
+		cpuid(0x16, 0, &r.l16_eax, &b, &c, &d);
+	unsigned leaf = 0;
+	uint64_t hz = tsc_hz_from_cpuid(&r, &leaf);
+	if (hz)
+		*name = leaf == 0x15 ? "CPUID 15h" : "CPUID 16h";
+	return hz;
 }
 
 static uint64_t from_hpet(const struct acpi_info *ai)

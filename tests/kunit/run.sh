@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # tests/kunit/run.sh [NAME-SUBSTRING] - host unit tests of pure kernel code
 # (the ACPI table parser, the hidden-NVMe hint, capability list walks, the
-# MSI destination check):
+# MSI destination check, the CPUID 15h/16h TSC decode):
 # built with the host compiler under AddressSanitizer and UBSan, one
 # "PASS kunit/<name>" or "FAIL kunit/<name>: ..." line per case.
 set -uo pipefail
@@ -12,7 +12,8 @@ out=$root/tests/out/kunit
 mkdir -p "$out"
 srcs=("$here"/kunit_main.c "$here"/test_*.c
       "$root"/kernel/dev/acpi_parse.c "$root"/kernel/dev/pci_hint.c
-      "$root"/kernel/dev/pci_caps.c "$root"/kernel/arch/x86_64/msi.c)
+      "$root"/kernel/dev/pci_caps.c "$root"/kernel/arch/x86_64/msi.c
+      "$root"/kernel/dev/tsc_cpuid.c)
 # Built and run with $HOSTCC (gcc by default), then with clang when it is
 # installed (its UBSan checks more); clang's cases print as kunit/clang/<name>.
 status=0
