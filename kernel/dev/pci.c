@@ -160,11 +160,10 @@ int pci_ext_capabilities(const struct pci_dev *d, struct pci_cap *out, int max, 
 	return pci_ext_caps_list(caps_read, (void *)d, out, max, trouble);
 }
 
-uint16_t pci_find_ext_capability(const struct pci_dev *d, uint16_t prev, uint16_t cap_id)
+/* The first capability with this ID after the one at offset prev (0: from
+ * the start) in a walked list; 0 if none. */
+static uint16_t cap_after(const struct pci_cap *caps, int n, uint16_t prev, uint16_t cap_id)
 {
-	struct pci_cap caps[PCI_EXT_CAP_MAX];
-	const char *trouble;
-	int n = pci_ext_capabilities(d, caps, PCI_EXT_CAP_MAX, &trouble);
 	int i = 0;
 	if (prev) {
 		while (i < n && caps[i].off != prev)
@@ -177,21 +176,18 @@ uint16_t pci_find_ext_capability(const struct pci_dev *d, uint16_t prev, uint16_
 	return 0;
 }
 
+uint16_t pci_find_ext_capability(const struct pci_dev *d, uint16_t prev, uint16_t cap_id)
+{
+	struct pci_cap caps[PCI_EXT_CAP_MAX];
+	const char *trouble;
+	return cap_after(caps, pci_ext_capabilities(d, caps, PCI_EXT_CAP_MAX, &trouble), prev, cap_id);
+}
+
 uint8_t pci_find_next_capability(const struct pci_dev *d, uint8_t prev, uint8_t cap_id)
 {
 	struct pci_cap caps[PCI_CAP_MAX];
 	const char *trouble;
-	int n = pci_capabilities(d, caps, PCI_CAP_MAX, &trouble);
-	int i = 0;
-	if (prev) {
-		while (i < n && caps[i].off != prev)
-			i++;
-		i++;
-	}
-	for (; i < n; i++)
-		if (caps[i].id == cap_id)
-			return (uint8_t)caps[i].off;
-	return 0;
+	return (uint8_t)cap_after(caps, pci_capabilities(d, caps, PCI_CAP_MAX, &trouble), prev, cap_id);
 }
 
 uint8_t pci_find_capability(const struct pci_dev *d, uint8_t cap_id)

@@ -356,29 +356,41 @@ volatile void *vmm_map_wc(uint64_t phys, uint64_t size)
 	return map_device(phys, size, pat_wc ? PTE_PAT_4K : (PTE_PCD | PTE_PWT));
 }
 
-int vmm_mem_type(const volatile void *virt)
+/* The page-table entry that maps va (a 4 KiB, 2 MiB or 1 GiB page) and its
+ * level (0 = 4 KiB); false if va is outside the identity range or unmapped. */
+static bool leaf_entry(uint64_t va, uint64_t *entry, int *level_out)
 {
-	uint64_t va = (uint64_t)(uintptr_t)virt;
 	if (va >= IDENTITY_LIMIT)
-		return -1;
+		return false;
 	uint64_t *t = (uint64_t *)(uintptr_t)(read_cr3() & PTE_ADDR);
 	for (int level = 3; level >= 0; level--) {
 		uint64_t e = t[(va >> (12 + 9 * level)) & 511];
 		if (!(e & PTE_P))
-			return -1;
-		bool large = level >= 1 && level <= 2 && (e & PTE_PS);
-		if (level == 0 || large) {
-			unsigned idx = (unsigned)(((e & (large ? PTE_PAT_LARGE : PTE_PAT_4K)) ? 4 : 0) |
-						  ((e & PTE_PCD) ? 2 : 0) | ((e & PTE_PWT) ? 1 : 0));
-			if (pat_present)
-				return (int)((rdmsr(MSR_PAT) >> (8 * idx)) & 7);
-			/* no PAT: PCD/PWT alone, as in PAT's power-on entries 0-3 */
-			static const int legacy[4] = { VMM_MT_WB, VMM_MT_WT, VMM_MT_UC_MINUS, VMM_MT_UC };
-			return legacy[idx & 3];
+			return false;
+		if (level == 0 || (level <= 2 && (e & PTE_PS))) {
+			*entry = e;
+			*level_out = level;
+			return true;
 		}
 		t = (uint64_t *)(uintptr_t)(e & PTE_ADDR);
 	}
-	return -1;
+	return false;
+}
+
+int vmm_mem_type(const volatile void *virt)
+{
+	uint64_t e;
+	int level;
+	if (!leaf_entry((uint64_t)(uintptr_t)virt, &e, &level))
+		return -1;
+	bool large = level > 0;
+	unsigned idx = (unsigned)(((e & (large ? PTE_PAT_LARGE : PTE_PAT_4K)) ? 4 : 0) |
+				  ((e & PTE_PCD) ? 2 : 0) | ((e & PTE_PWT) ? 1 : 0));
+	if (pat_present)
+		return (int)((rdmsr(MSR_PAT) >> (8 * idx)) & 7);
+	/* no PAT: PCD/PWT alone, as in PAT's power-on entries 0-3 */
+	static const int legacy[4] = { VMM_MT_WB, VMM_MT_WT, VMM_MT_UC_MINUS, VMM_MT_UC };
+	return legacy[idx & 3];
 }
 
 void vmm_unmap_mmio(volatile void *virt, uint64_t size)
@@ -406,23 +418,14 @@ void vmm_unmap_mmio(volatile void *virt, uint64_t size)
 
 int vmm_virt_to_phys(const volatile void *virt, uint64_t *phys)
 {
-	uint64_t va = (uint64_t)(uintptr_t)virt;
-	if (va >= IDENTITY_LIMIT)
+	uint64_t va = (uint64_t)(uintptr_t)virt, e;
+	int level;
+	if (!leaf_entry(va, &e, &level))
 		return -1;
-	uint64_t *t = (uint64_t *)(uintptr_t)(read_cr3() & PTE_ADDR);
-	for (int level = 3; level >= 0; level--) {
-		uint64_t e = t[(va >> (12 + 9 * level)) & 511];
-		if (!(e & PTE_P))
-			return -1;
-		if (level == 0 || (level <= 2 && (e & PTE_PS))) {
-			uint64_t page = 1ull << (12 + 9 * level);
-			if (phys)
-				*phys = (e & PTE_ADDR & ~(page - 1)) | (va & (page - 1));
-			return 0;
-		}
-		t = (uint64_t *)(uintptr_t)(e & PTE_ADDR);
-	}
-	return -1;
+	uint64_t page = 1ull << (12 + 9 * level);
+	if (phys)
+		*phys = (e & PTE_ADDR & ~(page - 1)) | (va & (page - 1));
+	return 0;
 }
 
 bool vmm_is_mapped(const volatile void *virt)
