@@ -108,6 +108,13 @@ static uint64_t *next_table(uint64_t *e, bool split_large)
 		for (int i = 0; i < 512; i++)
 			pt[i] = (base + (uint64_t)i * PAGE_SIZE) | flags;
 		*e = (uint64_t)(uintptr_t)pt | PTE_P | PTE_W;
+		/* only map_2m() makes large pages: one identity 2 MiB page of RAM
+		 * is now 512 pages of 4 KiB (e.g. an ACPI table mapped uncached
+		 * inside it), and `mem` counts what the tables hold */
+		if (ident_2m) {
+			ident_2m--;
+			ident_4k += 512;
+		}
 		return pt;
 	}
 	uint64_t *t = table_alloc();
