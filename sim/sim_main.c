@@ -79,8 +79,11 @@ static void usage(FILE *f)
 		"  --queues N             I/O submission/completion queues it has (1..64; default 64)\n"
 		"  --serial S, --model S, --fr S   Identify strings\n"
 		"  --fw-slots N           firmware slots 1..7 (default 3; slot 1 read only)\n"
-		"  --fw-reset KIND        the reset an immediate activation needs: none (default),\n"
-		"                         controller, nssr, conventional\n"
+		"  --fw-no-immediate      FRMW bit 4 clear: no activation without reset (commit\n"
+		"                         action 3 is then refused by the shell)\n"
+		"  --fw-reset KIND        the reset an immediate activation (action 3) needs: none\n"
+		"                         (default: it activates at once), controller, nssr,\n"
+		"                         conventional (answered with the matching status)\n"
 		"  --sanitize LIST        sanitize actions offered (SANICAP): comma list of block,\n"
 		"                         crypto, overwrite, or none (default: all three)\n"
 		"  --sanitize-steps N     a sanitize completes on the N-th step (default 8); each\n"
@@ -133,7 +136,7 @@ static void ctrl_defaults(struct sim_ctrl *s, unsigned idx)
 	s->mcfg.mdts = 5;
 	s->mcfg.oacs = 0x0006;      /* Format NVM, Firmware Download/Commit */
 	s->mcfg.oncs = 0x00FD;      /* Compare, DSM, Write Zeroes, Save/Select, Reservations, Timestamp, Verify */
-	s->mcfg.frmw = 0x01 | (3u << 1); /* slot 1 read only, 3 slots */
+	s->mcfg.frmw = 0x11 | (3u << 1); /* slot 1 read only, 3 slots, activation without reset */
 	s->mcfg.cntlid = (uint16_t)(idx + 1);
 	s->sanicap = 0x7;           /* crypto, block, overwrite */
 	s->san_steps = 8;
@@ -532,7 +535,8 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		bool takes = strcmp(a, "--ctrl") != 0 && strcmp(a, "-h") != 0 && strcmp(a, "--help") != 0;
+		bool takes = strcmp(a, "--ctrl") != 0 && strcmp(a, "-h") != 0 && strcmp(a, "--help") != 0 &&
+			     strcmp(a, "--fw-no-immediate") != 0;
 		if (takes && !v)
 			die("%s needs a value", a);
 		if (takes)
@@ -568,7 +572,9 @@ int main(int argc, char **argv)
 			uint64_t n = num(a, v);
 			if (n < 1 || n > 7)
 				die("--fw-slots %s: 1..7", v);
-			s->mcfg.frmw = (uint8_t)(0x01 | (n << 1));
+			s->mcfg.frmw = (uint8_t)((s->mcfg.frmw & 0x10u) | 0x01u | (n << 1));
+		} else if (strcmp(a, "--fw-no-immediate") == 0) {
+			s->mcfg.frmw &= (uint8_t)~0x10u;
 		} else if (strcmp(a, "--fw-reset") == 0) {
 			s->fw_reset = strcmp(v, "none") == 0         ? NVME_MODEL_FW_RESET_NONE
 				    : strcmp(v, "controller") == 0   ? NVME_MODEL_FW_RESET_CONTROLLER
