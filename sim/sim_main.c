@@ -298,9 +298,14 @@ static int sim_host_virt_to_phys(void *ctx, const void *virt, uint64_t *phys)
 	return 0;
 }
 
+/* The model does time-based work (deferred completions: a Format NVM with
+ * a duration, sanitize steps) when it is touched or ticked; a driver that
+ * polls a completion queue in memory touches no register, so the clock
+ * callbacks tick every model. */
 static uint64_t sim_host_now_us(void *ctx)
 {
 	(void)ctx;
+	nvme_model_tick_all();
 	return time_now_us();
 }
 
@@ -308,6 +313,7 @@ static void sim_host_delay_us(void *ctx, uint32_t us)
 {
 	(void)ctx;
 	time_delay_us(us);
+	nvme_model_tick_all();
 }
 
 static void sim_host_log(void *ctx, enum nvme_log_level level, const char *msg)
