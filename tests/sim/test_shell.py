@@ -102,3 +102,15 @@ def test_usage_errors(t):
     t.has(r, r"^error: .*\nusage: fw-download ", "fw-download usage")
     t.has(r, r"^error: bad number for --lbaf: 'x'", "format bad number")
     t.has(r, r"^error: unknown command 'nosuch'|nosuch: (command )?not found", "unknown command")
+
+
+def test_smart_knobs_and_fatal_status(t):
+    r = Sim("--temperature", "350", "--critical-warning", "2").run("smart-log\n")
+    t.clean(r)
+    t.has(r, r"^critical_warning +: 0x02 \(temperature\)$", "critical warning")
+    t.has(r, r"^temperature +: 77 C \(350 Kelvin\)$", "temperature")
+    r = Sim("--cfs-after", "20").run("read -s 0\nread -s 0\nread -s 0\nreset\nread -s 0\n")
+    t.clean(r)
+    t.has(r, r"^error: reset failed: controller fatal status \(CSTS\.CFS\)", "fatal status seen")
+    t.has(r, r"^error: nvme0 is failed \(reset may recover it\)$", "commands refused afterwards")
+    t.has(r, r"^nvme0: controller failed, not flushed, abrupt shutdown complete", "exit shutdown")
