@@ -491,6 +491,10 @@ static void attach_all(void)
 				load_image(s, &s->ns[j]);
 		if (s->cfs_after_cmds)
 			nvme_model_cfs_after_cmds(s->m, s->cfs_after_cmds);
+		/* Device self-test, HMB, telemetry and power-state knobs belong
+		 * here (set after nvme_model_create like the ones above, each with
+		 * an option in main()) once the model implements them; the model
+		 * this was written against has none. */
 
 		struct nvmetk_ctrl *t = nvme_port_new();
 		if (!t)
