@@ -108,3 +108,14 @@ def test_action_not_offered(t):
     t.clean(r)
     t.has(r, r"^error: .*crypto.*SANICAP", "crypto erase refused by SANICAP")
     t.has(r, r"^sanitize: Success: completed", "block erase works")
+
+
+def test_no_wait_completion_event(t):
+    r = Sim("--sanitize-steps", "3", "--sanitize-step-ms", "300").run(
+        "sanitize -a block-erase --no-wait --yes\nsleep 1500\nsanitize-log\nevents\n")
+    t.clean(r)
+    t.has(r, r"^not waiting: 'sanitize-log' shows the progress$", "--no-wait")
+    t.has(r, r"^Sanitize Status +\(SSTAT\) :  0x101 \(completed", "completed in the background")
+    t.has(r, r"^nvme0: event 1: I/O command set: sanitize completed \(log 81h read\): completed$",
+          "the Sanitize Operation Completed event")
+    t.has(r, r"^ +1 +[\d.]+ s  dw0 00810106  I/O command set: sanitize completed", "events history")
