@@ -162,7 +162,7 @@ def _():
     # never completes. The exit must still happen, bounded by the flush wait
     # (10 s) and one abrupt shutdown (CAP.TO, 7.5 s on QEMU).
     with Traced("power-stuck-controller") as m:
-        bar = int(m.expect(r"nvme1: 00:0\d\.0 1b36:0010, BAR0 0x([0-9a-f]+)").group(1), 16)
+        bar = int(m.expect(r"nvme1: 00:0\d\.0 1b36:0010, BAR0 0x([0-9a-f]+) \(").group(1), 16)
         m.expect_prompt(timeout=120)
         ok(m, "mmio w32 0x%x 0" % (bar + 0x14))
         m.sendline("exit 5")
