@@ -49,7 +49,7 @@ CFLAGS  := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
 LDFLAGS := -nostdlib -static -no-pie -Wl,-T,linker.ld -Wl,-z,max-page-size=0x1000 \
            -Wl,--build-id=none -Wl,-n
 
-.PHONY: all iso kernel run test clean deps fuzz bench
+.PHONY: all iso kernel run test clean deps fuzz bench sim
 all: $(ISO)
 kernel: $(ELF)
 iso: $(ISO)
@@ -90,6 +90,33 @@ $(ISO): $(ELF) iso/grub.cfg $(FWIMG) | deps
 run: $(ISO)
 	./run-qemu.sh $(RUN_ARGS)
 
+# nvmetk-sim (sim/README.md): the same shell, NVMe commands and driver
+# source on this host against the software controller of tests/host/model,
+# built with ASan and UBSan. The shell files reach the platform through
+# kernel/shell/platform.h only (sim/ implements it); kernel-only commands
+# (PCI, ACPI, memory, framebuffer, debug, bench with its interrupts) stay out.
+SIM        := $(BUILD)/nvmetk-sim
+SIM_KERNEL_OUT := kernel/shell/shell_acpi.c kernel/shell/shell_debug.c kernel/shell/shell_fb.c \
+              kernel/shell/shell_mem.c kernel/shell/shell_pci.c kernel/shell/nvme/shell_nvme_bench.c
+SIM_SRCS   := $(sort $(wildcard sim/*.c) \
+              $(filter-out $(SIM_KERNEL_OUT),$(wildcard kernel/shell/*.c kernel/shell/nvme/*.c)) \
+              kernel/nvme/nvme_ctrls.c kernel/nvme/nvme_pattern.c kernel/nvme/nvme_fwimage.c \
+              kernel/cmdline.c lib/format.c $(wildcard drivers/nvme/*.c) $(wildcard tests/host/model/*.c))
+SIM_OBJS   := $(patsubst %.c,$(BUILD)/sim-obj/%.o,$(SIM_SRCS))
+SIM_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+SIM_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror $(SIM_SAN) -DNVME_MMIO_HOOK -DNVMETK_HAVE_DRIVER=1 \
+              -Isim -Ikernel/shell -Ikernel/shell/nvme -Ikernel/nvme -Ikernel -Ilib -Idrivers/nvme \
+              -Itests/host/model -MMD -MP
+
+sim: $(SIM)
+
+$(BUILD)/sim-obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(SIM_CFLAGS) -c $< -o $@
+
+$(SIM): $(SIM_OBJS)
+	$(HOSTCC) $(SIM_SAN) $(SIM_OBJS) -o $@
+
 # Benchmarks (never part of `make test`): nvmetk's bench against the Linux +
 # fio peer on the same QEMU device, then the host micro-benchmark. Options:
 # make bench BENCH_ARGS="--runs 3 --backends file" (bench/run.sh --help).
@@ -111,7 +138,7 @@ fuzz:
 clean:
 	rm -rf $(BUILD)
 
--include $(DEPS) $(wildcard $(BUILD)/boot/*.asm.d)
+-include $(DEPS) $(wildcard $(BUILD)/boot/*.asm.d) $(SIM_OBJS:.o=.d)
 
 # The aarch64 and riscv64 QEMU virt ports (ports/README.md): `make ports`.
 include ports/ports.mk

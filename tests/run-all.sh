@@ -5,7 +5,7 @@
 # Tiers: tests/build/run.sh, `make -C tests/host test` (if tests/host/Makefile
 # exists), tests/kunit/run.sh (host unit tests of pure kernel code),
 # tests/fuzz/run.sh (fuzzer regressions, seeds and a bounded smoke
-# run), tests/qemu/run.sh, tests/ports/run.sh (the aarch64 and riscv64 virt
+# run), tests/sim/run.sh (the shell against the simulated controller), tests/qemu/run.sh, tests/ports/run.sh (the aarch64 and riscv64 virt
 # ports under QEMU). Each prints PASS/FAIL/SKIP lines
 # (docs/DEVELOPING.md). A tier that exits nonzero without a FAIL line, or
 # prints no result at all, adds one FAIL line for the tier. Ends with
@@ -43,6 +43,7 @@ run_tier() { # name command...
 [ -f tests/host/Makefile ] && run_tier host make -C tests/host test
 [ -f tests/kunit/run.sh ] && run_tier kunit bash tests/kunit/run.sh
 [ -f tests/fuzz/run.sh ] && run_tier fuzz bash tests/fuzz/run.sh
+[ -f tests/sim/run.sh ] && run_tier sim bash tests/sim/run.sh
 run_tier qemu bash tests/qemu/run.sh
 [ -f tests/ports/run.sh ] && run_tier ports bash tests/ports/run.sh
 

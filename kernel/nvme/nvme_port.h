@@ -2,6 +2,11 @@
 /*
  * nvme_port.h - the test kernel as a host of the portable NVMe driver.
  *
+ * Files: nvme_port.c holds the porting callbacks (struct nvme_host) and the
+ * PCI attach, the part another kernel replaces; nvme_ctrls.c holds the
+ * controller table, events, power-off and printing, which the simulator
+ * (sim/) shares.
+ *
  * nvme_port.c implements struct nvme_host (drivers/nvme/nvme_host.h) over the
  * kernel's services:
  *   dma_alloc/dma_free  pmm_alloc_pages/pmm_free_pages (zeroed, contiguous,
@@ -67,15 +72,19 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stddef.h>
 #include "nvme.h"
-#include "pci.h"
+
+struct pci_dev;
 
 #define NVMETK_MAX_CTRL 16
 
 struct nvmetk_ctrl {
 	char name[8];              /* "nvme0" */
 	int index;                 /* the N of nvmeN */
-	struct pci_dev *pci;
+	struct pci_dev *pci;       /* the kernel's PCI function (NULL in the sim) */
+	char where[24];            /* location for messages: "00:04.0", "sim" */
+	uint16_t vendor, device, subsys_vendor; /* PCI IDs (the sim's: its model's) */
 	uint64_t bar_phys, bar_size;
 	int attach_rc;             /* status of nvme_ctrl_init (0: attached) */
 	bool attached;             /* init succeeded (the state may change later) */
@@ -119,6 +128,18 @@ void nvme_port_shutdown_all(void);
 
 /* Attach every NVMe controller PCI found and print a summary of each. */
 void nvme_port_init(void);
+
+/* ---- shared by the platforms' attach code (nvme_ctrls.c) ---- */
+
+/* The next table entry, zeroed, with index, name and event history set;
+ * NULL when NVMETK_MAX_CTRL are in use. The caller fills in the rest. */
+struct nvmetk_ctrl *nvme_port_new(void);
+/* After attaching: prints "nvme: N controllers attached[, M failed]", and
+ * when one attached, installs nvme_port_idle_poll as the shell's idle hook.
+ * Returns the number attached. */
+int nvme_port_attach_summary(void);
+/* Polls for events at most every NVMETK_EVENT_POLL_MS (the idle hook). */
+void nvme_port_idle_poll(void);
 
 /* Table of controllers (attached or not), in PCI order. */
 int nvme_port_count(void);

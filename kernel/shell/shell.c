@@ -2,8 +2,7 @@
 /* shell.c - line editor, command line parser, dispatcher and helpers. */
 #include <stdarg.h>
 #include "shell.h"
-#include "console.h"
-#include "system.h"
+#include "platform.h"
 #include "kstring.h"
 
 extern const struct shell_command __start_shell_cmds[], __stop_shell_cmds[];

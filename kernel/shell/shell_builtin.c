@@ -1,10 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* shell_builtin.c - general shell commands. */
 #include "shell.h"
-#include "cmdline.h"
-#include "console.h"
-#include "system.h"
-#include "time.h"
+#include "platform.h"
 #include "version.h"
 #include "kstring.h"
 

@@ -9,7 +9,7 @@
  * it has a counterpart.
  */
 #include "shell_nvme.h"
-#include "console.h"
+#include "platform.h"
 #include "kformat.h"
 #include "kstring.h"
 

@@ -5,10 +5,9 @@
  * `resume`, `reset`.
  */
 #include "shell_nvme.h"
-#include "console.h"
+#include "platform.h"
 #include "kformat.h"
 #include "kstring.h"
-#include "time.h"
 
 /* I/O queue pairs the controller lets us create: min(NSQA, NCQA) from Get
  * Features Number of Queues, capped by NVME_CFG_MAX_IO_QUEUES. */

@@ -14,10 +14,9 @@
  * controller's limits (max transfer; Verify/Write Zeroes Size Limits).
  */
 #include "shell_nvme.h"
-#include "console.h"
+#include "platform.h"
 #include "kformat.h"
 #include "kstring.h"
-#include "time.h"
 
 /* Blocks per chunk of Write Zeroes and Verify (the progress bar's step and
  * where Ctrl-C is checked): the most one command can name (NLB is 16 bits).

@@ -8,10 +8,9 @@
  * not advertise them (SANICAP; OACS bit 1, FNA bit 2), --force sends them.
  */
 #include "shell_nvme.h"
-#include "console.h"
+#include "platform.h"
 #include "kformat.h"
 #include "kstring.h"
-#include "time.h"
 
 /* ------------------------------------------------------------ sanitize */
 

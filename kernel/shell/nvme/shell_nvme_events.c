@@ -5,10 +5,9 @@
  * prompt waits and prints each event as it arrives).
  */
 #include "shell_nvme.h"
-#include "console.h"
+#include "platform.h"
 #include "kformat.h"
 #include "kstring.h"
-#include "time.h"
 
 static int cmd_events(int argc, char **argv)
 {

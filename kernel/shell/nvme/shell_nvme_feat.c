@@ -8,7 +8,7 @@
  * the features the driver does not name (and their data lengths).
  */
 #include "shell_nvme.h"
-#include "console.h"
+#include "platform.h"
 #include "kformat.h"
 #include "kstring.h"
 

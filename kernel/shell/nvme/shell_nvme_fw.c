@@ -7,12 +7,10 @@
  * QEMU answers Invalid Command Opcode).
  */
 #include "shell_nvme.h"
-#include "bootinfo.h"
-#include "console.h"
+#include "platform.h"
 #include "kformat.h"
 #include "kstring.h"
 #include "nvme_fwimage.h"
-#include "time.h"
 
 /* Largest image --generate builds. */
 #define FW_GENERATE_MAX (64u * 1024u * 1024u)
@@ -35,16 +33,6 @@ static int dl_progress_cb(void *arg, uint64_t done, uint64_t total)
 		return 1;
 	}
 	return 0;
-}
-
-static void list_modules(char *buf, size_t len)
-{
-	size_t n = 0;
-	buf[0] = 0;
-	for (int i = 0; i < boot_info.module_count && n < len; i++)
-		n += (size_t)ksnprintf(buf + n, len - n, "%s'%s'", i ? ", " : "", boot_info.modules[i].name);
-	if (boot_info.module_count == 0)
-		strlcpy(buf, "none", len);
 }
 
 static void describe_image(const char *source, const void *img, size_t len, uint64_t phys)
@@ -129,16 +117,17 @@ static int cmd_fw_download(int argc, char **argv)
 	struct nvsh_buf gb = { 0 };
 	char source[96];
 	if (om->set) {
-		const struct boot_module *m = boot_module_find(om->value);
-		if (!m) {
+		struct platform_module mod;
+		const struct platform_module *m = &mod;
+		if (!platform_module_find(om->value, &mod)) {
 			char mods[160];
-			list_modules(mods, sizeof(mods));
+			platform_module_list(mods, sizeof(mods));
 			return shell_usage_error("no boot module '%s' (loaded: %s; GRUB's module2 loads them)", om->value,
 						 mods);
 		}
-		img = (const uint8_t *)(uintptr_t)m->start;
-		len = (size_t)(m->end - m->start);
-		phys = m->start;
+		img = (const uint8_t *)m->data;
+		len = m->len;
+		phys = m->phys;
 		ksnprintf(source, sizeof(source), "module '%s'", m->name);
 		if (len == 0 || len % 4)
 			return shell_usage_error("module '%s' is %llu bytes: an image must be a positive multiple of 4 "

@@ -5,7 +5,7 @@
  * decoded (-H) or dumped.
  */
 #include "shell_nvme.h"
-#include "console.h"
+#include "platform.h"
 #include "kformat.h"
 #include "kstring.h"
 

@@ -7,10 +7,9 @@
  * nvme_read/nvme_write call, which the driver splits at the max transfer.
  */
 #include "shell_nvme.h"
-#include "console.h"
+#include "platform.h"
 #include "kformat.h"
 #include "kstring.h"
-#include "time.h"
 
 static void print_done(const char *verb, const struct nvsh_target *tg, const struct nvsh_range *r,
 		       const char *what, uint64_t ns)

@@ -39,10 +39,9 @@
  * may be lost.
  */
 #include "shell_nvme.h"
-#include "console.h"
+#include "platform.h"
 #include "kformat.h"
 #include "kstring.h"
-#include "time.h"
 
 #define IOCHK_MAX_QD      256u
 #define IOCHK_HDR         32u

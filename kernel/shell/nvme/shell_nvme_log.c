@@ -7,7 +7,7 @@
  * nvme_get_log_page). Field names and layout follow nvme-cli.
  */
 #include "shell_nvme.h"
-#include "console.h"
+#include "platform.h"
 #include "kformat.h"
 #include "kstring.h"
 

@@ -7,7 +7,7 @@
  * sends them and QEMU answers Invalid Command Opcode).
  */
 #include "shell_nvme.h"
-#include "console.h"
+#include "platform.h"
 #include "kformat.h"
 #include "kstring.h"
 

@@ -7,11 +7,9 @@
  */
 #include <stdarg.h>
 #include "shell_nvme.h"
-#include "console.h"
+#include "platform.h"
 #include "kformat.h"
 #include "kstring.h"
-#include "time.h"
-#include "vmm.h"
 
 struct st {
 	int pass, fail;
@@ -50,8 +48,11 @@ static bool same_trimmed(const char *raw, size_t n, const char *trimmed)
 
 static void check_registers(struct st *s, struct nvmetk_ctrl *t)
 {
-	volatile uint32_t *r = (volatile uint32_t *)vmm_map_mmio(t->bar_phys, 0x40);
-	if (!r) {
+	uint32_t r[NVME_REG_CSTS / 4 + 1];
+	bool mapped = true;
+	for (uint32_t i = 0; i <= NVME_REG_CSTS / 4 && mapped; i++)
+		mapped = platform_ctrl_read32(t, i * 4, &r[i]);
+	if (!mapped) {
 		check(s, false, "%s registers: cannot map BAR0 0x%llx", t->name, (unsigned long long)t->bar_phys);
 		return;
 	}
@@ -75,12 +76,12 @@ static void check_identify(struct st *s, struct nvmetk_ctrl *t)
 	if (!check(s, rc == 0, "%s Identify Controller%s%s", t->name, rc ? ": " : "", rc ? describe(rc) : ""))
 		return;
 	const struct nvme_id_ctrl *id = (const struct nvme_id_ctrl *)nvsh_scratch;
-	bool ok = id->vid == t->pci->vendor && id->ssvid == t->pci->subsys_vendor &&
+	bool ok = id->vid == t->vendor && id->ssvid == t->subsys_vendor &&
 		  same_trimmed(id->sn, sizeof(id->sn), nvme_ctrl_serial(c)) &&
 		  same_trimmed(id->mn, sizeof(id->mn), nvme_ctrl_model(c)) && id->nn >= nvme_ns_count(c) &&
 		  nvme_ctrl_serial(c)[0] != 0;
 	check(s, ok, "%s Identify data: vid 0x%04x ssvid 0x%04x (PCI %04x/%04x), sn \"%s\", mn \"%s\", nn %u",
-	      t->name, id->vid, id->ssvid, t->pci->vendor, t->pci->subsys_vendor, nvme_ctrl_serial(c),
+	      t->name, id->vid, id->ssvid, t->vendor, t->subsys_vendor, nvme_ctrl_serial(c),
 	      nvme_ctrl_model(c), (unsigned)id->nn);
 
 	static uint32_t list[1024];

@@ -2,11 +2,9 @@
 /* shell_nvme_util.c - shared helpers of the NVMe shell commands (shell_nvme.h). */
 #include <stdarg.h>
 #include "shell_nvme.h"
-#include "console.h"
+#include "platform.h"
 #include "kformat.h"
 #include "kstring.h"
-#include "pmm.h"
-#include "time.h"
 
 uint8_t nvsh_scratch[4096] __attribute__((aligned(4096)));
 
@@ -536,22 +534,21 @@ int nvsh_confirm(const struct nvsh_target *tg, bool yes, const char *what, ...)
 
 bool nvsh_buf_alloc(struct nvsh_buf *b, size_t want, size_t min)
 {
-	uint64_t pages = (want + PAGE_SIZE - 1) / PAGE_SIZE;
-	uint64_t min_pages = (min + PAGE_SIZE - 1) / PAGE_SIZE;
+	uint64_t pages = (want + PLATFORM_PAGE_SIZE - 1) / PLATFORM_PAGE_SIZE;
+	uint64_t min_pages = (min + PLATFORM_PAGE_SIZE - 1) / PLATFORM_PAGE_SIZE;
 	if (min_pages == 0)
 		min_pages = 1;
 	if (pages < min_pages)
 		pages = min_pages;
 	memset(b, 0, sizeof(*b));
 	for (;;) {
-		uint64_t p = pmm_alloc_pages_range(pages, 0, 1ull << 32, 0);
-		if (!p)
-			p = pmm_alloc_pages(pages, 0, 0);
+		uint64_t phys;
+		void *p = platform_dma_alloc(pages, true, &phys);
 		if (p) {
-			b->p = (uint8_t *)(uintptr_t)p;
-			b->phys = p;
+			b->p = (uint8_t *)p;
+			b->phys = phys;
 			b->pages = pages;
-			b->bytes = (size_t)(pages * PAGE_SIZE);
+			b->bytes = (size_t)(pages * PLATFORM_PAGE_SIZE);
 			return true;
 		}
 		if (pages == min_pages)
@@ -565,7 +562,7 @@ bool nvsh_buf_alloc(struct nvsh_buf *b, size_t want, size_t min)
 void nvsh_buf_free(struct nvsh_buf *b)
 {
 	if (b->p)
-		pmm_free_pages(b->phys, b->pages);
+		platform_dma_free(b->p, b->phys, b->pages);
 	memset(b, 0, sizeof(*b));
 }
 

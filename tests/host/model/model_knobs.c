@@ -91,6 +91,17 @@ int nvme_model_ns_read(struct nvme_model *m, uint32_t nsid, uint64_t lba, uint64
 	return 0;
 }
 
+int nvme_model_ns_info(struct nvme_model *m, uint32_t nsid, uint32_t *lba_size, uint16_t *ms, uint64_t *blocks)
+{
+	struct model_ns *ns = model_ns_find(m, nsid);
+	if (!ns)
+		return -1;
+	*lba_size = ns->lba_size;
+	*ms = ns->ms;
+	*blocks = ns->blocks;
+	return 0;
+}
+
 int nvme_model_ns_write(struct nvme_model *m, uint32_t nsid, uint64_t lba, uint64_t n, const void *buf)
 {
 	struct model_ns *ns = model_ns_find(m, nsid);

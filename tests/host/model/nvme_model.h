@@ -230,6 +230,9 @@ uint64_t nvme_model_dirty_blocks(const struct nvme_model *m, uint32_t nsid);
 /* Namespace contents, for tests to preload and check (0 or -1). */
 int nvme_model_ns_read(struct nvme_model *m, uint32_t nsid, uint64_t lba, uint64_t n, void *buf);
 int nvme_model_ns_write(struct nvme_model *m, uint32_t nsid, uint64_t lba, uint64_t n, const void *buf);
+/* The namespace's current format (it changes with Format NVM): data bytes
+ * and metadata bytes per block, and NSZE. 0, or -1 if there is no such NSID. */
+int nvme_model_ns_info(struct nvme_model *m, uint32_t nsid, uint32_t *lba_size, uint16_t *ms, uint64_t *blocks);
 
 /* ------------------------------------------------------------------------ */
 /* Knobs for feeding bad values                                              */
