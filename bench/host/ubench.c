@@ -46,7 +46,7 @@
 
 #include "host_env.h"
 #include "model/nvme_model.h"
-#include "nvme.h"
+#include "nvme_all.h"
 
 /* the bring-up copy of the driver (symbols renamed by run.sh) */
 void hk_nvme_config_defaults(struct nvme_ctrl_config *cfg);

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdarg.h>
 
-#include "nvme.h"
+#include "nvme_all.h"
 #include "nvme_arch.h"
 
 /* ------------------------------------------------------------------------ */

@@ -51,7 +51,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "nvme.h"
+#include "nvme_all.h"
 #include "pci.h"
 
 #define NVMETK_MAX_CTRL 16
