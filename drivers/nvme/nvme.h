@@ -4,8 +4,9 @@
  *
  * A host fills in a struct nvme_host (nvme_host.h, the porting contract),
  * calls nvme_ctrl_init() on a struct nvme_ctrl it owns, then reads and writes
- * blocks of the namespaces found. Everything else lives in one header per
- * file of the driver (README.md "Files"); nvme_all.h includes them all.
+ * blocks of the namespaces found. drivers/nvme/examples/minimal.c is a whole
+ * port in one file. Everything else lives in one header per file of the
+ * driver (README.md "Headers"); nvme_all.h includes them all.
  *
  * No global state: every function works on the controller, namespace or
  * queue pair it is given. Nothing is allocated on the I/O path; DMA memory
@@ -59,6 +60,8 @@
 #define NVME_ERR_TOO_LARGE       (-16) /* async/passthrough transfer (or firmware piece) above the
                                         * max transfer; a DSM beyond the device's DMRL/DMRSL/DMSL */
 #define NVME_ERR_DMA             (-17) /* data buffer not usable and no bounce buffer fits */
+#define NVME_ERR_ABI             (-30) /* the caller was built with other NVME_CFG_* switches (or
+                                        * another struct nvme_ctrl) than the driver */
 /* More (optional families; device values refused, -32..-44): nvme_status.h. */
 #define NVME_STATUS_DEVICE_FLAG  0x10000
 
@@ -143,10 +146,11 @@ enum nvme_ctrl_state {
  * everything is undone, the state is NVME_CTRL_OFF (or GONE/FAILED when the
  * device caused it) and the error is returned and logged. A namespace the
  * driver cannot use does not fail init (nvme_ns.unusable).
+ * NVME_ERR_ABI: the caller was compiled with other NVME_CFG_* values than the
+ * driver (nothing is touched; the log names the switch; nvme_abi_diff()).
  */
-int nvme_ctrl_init(struct nvme_ctrl *c, const struct nvme_host *host,
-		   uint64_t bar_phys, size_t bar_size,
-		   const struct nvme_ctrl_config *cfg);
+#define nvme_ctrl_init(c, host, bar_phys, bar_size, cfg) \
+	nvme_ctrl_init_abi((c), (host), (bar_phys), (bar_size), (cfg), &NVME_ABI_CALLER)
 /* Stop using the controller: commands in flight complete with
  * NVME_ERR_ABORTED, CC.EN=0, memory returned, BAR0 unmapped. c may be
  * initialised again. Safe after a failed init. */

@@ -3,7 +3,8 @@
  * nvme_config.h - the driver's compile-time switches (override with -D).
  *
  * The driver and every file that includes nvme.h must be built with the same
- * values: struct nvme_ctrl's layout depends on them.
+ * values: struct nvme_ctrl's layout depends on them. nvme_ctrl_init() checks
+ * this (NVME_ERR_ABI, nvme.h) and names the switch that differs.
  * drivers/nvme/README.md "Configuration" gives the .text each build costs.
  */
 #ifndef NVME_CONFIG_H

@@ -44,6 +44,7 @@ enum nvme_slot_state {
 #define NVME_QF_NORETRY        0x01u  /* never resubmit (passthrough: the caller's command) */
 #define NVME_QF_NOTIMEOUT      0x02u  /* no timeout (AER) */
 
+
 /* Data direction: opcode bits 1:0 (NVME_XFER_* in nvme_spec.h). */
 #define NVME_DIR_TO_DEV(dir)   (((dir) & NVME_XFER_HOST_TO_CTRL) != 0)
 #define NVME_DIR_FROM_DEV(dir) (((dir) & NVME_XFER_CTRL_TO_HOST) != 0)
@@ -115,6 +116,10 @@ struct nvme_slot {
 
 /* Interval between CSTS checks while a synchronous command waits, us. */
 #define NVME_SYNC_CSTS_US       1000u
+
+/* nvme_abi.c: 0 when abi matches the driver's build, else NVME_ERR_ABI
+ * after logging the difference through host->log (nothing else touched). */
+int nvme_abi_check(const struct nvme_host *host, const struct nvme_abi *abi);
 
 /* ------------------------------------------------------------------------ */
 /* Logging and tracing (nvme_log.c)                                         */

@@ -6,8 +6,8 @@
  * on the heap, anywhere) and know its size. A host never reads or writes a
  * field of these structs: the functions of nvme.h and the other headers are
  * the interface, and the layout changes with the NVME_CFG_* switches and
- * between versions: the driver and its host must be built with the same
- * NVME_CFG_* values (nvme_config.h).
+ * between versions. nvme_ctrl_init() refuses a caller whose layout differs
+ * from the driver's (NVME_ERR_ABI).
  *
  * Every driver header includes nvme.h before its include guard, so that this
  * file finds the public types it embeds (queue statistics, recovery counters,
@@ -45,6 +45,55 @@
 #include "nvme_recover.h"   /* struct nvme_recovery_stats */
 #include "nvme_dm.h"        /* struct nvme_nvm_limits (NVME_CFG_DM) */
 #include "nvme_aer.h"       /* struct nvme_event (NVME_CFG_AER) */
+
+/* ------------------------------------------------------------------------ */
+/* ABI check: the caller's build against the driver's                       */
+/* ------------------------------------------------------------------------ */
+
+/* The on/off switches as one bit each, for the ABI check below. A new
+ * switch takes the next bit. */
+#define NVME_CFG_BITS                                                          \
+	((unsigned)(NVME_CFG_TRACE != 0) << 0 | (unsigned)(NVME_CFG_SGL != 0) << 1 |  \
+	 (unsigned)(NVME_CFG_FAST_PATH != 0) << 2 | (unsigned)(NVME_CFG_DM != 0) << 3 | \
+	 (unsigned)(NVME_CFG_LOGS != 0) << 4 | (unsigned)(NVME_CFG_FW != 0) << 5 |     \
+	 (unsigned)(NVME_CFG_SANITIZE != 0) << 6 | (unsigned)(NVME_CFG_FORMAT != 0) << 7 | \
+	 (unsigned)(NVME_CFG_FEATURES != 0) << 8 | (unsigned)(NVME_CFG_AER != 0) << 9 |  \
+	 (unsigned)(NVME_CFG_RESV != 0) << 10 | (unsigned)(NVME_CFG_SUPPORT != 0) << 11)
+/* Their names, bit 0 first (the ABI check's message). */
+#define NVME_CFG_BIT_NAMES                                                     \
+	"NVME_CFG_TRACE", "NVME_CFG_SGL", "NVME_CFG_FAST_PATH", "NVME_CFG_DM",        \
+	"NVME_CFG_LOGS", "NVME_CFG_FW", "NVME_CFG_SANITIZE", "NVME_CFG_FORMAT",        \
+	"NVME_CFG_FEATURES", "NVME_CFG_AER", "NVME_CFG_RESV", "NVME_CFG_SUPPORT"
+
+
+/* Raised when a public struct or the meaning of a switch changes. */
+#define NVME_ABI_VERSION 1u
+
+/* What a file was compiled with; nvme_ctrl_init() passes the caller's. */
+struct nvme_abi {
+	uint32_t version;        /* NVME_ABI_VERSION (checked first) */
+	uint32_t cfg_bits;       /* NVME_CFG_BITS */
+	int32_t  log_level;      /* NVME_CFG_LOG_LEVEL */
+	uint32_t max_io_queues, max_ns, max_aer, event_ring;
+	uint32_t ctrl_size, qpair_size, ns_size, config_size;  /* sizeof */
+};
+
+#define NVME_ABI_INIT {                                                          \
+	NVME_ABI_VERSION, NVME_CFG_BITS, NVME_CFG_LOG_LEVEL, NVME_CFG_MAX_IO_QUEUES, \
+	NVME_CFG_MAX_NS, NVME_CFG_MAX_AER, NVME_CFG_EVENT_RING,                      \
+	(uint32_t)sizeof(struct nvme_ctrl), (uint32_t)sizeof(struct nvme_qpair),     \
+	(uint32_t)sizeof(struct nvme_ns), (uint32_t)sizeof(struct nvme_ctrl_config) }
+#define NVME_ABI_CALLER ((const struct nvme_abi)NVME_ABI_INIT)
+
+/* nvme_ctrl_init() itself (the macro in nvme.h passes &NVME_ABI_CALLER):
+ * NVME_ERR_ABI without touching c when abi differs from the driver's. */
+int nvme_ctrl_init_abi(struct nvme_ctrl *c, const struct nvme_host *host,
+		       uint64_t bar_phys, size_t bar_size,
+		       const struct nvme_ctrl_config *cfg, const struct nvme_abi *abi);
+/* The first difference between abi and the driver's build as one line into
+ * buf ("NVME_CFG_MAX_NS: caller 8, driver 32"); returns its full length, 0
+ * (and "" in buf) when they match. */
+size_t nvme_abi_diff(const struct nvme_abi *abi, char *buf, size_t len);
 
 /* ------------------------------------------------------------------------ */
 /* Queue pair and controller                                                */

@@ -12,7 +12,7 @@
  *             (rc = nvsh_no_more_args(pos, npos)) ||
  *             (rc = nvsh_parse_range(&tg, opts, &r)))
  *             return rc;
- *         ... nvsh_run_range(&tg, NULL, &r, &op, NULL) with a chunk callback ...
+ *         ... nvsh_run_range(&tg, &r, &op, NULL) with a chunk callback in op ...
  *     }
  *     NVSH_COMMAND("verify", "verify [DEVICE] ...", "summary", "help text", cmd_verify);
  *
