@@ -43,7 +43,13 @@ enum nvme_slot_state {
 /* Flags of nvme_q_submit_flags / nvme_q_exec_flags */
 #define NVME_QF_NORETRY        0x01u  /* never resubmit (passthrough: the caller's command) */
 #define NVME_QF_NOTIMEOUT      0x02u  /* no timeout (AER) */
+#define NVME_QF_PHYS           0x04u  /* buf is a struct nvme_phys_list: physical segments */
 
+/* The data of a command given as physical segments (nvme_read_phys...). */
+struct nvme_phys_list {
+	const struct nvme_phys_seg *seg;
+	uint32_t n;
+};
 
 /* Data direction: opcode bits 1:0 (NVME_XFER_* in nvme_spec.h). */
 #define NVME_DIR_TO_DEV(dir)   (((dir) & NVME_XFER_HOST_TO_CTRL) != 0)
@@ -398,6 +404,10 @@ void nvme_xfer_free(struct nvme_ctrl *c, struct nvme_qpair *q);
  */
 int nvme_xfer_map(struct nvme_qpair *q, uint32_t idx, struct nvme_sqe *sqe,
 		  void *buf, size_t len, unsigned dir);
+/* The same for data the caller gave as physical segments: no translation,
+ * no bounce buffer (NVME_ERR_DMA when PRP/SGL cannot describe them). */
+int nvme_xfer_map_phys(struct nvme_qpair *q, struct nvme_sqe *sqe, uint32_t idx,
+		       const struct nvme_phys_list *pl, size_t len);
 /* Release slot idx's bounce buffer, copying data back first if copy_back. */
 void nvme_xfer_unmap(struct nvme_qpair *q, uint32_t idx, bool copy_back);
 

@@ -293,6 +293,69 @@ int nvme_flush_async(struct nvme_ns *ns, struct nvme_qpair *q, nvme_cmd_cb cb, v
 }
 
 /* ------------------------------------------------------------------------ */
+/* Physical segments                                                        */
+/* ------------------------------------------------------------------------ */
+
+/* One Read or Write of the caller's physical segments: checked like
+ * rw_sync, then submitted (cb NULL: waited for). */
+NVME_COLD static int rw_phys(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t opc, uint64_t lba,
+			     uint32_t count, const struct nvme_phys_seg *segs, uint32_t nseg,
+			     nvme_cmd_cb cb, void *arg)
+{
+	int rc = io_prep(ns, &q);
+	if (rc != 0)
+		return rc;
+	rc = range_ok(ns, lba, count);
+	if (rc != 0)
+		return rc;
+	if (count > ns->max_blocks)
+		return NVME_ERR_TOO_LARGE;
+	if (segs == NULL || nseg == 0)
+		return NVME_ERR_INVAL;
+	uint64_t len = (uint64_t)count << ns->lba_shift, sum = 0;
+	for (uint32_t i = 0; i < nseg && sum <= len; i++)
+		sum += segs[i].len;
+	if (sum != len)
+		return NVME_ERR_INVAL;
+
+	struct nvme_phys_list pl = { segs, nseg };
+	struct nvme_sqe sqe;
+	rw_sqe(&sqe, opc, ns->nsid, lba, count);
+	if (cb == NULL)
+		return nvme_q_exec_flags(q, &sqe, &pl, (size_t)len, ns->ctrl->io_timeout_ms, NVME_QF_PHYS,
+					 NULL);
+	return nvme_q_submit_flags(q, &sqe, &pl, (size_t)len, cb, arg, NVME_QF_PHYS, NULL);
+}
+
+int nvme_read_phys(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t lba, uint32_t count,
+		   const struct nvme_phys_seg *segs, uint32_t nseg)
+{
+	return rw_phys(ns, q, NVME_CMD_READ, lba, count, segs, nseg, NULL, NULL);
+}
+
+int nvme_write_phys(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t lba, uint32_t count,
+		    const struct nvme_phys_seg *segs, uint32_t nseg)
+{
+	return rw_phys(ns, q, NVME_CMD_WRITE, lba, count, segs, nseg, NULL, NULL);
+}
+
+int nvme_read_phys_async(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t lba, uint32_t count,
+			 const struct nvme_phys_seg *segs, uint32_t nseg, nvme_cmd_cb cb, void *arg)
+{
+	if (cb == NULL)
+		return NVME_ERR_INVAL;
+	return rw_phys(ns, q, NVME_CMD_READ, lba, count, segs, nseg, cb, arg);
+}
+
+int nvme_write_phys_async(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t lba, uint32_t count,
+			  const struct nvme_phys_seg *segs, uint32_t nseg, nvme_cmd_cb cb, void *arg)
+{
+	if (cb == NULL)
+		return NVME_ERR_INVAL;
+	return rw_phys(ns, q, NVME_CMD_WRITE, lba, count, segs, nseg, cb, arg);
+}
+
+/* ------------------------------------------------------------------------ */
 /* Passthrough                                                              */
 /* ------------------------------------------------------------------------ */
 

@@ -515,7 +515,10 @@ int nvme_q_submit_flags(struct nvme_qpair *q, struct nvme_sqe *sqe, void *buf, s
 	if (flags & NVME_QF_NOTIMEOUT)
 		s->flags |= NVME_SLOTF_NOTIMEOUT;
 	sqe->cid = nvme_slot_cid(q, idx);
-	rc = nvme_xfer_map(q, idx, sqe, buf, len, (unsigned)NVME_GET(sqe->opc, NVME_OPC_XFER));
+	if (NVME_UNLIKELY(flags & NVME_QF_PHYS))
+		rc = nvme_xfer_map_phys(q, sqe, idx, buf, len);
+	else
+		rc = nvme_xfer_map(q, idx, sqe, buf, len, (unsigned)NVME_GET(sqe->opc, NVME_OPC_XFER));
 	if (rc != 0) {
 		slot_put(q, idx);
 		return rc;
