@@ -289,8 +289,6 @@ uint32_t nvme_q_tick(struct nvme_qpair *q, uint64_t now);
  * the CID stays reserved (NVME_SLOT_TIMED_OUT) until the device completes it
  * or the queue is reset. */
 void nvme_q_give_up(struct nvme_qpair *q, uint32_t idx);
-/* Complete slot idx with status (no CQE) now: bounce released, callback. */
-void nvme_q_complete_now(struct nvme_qpair *q, uint32_t idx, int status);
 
 /* CID of slot idx's current attempt: its generation above the index bits. */
 static inline uint16_t nvme_slot_cid(const struct nvme_qpair *q, uint32_t idx)

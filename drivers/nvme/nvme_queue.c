@@ -240,12 +240,6 @@ static void slot_finish(struct nvme_qpair *q, uint32_t i, int status, const stru
 	c->cb_depth--;
 }
 
-NVME_COLD void nvme_q_complete_now(struct nvme_qpair *q, uint32_t idx, int status)
-{
-	if (q->slots[idx].state != NVME_SLOT_FREE)
-		slot_finish(q, idx, status, NULL);
-}
-
 NVME_COLD void nvme_q_give_up(struct nvme_qpair *q, uint32_t idx)
 {
 	struct nvme_slot *s = &q->slots[idx];
