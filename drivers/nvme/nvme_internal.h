@@ -128,7 +128,7 @@ struct nvme_slot {
 int nvme_abi_check(const struct nvme_host *host, const struct nvme_abi *abi);
 
 /* ------------------------------------------------------------------------ */
-/* Logging and tracing (nvme_log.c)                                         */
+/* Logging and tracing (nvme_msg.c)                                         */
 /* ------------------------------------------------------------------------ */
 
 /* Format into buf (always NUL-terminated when len > 0); returns the full
@@ -434,13 +434,13 @@ int nvme_ns_io_prep(struct nvme_ns *ns, struct nvme_qpair **qp);
 int nvme_ns_range_ok(const struct nvme_ns *ns, uint64_t lba, uint64_t count);
 
 /* ------------------------------------------------------------------------ */
-/* nvme_log.c, nvme_support.c, nvme_dm.c, nvme_aer.c: the optional command */
+/* nvme_msg.c, nvme_support.c, nvme_dm.c, nvme_aer.c: the optional command */
 /* families (NVME_CFG_* in nvme.h); core code calls them through the stubs  */
 /* below when they are left out                                             */
 /* ------------------------------------------------------------------------ */
 
 /* Append formatted text at buf[pos..len); returns the new full length
- * (may exceed len; the text is cut and NUL-terminated). (nvme_log.c) */
+ * (may exceed len; the text is cut and NUL-terminated). (nvme_msg.c) */
 size_t nvme_cat(char *buf, size_t len, size_t pos, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 /* Re-read Identify Controller's firmware revision (after an activation).
