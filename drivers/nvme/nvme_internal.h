@@ -280,6 +280,22 @@ int nvme_q_exec(struct nvme_qpair *q, struct nvme_sqe *sqe, void *buf, size_t le
 		uint32_t timeout_ms, struct nvme_cqe *cqe_out);
 int nvme_q_exec_flags(struct nvme_qpair *q, struct nvme_sqe *sqe, void *buf, size_t len,
 		      uint32_t timeout_ms, unsigned flags, struct nvme_cqe *cqe_out);
+/* What a synchronous wait calls about every every_us (from the submission
+ * on; the time the call takes is not counted): elapsed_us since the
+ * submission; *done turns true when the command completes, also during the
+ * call (a nested command's wait may reap it: then nothing need be
+ * reported). Nonzero stops the wait unless the command is done by then:
+ * NVME_ERR_CANCELLED, the command is given up (its CID stays reserved until
+ * the device completes it). */
+struct nvme_wait_hook {
+	int    (*fn)(void *arg, uint64_t elapsed_us, const bool *done);
+	void    *arg;
+	uint64_t every_us;
+};
+/* nvme_q_exec_flags with a hook (NULL: none); the one synchronous wait. */
+int nvme_q_exec_hook(struct nvme_qpair *q, struct nvme_sqe *sqe, void *buf, size_t len,
+		     uint32_t timeout_ms, unsigned flags, struct nvme_cqe *cqe_out,
+		     const struct nvme_wait_hook *hook);
 /* Timer tick at time now: resubmit retries that are due, start a new epoch
  * when one has passed and mark the commands older than the timeout
  * (NVME_SLOTF_EXPIRED). Returns the number of expired commands waiting for

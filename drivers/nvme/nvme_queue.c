@@ -973,6 +973,13 @@ NVME_COLD static int exec_give_up(struct nvme_qpair *q, uint32_t idx, int err, c
 		q->stats.timeouts++;
 		c->rstats.timeouts++;
 	}
+	if (err == NVME_ERR_CANCELLED) {
+		/* the caller's progress hook said stop: not an error of the device */
+		nvme_dbg(c, "queue %u: opcode %02x cid %04x: no longer waiting after %u ms; the device goes on",
+			 (unsigned)q->qid, (unsigned)sqe->opc, (unsigned)nvme_slot_cid(q, idx),
+			 (unsigned)(waited_us / 1000u));
+		return err;
+	}
 	nvme_err(c, "queue %u: opcode %02x cid %04x %s after %u ms", (unsigned)q->qid, (unsigned)sqe->opc,
 		 (unsigned)nvme_slot_cid(q, idx), err == NVME_ERR_TIMEOUT ? "timed out" : nvme_strerror(err),
 		 (unsigned)(waited_us / 1000u));
@@ -981,6 +988,13 @@ NVME_COLD static int exec_give_up(struct nvme_qpair *q, uint32_t idx, int err, c
 
 int nvme_q_exec_flags(struct nvme_qpair *q, struct nvme_sqe *sqe, void *buf, size_t len,
 		      uint32_t timeout_ms, unsigned flags, struct nvme_cqe *cqe_out)
+{
+	return nvme_q_exec_hook(q, sqe, buf, len, timeout_ms, flags, cqe_out, NULL);
+}
+
+int nvme_q_exec_hook(struct nvme_qpair *q, struct nvme_sqe *sqe, void *buf, size_t len,
+		     uint32_t timeout_ms, unsigned flags, struct nvme_cqe *cqe_out,
+		     const struct nvme_wait_hook *hook)
 {
 	struct nvme_ctrl *c = q->ctrl;
 	struct nvme_waiter w = { false, 0, { 0, 0, 0, 0, 0, 0 } };
@@ -1023,6 +1037,7 @@ int nvme_q_exec_flags(struct nvme_qpair *q, struct nvme_sqe *sqe, void *buf, siz
 
 	uint16_t cid = s->cid;
 	uint64_t attempt = start;
+	uint64_t next_hook = hook != NULL ? nvme_now_us(c) + hook->every_us : UINT64_MAX;
 	for (;;) {
 		int n = nvme_q_poll(q, 0);
 		if (w.done)
@@ -1070,6 +1085,14 @@ int nvme_q_exec_flags(struct nvme_qpair *q, struct nvme_sqe *sqe, void *buf, siz
 			(void)nvme_recover_expired(c);
 			if (w.done)
 				break;
+		}
+		if (NVME_UNLIKELY(now >= next_hook)) {
+			int stop = hook->fn(hook->arg, now - start, &w.done);
+			next_hook = nvme_now_us(c) + hook->every_us;
+			if (w.done)
+				break;   /* done meanwhile: that wins over a stop */
+			if (stop != 0)
+				return exec_give_up(q, idx, NVME_ERR_CANCELLED, sqe, nvme_now_us(c) - start);
 		}
 		if (n == 0)
 			nvme_cpu_relax();
