@@ -23,7 +23,11 @@ NVME_COLD size_t nvme_abi_diff(const struct nvme_abi *abi, char *buf, size_t len
 		mine = d->version;
 	} else if (abi->cfg_bits != d->cfg_bits) {
 		uint32_t diff = abi->cfg_bits ^ d->cfg_bits;
-		unsigned bit = (unsigned)__builtin_ctz(diff);
+		unsigned bit = 0;
+		while (!(diff & 1u)) {   /* no __builtin_ctz: libgcc on some CPUs */
+			diff >>= 1;
+			bit++;
+		}
 		what = bit < sizeof(bit_names) / sizeof(bit_names[0]) ? bit_names[bit] : "an NVME_CFG_* switch";
 		theirs = (abi->cfg_bits >> bit) & 1u;
 		mine = (d->cfg_bits >> bit) & 1u;
