@@ -207,7 +207,7 @@ struct nvme_ns *nvme_ns_at(struct nvme_ctrl *c, uint32_t index);
 /* ------------------------------------------------------------------------ */
 
 /* The I/O queue pair of qid 1 + index (created by init: index <
- * cfg.io_queue_count); NULL if none. More in nvme_queue.h. */
+ * cfg.io_queue_count); NULL if none. By qid: nvme_ctrl_qpair (nvme_queue.h). */
 struct nvme_qpair *nvme_ctrl_io_qpair(struct nvme_ctrl *c, uint32_t index);
 
 /*

@@ -44,6 +44,11 @@ struct nvme_qpair_opts {
 };
 
 struct nvme_qpair *nvme_ctrl_admin_qpair(struct nvme_ctrl *c);
+/* The queue pair of qid as nvme_qpair_create(), nvme_qpair_delete() and
+ * nvme_qpair_id() number them: 0 the admin queue, 1.. the I/O queue pairs
+ * (qid n is nvme_ctrl_io_qpair(c, n - 1), which counts I/O queue pairs
+ * from 0 for loops over them). NULL if not created. */
+struct nvme_qpair *nvme_ctrl_qpair(struct nvme_ctrl *c, uint16_t qid);
 
 /*
  * Create I/O queue pair qid (1..granted count): allocate its rings, command
