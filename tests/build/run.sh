@@ -220,6 +220,19 @@ while IFS='|' read -r name cc flags pkg; do
 	done
 done <"$out/targets"
 
+# The C-block check itself: a fragment calling an undeclared function must
+# not compile, a correct one must (so readme-c-blocks can fail).
+neg="$out/readme-neg"
+mkdir -p "$neg"
+printf '# t\n\n```c\n/* fragment */\nrc = nvme_no_such_function(c);\n```\n\n```c\n/* fragment */\nrc = nvme_flush(ns, q);\n```\n' >"$neg/t.md"
+if [ "$(sh "$here/readme_blocks.sh" "$neg/t.md" "$neg/b")" = 2 ] &&
+	! gcc $warn -I"$drv" -c "$neg/b/block-1.c" -o "$neg/b1.o" >/dev/null 2>&1 &&
+	gcc $warn -I"$drv" -c "$neg/b/block-2.c" -o "$neg/b2.o" >/dev/null 2>&1; then
+	pass readme-c-blocks-detects-errors
+else
+	fail readme-c-blocks-detects-errors "a bad block compiled, or a good one did not"
+fi
+
 # License: every file of the tree carries the SPDX line (tools/check-spdx.sh),
 # and the checker itself finds a file without one.
 if spdx_out=$(sh "$root/tools/check-spdx.sh" "$root" 2>&1); then
