@@ -4,7 +4,7 @@
  *
  * For a kernel (or boot loader) that runs with memory identity-mapped
  * (virtual address == bus address), polls, and has a microsecond clock.
- * Copy it, replace the three things marked YOUR KERNEL, and call
+ * Copy it, adapt the four places marked YOUR KERNEL, and call
  * minimal_nvme_example() with BAR0 of an NVMe controller your PCI code found
  * (class 01h/08h/02h; Memory Space and Bus Master enabled in its command
  * register). It brings the controller up and reads block 0 of the first
