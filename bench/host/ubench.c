@@ -13,8 +13,9 @@
  * hooks. So the program links a second copy of the driver, compiled with
  * -DNVME_MMIO_HOOK and its global symbols renamed hk_* (bench/host/run.sh:
  * ld -r + objcopy --redefine-syms). That copy brings the controller up
- * (hk_nvme_ctrl_init: one I/O queue pair of depth 256, no shadow doorbells,
- * a 512-byte-block namespace); the struct nvme_ctrl it fills is the same
+ * (hk_nvme_ctrl_init_abi, the function behind nvme_ctrl_init(): one I/O
+ * queue pair of depth 256, no shadow doorbells, a 512-byte-block
+ * namespace); the struct nvme_ctrl it fills is the same
  * type the shipped copy uses. Then c->bar is pointed at plain memory and
  * the measured loops call the shipped copy (nvme_read_async,
  * nvme_qpair_poll, nvme_qpair_batch_begin/_end). A minimal fake device in
@@ -46,12 +47,12 @@
 
 #include "host_env.h"
 #include "model/nvme_model.h"
-#include "nvme.h"
+#include "nvme_all.h"
 
 /* the bring-up copy of the driver (symbols renamed by run.sh) */
 void hk_nvme_config_defaults(struct nvme_ctrl_config *cfg);
-int hk_nvme_ctrl_init(struct nvme_ctrl *c, const struct nvme_host *host, uint64_t bar_phys, size_t bar_size,
-		      const struct nvme_ctrl_config *cfg);
+int hk_nvme_ctrl_init_abi(struct nvme_ctrl *c, const struct nvme_host *host, uint64_t bar_phys, size_t bar_size,
+			   const struct nvme_ctrl_config *cfg, const struct nvme_abi *abi);
 void hk_nvme_ctrl_detach(struct nvme_ctrl *c);
 struct nvme_ns *hk_nvme_ns_at(struct nvme_ctrl *c, uint32_t i);
 struct nvme_qpair *hk_nvme_ctrl_io_qpair(struct nvme_ctrl *c, uint32_t i);
@@ -229,7 +230,8 @@ int main(int argc, char **argv)
 	cfg.log_level = NVME_LOG_WARN;
 	if (!m || !c)
 		fail("setup");
-	int rc = hk_nvme_ctrl_init(c, &env->host, nvme_model_bar_phys(m), nvme_model_bar_size(m), &cfg);
+	int rc = hk_nvme_ctrl_init_abi(c, &env->host, nvme_model_bar_phys(m), nvme_model_bar_size(m), &cfg,
+				       &NVME_ABI_CALLER);
 	if (rc != 0) {
 		fprintf(stderr, "ubench: nvme_ctrl_init: %d\n", rc);
 		return 1;

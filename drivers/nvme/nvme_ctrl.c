@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * nvme_ctrl.c - controller bring-up, shutdown, resume, reset, identify and
- * namespaces.
+ * nvme_ctrl.c - controller bring-up (CAP, page size, enable, Identify
+ * Controller, Number of Queues, I/O queue pairs), detach, shutdown, resume,
+ * reset and re-initialisation. Namespaces are nvme_ns.c's, recovery
+ * nvme_recover.c's, shadow doorbells nvme_dbbuf.c's.
  *
  * Design
  * ------
@@ -30,11 +32,13 @@
  * completions are recognised by a generation in the CID and ignored
  * (nvme_queue.c).
  *
+ * Shadow doorbells (Doorbell Buffer Config) are registered after init and
+ * after every reset when the controller offers them (nvme_dbbuf.c).
+ *
  * Not supported: metadata / end-to-end protection formats (listed, not
- * usable), namespaces beyond NVME_CFG_MAX_NS as structs (listable), shadow
- * doorbells (nvme_dbbuf_reset() is where their re-registration after a reset
- * goes), controller memory buffer, interrupts handling itself, multiple
- * command sets (ZNS, KV), fabrics.
+ * usable), namespaces beyond NVME_CFG_MAX_NS as structs (listable),
+ * controller memory buffer, interrupt handling itself, multiple command
+ * sets (ZNS, KV), fabrics.
  *
  * Every value read from the device is validated before use; an invalid one
  * is a named NVME_ERR_BAD_* error or is logged and ignored, never undefined
@@ -537,13 +541,17 @@ NVME_COLD static uint32_t clamp_depth(const struct nvme_ctrl *c, uint32_t want, 
 	return nvme_max_u32(d, NVME_MIN_QUEUE_ENTRIES);
 }
 
-NVME_COLD int nvme_ctrl_init(struct nvme_ctrl *c, const struct nvme_host *host,
-		   uint64_t bar_phys, size_t bar_size, const struct nvme_ctrl_config *cfg)
+NVME_COLD int nvme_ctrl_init_abi(struct nvme_ctrl *c, const struct nvme_host *host,
+				 uint64_t bar_phys, size_t bar_size, const struct nvme_ctrl_config *cfg,
+				 const struct nvme_abi *abi)
 {
 	int rc;
 
 	if (c == NULL)
 		return NVME_ERR_INVAL;
+	rc = nvme_abi_check(host, abi);
+	if (rc != 0)
+		return rc;
 	__builtin_memset(c, 0, sizeof(*c));
 	c->state = NVME_CTRL_OFF;
 	if (cfg != NULL)

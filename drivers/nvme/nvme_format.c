@@ -11,12 +11,12 @@
  * ("a format of one namespace formats them all"), so struct nvme_ns
  * reflects the new block size and count.
  *
- * The wait is this file's own loop, not nvme_q_exec(), so that it can report
- * progress and be cancelled: the command is submitted without a queue
- * timeout (NVME_QF_NOTIMEOUT) and never resubmitted; the loop polls the
- * admin queue, checks CSTS, and at its own deadline does what a synchronous
+ * The wait is the driver's one synchronous wait (nvme_q_exec_hook()) with a
+ * progress hook: the command is submitted without a queue timeout
+ * (NVME_QF_NOTIMEOUT) and never resubmitted; the wait polls the admin
+ * queue, checks CSTS, and at the format deadline does what a synchronous
  * command's timeout does (mark it expired, nvme_recover_slot(): Abort, then
- * controller reset). Every poll_ms it reads Identify Namespace for the
+ * controller reset). Every poll_ms the hook reads Identify Namespace for the
  * Format Progress Indicator (FPI bit 7 set: bits 6:0 are the percentage
  * still to format; NVMe 1.4 figure 245) and calls the progress callback.
  * Reading Identify while a format runs is what FPI is for; the Identify's
@@ -27,29 +27,6 @@
 #include "nvme_internal.h"
 
 #if NVME_CFG_FORMAT   /* optional (nvme.h): the file is empty without it */
-
-struct fmt_waiter {
-	bool done;
-	int  status;
-};
-
-NVME_COLD static void fmt_done(void *arg, int status, const struct nvme_cqe *cqe)
-{
-	struct fmt_waiter *w = arg;
-	(void)cqe;
-	w->done = true;
-	w->status = status;
-}
-
-/* Stop waiting for slot idx: forget the waiter on our stack; the CID stays
- * reserved until the device completes the command or a reset drops it. */
-NVME_COLD static int fmt_give_up(struct nvme_qpair *q, uint32_t idx, int err)
-{
-	q->slots[idx].cb = NULL;
-	q->slots[idx].arg = NULL;
-	nvme_q_give_up(q, idx);
-	return err;
-}
 
 /* Progress: FPI of nsid (or of the first known namespace for all). */
 NVME_COLD static void fmt_progress(struct nvme_ctrl *c, uint32_t nsid, uint64_t elapsed_us, uint32_t timeout_ms,
@@ -76,75 +53,36 @@ NVME_COLD static void fmt_progress(struct nvme_ctrl *c, uint32_t nsid, uint64_t 
 	p->percent = (uint8_t)(remaining >= 100u ? 0u : 100u - remaining);   /* never trust: 101..127 */
 }
 
+/* The wait's hook: FPI, then the caller's progress callback. */
+struct fmt_hook {
+	struct nvme_ctrl *c;
+	uint32_t nsid;
+	uint32_t timeout_ms;
+	const struct nvme_format_opts *o;
+};
+
+NVME_COLD static int fmt_hook_fn(void *arg, uint64_t elapsed_us, const bool *done)
+{
+	struct fmt_hook *h = arg;
+	struct nvme_format_progress p;
+	if (*done)
+		return 0;
+	fmt_progress(h->c, h->nsid, elapsed_us, h->timeout_ms, &p);
+	if (*done)
+		return 0;   /* the Identify's wait reaped the format's completion */
+	return h->o->progress(h->o->arg, &p);
+}
+
 /* Send Format NVM and wait for it (see the top of this file). */
 NVME_COLD static int format_exec(struct nvme_ctrl *c, struct nvme_sqe *sqe, uint32_t nsid, uint32_t timeout_ms,
-		       const struct nvme_format_opts *o)
+				 const struct nvme_format_opts *o)
 {
-	struct nvme_qpair *q = &c->admin;
-	struct fmt_waiter w = { false, 0 };
-	uint32_t idx;
-	int rc = nvme_q_submit_flags(q, sqe, NULL, 0, fmt_done, &w, NVME_QF_NORETRY | NVME_QF_NOTIMEOUT, &idx);
-	if (rc != 0)
-		return rc;
-	nvme_q_ring_sq(q);
-	uint64_t start = nvme_now_us(c), last_csts = start;
-	uint64_t limit = (uint64_t)timeout_ms * 1000u;
-	uint64_t poll_us = (uint64_t)(o->poll_ms != 0 ? o->poll_ms : NVME_FORMAT_POLL_MS) * 1000u;
-	uint64_t next_report = start + poll_us;
-	struct nvme_slot *s = &q->slots[idx];
-	for (;;) {
-		int n = nvme_q_poll(q, 0);
-		if (w.done)
-			break;
-		uint64_t now = nvme_now_us(c);
-		(void)nvme_q_tick(q, now);   /* other commands' timeouts and retries */
-		if (q->expired != 0 && nvme_recover_allowed(c))
-			(void)nvme_recover_expired(c);
-		if (w.done)
-			break;
-		if (now - start >= limit) {
-			/* as a synchronous command's timeout: recovery (Abort, reset) */
-			if (!nvme_recover_can_reset(c))
-				return fmt_give_up(q, idx, NVME_ERR_TIMEOUT);
-			if (!(s->flags & NVME_SLOTF_EXPIRED)) {
-				s->flags |= NVME_SLOTF_EXPIRED;
-				q->expired++;
-				q->stats.timeouts++;
-				c->rstats.timeouts++;
-			}
-			(void)nvme_recover_slot(c, q, idx);
-			if (w.done)
-				break;
-			return fmt_give_up(q, idx, NVME_ERR_TIMEOUT);
-		}
-		if (n == 0 && now - last_csts >= NVME_SYNC_CSTS_US) {
-			last_csts = now;
-			int err = nvme_csts_event(c);
-			if (err == NVME_ERR_CTRL_FATAL && nvme_recover_can_reset(c))
-				(void)nvme_recover_reset(c, "controller fatal status");
-			if (w.done)
-				break;
-			if (err != 0)
-				return fmt_give_up(q, idx, err);
-		}
-		if (o->progress != NULL && now >= next_report) {
-			struct nvme_format_progress p;
-			fmt_progress(c, nsid, now - start, timeout_ms, &p);
-			next_report = nvme_now_us(c) + poll_us;
-			if (w.done)
-				break;   /* the Identify's wait reaped the completion */
-			if (o->progress(o->arg, &p) != 0) {
-				if (w.done)
-					break;
-				nvme_dbg(c, "format NSID %x: no longer waiting after %llu ms; the device goes on",
-					 (unsigned)nsid, (unsigned long long)p.elapsed_ms);
-				return fmt_give_up(q, idx, NVME_ERR_CANCELLED);
-			}
-		}
-		if (n == 0)
-			nvme_cpu_relax();
-	}
-	return w.status;
+	struct fmt_hook h = { c, nsid, timeout_ms, o };
+	struct nvme_wait_hook hook = {
+		fmt_hook_fn, &h, (uint64_t)(o->poll_ms != 0 ? o->poll_ms : NVME_FORMAT_POLL_MS) * 1000u
+	};
+	return nvme_q_exec_hook(&c->admin, sqe, NULL, 0, timeout_ms, NVME_QF_NORETRY | NVME_QF_NOTIMEOUT, NULL,
+				o->progress != NULL ? &hook : NULL);
 }
 
 /* Format NVM cdw10 bits 13:12: LBA format index bits 5:4 (NVMe 2.0). */

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdarg.h>
 
-#include "nvme.h"
+#include "nvme_all.h"
 #include "nvme_arch.h"
 
 /* ------------------------------------------------------------------------ */
@@ -43,6 +43,13 @@ enum nvme_slot_state {
 /* Flags of nvme_q_submit_flags / nvme_q_exec_flags */
 #define NVME_QF_NORETRY        0x01u  /* never resubmit (passthrough: the caller's command) */
 #define NVME_QF_NOTIMEOUT      0x02u  /* no timeout (AER) */
+#define NVME_QF_PHYS           0x04u  /* buf is a struct nvme_phys_list: physical segments */
+
+/* The data of a command given as physical segments (nvme_read_phys...). */
+struct nvme_phys_list {
+	const struct nvme_phys_seg *seg;
+	uint32_t n;
+};
 
 /* Data direction: opcode bits 1:0 (NVME_XFER_* in nvme_spec.h). */
 #define NVME_DIR_TO_DEV(dir)   (((dir) & NVME_XFER_HOST_TO_CTRL) != 0)
@@ -116,8 +123,12 @@ struct nvme_slot {
 /* Interval between CSTS checks while a synchronous command waits, us. */
 #define NVME_SYNC_CSTS_US       1000u
 
+/* nvme_abi.c: 0 when abi matches the driver's build, else NVME_ERR_ABI
+ * after logging the difference through host->log (nothing else touched). */
+int nvme_abi_check(const struct nvme_host *host, const struct nvme_abi *abi);
+
 /* ------------------------------------------------------------------------ */
-/* Logging and tracing (nvme_log.c)                                         */
+/* Logging and tracing (nvme_msg.c)                                         */
 /* ------------------------------------------------------------------------ */
 
 /* Format into buf (always NUL-terminated when len > 0); returns the full
@@ -269,6 +280,22 @@ int nvme_q_exec(struct nvme_qpair *q, struct nvme_sqe *sqe, void *buf, size_t le
 		uint32_t timeout_ms, struct nvme_cqe *cqe_out);
 int nvme_q_exec_flags(struct nvme_qpair *q, struct nvme_sqe *sqe, void *buf, size_t len,
 		      uint32_t timeout_ms, unsigned flags, struct nvme_cqe *cqe_out);
+/* What a synchronous wait calls about every every_us (from the submission
+ * on; the time the call takes is not counted): elapsed_us since the
+ * submission; *done turns true when the command completes, also during the
+ * call (a nested command's wait may reap it: then nothing need be
+ * reported). Nonzero stops the wait unless the command is done by then:
+ * NVME_ERR_CANCELLED, the command is given up (its CID stays reserved until
+ * the device completes it). */
+struct nvme_wait_hook {
+	int    (*fn)(void *arg, uint64_t elapsed_us, const bool *done);
+	void    *arg;
+	uint64_t every_us;
+};
+/* nvme_q_exec_flags with a hook (NULL: none); the one synchronous wait. */
+int nvme_q_exec_hook(struct nvme_qpair *q, struct nvme_sqe *sqe, void *buf, size_t len,
+		     uint32_t timeout_ms, unsigned flags, struct nvme_cqe *cqe_out,
+		     const struct nvme_wait_hook *hook);
 /* Timer tick at time now: resubmit retries that are due, start a new epoch
  * when one has passed and mark the commands older than the timeout
  * (NVME_SLOTF_EXPIRED). Returns the number of expired commands waiting for
@@ -278,8 +305,6 @@ uint32_t nvme_q_tick(struct nvme_qpair *q, uint64_t now);
  * the CID stays reserved (NVME_SLOT_TIMED_OUT) until the device completes it
  * or the queue is reset. */
 void nvme_q_give_up(struct nvme_qpair *q, uint32_t idx);
-/* Complete slot idx with status (no CQE) now: bounce released, callback. */
-void nvme_q_complete_now(struct nvme_qpair *q, uint32_t idx, int status);
 
 /* CID of slot idx's current attempt: its generation above the index bits. */
 static inline uint16_t nvme_slot_cid(const struct nvme_qpair *q, uint32_t idx)
@@ -299,6 +324,19 @@ static inline uint16_t nvme_cid_next(const struct nvme_qpair *q, uint16_t cid)
 	return n;
 }
 
+/* The MMIO doorbell writes, one of each kind for every path (submission,
+ * reap, shadow doorbells and their kick): the value, and the count. */
+static inline void nvme_q_sq_db_write(struct nvme_qpair *q, uint32_t tail)
+{
+	nvme_wr32(q->ctrl, q->sq_db, tail);
+	q->stats.sq_doorbells++;
+}
+static inline void nvme_q_cq_db_write(struct nvme_qpair *q, uint32_t head)
+{
+	nvme_wr32(q->ctrl, q->cq_db, head);
+	q->stats.cq_doorbells++;
+}
+
 /* Write the SQ tail doorbell after a submission outside a batch: MMIO
  * inline, shadow doorbells through nvme_q_ring_sq. */
 static inline void nvme_q_ring_sq_now(struct nvme_qpair *q)
@@ -311,8 +349,62 @@ static inline void nvme_q_ring_sq_now(struct nvme_qpair *q)
 	/* SQEs (and PRP/SGL lists) before the doorbell */
 	nvme_dma_wmb();
 	q->sq_tail_rung = tail;
-	nvme_wr32(q->ctrl, q->sq_db, tail);
-	q->stats.sq_doorbells++;
+	nvme_q_sq_db_write(q, tail);
+}
+
+/* Take the first free command slot of q: NVME_SLOT_BUSY, the slot's next
+ * CID (also into *cid), counted in flight; NULL when none is free. The
+ * Read/Write fast path (nvme_io.c rw_async) does the same steps inline in
+ * its own order: through this helper it cost 2 to 6 more instructions per
+ * I/O (bench/host/run.sh), whatever the helper's shape. */
+static inline struct nvme_slot *nvme_slot_take(struct nvme_qpair *q, uint16_t *cid)
+{
+	uint32_t i = q->free_head;
+	if (NVME_UNLIKELY(i >= q->nslots))
+		return NULL;
+	struct nvme_slot *s = &q->slots[i];
+	*cid = nvme_cid_next(q, s->cid);
+	q->free_head = s->next_free;
+	s->state = NVME_SLOT_BUSY;
+	s->cid = *cid;
+	q->in_flight++;
+	return s;
+}
+
+/* Put slot i back on the free list (its callback, bounce buffer and expiry
+ * already dealt with). The one slot release of the general path and the
+ * reap fast path. */
+static inline void nvme_slot_release(struct nvme_qpair *q, uint32_t i)
+{
+	struct nvme_slot *s = &q->slots[i];
+	s->state = NVME_SLOT_FREE;
+	s->flags = 0;
+	s->next_free = q->free_head;
+	q->free_head = i;
+	q->in_flight--;
+}
+
+/* One PRP entry describes a buffer that is dword aligned and inside one host
+ * page (a host page never crosses a driver page: both are powers of two and
+ * the driver page is the larger). */
+static inline bool nvme_one_page(const struct nvme_host *h, uintptr_t v, size_t len)
+{
+	return (v & 3u) == 0 && (v & (h->page_size - 1u)) + len <= h->page_size;
+}
+/* The highest bus address at which len bytes end inside dma_limit (or the
+ * address space); false when len does not fit at all. */
+static inline bool nvme_dma_last(const struct nvme_host *h, size_t len, uint64_t *last)
+{
+	uint64_t lim = h->dma_limit != 0 ? h->dma_limit : UINT64_MAX;
+	if (lim < len)
+		return false;
+	*last = lim - len;
+	return true;
+}
+/* A translated PRP1 the device can use: dword aligned, at most last. */
+static inline bool nvme_prp1_ok(uint64_t phys, uint64_t last)
+{
+	return (phys & 3u) == 0 && phys <= last;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -393,6 +485,10 @@ void nvme_xfer_free(struct nvme_ctrl *c, struct nvme_qpair *q);
  */
 int nvme_xfer_map(struct nvme_qpair *q, uint32_t idx, struct nvme_sqe *sqe,
 		  void *buf, size_t len, unsigned dir);
+/* The same for data the caller gave as physical segments: no translation,
+ * no bounce buffer (NVME_ERR_DMA when PRP/SGL cannot describe them). */
+int nvme_xfer_map_phys(struct nvme_qpair *q, struct nvme_sqe *sqe, uint32_t idx,
+		       const struct nvme_phys_list *pl, size_t len);
 /* Release slot idx's bounce buffer, copying data back first if copy_back. */
 void nvme_xfer_unmap(struct nvme_qpair *q, uint32_t idx, bool copy_back);
 
@@ -421,13 +517,13 @@ int nvme_ns_io_prep(struct nvme_ns *ns, struct nvme_qpair **qp);
 int nvme_ns_range_ok(const struct nvme_ns *ns, uint64_t lba, uint64_t count);
 
 /* ------------------------------------------------------------------------ */
-/* nvme_log.c, nvme_support.c, nvme_dm.c, nvme_aer.c: the optional command */
+/* nvme_msg.c, nvme_support.c, nvme_dm.c, nvme_aer.c: the optional command */
 /* families (NVME_CFG_* in nvme.h); core code calls them through the stubs  */
 /* below when they are left out                                             */
 /* ------------------------------------------------------------------------ */
 
 /* Append formatted text at buf[pos..len); returns the new full length
- * (may exceed len; the text is cut and NUL-terminated). (nvme_log.c) */
+ * (may exceed len; the text is cut and NUL-terminated). (nvme_msg.c) */
 size_t nvme_cat(char *buf, size_t len, size_t pos, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 /* Re-read Identify Controller's firmware revision (after an activation).

@@ -37,6 +37,13 @@ static int range_ok(const struct nvme_ns *ns, uint64_t lba, uint64_t count)
 	return 0;
 }
 
+/* io_prep, then range_ok: the checks every block I/O starts with. */
+static int rw_prep(struct nvme_ns *ns, struct nvme_qpair **qp, uint64_t lba, uint64_t count)
+{
+	int rc = io_prep(ns, qp);
+	return rc != 0 ? rc : range_ok(ns, lba, count);
+}
+
 int nvme_ns_io_prep(struct nvme_ns *ns, struct nvme_qpair **qp)
 {
 	return io_prep(ns, qp);
@@ -60,10 +67,7 @@ static void rw_sqe(struct nvme_sqe *sqe, uint8_t opc, uint32_t nsid, uint64_t lb
 static int rw_sync(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t opc, uint64_t lba,
 		   uint32_t count, void *buf)
 {
-	int rc = io_prep(ns, &q);
-	if (rc != 0)
-		return rc;
-	rc = range_ok(ns, lba, count);
+	int rc = rw_prep(ns, &q, lba, count);
 	if (rc != 0)
 		return rc;
 	if (buf == NULL)
@@ -118,10 +122,7 @@ static __attribute__((noinline)) int rw_async_general(struct nvme_ns *ns, struct
 						      uint64_t lba, uint32_t count, void *buf, nvme_cmd_cb cb,
 						      void *arg)
 {
-	int rc = io_prep(ns, &q);
-	if (rc != 0)
-		return rc;
-	rc = range_ok(ns, lba, count);
+	int rc = rw_prep(ns, &q, lba, count);
 	if (rc != 0)
 		return rc;
 	if (buf == NULL)
@@ -204,8 +205,8 @@ NVME_HOT_INLINE int rw_async(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t o
 	uintptr_t v = (uintptr_t)buf;
 	if (NVME_UNLIKELY(nsid == 0 || c->state != NVME_CTRL_READY || ns->unusable != 0 ||
 			  q->qid == 0 || count - 1u >= ns->max_blocks || lba >= size ||
-			  count > size - lba || v == 0 || (v & 3u) != 0 || (NVME_CFG_SGL && c->sgl_io) ||
-			  (v & (h->page_size - 1u)) + len > h->page_size))
+			  count > size - lba || v == 0 || (NVME_CFG_SGL && c->sgl_io) ||
+			  !nvme_one_page(h, v, len)))
 		goto general;
 	/* the highest PRP1 for which the data ends inside dma_limit (or the
 	 * address space) */
@@ -250,7 +251,7 @@ NVME_HOT_INLINE int rw_async(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t o
 	if (NVME_UNLIKELY(h->virt_to_phys(h->ctx, buf, &s->sqe.dptr.prp.prp1) != 0))
 		return rw_fast_fallback(q, s);
 	uint64_t phys = s->sqe.dptr.prp.prp1;
-	if (NVME_UNLIKELY((phys & 3u) != 0 || phys > lim))
+	if (NVME_UNLIKELY(!nvme_prp1_ok(phys, lim)))
 		return rw_fast_fallback(q, s);
 	d[3] = phys;
 	nvme_trace_sqe(q, e);
@@ -290,6 +291,66 @@ int nvme_flush_async(struct nvme_ns *ns, struct nvme_qpair *q, nvme_cmd_cb cb, v
 	sqe.opc = NVME_CMD_FLUSH;
 	sqe.nsid = ns->nsid;
 	return nvme_q_submit(q, &sqe, NULL, 0, cb, arg, NULL);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Physical segments                                                        */
+/* ------------------------------------------------------------------------ */
+
+/* One Read or Write of the caller's physical segments: checked like
+ * rw_sync, then submitted (cb NULL: waited for). */
+NVME_COLD static int rw_phys(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t opc, uint64_t lba,
+			     uint32_t count, const struct nvme_phys_seg *segs, uint32_t nseg,
+			     nvme_cmd_cb cb, void *arg)
+{
+	int rc = rw_prep(ns, &q, lba, count);
+	if (rc != 0)
+		return rc;
+	if (count > ns->max_blocks)
+		return NVME_ERR_TOO_LARGE;
+	if (segs == NULL || nseg == 0)
+		return NVME_ERR_INVAL;
+	uint64_t len = (uint64_t)count << ns->lba_shift, sum = 0;
+	for (uint32_t i = 0; i < nseg && sum <= len; i++)
+		sum += segs[i].len;
+	if (sum != len)
+		return NVME_ERR_INVAL;
+
+	struct nvme_phys_list pl = { segs, nseg };
+	struct nvme_sqe sqe;
+	rw_sqe(&sqe, opc, ns->nsid, lba, count);
+	if (cb == NULL)
+		return nvme_q_exec_flags(q, &sqe, &pl, (size_t)len, ns->ctrl->io_timeout_ms, NVME_QF_PHYS,
+					 NULL);
+	return nvme_q_submit_flags(q, &sqe, &pl, (size_t)len, cb, arg, NVME_QF_PHYS, NULL);
+}
+
+int nvme_read_phys(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t lba, uint32_t count,
+		   const struct nvme_phys_seg *segs, uint32_t nseg)
+{
+	return rw_phys(ns, q, NVME_CMD_READ, lba, count, segs, nseg, NULL, NULL);
+}
+
+int nvme_write_phys(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t lba, uint32_t count,
+		    const struct nvme_phys_seg *segs, uint32_t nseg)
+{
+	return rw_phys(ns, q, NVME_CMD_WRITE, lba, count, segs, nseg, NULL, NULL);
+}
+
+int nvme_read_phys_async(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t lba, uint32_t count,
+			 const struct nvme_phys_seg *segs, uint32_t nseg, nvme_cmd_cb cb, void *arg)
+{
+	if (cb == NULL)
+		return NVME_ERR_INVAL;
+	return rw_phys(ns, q, NVME_CMD_READ, lba, count, segs, nseg, cb, arg);
+}
+
+int nvme_write_phys_async(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t lba, uint32_t count,
+			  const struct nvme_phys_seg *segs, uint32_t nseg, nvme_cmd_cb cb, void *arg)
+{
+	if (cb == NULL)
+		return NVME_ERR_INVAL;
+	return rw_phys(ns, q, NVME_CMD_WRITE, lba, count, segs, nseg, cb, arg);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -320,6 +320,11 @@ NVME_COLD struct nvme_qpair *nvme_ctrl_io_qpair(struct nvme_ctrl *c, uint32_t in
 	return &c->io[index];
 }
 
+NVME_COLD struct nvme_qpair *nvme_ctrl_qpair(struct nvme_ctrl *c, uint16_t qid)
+{
+	return qid == 0 ? nvme_ctrl_admin_qpair(c) : nvme_ctrl_io_qpair(c, (uint32_t)qid - 1u);
+}
+
 NVME_COLD uint32_t nvme_ctrl_io_queue_max(const struct nvme_ctrl *c)
 {
 	return c != NULL ? c->io_granted : 0;

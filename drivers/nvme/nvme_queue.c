@@ -179,17 +179,13 @@ static void slot_new_cid(struct nvme_qpair *q, uint32_t i)
 
 static inline int slot_get(struct nvme_qpair *q, uint32_t *idx)
 {
-	uint32_t i = q->free_head;
-	if (i >= q->nslots)
+	uint16_t cid;
+	struct nvme_slot *s = nvme_slot_take(q, &cid);
+	if (s == NULL)
 		return NVME_ERR_QUEUE_FULL;
-	struct nvme_slot *s = &q->slots[i];
-	q->free_head = s->next_free;
-	s->state = NVME_SLOT_BUSY;
 	s->flags = 0;
 	s->tries = 0;
-	slot_new_cid(q, i);
-	q->in_flight++;
-	*idx = i;
+	*idx = (uint32_t)(s - q->slots);
 	return 0;
 }
 
@@ -198,13 +194,9 @@ static inline void slot_put(struct nvme_qpair *q, uint32_t i)
 	struct nvme_slot *s = &q->slots[i];
 	if (s->flags & NVME_SLOTF_EXPIRED)
 		q->expired--;
-	s->state = NVME_SLOT_FREE;
-	s->flags = 0;
 	s->cb = NULL;
 	s->arg = NULL;
-	s->next_free = q->free_head;
-	q->free_head = i;
-	q->in_flight--;
+	nvme_slot_release(q, i);
 }
 
 /* Commands the driver builds that may be sent twice without harm: a retry
@@ -238,12 +230,6 @@ static void slot_finish(struct nvme_qpair *q, uint32_t i, int status, const stru
 	c->cb_depth++;
 	cb(arg, status, cqe);
 	c->cb_depth--;
-}
-
-NVME_COLD void nvme_q_complete_now(struct nvme_qpair *q, uint32_t idx, int status)
-{
-	if (q->slots[idx].state != NVME_SLOT_FREE)
-		slot_finish(q, idx, status, NULL);
 }
 
 NVME_COLD void nvme_q_give_up(struct nvme_qpair *q, uint32_t idx)
@@ -386,10 +372,9 @@ void nvme_q_ring_sq(struct nvme_qpair *q)
 				return;
 		}
 	}
-	nvme_wr32(q->ctrl, q->sq_db, tail);
+	nvme_q_sq_db_write(q, tail);
 	if (q->sdb_sq != NULL)
 		q->sq_tail_mmio = tail;
-	q->stats.sq_doorbells++;
 }
 
 static void q_ring_cq(struct nvme_qpair *q)
@@ -408,10 +393,9 @@ static void q_ring_cq(struct nvme_qpair *q)
 				return;
 		}
 	}
-	nvme_wr32(q->ctrl, q->cq_db, head);
+	nvme_q_cq_db_write(q, head);
 	if (q->sdb_cq != NULL)
 		q->cq_head_mmio = head;
-	q->stats.cq_doorbells++;
 }
 
 /* Shadow doorbells: after NVME_DBBUF_KICK_US without progress while
@@ -443,14 +427,12 @@ NVME_COLD static void q_dbbuf_kick(struct nvme_qpair *q, uint64_t now)
 		return;
 	q->stats.db_kicks++;
 	if (sq) {
-		nvme_wr32(q->ctrl, q->sq_db, q->sq_tail_rung);
+		nvme_q_sq_db_write(q, q->sq_tail_rung);
 		q->sq_tail_mmio = q->sq_tail_rung;
-		q->stats.sq_doorbells++;
 	}
 	if (cq) {
-		nvme_wr32(q->ctrl, q->cq_db, q->cq_head_rung);
+		nvme_q_cq_db_write(q, q->cq_head_rung);
 		q->cq_head_mmio = q->cq_head_rung;
-		q->stats.cq_doorbells++;
 	}
 }
 
@@ -483,16 +465,12 @@ static void q_push(struct nvme_qpair *q, uint32_t idx)
 		q->stats.sgl_commands++;
 }
 
+/* Why q takes no command: the controller's state, or (controller ready,
+ * queue not) NVME_ERR_NOT_READY. */
 NVME_COLD static int q_not_live(const struct nvme_qpair *q)
 {
-	switch (q->ctrl->state) {
-	case NVME_CTRL_GONE:
-		return NVME_ERR_DEVICE_GONE;
-	case NVME_CTRL_FAILED:
-		return NVME_ERR_CTRL_FATAL;
-	default:
-		return NVME_ERR_NOT_READY;
-	}
+	int rc = nvme_ctrl_usable(q->ctrl);
+	return rc != 0 ? rc : NVME_ERR_NOT_READY;
 }
 
 int nvme_q_submit_flags(struct nvme_qpair *q, struct nvme_sqe *sqe, void *buf, size_t len,
@@ -515,7 +493,10 @@ int nvme_q_submit_flags(struct nvme_qpair *q, struct nvme_sqe *sqe, void *buf, s
 	if (flags & NVME_QF_NOTIMEOUT)
 		s->flags |= NVME_SLOTF_NOTIMEOUT;
 	sqe->cid = nvme_slot_cid(q, idx);
-	rc = nvme_xfer_map(q, idx, sqe, buf, len, (unsigned)NVME_GET(sqe->opc, NVME_OPC_XFER));
+	if (NVME_UNLIKELY(flags & NVME_QF_PHYS))
+		rc = nvme_xfer_map_phys(q, sqe, idx, buf, len);
+	else
+		rc = nvme_xfer_map(q, idx, sqe, buf, len, (unsigned)NVME_GET(sqe->opc, NVME_OPC_XFER));
 	if (rc != 0) {
 		slot_put(q, idx);
 		return rc;
@@ -733,8 +714,7 @@ static inline void q_reaped(struct nvme_qpair *q, uint32_t consumed, uint32_t fa
 	if (NVME_LIKELY(q->sdb_cq == NULL)) {
 		uint32_t head = q->cq_head;
 		q->cq_head_rung = head;
-		nvme_wr32(q->ctrl, q->cq_db, head);
-		q->stats.cq_doorbells++;
+		nvme_q_cq_db_write(q, head);
 	} else {
 		q_ring_cq(q);
 	}
@@ -800,11 +780,7 @@ NVME_HOT_INLINE int q_reap(struct nvme_qpair *q, uint32_t max)
 				nvme_cmd_cb cb = s->cb;
 				void *arg = s->arg;
 				q->sq_head = hd & 0xFFFFu;
-				s->state = NVME_SLOT_FREE;
-				s->flags = 0;
-				s->next_free = q->free_head;
-				q->free_head = idx;
-				q->in_flight--;
+				nvme_slot_release(q, idx);
 				if (cb != NULL)
 					cb(arg, 0, &e);
 				continue;
@@ -976,6 +952,13 @@ NVME_COLD static int exec_give_up(struct nvme_qpair *q, uint32_t idx, int err, c
 		q->stats.timeouts++;
 		c->rstats.timeouts++;
 	}
+	if (err == NVME_ERR_CANCELLED) {
+		/* the caller's progress hook said stop: not an error of the device */
+		nvme_dbg(c, "queue %u: opcode %02x cid %04x: no longer waiting after %u ms; the device goes on",
+			 (unsigned)q->qid, (unsigned)sqe->opc, (unsigned)nvme_slot_cid(q, idx),
+			 (unsigned)(waited_us / 1000u));
+		return err;
+	}
 	nvme_err(c, "queue %u: opcode %02x cid %04x %s after %u ms", (unsigned)q->qid, (unsigned)sqe->opc,
 		 (unsigned)nvme_slot_cid(q, idx), err == NVME_ERR_TIMEOUT ? "timed out" : nvme_strerror(err),
 		 (unsigned)(waited_us / 1000u));
@@ -984,6 +967,13 @@ NVME_COLD static int exec_give_up(struct nvme_qpair *q, uint32_t idx, int err, c
 
 int nvme_q_exec_flags(struct nvme_qpair *q, struct nvme_sqe *sqe, void *buf, size_t len,
 		      uint32_t timeout_ms, unsigned flags, struct nvme_cqe *cqe_out)
+{
+	return nvme_q_exec_hook(q, sqe, buf, len, timeout_ms, flags, cqe_out, NULL);
+}
+
+int nvme_q_exec_hook(struct nvme_qpair *q, struct nvme_sqe *sqe, void *buf, size_t len,
+		     uint32_t timeout_ms, unsigned flags, struct nvme_cqe *cqe_out,
+		     const struct nvme_wait_hook *hook)
 {
 	struct nvme_ctrl *c = q->ctrl;
 	struct nvme_waiter w = { false, 0, { 0, 0, 0, 0, 0, 0 } };
@@ -1026,6 +1016,7 @@ int nvme_q_exec_flags(struct nvme_qpair *q, struct nvme_sqe *sqe, void *buf, siz
 
 	uint16_t cid = s->cid;
 	uint64_t attempt = start;
+	uint64_t next_hook = hook != NULL ? nvme_now_us(c) + hook->every_us : UINT64_MAX;
 	for (;;) {
 		int n = nvme_q_poll(q, 0);
 		if (w.done)
@@ -1073,6 +1064,14 @@ int nvme_q_exec_flags(struct nvme_qpair *q, struct nvme_sqe *sqe, void *buf, siz
 			(void)nvme_recover_expired(c);
 			if (w.done)
 				break;
+		}
+		if (NVME_UNLIKELY(now >= next_hook)) {
+			int stop = hook->fn(hook->arg, now - start, &w.done);
+			next_hook = nvme_now_us(c) + hook->every_us;
+			if (w.done)
+				break;   /* done meanwhile: that wins over a stop */
+			if (stop != 0)
+				return exec_give_up(q, idx, NVME_ERR_CANCELLED, sqe, nvme_now_us(c) - start);
 		}
 		if (n == 0)
 			nvme_cpu_relax();

@@ -144,6 +144,7 @@ static const struct nvme_code_name driver_names[] = {
 	DE(NVME_ERR_FW_BAD_SLOT, "invalid firmware slot"),
 	DE(NVME_ERR_FW_BAD_IMAGE, "invalid firmware image"),
 	DE(NVME_ERR_SANITIZE_FAILED, "sanitize operation failed"),
+	DE(NVME_ERR_ABI, "caller built with other NVME_CFG_* switches than the driver"),
 	DE(NVME_ERR_BAD_CID, "device returned an invalid command identifier"),
 	DE(NVME_ERR_BAD_SQHD, "device returned an invalid SQ head pointer"),
 	DE(NVME_ERR_BAD_SQID, "device returned an invalid SQ identifier"),
@@ -225,6 +226,7 @@ NVME_COLD static const char *driver_symbol(int status)
 	case NVME_ERR_FW_BAD_SLOT: return "NVME_ERR_FW_BAD_SLOT";
 	case NVME_ERR_FW_BAD_IMAGE: return "NVME_ERR_FW_BAD_IMAGE";
 	case NVME_ERR_SANITIZE_FAILED: return "NVME_ERR_SANITIZE_FAILED";
+	case NVME_ERR_ABI: return "NVME_ERR_ABI";
 	case NVME_ERR_BAD_CID: return "NVME_ERR_BAD_CID";
 	case NVME_ERR_BAD_SQHD: return "NVME_ERR_BAD_SQHD";
 	case NVME_ERR_BAD_SQID: return "NVME_ERR_BAD_SQID";

@@ -101,11 +101,34 @@ struct piece_walk {
 	uint64_t  phys;       /* contiguous: next physical address */
 	size_t    left;
 	bool      contig;     /* the buffer is known contiguous (bounce) */
+	const struct nvme_phys_seg *seg;   /* the caller's physical segments, or NULL */
+	uint32_t  nseg;       /* segments left */
 };
+
+/* The next of the caller's physical segments (never trusted: an empty one,
+ * one that wraps or one beyond dma_limit cannot be described). */
+static int piece_next_seg(struct piece_walk *w, uint64_t *p, size_t *n)
+{
+	const struct nvme_host *h = w->c->host;
+	if (w->nseg == 0)
+		return NVME_NEED_BOUNCE;
+	uint64_t phys = w->seg->addr;
+	size_t len = w->seg->len < w->left ? w->seg->len : w->left;
+	w->seg++;
+	w->nseg--;
+	if (len == 0 || phys + len < phys || (h->dma_limit != 0 && phys + len > h->dma_limit))
+		return NVME_NEED_BOUNCE;
+	w->left -= len;
+	*p = phys;
+	*n = len;
+	return 0;
+}
 
 /* Next piece: 0 with *p and *n set, or NVME_NEED_BOUNCE. Must not be called with left 0. */
 static int piece_next(struct piece_walk *w, uint64_t *p, size_t *n)
 {
+	if (w->seg != NULL)
+		return piece_next_seg(w, p, n);
 	if (w->contig) {
 		*p = w->phys;
 		*n = w->left;
@@ -311,27 +334,31 @@ static int build_sgl(struct nvme_qpair *q, uint32_t idx, struct nvme_sqe *sqe,
 /* Map / unmap                                                              */
 /* ------------------------------------------------------------------------ */
 
-static int build(struct nvme_qpair *q, uint32_t idx, struct nvme_sqe *sqe, const void *buf,
-		 uint64_t contig_phys, bool contig, size_t len, bool sgl)
+/* Describe the walk's data in sqe: SGL when asked for (PRP when the SGL
+ * needs more descriptors than the slot holds), else PRP. > 0: it cannot be. */
+static int build_walk(struct nvme_qpair *q, uint32_t idx, struct nvme_sqe *sqe,
+		      const struct piece_walk *start, bool sgl)
 {
-	struct piece_walk w = { q->ctrl, (uintptr_t)buf, contig_phys, len, contig };
-	int rc;
-
+	struct piece_walk w = *start;
 #if NVME_CFG_SGL
 	if (sgl) {
-		rc = build_sgl(q, idx, sqe, &w);
+		int rc = build_sgl(q, idx, sqe, &w);
 		if (rc != NVME_NEED_PRP)
 			return rc;
-		w.v = (uintptr_t)buf;
-		w.phys = contig_phys;
-		w.left = len;
+		w = *start;
 	}
 #else
 	(void)sgl;
-	(void)rc;
 #endif
 	sqe->flags = (uint8_t)(sqe->flags & ~NVME_MASK(NVME_SQE_FLAGS_PSDT));
 	return build_prp(q, idx, sqe, &w);
+}
+
+static int build(struct nvme_qpair *q, uint32_t idx, struct nvme_sqe *sqe, const void *buf,
+		 uint64_t contig_phys, bool contig, size_t len, bool sgl)
+{
+	struct piece_walk w = { q->ctrl, (uintptr_t)buf, contig_phys, len, contig, NULL, 0 };
+	return build_walk(q, idx, sqe, &w, sgl);
 }
 
 int nvme_xfer_map(struct nvme_qpair *q, uint32_t idx, struct nvme_sqe *sqe,
@@ -360,11 +387,9 @@ int nvme_xfer_map(struct nvme_qpair *q, uint32_t idx, struct nvme_sqe *sqe,
 	 * one translation, PRP1 only. Anything else takes the general walk. */
 	if (!sgl) {
 		const struct nvme_host *h = c->host;
-		uintptr_t v = (uintptr_t)buf;
-		uint64_t phys;
-		if ((v & 3u) == 0 && (v & (h->page_size - 1u)) + len <= h->page_size &&
-		    h->virt_to_phys(h->ctx, buf, &phys) == 0 && (phys & 3u) == 0 && phys + len > phys &&
-		    (h->dma_limit == 0 || phys + len <= h->dma_limit)) {
+		uint64_t phys, last;
+		if (nvme_one_page(h, (uintptr_t)buf, len) && nvme_dma_last(h, len, &last) &&
+		    h->virt_to_phys(h->ctx, buf, &phys) == 0 && nvme_prp1_ok(phys, last)) {
 			sqe->dptr.prp.prp1 = phys;
 			return 0;
 		}
@@ -390,6 +415,24 @@ int nvme_xfer_map(struct nvme_qpair *q, uint32_t idx, struct nvme_sqe *sqe,
 	q->slots[idx].user_len = len;
 	q->stats.bounced++;
 	return 0;
+}
+
+int nvme_xfer_map_phys(struct nvme_qpair *q, struct nvme_sqe *sqe, uint32_t idx,
+		       const struct nvme_phys_list *pl, size_t len)
+{
+	const struct nvme_ctrl *c = q->ctrl;
+	bool sgl = NVME_CFG_SGL && q->qid != 0 && c->sgl_io;
+
+	sqe->flags = (uint8_t)(sqe->flags & ~NVME_MASK(NVME_SQE_FLAGS_PSDT));
+	sqe->dptr.prp.prp1 = 0;
+	sqe->dptr.prp.prp2 = 0;
+	if (pl == NULL || pl->seg == NULL || pl->n == 0 || len == 0)
+		return NVME_ERR_INVAL;
+	if (len > q->max_xfer && !(q->max_xfer == 0 && len <= c->page_size))
+		return NVME_ERR_TOO_LARGE;
+	struct piece_walk w = { c, 0, 0, len, false, pl->seg, pl->n };
+	int rc = build_walk(q, idx, sqe, &w, sgl);
+	return rc > 0 ? NVME_ERR_DMA : rc;
 }
 
 void nvme_xfer_unmap(struct nvme_qpair *q, uint32_t idx, bool copy_back)

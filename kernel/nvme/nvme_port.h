@@ -73,7 +73,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
-#include "nvme.h"
+#include "nvme_all.h"
 
 struct pci_dev;
 

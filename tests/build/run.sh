@@ -10,7 +10,8 @@
 # on the host also each optional family alone on top of the core; every
 # configuration's objects must define every nvme_* symbol they reference.
 # Compiles a file that includes only nvme_spec.h (its static asserts) for
-# each; prints one PASS/FAIL line per target (docs/DEVELOPING.md) and the
+# each; compiles every ```c block of drivers/nvme/README.md for each; links
+# drivers/nvme/examples/minimal.c freestanding for each cross target; prints one PASS/FAIL line per target (docs/DEVELOPING.md) and the
 # driver's .text and .rodata per architecture, configuration and -O2/-Os as
 # "# " lines. Installs nothing. Exit status 1 on any FAIL.
 set -u
@@ -126,6 +127,53 @@ while IFS='|' read -r name cc flags pkg; do
 	else
 		fail "$name-symbols" "driver objects need external symbols: ${extern:-objects missing}"
 	fi
+	# The minimal port (drivers/nvme/examples/minimal.c) compiled and linked
+	# freestanding with the driver (trace0 objects) and the little a kernel
+	# provides (minimal_rt.c): no undefined symbol, an image that links.
+	case $name in
+	host-*) ;;
+	*)
+		case $name in
+		x86_64-*) base=0xffffffff80100000 ;;
+		aarch64-*) base=0x40080000 ;;
+		*) base=0x80200000 ;;
+		esac
+		ex="$out/$name-example"
+		mkdir -p "$ex"
+		printf 'ENTRY(minimal_nvme_example)\nSECTIONS {\n . = %s;\n .text : { *(.text .text.*) }\n .rodata : { *(.rodata .rodata.* .srodata .srodata.*) }\n .data : { *(.data .data.* .sdata .sdata.*) }\n .bss : { *(.bss .bss.* .sbss .sbss.* COMMON) }\n}\n' \
+			"$base" >"$ex/link.ld"
+		rt_extra=
+		[ "$cc" = clang ] || rt_extra=-fno-tree-loop-distribute-patterns
+		# shellcheck disable=SC2086
+		if [ -d "$out/$name-trace0" ] &&
+			$cc $warn $flags -DNVME_CFG_TRACE=0 -I"$drv" -c "$drv/examples/minimal.c" -o "$ex/minimal.o" >"$ex/log" 2>&1 &&
+			$cc $warn $flags $rt_extra -c "$here/minimal_rt.c" -o "$ex/rt.o" >>"$ex/log" 2>&1 &&
+			$cc $flags -nostdlib -static -Wl,-T,"$ex/link.ld" -o "$ex/minimal.elf" \
+				"$ex/minimal.o" "$ex/rt.o" "$out/$name-trace0"/*.o -lgcc >>"$ex/log" 2>&1; then
+			pass "$name-example-minimal-links"
+		else
+			fail "$name-example-minimal-links" "$(first_error "$ex/log")"
+		fi
+		;;
+	esac
+	# Every ```c block of the porting guide compiles (readme_blocks.sh has
+	# the convention for fragments).
+	rb="$out/$name-readme"
+	nblocks=$(sh "$here/readme_blocks.sh" "$drv/README.md" "$rb")
+	rb_fail=
+	for b in "$rb"/block-*.c; do
+		[ -f "$b" ] || continue
+		# shellcheck disable=SC2086
+		$cc $warn -Wno-unused-function $flags -I"$drv" -c "$b" -o "$b.o" >"$b.log" 2>&1 ||
+			rb_fail="$rb_fail $(basename "$b"): $(first_error "$b.log")"
+	done
+	if [ "$nblocks" -eq 0 ]; then
+		fail "$name-readme-c-blocks" "no \`\`\`c block found in drivers/nvme/README.md"
+	elif [ -n "$rb_fail" ]; then
+		fail "$name-readme-c-blocks" "$rb_fail"
+	else
+		pass "$name-readme-c-blocks"
+	fi
 	printf '#include "nvme_spec.h"\nint nvme_spec_only_check;\n' >"$out/spec_only.c"
 	# shellcheck disable=SC2086
 	if $cc $warn $flags -I"$drv" -c "$out/spec_only.c" -o "$out/spec_only-$name.o" >"$out/spec-$name.log" 2>&1; then
@@ -171,6 +219,19 @@ while IFS='|' read -r name cc flags pkg; do
 		done
 	done
 done <"$out/targets"
+
+# The C-block check itself: a fragment calling an undeclared function must
+# not compile, a correct one must (so readme-c-blocks can fail).
+neg="$out/readme-neg"
+mkdir -p "$neg"
+printf '# t\n\n```c\n/* fragment */\nrc = nvme_no_such_function(c);\n```\n\n```c\n/* fragment */\nrc = nvme_flush(ns, q);\n```\n' >"$neg/t.md"
+if [ "$(sh "$here/readme_blocks.sh" "$neg/t.md" "$neg/b")" = 2 ] &&
+	! gcc $warn -I"$drv" -c "$neg/b/block-1.c" -o "$neg/b1.o" >/dev/null 2>&1 &&
+	gcc $warn -I"$drv" -c "$neg/b/block-2.c" -o "$neg/b2.o" >/dev/null 2>&1; then
+	pass readme-c-blocks-detects-errors
+else
+	fail readme-c-blocks-detects-errors "a bad block compiled, or a good one did not"
+fi
 
 # License: every file of the tree carries the SPDX line (tools/check-spdx.sh),
 # and the checker itself finds a file without one.

@@ -44,7 +44,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nvme.h"
+#include "nvme_all.h"
 
 /* ------------------------------------------------------------------------ */
 /* Input                                                                     */

@@ -14,7 +14,7 @@
 #include "check.h"
 #include "host_env.h"
 #include "model/nvme_model.h"
-#include "nvme.h"
+#include "nvme_all.h"
 
 #define FX_MAX_NS 8
 

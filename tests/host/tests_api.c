@@ -22,7 +22,7 @@ static void api_status_text(void)
 		NVME_ERR_BAD_LBADS, NVME_ERR_BAD_QUEUE_GRANT, NVME_ERR_BAD_LOG_LENGTH, NVME_ERR_BAD_MDTS,
 		NVME_ERR_BAD_NS_LIST, NVME_ERR_BAD_ID, NVME_ERR_COMPARE_MISMATCH, NVME_ERR_NOT_ADVERTISED,
 		NVME_ERR_CANCELLED, NVME_ERR_FW_NEEDS_CONV_RESET, NVME_ERR_FW_NEEDS_NSSR, NVME_ERR_FW_NEEDS_RESET,
-		NVME_ERR_FW_BAD_SLOT, NVME_ERR_FW_BAD_IMAGE, NVME_ERR_SANITIZE_FAILED, NVME_ERR_BAD_LOG_DATA,
+		NVME_ERR_FW_BAD_SLOT, NVME_ERR_FW_BAD_IMAGE, NVME_ERR_SANITIZE_FAILED, NVME_ERR_BAD_LOG_DATA, NVME_ERR_ABI,
 	};
 	const unsigned n = sizeof(errs) / sizeof(errs[0]);
 	const char *texts[sizeof(errs) / sizeof(errs[0])];
@@ -234,7 +234,28 @@ static void api_config_defaults(void)
 	CHECK_EQ(dc.io_timeout_ms, NVME_DEFAULT_IO_TIMEOUT_MS);
 }
 
+/* nvme_ctrl_qpair numbers queue pairs as nvme_qpair_create does. */
+static void api_qpair_by_qid(void)
+{
+	static struct fx f;
+	fx_defaults(&f);
+	f.cfg.io_queue_count = 2;
+	fx_up(&f);
+	CHECK(nvme_ctrl_qpair(f.c, 0) == nvme_ctrl_admin_qpair(f.c));
+	CHECK(nvme_ctrl_qpair(f.c, 1) == nvme_ctrl_io_qpair(f.c, 0));
+	CHECK(nvme_ctrl_qpair(f.c, 2) == nvme_ctrl_io_qpair(f.c, 1));
+	CHECK_EQ(nvme_qpair_id(nvme_ctrl_qpair(f.c, 2)), 2);
+	CHECK(nvme_ctrl_qpair(f.c, 3) == NULL);
+	CHECK(nvme_ctrl_qpair(f.c, 0xFFFF) == NULL);
+	CHECK(nvme_ctrl_qpair(NULL, 1) == NULL);
+	CHECK_OK(nvme_qpair_create(f.c, 3, 0, NULL));
+	CHECK_EQ(nvme_qpair_id(nvme_ctrl_qpair(f.c, 3)), 3);
+	CHECK_OK(nvme_qpair_delete(f.c, 3));
+	CHECK(nvme_ctrl_qpair(f.c, 3) == NULL);
+}
+
 static const struct check_test tests[] = {
+	CHECK_TEST(api_qpair_by_qid),
 	CHECK_TEST(api_status_text),
 	CHECK_TEST(api_callback_submits),
 	CHECK_TEST(api_many_queues),

@@ -23,7 +23,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "nvme.h"
+#include "nvme_all.h"
 #include "nvme_pattern.h"
 #include "nvme_port.h"
 #include "shell.h"

@@ -98,7 +98,7 @@ static int cmd_create_queue(int argc, char **argv)
 	if (rc)
 		return nvsh_fail("Get Features Number of Queues", rc);
 	if (!nvsh_isset(opts, "qid")) {
-		for (qid = 1; qid <= limit && nvme_ctrl_io_qpair(tg.c, (uint32_t)(qid - 1)); qid++)
+		for (qid = 1; qid <= limit && nvme_ctrl_qpair(tg.c, (uint16_t)qid); qid++)
 			;
 		if (qid > limit)
 			return shell_error("%s: all %u I/O queue pairs exist (set-queue-count changes the number)",
@@ -107,13 +107,13 @@ static int cmd_create_queue(int argc, char **argv)
 	if (qid == 0 || qid > limit)
 		return shell_usage_error("--qid %llu is out of range: %s allows qid 1..%u",
 					 (unsigned long long)qid, tg.t->name, (unsigned)limit);
-	if (nvme_ctrl_io_qpair(tg.c, (uint32_t)(qid - 1)))
+	if (nvme_ctrl_qpair(tg.c, (uint16_t)qid))
 		return shell_usage_error("I/O queue %llu already exists on %s", (unsigned long long)qid,
 					 tg.t->name);
 	rc = nvme_qpair_create(tg.c, (uint16_t)qid, (uint32_t)depth, NULL);
 	if (rc)
 		return nvsh_fail("create-queue", rc);
-	struct nvme_qpair *q = nvme_ctrl_io_qpair(tg.c, (uint32_t)(qid - 1));
+	struct nvme_qpair *q = nvme_ctrl_qpair(tg.c, (uint16_t)qid);
 	kprintf("%s: created I/O queue pair %llu, depth %u (%u I/O queue pairs now)\n", tg.t->name,
 		(unsigned long long)qid, q ? (unsigned)nvme_qpair_depth(q) : 0u,
 		(unsigned)nvme_ctrl_io_queue_count(tg.c));
@@ -138,7 +138,7 @@ static int cmd_delete_queue(int argc, char **argv)
 		return shell_usage_error("missing --qid");
 	if (qid == 0)
 		return shell_usage_error("--qid 0 is the admin queue; it cannot be deleted");
-	if (qid > NVME_CFG_MAX_IO_QUEUES || !nvme_ctrl_io_qpair(tg.c, (uint32_t)(qid - 1)))
+	if (qid > NVME_CFG_MAX_IO_QUEUES || !nvme_ctrl_qpair(tg.c, (uint16_t)qid))
 		return shell_usage_error("no I/O queue %llu on %s", (unsigned long long)qid, tg.t->name);
 	rc = nvme_qpair_delete(tg.c, (uint16_t)qid);
 	if (rc)

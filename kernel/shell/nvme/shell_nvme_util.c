@@ -403,7 +403,7 @@ int nvsh_select_qpair(const struct nvsh_target *tg, struct shell_opt *opts, stru
 	if (!parse_u64(o->value, &qid))
 		return shell_usage_error("bad number for --qid: '%s'", o->value);
 	struct nvme_qpair *qp = (qid >= 1 && qid <= NVME_CFG_MAX_IO_QUEUES)
-					? nvme_ctrl_io_qpair(tg->c, (uint32_t)(qid - 1))
+					? nvme_ctrl_qpair(tg->c, (uint16_t)qid)
 					: NULL;
 	if (!qp) {
 		char list[96];

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * nvme_log.c - a tiny formatter for log lines (no libc) and the trace helpers.
+ * nvme_msg.c - a tiny formatter for log lines (no libc) and the trace helpers.
  *
  * The host receives finished lines through nvme_host.log; the driver never
  * formats a message whose level is above the controller's log level.

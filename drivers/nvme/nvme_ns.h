@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * nvme_ns.h - namespaces beyond nvme.h (nvme_ns.c): why one is unusable, rescan,
+ * the active namespace list. Discovered with Identify CNS 02h (followed past
+ * 1024 entries) and Identify Namespace; nvme_ctrl.ns[] keeps the first
+ * NVME_CFG_MAX_NS active NSIDs in increasing order.
+ */
+#include "nvme.h"   /* before the guard: nvme_types.h says why */
+#ifndef NVME_NS_H
+#define NVME_NS_H
+
+/* Largest LBA data size the driver accepts: 2^16 = 64 KiB (LBADS 9..16). */
+#define NVME_LBADS_MAX           16u
+
+/* Why a namespace is not usable for I/O (nvme_ns.unusable_reason). */
+enum nvme_ns_unusable_reason {
+	NVME_NS_USABLE = 0,
+	NVME_NS_BAD_LBAF,         /* FLBAS names a format beyond NLBAF (or NLBAF > 63) */
+	NVME_NS_BAD_LBADS,        /* LBADS outside 9..NVME_LBADS_MAX */
+	NVME_NS_NO_BLOCKS,        /* NSZE 0 for an active namespace */
+	NVME_NS_METADATA,         /* the format has metadata (not supported) */
+	NVME_NS_PROTECTION,       /* end-to-end protection enabled (DPS) */
+	NVME_NS_BLOCK_TOO_LARGE,  /* block larger than the max transfer */
+	NVME_NS_IDENTIFY_FAILED   /* Identify Namespace failed (unusable holds its status) */
+};
+
+uint32_t nvme_ns_active_count(const struct nvme_ctrl *c);   /* active found (>= nvme_ns_count) */
+/* Re-read the active list and every namespace's Identify data. */
+int nvme_ns_rescan(struct nvme_ctrl *c);
+/*
+ * Why ns is not usable for I/O, as one line into buf (always NUL-terminated
+ * when len > 0), e.g. "metadata: 8 bytes per block (format 1)",
+ * "protection information type 1 (DPS 01h)", "block size 131072 above the
+ * max transfer 65536", "LBADS 7 outside 9..16", "FLBAS format 5 beyond
+ * NLBAF 3", "NSZE is 0", "Identify Namespace failed: <status>", or "usable".
+ * Returns the full length (like snprintf).
+ */
+size_t nvme_ns_unusable_text(const struct nvme_ns *ns, char *buf, size_t len);
+/*
+ * One Identify CNS 02h: up to max (<= 1024) active NSIDs greater than
+ * after_nsid, increasing, into out; *n receives the count (0 at the end).
+ * Walk all namespaces by passing the last NSID returned. Entries are
+ * validated (increasing, <= NN); an invalid list returns NVME_ERR_BAD_NS_LIST.
+ */
+int nvme_ns_list_active(struct nvme_ctrl *c, uint32_t after_nsid,
+			uint32_t *out, uint32_t max, uint32_t *n);
+
+#endif /* NVME_NS_H */
