@@ -28,6 +28,12 @@
  * timed, in commands of the max transfer (512 KiB on QEMU's default MDTS).
  */
 #include "nvme.h"
+#include "nvme_ctrl.h"   /* identity strings, limits */
+#include "nvme_dbbuf.h"  /* shadow doorbell state */
+#include "nvme_dm.h"     /* trim, write zeroes */
+#include "nvme_io.h"     /* byte-granular helpers */
+#include "nvme_ns.h"     /* why a namespace is unusable */
+#include "nvme_status.h" /* status in words */
 #include "page_alloc.h"
 #include "port.h"
 #include "script.h"
