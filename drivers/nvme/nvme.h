@@ -357,6 +357,15 @@ struct nvme_ctrl_config {
 	 * can still be read with nvme_event_pop()). */
 	void   (*event_cb)(void *arg, struct nvme_ctrl *c, const struct nvme_event *ev);
 	void    *event_arg;
+
+	/* --- real drives (issue 13): quirks (nvme_quirks.h) --- */
+	/* nvme_quirks_for() of the controller's PCI IDs, looked up by the
+	 * host (the driver has no PCI). Default 0. */
+	uint32_t quirks;
+	/* NVME_QUIRK_* bits the host forces on / off (off wins, also over the
+	 * driver's model/firmware-string table). Default 0. */
+	uint32_t quirks_add;
+	uint32_t quirks_remove;
 };
 
 #define NVME_DEFAULT_ADMIN_QUEUE_DEPTH  32u
@@ -447,6 +456,8 @@ struct nvme_qpair {
 	uint8_t  prio;
 	uint32_t depth;          /* entries; nslots = depth - 1 */
 	uint32_t nslots;
+	uint8_t  sqe_shift;      /* log2 of the SQ entry stride: 6, or 7 (NVME_QUIRK_SQE_128) */
+	bool     fast_rw;        /* the Read/Write fast path may use it: an I/O queue of 64-byte SQEs */
 
 	/* rings */
 	struct nvme_sqe *sq;
@@ -715,6 +726,11 @@ struct nvme_ctrl {
 	size_t   dbbuf_bytes;
 	bool     dbbuf_on;       /* registered with the controller now */
 	uint32_t dbbuf_configs;  /* Doorbell Buffer Config commands that succeeded */
+
+	/* --- real drives (issue 13): quirks (nvme_quirks.c) --- */
+	uint32_t quirks;         /* NVME_QUIRK_* applied */
+	uint32_t mqes;           /* CAP.MQES as used (NVME_QUIRK_MQES_ZERO) */
+	uint8_t  cid_region_shift; /* NVME_QUIRK_SHARED_CIDS: CID = qid << this | slot */
 
 	/* scratch DMA memory */
 	void    *idbuf;          /* 4096 bytes, page aligned: identify, lists */

@@ -165,6 +165,12 @@ NVME_COLD static int ctrl_disable(struct nvme_ctrl *c)
 	}
 	/* EN=0 and SHN=0; the rest is rewritten by the enabling write. */
 	nvme_wr32(c, NVME_REG_CC, 0);
+	if ((c->quirks & NVME_QUIRK_DELAY_BEFORE_CHK_RDY) && NVME_GET(cc, NVME_CC_EN)) {
+		/* the controller reads all ones for a while after EN=0 */
+		nvme_dbg(c, "quirk delay-before-rdy: %u ms before reading CSTS", (unsigned)NVME_QUIRK_RDY_DELAY_MS);
+		for (uint32_t ms = 0; ms < NVME_QUIRK_RDY_DELAY_MS; ms += 10u)
+			nvme_pause_us(c, 10000u);
+	}
 	return wait_csts(c, rdy, 0, c->ready_timeout_ms, false, "disable (wait for CSTS.RDY=0)");
 }
 
@@ -239,10 +245,15 @@ NVME_COLD static int read_cap(struct nvme_ctrl *c)
 	uint32_t css = (uint32_t)NVME_GET(c->cap, NVME_CAP_CSS);
 	uint32_t to = (uint32_t)NVME_GET(c->cap, NVME_CAP_TO);
 
-	if (mqes == 0) {
+	if (mqes == 0 && (c->quirks & NVME_QUIRK_MQES_ZERO)) {
+		mqes = NVME_QUIRK_MQES_ZERO_DEPTH - 1u;
+		nvme_info(c, "quirk mqes-zero: CAP.MQES is 0; using queues of %u entries",
+			  (unsigned)NVME_QUIRK_MQES_ZERO_DEPTH);
+	} else if (mqes == 0) {
 		nvme_err(c, "CAP.MQES is 0 (invalid; CAP %llx)", (unsigned long long)c->cap);
 		return NVME_ERR_BAD_CAP;
 	}
+	c->mqes = mqes;
 	if (mpsmin > mpsmax) {
 		nvme_err(c, "CAP.MPSMIN %u > MPSMAX %u", (unsigned)mpsmin, (unsigned)mpsmax);
 		return NVME_ERR_BAD_CAP;
@@ -322,6 +333,7 @@ NVME_COLD static int identify_ctrl(struct nvme_ctrl *c)
 	id_string(c->serial, c->id.sn, sizeof(c->id.sn));
 	id_string(c->model, c->id.mn, sizeof(c->id.mn));
 	id_string(c->firmware, c->id.fr, sizeof(c->id.fr));
+	nvme_quirks_apply_strings(c);
 
 	if (c->id.nn == NVME_NSID_ALL) {
 		/* FFFFFFFFh is the broadcast NSID, never a namespace */
@@ -532,7 +544,7 @@ NVME_COLD static void cfg_sanitise(struct nvme_ctrl_config *cfg)
 /* Queue depth within the device's and the field's limits. */
 NVME_COLD static uint32_t clamp_depth(const struct nvme_ctrl *c, uint32_t want, uint32_t field_max)
 {
-	uint32_t d = nvme_min_u32(want, (uint32_t)NVME_GET(c->cap, NVME_CAP_MQES) + 1u);
+	uint32_t d = nvme_min_u32(want, c->mqes + 1u);
 	d = nvme_min_u32(d, field_max);
 	return nvme_max_u32(d, NVME_MIN_QUEUE_ENTRIES);
 }
@@ -565,6 +577,7 @@ NVME_COLD int nvme_ctrl_init(struct nvme_ctrl *c, const struct nvme_host *host,
 	}
 	c->bar_size = bar_size;
 	c->io_wanted = c->cfg.io_queue_count;
+	nvme_quirks_init(c);
 	c->ctrl_busy = true;   /* no recovery before init completes */
 
 	c->bar = host->mmio_map(host->ctx, bar_phys, bar_size);
@@ -582,7 +595,8 @@ NVME_COLD int nvme_ctrl_init(struct nvme_ctrl *c, const struct nvme_host *host,
 		rc = NVME_ERR_NOMEM;
 		goto unmap_bar;
 	}
-	rc = nvme_q_alloc(c, &c->admin, 0, clamp_depth(c, c->cfg.admin_queue_depth, NVME_AQA_MAX_ENTRIES));
+	rc = nvme_q_alloc(c, &c->admin, 0,
+			  nvme_quirk_depth(c, 0, clamp_depth(c, c->cfg.admin_queue_depth, NVME_AQA_MAX_ENTRIES)));
 	if (rc != 0)
 		goto free_idbuf;
 

@@ -12,6 +12,7 @@
 
 #include "nvme.h"
 #include "nvme_arch.h"
+#include "nvme_quirks.h"
 
 /* ------------------------------------------------------------------------ */
 /* Command slots                                                            */
@@ -282,6 +283,12 @@ void nvme_q_give_up(struct nvme_qpair *q, uint32_t idx);
 void nvme_q_complete_now(struct nvme_qpair *q, uint32_t idx, int status);
 
 /* CID of slot idx's current attempt: its generation above the index bits. */
+/* SQ entry idx: 64 bytes apart, 128 with NVME_QUIRK_SQE_128 (sqe_shift). */
+static inline struct nvme_sqe *nvme_q_sqe(const struct nvme_qpair *q, uint32_t idx)
+{
+	return (struct nvme_sqe *)(void *)((char *)q->sq + ((size_t)idx << q->sqe_shift));
+}
+
 static inline uint16_t nvme_slot_cid(const struct nvme_qpair *q, uint32_t idx)
 {
 	return q->slots[idx].cid;
@@ -470,6 +477,14 @@ void nvme_aer_start(struct nvme_ctrl *c);
 #else
 static inline void nvme_aer_start(struct nvme_ctrl *c) { (void)c; }   /* no requests, no events */
 #endif
+
+/* --- real drives (issue 13) --- */
+/* nvme_quirks.c: c->quirks from the config at init; the model/firmware
+ * string table's quirks after Identify Controller. */
+void nvme_quirks_init(struct nvme_ctrl *c);
+void nvme_quirks_apply_strings(struct nvme_ctrl *c);
+/* Depth of queue qid within the quirks' limits (SHARED_CIDS, QDEPTH_ONE). */
+uint32_t nvme_quirk_depth(const struct nvme_ctrl *c, uint16_t qid, uint32_t depth);
 
 /* ------------------------------------------------------------------------ */
 /* small helpers                                                            */

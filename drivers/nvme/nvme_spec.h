@@ -93,6 +93,7 @@
 #define NVME_CAP_CMBS     57, 1  /* Controller Memory Buffer Supported */
 
 #define NVME_CAP_CSS_NVM      0x01u  /* NVM command set */
+#define NVME_CAP_CSS_IOCS     0x40u  /* one or more I/O command sets (NVMe 2.0) */
 #define NVME_CAP_CSS_NOIO     0x80u  /* no I/O command set (admin only) */
 #define NVME_CAP_AMS_WRR      0x01u  /* weighted round robin with urgent */
 #define NVME_CAP_AMS_VENDOR   0x02u

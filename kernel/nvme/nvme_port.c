@@ -274,8 +274,48 @@ void nvme_port_print(const struct nvmetk_ctrl *t)
 	if (nvme_ctrl_get_state(c) != NVME_CTRL_READY)
 		kprintf(", state %d", (int)nvme_ctrl_get_state(c));
 	kprintf("\n");
+	if (nvme_ctrl_quirks(c) != 0) {
+		char names[200];
+		nvme_quirks_describe(nvme_ctrl_quirks(c), names, sizeof(names));
+		kprintf("%s: quirks: %s\n", t->name, names);
+	}
 	for (uint32_t i = 0; i < nvme_ns_count(c); i++)
 		print_ns(t, nvme_ns_at(c, i));
+}
+
+/*
+ * nvmequirks=+name,-name,...: quirk bits (nvme_quirks.h names, e.g.
+ * +delay-before-rdy,-no-deepest-ps) forced on or off for every controller,
+ * on top of the PCI ID lookup. A name without a sign adds. Unknown names
+ * are reported and ignored.
+ */
+static void quirk_override(uint32_t *add, uint32_t *remove)
+{
+	const char *v = cmdline_get("nvmequirks");
+	*add = 0;
+	*remove = 0;
+	while (v && *v) {
+		const char *end = strchr(v, ',');
+		size_t n = end ? (size_t)(end - v) : strlen(v);
+		bool off = *v == '-';
+		const char *name = (*v == '-' || *v == '+') ? v + 1 : v;
+		size_t nn = n - (size_t)(name - v);
+		char buf[32];
+		if (nn > 0 && nn < sizeof(buf)) {
+			memcpy(buf, name, nn);
+			buf[nn] = 0;
+			uint32_t bit = nvme_quirk_by_name(buf);
+			if (bit == 0)
+				kprintf("nvme: nvmequirks: unknown quirk \"%s\" ignored\n", buf);
+			else if (off)
+				*remove |= bit;
+			else
+				*add |= bit;
+		} else if (n > 0) {
+			kprintf("nvme: nvmequirks: bad entry ignored\n");
+		}
+		v = end ? end + 1 : NULL;
+	}
 }
 
 /* Test hook: nvmebreak=nvme1[,nvme3] attaches those controllers with an
@@ -346,6 +386,9 @@ static int attach_one(struct nvmetk_ctrl *t, uint32_t io_queues)
 	 * (for comparisons: bench prints which one ran) */
 	const char *db = cmdline_get("nvmedbbuf");
 	cfg.no_shadow_doorbells = db && strcmp(db, "0") == 0;
+	/* the driver has no PCI: the host looks its quirks up by PCI IDs */
+	cfg.quirks = nvme_quirks_for(d->vendor, d->device, d->subsys_vendor, d->subsys_id);
+	quirk_override(&cfg.quirks_add, &cfg.quirks_remove);
 	return nvme_ctrl_init(t->ctrl, &t->host, t->bar_phys, (size_t)t->bar_size, &cfg);
 }
 

@@ -52,6 +52,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "nvme.h"
+#include "nvme_quirks.h"
 #include "pci.h"
 
 #define NVMETK_MAX_CTRL 16

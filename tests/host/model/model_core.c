@@ -206,7 +206,7 @@ void nvme_model_config_init(struct nvme_model_config *cfg)
 	cfg->mqes = 1023;
 	cfg->cqr = true;
 	cfg->to = 10;
-	cfg->css = NVME_CAP_CSS_NVM;
+	cfg->css = NVME_CAP_CSS_NVM | NVME_CAP_CSS_IOCS;   /* like QEMU 7.2: CNS 06h answered at 1.4 */
 	cfg->mpsmin = 0;
 	cfg->mpsmax = 4;
 	cfg->vs = NVME_VS(1, 4, 0);
@@ -334,10 +334,12 @@ struct nvme_model *nvme_model_create(const struct nvme_model_config *cfg)
 		m->mdts_bytes = shift >= 63 ? UINT64_MAX : (1ull << shift);
 	}
 	m->power_cycles = 1;
+	m->drv.io_sqe_bytes = NVME_SQE_SIZE;
 	build_dispatch(m);
 	model_build_id_ctrl(m);
 	model_features_init(m);
 	model_ext_create(m);
+	model_drives_install(m);   /* wraps what the others installed */
 	g_live[slot] = m;
 	return m;
 }
@@ -532,6 +534,8 @@ static void cc_write(struct nvme_model *m, uint32_t v)
 		controller_reset(m);
 		model_ext_reset(m, false);
 		m->cc = m->cfg.cc_clear_on_disable ? 0 : v;
+		if (m->drv.csts_ones_us != 0)
+			m->drv.csts_ones_until = model_now(m) + m->drv.csts_ones_us;
 		start_rdy_transition(m);
 		finish_transitions(m, false);
 		model_trace(m, "disabled (reset)");
@@ -584,6 +588,11 @@ uint32_t nvme_model_read32(struct nvme_model *m, uint32_t off)
 	case NVME_REG_CC:       v = m->cc; break;
 	case NVME_REG_CSTS:
 		m->stats.csts_reads++;
+		if (m->drv.csts_ones_until != 0 && model_now(m) < m->drv.csts_ones_until) {
+			v = 0xFFFFFFFFu;   /* still resetting after EN=0 (nvme_model_drives.h) */
+			break;
+		}
+		m->drv.csts_ones_until = 0;
 		if (m->cfs_after_reads && --m->cfs_after_reads == 0)
 			model_fatal(m, "injected (CSTS read count)");
 		finish_transitions(m, true);

@@ -248,6 +248,21 @@ struct nvme_model {
 	/* fault injection rules (model_fault.c, nvme_model_fault.h); NULL: none */
 	struct model_fault *fault;
 
+	/* real drives' behaviour (model_drives.c, nvme_model_drives.h) */
+	struct model_drives {
+		uint64_t csts_ones_us;        /* CSTS all ones this long after EN 1->0 */
+		uint64_t csts_ones_until;     /* ... until this time (0: not now) */
+		uint32_t io_sqe_bytes;        /* I/O SQ entry stride (64 default) */
+		uint32_t cid_limit;           /* CIDs at or above: protocol error (0: none) */
+		bool     cid_shared;          /* CIDs unique across queues */
+		uint32_t io_outstanding_max;  /* per I/O SQ (0: no limit) */
+		bool     wz_broken;           /* Write Zeroes writes nothing */
+		bool     ps_deepest_broken;   /* entering PS npss sets CFS */
+		uint8_t  cns_refused[256 / 8];
+		uint32_t cns_count[256];
+		model_cmd_fn prev_identify, prev_set_features, prev_write_zeroes;
+	} drv;
+
 	/* protocol errors */
 	char    *errors[MODEL_MAX_ERRORS];
 	unsigned nerrors;
@@ -354,6 +369,12 @@ void model_fault_destroy(struct nvme_model *m);
  * aborted or reset), like deferral. */
 void model_hold_until(struct nvme_model *m, uint16_t sqid, uint16_t cqid, const struct nvme_cqe *cqe,
 		      uint64_t release_at);
+
+/* model_drives.c: checks at fetch (protocol errors for CID rules); the
+ * wrappers of Identify, Set Features and Write Zeroes, installed last
+ * (after model_ext_create) over the handlers installed before. */
+void model_drives_fetch_check(struct nvme_model *m, uint16_t sqid, uint16_t cid);
+void model_drives_install(struct nvme_model *m);
 
 /* model_ns.c */
 int  model_ns_setup(struct nvme_model *m, const struct nvme_model_ns_config *cfg, uint32_t n);
