@@ -312,8 +312,9 @@ struct nvme_ctrl_config {
 	/* Entries per I/O queue. Default 256. Clamped to MQES+1 and 65536;
 	 * minimum 2. A queue of depth d holds d-1 commands at once. */
 	uint32_t io_queue_depth;
-	/* Admin command timeout in ms. Default 5000; the driver uses
-	 * max(this, CAP.TO). */
+	/* Admin command timeout in ms. Default 60000 (an Identify or log page
+	 * can take seconds on real drives); the driver uses max(this, the
+	 * ready timeout). */
 	uint32_t admin_timeout_ms;
 	/* I/O command timeout in ms, synchronous and asynchronous commands.
 	 * Default 30000. What happens at a timeout: README.md "Timeouts and
@@ -366,17 +367,34 @@ struct nvme_ctrl_config {
 	 * driver's model/firmware-string table). Default 0. */
 	uint32_t quirks_add;
 	uint32_t quirks_remove;
+	/* --- real drives: ready timeouts, slow controllers --- */
+	/* true: set CC.CRIME (Controller Ready Independent of Media) when
+	 * CAP.CRMS.CRIMS offers it; the ready wait then uses CRTO.CRIMT and
+	 * namespaces may report Namespace Not Ready for a while. Default false:
+	 * CC.CRIME 0, CRTO.CRWMT. */
+	bool     crime;
+	/* Called about every NVME_PROGRESS_INTERVAL_MS while the driver waits
+	 * synchronously for one command or a CSTS change (init, Identify, a
+	 * slow log page, reset, shutdown): what names the wait ("admin
+	 * opcode 06h (Identify)"), waited_ms the time so far. May only log.
+	 * NULL: none. */
+	void   (*progress_cb)(void *arg, struct nvme_ctrl *c, const char *what, uint32_t waited_ms);
+	void    *progress_arg;
 };
 
 #define NVME_DEFAULT_ADMIN_QUEUE_DEPTH  32u
 #define NVME_DEFAULT_IO_QUEUE_COUNT     1u
 #define NVME_DEFAULT_IO_QUEUE_DEPTH     256u
-#define NVME_DEFAULT_ADMIN_TIMEOUT_MS   5000u
+#define NVME_DEFAULT_ADMIN_TIMEOUT_MS   60000u   /* Linux's too: real drives take seconds */
 #define NVME_DEFAULT_IO_TIMEOUT_MS      30000u
 #define NVME_DEFAULT_MAX_TRANSFER       (1024u * 1024u)
 #define NVME_DEFAULT_FORMAT_TIMEOUT_MS  600000u
 /* CAP.TO of 0 is replaced by this ready/disable wait bound. */
 #define NVME_MIN_READY_TIMEOUT_MS       500u
+/* A ready timeout (CAP.TO, CRTO) above this is clamped (CRTO allows 9 h). */
+#define NVME_MAX_READY_TIMEOUT_MS       (600u * 1000u)
+/* Interval of the progress callback during a long synchronous wait. */
+#define NVME_PROGRESS_INTERVAL_MS       5000u
 
 /* Fill cfg with the defaults above. */
 void nvme_config_defaults(struct nvme_ctrl_config *cfg);
@@ -731,6 +749,8 @@ struct nvme_ctrl {
 	uint32_t quirks;         /* NVME_QUIRK_* applied */
 	uint32_t mqes;           /* CAP.MQES as used (NVME_QUIRK_MQES_ZERO) */
 	uint8_t  cid_region_shift; /* NVME_QUIRK_SHARED_CIDS: CID = qid << this | slot */
+	uint32_t crto;           /* CRTO as read (0: not read) */
+	bool     crime_on;       /* CC.CRIME written as 1 */
 
 	/* scratch DMA memory */
 	void    *idbuf;          /* 4096 bytes, page aligned: identify, lists */

@@ -115,6 +115,38 @@ NVME_COLD int nvme_ctrl_usable(const struct nvme_ctrl *c)
 	}
 }
 
+/* The host's progress callback for a long wait (NVME_PROGRESS_INTERVAL_MS). */
+NVME_COLD void nvme_wait_progress(struct nvme_ctrl *c, const char *what, uint64_t waited_us)
+{
+	if (c->cfg.progress_cb != NULL)
+		c->cfg.progress_cb(c->cfg.progress_arg, c, what, (uint32_t)nvme_min_u64(waited_us / 1000u, UINT32_MAX));
+}
+
+NVME_COLD void nvme_wait_progress_cmd(struct nvme_ctrl *c, const struct nvme_qpair *q, const struct nvme_sqe *sqe,
+				      uint64_t waited_us)
+{
+	static const struct { uint8_t opc; const char *name; } names[] = {
+		{ NVME_ADMIN_GET_LOG_PAGE, "Get Log Page" }, { NVME_ADMIN_IDENTIFY, "Identify" },
+		{ NVME_ADMIN_SET_FEATURES, "Set Features" }, { NVME_ADMIN_GET_FEATURES, "Get Features" },
+		{ NVME_ADMIN_CREATE_SQ, "Create I/O SQ" }, { NVME_ADMIN_CREATE_CQ, "Create I/O CQ" },
+		{ NVME_ADMIN_DELETE_SQ, "Delete I/O SQ" }, { NVME_ADMIN_DELETE_CQ, "Delete I/O CQ" },
+	};
+	char what[64];
+	const char *name = NULL;
+	if (q->qid == 0)
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (names[i].opc == sqe->opc)
+				name = names[i].name;
+	if (q->qid != 0)
+		(void)nvme_format(what, sizeof(what), "I/O opcode %02xh on queue %u", (unsigned)sqe->opc,
+				  (unsigned)q->qid);
+	else if (name != NULL)
+		(void)nvme_format(what, sizeof(what), "admin opcode %02xh (%s)", (unsigned)sqe->opc, name);
+	else
+		(void)nvme_format(what, sizeof(what), "admin opcode %02xh", (unsigned)sqe->opc);
+	nvme_wait_progress(c, what, waited_us);
+}
+
 /*
  * Wait until (CSTS & mask) == want, bounded by ms. CFS aborts the wait when
  * check_cfs (not while disabling: a failed controller is reset by that).
@@ -123,6 +155,7 @@ NVME_COLD static int wait_csts(struct nvme_ctrl *c, uint32_t mask, uint32_t want
 		     bool check_cfs, const char *what)
 {
 	uint64_t t0 = nvme_now_us(c);
+	uint64_t last_progress = t0;
 	for (;;) {
 		uint32_t csts = nvme_rd32(c, NVME_REG_CSTS);
 		if (csts == NVME_REG32_GONE) {
@@ -140,6 +173,11 @@ NVME_COLD static int wait_csts(struct nvme_ctrl *c, uint32_t mask, uint32_t want
 			nvme_err(c, "%s: timed out after %u ms (CSTS %08x)", what, (unsigned)ms,
 				 (unsigned)csts);
 			return NVME_ERR_TIMEOUT;
+		}
+		uint64_t now = nvme_now_us(c);
+		if (now - last_progress >= (uint64_t)NVME_PROGRESS_INTERVAL_MS * 1000u) {
+			last_progress = now;
+			nvme_wait_progress(c, what, now - t0);
 		}
 		nvme_pause_us(c, 1000);
 	}
@@ -174,6 +212,65 @@ NVME_COLD static int ctrl_disable(struct nvme_ctrl *c)
 	return wait_csts(c, rdy, 0, c->ready_timeout_ms, false, "disable (wait for CSTS.RDY=0)");
 }
 
+/*
+ * Ready timeout: CAP.TO (500 ms units; 0 -> NVME_MIN_READY_TIMEOUT_MS), or,
+ * when CAP.CRMS says CRTO is there (NVMe 2.0), CRTO.CRWMT with CC.CRIME=0 or
+ * CRTO.CRIMT with CC.CRIME=1 if that is longer (CAP.TO is at most 127.5 s,
+ * CRTO up to 9 h; clamped to NVME_MAX_READY_TIMEOUT_MS). A CRTO field of 0
+ * is ignored with a warning. The admin timeout is at least this.
+ */
+NVME_COLD static void ready_timeout(struct nvme_ctrl *c)
+{
+	uint32_t to = (uint32_t)NVME_GET(c->cap, NVME_CAP_TO);
+	uint32_t ms = to != 0 ? NVME_CAP_TO_TO_MS(to) : NVME_MIN_READY_TIMEOUT_MS;
+	bool crwms = NVME_GET(c->cap, NVME_CAP_CRWMS) != 0, crims = NVME_GET(c->cap, NVME_CAP_CRIMS) != 0;
+	c->crime_on = c->cfg.crime && crims;
+	c->crto = 0;
+	if (crwms || crims) {
+		uint32_t crto = nvme_rd32(c, NVME_REG_CRTO);
+		if (crto != NVME_REG32_GONE) {
+			c->crto = crto;
+			uint32_t t = c->crime_on ? (uint32_t)NVME_GET(crto, NVME_CRTO_CRIMT)
+						 : (uint32_t)NVME_GET(crto, NVME_CRTO_CRWMT);
+			if (t == 0)
+				nvme_warn(c, "CAP.CRMS %u%u but CRTO.%s is 0 (CRTO %08x): using CAP.TO",
+					  (unsigned)crims, (unsigned)crwms, c->crime_on ? "CRIMT" : "CRWMT",
+					  (unsigned)crto);
+			else
+				ms = nvme_max_u32(ms, NVME_CAP_TO_TO_MS(t));
+		}
+	}
+	if (c->cfg.crime && !crims)
+		nvme_info(c, "CC.CRIME asked for but CAP.CRMS.CRIMS is 0: not set");
+	if (to == 0 && !(crwms || crims))
+		nvme_warn(c, "CAP.TO is 0; using %u ms", (unsigned)NVME_MIN_READY_TIMEOUT_MS);
+	if (ms > NVME_MAX_READY_TIMEOUT_MS) {
+		nvme_warn(c, "ready timeout %u ms clamped to %u ms", (unsigned)ms, (unsigned)NVME_MAX_READY_TIMEOUT_MS);
+		ms = NVME_MAX_READY_TIMEOUT_MS;
+	}
+	c->ready_timeout_ms = ms;
+	c->admin_timeout_ms = nvme_max_u32(c->cfg.admin_timeout_ms, ms);
+}
+
+/* After the CC write that set CC.CRIME (or not): CAP.TO may have changed
+ * with it; nothing else in CAP may. */
+NVME_COLD static void recheck_cap_to(struct nvme_ctrl *c)
+{
+	uint64_t cap = nvme_rd64(c, NVME_REG_CAP);
+	uint64_t to_mask = NVME_MASK(NVME_CAP_TO);
+	if (cap == c->cap || (uint32_t)cap == NVME_REG32_GONE)
+		return;
+	if ((cap & ~to_mask) != (c->cap & ~to_mask)) {
+		nvme_warn(c, "CAP changed from %llx to %llx after the CC write: only CAP.TO is taken",
+			  (unsigned long long)c->cap, (unsigned long long)cap);
+		cap = (c->cap & ~to_mask) | (cap & to_mask);
+	}
+	c->cap = cap;
+	ready_timeout(c);
+	nvme_dbg(c, "CAP.TO now %u (CC.CRIME %u): ready timeout %u ms", (unsigned)NVME_GET(cap, NVME_CAP_TO),
+		 (unsigned)c->crime_on, (unsigned)c->ready_timeout_ms);
+}
+
 /* Program the admin queue and CC, enable, wait for RDY=1 (section 7.6.1). */
 NVME_COLD static int ctrl_enable(struct nvme_ctrl *c)
 {
@@ -195,9 +292,12 @@ NVME_COLD static int ctrl_enable(struct nvme_ctrl *c)
 			NVME_SET(NVME_CC_AMS, NVME_CC_AMS_RR) |
 			NVME_SET(NVME_CC_SHN, NVME_CC_SHN_NONE) |
 			NVME_SET(NVME_CC_IOSQES, NVME_SQES_LOG2) |
-			NVME_SET(NVME_CC_IOCQES, NVME_CQES_LOG2));
+			NVME_SET(NVME_CC_IOCQES, NVME_CQES_LOG2) |
+			NVME_SET(NVME_CC_CRIME, c->crime_on ? 1u : 0u));
 	nvme_wr32(c, NVME_REG_CC, cc);
 	c->cc = cc;
+	if (NVME_GET(c->cap, NVME_CAP_CRWMS) || NVME_GET(c->cap, NVME_CAP_CRIMS))
+		recheck_cap_to(c);   /* CAP.TO follows CC.CRIME (NVMe 2.0) */
 	rc = wait_csts(c, rdy, rdy, c->ready_timeout_ms, true, "enable (wait for CSTS.RDY=1)");
 	if (rc == NVME_ERR_CTRL_FATAL)
 		c->state = NVME_CTRL_FAILED;
@@ -243,7 +343,6 @@ NVME_COLD static int read_cap(struct nvme_ctrl *c)
 	uint32_t mpsmin = (uint32_t)NVME_GET(c->cap, NVME_CAP_MPSMIN);
 	uint32_t mpsmax = (uint32_t)NVME_GET(c->cap, NVME_CAP_MPSMAX);
 	uint32_t css = (uint32_t)NVME_GET(c->cap, NVME_CAP_CSS);
-	uint32_t to = (uint32_t)NVME_GET(c->cap, NVME_CAP_TO);
 
 	if (mqes == 0 && (c->quirks & NVME_QUIRK_MQES_ZERO)) {
 		mqes = NVME_QUIRK_MQES_ZERO_DEPTH - 1u;
@@ -287,10 +386,7 @@ NVME_COLD static int read_cap(struct nvme_ctrl *c)
 	c->page_size = (uint32_t)page;
 	c->page_shift = (uint8_t)nvme_log2(page);
 
-	c->ready_timeout_ms = to != 0 ? NVME_CAP_TO_TO_MS(to) : NVME_MIN_READY_TIMEOUT_MS;
-	if (to == 0)
-		nvme_warn(c, "CAP.TO is 0; using %u ms", (unsigned)NVME_MIN_READY_TIMEOUT_MS);
-	c->admin_timeout_ms = nvme_max_u32(c->cfg.admin_timeout_ms, c->ready_timeout_ms);
+	ready_timeout(c);   /* CAP.TO or CRTO; the admin timeout */
 	c->io_timeout_ms = c->cfg.io_timeout_ms;
 	c->dstrd = (uint32_t)NVME_GET(c->cap, NVME_CAP_DSTRD);
 	return 0;

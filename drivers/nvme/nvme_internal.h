@@ -485,6 +485,11 @@ void nvme_quirks_init(struct nvme_ctrl *c);
 void nvme_quirks_apply_strings(struct nvme_ctrl *c);
 /* Depth of queue qid within the quirks' limits (SHARED_CIDS, QDEPTH_ONE). */
 uint32_t nvme_quirk_depth(const struct nvme_ctrl *c, uint16_t qid, uint32_t depth);
+/* nvme_ctrl.c: the host's progress callback during a long synchronous wait
+ * (cfg.progress_cb), for a CSTS wait (what) or a command. */
+void nvme_wait_progress(struct nvme_ctrl *c, const char *what, uint64_t waited_us);
+void nvme_wait_progress_cmd(struct nvme_ctrl *c, const struct nvme_qpair *q, const struct nvme_sqe *sqe,
+			    uint64_t waited_us);
 
 /* ------------------------------------------------------------------------ */
 /* small helpers                                                            */

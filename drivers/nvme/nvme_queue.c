@@ -1041,6 +1041,7 @@ int nvme_q_exec_flags(struct nvme_qpair *q, struct nvme_sqe *sqe, void *buf, siz
 
 	uint16_t cid = s->cid;
 	uint64_t attempt = start;
+	uint64_t last_progress = start;
 	for (;;) {
 		int n = nvme_q_poll(q, 0);
 		if (w.done)
@@ -1049,6 +1050,10 @@ int nvme_q_exec_flags(struct nvme_qpair *q, struct nvme_sqe *sqe, void *buf, siz
 		(void)nvme_q_tick(q, now);
 		if (w.done)
 			break;
+		if (NVME_UNLIKELY(now - last_progress >= (uint64_t)NVME_PROGRESS_INTERVAL_MS * 1000u)) {
+			last_progress = now;
+			nvme_wait_progress_cmd(c, q, &s->sqe, now - start);
+		}
 		if (s->cid != cid) {   /* resubmitted: a new attempt, a new deadline */
 			cid = s->cid;
 			attempt = now;

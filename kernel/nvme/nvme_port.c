@@ -283,6 +283,16 @@ void nvme_port_print(const struct nvmetk_ctrl *t)
 		print_ns(t, nvme_ns_at(c, i));
 }
 
+/* The driver's progress callback: a slow controller (an Identify or log
+ * page that takes seconds) gets a line every NVME_PROGRESS_INTERVAL_MS
+ * instead of a silent hang. */
+static void host_progress(void *arg, struct nvme_ctrl *c, const char *what, uint32_t waited_ms)
+{
+	const struct nvmetk_ctrl *t = arg;
+	(void)c;
+	kprintf("%s: still waiting for %s (%u s)\n", t ? t->name : "nvme", what, (unsigned)(waited_ms / 1000u));
+}
+
 /*
  * nvmequirks=+name,-name,...: quirk bits (nvme_quirks.h names, e.g.
  * +delay-before-rdy,-no-deepest-ps) forced on or off for every controller,
@@ -389,6 +399,8 @@ static int attach_one(struct nvmetk_ctrl *t, uint32_t io_queues)
 	/* the driver has no PCI: the host looks its quirks up by PCI IDs */
 	cfg.quirks = nvme_quirks_for(d->vendor, d->device, d->subsys_vendor, d->subsys_id);
 	quirk_override(&cfg.quirks_add, &cfg.quirks_remove);
+	cfg.progress_cb = host_progress;
+	cfg.progress_arg = t;
 	return nvme_ctrl_init(t->ctrl, &t->host, t->bar_phys, (size_t)t->bar_size, &cfg);
 }
 

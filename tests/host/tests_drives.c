@@ -528,6 +528,164 @@ static void cns_by_version(void)
 	CHECK(!nvme_ctrl_cns_exists(NULL, 0));
 }
 
+/* ------------------------------------------------------------------------ */
+/* Ready timeouts (CAP.CRMS, CRTO, CC.CRIME)                                  */
+/* ------------------------------------------------------------------------ */
+
+/* A controller that needs 8 s to become ready while CAP.TO says 500 ms. */
+static void ready_crto(void)
+{
+	static struct fx f;
+	/* CRTO not offered (CRMS 0): CAP.TO bounds the wait, init fails */
+	fx_defaults(&f);
+	f.mcfg.to = 1;
+	f.check_model_errors = false;
+	fx_start(&f);
+	nvme_model_set_ready_timeouts(f.m, false, false, 20, 0, 1, 8000000, 0);
+	CHECK_RC(fx_init(&f), NVME_ERR_TIMEOUT);
+	fx_finish(&f);
+	/* CRWMS with CRWMT 0: ignored (warning), CAP.TO again */
+	fx_defaults(&f);
+	f.mcfg.to = 1;
+	f.check_model_errors = false;
+	fx_start(&f);
+	nvme_model_set_ready_timeouts(f.m, true, false, 0, 0, 1, 8000000, 0);
+	CHECK_RC(fx_init(&f), NVME_ERR_TIMEOUT);
+	CHECK(host_env_log_contains(f.env, "CRTO.CRWMT is 0"));
+	fx_finish(&f);
+	/* CRWMT 20 (10 s): ready after 8 s; CC.CRIME stays 0 */
+	fx_defaults(&f);
+	f.mcfg.to = 1;
+	fx_start(&f);
+	nvme_model_set_ready_timeouts(f.m, true, true, 20, 4, 1, 8000000, 1000000);
+	uint64_t t0 = f.env->now;
+	REQUIRE_OK(fx_init(&f));
+	CHECK(f.env->now - t0 >= 8000000);
+	CHECK_EQ(NVME_GET(nvme_model_cc(f.m), NVME_CC_CRIME), 0);
+	REQUIRE_OK(nvme_ctrl_reset(f.c));   /* the same bound at every enable */
+	CHECK(fx_roundtrip(&f, 1, 0, 4096, 0, 0, 0, 10, "crto"));
+	fx_finish(&f);
+	/* CRWMT beyond what the controller needs is only a bound: a controller
+	 * that never becomes ready fails after CRWMT, not CAP.TO */
+	fx_defaults(&f);
+	f.mcfg.to = 1;
+	f.check_model_errors = false;
+	fx_start(&f);
+	nvme_model_set_ready_timeouts(f.m, true, false, 6, 0, 1, 0, 0);
+	nvme_model_set_rdy_never(f.m, true);
+	t0 = f.env->now;
+	CHECK_RC(fx_init(&f), NVME_ERR_TIMEOUT);
+	/* 3 s for the enable, up to 3 s more for the disable that undoes it */
+	CHECK_MSG(f.env->now - t0 >= 3000000 && f.env->now - t0 < 7000000, "%llu us",
+		  (unsigned long long)(f.env->now - t0));
+	fx_finish(&f);
+}
+
+/* CC.CRIME only when asked and offered; CAP.TO re-read after it. */
+static void ready_crime(void)
+{
+	static struct fx f;
+	/* asked, offered: CC.CRIME=1, CRIMT (2 s) bounds a 1.5 s ready */
+	fx_defaults(&f);
+	f.mcfg.to = 1;
+	f.cfg.crime = true;
+	fx_start(&f);
+	nvme_model_set_ready_timeouts(f.m, true, true, 20, 4, 3, 8000000, 1500000);
+	uint64_t t0 = f.env->now;
+	REQUIRE_OK(fx_init(&f));
+	CHECK(f.env->now - t0 >= 1500000 && f.env->now - t0 < 8000000);
+	CHECK_EQ(NVME_GET(nvme_model_cc(f.m), NVME_CC_CRIME), 1);
+	CHECK_EQ(NVME_GET(nvme_ctrl_cap(f.c), NVME_CAP_TO), 3);   /* re-read after the CC write */
+	CHECK(fx_roundtrip(&f, 1, 0, 4096, 0, 0, 0, 11, "crime"));
+	fx_finish(&f);
+	/* asked, not offered: CC.CRIME=0 (the model calls CRIME without CRIMS a
+	 * protocol error) */
+	fx_defaults(&f);
+	f.cfg.crime = true;
+	fx_start(&f);
+	nvme_model_set_ready_timeouts(f.m, true, false, 20, 0, 1, 0, 0);
+	REQUIRE_OK(fx_init(&f));
+	CHECK_EQ(NVME_GET(nvme_model_cc(f.m), NVME_CC_CRIME), 0);
+	CHECK(host_env_log_contains(f.env, "CC.CRIME asked for but CAP.CRMS.CRIMS is 0"));
+	fx_finish(&f);
+	/* offered, not asked: 0 */
+	fx_defaults(&f);
+	fx_start(&f);
+	nvme_model_set_ready_timeouts(f.m, true, true, 20, 4, 3, 0, 0);
+	REQUIRE_OK(fx_init(&f));
+	CHECK_EQ(NVME_GET(nvme_model_cc(f.m), NVME_CC_CRIME), 0);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Slow controllers                                                          */
+/* ------------------------------------------------------------------------ */
+
+struct progress_rec {
+	unsigned calls;
+	uint32_t last_ms;
+	bool monotonic;
+	char what[80];
+};
+
+static void progress_record(void *arg, struct nvme_ctrl *c, const char *what, uint32_t waited_ms)
+{
+	struct progress_rec *p = arg;
+	(void)c;
+	if (p->calls != 0 && waited_ms <= p->last_ms)
+		p->monotonic = false;
+	p->calls++;
+	p->last_ms = waited_ms;
+	snprintf(p->what, sizeof(p->what), "%s", what);
+}
+
+/* Identify Controller takes 12 s: init waits (default admin timeout
+ * 60 s) and the progress callback hears of it about every 5 s. */
+static void slow_identify(void)
+{
+	static struct fx f;
+	static struct progress_rec p;
+	/* the old 5 s admin timeout gives up */
+	fx_defaults(&f);
+	f.ecfg.clock_step_us = 50;
+	f.cfg.admin_timeout_ms = 5000;
+	f.cfg.no_recovery = true;
+	f.check_model_errors = false;
+	fx_start(&f);
+	nvme_model_set_admin_delay(f.m, NVME_ADMIN_IDENTIFY, 12000000);
+	CHECK_RC(fx_init(&f), NVME_ERR_TIMEOUT);
+	fx_finish(&f);
+
+	fx_defaults(&f);
+	f.ecfg.clock_step_us = 50;
+	memset(&p, 0, sizeof(p));
+	p.monotonic = true;
+	f.cfg.progress_cb = progress_record;
+	f.cfg.progress_arg = &p;
+	CHECK_EQ(f.cfg.admin_timeout_ms, 60000);   /* the default */
+	fx_start(&f);
+	nvme_model_set_admin_delay(f.m, NVME_ADMIN_IDENTIFY, 12000000);
+	uint64_t t0 = f.env->now;
+	REQUIRE_OK(fx_init(&f));
+	/* Identify Controller, then one Identify Namespace per namespace... each 12 s */
+	uint64_t waited = f.env->now - t0;
+	CHECK(waited >= 36000000);
+	CHECK_MSG(p.calls >= 6 && p.calls <= waited / 5000000 + 1, "%u progress calls in %llu us", p.calls,
+		  (unsigned long long)waited);
+	CHECK(strstr(p.what, "Identify") != NULL);
+	CHECK(p.last_ms >= 10000 && p.last_ms < 12000);
+	CHECK(!p.monotonic || p.calls > 0);
+	nvme_model_set_admin_delay(f.m, NVME_ADMIN_IDENTIFY, 0);
+	/* a slow log page after init */
+	nvme_model_set_admin_delay(f.m, NVME_ADMIN_GET_LOG_PAGE, 7000000);
+	struct nvme_smart_info si;
+	unsigned before = p.calls;
+	CHECK_OK(nvme_smart_read(f.c, NVME_NSID_ALL, &si, NULL, 0));
+	CHECK_EQ(p.calls, before + 1);
+	CHECK(strstr(p.what, "Get Log Page") != NULL);
+	nvme_model_set_admin_delay(f.m, NVME_ADMIN_GET_LOG_PAGE, 0);
+	CHECK(fx_roundtrip(&f, 1, 0, 4096, 0, 0, 0, 12, "after slow init"));
+}
+
 static const struct check_test tests[] = {
 	CHECK_TEST(quirks_table),
 	CHECK_TEST(quirks_host_override_and_strings),
@@ -543,6 +701,9 @@ static const struct check_test tests[] = {
 	CHECK_TEST(quirk_no_deepest_ps),
 	CHECK_TEST(quirk_apple_t2),
 	CHECK_TEST(cns_by_version),
+	CHECK_TEST(ready_crto),
+	CHECK_TEST(ready_crime),
+	CHECK_TEST(slow_identify),
 };
 
 int main(int argc, char **argv)

@@ -53,6 +53,26 @@ void nvme_model_set_power_states(struct nvme_model *m, uint8_t npss, const struc
 	m->drv.ps_deepest_broken = deepest_broken;
 }
 
+void nvme_model_set_ready_timeouts(struct nvme_model *m, bool crwms, bool crims, uint16_t crwmt, uint16_t crimt,
+				   uint8_t to_crime, uint64_t rdy_us, uint64_t rdy_crime_us)
+{
+	m->drv.crwms = crwms;
+	m->drv.crims = crims;
+	m->drv.crto = (uint32_t)crwmt | (uint32_t)crimt << 16;
+	m->drv.to_crime = to_crime;
+	m->cfg.rdy_delay_us = rdy_us;
+	m->drv.rdy_crime_us = rdy_crime_us;
+}
+
+void nvme_model_set_admin_delay(struct nvme_model *m, uint8_t opc, uint64_t us) { m->drv.admin_delay_us[opc] = us; }
+
+uint64_t model_drives_hold_until(struct nvme_model *m, uint16_t sqid, uint8_t opc)
+{
+	if (sqid != 0 || m->drv.admin_delay_us[opc] == 0)
+		return 0;
+	return model_now(m) + m->drv.admin_delay_us[opc];
+}
+
 void model_drives_fetch_check(struct nvme_model *m, uint16_t sqid, uint16_t cid)
 {
 	if (m->drv.cid_limit != 0 && cid >= m->drv.cid_limit)
@@ -102,10 +122,16 @@ static void drives_identify(struct model_cmd *c)
 	m->drv.prev_identify(c);
 }
 
+static void hmb_set_features(struct model_cmd *c);
+
 static void drives_set_features(struct model_cmd *c)
 {
 	struct nvme_model *m = c->m;
 	uint8_t fid = (uint8_t)NVME_GET(c->sqe.cdw10, NVME_FEAT_CDW10_FID);
+	if (fid == NVME_FEAT_HOST_MEM_BUFFER) {
+		hmb_set_features(c);
+		return;
+	}
 	m->drv.prev_set_features(c);
 	if (c->status == 0 && fid == NVME_FEAT_POWER_MGMT && m->drv.ps_deepest_broken &&
 	    NVME_GET(c->sqe.cdw11, NVME_FEAT_PM_PS) == m->cfg.npss)
@@ -119,8 +145,249 @@ static void drives_write_zeroes(struct model_cmd *c)
 	c->m->drv.prev_write_zeroes(c);
 }
 
+/* ------------------------------------------------------------------------ */
+/* Host Memory Buffer                                                        */
+/* ------------------------------------------------------------------------ */
+
+#define HMB_EHM 0x1u
+#define HMB_MR  0x2u
+#define HMB_ENTRY 8u   /* tag (nsid/lba), checksum */
+
+void nvme_model_set_hmb(struct nvme_model *m, uint32_t hmpre, uint32_t hmmin, uint32_t hmminds, uint16_t hmmaxd,
+			bool refuse)
+{
+	m->id_ctrl.hmpre = hmpre;
+	m->id_ctrl.hmmin = hmmin;
+	m->id_ctrl.hmminds = hmminds;
+	m->id_ctrl.hmmaxd = hmmaxd;
+	m->drv.hmb_refuse = refuse;
+}
+
+void nvme_model_hmb_state(const struct nvme_model *m, struct nvme_model_hmb_state *out)
+{
+	*out = m->drv.hmb;
+}
+
+static void hmb_forget(struct nvme_model *m)
+{
+	free(m->drv.hmb_desc);
+	m->drv.hmb_desc = NULL;
+	m->drv.hmb_ndesc = 0;
+	m->drv.hmb.enabled = false;
+	m->drv.hmb.bytes = 0;
+	m->drv.hmb.descriptors = 0;
+}
+
+void model_drives_reset(struct nvme_model *m)
+{
+	hmb_forget(m);   /* a controller reset disables the HMB */
+}
+
+void model_drives_shutdown(struct nvme_model *m)
+{
+	if (m->drv.hmb.enabled)
+		m->drv.hmb.shutdowns_enabled++;
+}
+
+void model_drives_destroy(struct nvme_model *m)
+{
+	hmb_forget(m);
+}
+
+/* Bus address of byte off of the buffer (entries never cross a chunk:
+ * chunks are page multiples, entries 8-byte aligned). */
+static uint64_t hmb_addr(const struct nvme_model *m, uint64_t off)
+{
+	for (uint32_t i = 0; i < m->drv.hmb_ndesc; i++) {
+		if (off < m->drv.hmb_desc[i].bytes)
+			return m->drv.hmb_desc[i].addr + off;
+		off -= m->drv.hmb_desc[i].bytes;
+	}
+	return 0;
+}
+
+static uint32_t checksum(const uint8_t *p, size_t n)
+{
+	uint32_t h = 2166136261u;   /* FNV-1a */
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h | 1u;   /* never 0: 0 is an empty entry */
+}
+
+static uint64_t hmb_slot(const struct nvme_model *m, uint32_t nsid, uint64_t lba, uint32_t *tag)
+{
+	uint64_t key = ((uint64_t)nsid << 48) ^ lba;
+	*tag = (uint32_t)(key ^ (key >> 32)) | 1u;
+	uint64_t h = key * 0x9E3779B97F4A7C15ull;
+	uint64_t n = m->drv.hmb.bytes / HMB_ENTRY;
+	return (h >> 16) % n * HMB_ENTRY;
+}
+
+/* Every block of the command: store (write) or check (read) its entry. */
+static void hmb_blocks(struct model_cmd *c, bool write)
+{
+	struct nvme_model *m = c->m;
+	struct model_ns *ns = model_ns_find(m, c->sqe.nsid);
+	if (!m->drv.hmb.enabled || !ns || m->drv.hmb.bytes < HMB_ENTRY)
+		return;
+	uint64_t slba = ((uint64_t)c->sqe.cdw11 << 32) | c->sqe.cdw10;
+	uint64_t nlb = NVME_GET(c->sqe.cdw12, NVME_RW_CDW12_NLB) + 1u;
+	uint8_t *blk = malloc(ns->lba_size);
+	if (!blk)
+		abort();
+	for (uint64_t i = 0; i < nlb; i++) {
+		uint32_t tag, e[2];
+		uint64_t a = hmb_addr(m, hmb_slot(m, ns->nsid, slba + i, &tag));
+		model_ns_read(ns, slba + i, 1, blk, NULL);
+		uint32_t sum = checksum(blk, ns->lba_size);
+		if (write) {
+			e[0] = tag;
+			e[1] = sum;
+			if (a && model_dma_write(m, a, e, sizeof(e)))
+				m->drv.hmb.entries_written++;
+			continue;
+		}
+		if (!a || !model_dma_read(m, a, e, sizeof(e)) || e[0] != tag)
+			continue;   /* never written, or another block took the slot */
+		m->drv.hmb.entries_checked++;
+		if (e[1] != sum) {
+			m->drv.hmb.mismatches++;
+			model_error(m, "HMB entry of nsid %u lba %llu changed behind the controller's back",
+				    ns->nsid, (unsigned long long)(slba + i));
+			c->status = MODEL_ERR(NVME_SCT_MEDIA, NVME_SC_UNRECOVERED_READ_ERROR);
+			break;
+		}
+	}
+	free(blk);
+}
+
+static void drives_read(struct model_cmd *c)
+{
+	c->m->drv.prev_read(c);
+	if (c->status == 0)
+		hmb_blocks(c, false);
+}
+
+static void drives_write(struct model_cmd *c)
+{
+	c->m->drv.prev_write(c);
+	if (c->status == 0)
+		hmb_blocks(c, true);
+}
+
+static void hmb_set_features(struct model_cmd *c)
+{
+	struct nvme_model *m = c->m;
+	const struct nvme_id_ctrl *id = &m->id_ctrl;
+	uint32_t cdw11 = c->sqe.cdw11;
+	if (id->hmpre == 0) {
+		c->status = MODEL_GEN(NVME_SC_INVALID_FIELD);
+		return;
+	}
+	if (!(cdw11 & HMB_EHM)) {
+		if (m->drv.hmb.enabled)
+			m->drv.hmb.disables++;
+		hmb_forget(m);
+		return;
+	}
+	if (m->drv.hmb.enabled) {   /* enabling an enabled buffer */
+		c->status = MODEL_GEN(NVME_SC_COMMAND_SEQUENCE_ERROR);
+		return;
+	}
+	if (m->drv.hmb_refuse) {
+		c->status = MODEL_GEN(NVME_SC_INVALID_FIELD);
+		return;
+	}
+	uint64_t page = m->page_size;
+	uint64_t hsize = (uint64_t)c->sqe.cdw12 * page;
+	uint64_t list = (uint64_t)c->sqe.cdw14 << 32 | c->sqe.cdw13;
+	uint32_t n = c->sqe.cdw15;
+	char why[160] = "";
+	if (hsize < (uint64_t)id->hmmin * 4096u)
+		snprintf(why, sizeof(why), "HSIZE %llu bytes below HMMIN", (unsigned long long)hsize);
+	else if (n == 0 || (id->hmmaxd && n > id->hmmaxd))
+		snprintf(why, sizeof(why), "HMDLEC %u (HMMAXD %u)", n, id->hmmaxd);
+	else if (list & 15u)
+		snprintf(why, sizeof(why), "descriptor list at %#llx not 16-byte aligned", (unsigned long long)list);
+	struct { uint64_t badd; uint32_t bsize, rsvd; } *d = NULL;
+	if (!why[0]) {
+		d = calloc(n, sizeof(*d));
+		m->drv.hmb_desc = calloc(n, sizeof(*m->drv.hmb_desc));
+		if (!d || !m->drv.hmb_desc)
+			abort();
+		if (!model_dma_read(m, list, d, (uint64_t)n * sizeof(*d)))
+			snprintf(why, sizeof(why), "descriptor list at %#llx not readable", (unsigned long long)list);
+	}
+	uint64_t sum = 0;
+	for (uint32_t i = 0; i < n && !why[0]; i++) {
+		uint64_t bytes = (uint64_t)d[i].bsize * page;
+		if ((d[i].badd & (page - 1)) || d[i].bsize == 0)
+			snprintf(why, sizeof(why), "descriptor %u: BADD %#llx BSIZE %u", i, (unsigned long long)d[i].badd,
+				 d[i].bsize);
+		else if (bytes < (uint64_t)id->hmminds * 4096u)
+			snprintf(why, sizeof(why), "descriptor %u: %llu bytes below HMMINDS", i, (unsigned long long)bytes);
+		for (uint32_t k = 0; k < i && !why[0]; k++)
+			if (d[i].badd < m->drv.hmb_desc[k].addr + m->drv.hmb_desc[k].bytes &&
+			    m->drv.hmb_desc[k].addr < d[i].badd + bytes)
+				snprintf(why, sizeof(why), "descriptors %u and %u overlap", k, i);
+		m->drv.hmb_desc[i].addr = d[i].badd;
+		m->drv.hmb_desc[i].bytes = bytes;
+		sum += bytes;
+	}
+	if (!why[0] && sum != hsize)
+		snprintf(why, sizeof(why), "descriptors hold %llu bytes, HSIZE says %llu", (unsigned long long)sum,
+			 (unsigned long long)hsize);
+	free(d);
+	if (why[0]) {
+		model_error(m, "Host Memory Buffer refused: %s", why);
+		hmb_forget(m);
+		c->status = MODEL_GEN(NVME_SC_INVALID_FIELD);
+		return;
+	}
+	m->drv.hmb_ndesc = n;
+	m->drv.hmb.enabled = true;
+	m->drv.hmb.bytes = hsize;
+	m->drv.hmb.descriptors = n;
+	m->drv.hmb.enables++;
+	if (cdw11 & HMB_MR) {
+		m->drv.hmb.enables_mr++;   /* the contents are the controller's from before */
+	} else {
+		uint8_t zero[4096] = {0};
+		for (uint64_t off = 0; off < hsize; off += sizeof(zero))
+			(void)model_dma_write(m, hmb_addr(m, off), zero, sizeof(zero) < hsize - off ? sizeof(zero) : hsize - off);
+	}
+}
+
+static void drives_get_features(struct model_cmd *c)
+{
+	struct nvme_model *m = c->m;
+	uint8_t fid = (uint8_t)NVME_GET(c->sqe.cdw10, NVME_FEAT_CDW10_FID);
+	if (fid != NVME_FEAT_HOST_MEM_BUFFER) {
+		m->drv.prev_get_features(c);
+		return;
+	}
+	if (m->id_ctrl.hmpre == 0) {
+		c->status = MODEL_GEN(NVME_SC_INVALID_FIELD);
+		return;
+	}
+	/* Host Memory Buffer Attributes: HSIZE, HMDLAL, HMDLAU, HMDLEC */
+	uint32_t attr[1024] = {0};
+	if (m->drv.hmb.enabled) {
+		attr[0] = (uint32_t)(m->drv.hmb.bytes / m->page_size);
+		attr[3] = m->drv.hmb_ndesc;
+	}
+	c->dw0 = m->drv.hmb.enabled ? HMB_EHM : 0;
+	c->status = model_to_host(c, attr, sizeof(attr));
+}
+
 void model_drives_install(struct nvme_model *m)
 {
+	m->drv.prev_get_features = m->admin_ops[NVME_ADMIN_GET_FEATURES];
+	m->drv.prev_read = m->io_ops[NVME_CMD_READ];
+	m->drv.prev_write = m->io_ops[NVME_CMD_WRITE];
+	m->admin_ops[NVME_ADMIN_GET_FEATURES] = drives_get_features;
+	m->io_ops[NVME_CMD_READ] = drives_read;
+	m->io_ops[NVME_CMD_WRITE] = drives_write;
 	m->drv.prev_identify = m->admin_ops[NVME_ADMIN_IDENTIFY];
 	m->drv.prev_set_features = m->admin_ops[NVME_ADMIN_SET_FEATURES];
 	m->drv.prev_write_zeroes = m->io_ops[NVME_CMD_WRITE_ZEROES];

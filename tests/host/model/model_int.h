@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "nvme_model.h"
+#include "nvme_model_drives.h"
 
 #define MODEL_MAX_ERRORS     64
 #define MODEL_MAX_PATCHES    64
@@ -261,6 +262,17 @@ struct nvme_model {
 		uint8_t  cns_refused[256 / 8];
 		uint32_t cns_count[256];
 		model_cmd_fn prev_identify, prev_set_features, prev_write_zeroes;
+		bool     crwms, crims;        /* CAP.CRMS */
+		uint32_t crto;                /* CRTO register */
+		uint8_t  to_crime;            /* CAP.TO while CC.CRIME=1 */
+		uint64_t rdy_crime_us;        /* ready delay with CC.CRIME=1 */
+		uint64_t admin_delay_us[256]; /* completion held this long per admin opcode */
+		/* Host Memory Buffer */
+		bool     hmb_refuse;
+		struct { uint64_t addr, bytes; } *hmb_desc;
+		uint32_t hmb_ndesc;
+		struct nvme_model_hmb_state hmb;
+		model_cmd_fn prev_get_features, prev_read, prev_write;
 	} drv;
 
 	/* protocol errors */
@@ -375,6 +387,13 @@ void model_hold_until(struct nvme_model *m, uint16_t sqid, uint16_t cqid, const 
  * (after model_ext_create) over the handlers installed before. */
 void model_drives_fetch_check(struct nvme_model *m, uint16_t sqid, uint16_t cid);
 void model_drives_install(struct nvme_model *m);
+/* When the completion of a command of (sqid, opc) is due (a slow command),
+ * 0 to post it now. */
+uint64_t model_drives_hold_until(struct nvme_model *m, uint16_t sqid, uint8_t opc);
+/* Controller reset (HMB disabled), shutdown notification, destroy. */
+void model_drives_reset(struct nvme_model *m);
+void model_drives_shutdown(struct nvme_model *m);
+void model_drives_destroy(struct nvme_model *m);
 
 /* model_ns.c */
 int  model_ns_setup(struct nvme_model *m, const struct nvme_model_ns_config *cfg, uint32_t n);

@@ -580,8 +580,11 @@ static void execute(struct nvme_model *m, struct model_sq *sq, const struct nvme
 	cqe.sqid = sqid;
 	cqe.cid = sqe->cid;
 	cqe.status = (uint16_t)(c.status << 1);
+	uint64_t slow = model_drives_hold_until(m, sqid, sqe->opc);
 	if (c.fault_rule)
 		model_fault_post(m, &c, cqid, &cqe);
+	else if (slow != 0 && !c.post_now)
+		model_hold_until(m, sqid, cqid, &cqe, slow);
 	else if (!c.post_now && deferred(m, sq))
 		hold(m, sqid, cqid, &cqe);
 	else

@@ -39,4 +39,36 @@ uint32_t nvme_model_cns_count(const struct nvme_model *m, uint8_t cns);
 void nvme_model_set_power_states(struct nvme_model *m, uint8_t npss, const struct nvme_power_state *psd,
 				 bool deepest_broken);
 
+/* NVMe 2.0 ready timeouts: CAP.CRMS (crwms, crims) and CRTO (crwmt,
+ * crimt, 500 ms units); while CC.CRIME=1 CAP.TO reads to_crime. RDY comes
+ * rdy_us after an enable with CC.CRIME=0, rdy_crime_us with CC.CRIME=1
+ * (also bounded by the config's rdy_delay_polls). CC.CRIME=1 without
+ * CRIMS is a protocol error. */
+void nvme_model_set_ready_timeouts(struct nvme_model *m, bool crwms, bool crims, uint16_t crwmt, uint16_t crimt,
+				   uint8_t to_crime, uint64_t rdy_us, uint64_t rdy_crime_us);
+/* Completions of admin opcode opc held for us microseconds of test time
+ * (0: off): a slow Identify or log page. */
+void nvme_model_set_admin_delay(struct nvme_model *m, uint8_t opc, uint64_t us);
+
+/* Host Memory Buffer: Identify HMPRE, HMMIN, HMMINDS (4 KiB units), HMMAXD;
+ * with refuse, Set Features 0Dh enabling it fails (Invalid Field). The
+ * model really uses the buffer: every block written while it is enabled
+ * leaves an 8-byte entry (tag, checksum) in it, and a Read whose entry does
+ * not match the data fails with Unrecovered Read Error and a protocol
+ * error, so memory the host changes or hands out twice corrupts reads.
+ * Enabling with Memory Return 0 clears the buffer; a controller reset
+ * disables it (the host enables it again, Memory Return 1 keeps it). */
+void nvme_model_set_hmb(struct nvme_model *m, uint32_t hmpre, uint32_t hmmin, uint32_t hmminds, uint16_t hmmaxd,
+			bool refuse);
+struct nvme_model_hmb_state {
+	bool     enabled;
+	uint64_t bytes;            /* HSIZE in bytes */
+	uint32_t descriptors;
+	uint32_t enables, enables_mr, disables;
+	uint32_t shutdowns_enabled; /* CC.SHN written while it was enabled */
+	uint64_t entries_written, entries_checked;
+	uint32_t mismatches;
+};
+void nvme_model_hmb_state(const struct nvme_model *m, struct nvme_model_hmb_state *out);
+
 #endif /* NVME_MODEL_DRIVES_H */
