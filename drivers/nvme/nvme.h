@@ -380,6 +380,13 @@ struct nvme_ctrl_config {
 	 * NULL: none. */
 	void   (*progress_cb)(void *arg, struct nvme_ctrl *c, const char *what, uint32_t waited_ms);
 	void    *progress_arg;
+	/* --- real drives: Host Memory Buffer (nvme_hmb.h) --- */
+	/* Most host memory given to a controller that asks for a buffer
+	 * (HMPRE). Default NVME_DEFAULT_HMB_MAX_BYTES; 0 means the default. A
+	 * controller whose HMMIN is above it runs without HMB. */
+	uint64_t hmb_max_bytes;
+	/* true: never give a host memory buffer. Default false. */
+	bool     no_hmb;
 };
 
 #define NVME_DEFAULT_ADMIN_QUEUE_DEPTH  32u
@@ -389,6 +396,7 @@ struct nvme_ctrl_config {
 #define NVME_DEFAULT_IO_TIMEOUT_MS      30000u
 #define NVME_DEFAULT_MAX_TRANSFER       (1024u * 1024u)
 #define NVME_DEFAULT_FORMAT_TIMEOUT_MS  600000u
+#define NVME_DEFAULT_HMB_MAX_BYTES      (64ull * 1024u * 1024u)
 /* CAP.TO of 0 is replaced by this ready/disable wait bound. */
 #define NVME_MIN_READY_TIMEOUT_MS       500u
 /* A ready timeout (CAP.TO, CRTO) above this is clamped (CRTO allows 9 h). */
@@ -751,6 +759,19 @@ struct nvme_ctrl {
 	uint8_t  cid_region_shift; /* NVME_QUIRK_SHARED_CIDS: CID = qid << this | slot */
 	uint32_t crto;           /* CRTO as read (0: not read) */
 	bool     crime_on;       /* CC.CRIME written as 1 */
+	/* host memory buffer (nvme_hmb.c; unused without NVME_CFG_HMB) */
+	void    *hmb_chunks;     /* struct nvme_hmb_chunk[], in dma_alloc memory */
+	uint64_t hmb_chunks_phys;
+	size_t   hmb_chunks_bytes;
+	uint32_t hmb_nchunks;
+	uint64_t hmb_bytes;      /* given to the controller */
+	void    *hmb_list;       /* descriptor list */
+	uint64_t hmb_list_phys;
+	size_t   hmb_list_bytes;
+	bool     hmb_on;         /* enabled now */
+	bool     hmb_tried;      /* allocation attempted (once per init) */
+	uint32_t hmb_enables;
+	int      hmb_status;
 
 	/* scratch DMA memory */
 	void    *idbuf;          /* 4096 bytes, page aligned: identify, lists */

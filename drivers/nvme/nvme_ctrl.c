@@ -584,6 +584,7 @@ NVME_COLD static int bring_up(struct nvme_ctrl *c)
 			return rc;
 		c->max_xfer_alloc = c->max_xfer;
 	}
+	nvme_hmb_start(c);   /* never fails the bring-up */
 	nvme_dbbuf_reset(c);
 	rc = setup_io_queues(c);
 	if (rc != 0)
@@ -606,6 +607,7 @@ NVME_COLD void nvme_config_defaults(struct nvme_ctrl_config *cfg)
 	cfg->dptr_mode = NVME_DPTR_AUTO;
 	cfg->log_level = NVME_LOG_INFO;
 	cfg->format_timeout_ms = NVME_DEFAULT_FORMAT_TIMEOUT_MS;
+	cfg->hmb_max_bytes = NVME_DEFAULT_HMB_MAX_BYTES;
 	cfg->no_aer = false;
 	cfg->no_recovery = false;
 	cfg->no_shadow_doorbells = false;
@@ -631,6 +633,8 @@ NVME_COLD static void cfg_sanitise(struct nvme_ctrl_config *cfg)
 		cfg->max_transfer = d.max_transfer;
 	if (cfg->format_timeout_ms == 0)
 		cfg->format_timeout_ms = d.format_timeout_ms;
+	if (cfg->hmb_max_bytes == 0)
+		cfg->hmb_max_bytes = d.hmb_max_bytes;
 	if ((unsigned)cfg->dptr_mode > (unsigned)NVME_DPTR_SGL)
 		cfg->dptr_mode = NVME_DPTR_AUTO;
 	if ((unsigned)cfg->log_level > (unsigned)NVME_LOG_TRACE)
@@ -724,6 +728,7 @@ delete_io_queues:
 	if (c->state != NVME_CTRL_GONE)
 		(void)ctrl_disable(c);
 	nvme_q_abort_all(&c->admin);
+	nvme_hmb_free(c);   /* the controller is disabled: it no longer uses it */
 free_admin:
 	nvme_dbbuf_free(c);
 	nvme_q_free(c, &c->admin);
@@ -775,10 +780,17 @@ NVME_COLD void nvme_ctrl_detach(struct nvme_ctrl *c)
 {
 	if (c == NULL || c->host == NULL || c->bar == NULL)
 		return;
+	if (c->state == NVME_CTRL_READY && c->hmb_on) {
+		bool was_busy = c->ctrl_busy;
+		c->ctrl_busy = true;   /* a timeout in here does not reset */
+		nvme_hmb_stop(c);      /* before the controller stops: EHM=0 */
+		c->ctrl_busy = was_busy;
+	}
 	queues_offline(c);
 	if (c->state != NVME_CTRL_GONE)
 		(void)ctrl_disable(c);
 	queues_abort(c);   /* NVME_ERR_DEVICE_GONE when gone, else ABORTED */
+	nvme_hmb_free(c);  /* disabled (or gone): the memory is the host's again */
 	nvme_dbbuf_free(c);
 	for (uint32_t i = 0; i < NVME_CFG_MAX_IO_QUEUES; i++)
 		nvme_q_free(c, &c->io[i]);
@@ -814,6 +826,8 @@ NVME_COLD int nvme_ctrl_shutdown(struct nvme_ctrl *c, bool abrupt)
 			if (c->io[i].live)
 				(void)nvme_qpair_delete_hw(c, &c->io[i]);
 	}
+	if (c->state == NVME_CTRL_READY)
+		nvme_hmb_stop(c);   /* the controller must not use host memory across power-off */
 	c->ctrl_busy = was_busy;
 	queues_offline(c);
 

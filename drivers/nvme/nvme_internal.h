@@ -13,6 +13,7 @@
 #include "nvme.h"
 #include "nvme_arch.h"
 #include "nvme_quirks.h"
+#include "nvme_hmb.h"
 
 /* ------------------------------------------------------------------------ */
 /* Command slots                                                            */
@@ -490,6 +491,19 @@ uint32_t nvme_quirk_depth(const struct nvme_ctrl *c, uint16_t qid, uint32_t dept
 void nvme_wait_progress(struct nvme_ctrl *c, const char *what, uint64_t waited_us);
 void nvme_wait_progress_cmd(struct nvme_ctrl *c, const struct nvme_qpair *q, const struct nvme_sqe *sqe,
 			    uint64_t waited_us);
+
+#if NVME_CFG_HMB
+/* nvme_hmb.c: after Identify at every bring-up (allocate and enable the
+ * first time, enable with Memory Return later); disable before shutdown
+ * and detach; free once the controller is disabled. */
+void nvme_hmb_start(struct nvme_ctrl *c);
+void nvme_hmb_stop(struct nvme_ctrl *c);
+void nvme_hmb_free(struct nvme_ctrl *c);
+#else
+static inline void nvme_hmb_start(struct nvme_ctrl *c) { (void)c; }   /* no HMB given */
+static inline void nvme_hmb_stop(struct nvme_ctrl *c) { (void)c; }
+static inline void nvme_hmb_free(struct nvme_ctrl *c) { (void)c; }
+#endif
 
 /* ------------------------------------------------------------------------ */
 /* small helpers                                                            */

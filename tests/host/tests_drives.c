@@ -15,6 +15,7 @@
 #include "model/nvme_model_drives.h"
 #include "nvme_quirks.h"
 #include "nvme_power.h"
+#include "nvme_hmb.h"
 
 /* The fixture of a case's "without the quirk" half: model protocol
  * errors are the expected symptom there, not a failure. */
@@ -686,6 +687,181 @@ static void slow_identify(void)
 	CHECK(fx_roundtrip(&f, 1, 0, 4096, 0, 0, 0, 12, "after slow init"));
 }
 
+/* ------------------------------------------------------------------------ */
+/* Host Memory Buffer                                                        */
+/* ------------------------------------------------------------------------ */
+
+#define KIB4(n) ((uint32_t)((n) / 4096u))   /* bytes -> Identify's 4 KiB units */
+
+/* Write and read back blocks (the model checks its HMB entries on reads). */
+static void hmb_io(struct fx *f, unsigned n, uint64_t seed)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (!fx_roundtrip(f, 1 + (i & 1u), (uint64_t)i * 8, 4096, 0, 0, 0, seed + i, "hmb"))
+			break;
+}
+
+static void hmb_basic(void)
+{
+	static struct fx f;
+	struct nvme_hmb_info hi;
+	struct nvme_model_hmb_state ms;
+	fx_defaults(&f);
+	fx_start(&f);
+	nvme_model_set_hmb(f.m, KIB4(16u << 20), KIB4(4u << 20), 0, 0, false);
+	REQUIRE_OK(fx_init(&f));
+	REQUIRE_OK(nvme_hmb_info(f.c, &hi));
+	CHECK_OK(hi.status);
+	CHECK(hi.enabled);
+	CHECK_EQ(hi.bytes, 16u << 20);
+	CHECK_EQ(hi.chunks, 1);   /* the host gave it in one piece */
+	CHECK_EQ(hi.preferred, 16u << 20);
+	CHECK_EQ(hi.minimum, 4u << 20);
+	nvme_model_hmb_state(f.m, &ms);
+	CHECK(ms.enabled && ms.bytes == (16u << 20) && ms.descriptors == 1 && ms.enables == 1 && ms.enables_mr == 0);
+	CHECK(host_env_log_contains(f.env, "host memory buffer: 16384 KiB in 1 chunk(s) enabled"));
+	/* Get Features 0Dh as the device sees it */
+	uint32_t dw0 = 0;
+	uint8_t *attr = fx_buf(&f, 4096, 0, 0);
+	CHECK_OK(nvme_get_features(f.c, NVME_FEAT_HOST_MEM_BUFFER, 0, 0, 0, attr, 4096, &dw0));
+	CHECK_EQ(dw0 & 1u, 1);
+	CHECK_EQ(((uint32_t *)attr)[0], (16u << 20) / 4096u);   /* HSIZE in pages */
+	CHECK_EQ(((uint32_t *)attr)[3], 1);                     /* HMDLEC */
+	fx_buf_free(&f, attr);
+	hmb_io(&f, 40, 1);
+	nvme_model_hmb_state(f.m, &ms);
+	/* 20 x 8 blocks of 512 B, 20 blocks of 4 KiB, each written and read */
+	CHECK(ms.entries_written >= 180 && ms.entries_checked >= 180 && ms.mismatches == 0);
+	/* reset: enabled again with Memory Return, the entries still match */
+	uint64_t checked = ms.entries_checked;
+	REQUIRE_OK(nvme_ctrl_reset(f.c));
+	nvme_model_hmb_state(f.m, &ms);
+	CHECK(ms.enabled && ms.enables == 2 && ms.enables_mr == 1);
+	for (unsigned i = 0; i < 10; i++) {
+		uint8_t *b = fx_buf(&f, 4096, 0, 0);
+		CHECK_OK(nvme_read(fx_ns1(&f), NULL, (uint64_t)i * 16, 8, b));
+		fx_buf_free(&f, b);
+	}
+	nvme_model_hmb_state(f.m, &ms);
+	CHECK(ms.entries_checked > checked && ms.mismatches == 0);
+	/* shutdown disables it first; resume gives the same memory back */
+	REQUIRE_OK(nvme_ctrl_shutdown(f.c, false));
+	nvme_model_hmb_state(f.m, &ms);
+	CHECK(!ms.enabled && ms.disables == 1 && ms.shutdowns_enabled == 0);
+	REQUIRE_OK(nvme_ctrl_resume(f.c));
+	nvme_model_hmb_state(f.m, &ms);
+	CHECK(ms.enabled && ms.enables_mr == 2);
+	REQUIRE_OK(nvme_hmb_info(f.c, &hi));
+	CHECK(hi.enabled && hi.enables == 3);
+	hmb_io(&f, 8, 100);
+	/* detach disables it before the controller stops; the fixture then
+	 * checks every DMA allocation came back */
+	nvme_ctrl_detach(f.c);
+	nvme_model_hmb_state(f.m, &ms);
+	CHECK(!ms.enabled && ms.disables == 2);
+	CHECK_EQ(f.env->dma_live, 0);
+}
+
+/* The model keeps its checksums in the buffer: memory changed behind its
+ * back (a wrong descriptor, memory handed out twice) corrupts reads. */
+static void hmb_model_uses_it(void)
+{
+	static struct fx f;
+	fx_defaults(&f);
+	fx_start(&f);
+	nvme_model_set_hmb(f.m, KIB4(1u << 20), KIB4(1u << 20), 0, 0, false);
+	REQUIRE_OK(fx_init(&f));
+	hmb_io(&f, 16, 7);
+	void *v = NULL;
+	uint64_t bytes = 0;
+	REQUIRE_OK(nvme_hmb_chunk(f.c, 0, NULL, &v, &bytes));
+	CHECK_EQ(bytes, 1u << 20);
+	/* flip the checksum half of every entry */
+	for (uint64_t off = 4; off < bytes; off += 8)
+		((uint8_t *)v)[off] ^= 0x5A;
+	uint8_t *b = fx_buf(&f, 4096, 0, 0);
+	CHECK_DEV(nvme_read(fx_ns1(&f), NULL, 0, 8, b), NVME_SCT_MEDIA, NVME_SC_UNRECOVERED_READ_ERROR);
+	fx_buf_free(&f, b);
+	struct nvme_model_hmb_state ms;
+	nvme_model_hmb_state(f.m, &ms);
+	CHECK(ms.mismatches >= 1);
+	unsigned taken = 0;
+	while (nvme_model_take_error(f.m, "HMB entry"))
+		taken++;
+	CHECK(taken >= 1);
+}
+
+/* Allocation shapes: a fragmented host (largest allocation 1 MiB),
+ * HMMINDS, HMMAXD, the host cap, HMMIN above the cap, a refusal. */
+static void hmb_shapes(void)
+{
+	static struct fx f;
+	struct nvme_hmb_info hi;
+	struct nvme_model_hmb_state ms;
+	static const struct {
+		size_t max_contig;
+		uint64_t cap;
+		uint32_t pre, min, minds;   /* bytes */
+		uint16_t maxd;
+		bool refuse;
+		int status;                 /* 0, NVME_ERR_UNSUPPORTED, NVME_ERR_NOMEM, 1 = device refusal */
+		uint64_t bytes;
+		uint32_t chunks;
+	} t[] = {
+		{ 1u << 20, 0, 8u << 20, 2u << 20, 0, 0, false, 0, 8u << 20, 8 },            /* 8 x 1 MiB */
+		{ 1u << 20, 0, 8u << 20, 2u << 20, 0, 4, false, 0, 4u << 20, 4 },            /* HMMAXD 4: 4 MiB >= HMMIN */
+		{ 1u << 20, 0, 8u << 20, 6u << 20, 0, 4, false, NVME_ERR_NOMEM, 0, 0 },      /* 4 MiB < HMMIN */
+		{ 1u << 20, 0, 8u << 20, 2u << 20, 2u << 20, 0, false, NVME_ERR_NOMEM, 0, 0 }, /* chunks must be 2 MiB */
+		{ 3u << 20, 0, 8u << 20, 2u << 20, 2u << 20, 0, false, 0, 8u << 20, 4 },    /* 2 MiB chunks (halves of 8) */
+		{ 0, 2u << 20, 8u << 20, 1u << 20, 0, 0, false, 0, 2u << 20, 1 },            /* host cap 2 MiB */
+		{ 0, 2u << 20, 8u << 20, 4u << 20, 0, 0, false, NVME_ERR_UNSUPPORTED, 0, 0 }, /* HMMIN above the cap */
+		{ 0, 0, 256u << 20, 1u << 20, 0, 0, false, 0, 64u << 20, 1 },                /* default cap 64 MiB */
+		{ 0, 0, 8u << 20, 1u << 20, 0, 0, true, 1, 0, 0 },                           /* controller refuses */
+	};
+	for (unsigned i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		fx_defaults(&f);
+		f.ecfg.dma_max_contig = t[i].max_contig;
+		f.cfg.hmb_max_bytes = t[i].cap;
+		if (t[i].refuse)
+			f.check_model_errors = true;
+		fx_start(&f);
+		nvme_model_set_hmb(f.m, KIB4(t[i].pre), KIB4(t[i].min), KIB4(t[i].minds), t[i].maxd, t[i].refuse);
+		REQUIRE_OK(fx_init(&f));   /* never fails the init */
+		REQUIRE_OK(nvme_hmb_info(f.c, &hi));
+		nvme_model_hmb_state(f.m, &ms);
+		if (t[i].status == 1)
+			CHECK_MSG(nvme_status_is(hi.status, NVME_SCT_GENERIC, NVME_SC_INVALID_FIELD), "case %u: %s", i,
+				  st(hi.status));
+		else
+			CHECK_MSG(hi.status == t[i].status, "case %u: status %s", i, st(hi.status));
+		CHECK_MSG(hi.bytes == t[i].bytes && hi.chunks == t[i].chunks, "case %u: %llu bytes in %u chunks", i,
+			  (unsigned long long)hi.bytes, hi.chunks);
+		CHECK_MSG(hi.enabled == (t[i].status == 0) && ms.enabled == (t[i].status == 0), "case %u: enabled %d/%d",
+			  i, hi.enabled, ms.enabled);
+		if (t[i].status == 0)
+			CHECK_MSG(ms.bytes == t[i].bytes && ms.descriptors == t[i].chunks, "case %u: model %llu/%u", i,
+				  (unsigned long long)ms.bytes, ms.descriptors);
+		else
+			CHECK(host_env_log_contains(f.env, "running without it"));
+		hmb_io(&f, 4, 50 + i);
+		fx_finish(&f);   /* every chunk freed, no protocol error */
+	}
+	/* asked for none / not given */
+	fx_defaults(&f);
+	f.cfg.no_hmb = true;
+	fx_start(&f);
+	nvme_model_set_hmb(f.m, KIB4(8u << 20), KIB4(1u << 20), 0, 0, false);
+	REQUIRE_OK(fx_init(&f));
+	REQUIRE_OK(nvme_hmb_info(f.c, &hi));
+	CHECK(!hi.enabled && hi.bytes == 0 && hi.status == NVME_ERR_UNSUPPORTED);
+	fx_finish(&f);
+	fx_defaults(&f);
+	fx_up(&f);
+	REQUIRE_OK(nvme_hmb_info(f.c, &hi));
+	CHECK(!hi.enabled && hi.preferred == 0 && hi.status == NVME_ERR_UNSUPPORTED);
+	CHECK(!host_env_log_contains(f.env, "host memory buffer"));
+}
+
 static const struct check_test tests[] = {
 	CHECK_TEST(quirks_table),
 	CHECK_TEST(quirks_host_override_and_strings),
@@ -704,6 +880,9 @@ static const struct check_test tests[] = {
 	CHECK_TEST(ready_crto),
 	CHECK_TEST(ready_crime),
 	CHECK_TEST(slow_identify),
+	CHECK_TEST(hmb_basic),
+	CHECK_TEST(hmb_model_uses_it),
+	CHECK_TEST(hmb_shapes),
 };
 
 int main(int argc, char **argv)
