@@ -16,6 +16,8 @@
 #include "nvme_quirks.h"
 #include "nvme_power.h"
 #include "nvme_hmb.h"
+#include "nvme_selftest.h"
+#include "nvme_telemetry.h"
 
 /* The fixture of a case's "without the quirk" half: model protocol
  * errors are the expected symptom there, not a failure. */
@@ -862,6 +864,138 @@ static void hmb_shapes(void)
 	CHECK(!host_env_log_contains(f.env, "host memory buffer"));
 }
 
+/* ------------------------------------------------------------------------ */
+/* Device Self-test                                                          */
+/* ------------------------------------------------------------------------ */
+
+static void self_test(void)
+{
+	static struct fx f;
+	struct nvme_self_test_log log;
+	/* not advertised (QEMU 7.2): refused, nothing sent */
+	fx_defaults(&f);
+	fx_up(&f);
+	CHECK_RC(nvme_self_test_start(f.c, 0, NVME_DST_SHORT), NVME_ERR_NOT_ADVERTISED);
+	CHECK(strstr(nvme_ctrl_refusal(f.c), "OACS bit 4") != NULL);
+	CHECK_RC(nvme_self_test_log_read(f.c, &log), NVME_ERR_NOT_ADVERTISED);
+	CHECK_EQ(nvme_model_self_test_cmds(f.m), 0);
+	fx_finish(&f);
+
+	fx_defaults(&f);
+	f.ecfg.clock_step_us = 100;
+	fx_start(&f);
+	nvme_model_set_self_test(f.m, true, 2000000, 10000000, 0, 0);
+	REQUIRE_OK(fx_init(&f));
+	CHECK_EQ(nvme_ctrl_id(f.c)->edstt, 1);   /* minutes */
+	REQUIRE_OK(nvme_self_test_log_read(f.c, &log));
+	CHECK(log.current == 0 && log.count == 0 && log.result[0].result == NVME_DST_RES_UNUSED);
+	/* short, controller only: progress, then a result */
+	REQUIRE_OK(nvme_self_test_start(f.c, 0, NVME_DST_SHORT));
+	CHECK_DEV(nvme_self_test_start(f.c, 0, NVME_DST_SHORT), NVME_SCT_COMMAND_SPECIFIC,
+		  NVME_SC_DEVICE_SELF_TEST_IN_PROGRESS);
+	f.env->now += 1000000;
+	REQUIRE_OK(nvme_self_test_log_read(f.c, &log));
+	CHECK_EQ(log.current, NVME_DST_SHORT);
+	CHECK(log.completion >= 45 && log.completion <= 55);
+	f.env->now += 1100000;
+	REQUIRE_OK(nvme_self_test_log_read(f.c, &log));
+	CHECK(log.current == 0 && log.count == 1);
+	CHECK(log.result[0].result == NVME_DST_RES_OK && log.result[0].code == NVME_DST_SHORT);
+	CHECK_EQ(log.result[0].valid, 0);
+	/* extended of namespace 2, aborted */
+	REQUIRE_OK(nvme_self_test_start(f.c, 2, NVME_DST_EXTENDED));
+	f.env->now += 3000000;
+	REQUIRE_OK(nvme_self_test_abort(f.c));
+	REQUIRE_OK(nvme_self_test_log_read(f.c, &log));
+	CHECK(log.current == 0 && log.count == 2);
+	CHECK(log.result[0].result == NVME_DST_RES_ABORTED_CMD && log.result[0].code == NVME_DST_EXTENDED);
+	CHECK(log.result[0].valid == 1 && log.result[0].nsid == 2);
+	CHECK(log.result[1].code == NVME_DST_SHORT);   /* newest first */
+	/* a reset aborts a short test */
+	REQUIRE_OK(nvme_self_test_start(f.c, NVME_NSID_ALL, NVME_DST_SHORT));
+	REQUIRE_OK(nvme_ctrl_reset(f.c));
+	REQUIRE_OK(nvme_self_test_log_read(f.c, &log));
+	CHECK_EQ(log.result[0].result, NVME_DST_RES_ABORTED_RESET);
+	/* bad arguments */
+	CHECK_RC(nvme_self_test_start(f.c, 0, 3), NVME_ERR_INVAL);
+	CHECK_RC(nvme_self_test_start(f.c, 9999, NVME_DST_SHORT), NVME_ERR_NO_NAMESPACE);
+	CHECK(strcmp(nvme_self_test_result_name(NVME_DST_RES_FAILED_SEGMENT),
+		     "completed with one or more failed segments") == 0);
+	fx_finish(&f);
+
+	/* a failing segment */
+	fx_defaults(&f);
+	fx_start(&f);
+	nvme_model_set_self_test(f.m, true, 1000000, 5000000, 3, 4242);
+	REQUIRE_OK(fx_init(&f));
+	REQUIRE_OK(nvme_self_test_start(f.c, 1, NVME_DST_EXTENDED));
+	f.env->now += 6000000;
+	REQUIRE_OK(nvme_self_test_log_read(f.c, &log));
+	const struct nvme_self_test_result *r = &log.result[0];
+	CHECK(r->result == NVME_DST_RES_FAILED_SEGMENT && r->segment == 3 && r->valid == 0xF);
+	CHECK(r->nsid == 1 && r->flba == 4242 && r->sct == NVME_SCT_MEDIA && r->sc == NVME_SC_UNRECOVERED_READ_ERROR);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Telemetry                                                                 */
+/* ------------------------------------------------------------------------ */
+
+static bool tel_block_ok(const uint8_t *b, uint8_t gen, size_t blk)
+{
+	for (size_t i = 0; i < 512; i++)
+		if (b[i] != (uint8_t)(gen * 31u + blk * 7u + i))
+			return false;
+	return true;
+}
+
+static void telemetry(void)
+{
+	static struct fx f;
+	struct nvme_telemetry_info ti;
+	fx_defaults(&f);
+	fx_up(&f);
+	uint8_t *buf = fx_buf(&f, 64 * 512, 0, 0);
+	CHECK_RC(nvme_telemetry_host_read(f.c, 1, true, buf, 64 * 512, &ti), NVME_ERR_NOT_ADVERTISED);
+	fx_buf_free(&f, buf);
+	fx_finish(&f);
+
+	fx_defaults(&f);
+	f.mcfg.mdts = 2;   /* 16 KiB transfers: the areas take several reads */
+	fx_start(&f);
+	nvme_model_set_telemetry(f.m, true, 5, 40, 300);
+	REQUIRE_OK(fx_init(&f));
+	size_t len = 301 * 512;
+	buf = fx_buf(&f, len, 0, 0);
+	for (unsigned area = 1; area <= 3; area++) {
+		memset(buf, 0, len);
+		REQUIRE_OK(nvme_telemetry_host_read(f.c, area, true, buf, len, &ti));
+		CHECK_EQ(ti.host_gen, area);   /* one capture per create */
+		CHECK(ti.da_last[0] == 5 && ti.da_last[1] == 40 && ti.da_last[2] == 300);
+		CHECK(ti.oui[0] == 0x12 && ti.oui[1] == 0x34 && ti.oui[2] == 0x56);
+		CHECK(strcmp((const char *)ti.reason, "nvme-model telemetry") == 0);
+		CHECK_EQ(ti.bytes, ((size_t)ti.da_last[area - 1] + 1) * 512);
+		CHECK_EQ(buf[0], NVME_LID_TELEMETRY_HOST);
+		size_t bad = 0;
+		for (size_t b = 1; b <= ti.da_last[area - 1]; b++)
+			bad += !tel_block_ok(buf + b * 512, ti.host_gen, b);
+		CHECK_MSG(bad == 0, "area %u: %zu blocks wrong", area, bad);
+		if (area < 3)
+			CHECK(buf[(size_t)(ti.da_last[area - 1] + 1) * 512] == 0);   /* nothing past the area */
+	}
+	/* without create: the same generation */
+	REQUIRE_OK(nvme_telemetry_host_read(f.c, 1, false, buf, len, &ti));
+	CHECK_EQ(ti.host_gen, 3);
+	/* a buffer too small: the size it needs */
+	CHECK_RC(nvme_telemetry_host_read(f.c, 3, false, buf, 1024, &ti), NVME_ERR_INVAL);
+	CHECK_EQ(ti.bytes, 301 * 512);
+	/* data changing while read: reported */
+	nvme_model_telemetry_change_after(f.m, 3);
+	CHECK_RC(nvme_telemetry_host_read(f.c, 2, false, buf, len, &ti), NVME_ERR_BAD_LOG_DATA);
+	CHECK(host_env_log_contains(f.env, "changed while being read"));
+	CHECK_RC(nvme_telemetry_host_read(f.c, 0, false, buf, len, &ti), NVME_ERR_INVAL);
+	fx_buf_free(&f, buf);
+}
+
 static const struct check_test tests[] = {
 	CHECK_TEST(quirks_table),
 	CHECK_TEST(quirks_host_override_and_strings),
@@ -883,6 +1017,8 @@ static const struct check_test tests[] = {
 	CHECK_TEST(hmb_basic),
 	CHECK_TEST(hmb_model_uses_it),
 	CHECK_TEST(hmb_shapes),
+	CHECK_TEST(self_test),
+	CHECK_TEST(telemetry),
 };
 
 int main(int argc, char **argv)

@@ -19,9 +19,13 @@
 #include <string.h>
 
 #include "model_int.h"
+#include "model_ext.h"
 #include "nvme_model_drives.h"
 
 #define CSS_IOCS NVME_CAP_CSS_IOCS
+
+static void dst_push(struct nvme_model *m, uint8_t result, uint8_t segment, bool failed);
+static void model_drives_dst_cmd(struct model_cmd *c);
 
 void nvme_model_set_csts_ones_after_disable(struct nvme_model *m, uint64_t us) { m->drv.csts_ones_us = us; }
 void nvme_model_set_io_sqe_bytes(struct nvme_model *m, uint32_t bytes) { m->drv.io_sqe_bytes = bytes; }
@@ -181,6 +185,8 @@ static void hmb_forget(struct nvme_model *m)
 void model_drives_reset(struct nvme_model *m)
 {
 	hmb_forget(m);   /* a controller reset disables the HMB */
+	if (m->drv.dst_code == 1)
+		dst_push(m, 2, 0, false);   /* a controller reset aborts a short self-test */
 }
 
 void model_drives_shutdown(struct nvme_model *m)
@@ -380,8 +386,188 @@ static void drives_get_features(struct model_cmd *c)
 	c->status = model_to_host(c, attr, sizeof(attr));
 }
 
+/* ------------------------------------------------------------------------ */
+/* Device Self-test                                                          */
+/* ------------------------------------------------------------------------ */
+
+static void dst_push(struct nvme_model *m, uint8_t result, uint8_t segment, bool failed)
+{
+	memmove(m->drv.dst_results[1], m->drv.dst_results[0], sizeof(m->drv.dst_results[0]) * 19);
+	uint8_t *r = m->drv.dst_results[0];
+	memset(r, 0, 28);
+	r[0] = (uint8_t)(result | m->drv.dst_code << 4);
+	r[1] = segment;
+	uint64_t poh = m->power_cycles;   /* any monotonic count will do */
+	memcpy(r + 4, &poh, 8);
+	if (m->drv.dst_nsid != 0 && m->drv.dst_nsid != NVME_NSID_ALL) {
+		r[2] |= 1u;   /* NSIDV */
+		memcpy(r + 12, &m->drv.dst_nsid, 4);
+	}
+	if (failed) {
+		uint32_t nsid = (m->drv.dst_nsid != 0 && m->drv.dst_nsid != NVME_NSID_ALL) ? m->drv.dst_nsid : 1u;
+		r[2] |= 1u | 2u | 4u | 8u;   /* NSIDV FLBAV SCTV SCV */
+		memcpy(r + 12, &nsid, 4);
+		memcpy(r + 16, &m->drv.dst_fail_lba, 8);
+		r[24] = NVME_SCT_MEDIA;
+		r[25] = NVME_SC_UNRECOVERED_READ_ERROR;
+	}
+	m->drv.dst_code = 0;
+}
+
+static uint64_t dst_duration(const struct nvme_model *m)
+{
+	return m->drv.dst_code == 2 ? m->drv.dst_ext_us : m->drv.dst_short_us;
+}
+
+/* Finish the running test if its time has come. */
+static void dst_update(struct nvme_model *m)
+{
+	if (m->drv.dst_code == 0 || model_now(m) - m->drv.dst_start < dst_duration(m))
+		return;
+	if (m->drv.dst_fail_segment)
+		dst_push(m, 7, m->drv.dst_fail_segment, true);
+	else
+		dst_push(m, 0, 0, false);
+}
+
+void nvme_model_set_self_test(struct nvme_model *m, bool on, uint64_t short_us, uint64_t extended_us,
+			      uint8_t fail_segment, uint64_t fail_lba)
+{
+	m->drv.dst_on = on;
+	m->drv.dst_short_us = short_us;
+	m->drv.dst_ext_us = extended_us;
+	m->drv.dst_fail_segment = fail_segment;
+	m->drv.dst_fail_lba = fail_lba;
+	if (on)
+		m->id_ctrl.oacs |= (uint16_t)NVME_SET(NVME_OACS_SELF_TEST, 1);
+	else
+		m->id_ctrl.oacs &= (uint16_t)~NVME_MASK(NVME_OACS_SELF_TEST);
+	m->id_ctrl.edstt = (uint16_t)((extended_us + 59999999u) / 60000000u);
+	m->admin_ops[NVME_ADMIN_DEVICE_SELF_TEST] = NULL;
+	m->admin_names[NVME_ADMIN_DEVICE_SELF_TEST] = NULL;
+	if (on) {
+		m->admin_ops[NVME_ADMIN_DEVICE_SELF_TEST] = model_drives_dst_cmd;
+		m->admin_names[NVME_ADMIN_DEVICE_SELF_TEST] = "Device Self-test";
+	}
+}
+
+uint32_t nvme_model_self_test_cmds(const struct nvme_model *m) { return m->drv.dst_cmds; }
+
+static void model_drives_dst_cmd(struct model_cmd *c)
+{
+	struct nvme_model *m = c->m;
+	unsigned stc = c->sqe.cdw10 & 0xFu;
+	uint32_t nsid = c->sqe.nsid;
+	m->drv.dst_cmds++;
+	dst_update(m);
+	if (stc == 0xF) {
+		if (m->drv.dst_code != 0)
+			dst_push(m, 1, 0, false);
+		return;
+	}
+	if (stc != 1 && stc != 2) {
+		c->status = MODEL_GEN(NVME_SC_INVALID_FIELD);
+		return;
+	}
+	if (nsid != 0 && nsid != NVME_NSID_ALL && !model_ns_find(m, nsid)) {
+		c->status = MODEL_GEN(NVME_SC_INVALID_NAMESPACE_OR_FORMAT);
+		return;
+	}
+	if (m->drv.dst_code != 0) {
+		c->status = MODEL_CMDSPEC(NVME_SC_DEVICE_SELF_TEST_IN_PROGRESS);
+		return;
+	}
+	m->drv.dst_code = (uint8_t)stc;
+	m->drv.dst_nsid = nsid;
+	m->drv.dst_start = model_now(m);
+}
+
+static void dst_log(struct model_cmd *c)
+{
+	struct nvme_model *m = c->m;
+	uint8_t log[564];
+	dst_update(m);
+	memset(log, 0, sizeof(log));
+	log[0] = m->drv.dst_code;
+	if (m->drv.dst_code != 0) {
+		uint64_t d = dst_duration(m);
+		uint64_t pct = d ? (model_now(m) - m->drv.dst_start) * 100u / d : 0;
+		log[1] = (uint8_t)(pct > 99 ? 99 : pct);
+	}
+	for (unsigned i = 0; i < 20; i++) {
+		memcpy(log + 4 + 28 * i, m->drv.dst_results[i], 28);
+		if (m->drv.dst_results[i][0] == 0)   /* a used entry has its test's code in bits 7:4 */
+			log[4 + 28 * i] = 0xF;   /* unused */
+	}
+	ext_log_reply(c, log, sizeof(log));
+}
+
+/* ------------------------------------------------------------------------ */
+/* Telemetry Host-Initiated                                                  */
+/* ------------------------------------------------------------------------ */
+
+void nvme_model_set_telemetry(struct nvme_model *m, bool on, uint16_t da1, uint16_t da2, uint16_t da3)
+{
+	m->drv.tel_on = on;
+	m->drv.tel_da[0] = da1;
+	m->drv.tel_da[1] = da2;
+	m->drv.tel_da[2] = da3;
+	if (on)
+		m->id_ctrl.lpa |= (uint8_t)NVME_SET(NVME_LPA_TELEMETRY, 1);
+	else
+		m->id_ctrl.lpa &= (uint8_t)~NVME_MASK(NVME_LPA_TELEMETRY);
+}
+
+void nvme_model_telemetry_change_after(struct nvme_model *m, uint32_t n) { m->drv.tel_change_after = n; }
+
+static void tel_log(struct model_cmd *c)
+{
+	struct nvme_model *m = c->m;
+	unsigned lsp = (unsigned)NVME_GET(c->sqe.cdw10, NVME_GET_LOG_CDW10_LSP);
+	if (lsp & 1u)
+		m->drv.tel_gen++;   /* Create Telemetry Host-Initiated Data */
+	else if (m->drv.tel_change_after && --m->drv.tel_change_after == 0)
+		m->drv.tel_gen++;   /* new data behind the reader's back */
+	size_t blocks = (size_t)m->drv.tel_da[2] + 1u;
+	uint8_t *log = calloc(blocks, 512);
+	if (!log)
+		abort();
+	log[0] = NVME_LID_TELEMETRY_HOST;
+	log[5] = 0x12;   /* IEEE OUI */
+	log[6] = 0x34;
+	log[7] = 0x56;
+	memcpy(log + 8, &m->drv.tel_da[0], 2);
+	memcpy(log + 10, &m->drv.tel_da[1], 2);
+	memcpy(log + 12, &m->drv.tel_da[2], 2);
+	log[381] = m->drv.tel_gen;   /* Telemetry Host-Initiated Data Generation Number */
+	log[382] = 0;                /* Controller-Initiated Data Available */
+	snprintf((char *)log + 384, 128, "nvme-model telemetry");
+	for (size_t b = 1; b < blocks; b++)
+		for (size_t i = 0; i < 512; i++)
+			log[b * 512 + i] = (uint8_t)(m->drv.tel_gen * 31u + b * 7u + i);
+	ext_log_reply(c, log, blocks * 512);
+	free(log);
+}
+
+static void drives_get_log_page(struct model_cmd *c)
+{
+	struct nvme_model *m = c->m;
+	uint8_t lid = (uint8_t)NVME_GET(c->sqe.cdw10, NVME_GET_LOG_CDW10_LID);
+	if (lid == NVME_LID_DEVICE_SELF_TEST && m->drv.dst_on) {
+		dst_log(c);
+		return;
+	}
+	if (lid == NVME_LID_TELEMETRY_HOST && m->drv.tel_on) {
+		tel_log(c);
+		return;
+	}
+	m->drv.prev_get_log_page(c);
+}
+
 void model_drives_install(struct nvme_model *m)
 {
+	m->drv.prev_get_log_page = m->admin_ops[NVME_ADMIN_GET_LOG_PAGE];
+	m->admin_ops[NVME_ADMIN_GET_LOG_PAGE] = drives_get_log_page;
 	m->drv.prev_get_features = m->admin_ops[NVME_ADMIN_GET_FEATURES];
 	m->drv.prev_read = m->io_ops[NVME_CMD_READ];
 	m->drv.prev_write = m->io_ops[NVME_CMD_WRITE];

@@ -272,7 +272,20 @@ struct nvme_model {
 		struct { uint64_t addr, bytes; } *hmb_desc;
 		uint32_t hmb_ndesc;
 		struct nvme_model_hmb_state hmb;
-		model_cmd_fn prev_get_features, prev_read, prev_write;
+		model_cmd_fn prev_get_features, prev_read, prev_write, prev_get_log_page;
+		/* Device Self-test */
+		bool     dst_on;
+		uint8_t  dst_code;            /* running test (0: none) */
+		uint32_t dst_nsid;
+		uint64_t dst_start, dst_short_us, dst_ext_us, dst_fail_lba;
+		uint8_t  dst_fail_segment;
+		uint8_t  dst_results[20][28]; /* newest first */
+		uint32_t dst_cmds;
+		/* Telemetry Host-Initiated */
+		bool     tel_on;
+		uint16_t tel_da[3];
+		uint8_t  tel_gen;
+		uint32_t tel_change_after;
 	} drv;
 
 	/* protocol errors */

@@ -71,4 +71,24 @@ struct nvme_model_hmb_state {
 };
 void nvme_model_hmb_state(const struct nvme_model *m, struct nvme_model_hmb_state *out);
 
+/* Device Self-test (OACS bit 4 and opcode 14h only when on): a short test
+ * takes short_us of test time, an extended one extended_us (EDSTT says its
+ * minutes); with fail_segment != 0 every test fails in that segment at
+ * fail_lba (Status Code Type 2h, Unrecovered Read Error) of the namespace
+ * tested (NSID 1 for a controller-wide test). A controller reset aborts a
+ * short test; log 06h reports the current operation, its completion and
+ * the last 20 results. */
+void nvme_model_set_self_test(struct nvme_model *m, bool on, uint64_t short_us, uint64_t extended_us,
+			      uint8_t fail_segment, uint64_t fail_lba);
+/* Device Self-test commands received. */
+uint32_t nvme_model_self_test_cmds(const struct nvme_model *m);
+/* Telemetry Host-Initiated log (07h, LPA bit 3 when on): data areas 1..3
+ * end at blocks da1 <= da2 <= da3 (512-byte blocks after the header);
+ * each "create" (LSP bit 0) captures new data and bumps the generation
+ * number; block b of the data holds the byte pattern (generation, b). */
+void nvme_model_set_telemetry(struct nvme_model *m, bool on, uint16_t da1, uint16_t da2, uint16_t da3);
+/* A capture happens (generation bumped) after the next n log reads
+ * without create: data changing while the host reads it (0: off). */
+void nvme_model_telemetry_change_after(struct nvme_model *m, uint32_t n);
+
 #endif /* NVME_MODEL_DRIVES_H */
