@@ -49,5 +49,21 @@ def _():
         assert m.wait_exit() == 0
 
 
+
+@t.case("nvme-drives-quirk-override")
+def _():
+    # nvmequirks= on the kernel command line: printed at attach and by list -v
+    with Machine("nvme-drives-quirk-override", cmdline="nvmequirks=+no-deepest-ps,-sqe-128,+bogus") as m:
+        m.expect(r'nvme: nvmequirks: unknown quirk "bogus" ignored\n')
+        m.expect(r"nvme0: quirks: no-deepest-ps\n")
+        m.expect_prompt()
+        ok(m, "list -v", r"nvme0: quirks: no-deepest-ps\n")
+        ok(m, "power", r"quirk no-deepest-ps: no effect \(one power state\)\n")
+        ok(m, "power -s 0", r"nvme0: already in power state 0")
+        ok(m, "read -s 0 --count 8")
+        m.sendline("exit 0")
+        assert m.wait_exit() == 0
+
+
 t.run()
 

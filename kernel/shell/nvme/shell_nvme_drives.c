@@ -92,8 +92,10 @@ static int cmd_power(int argc, char **argv)
 				kprintf("  from ps %u: to ps %u after %u ms idle\n", (unsigned)i,
 					(unsigned)a.entry[i].itps, (unsigned)a.entry[i].itpt_ms);
 	}
-	if (nvme_ctrl_quirks(tg.c) & NVME_QUIRK_NO_DEEPEST_PS)
+	if ((nvme_ctrl_quirks(tg.c) & NVME_QUIRK_NO_DEEPEST_PS) && n > 1)
 		kprintf("quirk no-deepest-ps: power state %u is never selected\n", (unsigned)(n - 1));
+	else if (nvme_ctrl_quirks(tg.c) & NVME_QUIRK_NO_DEEPEST_PS)
+		kprintf("quirk no-deepest-ps: no effect (one power state)\n");
 	return SHELL_OK;
 }
 NVSH_COMMAND("power", "power [DEVICE] [-s PS [--force]]",
