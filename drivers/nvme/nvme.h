@@ -90,7 +90,9 @@ struct nvme_ctrl_config {
 	 * NVME_CFG_MAX_IO_QUEUES and the device's grant; 0: admin only. */
 	uint32_t io_queue_count;
 	uint32_t io_queue_depth;    /* default 256; clamped to MQES+1, 65536; holds depth-1 */
-	uint32_t admin_timeout_ms;  /* default 5000; at least CAP.TO */
+	/* default 60000 (an Identify or log page can take seconds on real
+	 * drives); the driver uses max(this, the ready timeout) */
+	uint32_t admin_timeout_ms;
 	uint32_t io_timeout_ms;     /* default 30000 (README.md "Timeouts and recovery") */
 	/* Largest transfer of one command, bytes (power of two, at least one
 	 * page; default 1 MiB; the device's MDTS may lower it). List space and
@@ -110,12 +112,46 @@ struct nvme_ctrl_config {
 	 * (nvme_aer.h). May be NULL. */
 	void   (*event_cb)(void *arg, struct nvme_ctrl *c, const struct nvme_event *ev);
 	void    *event_arg;
+
+	/* --- real drives: quirks (nvme_quirks.h) --- */
+	/* nvme_quirks_for() of the controller's PCI IDs, looked up by the
+	 * host (the driver has no PCI). Default 0. */
+	uint32_t quirks;
+	/* NVME_QUIRK_* bits the host forces on / off (off wins, also over the
+	 * driver's model/firmware-string table). Default 0. */
+	uint32_t quirks_add;
+	uint32_t quirks_remove;
+	/* --- real drives: ready timeouts, slow controllers --- */
+	/* true: set CC.CRIME (Controller Ready Independent of Media) when
+	 * CAP.CRMS.CRIMS offers it; the ready wait then uses CRTO.CRIMT and
+	 * namespaces may report Namespace Not Ready for a while. Default false:
+	 * CC.CRIME 0, CRTO.CRWMT. */
+	bool     crime;
+	/* Called about every NVME_PROGRESS_INTERVAL_MS while the driver waits
+	 * synchronously for one command or a CSTS change (init, Identify, a
+	 * slow log page, reset, shutdown): what names the wait ("admin
+	 * opcode 06h (Identify)"), waited_ms the time so far. May only log.
+	 * NULL: none. */
+	void   (*progress_cb)(void *arg, struct nvme_ctrl *c, const char *what, uint32_t waited_ms);
+	void    *progress_arg;
+	/* --- real drives: Host Memory Buffer (nvme_hmb.h) --- */
+	/* Most host memory given to a controller that asks for a buffer
+	 * (HMPRE). Default NVME_DEFAULT_HMB_MAX_BYTES; 0 means the default. A
+	 * controller whose HMMIN is above it runs without HMB. */
+	uint64_t hmb_max_bytes;
+	/* true: never give a host memory buffer. Default false. */
+	bool     no_hmb;
 };
 
 #define NVME_DEFAULT_ADMIN_QUEUE_DEPTH  32u
 #define NVME_DEFAULT_IO_QUEUE_COUNT     1u
 #define NVME_DEFAULT_IO_QUEUE_DEPTH     256u
-#define NVME_DEFAULT_ADMIN_TIMEOUT_MS   5000u
+#define NVME_DEFAULT_ADMIN_TIMEOUT_MS   60000u   /* Linux's too: real drives take seconds */
+#define NVME_DEFAULT_HMB_MAX_BYTES      (64ull * 1024u * 1024u)
+/* A ready timeout (CAP.TO, CRTO) above this is clamped (CRTO allows 9 h). */
+#define NVME_MAX_READY_TIMEOUT_MS       (600u * 1000u)
+/* Interval of the progress callback during a long synchronous wait. */
+#define NVME_PROGRESS_INTERVAL_MS       5000u
 #define NVME_DEFAULT_IO_TIMEOUT_MS      30000u
 #define NVME_DEFAULT_MAX_TRANSFER       (1024u * 1024u)
 #define NVME_DEFAULT_FORMAT_TIMEOUT_MS  600000u

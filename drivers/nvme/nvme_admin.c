@@ -356,16 +356,18 @@ NVME_COLD int nvme_qpair_create(struct nvme_ctrl *c, uint16_t qid, uint32_t dept
 
 	if (depth == 0)
 		depth = c->cfg.io_queue_depth;
-	depth = nvme_min_u32(depth, (uint32_t)NVME_GET(c->cap, NVME_CAP_MQES) + 1u);
+	depth = nvme_min_u32(depth, c->mqes + 1u);
 	depth = nvme_min_u32(depth, NVME_MAX_IO_QUEUE_ENTRIES);
 	depth = nvme_max_u32(depth, NVME_MIN_QUEUE_ENTRIES);
+	depth = nvme_quirk_depth(c, qid, depth);
 
 	rc = nvme_q_alloc(c, q, qid, depth);
 	if (rc != 0)
 		return rc;
 	if (opts != NULL) {
 		q->irq = opts->interrupts;
-		q->vector = opts->vector;
+		/* NVME_QUIRK_SINGLE_VECTOR: every CQ on vector 0 */
+		q->vector = (c->quirks & NVME_QUIRK_SINGLE_VECTOR) ? 0 : opts->vector;
 		q->prio = (uint8_t)(opts->priority & 3u);
 	} else {
 		q->prio = NVME_QPRIO_MEDIUM;

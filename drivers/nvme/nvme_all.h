@@ -24,5 +24,10 @@
 #include "nvme_features.h"
 #include "nvme_aer.h"
 #include "nvme_resv.h"
+#include "nvme_quirks.h"
+#include "nvme_hmb.h"
+#include "nvme_power.h"
+#include "nvme_selftest.h"
+#include "nvme_telemetry.h"
 
 #endif /* NVME_ALL_H */

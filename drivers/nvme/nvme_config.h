@@ -82,6 +82,18 @@
 #ifndef NVME_CFG_RESV        /* nvme_resv.h: reservations */
 #define NVME_CFG_RESV NVME_CFG_OPTIONAL_COMMANDS
 #endif
+#ifndef NVME_CFG_HMB         /* nvme_hmb.h: Host Memory Buffer */
+#define NVME_CFG_HMB NVME_CFG_OPTIONAL_COMMANDS
+#endif
+#ifndef NVME_CFG_POWER       /* nvme_power.h: power states, APST (read) */
+#define NVME_CFG_POWER NVME_CFG_OPTIONAL_COMMANDS
+#endif
+#ifndef NVME_CFG_SELFTEST    /* nvme_selftest.h: Device Self-test and its log (needs LOGS) */
+#define NVME_CFG_SELFTEST NVME_CFG_LOGS
+#endif
+#ifndef NVME_CFG_TELEMETRY   /* nvme_telemetry.h: Telemetry Host-Initiated log (needs LOGS) */
+#define NVME_CFG_TELEMETRY NVME_CFG_LOGS
+#endif
 /* nvme_support.h: support detection, the gate of the families above; on
  * whenever one of them is (1 alone builds nvme_ctrl_supports()). */
 #ifndef NVME_CFG_SUPPORT

@@ -119,6 +119,38 @@ NVME_COLD int nvme_ctrl_usable(const struct nvme_ctrl *c)
 	}
 }
 
+/* The host's progress callback for a long wait (NVME_PROGRESS_INTERVAL_MS). */
+NVME_COLD void nvme_wait_progress(struct nvme_ctrl *c, const char *what, uint64_t waited_us)
+{
+	if (c->cfg.progress_cb != NULL)
+		c->cfg.progress_cb(c->cfg.progress_arg, c, what, (uint32_t)nvme_min_u64(waited_us / 1000u, UINT32_MAX));
+}
+
+NVME_COLD void nvme_wait_progress_cmd(struct nvme_ctrl *c, const struct nvme_qpair *q, const struct nvme_sqe *sqe,
+				      uint64_t waited_us)
+{
+	static const struct { uint8_t opc; const char *name; } names[] = {
+		{ NVME_ADMIN_GET_LOG_PAGE, "Get Log Page" }, { NVME_ADMIN_IDENTIFY, "Identify" },
+		{ NVME_ADMIN_SET_FEATURES, "Set Features" }, { NVME_ADMIN_GET_FEATURES, "Get Features" },
+		{ NVME_ADMIN_CREATE_SQ, "Create I/O SQ" }, { NVME_ADMIN_CREATE_CQ, "Create I/O CQ" },
+		{ NVME_ADMIN_DELETE_SQ, "Delete I/O SQ" }, { NVME_ADMIN_DELETE_CQ, "Delete I/O CQ" },
+	};
+	char what[64];
+	const char *name = NULL;
+	if (q->qid == 0)
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (names[i].opc == sqe->opc)
+				name = names[i].name;
+	if (q->qid != 0)
+		(void)nvme_format(what, sizeof(what), "I/O opcode %02xh on queue %u", (unsigned)sqe->opc,
+				  (unsigned)q->qid);
+	else if (name != NULL)
+		(void)nvme_format(what, sizeof(what), "admin opcode %02xh (%s)", (unsigned)sqe->opc, name);
+	else
+		(void)nvme_format(what, sizeof(what), "admin opcode %02xh", (unsigned)sqe->opc);
+	nvme_wait_progress(c, what, waited_us);
+}
+
 /*
  * Wait until (CSTS & mask) == want, bounded by ms. CFS aborts the wait when
  * check_cfs (not while disabling: a failed controller is reset by that).
@@ -127,6 +159,7 @@ NVME_COLD static int wait_csts(struct nvme_ctrl *c, uint32_t mask, uint32_t want
 		     bool check_cfs, const char *what)
 {
 	uint64_t t0 = nvme_now_us(c);
+	uint64_t last_progress = t0;
 	for (;;) {
 		uint32_t csts = nvme_rd32(c, NVME_REG_CSTS);
 		if (csts == NVME_REG32_GONE) {
@@ -144,6 +177,11 @@ NVME_COLD static int wait_csts(struct nvme_ctrl *c, uint32_t mask, uint32_t want
 			nvme_err(c, "%s: timed out after %u ms (CSTS %08x)", what, (unsigned)ms,
 				 (unsigned)csts);
 			return NVME_ERR_TIMEOUT;
+		}
+		uint64_t now = nvme_now_us(c);
+		if (now - last_progress >= (uint64_t)NVME_PROGRESS_INTERVAL_MS * 1000u) {
+			last_progress = now;
+			nvme_wait_progress(c, what, now - t0);
 		}
 		nvme_pause_us(c, 1000);
 	}
@@ -169,7 +207,72 @@ NVME_COLD static int ctrl_disable(struct nvme_ctrl *c)
 	}
 	/* EN=0 and SHN=0; the rest is rewritten by the enabling write. */
 	nvme_wr32(c, NVME_REG_CC, 0);
+	if ((c->quirks & NVME_QUIRK_DELAY_BEFORE_CHK_RDY) && NVME_GET(cc, NVME_CC_EN)) {
+		/* the controller reads all ones for a while after EN=0 */
+		nvme_dbg(c, "quirk delay-before-rdy: %u ms before reading CSTS", (unsigned)NVME_QUIRK_RDY_DELAY_MS);
+		for (uint32_t ms = 0; ms < NVME_QUIRK_RDY_DELAY_MS; ms += 10u)
+			nvme_pause_us(c, 10000u);
+	}
 	return wait_csts(c, rdy, 0, c->ready_timeout_ms, false, "disable (wait for CSTS.RDY=0)");
+}
+
+/*
+ * Ready timeout: CAP.TO (500 ms units; 0 -> NVME_MIN_READY_TIMEOUT_MS), or,
+ * when CAP.CRMS says CRTO is there (NVMe 2.0), CRTO.CRWMT with CC.CRIME=0 or
+ * CRTO.CRIMT with CC.CRIME=1 if that is longer (CAP.TO is at most 127.5 s,
+ * CRTO up to 9 h; clamped to NVME_MAX_READY_TIMEOUT_MS). A CRTO field of 0
+ * is ignored with a warning. The admin timeout is at least this.
+ */
+NVME_COLD static void ready_timeout(struct nvme_ctrl *c)
+{
+	uint32_t to = (uint32_t)NVME_GET(c->cap, NVME_CAP_TO);
+	uint32_t ms = to != 0 ? NVME_CAP_TO_TO_MS(to) : NVME_MIN_READY_TIMEOUT_MS;
+	bool crwms = NVME_GET(c->cap, NVME_CAP_CRWMS) != 0, crims = NVME_GET(c->cap, NVME_CAP_CRIMS) != 0;
+	c->crime_on = c->cfg.crime && crims;
+	c->crto = 0;
+	if (crwms || crims) {
+		uint32_t crto = nvme_rd32(c, NVME_REG_CRTO);
+		if (crto != NVME_REG32_GONE) {
+			c->crto = crto;
+			uint32_t t = c->crime_on ? (uint32_t)NVME_GET(crto, NVME_CRTO_CRIMT)
+						 : (uint32_t)NVME_GET(crto, NVME_CRTO_CRWMT);
+			if (t == 0)
+				nvme_warn(c, "CAP.CRMS %u%u but CRTO.%s is 0 (CRTO %08x): using CAP.TO",
+					  (unsigned)crims, (unsigned)crwms, c->crime_on ? "CRIMT" : "CRWMT",
+					  (unsigned)crto);
+			else
+				ms = nvme_max_u32(ms, NVME_CAP_TO_TO_MS(t));
+		}
+	}
+	if (c->cfg.crime && !crims)
+		nvme_info(c, "CC.CRIME asked for but CAP.CRMS.CRIMS is 0: not set");
+	if (to == 0 && !(crwms || crims))
+		nvme_warn(c, "CAP.TO is 0; using %u ms", (unsigned)NVME_MIN_READY_TIMEOUT_MS);
+	if (ms > NVME_MAX_READY_TIMEOUT_MS) {
+		nvme_warn(c, "ready timeout %u ms clamped to %u ms", (unsigned)ms, (unsigned)NVME_MAX_READY_TIMEOUT_MS);
+		ms = NVME_MAX_READY_TIMEOUT_MS;
+	}
+	c->ready_timeout_ms = ms;
+	c->admin_timeout_ms = nvme_max_u32(c->cfg.admin_timeout_ms, ms);
+}
+
+/* After the CC write that set CC.CRIME (or not): CAP.TO may have changed
+ * with it; nothing else in CAP may. */
+NVME_COLD static void recheck_cap_to(struct nvme_ctrl *c)
+{
+	uint64_t cap = nvme_rd64(c, NVME_REG_CAP);
+	uint64_t to_mask = NVME_MASK(NVME_CAP_TO);
+	if (cap == c->cap || (uint32_t)cap == NVME_REG32_GONE)
+		return;
+	if ((cap & ~to_mask) != (c->cap & ~to_mask)) {
+		nvme_warn(c, "CAP changed from %llx to %llx after the CC write: only CAP.TO is taken",
+			  (unsigned long long)c->cap, (unsigned long long)cap);
+		cap = (c->cap & ~to_mask) | (cap & to_mask);
+	}
+	c->cap = cap;
+	ready_timeout(c);
+	nvme_dbg(c, "CAP.TO now %u (CC.CRIME %u): ready timeout %u ms", (unsigned)NVME_GET(cap, NVME_CAP_TO),
+		 (unsigned)c->crime_on, (unsigned)c->ready_timeout_ms);
 }
 
 /* Program the admin queue and CC, enable, wait for RDY=1 (section 7.6.1). */
@@ -193,9 +296,12 @@ NVME_COLD static int ctrl_enable(struct nvme_ctrl *c)
 			NVME_SET(NVME_CC_AMS, NVME_CC_AMS_RR) |
 			NVME_SET(NVME_CC_SHN, NVME_CC_SHN_NONE) |
 			NVME_SET(NVME_CC_IOSQES, NVME_SQES_LOG2) |
-			NVME_SET(NVME_CC_IOCQES, NVME_CQES_LOG2));
+			NVME_SET(NVME_CC_IOCQES, NVME_CQES_LOG2) |
+			NVME_SET(NVME_CC_CRIME, c->crime_on ? 1u : 0u));
 	nvme_wr32(c, NVME_REG_CC, cc);
 	c->cc = cc;
+	if (NVME_GET(c->cap, NVME_CAP_CRWMS) || NVME_GET(c->cap, NVME_CAP_CRIMS))
+		recheck_cap_to(c);   /* CAP.TO follows CC.CRIME (NVMe 2.0) */
 	rc = wait_csts(c, rdy, rdy, c->ready_timeout_ms, true, "enable (wait for CSTS.RDY=1)");
 	if (rc == NVME_ERR_CTRL_FATAL)
 		c->state = NVME_CTRL_FAILED;
@@ -241,12 +347,16 @@ NVME_COLD static int read_cap(struct nvme_ctrl *c)
 	uint32_t mpsmin = (uint32_t)NVME_GET(c->cap, NVME_CAP_MPSMIN);
 	uint32_t mpsmax = (uint32_t)NVME_GET(c->cap, NVME_CAP_MPSMAX);
 	uint32_t css = (uint32_t)NVME_GET(c->cap, NVME_CAP_CSS);
-	uint32_t to = (uint32_t)NVME_GET(c->cap, NVME_CAP_TO);
 
-	if (mqes == 0) {
+	if (mqes == 0 && (c->quirks & NVME_QUIRK_MQES_ZERO)) {
+		mqes = NVME_QUIRK_MQES_ZERO_DEPTH - 1u;
+		nvme_info(c, "quirk mqes-zero: CAP.MQES is 0; using queues of %u entries",
+			  (unsigned)NVME_QUIRK_MQES_ZERO_DEPTH);
+	} else if (mqes == 0) {
 		nvme_err(c, "CAP.MQES is 0 (invalid; CAP %llx)", (unsigned long long)c->cap);
 		return NVME_ERR_BAD_CAP;
 	}
+	c->mqes = mqes;
 	if (mpsmin > mpsmax) {
 		nvme_err(c, "CAP.MPSMIN %u > MPSMAX %u", (unsigned)mpsmin, (unsigned)mpsmax);
 		return NVME_ERR_BAD_CAP;
@@ -280,10 +390,7 @@ NVME_COLD static int read_cap(struct nvme_ctrl *c)
 	c->page_size = (uint32_t)page;
 	c->page_shift = (uint8_t)nvme_log2(page);
 
-	c->ready_timeout_ms = to != 0 ? NVME_CAP_TO_TO_MS(to) : NVME_MIN_READY_TIMEOUT_MS;
-	if (to == 0)
-		nvme_warn(c, "CAP.TO is 0; using %u ms", (unsigned)NVME_MIN_READY_TIMEOUT_MS);
-	c->admin_timeout_ms = nvme_max_u32(c->cfg.admin_timeout_ms, c->ready_timeout_ms);
+	ready_timeout(c);   /* CAP.TO or CRTO; the admin timeout */
 	c->io_timeout_ms = c->cfg.io_timeout_ms;
 	c->dstrd = (uint32_t)NVME_GET(c->cap, NVME_CAP_DSTRD);
 	return 0;
@@ -326,6 +433,7 @@ NVME_COLD static int identify_ctrl(struct nvme_ctrl *c)
 	id_string(c->serial, c->id.sn, sizeof(c->id.sn));
 	id_string(c->model, c->id.mn, sizeof(c->id.mn));
 	id_string(c->firmware, c->id.fr, sizeof(c->id.fr));
+	nvme_quirks_apply_strings(c);
 
 	if (c->id.nn == NVME_NSID_ALL) {
 		/* FFFFFFFFh is the broadcast NSID, never a namespace */
@@ -480,6 +588,7 @@ NVME_COLD static int bring_up(struct nvme_ctrl *c)
 			return rc;
 		c->max_xfer_alloc = c->max_xfer;
 	}
+	nvme_hmb_start(c);   /* never fails the bring-up */
 	nvme_dbbuf_reset(c);
 	rc = setup_io_queues(c);
 	if (rc != 0)
@@ -502,6 +611,7 @@ NVME_COLD void nvme_config_defaults(struct nvme_ctrl_config *cfg)
 	cfg->dptr_mode = NVME_DPTR_AUTO;
 	cfg->log_level = NVME_LOG_INFO;
 	cfg->format_timeout_ms = NVME_DEFAULT_FORMAT_TIMEOUT_MS;
+	cfg->hmb_max_bytes = NVME_DEFAULT_HMB_MAX_BYTES;
 	cfg->no_aer = false;
 	cfg->no_recovery = false;
 	cfg->no_shadow_doorbells = false;
@@ -527,6 +637,8 @@ NVME_COLD static void cfg_sanitise(struct nvme_ctrl_config *cfg)
 		cfg->max_transfer = d.max_transfer;
 	if (cfg->format_timeout_ms == 0)
 		cfg->format_timeout_ms = d.format_timeout_ms;
+	if (cfg->hmb_max_bytes == 0)
+		cfg->hmb_max_bytes = d.hmb_max_bytes;
 	if ((unsigned)cfg->dptr_mode > (unsigned)NVME_DPTR_SGL)
 		cfg->dptr_mode = NVME_DPTR_AUTO;
 	if ((unsigned)cfg->log_level > (unsigned)NVME_LOG_TRACE)
@@ -536,7 +648,7 @@ NVME_COLD static void cfg_sanitise(struct nvme_ctrl_config *cfg)
 /* Queue depth within the device's and the field's limits. */
 NVME_COLD static uint32_t clamp_depth(const struct nvme_ctrl *c, uint32_t want, uint32_t field_max)
 {
-	uint32_t d = nvme_min_u32(want, (uint32_t)NVME_GET(c->cap, NVME_CAP_MQES) + 1u);
+	uint32_t d = nvme_min_u32(want, c->mqes + 1u);
 	d = nvme_min_u32(d, field_max);
 	return nvme_max_u32(d, NVME_MIN_QUEUE_ENTRIES);
 }
@@ -573,6 +685,7 @@ NVME_COLD int nvme_ctrl_init_abi(struct nvme_ctrl *c, const struct nvme_host *ho
 	}
 	c->bar_size = bar_size;
 	c->io_wanted = c->cfg.io_queue_count;
+	nvme_quirks_init(c);
 	c->ctrl_busy = true;   /* no recovery before init completes */
 
 	c->bar = host->mmio_map(host->ctx, bar_phys, bar_size);
@@ -590,7 +703,8 @@ NVME_COLD int nvme_ctrl_init_abi(struct nvme_ctrl *c, const struct nvme_host *ho
 		rc = NVME_ERR_NOMEM;
 		goto unmap_bar;
 	}
-	rc = nvme_q_alloc(c, &c->admin, 0, clamp_depth(c, c->cfg.admin_queue_depth, NVME_AQA_MAX_ENTRIES));
+	rc = nvme_q_alloc(c, &c->admin, 0,
+			  nvme_quirk_depth(c, 0, clamp_depth(c, c->cfg.admin_queue_depth, NVME_AQA_MAX_ENTRIES)));
 	if (rc != 0)
 		goto free_idbuf;
 
@@ -622,6 +736,7 @@ delete_io_queues:
 	if (c->state != NVME_CTRL_GONE)
 		(void)ctrl_disable(c);
 	nvme_q_abort_all(&c->admin);
+	nvme_hmb_free(c);   /* the controller is disabled: it no longer uses it */
 free_admin:
 	nvme_dbbuf_free(c);
 	nvme_q_free(c, &c->admin);
@@ -673,10 +788,17 @@ NVME_COLD void nvme_ctrl_detach(struct nvme_ctrl *c)
 {
 	if (c == NULL || c->host == NULL || c->bar == NULL)
 		return;
+	if (c->state == NVME_CTRL_READY && c->hmb_on) {
+		bool was_busy = c->ctrl_busy;
+		c->ctrl_busy = true;   /* a timeout in here does not reset */
+		nvme_hmb_stop(c);      /* before the controller stops: EHM=0 */
+		c->ctrl_busy = was_busy;
+	}
 	queues_offline(c);
 	if (c->state != NVME_CTRL_GONE)
 		(void)ctrl_disable(c);
 	queues_abort(c);   /* NVME_ERR_DEVICE_GONE when gone, else ABORTED */
+	nvme_hmb_free(c);  /* disabled (or gone): the memory is the host's again */
 	nvme_dbbuf_free(c);
 	for (uint32_t i = 0; i < NVME_CFG_MAX_IO_QUEUES; i++)
 		nvme_q_free(c, &c->io[i]);
@@ -712,6 +834,8 @@ NVME_COLD int nvme_ctrl_shutdown(struct nvme_ctrl *c, bool abrupt)
 			if (c->io[i].live)
 				(void)nvme_qpair_delete_hw(c, &c->io[i]);
 	}
+	if (c->state == NVME_CTRL_READY)
+		nvme_hmb_stop(c);   /* the controller must not use host memory across power-off */
 	c->ctrl_busy = was_busy;
 	queues_offline(c);
 

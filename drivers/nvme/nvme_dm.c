@@ -39,7 +39,10 @@
 NVME_COLD void nvme_nvm_limits_read(struct nvme_ctrl *c)
 {
 	__builtin_memset(&c->nvm, 0, sizeof(c->nvm));
-	if (!c->io_capable || c->idbuf == NULL) {
+	if (!c->io_capable || c->idbuf == NULL || !nvme_ctrl_cns_exists(c, NVME_CNS_CS_CTRL)) {
+		/* no NVM command set, or CNS 06h does not exist before NVMe 2.0
+		 * (unless CAP.CSS bit 6) and older drives log an error for it,
+		 * or quirk no-cns-06 */
 		c->nvm.status = NVME_ERR_UNSUPPORTED;
 		return;
 	}

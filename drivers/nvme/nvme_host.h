@@ -55,7 +55,11 @@ struct nvme_host {
 	 * caller's address space at the returned pointer. Return NULL if it cannot
 	 * be satisfied; the driver then fails the operation with NVME_ERR_NOMEM.
 	 * Called during nvme_ctrl_init(), queue creation and resume only: never on
-	 * the I/O path.
+	 * the I/O path. For a controller that asks for a Host Memory Buffer
+	 * (nvme_hmb.h) init also asks for large sizes (up to
+	 * cfg.hmb_max_bytes, 64 MiB by default) and halves them after each
+	 * NULL: returning NULL for a size the host cannot give in one piece is
+	 * expected.
 	 */
 	void *(*dma_alloc)(void *ctx, size_t size, size_t align, uint64_t *phys);
 

@@ -12,6 +12,8 @@
 
 #include "nvme_all.h"
 #include "nvme_arch.h"
+#include "nvme_quirks.h"
+#include "nvme_hmb.h"
 
 /* ------------------------------------------------------------------------ */
 /* Command slots                                                            */
@@ -307,6 +309,12 @@ uint32_t nvme_q_tick(struct nvme_qpair *q, uint64_t now);
 void nvme_q_give_up(struct nvme_qpair *q, uint32_t idx);
 
 /* CID of slot idx's current attempt: its generation above the index bits. */
+/* SQ entry idx: 64 bytes apart, 128 with NVME_QUIRK_SQE_128 (sqe_shift). */
+static inline struct nvme_sqe *nvme_q_sqe(const struct nvme_qpair *q, uint32_t idx)
+{
+	return (struct nvme_sqe *)(void *)((char *)q->sq + ((size_t)idx << q->sqe_shift));
+}
+
 static inline uint16_t nvme_slot_cid(const struct nvme_qpair *q, uint32_t idx)
 {
 	return q->slots[idx].cid;
@@ -565,6 +573,32 @@ static inline void nvme_nvm_limits_read(struct nvme_ctrl *c) { (void)c; }   /* o
 void nvme_aer_start(struct nvme_ctrl *c);
 #else
 static inline void nvme_aer_start(struct nvme_ctrl *c) { (void)c; }   /* no requests, no events */
+#endif
+
+/* --- real drives (issue 13) --- */
+/* nvme_quirks.c: c->quirks from the config at init; the model/firmware
+ * string table's quirks after Identify Controller. */
+void nvme_quirks_init(struct nvme_ctrl *c);
+void nvme_quirks_apply_strings(struct nvme_ctrl *c);
+/* Depth of queue qid within the quirks' limits (SHARED_CIDS, QDEPTH_ONE). */
+uint32_t nvme_quirk_depth(const struct nvme_ctrl *c, uint16_t qid, uint32_t depth);
+/* nvme_ctrl.c: the host's progress callback during a long synchronous wait
+ * (cfg.progress_cb), for a CSTS wait (what) or a command. */
+void nvme_wait_progress(struct nvme_ctrl *c, const char *what, uint64_t waited_us);
+void nvme_wait_progress_cmd(struct nvme_ctrl *c, const struct nvme_qpair *q, const struct nvme_sqe *sqe,
+			    uint64_t waited_us);
+
+#if NVME_CFG_HMB
+/* nvme_hmb.c: after Identify at every bring-up (allocate and enable the
+ * first time, enable with Memory Return later); disable before shutdown
+ * and detach; free once the controller is disabled. */
+void nvme_hmb_start(struct nvme_ctrl *c);
+void nvme_hmb_stop(struct nvme_ctrl *c);
+void nvme_hmb_free(struct nvme_ctrl *c);
+#else
+static inline void nvme_hmb_start(struct nvme_ctrl *c) { (void)c; }   /* no HMB given */
+static inline void nvme_hmb_stop(struct nvme_ctrl *c) { (void)c; }
+static inline void nvme_hmb_free(struct nvme_ctrl *c) { (void)c; }
 #endif
 
 /* ------------------------------------------------------------------------ */

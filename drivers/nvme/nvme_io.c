@@ -204,7 +204,7 @@ NVME_HOT_INLINE int rw_async(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t o
 	size_t len = (size_t)count << ns->lba_shift;
 	uintptr_t v = (uintptr_t)buf;
 	if (NVME_UNLIKELY(nsid == 0 || c->state != NVME_CTRL_READY || ns->unusable != 0 ||
-			  q->qid == 0 || count - 1u >= ns->max_blocks || lba >= size ||
+			  !q->fast_rw || count - 1u >= ns->max_blocks || lba >= size ||
 			  count > size - lba || v == 0 || (NVME_CFG_SGL && c->sgl_io) ||
 			  !nvme_one_page(h, v, len)))
 		goto general;
@@ -234,7 +234,7 @@ NVME_HOT_INLINE int rw_async(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t o
 	/* the SQE: dword 0 (opc, flags 0 = PRP, CID) and NSID, PRP1, SLBA, NLB */
 	uint64_t dw0 = (uint64_t)opc | (uint64_t)cid << 16 | (uint64_t)nsid << 32;
 	uint64_t nlb = count - 1u;   /* cdw12: NLB, 0's based; cdw13 0 */
-	struct nvme_sqe *e = &q->sq[q->sq_tail];
+	struct nvme_sqe *e = &q->sq[q->sq_tail];   /* 64-byte SQEs: fast_rw */
 	nvme_u64_alias *d = (nvme_u64_alias *)(void *)e;
 	d[0] = dw0;
 	d[1] = 0;      /* cdw2, cdw3 */

@@ -125,6 +125,8 @@ NVME_COLD int nvme_ns_list_active(struct nvme_ctrl *c, uint32_t after_nsid, uint
 		return rc;
 	if (after_nsid >= 0xFFFFFFFEu)
 		return NVME_ERR_INVAL;
+	if (!nvme_ctrl_cns_exists(c, NVME_CNS_ACTIVE_NS_LIST))
+		return NVME_ERR_UNSUPPORTED;   /* NVMe 1.0, or quirk no-ns-list */
 	rc = nvme_identify_idbuf(c, NVME_CNS_ACTIVE_NS_LIST, after_nsid);
 	if (rc != 0)
 		return rc;
@@ -183,12 +185,14 @@ NVME_COLD int nvme_ns_scan(struct nvme_ctrl *c)
 	if (!c->io_capable || c->id.nn == 0)
 		return 0;
 
-	rc = walk_active(c, ids, &count, &total);
-	if (nvme_status_is(rc, NVME_SCT_GENERIC, NVME_SC_INVALID_FIELD) &&
-	    c->vs < NVME_VS(1, 1, 0)) {
-		/* NVMe 1.0 has no CNS 02h: probe NSIDs 1..min(NN, MAX_NS). */
-		nvme_warn(c, "no active namespace list (NVMe 1.0): probing NSIDs 1..%u",
-			  (unsigned)nvme_min_u32(c->id.nn, NVME_CFG_MAX_NS));
+	/* NVMe 1.0 has no CNS 02h, and NVME_QUIRK_NO_NS_LIST controllers do
+	 * not implement it: probe NSIDs 1..min(NN, MAX_NS) instead. */
+	bool probe = !nvme_ctrl_cns_exists(c, NVME_CNS_ACTIVE_NS_LIST);
+	rc = probe ? 0 : walk_active(c, ids, &count, &total);
+	if (probe) {
+		nvme_dbg(c, "no active namespace list (%s): probing NSIDs 1..%u",
+			 c->vs < NVME_VS(1, 1, 0) ? "NVMe 1.0" : "quirk no-ns-list",
+			 (unsigned)nvme_min_u32(c->id.nn, NVME_CFG_MAX_NS));
 		count = 0;
 		for (uint32_t id = 1; id <= c->id.nn && id <= NVME_CFG_MAX_NS; id++) {
 			rc = nvme_identify_idbuf(c, NVME_CNS_NS, id);

@@ -106,12 +106,27 @@ NVME_COLD int nvme_q_alloc(struct nvme_ctrl *c, struct nvme_qpair *q, uint16_t q
 	q->cid_mask = (uint16_t)((1u << q->cid_shift) - 1u);
 	q->cid_step = 1u << q->cid_shift;
 	q->cqe_sqid = (uint32_t)qid << 16;
+	/* NVME_QUIRK_SHARED_CIDS: the queue's own CID range qid << region
+	 * shift, no generations (cid_step 0 keeps a slot's CID) */
+	uint16_t cid_base = 0;
+	if (c->quirks & NVME_QUIRK_SHARED_CIDS) {
+		if (q->cid_shift > c->cid_region_shift ||
+		    ((uint32_t)qid + 1u) << c->cid_region_shift > NVME_QUIRK_CID_LIMIT) {
+			nvme_err(c, "queue %u (depth %u): no room below CID %u (quirk shared-cids)", (unsigned)qid,
+				 (unsigned)depth, (unsigned)NVME_QUIRK_CID_LIMIT);
+			return NVME_ERR_BAD_QUEUE;
+		}
+		cid_base = (uint16_t)((uint32_t)qid << c->cid_region_shift);
+		q->cid_step = 0;
+	}
+	q->sqe_shift = (qid != 0 && (c->quirks & NVME_QUIRK_SQE_128)) ? 7u : 6u;
+	q->fast_rw = qid != 0 && q->sqe_shift == 6u;   /* 128-byte SQEs: the general path */
 
 	rc = nvme_q_set_doorbells(c, q);
 	if (rc != 0)
 		return rc;
 
-	q->sq_bytes = round_up((size_t)depth * NVME_SQE_SIZE, c->page_size);
+	q->sq_bytes = round_up((size_t)depth << q->sqe_shift, c->page_size);
 	q->sq = nvme_dma_alloc(c, q->sq_bytes, c->page_size, &q->sq_phys);
 	if (q->sq == NULL)
 		goto fail_nomem;
@@ -124,7 +139,7 @@ NVME_COLD int nvme_q_alloc(struct nvme_ctrl *c, struct nvme_qpair *q, uint16_t q
 	if (q->slots == NULL)
 		goto free_cq;
 	for (uint32_t i = 0; i < q->nslots; i++)
-		q->slots[i].cid = (uint16_t)i;   /* generation 0 */
+		q->slots[i].cid = (uint16_t)(cid_base | i);   /* generation 0 */
 
 	q_reset_slots(q);
 	q_reset_rings(q);
@@ -456,7 +471,7 @@ static void q_push(struct nvme_qpair *q, uint32_t idx)
 		s->flags &= (uint8_t)~NVME_SLOTF_SQE_SHORT;
 	}
 	nvme_trace_sqe(q, &s->sqe);
-	__builtin_memcpy(&q->sq[q->sq_tail], &s->sqe, sizeof(s->sqe));
+	__builtin_memcpy(nvme_q_sqe(q, q->sq_tail), &s->sqe, sizeof(s->sqe));
 	if (++q->sq_tail == q->depth)
 		q->sq_tail = 0;
 	s->epoch = q->epoch;
@@ -1017,6 +1032,7 @@ int nvme_q_exec_hook(struct nvme_qpair *q, struct nvme_sqe *sqe, void *buf, size
 	uint16_t cid = s->cid;
 	uint64_t attempt = start;
 	uint64_t next_hook = hook != NULL ? nvme_now_us(c) + hook->every_us : UINT64_MAX;
+	uint64_t last_progress = start;
 	for (;;) {
 		int n = nvme_q_poll(q, 0);
 		if (w.done)
@@ -1025,6 +1041,10 @@ int nvme_q_exec_hook(struct nvme_qpair *q, struct nvme_sqe *sqe, void *buf, size
 		(void)nvme_q_tick(q, now);
 		if (w.done)
 			break;
+		if (NVME_UNLIKELY(now - last_progress >= (uint64_t)NVME_PROGRESS_INTERVAL_MS * 1000u)) {
+			last_progress = now;
+			nvme_wait_progress_cmd(c, q, &s->sqe, now - start);
+		}
 		if (s->cid != cid) {   /* resubmitted: a new attempt, a new deadline */
 			cid = s->cid;
 			attempt = now;

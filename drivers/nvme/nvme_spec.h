@@ -66,6 +66,7 @@
 #define NVME_REG_BPMBL    0x0048u /* Boot Partition Memory Buffer Location, 64 bit */
 #define NVME_REG_CMBMSC   0x0050u /* CMB Memory Space Control, 64 bit */
 #define NVME_REG_CMBSTS   0x0058u /* CMB Status */
+#define NVME_REG_CRTO     0x0068u /* Controller Ready Timeouts (NVMe 2.0) */
 #define NVME_REG_PMRCAP   0x0E00u /* Persistent Memory Region Capabilities */
 #define NVME_REG_PMRCTL   0x0E04u
 #define NVME_REG_PMRSTS   0x0E08u
@@ -91,8 +92,11 @@
 #define NVME_CAP_MPSMAX   52, 4  /* Memory Page Size Maximum: 2^(12+MPSMAX) */
 #define NVME_CAP_PMRS     56, 1  /* Persistent Memory Region Supported */
 #define NVME_CAP_CMBS     57, 1  /* Controller Memory Buffer Supported */
+#define NVME_CAP_CRWMS    59, 1  /* CRMS: Controller Ready With Media Support (NVMe 2.0) */
+#define NVME_CAP_CRIMS    60, 1  /* CRMS: Controller Ready Independent of Media Support (2.0) */
 
 #define NVME_CAP_CSS_NVM      0x01u  /* NVM command set */
+#define NVME_CAP_CSS_IOCS     0x40u  /* one or more I/O command sets (NVMe 2.0) */
 #define NVME_CAP_CSS_NOIO     0x80u  /* no I/O command set (admin only) */
 #define NVME_CAP_AMS_WRR      0x01u  /* weighted round robin with urgent */
 #define NVME_CAP_AMS_VENDOR   0x02u
@@ -102,6 +106,10 @@
 /* Page size encoded by MPSMIN/MPSMAX/CC.MPS, in bytes (mps <= 15 gives <= 128 MiB). */
 #define NVME_MPS_TO_BYTES(mps)       ((uint64_t)1 << (12u + (unsigned)(mps)))
 #define NVME_DSTRD_TO_BYTES(dstrd)   ((uint32_t)4u << (unsigned)(dstrd))
+
+/* CRTO - Controller Ready Timeouts (NVMe 2.0), 500 ms units */
+#define NVME_CRTO_CRWMT   0, 16  /* Controller Ready With Media Timeout */
+#define NVME_CRTO_CRIMT   16, 16 /* Controller Ready Independent of Media Timeout */
 
 /* VS - Version */
 #define NVME_VS_TER       0, 8
@@ -117,6 +125,7 @@
 #define NVME_CC_SHN       14, 2  /* Shutdown Notification */
 #define NVME_CC_IOSQES    16, 4  /* I/O SQ Entry Size: 2^n bytes */
 #define NVME_CC_IOCQES    20, 4  /* I/O CQ Entry Size: 2^n bytes */
+#define NVME_CC_CRIME     24, 1  /* Controller Ready Independent of Media Enable (2.0) */
 
 #define NVME_CC_CSS_NVM       0u
 #define NVME_CC_CSS_ADMIN     7u

@@ -219,6 +219,12 @@ NVME_COLD static int supports(struct nvme_ctrl *c, enum nvme_opt opt, unsigned m
 	bool set = ((v >> d->bit) & 1u) != 0;
 	const char *reg = reg_names[d->reg];
 
+	if (opt == NVME_OPT_WRITE_ZEROES && (c->quirks & NVME_QUIRK_NO_WRITE_ZEROES)) {
+		(void)nvme_format(why, len, "Write Zeroes is broken on this controller (quirk %s)",
+				  nvme_quirk_name(NVME_QUIRK_NO_WRITE_ZEROES));
+		return NVME_ERR_NOT_ADVERTISED;
+	}
+
 	if (d->reg == R_SANICAP) {
 		(void)nvme_format(why, len, "SANICAP: %s %ssupported (SANICAP=%08Xh)", d->bitname,
 				  set ? "" : "not ", (unsigned)v);

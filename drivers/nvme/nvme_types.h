@@ -58,12 +58,15 @@
 	 (unsigned)(NVME_CFG_LOGS != 0) << 4 | (unsigned)(NVME_CFG_FW != 0) << 5 |     \
 	 (unsigned)(NVME_CFG_SANITIZE != 0) << 6 | (unsigned)(NVME_CFG_FORMAT != 0) << 7 | \
 	 (unsigned)(NVME_CFG_FEATURES != 0) << 8 | (unsigned)(NVME_CFG_AER != 0) << 9 |  \
-	 (unsigned)(NVME_CFG_RESV != 0) << 10 | (unsigned)(NVME_CFG_SUPPORT != 0) << 11)
+	 (unsigned)(NVME_CFG_RESV != 0) << 10 | (unsigned)(NVME_CFG_SUPPORT != 0) << 11 | \
+	 (unsigned)(NVME_CFG_HMB != 0) << 12 | (unsigned)(NVME_CFG_POWER != 0) << 13 |  \
+	 (unsigned)(NVME_CFG_SELFTEST != 0) << 14 | (unsigned)(NVME_CFG_TELEMETRY != 0) << 15)
 /* Their names, bit 0 first (the ABI check's message). */
 #define NVME_CFG_BIT_NAMES                                                     \
 	"NVME_CFG_TRACE", "NVME_CFG_SGL", "NVME_CFG_FAST_PATH", "NVME_CFG_DM",        \
 	"NVME_CFG_LOGS", "NVME_CFG_FW", "NVME_CFG_SANITIZE", "NVME_CFG_FORMAT",        \
-	"NVME_CFG_FEATURES", "NVME_CFG_AER", "NVME_CFG_RESV", "NVME_CFG_SUPPORT"
+	"NVME_CFG_FEATURES", "NVME_CFG_AER", "NVME_CFG_RESV", "NVME_CFG_SUPPORT",      \
+	"NVME_CFG_HMB", "NVME_CFG_POWER", "NVME_CFG_SELFTEST", "NVME_CFG_TELEMETRY"
 
 
 /* Raised when a public struct or the meaning of a switch changes. */
@@ -116,6 +119,8 @@ struct nvme_qpair {
 	uint8_t  prio;
 	uint32_t depth;          /* entries; nslots = depth - 1 */
 	uint32_t nslots;
+	uint8_t  sqe_shift;      /* log2 of the SQ entry stride: 6, or 7 (NVME_QUIRK_SQE_128) */
+	bool     fast_rw;        /* the Read/Write fast path may use it: an I/O queue of 64-byte SQEs */
 
 	/* rings */
 	struct nvme_sqe *sq;
@@ -267,6 +272,26 @@ struct nvme_ctrl {
 	size_t   dbbuf_bytes;
 	bool     dbbuf_on;       /* registered with the controller now */
 	uint32_t dbbuf_configs;  /* Doorbell Buffer Config commands that succeeded */
+
+	/* real drives: quirks (nvme_quirks.c) */
+	uint32_t quirks;         /* NVME_QUIRK_* applied */
+	uint32_t mqes;           /* CAP.MQES as used (NVME_QUIRK_MQES_ZERO) */
+	uint8_t  cid_region_shift; /* NVME_QUIRK_SHARED_CIDS: CID = qid << this | slot */
+	uint32_t crto;           /* CRTO as read (0: not read) */
+	bool     crime_on;       /* CC.CRIME written as 1 */
+	/* host memory buffer (nvme_hmb.c; unused without NVME_CFG_HMB) */
+	void    *hmb_chunks;     /* struct nvme_hmb_chunk[], in dma_alloc memory */
+	uint64_t hmb_chunks_phys;
+	size_t   hmb_chunks_bytes;
+	uint32_t hmb_nchunks;
+	uint64_t hmb_bytes;      /* given to the controller */
+	void    *hmb_list;       /* descriptor list */
+	uint64_t hmb_list_phys;
+	size_t   hmb_list_bytes;
+	bool     hmb_on;         /* enabled now */
+	bool     hmb_tried;      /* allocation attempted (once per init) */
+	uint32_t hmb_enables;
+	int      hmb_status;
 
 	/* scratch DMA memory */
 	void    *idbuf;          /* 4096 bytes, page aligned: identify, lists */

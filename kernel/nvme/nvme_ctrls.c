@@ -370,6 +370,11 @@ void nvme_port_print(const struct nvmetk_ctrl *t)
 	if (nvme_ctrl_get_state(c) != NVME_CTRL_READY)
 		kprintf(", state %d", (int)nvme_ctrl_get_state(c));
 	kprintf("\n");
+	if (nvme_ctrl_quirks(c) != 0) {
+		char names[200];
+		nvme_quirks_describe(nvme_ctrl_quirks(c), names, sizeof(names));
+		kprintf("%s: quirks: %s\n", t->name, names);
+	}
 	for (uint32_t i = 0; i < nvme_ns_count(c); i++)
 		print_ns(t, nvme_ns_at(c, i));
 }

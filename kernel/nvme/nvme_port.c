@@ -96,6 +96,51 @@ static void host_log(void *ctx, enum nvme_log_level level, const char *msg)
 
 /* ------------------------------------------------------------ attach */
 
+/* The driver's progress callback: a slow controller (an Identify or log
+ * page that takes seconds) gets a line every NVME_PROGRESS_INTERVAL_MS
+ * instead of a silent hang. */
+static void host_progress(void *arg, struct nvme_ctrl *c, const char *what, uint32_t waited_ms)
+{
+	const struct nvmetk_ctrl *t = arg;
+	(void)c;
+	kprintf("%s: still waiting for %s (%u s)\n", t ? t->name : "nvme", what, (unsigned)(waited_ms / 1000u));
+}
+
+/*
+ * nvmequirks=+name,-name,...: quirk bits (nvme_quirks.h names, e.g.
+ * +delay-before-rdy,-no-deepest-ps) forced on or off for every controller,
+ * on top of the PCI ID lookup. A name without a sign adds. Unknown names
+ * are reported and ignored.
+ */
+static void quirk_override(uint32_t *add, uint32_t *remove)
+{
+	const char *v = cmdline_get("nvmequirks");
+	*add = 0;
+	*remove = 0;
+	while (v && *v) {
+		const char *end = strchr(v, ',');
+		size_t n = end ? (size_t)(end - v) : strlen(v);
+		bool off = *v == '-';
+		const char *name = (*v == '-' || *v == '+') ? v + 1 : v;
+		size_t nn = n - (size_t)(name - v);
+		char buf[32];
+		if (nn > 0 && nn < sizeof(buf)) {
+			memcpy(buf, name, nn);
+			buf[nn] = 0;
+			uint32_t bit = nvme_quirk_by_name(buf);
+			if (bit == 0)
+				kprintf("nvme: nvmequirks: unknown quirk \"%s\" ignored\n", buf);
+			else if (off)
+				*remove |= bit;
+			else
+				*add |= bit;
+		} else if (n > 0) {
+			kprintf("nvme: nvmequirks: bad entry ignored\n");
+		}
+		v = end ? end + 1 : NULL;
+	}
+}
+
 /* Test hook: nvmebreak=nvme1[,nvme3] attaches those controllers with an
  * invalid struct nvme_host so the driver refuses them (failure path). */
 static bool break_requested(const char *name)
@@ -164,6 +209,11 @@ static int attach_one(struct nvmetk_ctrl *t, uint32_t io_queues)
 	 * (for comparisons: bench prints which one ran) */
 	const char *db = cmdline_get("nvmedbbuf");
 	cfg.no_shadow_doorbells = db && strcmp(db, "0") == 0;
+	/* the driver has no PCI: the host looks its quirks up by PCI IDs */
+	cfg.quirks = nvme_quirks_for(d->vendor, d->device, d->subsys_vendor, d->subsys_id);
+	quirk_override(&cfg.quirks_add, &cfg.quirks_remove);
+	cfg.progress_cb = host_progress;
+	cfg.progress_arg = t;
 	return nvme_ctrl_init(t->ctrl, &t->host, t->bar_phys, (size_t)t->bar_size, &cfg);
 }
 

@@ -11,7 +11,9 @@
  *    any 32-bit value, or all ones;
  *  - every Identify (controller, namespace, namespace list), log page and
  *    feature answer: the sane payload, the sane one with patched bytes, or
- *    raw input bytes;
+ *    raw input bytes (the sane controller asks for a host memory buffer,
+ *    has Device Self-test, telemetry and three power states; its
+ *    self-test and telemetry logs are plausible);
  *  - every completion: posted at once, later (after N device ticks),
  *    never, twice, with another status / CID / SQ head / SQ identifier /
  *    dword 0, with the CID of another command in flight, or replaced by
@@ -27,7 +29,8 @@
  *  - ASan/UBSan: no memory error, no undefined behaviour, no leak;
  *  - the device is only ever given addresses of memory the driver owns or
  *    was given (every DMA of a command's data pointer, queue base, PRP list
- *    entry is checked against the live allocations);
+ *    entry, host memory buffer descriptor list and chunk is checked against
+ *    the live allocations; the device writes into the buffer);
  *  - every asynchronous request completes exactly once (never twice; once
  *    by detach at the latest);
  *  - detach returns every DMA allocation;
@@ -464,6 +467,76 @@ static void id_ctrl(uint8_t *b)
 	id->sgls = D.sgls;
 	id->crdt1 = 1;
 	id->oaes = 0x300;
+	/* real drives: a host memory buffer asked for, Device Self-test (OACS
+	 * bit 4), telemetry (LPA bit 3), three power states */
+	id->oacs |= 0x0010;
+	id->lpa |= 0x08;
+	id->hmpre = 16;      /* 64 KiB */
+	id->hmmin = 8;
+	id->hmmaxd = 4;
+	id->edstt = 1;
+	id->npss = 2;
+	id->psd[0].mp = 800;
+	id->psd[1].mp = 300;
+	id->psd[2].mp = 5;
+	id->psd[2].flags = 2;   /* non-operational */
+}
+
+
+static struct nvme_ctrl ctrl;
+
+/* Set Features 0Dh enabling the host memory buffer: the descriptor list
+ * and every chunk must be memory the driver owns (then the device uses
+ * it: it writes input bytes there). */
+static uint16_t hmb_enable(const struct nvme_sqe *s)
+{
+	uint64_t page = D.page ? D.page : 4096;
+	uint64_t list = (uint64_t)s->cdw14 << 32 | s->cdw13;
+	uint32_t n = s->cdw15;
+	/* passthrough and the features operations send any dwords: only the
+	 * driver's own enable (its list, its count) is held to the rules */
+	struct nvme_hmb_info hi;
+	if (nvme_hmb_info(&ctrl, &hi) != 0 || hi.bytes == 0 || list != ctrl.hmb_list_phys || n != hi.chunks)
+		return 0x4002;   /* Invalid Field, as a controller would */
+	if (n == 0 || n > 256 || (list & 15u))
+		fz_fail("HMB descriptor list the driver should not build");
+	const uint8_t *lp = dma_ptr(list, (uint64_t)n * 16u);
+	if (!lp)
+		fz_fail("HMB descriptor list outside the driver's memory");
+	uint64_t total = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		uint64_t badd;
+		uint32_t bsize;
+		memcpy(&badd, lp + 16u * i, 8);
+		memcpy(&bsize, lp + 16u * i + 8, 4);
+		if (bsize == 0 || (badd & (page - 1)))
+			fz_fail("HMB descriptor not page aligned or empty");
+		uint8_t *p = dma_ptr(badd, (uint64_t)bsize * page);
+		if (!p)
+			fz_fail("HMB chunk outside the driver's memory");
+		for (unsigned k = 0; k < 64; k++)
+			p[k] = in8();   /* the controller's own use of its buffer */
+		total += (uint64_t)bsize * page;
+	}
+	if (total != (uint64_t)s->cdw12 * page)
+		fz_fail("HMB size not the sum of its descriptors");
+	return 0;
+}
+
+/* Sane Device Self-test (06h) and Telemetry Host-Initiated (07h) logs. */
+static void log_sane(uint8_t lid, uint8_t *buf, size_t len)
+{
+	if (lid == NVME_LID_DEVICE_SELF_TEST && len >= 564) {
+		buf[0] = 0;
+		for (unsigned i = 0; i < 20; i++)
+			buf[4 + 28 * i] = i == 0 ? 0x10 : 0x0F;   /* one short test passed, then unused */
+	} else if (lid == NVME_LID_TELEMETRY_HOST && len >= 512) {
+		buf[0] = NVME_LID_TELEMETRY_HOST;
+		buf[8] = 1;    /* data areas end at blocks 1, 2, 3 */
+		buf[10] = 2;
+		buf[12] = 3;
+		buf[381] = 1;  /* generation */
+	}
 }
 
 static void id_ns(uint8_t *b)
@@ -513,6 +586,9 @@ static void exec_admin(const struct nvme_sqe *s)
 			sf = 0x4002;
 			break;
 		}
+		uint64_t off = (uint64_t)s->cdw13 << 32 | s->cdw12;
+		if (off == 0)
+			log_sane((uint8_t)NVME_GET(s->cdw10, NVME_GET_LOG_CDW10_LID), buf, (size_t)len);
 		payload_mutate(buf, (size_t)len);
 		if (!prp_xfer(s, buf, len, true))
 			sf = 0x4004;
@@ -520,6 +596,9 @@ static void exec_admin(const struct nvme_sqe *s)
 	}
 	case NVME_ADMIN_SET_FEATURES:
 	case NVME_ADMIN_GET_FEATURES:
+		if (s->opc == NVME_ADMIN_SET_FEATURES && NVME_GET(s->cdw10, NVME_FEAT_CDW10_FID) == NVME_FEAT_HOST_MEM_BUFFER &&
+		    (s->cdw11 & 1u))
+			sf = hmb_enable(s);
 		if (NVME_GET(s->cdw10, NVME_FEAT_CDW10_FID) == NVME_FEAT_NUM_QUEUES)
 			dw0 = (uint32_t)(D.grant - 1u) | ((uint32_t)(D.grant - 1u) << 16);
 		dw0 = pick32(dw0);
@@ -912,7 +991,6 @@ static struct areq *areq_new(size_t len)
 /* The session                                                               */
 /* ------------------------------------------------------------------------ */
 
-static struct nvme_ctrl ctrl;
 static bool no_recovery;
 
 /*
@@ -970,7 +1048,7 @@ static void op(uint8_t which)
 {
 	struct nvme_ns *ns = pick_ns();
 	uint8_t *b = NULL;
-	switch (which % 22u) {
+	switch (which % 25u) {
 	case 0:
 	case 1: {   /* synchronous read / write */
 		if (!ns || ns->lba_size == 0)
@@ -1176,6 +1254,37 @@ static void op(uint8_t which)
 		(void)nvme_timestamp_get(&ctrl, 0, &ts, NVME_CMD_FORCE);
 		break;
 	}
+	case 22: {   /* Device Self-test: start, log, abort */
+		struct nvme_self_test_log log;
+		uint32_t nsid = (in8() & 1) ? NVME_NSID_ALL : in8() % 4u;
+		(void)nvme_self_test_start(&ctrl, nsid, (in8() & 1) ? NVME_DST_EXTENDED : NVME_DST_SHORT);
+		(void)nvme_self_test_log_read(&ctrl, &log);
+		for (uint32_t i = 0; i < log.count && i < NVME_DST_LOG_RESULTS; i++)
+			(void)nvme_self_test_result_name(log.result[i].result);
+		if (in8() & 1)
+			(void)nvme_self_test_abort(&ctrl);
+		break;
+	}
+	case 23: {   /* telemetry into a harness buffer */
+		size_t len = 512u * (1u + in8() % 8u);
+		struct nvme_telemetry_info ti;
+		b = harness_buf(len);
+		sync_buf_done(b, nvme_telemetry_host_read(&ctrl, 1u + in8() % 3u, in8() & 1, b, len, &ti));
+		break;
+	}
+	case 24: {   /* host memory buffer state, power states */
+		struct nvme_hmb_info hi;
+		struct nvme_power_state_info pi;
+		struct nvme_apst a;
+		uint8_t ps;
+		(void)nvme_hmb_info(&ctrl, &hi);
+		for (uint32_t i = 0; i < nvme_power_state_count(&ctrl); i++)
+			(void)nvme_power_state_info(&ctrl, (uint8_t)i, &pi);
+		(void)nvme_power_get(&ctrl, &ps, NULL);
+		(void)nvme_power_set(&ctrl, (uint8_t)(in8() % 33u), in8() & 1);
+		(void)nvme_apst_read(&ctrl, &a);
+		break;
+	}
 	default: {   /* accessors and texts on whatever state we are in */
 		char t[160];
 		struct nvme_qpair_stats st;
@@ -1229,6 +1338,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cfg.admin_timeout_ms = 100;
 	cfg.io_timeout_ms = 100;
 	cfg.format_timeout_ms = 200;
+	cfg.hmb_max_bytes = 256u * 1024u;   /* bounded: Identify HMPRE is the input's */
 	cfg.max_transfer = 4096u << ((d1 >> 6) * 2u);
 	cfg.dptr_mode = (enum nvme_dptr_mode)((d0 >> 7) ? NVME_DPTR_AUTO : NVME_DPTR_PRP);
 	cfg.no_aer = (in8() & 3) == 0;

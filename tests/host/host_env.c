@@ -122,6 +122,10 @@ static void *cb_dma_alloc_unlocked(void *ctx, size_t size, size_t align, uint64_
 		env_error(e, "dma_alloc(size %zu, align %zu) violates the contract", size, align);
 		return NULL;
 	}
+	if (e->cfg.dma_max_contig != 0 && size > e->cfg.dma_max_contig) {
+		e->dma_too_large++;
+		return NULL;
+	}
 	if (e->dma_fail_after == 0) {
 		e->dma_failed++;
 		e->dma_fail_after = -1;

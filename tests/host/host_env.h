@@ -40,6 +40,8 @@ struct host_env_config {
 	uint32_t clock_step_us;  /* now_us advance per call; default 1 */
 	bool     no_delay;       /* host.delay_us = NULL */
 	bool     no_log;         /* host.log = NULL */
+	size_t   dma_max_contig; /* dma_alloc of more bytes fails (0: no limit): a host
+	                          * whose memory is fragmented */
 };
 
 struct host_region;
@@ -59,6 +61,7 @@ struct host_env {
 	unsigned long dma_allocs, dma_frees, dma_live;
 	size_t   dma_bytes_live, dma_bytes_peak;
 	long     dma_fail_after;      /* -1: never fail; n: fail after n more successes */
+	unsigned long dma_too_large;  /* allocations refused by dma_max_contig */
 	unsigned long dma_failed;
 
 	/* MMIO mappings */

@@ -160,6 +160,7 @@ static void fmt_timeout(void)
 	fx_defaults(&f);
 	f.ecfg.clock_step_us = 1000;
 	f.cfg.format_timeout_ms = 8000;
+	f.cfg.admin_timeout_ms = 5000;   /* the format bound is at least the admin one */
 	fx_opt_up(&f);
 	nvme_model_format_duration(f.m, 20000000u);
 	t0 = f.env->now;
@@ -286,6 +287,7 @@ static void fmt_progress_and_cancel(void)
 	fx_defaults(&f);
 	f.ecfg.clock_step_us = 1000;
 	f.cfg.format_timeout_ms = 8000;
+	f.cfg.admin_timeout_ms = 5000;   /* the format bound is at least the admin one */
 	fx_opt_up(&f);
 	nvme_model_format_duration(f.m, 20000000u);
 	g = (struct fprog){ .monotonic = true };

@@ -104,7 +104,7 @@ static void model_regs_basic(void)
 	CHECK_EQ(NVME_GET(cap, NVME_CAP_MPSMAX), 3);
 	CHECK_EQ(NVME_GET(cap, NVME_CAP_CQR), 1);
 	CHECK_EQ(NVME_GET(cap, NVME_CAP_NSSRS), 1);
-	CHECK_EQ(NVME_GET(cap, NVME_CAP_CSS), NVME_CAP_CSS_NVM);
+	CHECK_EQ(NVME_GET(cap, NVME_CAP_CSS), NVME_CAP_CSS_NVM | NVME_CAP_CSS_IOCS);
 	CHECK_EQX(mt_rd(&T, NVME_REG_VS), NVME_VS(1, 4, 0));
 	CHECK_EQ(mt_rd(&T, NVME_REG_CSTS), 0);
 	CHECK_EQ(mt_rd(&T, 0x40), 0);       /* optional/reserved registers read 0 */

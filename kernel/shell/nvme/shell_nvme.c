@@ -9,6 +9,7 @@
  * it has a counterpart.
  */
 #include "shell_nvme.h"
+#include "shell_nvme_drives.h"
 #include "platform.h"
 #include "kformat.h"
 #include "kstring.h"
@@ -115,6 +116,9 @@ static int cmd_list(int argc, char **argv)
 					(unsigned)nvme_ctrl_page_size(t->ctrl),
 					(unsigned long long)nvme_ctrl_cap(t->ctrl), dma,
 					(unsigned long long)t->dma_allocs);
+				if (nvme_ctrl_quirks(t->ctrl) == 0)
+					kprintf("%s: quirks: none\n", t->name);
+				nvsh_print_hmb(t->name, t->ctrl);
 			}
 		}
 		return SHELL_OK;
@@ -163,8 +167,11 @@ NVSH_COMMAND("list", "list [DEVICE] [-v]", "list NVMe controllers and namespaces
 	     "model, NSID, usage (NUSE / NSZE in decimal units, as nvme-cli), LBA format\n"
 	     "(data + metadata bytes) and firmware revision. Controllers that failed to\n"
 	     "attach, are shut down or have no namespace get a line of their own.\n"
-	     "-v/--verbose prints each controller's summary as at boot, its state, CAP and\n"
-	     "the DMA memory the driver holds. DEVICE limits the list to one controller.",
+	     "-v/--verbose prints each controller's summary as at boot, its state, CAP,\n"
+	     "the DMA memory the driver holds, the quirks applied (\"quirks: none\" or\n"
+	     "their names: PCI ID table, model/firmware table, nvmequirks= on the kernel\n"
+	     "command line) and the host memory buffer (given, size, chunks, or why not).\n"
+	     "DEVICE limits the list to one controller.",
 	     cmd_list);
 
 /* ------------------------------------------------------------ loglevel */

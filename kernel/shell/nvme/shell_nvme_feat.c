@@ -8,6 +8,7 @@
  * the features the driver does not name (and their data lengths).
  */
 #include "shell_nvme.h"
+#include "shell_nvme_drives.h"
 #include "platform.h"
 #include "kformat.h"
 #include "kstring.h"
@@ -180,6 +181,10 @@ static void field_text(const struct nvme_feat_field *f, char *buf, size_t len)
  * dword values, the Timestamp data here); false if there is no decoder. */
 static bool decode_feature(unsigned fid, uint32_t v, const uint8_t *data, size_t len)
 {
+	if (fid == NVME_FEAT_HOST_MEM_BUFFER) {
+		nvsh_decode_hmb_feature(v, data, len);
+		return true;
+	}
 	if (fid == NVME_FEAT_TIMESTAMP) {
 		if (data && len >= NVME_TIMESTAMP_DATA_SIZE) {
 			decode_timestamp(data);
@@ -379,7 +384,7 @@ static int cmd_set_feature(int argc, char **argv)
 		return shell_usage_error("Number of Queues is set by the driver (once per reset): use "
 					 "set-queue-count");
 	if (fid == NVME_FEAT_HOST_MEM_BUFFER)
-		return shell_usage_error("the driver does not manage a host memory buffer: not set");
+		return shell_usage_error("the driver manages the host memory buffer (list -v shows it): not set");
 	if ((rc = feature_supported(&tg, (unsigned)fid)))
 		return rc;
 	bool save = nvsh_isset(opts, "save");

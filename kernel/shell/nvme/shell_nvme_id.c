@@ -5,6 +5,7 @@
  * decoded (-H) or dumped.
  */
 #include "shell_nvme.h"
+#include "shell_nvme_drives.h"
 #include "platform.h"
 #include "kformat.h"
 #include "kstring.h"
@@ -256,13 +257,16 @@ static int cmd_id_ctrl(int argc, char **argv)
 		return SHELL_OK;
 	}
 	print_id_ctrl((const struct nvme_id_ctrl *)nvsh_scratch, nvsh_isset(opts, "human-readable"));
+	if (nvsh_isset(opts, "human-readable"))
+		nvsh_print_hmb("\t[HMB]", tg.c);
 	return SHELL_OK;
 }
 NVSH_COMMAND("id-ctrl", "id-ctrl [DEVICE] [-H] [--dump]",
 	     "Identify Controller, fields as nvme-cli id-ctrl",
 	     "Sends Identify (CNS 01h) and prints the fields with nvme-cli's names (vid, ssvid,\n"
 	     "sn, mn, fr, mdts, cntlid, ver, oacs, oncs, sgls, nn, ...) and power states.\n"
-	     "-H/--human-readable adds decoded lines for bit fields; --dump prints the 4096\n"
+	     "-H/--human-readable adds decoded lines for bit fields and the host memory\n"
+	     "buffer the driver gave (state, size, chunks); --dump prints the 4096\n"
 	     "bytes as hexdump -C instead.\n" NVSH_HELP_CTRL,
 	     cmd_id_ctrl);
 

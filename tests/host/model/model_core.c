@@ -206,7 +206,7 @@ void nvme_model_config_init(struct nvme_model_config *cfg)
 	cfg->mqes = 1023;
 	cfg->cqr = true;
 	cfg->to = 10;
-	cfg->css = NVME_CAP_CSS_NVM;
+	cfg->css = NVME_CAP_CSS_NVM | NVME_CAP_CSS_IOCS;   /* like QEMU 7.2: CNS 06h answered at 1.4 */
 	cfg->mpsmin = 0;
 	cfg->mpsmax = 4;
 	cfg->vs = NVME_VS(1, 4, 0);
@@ -334,10 +334,12 @@ struct nvme_model *nvme_model_create(const struct nvme_model_config *cfg)
 		m->mdts_bytes = shift >= 63 ? UINT64_MAX : (1ull << shift);
 	}
 	m->power_cycles = 1;
+	m->drv.io_sqe_bytes = NVME_SQE_SIZE;
 	build_dispatch(m);
 	model_build_id_ctrl(m);
 	model_features_init(m);
 	model_ext_create(m);
+	model_drives_install(m);   /* wraps what the others installed */
 	g_live[slot] = m;
 	return m;
 }
@@ -351,6 +353,7 @@ void nvme_model_destroy(struct nvme_model *m)
 			g_live[i] = NULL;
 	model_queues_reset(m);
 	model_ext_destroy(m);
+	model_drives_destroy(m);
 	model_fault_destroy(m);
 	model_ns_free_all(m);
 	nvme_model_clear_errors(m);
@@ -387,7 +390,9 @@ static void finish_transitions(struct nvme_model *m, bool poll)
 	if (m->rdy_pending) {
 		if (poll)
 			m->rdy_polls++;
-		bool due = m->rdy_polls >= m->cfg.rdy_delay_polls && now - m->rdy_since_us >= m->cfg.rdy_delay_us;
+		bool crime = m->enabled && m->drv.crims && NVME_GET(m->cc, NVME_CC_CRIME);
+		uint64_t delay = crime ? m->drv.rdy_crime_us : m->cfg.rdy_delay_us;
+		bool due = m->rdy_polls >= m->cfg.rdy_delay_polls && now - m->rdy_since_us >= delay;
 		if (due) {
 			if (m->enabled && !m->rdy_never) {
 				m->csts |= (uint32_t)NVME_MASK(NVME_CSTS_RDY);
@@ -429,6 +434,7 @@ static void controller_reset(struct nvme_model *m)
 	m->page_size = 0;
 	m->csts &= ~(uint32_t)(NVME_MASK(NVME_CSTS_CFS) | NVME_MASK(NVME_CSTS_SHST));
 	model_features_reset(m);
+	model_drives_reset(m);
 	m->stats.resets++;
 }
 
@@ -460,6 +466,10 @@ static bool enable_check(struct nvme_model *m, char *why, size_t n)
 	}
 	if (!(ams == NVME_CC_AMS_RR || (ams == NVME_CC_AMS_WRR && (capams & 1u)) || (ams == 7 && (capams & 2u)))) {
 		snprintf(why, n, "CC.AMS %u not supported by CAP.AMS %u", ams, capams);
+		return false;
+	}
+	if (NVME_GET(cc, NVME_CC_CRIME) && !m->drv.crims) {
+		snprintf(why, n, "CC.CRIME set but CAP.CRMS.CRIMS is 0");
 		return false;
 	}
 	if (NVME_GET(cc, NVME_CC_IOSQES) != NVME_SQES_LOG2 || NVME_GET(cc, NVME_CC_IOCQES) != NVME_CQES_LOG2) {
@@ -511,6 +521,7 @@ static void enable(struct nvme_model *m)
 static void start_shutdown(struct nvme_model *m)
 {
 	m->stats.shutdowns++;
+	model_drives_shutdown(m);
 	m->csts = (m->csts & ~(uint32_t)NVME_MASK(NVME_CSTS_SHST)) |
 		  (uint32_t)NVME_SET(NVME_CSTS_SHST, NVME_CSTS_SHST_OCCURRING);
 	m->shst_pending = true;
@@ -532,6 +543,8 @@ static void cc_write(struct nvme_model *m, uint32_t v)
 		controller_reset(m);
 		model_ext_reset(m, false);
 		m->cc = m->cfg.cc_clear_on_disable ? 0 : v;
+		if (m->drv.csts_ones_us != 0)
+			m->drv.csts_ones_until = model_now(m) + m->drv.csts_ones_us;
 		start_rdy_transition(m);
 		finish_transitions(m, false);
 		model_trace(m, "disabled (reset)");
@@ -558,7 +571,12 @@ static void cc_write(struct nvme_model *m, uint32_t v)
 
 static uint64_t cap_value(const struct nvme_model *m)
 {
-	return m->cap_override ? m->cap_value : m->cap;
+	if (m->cap_override)
+		return m->cap_value;
+	uint64_t cap = m->cap | NVME_SET(NVME_CAP_CRWMS, m->drv.crwms) | NVME_SET(NVME_CAP_CRIMS, m->drv.crims);
+	if (m->drv.crims && NVME_GET(m->cc, NVME_CC_CRIME))   /* CAP.TO follows CC.CRIME */
+		cap = (cap & ~NVME_MASK(NVME_CAP_TO)) | NVME_SET(NVME_CAP_TO, m->drv.to_crime);
+	return cap;
 }
 
 uint32_t nvme_model_read32(struct nvme_model *m, uint32_t off)
@@ -584,11 +602,17 @@ uint32_t nvme_model_read32(struct nvme_model *m, uint32_t off)
 	case NVME_REG_CC:       v = m->cc; break;
 	case NVME_REG_CSTS:
 		m->stats.csts_reads++;
+		if (m->drv.csts_ones_until != 0 && model_now(m) < m->drv.csts_ones_until) {
+			v = 0xFFFFFFFFu;   /* still resetting after EN=0 (nvme_model_drives.h) */
+			break;
+		}
+		m->drv.csts_ones_until = 0;
 		if (m->cfs_after_reads && --m->cfs_after_reads == 0)
 			model_fatal(m, "injected (CSTS read count)");
 		finish_transitions(m, true);
 		v = m->csts;
 		break;
+	case NVME_REG_CRTO:     v = (m->drv.crwms || m->drv.crims) ? m->drv.crto : 0; break;
 	case NVME_REG_AQA:      v = m->aqa; break;
 	case NVME_REG_ASQ:      v = (uint32_t)m->asq; break;
 	case NVME_REG_ASQ + 4:  v = (uint32_t)(m->asq >> 32); break;

@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "nvme_model.h"
+#include "nvme_model_drives.h"
 
 #define MODEL_MAX_ERRORS     64
 #define MODEL_MAX_PATCHES    64
@@ -248,6 +249,45 @@ struct nvme_model {
 	/* fault injection rules (model_fault.c, nvme_model_fault.h); NULL: none */
 	struct model_fault *fault;
 
+	/* real drives' behaviour (model_drives.c, nvme_model_drives.h) */
+	struct model_drives {
+		uint64_t csts_ones_us;        /* CSTS all ones this long after EN 1->0 */
+		uint64_t csts_ones_until;     /* ... until this time (0: not now) */
+		uint32_t io_sqe_bytes;        /* I/O SQ entry stride (64 default) */
+		uint32_t cid_limit;           /* CIDs at or above: protocol error (0: none) */
+		bool     cid_shared;          /* CIDs unique across queues */
+		uint32_t io_outstanding_max;  /* per I/O SQ (0: no limit) */
+		bool     wz_broken;           /* Write Zeroes writes nothing */
+		bool     ps_deepest_broken;   /* entering PS npss sets CFS */
+		uint8_t  cns_refused[256 / 8];
+		uint32_t cns_count[256];
+		model_cmd_fn prev_identify, prev_set_features, prev_write_zeroes;
+		bool     crwms, crims;        /* CAP.CRMS */
+		uint32_t crto;                /* CRTO register */
+		uint8_t  to_crime;            /* CAP.TO while CC.CRIME=1 */
+		uint64_t rdy_crime_us;        /* ready delay with CC.CRIME=1 */
+		uint64_t admin_delay_us[256]; /* completion held this long per admin opcode */
+		/* Host Memory Buffer */
+		bool     hmb_refuse;
+		struct { uint64_t addr, bytes; } *hmb_desc;
+		uint32_t hmb_ndesc;
+		struct nvme_model_hmb_state hmb;
+		model_cmd_fn prev_get_features, prev_read, prev_write, prev_get_log_page;
+		/* Device Self-test */
+		bool     dst_on;
+		uint8_t  dst_code;            /* running test (0: none) */
+		uint32_t dst_nsid;
+		uint64_t dst_start, dst_short_us, dst_ext_us, dst_fail_lba;
+		uint8_t  dst_fail_segment;
+		uint8_t  dst_results[20][28]; /* newest first */
+		uint32_t dst_cmds;
+		/* Telemetry Host-Initiated */
+		bool     tel_on;
+		uint16_t tel_da[3];
+		uint8_t  tel_gen;
+		uint32_t tel_change_after;
+	} drv;
+
 	/* protocol errors */
 	char    *errors[MODEL_MAX_ERRORS];
 	unsigned nerrors;
@@ -354,6 +394,19 @@ void model_fault_destroy(struct nvme_model *m);
  * aborted or reset), like deferral. */
 void model_hold_until(struct nvme_model *m, uint16_t sqid, uint16_t cqid, const struct nvme_cqe *cqe,
 		      uint64_t release_at);
+
+/* model_drives.c: checks at fetch (protocol errors for CID rules); the
+ * wrappers of Identify, Set Features and Write Zeroes, installed last
+ * (after model_ext_create) over the handlers installed before. */
+void model_drives_fetch_check(struct nvme_model *m, uint16_t sqid, uint16_t cid);
+void model_drives_install(struct nvme_model *m);
+/* When the completion of a command of (sqid, opc) is due (a slow command),
+ * 0 to post it now. */
+uint64_t model_drives_hold_until(struct nvme_model *m, uint16_t sqid, uint8_t opc);
+/* Controller reset (HMB disabled), shutdown notification, destroy. */
+void model_drives_reset(struct nvme_model *m);
+void model_drives_shutdown(struct nvme_model *m);
+void model_drives_destroy(struct nvme_model *m);
 
 /* model_ns.c */
 int  model_ns_setup(struct nvme_model *m, const struct nvme_model_ns_config *cfg, uint32_t n);

@@ -546,6 +546,7 @@ static void execute(struct nvme_model *m, struct model_sq *sq, const struct nvme
 		    sqid, sqe->cid, sqe->opc, name ? name : "?", sqe->nsid, sqe->cdw10, sqe->cdw11, sqe->cdw12,
 		    (unsigned long long)sqe->dptr.prp.prp1, (unsigned long long)sqe->dptr.prp.prp2);
 
+	model_drives_fetch_check(m, sqid, sqe->cid);
 	if (model_cid_in_flight(m, sqid, sqe->cid)) {
 		model_error(m, "CID %u submitted on SQ %u while a command with that CID is in flight", sqe->cid, sqid);
 		c.status = MODEL_GEN(NVME_SC_CID_CONFLICT);
@@ -579,8 +580,11 @@ static void execute(struct nvme_model *m, struct model_sq *sq, const struct nvme
 	cqe.sqid = sqid;
 	cqe.cid = sqe->cid;
 	cqe.status = (uint16_t)(c.status << 1);
+	uint64_t slow = model_drives_hold_until(m, sqid, sqe->opc);
 	if (c.fault_rule)
 		model_fault_post(m, &c, cqid, &cqe);
+	else if (slow != 0 && !c.post_now)
+		model_hold_until(m, sqid, cqid, &cqe, slow);
 	else if (!c.post_now && deferred(m, sq))
 		hold(m, sqid, cqid, &cqe);
 	else
@@ -611,7 +615,8 @@ static void process_sq(struct nvme_model *m, struct model_sq *sq)
 			cq->stalled_sqs--;
 		}
 		struct nvme_sqe sqe;
-		uint64_t addr = q_addr(m, sq->pc, sq->base, sq->pages, (uint64_t)sq->head * NVME_SQE_SIZE);
+		uint64_t stride = sq->qid != 0 ? m->drv.io_sqe_bytes : NVME_SQE_SIZE;
+		uint64_t addr = q_addr(m, sq->pc, sq->base, sq->pages, (uint64_t)sq->head * stride);
 		if (!model_dma_read(m, addr, &sqe, sizeof(sqe))) {
 			model_error(m, "SQ %u entry %u at bus address %#llx not readable", sq->qid, sq->head,
 				    (unsigned long long)addr);
@@ -657,6 +662,14 @@ void model_sq_doorbell(struct nvme_model *m, uint16_t qid, uint32_t v)
 		return;
 	}
 	model_dbbuf_check_mmio(m, qid, false, v);
+	if (qid != 0 && m->drv.io_outstanding_max != 0) {
+		unsigned held = 0;
+		for (struct model_held *h = m->held; h; h = h->next)
+			held += h->sqid == qid;
+		if (pending + added + held > m->drv.io_outstanding_max)
+			model_error(m, "SQ %u: %u commands outstanding, the controller handles %u (nvme_model_drives.h)",
+				    qid, pending + added + held, m->drv.io_outstanding_max);
+	}
 	sq->tail = v;
 	process_sq(m, sq);
 }

@@ -76,7 +76,7 @@ struct nvme_model_config {
 	uint8_t  to;                  /* 500 ms units; default 10 */
 	uint8_t  dstrd;               /* default 0 */
 	bool     nssrs;               /* default false */
-	uint8_t  css;                 /* default NVME_CAP_CSS_NVM */
+	uint8_t  css;                 /* default NVME_CAP_CSS_NVM | NVME_CAP_CSS_IOCS (as QEMU 7.2) */
 	uint8_t  mpsmin, mpsmax;      /* default 0 and 4 */
 	uint32_t vs;                  /* default 1.4.0 */
 
