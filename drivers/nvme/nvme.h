@@ -113,33 +113,18 @@ struct nvme_ctrl_config {
 	void   (*event_cb)(void *arg, struct nvme_ctrl *c, const struct nvme_event *ev);
 	void    *event_arg;
 
-	/* --- real drives: quirks (nvme_quirks.h) --- */
-	/* nvme_quirks_for() of the controller's PCI IDs, looked up by the
-	 * host (the driver has no PCI). Default 0. */
-	uint32_t quirks;
-	/* NVME_QUIRK_* bits the host forces on / off (off wins, also over the
-	 * driver's model/firmware-string table). Default 0. */
-	uint32_t quirks_add;
-	uint32_t quirks_remove;
-	/* --- real drives: ready timeouts, slow controllers --- */
-	/* true: set CC.CRIME (Controller Ready Independent of Media) when
-	 * CAP.CRMS.CRIMS offers it; the ready wait then uses CRTO.CRIMT and
-	 * namespaces may report Namespace Not Ready for a while. Default false:
-	 * CC.CRIME 0, CRTO.CRWMT. */
-	bool     crime;
-	/* Called about every NVME_PROGRESS_INTERVAL_MS while the driver waits
-	 * synchronously for one command or a CSTS change (init, Identify, a
-	 * slow log page, reset, shutdown): what names the wait ("admin
-	 * opcode 06h (Identify)"), waited_ms the time so far. May only log.
-	 * NULL: none. */
+	/* Real drives. quirks: nvme_quirks_for() of the PCI IDs (the host looks
+	 * them up; the driver has no PCI); quirks_add/_remove: NVME_QUIRK_* bits
+	 * forced on/off (off wins, also over the model-string table). Default 0. */
+	uint32_t quirks, quirks_add, quirks_remove;
+	bool     crime;          /* set CC.CRIME where CAP.CRMS offers it (default false) */
+	/* Called about every NVME_PROGRESS_INTERVAL_MS of a long synchronous
+	 * wait (what: e.g. "admin opcode 06h (Identify)"); may only log. NULL: none. */
 	void   (*progress_cb)(void *arg, struct nvme_ctrl *c, const char *what, uint32_t waited_ms);
 	void    *progress_arg;
-	/* --- real drives: Host Memory Buffer (nvme_hmb.h) --- */
-	/* Most host memory given to a controller that asks for a buffer
-	 * (HMPRE). Default NVME_DEFAULT_HMB_MAX_BYTES; 0 means the default. A
-	 * controller whose HMMIN is above it runs without HMB. */
+	/* Host Memory Buffer (nvme_hmb.h): most bytes given (0: the default,
+	 * NVME_DEFAULT_HMB_MAX_BYTES); no_hmb: never give one. */
 	uint64_t hmb_max_bytes;
-	/* true: never give a host memory buffer. Default false. */
 	bool     no_hmb;
 };
 

@@ -88,7 +88,7 @@
 #ifndef NVME_CFG_POWER       /* nvme_power.h: power states, APST (read) */
 #define NVME_CFG_POWER NVME_CFG_OPTIONAL_COMMANDS
 #endif
-#ifndef NVME_CFG_SELFTEST    /* nvme_selftest.h: Device Self-test and its log (needs LOGS) */
+#ifndef NVME_CFG_SELFTEST    /* nvme_selftest.h: Device Self-test (needs LOGS) */
 #define NVME_CFG_SELFTEST NVME_CFG_LOGS
 #endif
 #ifndef NVME_CFG_TELEMETRY   /* nvme_telemetry.h: Telemetry Host-Initiated log (needs LOGS) */
