@@ -4,6 +4,7 @@
  * attach of every NVMe controller (see nvme_port.h).
  */
 #include "nvme_port.h"
+#include "pcie_hp.h"
 #include "cmdline.h"
 #include "console.h"
 #include "kformat.h"
@@ -133,13 +134,13 @@ int nvme_port_count(void) { return nctrls; }
 
 struct nvmetk_ctrl *nvme_port_at(int i)
 {
-	return (i >= 0 && i < nctrls) ? &ctrls[i] : NULL;
+	return (i >= 0 && i < nctrls && !ctrls[i].removed) ? &ctrls[i] : NULL;
 }
 
 struct nvmetk_ctrl *nvme_port_find(const char *name)
 {
 	for (int i = 0; i < nctrls; i++)
-		if (strcmp(ctrls[i].name, name) == 0)
+		if (!ctrls[i].removed && strcmp(ctrls[i].name, name) == 0)
 			return &ctrls[i];
 	return NULL;
 }
@@ -216,6 +217,7 @@ int nvme_port_poll_events(void)
 static void idle_poll(void)
 {
 	static uint64_t last_us;
+	pcie_hp_poll(false);
 	uint64_t now = time_now_us();
 	if (now - last_us < (uint64_t)NVMETK_EVENT_POLL_MS * 1000)
 		return;
@@ -367,7 +369,8 @@ static void shutdown_one(struct nvmetk_ctrl *t)
 void nvme_port_shutdown_all(void)
 {
 	for (int i = 0; i < nctrls; i++)
-		shutdown_one(&ctrls[i]);
+		if (!ctrls[i].removed)
+			shutdown_one(&ctrls[i]);
 }
 
 /* ------------------------------------------------------------ attach */
@@ -497,6 +500,85 @@ static int attach_one(struct nvmetk_ctrl *t, uint32_t io_queues)
 	return nvme_ctrl_init(t->ctrl, &t->host, t->bar_phys, (size_t)t->bar_size, &cfg);
 }
 
+static uint32_t boot_io_queues = NVME_DEFAULT_IO_QUEUE_COUNT;
+
+/* Attaches the controller at d into the lowest free (never used or
+ * hot-unplugged) entry and prints it; false if the table is full. */
+static bool add_ctrl(struct pci_dev *d)
+{
+	int idx = 0;
+	while (idx < nctrls && !ctrls[idx].removed)
+		idx++;
+	if (idx == NVMETK_MAX_CTRL) {
+		kprintf("nvme: more than %d controllers; %02x:%02x.%x and later ignored\n", NVMETK_MAX_CTRL,
+			d->bus, d->dev, d->fn);
+		return false;
+	}
+	struct nvmetk_ctrl *t = &ctrls[idx];
+	memset(t, 0, sizeof(*t));
+	t->index = idx;
+	if (idx == nctrls)
+		nctrls++;
+	ksnprintf(t->name, sizeof(t->name), "nvme%d", t->index);
+	t->pci = d;
+	t->ev_hist = ev_store[t->index];
+	uint64_t t0 = time_now_us();
+	t->attach_rc = attach_one(t, boot_io_queues);
+	t->attached = t->attach_rc == 0;
+	if (!t->attached && t->ctrl) {
+		/* init undid everything it did; give back the struct */
+		pmm_free_pages((uint64_t)(uintptr_t)t->ctrl, t->ctrl_pages);
+		t->ctrl = NULL;
+	}
+	nvme_port_print(t);
+	if (t->attached)
+		kprintf("%s: attached in %llu ms\n", t->name, (unsigned long long)((time_now_us() - t0) / 1000));
+	return true;
+}
+
+/* ------------------------------------------------------------ hot-plug */
+
+static bool ctrl_behind(const struct nvmetk_ctrl *t, uint16_t seg, uint8_t sec, uint8_t sub)
+{
+	return !t->removed && t->pci && t->pci->segment == seg && t->pci->bus >= sec && t->pci->bus <= sub;
+}
+
+static bool hp_in_use(uint16_t seg, uint8_t sec, uint8_t sub)
+{
+	for (int i = 0; i < nctrls; i++)
+		if (ctrl_behind(&ctrls[i], seg, sec, sub) && ctrls[i].attached)
+			return true;
+	return false;
+}
+
+/* The slot is about to lose power (or has): shut down, detach, forget. */
+static void hp_remove(uint16_t seg, uint8_t sec, uint8_t sub)
+{
+	for (int i = 0; i < nctrls; i++) {
+		struct nvmetk_ctrl *t = &ctrls[i];
+		if (!ctrl_behind(t, seg, sec, sub))
+			continue;
+		if (t->attached && t->ctrl) {
+			shutdown_one(t);
+			nvme_ctrl_detach(t->ctrl);
+		}
+		if (t->ctrl)
+			pmm_free_pages((uint64_t)(uintptr_t)t->ctrl, t->ctrl_pages);
+		t->ctrl = NULL;
+		t->attached = false;
+		t->removed = true;
+		kprintf("%s: removed (slot powered off next)\n", t->name);
+	}
+}
+
+static void hp_add(struct pci_dev *d)
+{
+	if (d->class_code == 0x01 && d->subclass == 0x08 && d->prog_if == 0x02)
+		add_ctrl(d);
+}
+
+static const struct pcie_hp_client hp_client = { hp_remove, hp_add, hp_in_use };
+
 void nvme_port_init(void)
 {
 	const char *lv = cmdline_get("nvmelog");
@@ -509,35 +591,17 @@ void nvme_port_init(void)
 		io_queues = NVME_DEFAULT_IO_QUEUE_COUNT;
 	}
 
+	boot_io_queues = io_queues;
 	for (struct pci_dev *d = pci_find_class(0x01, 0x08, 0x02, NULL); d;
-	     d = pci_find_class(0x01, 0x08, 0x02, d)) {
-		if (nctrls == NVMETK_MAX_CTRL) {
-			kprintf("nvme: more than %d controllers; %02x:%02x.%x and later ignored\n",
-				NVMETK_MAX_CTRL, d->bus, d->dev, d->fn);
+	     d = pci_find_class(0x01, 0x08, 0x02, d))
+		if (!add_ctrl(d))
 			break;
-		}
-		struct nvmetk_ctrl *t = &ctrls[nctrls];
-		t->index = nctrls++;
-		ksnprintf(t->name, sizeof(t->name), "nvme%d", t->index);
-		t->pci = d;
-		t->ev_hist = ev_store[t->index];
-		uint64_t t0 = time_now_us();
-		t->attach_rc = attach_one(t, io_queues);
-		t->attached = t->attach_rc == 0;
-		if (!t->attached && t->ctrl) {
-			/* init undid everything it did; give back the struct */
-			pmm_free_pages((uint64_t)(uintptr_t)t->ctrl, t->ctrl_pages);
-			t->ctrl = NULL;
-		}
-		nvme_port_print(t);
-		if (t->attached)
-			kprintf("%s: attached in %llu ms\n", t->name,
-				(unsigned long long)((time_now_us() - t0) / 1000));
-	}
 	int ok = 0;
 	for (int i = 0; i < nctrls; i++)
 		ok += ctrls[i].attached;
-	if (ok) {
+	pcie_hp_set_client(&hp_client);
+	if (ok || pcie_hp_slot_count()) {
+		/* the idle hook also watches the hot-plug slots */
 		shell_set_idle_hook(idle_poll);
 		system_set_shutdown_hook(nvme_port_shutdown_all);
 	}

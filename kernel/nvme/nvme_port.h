@@ -89,6 +89,7 @@ struct nvmetk_ctrl {
 	uint32_t ev_total;         /* events taken from the driver so far */
 	uint32_t ev_poll_errors;   /* nvme_ctrl_poll_admin failures */
 	int ev_last_error;         /* the last one's status */
+	bool removed;              /* hot-unplugged: nvme_port_at() returns NULL for it */
 };
 
 #define NVMETK_EVENT_POLL_MS 250
@@ -120,9 +121,23 @@ void nvme_port_shutdown_all(void);
 /* Attach every NVMe controller PCI found and print a summary of each. */
 void nvme_port_init(void);
 
-/* Table of controllers (attached or not), in PCI order. */
+/* Table of controllers (attached or not), in PCI order; nvmeN is entry N.
+ * nvme_port_at() is NULL for an entry whose controller was hot-unplugged
+ * (a controller added later takes the lowest such N). */
 int nvme_port_count(void);
 struct nvmetk_ctrl *nvme_port_at(int i);
+
+/*
+ * PCIe hot-plug (pcie_hp.h): nvme_port_init() registers as the hot-plug
+ * client. Removal of a slot: each controller behind it is flushed and shut
+ * down as for power-off (one line, see above; nothing is sent to a GONE
+ * controller), detached (commands still in flight complete once with
+ * NVME_ERR_ABORTED, or NVME_ERR_DEVICE_GONE when the registers read
+ * all-ones), its memory returned, and its entry removed:
+ *   nvme1: removed (slot powered off next)
+ * Insertion: an NVMe function enumerated behind the slot is attached as at
+ * boot and printed the same way ("nvme1: attached in N ms").
+ */
 /* "nvme0" -> entry, NULL if unknown. */
 struct nvmetk_ctrl *nvme_port_find(const char *name);
 

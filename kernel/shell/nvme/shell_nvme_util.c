@@ -134,8 +134,9 @@ static void list_ctrls(char *buf, size_t len)
 	size_t n = 0;
 	buf[0] = 0;
 	for (int i = 0; i < nvme_port_count() && n < len; i++)
-		n += (size_t)ksnprintf(buf + n, len - n, "%s%s", i ? ", " : "", nvme_port_at(i)->name);
-	if (nvme_port_count() == 0)
+		if (nvme_port_at(i)) /* NULL: hot-unplugged */
+			n += (size_t)ksnprintf(buf + n, len - n, "%s%s", n ? ", " : "", nvme_port_at(i)->name);
+	if (n == 0)
 		strlcpy(buf, "none", len);
 }
 
@@ -198,7 +199,7 @@ static bool looks_like_device(const char *s)
 static struct nvmetk_ctrl *first_attached(void)
 {
 	for (int i = 0; i < nvme_port_count(); i++)
-		if (nvme_port_at(i)->attached)
+		if (nvme_port_at(i) && nvme_port_at(i)->attached)
 			return nvme_port_at(i);
 	return NULL;
 }
@@ -376,7 +377,8 @@ int nvsh_select_all(char **pos, int *npos, struct nvmetk_ctrl **out, int max)
 	}
 	int n = 0;
 	for (int i = 0; i < nvme_port_count() && n < max; i++)
-		out[n++] = nvme_port_at(i);
+		if (nvme_port_at(i)) /* NULL: hot-unplugged */
+			out[n++] = nvme_port_at(i);
 	return n;
 }
 
