@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* pcie_hp.c - native PCI Express hot-plug, polled (see pcie_hp.h). */
 #include "pcie_hp.h"
+#include "cmdline.h"
 #include "console.h"
+#include "kstring.h"
 #include "kformat.h"
 #include "time.h"
 
@@ -42,6 +44,7 @@
 
 static struct pcie_hp_slot slots[PCIE_HP_MAX_SLOTS];
 static int nslots;
+static bool surprise_hook; /* pciehp=surprise (test hook, see pcie_hp.h) */
 static const struct pcie_hp_client *client;
 
 int pcie_hp_slot_count(void) { return nslots; }
@@ -137,7 +140,7 @@ static void do_remove(struct pcie_hp_slot *s, bool surprise)
 					 : "attention button: removing the card");
 	if (buses) {
 		if (client && client->remove)
-			client->remove(s->port->segment, sec, sub);
+			client->remove(s->port->segment, sec, sub, surprise);
 		pci_remove_bus(s->port->segment, sec, sub);
 	}
 	slot_power_off(s);
@@ -306,10 +309,19 @@ static bool busy_check(void)
 		uint16_t st = pcie_hp_status(s);
 		if (st == 0xFFFF || !(st & (SLTSTA_ABP | SLTSTA_PDC)) || !slot_in_use(s))
 			continue;
-		s->remove_pending = true;
 		char nm[48];
 		slot_name(s, nm, sizeof(nm));
-		kprintf("\n%s: removal requested: stopping the running command\n", nm);
+		if (surprise_hook && (st & SLTSTA_ABP)) {
+			/* the card vanishes under the running command: the driver
+			 * is not told; the idle poll then sees presence lost */
+			pci_write16(s->port, (uint8_t)(s->cap + EXP_SLTSTA), SLTSTA_ABP);
+			kprintf("\n%s: pciehp=surprise: slot powered off under the running command\n", nm);
+			slot_power_off(s);
+			continue;
+		}
+		s->remove_pending = true;
+		kprintf("\n%s: %s: stopping the running command\n", nm,
+			(st & SLTSTA_PDS) ? "removal requested" : "card gone (presence lost)");
 		stop = true;
 	}
 	return stop;
@@ -318,6 +330,10 @@ static bool busy_check(void)
 void pcie_hp_init(void)
 {
 	nslots = 0;
+	const char *mode = cmdline_get("pciehp");
+	surprise_hook = mode && strcmp(mode, "surprise") == 0;
+	if (mode && !surprise_hook)
+		kprintf("pcie: ignoring pciehp=%s (expected surprise)\n", mode);
 	for (int i = 0; i < pci_device_count(); i++) {
 		struct pci_dev *d = pci_device(i);
 		if (d->removed || d->header_type != 1)

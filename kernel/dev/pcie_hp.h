@@ -39,6 +39,11 @@
  *     finds the registers reading all-ones or the controller not answering
  *     and completes its commands with an error), then the slot is powered
  *     off.
+ * Test hook, kernel command line pciehp=surprise: a button press noticed
+ * inside a running command powers the slot off at once without telling the
+ * driver (a card pulled without warning: its registers vanish under the
+ * I/O); the command sees its commands fail and the next idle poll handles
+ * the lost presence as a surprise removal.
  * Every Slot Control write waits for Command Completed (bounded by
  * PCIE_HP_CMD_TIMEOUT_MS) unless the slot says No Command Completed Support.
  * A port whose registers read all-ones is skipped.
@@ -69,8 +74,9 @@ struct pcie_hp_slot {
 
 struct pcie_hp_client {
 	/* Stop using every function on buses sec..sub of segment seg: they are
-	 * about to lose power (or already have). Called at idle only. */
-	void (*remove)(uint16_t seg, uint8_t sec, uint8_t sub);
+	 * about to lose power, or (surprise) already have: send them nothing.
+	 * Called at idle only. */
+	void (*remove)(uint16_t seg, uint8_t sec, uint8_t sub, bool surprise);
 	/* A function enumerated behind a slot that was just powered on. */
 	void (*add)(struct pci_dev *d);
 	/* True if a function on buses sec..sub is in use (e.g. an attached

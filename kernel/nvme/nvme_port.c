@@ -551,15 +551,17 @@ static bool hp_in_use(uint16_t seg, uint8_t sec, uint8_t sub)
 	return false;
 }
 
-/* The slot is about to lose power (or has): shut down, detach, forget. */
-static void hp_remove(uint16_t seg, uint8_t sec, uint8_t sub)
+/* The slot is about to lose power: shut down, detach, forget. Surprise
+ * (already gone): nothing is sent, detach only. */
+static void hp_remove(uint16_t seg, uint8_t sec, uint8_t sub, bool surprise)
 {
 	for (int i = 0; i < nctrls; i++) {
 		struct nvmetk_ctrl *t = &ctrls[i];
 		if (!ctrl_behind(t, seg, sec, sub))
 			continue;
 		if (t->attached && t->ctrl) {
-			shutdown_one(t);
+			if (!surprise)
+				shutdown_one(t);
 			nvme_ctrl_detach(t->ctrl);
 		}
 		if (t->ctrl)
@@ -567,7 +569,7 @@ static void hp_remove(uint16_t seg, uint8_t sec, uint8_t sub)
 		t->ctrl = NULL;
 		t->attached = false;
 		t->removed = true;
-		kprintf("%s: removed (slot powered off next)\n", t->name);
+		kprintf("%s: removed%s (slot powered off next)\n", t->name, surprise ? " without shutdown: card gone" : "");
 	}
 }
 

@@ -131,10 +131,11 @@ struct nvmetk_ctrl *nvme_port_at(int i);
  * PCIe hot-plug (pcie_hp.h): nvme_port_init() registers as the hot-plug
  * client. Removal of a slot: each controller behind it is flushed and shut
  * down as for power-off (one line, see above; nothing is sent to a GONE
- * controller), detached (commands still in flight complete once with
+ * controller, nor to any after a surprise removal), detached (commands still in flight complete once with
  * NVME_ERR_ABORTED, or NVME_ERR_DEVICE_GONE when the registers read
  * all-ones), its memory returned, and its entry removed:
  *   nvme1: removed (slot powered off next)
+ *   nvme1: removed without shutdown: card gone (slot powered off next)
  * Insertion: an NVMe function enumerated behind the slot is attached as at
  * boot and printed the same way ("nvme1: attached in N ms").
  */

@@ -97,4 +97,50 @@ def _():
     new.check()
 
 
+
+@t.case("hotplug-surprise-removal-during-iochk")
+def _():
+    """pciehp=surprise: the slot is powered off under the running iochk
+    without the driver being told (a card pulled without warning). Every
+    command in flight completes once with an error, iochk ends, the idle
+    poll handles the lost presence, the other controller still works."""
+    name = "hotplug-surprise-removal-during-iochk"
+    wd = os.path.join(OUT, name)
+    keep = Disk(wd, "keep", 16 << 20, seed=91)
+    gone = Disk(wd, "gone", 16 << 20, seed=92)
+    c0 = Controller("c0", "nvmetk-fixed")
+    c0.ns(1, keep, 512)
+    c1 = Controller("c1", "nvmetk-yanked", extra="bus=rp1")
+    c1.ns(1, gone, 512)
+    args = NATIVE + ports("rp1") + controllers([c0, c1])
+    with Machine(name, nvme=False, qemu_args=args, cmdline="pciehp=surprise", timeout=600) as m:
+        m.expect(r"pcie: 1 hot-plug slot watched", timeout=240)
+        m.expect_prompt(timeout=120)
+        boot = m.text()
+        yanked = re.search(r'(nvme\d+): model "QEMU NVMe Ctrl", serial "nvmetk-yanked"', boot).group(1)
+        fixed = re.search(r'(nvme\d+): model "QEMU NVMe Ctrl", serial "nvmetk-fixed"', boot).group(1)
+        ok(m, "iochk %sn1 --phase fill --count 16384 --seed 9 --yes" % yanked, r"IOCHK phase=fill result=ok",
+           timeout=300)
+        m.sendline("iochk %sn1 --phase random --count 16384 --seed 9 --passes 1000 --qd 32 --yes" % yanked)
+        m.expect(r"iochk %sn1 --phase random" % yanked, timeout=60)
+        time.sleep(3)
+        m.monitor("device_del c1")
+        m.expect(r"pciehp=surprise: slot powered off under the running command", timeout=120)
+        out_start = m._pos
+        m.expect(r"IOCHK phase=random result=fail", timeout=300)
+        m.expect(r"pcie: slot 1 \(port [^)]*\): card gone \(presence lost\): surprise removal", timeout=120)
+        m.expect(yanked + r": removed without shutdown: card gone", timeout=60)
+        m.expect_prompt(timeout=60)
+        assert "did not complete" not in m.text()[out_start:], m.tail(40)
+        wait_gone_from_qemu(m, "nvmetk-yanked")
+        out = ok(m, "list")
+        assert yanked not in out and fixed + "n1" in out, out
+        ok(m, "rescan", r"slot 1: .*empty, power off, removals 0, surprise 1")
+        ok(m, "write %sn1 -s 100 --count 8 --pattern random --seed 91" % fixed, fixed + r"n1 LBA 100\.\.107")
+        keep.write_pattern(100, 8, 512, "random", seed=91)
+        m.sendline("exit 0")
+        assert m.wait_exit(timeout=120) == 0
+    keep.check()
+
+
 t.run()
