@@ -628,6 +628,10 @@ void shell_run_script(const char *script)
 	kprintf("boot script done (last status %d)\n", rc);
 }
 
+static int last_status;
+
+int shell_last_status(void) { return last_status; }
+
 void shell_main(void)
 {
 	char line[SHELL_LINE_MAX];
@@ -636,6 +640,6 @@ void shell_main(void)
 		int n = shell_readline(SHELL_PROMPT, line, sizeof(line), true);
 		if (n <= 0)
 			continue;
-		shell_run_line(line, false);
+		last_status = shell_run_line(line, false);
 	}
 }
