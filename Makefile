@@ -49,7 +49,7 @@ CFLAGS  := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
 LDFLAGS := -nostdlib -static -no-pie -Wl,-T,linker.ld -Wl,-z,max-page-size=0x1000 \
            -Wl,--build-id=none -Wl,-n
 
-.PHONY: all iso kernel run test clean deps fuzz bench
+.PHONY: all iso kernel run test clean deps fuzz fuzz-campaign bench
 all: $(ISO)
 kernel: $(ELF)
 iso: $(ISO)
@@ -107,6 +107,14 @@ test: all
 FUZZ_TIME ?= 60
 fuzz:
 	$(MAKE) -C tests/fuzz fuzz FUZZ_TIME=$(FUZZ_TIME)
+
+# A campaign (tests/fuzz/campaign.sh): FUZZ_WORKERS processes for FUZZ_TIME
+# seconds, corpus merged and minimized into tests/fuzz/corpus/, executions,
+# coverage per file and findings printed. `make fuzz-campaign FUZZ_WORKERS=2
+# FUZZ_TIME=3600`.
+FUZZ_WORKERS ?= 1
+fuzz-campaign:
+	tests/fuzz/campaign.sh -j $(FUZZ_WORKERS) -t $(FUZZ_TIME)
 
 clean:
 	rm -rf $(BUILD)

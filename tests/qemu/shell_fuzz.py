@@ -7,8 +7,8 @@ numbers at and past their limits (0, 1, 2^k-1, 2^k, 2^32, 2^64, negative,
 suffixes, hex, junk), huge counts, unknown and malformed devices, quotes,
 escapes; several commands joined with ';'; and, for read-only commands, the
 line mutated byte-wise: control bytes (not CR, LF or Ctrl-C: they end or
-cancel the line, which the protocol relies on), ANSI escape sequences
-(arrows), non-ASCII bytes, and overlong lines.
+cancel the line; Tab, Ctrl-L and history recall: see CTRL), ANSI escape
+sequences (Left/Right/Home/End/Delete), non-ASCII bytes, and overlong lines.
 
 Per line (run_line):
   - the prompt must come back within LINE_BOUND_S; if it does not, Ctrl-C is
@@ -150,9 +150,12 @@ def command(r, g):
     return " ".join(parts), safe
 
 
-CTRL = [bytes([c]) for c in range(1, 32) if c not in (3, 10, 13)] + [b"\x7f", b"\x1b[A", b"\x1b[B",
-                                                                     b"\x1b[C", b"\x1b[D", b"\x1b[3~",
-                                                                     b"\x1b[H", b"\x1b[F", b"\x1b", b"\x1b["]
+# Not typed: CR, LF (end the line), Ctrl-C (cancels it), Tab and Ctrl-L
+# (they can print a bare prompt mid-line, which the protocol takes for the
+# end of the line), Up/Down/Ctrl-P/Ctrl-N (history recall: the line run would
+# be an earlier one, whose status the check would misattribute).
+CTRL = [bytes([c]) for c in range(1, 32) if c not in (3, 9, 10, 12, 13, 14, 16)] + [
+    b"\x7f", b"\x1b[C", b"\x1b[D", b"\x1b[3~", b"\x1b[H", b"\x1b[F", b"\x1b", b"\x1b["]
 HIGH = [bytes([c]) for c in (0x80, 0xa0, 0xc3, 0xe9, 0xff, 0xfe)] + ["é€".encode()]
 
 
