@@ -143,4 +143,42 @@ def _():
     keep.check()
 
 
+
+@t.case("hotplug-add-uefi-then-remove-and-readd")
+def _():
+    """OVMF: a controller device_add'ed into an empty slot (OVMF's window for
+    the port), written, removed with device_del at the prompt, and a new one
+    added into the same slot: the same name, I/O checked on both images."""
+    name = "hotplug-add-uefi-then-remove-and-readd"
+    wd = os.path.join(OUT, name)
+    first = Disk(wd, "first", 16 << 20, seed=101)
+    second = Disk(wd, "second", 16 << 20, seed=102)
+    args = NATIVE + ports("rp1")
+    args += ["-drive", "file=%s,format=raw,if=none,id=h1" % first.path,
+             "-drive", "file=%s,format=raw,if=none,id=h2" % second.path]
+    with Machine(name, nvme=False, uefi=True, qemu_args=args, timeout=600) as m:
+        m.expect(r"pcie: 1 hot-plug slot watched", timeout=300)
+        m.expect_prompt(timeout=120)
+        for dev, drive, serial, disk, seed in (("a1", "h1", "nvmetk-a1", first, 5),
+                                                ("a2", "h2", "nvmetk-a2", second, 6)):
+            m.monitor("device_add nvme,id=%s,serial=%s,drive=%s,bus=rp1" % (dev, serial, drive))
+            m.expect(r"pcie: slot 1 \(port [^)]*\): card present: powering on", timeout=60)
+            m.expect(r'nvme0: model "QEMU NVMe Ctrl", serial "%s"' % serial, timeout=60)
+            m.expect(r"nvme0: attached in \d+ ms", timeout=60)
+            m.expect_prompt(timeout=60)
+            ok(m, "write nvme0n1 -s 2048 --count 8 --pattern random --seed %d" % seed, r"nvme0n1 LBA 2048\.\.2055")
+            disk.write_pattern(2048, 8, 512, "random", seed=seed)
+            m.monitor("device_del " + dev)
+            m.expect(r"pcie: slot 1 \(port [^)]*\): attention button: removing the card", timeout=60)
+            m.expect(r"nvme0: removed \(slot", timeout=60)
+            m.expect(r"powered off, slot empty", timeout=60)
+            wait_gone_from_qemu(m, serial)
+            m.expect_prompt(timeout=60)
+        ok(m, "rescan", r"slot 1: .*empty, power off, removals 2, surprise 0, insertions 2")
+        m.sendline("exit 0")
+        assert m.wait_exit(timeout=120) == 0
+    first.check()
+    second.check()
+
+
 t.run()
