@@ -638,8 +638,10 @@ void shell_main(void)
 	kprintf("Type 'help' for a list of commands.\n");
 	for (;;) {
 		int n = shell_readline(SHELL_PROMPT, line, sizeof(line), true);
-		if (n <= 0)
+		if (n <= 0) {
+			last_status = SHELL_OK; /* an empty line succeeds */
 			continue;
+		}
 		last_status = shell_run_line(line, false);
 	}
 }

@@ -143,7 +143,7 @@ int shell_readline(const char *prompt, char *buf, size_t size, bool use_history)
  */
 void shell_set_idle_hook(void (*fn)(void));
 /* Status of the last line typed at the prompt (its last command's; 0 before
- * any); `status` prints it. */
+ * any and after an empty line); `status` prints it. */
 int shell_last_status(void);
 
 /* Runs one already split command (argv[0] is its name) as the dispatcher

@@ -72,8 +72,10 @@ static int cmd_status(int argc, char **argv)
 }
 SHELL_COMMAND_HELP("status", "status", "print the exit status of the previous line typed at the prompt",
 		   "0: success, 1: the command failed, 2: bad arguments (usage printed), 127: unknown\n"
-		   "command. For a line of several commands, the last one's. The shell fuzzer\n"
-		   "(tests/qemu/shell_fuzz.py) checks that every nonzero status came with 'error:'.",
+		   "command. For a line of several commands, the last one's; an empty line is 0.\n"
+		   "The shell fuzzer"
+		   " (tests/qemu/shell_fuzz.py) checks that every nonzero status came with\n"
+		   "'error:'.",
 		   cmd_status);
 
 /*
