@@ -98,7 +98,7 @@ llvm-cov report "$out/fuzz_cov" -instr-profile="$camp/cov.profdata" ../../driver
 crashes_after=$(ls "$out/crashes" | wc -l)
 {
 	echo "campaign: $workers worker(s), ${elapsed} s, $execs executions ($(( execs / (elapsed > 0 ? elapsed : 1) ))/s)"
-	echo "corpus: $nmerged inputs after merge ($(du -sk "$camp/merged" | cut -f1) KiB, kept in tests/fuzz/build/campaign/corpus); $added added to tests/fuzz/corpus/ (now $(ls corpus | wc -l) files, $(du -sk corpus | cut -f1) KiB)"
+	echo "corpus: $nmerged inputs after merge ($(( $(du -sb "$camp/merged" | cut -f1) / 1024 )) KiB, kept in tests/fuzz/build/campaign/corpus); $added added to tests/fuzz/corpus/ (now $(ls corpus | wc -l) files, $(( $(du -sb corpus | cut -f1) / 1024 )) KiB)"
 	echo "findings: $(( crashes_after - crashes_before )) new file(s) in tests/fuzz/build/crashes/"
 	echo "coverage of drivers/nvme (llvm-cov; columns: file, lines, missed, line %, branches, missed, branch %):"
 	# llvm-cov report columns: Filename Regions Missed Cover Functions Missed Executed Lines Missed Cover Branches Missed Cover
