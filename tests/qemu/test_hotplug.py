@@ -174,6 +174,11 @@ def _():
             m.expect(r"powered off, slot empty", timeout=60)
             wait_gone_from_qemu(m, serial)
             m.expect_prompt(timeout=60)
+        ok(m, "list", r"no NVMe controllers")
+        out = m.run("read --count 1")
+        assert out.strip().startswith("error: no NVMe controller found"), out
+        out = m.run("id-ctrl nvme0")
+        assert out.strip().startswith("error: no controller nvme0 (known: none)"), out
         ok(m, "rescan", r"slot 1: .*empty, power off, removals 2, surprise 0, insertions 2")
         m.sendline("exit 0")
         assert m.wait_exit(timeout=120) == 0

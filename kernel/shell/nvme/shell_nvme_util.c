@@ -218,9 +218,9 @@ static int pick_ctrl(const char *devname, uint32_t ci, unsigned flags, struct nv
 	} else {
 		t = first_attached();
 		if (!t) {
-			if (nvme_port_count() == 0)
-				return shell_error("no NVMe controller found");
 			list_ctrls(known, sizeof(known));
+			if (strcmp(known, "none") == 0) /* none, or all hot-unplugged */
+				return shell_error("no NVMe controller found");
 			return shell_error("no NVMe controller attached (%s failed to attach)", known);
 		}
 	}
