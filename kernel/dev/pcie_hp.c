@@ -242,6 +242,8 @@ static int do_insert(struct pcie_hp_slot *s)
 /* Handles one slot's pending events; true if something changed. */
 static bool service(struct pcie_hp_slot *s)
 {
+	if (s->port->removed)
+		return false; /* a port behind a slot that was removed */
 	uint16_t st = pcie_hp_status(s);
 	if (st == 0xFFFF)
 		return false;
@@ -284,6 +286,8 @@ int pcie_hp_rescan(void)
 	pcie_hp_poll(true);
 	for (int i = 0; i < nslots; i++) {
 		struct pcie_hp_slot *s = &slots[i];
+		if (s->port->removed)
+			continue;
 		uint16_t st = pcie_hp_status(s);
 		/* present but nothing listed: power on and enumerate it */
 		if (st == 0xFFFF || !(st & SLTSTA_PDS) || slot_in_use(s) || slot_listed(s))
@@ -304,7 +308,7 @@ static bool busy_check(void)
 	bool stop = false;
 	for (int i = 0; i < nslots; i++) {
 		struct pcie_hp_slot *s = &slots[i];
-		if (s->remove_pending)
+		if (s->remove_pending || s->port->removed)
 			continue;
 		uint16_t st = pcie_hp_status(s);
 		if (st == 0xFFFF || !(st & (SLTSTA_ABP | SLTSTA_PDC)) || !slot_in_use(s))

@@ -47,6 +47,13 @@
  * Every Slot Control write waits for Command Completed (bounded by
  * PCIE_HP_CMD_TIMEOUT_MS) unless the slot says No Command Completed Support.
  * A port whose registers read all-ones is skipped.
+ *
+ * Limits: only the client (NVMe) stops using the functions of a removed
+ * slot; any other driver's function there (e.g. an xHCI controller) loses
+ * power under it. Each insertion adds new PCI table entries (removed ones
+ * are not reused, so pointers to them stay valid): PCI_MAX_DEVICES in all.
+ * A port without a memory window (the firmware reserved none) gets none:
+ * the card's BARs stay unassigned and it is reported, not attached.
  */
 #ifndef KERNEL_PCIE_HP_H
 #define KERNEL_PCIE_HP_H
