@@ -49,7 +49,7 @@ CFLAGS  := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
 LDFLAGS := -nostdlib -static -no-pie -Wl,-T,linker.ld -Wl,-z,max-page-size=0x1000 \
            -Wl,--build-id=none -Wl,-n
 
-.PHONY: all iso kernel run test clean deps fuzz bench sim
+.PHONY: all iso kernel run test clean deps fuzz fuzz-campaign bench sim
 all: $(ISO)
 kernel: $(ELF)
 iso: $(ISO)
@@ -94,10 +94,12 @@ run: $(ISO)
 # source on this host against the software controller of tests/host/model,
 # built with ASan and UBSan. The shell files reach the platform through
 # kernel/shell/platform.h only (sim/ implements it); kernel-only commands
-# (PCI, ACPI, memory, framebuffer, debug, bench with its interrupts) stay out.
+# (PCI, PCIe hot-plug rescan, ACPI, memory, framebuffer, debug, bench with its
+# interrupts) stay out.
 SIM        := $(BUILD)/nvmetk-sim
 SIM_KERNEL_OUT := kernel/shell/shell_acpi.c kernel/shell/shell_debug.c kernel/shell/shell_fb.c \
-              kernel/shell/shell_mem.c kernel/shell/shell_pci.c kernel/shell/nvme/shell_nvme_bench.c
+              kernel/shell/shell_hotplug.c kernel/shell/shell_mem.c kernel/shell/shell_pci.c \
+              kernel/shell/nvme/shell_nvme_bench.c
 SIM_SRCS   := $(sort $(wildcard sim/*.c) \
               $(filter-out $(SIM_KERNEL_OUT),$(wildcard kernel/shell/*.c kernel/shell/nvme/*.c)) \
               kernel/nvme/nvme_ctrls.c kernel/nvme/nvme_pattern.c kernel/nvme/nvme_fwimage.c \
@@ -134,6 +136,14 @@ test: all
 FUZZ_TIME ?= 60
 fuzz:
 	$(MAKE) -C tests/fuzz fuzz FUZZ_TIME=$(FUZZ_TIME)
+
+# A campaign (tests/fuzz/campaign.sh): FUZZ_WORKERS processes for FUZZ_TIME
+# seconds, corpus merged and minimized into tests/fuzz/corpus/, executions,
+# coverage per file and findings printed. `make fuzz-campaign FUZZ_WORKERS=2
+# FUZZ_TIME=3600`.
+FUZZ_WORKERS ?= 1
+fuzz-campaign:
+	tests/fuzz/campaign.sh -j $(FUZZ_WORKERS) -t $(FUZZ_TIME)
 
 clean:
 	rm -rf $(BUILD)

@@ -13,6 +13,7 @@
 #include "idt.h"
 #include "keyboard.h"
 #include "pci.h"
+#include "pcie_hp.h"
 #include "pci_hint.h"
 #include "pmm.h"
 #include "serial.h"
@@ -134,6 +135,7 @@ void kernel_main(uint32_t magic, uint32_t mbi)
 	acpi_init();
 	time_init();
 	pci_init();
+	pcie_hp_init();
 	serial_pci_init();
 	usb_init();
 	print_summary();

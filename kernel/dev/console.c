@@ -208,10 +208,14 @@ int console_getc(void)
 	}
 }
 
+static bool (*busy_hook)(void);
+
+void console_set_busy_hook(bool (*fn)(void)) { busy_hook = fn; }
+
 bool console_check_interrupt(void)
 {
 	console_poll();
-	bool found = false;
+	bool found = busy_hook && busy_hook();
 	unsigned w = inq_head;
 	for (unsigned r = inq_head; r != inq_tail; r++) {
 		int k = inq[r % INQ_SIZE];

@@ -65,6 +65,11 @@ int console_trygetc(void);
  * to call in benchmark loops (a few port reads and one memory read per USB
  * controller). */
 bool console_check_interrupt(void);
+/* fn runs on every console_check_interrupt() (so inside long commands, and
+ * possibly inside driver callbacks: it must not call the NVMe driver); true
+ * from it interrupts the running command as a Ctrl-C would. The PCIe
+ * hot-plug code uses it to stop a command when a removal is requested. */
+void console_set_busy_hook(bool (*fn)(void));
 
 /*
  * One-line progress bar updated in place with "\r":

@@ -261,8 +261,12 @@ static void scan_bus(struct cfg_range *r, uint8_t bus);
 /* Vendor 0xFFFF (all-ones) or 0x0000: no function there. */
 static bool absent(uint16_t vendor) { return vendor == 0xFFFF || vendor == 0x0000; }
 
+static int nadded; /* functions add_function() put in the table (rescan count) */
+
 static void add_function(struct cfg_range *r, uint8_t bus, uint8_t dev, uint8_t fn)
 {
+	if (pci_find_sbdf(r->seg, bus, dev, fn))
+		return; /* already listed (a rescan) */
 	if (ndevices >= PCI_MAX_DEVICES) {
 		if (!table_full_warned)
 			kprintf("pci: more than %d functions; the rest are ignored\n", PCI_MAX_DEVICES);
@@ -292,6 +296,7 @@ static void add_function(struct cfg_range *r, uint8_t bus, uint8_t dev, uint8_t 
 		ndevices--; /* went away between the probe and now */
 		return;
 	}
+	nadded++;
 	if (d->header_type == 0) {
 		d->subsys_vendor = pci_read16(d, 0x2C);
 		d->subsys_id = pci_read16(d, 0x2E);
@@ -397,6 +402,136 @@ void pci_init(void)
 	}
 }
 
+/* ------------------------------------------------------------ hot-plug */
+
+void pci_remove_bus(uint16_t seg, uint8_t sec, uint8_t sub)
+{
+	for (int i = 0; i < ndevices; i++) {
+		struct pci_dev *d = &devices[i];
+		if (d->segment == seg && d->bus >= sec && d->bus <= sub)
+			d->removed = true;
+	}
+	for (int b = sec; b <= sub; b++) {
+		struct cfg_range *r = range_for(seg, (uint8_t)b);
+		if (r)
+			r->scanned[b] = false;
+	}
+}
+
+int pci_rescan_bus(uint16_t seg, uint8_t bus)
+{
+	struct cfg_range *r = range_for(seg, bus);
+	if (!r)
+		return 0;
+	nadded = 0;
+	r->scanned[bus] = false;
+	scan_bus(r, bus);
+	return nadded;
+}
+
+bool pci_bridge_mem_window(const struct pci_dev *b, uint64_t *base, uint64_t *limit)
+{
+	if (b->header_type != 1)
+		return false;
+	uint16_t lo = pci_read16(b, 0x20), hi = pci_read16(b, 0x22);
+	if (lo == 0xFFFF && hi == 0xFFFF)
+		return false;
+	*base = (uint64_t)(lo & 0xFFF0) << 16;
+	*limit = ((uint64_t)(hi & 0xFFF0) << 16) | 0xFFFFF;
+	return *base < *limit;
+}
+
+bool pci_bridge_pref_window(const struct pci_dev *b, uint64_t *base, uint64_t *limit)
+{
+	if (b->header_type != 1)
+		return false;
+	uint16_t lo = pci_read16(b, 0x24), hi = pci_read16(b, 0x26);
+	if (lo == 0xFFFF && hi == 0xFFFF)
+		return false;
+	*base = (uint64_t)(lo & 0xFFF0) << 16;
+	*limit = ((uint64_t)(hi & 0xFFF0) << 16) | 0xFFFFF;
+	if ((lo & 0xF) == 1) /* 64-bit window: upper halves at 0x28/0x2C */
+		*base |= (uint64_t)pci_read32(b, 0x28) << 32;
+	if ((hi & 0xF) == 1)
+		*limit |= (uint64_t)pci_read32(b, 0x2C) << 32;
+	return *base < *limit;
+}
+
+/* Is [a, a+size) free of every other assigned memory BAR on this bus? */
+static bool bar_range_free(const struct pci_dev *self, uint64_t a, uint64_t size)
+{
+	for (int i = 0; i < ndevices; i++) {
+		const struct pci_dev *o = &devices[i];
+		if (o->removed || o->segment != self->segment || o->bus != self->bus)
+			continue;
+		for (int k = 0; k < 6; k++) {
+			const struct pci_bar *b = &o->bar[k];
+			if (!b->present || b->is_io || b->base == 0 || (o == self))
+				continue;
+			if (a < b->base + b->size && b->base < a + size)
+				return false;
+		}
+	}
+	return true;
+}
+
+/* First free, size-aligned place for a BAR in [wb, wl]; 0 if none. */
+static uint64_t place_bar(const struct pci_dev *d, uint64_t size, uint64_t wb, uint64_t wl)
+{
+	for (uint64_t a = (wb + size - 1) & ~(size - 1); a >= wb && a + size - 1 <= wl && a + size > a;
+	     a += size)
+		if (bar_range_free(d, a, size))
+			return a;
+	return 0;
+}
+
+int pci_assign_bars(struct pci_dev *d, const struct pci_dev *bridge)
+{
+	if (d->header_type != 0)
+		return 0;
+	uint64_t mb = 0, ml = 0, pb = 0, pl = 0;
+	bool have_mem = pci_bridge_mem_window(bridge, &mb, &ml);
+	bool have_pref = pci_bridge_pref_window(bridge, &pb, &pl);
+	int failed = 0;
+	uint16_t cmd = pci_read16(d, PCI_COMMAND);
+	pci_write16(d, PCI_COMMAND, cmd & ~(PCI_COMMAND_IO | PCI_COMMAND_MEMORY));
+	for (int i = 0; i < 6; i++) {
+		struct pci_bar *b = &d->bar[i];
+		if (!b->present || b->is_io || b->base != 0)
+			continue;
+		/* size is a power of two from the sizing probe; refuse anything else */
+		if (b->size == 0 || (b->size & (b->size - 1)) != 0) {
+			failed++;
+			continue;
+		}
+		uint64_t size = b->size < 4096 ? 4096 : b->size;
+		uint64_t a = 0;
+		if (b->prefetch && have_pref && (b->is_64 || pl <= 0xFFFFFFFFull))
+			a = place_bar(d, size, pb, pl);
+		if (a == 0 && have_mem)
+			a = place_bar(d, size, mb, ml);
+		if (a == 0 || (!b->is_64 && a + size - 1 > 0xFFFFFFFFull)) {
+			failed++;
+			continue;
+		}
+		uint8_t off = (uint8_t)(0x10 + 4 * i);
+		uint32_t lowflags = pci_read32(d, off) & 0xF;
+		pci_write32(d, off, (uint32_t)a | lowflags);
+		if (b->is_64)
+			pci_write32(d, (uint8_t)(off + 4), (uint32_t)(a >> 32));
+		uint64_t back = pci_read32(d, off) & 0xFFFFFFF0u;
+		if (b->is_64)
+			back |= (uint64_t)pci_read32(d, (uint8_t)(off + 4)) << 32;
+		if (back != a) {
+			failed++;
+			continue;
+		}
+		b->base = a;
+	}
+	pci_write16(d, PCI_COMMAND, cmd);
+	return -failed;
+}
+
 int pci_segment_count(void) { return nsegments; }
 
 const char *pci_config_method(void)
@@ -418,6 +553,8 @@ struct pci_dev *pci_find_class(int class_code, int subclass, int prog_if, struct
 {
 	for (int i = index_after(after); i < ndevices; i++) {
 		struct pci_dev *d = &devices[i];
+		if (d->removed)
+			continue;
 		if (d->class_code == class_code && (subclass < 0 || d->subclass == subclass) &&
 		    (prog_if < 0 || d->prog_if == prog_if))
 			return d;
@@ -429,6 +566,8 @@ struct pci_dev *pci_find_id(uint16_t vendor, uint16_t device, struct pci_dev *af
 {
 	for (int i = index_after(after); i < ndevices; i++) {
 		struct pci_dev *d = &devices[i];
+		if (d->removed)
+			continue;
 		if (d->vendor == vendor && (device == 0xFFFF || d->device == device))
 			return d;
 	}
@@ -438,7 +577,7 @@ struct pci_dev *pci_find_id(uint16_t vendor, uint16_t device, struct pci_dev *af
 struct pci_dev *pci_find_sbdf(uint16_t seg, uint8_t bus, uint8_t dev, uint8_t fn)
 {
 	for (int i = 0; i < ndevices; i++)
-		if (devices[i].segment == seg && devices[i].bus == bus && devices[i].dev == dev &&
+		if (!devices[i].removed && devices[i].segment == seg && devices[i].bus == bus && devices[i].dev == dev &&
 		    devices[i].fn == fn)
 			return &devices[i];
 	return NULL;

@@ -45,6 +45,8 @@ struct pci_dev {
 	uint8_t secondary_bus;   /* bridges only */
 	struct pci_bar bar[6];   /* type 0: 6 BARs, bridges: 2; the upper half of a
 	                          * 64-bit BAR is not present */
+	bool removed;            /* hot-unplugged (pci_remove_bus): the entry stays (pointers
+	                          * to it stay valid) but no lookup returns it */
 };
 
 void pci_init(void);
@@ -99,6 +101,25 @@ uint8_t pci_find_next_capability(const struct pci_dev *d, uint8_t prev, uint8_t 
 
 /* Sets Memory Space Enable and Bus Master Enable in the command register. */
 void pci_enable_mmio_busmaster(const struct pci_dev *d);
+
+/*
+ * Hot-plug (pcie_hp.c). pci_remove_bus() marks every function on buses
+ * sec..sub of segment seg removed (lookups skip them; pci_device() still
+ * returns them with removed set). pci_rescan_bus() scans bus `bus` (and the
+ * buses behind its bridges) again and adds the functions that are not in
+ * the table; returns how many were added (the table may be full: see
+ * PCI_MAX_DEVICES). pci_assign_bars() gives every memory BAR of d that
+ * reads 0 an address inside the memory windows of `bridge` (the port above
+ * it), aligned to its size, and checks the value read back; 0 or a negative
+ * count of BARs that could not be placed (window absent or too small).
+ */
+void pci_remove_bus(uint16_t seg, uint8_t sec, uint8_t sub);
+int pci_rescan_bus(uint16_t seg, uint8_t bus);
+int pci_assign_bars(struct pci_dev *d, const struct pci_dev *bridge);
+/* Bridge memory windows (type 1 header): false if the window is closed
+ * (base above limit). */
+bool pci_bridge_mem_window(const struct pci_dev *bridge, uint64_t *base, uint64_t *limit);
+bool pci_bridge_pref_window(const struct pci_dev *bridge, uint64_t *base, uint64_t *limit);
 
 /* Short human name for a class ("NVMe controller", "Host bridge", ...). */
 const char *pci_class_name(uint8_t class_code, uint8_t subclass, uint8_t prog_if);

@@ -20,11 +20,17 @@ static struct nvmetk_event ev_store[NVMETK_MAX_CTRL][NVMETK_EVENT_HISTORY];
 
 struct nvmetk_ctrl *nvme_port_new(void)
 {
-	if (nctrls == NVMETK_MAX_CTRL)
+	/* the lowest entry never used or left by a hot-unplugged controller */
+	int idx = 0;
+	while (idx < nctrls && !ctrls[idx].removed)
+		idx++;
+	if (idx == NVMETK_MAX_CTRL)
 		return NULL;
-	struct nvmetk_ctrl *t = &ctrls[nctrls];
+	struct nvmetk_ctrl *t = &ctrls[idx];
 	memset(t, 0, sizeof(*t));
-	t->index = nctrls++;
+	t->index = idx;
+	if (idx == nctrls)
+		nctrls++;
 	ksnprintf(t->name, sizeof(t->name), "nvme%d", t->index);
 	t->ev_hist = ev_store[t->index];
 	return t;
@@ -84,13 +90,13 @@ int nvme_port_count(void) { return nctrls; }
 
 struct nvmetk_ctrl *nvme_port_at(int i)
 {
-	return (i >= 0 && i < nctrls) ? &ctrls[i] : NULL;
+	return (i >= 0 && i < nctrls && !ctrls[i].removed) ? &ctrls[i] : NULL;
 }
 
 struct nvmetk_ctrl *nvme_port_find(const char *name)
 {
 	for (int i = 0; i < nctrls; i++)
-		if (strcmp(ctrls[i].name, name) == 0)
+		if (!ctrls[i].removed && strcmp(ctrls[i].name, name) == 0)
 			return &ctrls[i];
 	return NULL;
 }
@@ -316,7 +322,8 @@ static void shutdown_one(struct nvmetk_ctrl *t)
 void nvme_port_shutdown_all(void)
 {
 	for (int i = 0; i < nctrls; i++)
-		shutdown_one(&ctrls[i]);
+		if (!ctrls[i].removed)
+			shutdown_one(&ctrls[i]);
 }
 
 /* ------------------------------------------------------------ printing */
@@ -377,4 +384,14 @@ void nvme_port_print(const struct nvmetk_ctrl *t)
 	}
 	for (uint32_t i = 0; i < nvme_ns_count(c); i++)
 		print_ns(t, nvme_ns_at(c, i));
+}
+
+void nvme_port_quiesce(struct nvmetk_ctrl *t, bool surprise)
+{
+	if (t->attached && t->ctrl) {
+		if (!surprise)
+			shutdown_one(t);
+		nvme_ctrl_detach(t->ctrl);
+	}
+	t->attached = false;
 }

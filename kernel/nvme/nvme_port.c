@@ -7,6 +7,7 @@
  * printing the shell uses are in nvme_ctrls.c.
  */
 #include "nvme_port.h"
+#include "pcie_hp.h"
 #include "cmdline.h"
 #include "console.h"
 #include "kformat.h"
@@ -217,6 +218,87 @@ static int attach_one(struct nvmetk_ctrl *t, uint32_t io_queues)
 	return nvme_ctrl_init(t->ctrl, &t->host, t->bar_phys, (size_t)t->bar_size, &cfg);
 }
 
+static uint32_t boot_io_queues = NVME_DEFAULT_IO_QUEUE_COUNT;
+
+/* Attaches the controller at d into a free table entry and prints it;
+ * false if the table is full. */
+static bool add_ctrl(struct pci_dev *d)
+{
+	struct nvmetk_ctrl *t = nvme_port_new();
+	if (!t) {
+		kprintf("nvme: more than %d controllers; %02x:%02x.%x and later ignored\n",
+			NVMETK_MAX_CTRL, d->bus, d->dev, d->fn);
+		return false;
+	}
+	t->pci = d;
+	ksnprintf(t->where, sizeof(t->where), "%02x:%02x.%x", d->bus, d->dev, d->fn);
+	t->vendor = d->vendor;
+	t->device = d->device;
+	t->subsys_vendor = d->subsys_vendor;
+	uint64_t t0 = time_now_us();
+	t->attach_rc = attach_one(t, boot_io_queues);
+	t->attached = t->attach_rc == 0;
+	if (!t->attached && t->ctrl) {
+		/* init undid everything it did; give back the struct */
+		pmm_free_pages((uint64_t)(uintptr_t)t->ctrl, t->ctrl_pages);
+		t->ctrl = NULL;
+	}
+	nvme_port_print(t);
+	if (t->attached)
+		kprintf("%s: attached in %llu ms\n", t->name,
+			(unsigned long long)((time_now_us() - t0) / 1000));
+	return true;
+}
+
+/* ------------------------------------------------------------ hot-plug */
+
+static bool ctrl_behind(const struct nvmetk_ctrl *t, uint16_t seg, uint8_t sec, uint8_t sub)
+{
+	return t->pci && t->pci->segment == seg && t->pci->bus >= sec && t->pci->bus <= sub;
+}
+
+static bool hp_in_use(uint16_t seg, uint8_t sec, uint8_t sub)
+{
+	for (int i = 0; i < nvme_port_count(); i++) {
+		struct nvmetk_ctrl *t = nvme_port_at(i);
+		if (t && ctrl_behind(t, seg, sec, sub) && t->attached)
+			return true;
+	}
+	return false;
+}
+
+/* The slot is about to lose power: shut down, detach, forget. Surprise
+ * (already gone): nothing is sent, detach only. */
+static void hp_remove(uint16_t seg, uint8_t sec, uint8_t sub, bool surprise)
+{
+	for (int i = 0; i < nvme_port_count(); i++) {
+		struct nvmetk_ctrl *t = nvme_port_at(i);
+		if (!t || !ctrl_behind(t, seg, sec, sub))
+			continue;
+		nvme_port_quiesce(t, surprise);
+		if (t->ctrl)
+			pmm_free_pages((uint64_t)(uintptr_t)t->ctrl, t->ctrl_pages);
+		t->ctrl = NULL;
+		t->removed = true;
+		kprintf("%s: removed%s (slot powered off next)\n", t->name, surprise ? " without shutdown: card gone" : "");
+	}
+}
+
+static void hp_add(struct pci_dev *d)
+{
+	if (d->class_code == 0x01 && d->subclass == 0x08 && d->prog_if == 0x02)
+		add_ctrl(d);
+}
+
+static const struct pcie_hp_client hp_client = { hp_remove, hp_add, hp_in_use };
+
+/* The shell's idle hook in the kernel: the hot-plug slots, then events. */
+static void kernel_idle(void)
+{
+	pcie_hp_poll(false);
+	nvme_port_idle_poll();
+}
+
 void nvme_port_init(void)
 {
 	const char *lv = cmdline_get("nvmelog");
@@ -231,33 +313,17 @@ void nvme_port_init(void)
 		kprintf("nvme: ignoring nvmeqs=%s (expected 0..%u)\n", qs, (unsigned)NVME_CFG_MAX_IO_QUEUES);
 		io_queues = NVME_DEFAULT_IO_QUEUE_COUNT;
 	}
+	boot_io_queues = io_queues;
 
 	for (struct pci_dev *d = pci_find_class(0x01, 0x08, 0x02, NULL); d;
-	     d = pci_find_class(0x01, 0x08, 0x02, d)) {
-		struct nvmetk_ctrl *t = nvme_port_new();
-		if (!t) {
-			kprintf("nvme: more than %d controllers; %02x:%02x.%x and later ignored\n",
-				NVMETK_MAX_CTRL, d->bus, d->dev, d->fn);
+	     d = pci_find_class(0x01, 0x08, 0x02, d))
+		if (!add_ctrl(d))
 			break;
-		}
-		t->pci = d;
-		ksnprintf(t->where, sizeof(t->where), "%02x:%02x.%x", d->bus, d->dev, d->fn);
-		t->vendor = d->vendor;
-		t->device = d->device;
-		t->subsys_vendor = d->subsys_vendor;
-		uint64_t t0 = time_now_us();
-		t->attach_rc = attach_one(t, io_queues);
-		t->attached = t->attach_rc == 0;
-		if (!t->attached && t->ctrl) {
-			/* init undid everything it did; give back the struct */
-			pmm_free_pages((uint64_t)(uintptr_t)t->ctrl, t->ctrl_pages);
-			t->ctrl = NULL;
-		}
-		nvme_port_print(t);
-		if (t->attached)
-			kprintf("%s: attached in %llu ms\n", t->name,
-				(unsigned long long)((time_now_us() - t0) / 1000));
-	}
-	if (nvme_port_attach_summary())
+	int ok = nvme_port_attach_summary();
+	pcie_hp_set_client(&hp_client);
+	if (ok || pcie_hp_slot_count()) {
+		/* the idle hook also watches the hot-plug slots */
+		shell_set_idle_hook(kernel_idle);
 		system_set_shutdown_hook(nvme_port_shutdown_all);
+	}
 }

@@ -98,6 +98,7 @@ struct nvmetk_ctrl {
 	uint32_t ev_total;         /* events taken from the driver so far */
 	uint32_t ev_poll_errors;   /* nvme_ctrl_poll_admin failures */
 	int ev_last_error;         /* the last one's status */
+	bool removed;              /* hot-unplugged: nvme_port_at() returns NULL for it */
 };
 
 #define NVMETK_EVENT_POLL_MS 250
@@ -141,9 +142,25 @@ int nvme_port_attach_summary(void);
 /* Polls for events at most every NVMETK_EVENT_POLL_MS (the idle hook). */
 void nvme_port_idle_poll(void);
 
-/* Table of controllers (attached or not), in PCI order. */
+/* Table of controllers (attached or not), in PCI order; nvmeN is entry N.
+ * nvme_port_at() is NULL for an entry whose controller was hot-unplugged
+ * (nvme_port_new() gives the lowest such entry to a controller added later). */
 int nvme_port_count(void);
 struct nvmetk_ctrl *nvme_port_at(int i);
+
+/* Before its slot loses power: flush and shut down as for power-off (not
+ * when surprise: the card is already gone, nothing is sent), then detach
+ * (commands still in flight complete once with NVME_ERR_ABORTED, or
+ * NVME_ERR_DEVICE_GONE when the registers read all-ones). The caller frees
+ * the struct and marks the entry removed.
+ *
+ * PCIe hot-plug (kernel/dev/pcie_hp.h): nvme_port_init() registers as the
+ * hot-plug client. Removal of a slot prints, per controller behind it:
+ *   nvme1: removed (slot powered off next)
+ *   nvme1: removed without shutdown: card gone (slot powered off next)
+ * Insertion: an NVMe function enumerated behind the slot is attached as at
+ * boot and printed the same way ("nvme1: attached in N ms"). */
+void nvme_port_quiesce(struct nvmetk_ctrl *t, bool surprise);
 /* "nvme0" -> entry, NULL if unknown. */
 struct nvmetk_ctrl *nvme_port_find(const char *name);
 

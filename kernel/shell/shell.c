@@ -627,14 +627,20 @@ void shell_run_script(const char *script)
 	kprintf("boot script done (last status %d)\n", rc);
 }
 
+static int last_status;
+
+int shell_last_status(void) { return last_status; }
+
 void shell_main(void)
 {
 	char line[SHELL_LINE_MAX];
 	kprintf("Type 'help' for a list of commands.\n");
 	for (;;) {
 		int n = shell_readline(SHELL_PROMPT, line, sizeof(line), true);
-		if (n <= 0)
+		if (n <= 0) {
+			last_status = SHELL_OK; /* an empty line succeeds */
 			continue;
-		shell_run_line(line, false);
+		}
+		last_status = shell_run_line(line, false);
 	}
 }

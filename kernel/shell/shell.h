@@ -142,6 +142,9 @@ int shell_readline(const char *prompt, char *buf, size_t size, bool use_history)
  * NVMe glue uses it to poll for asynchronous events (nvme_port.h).
  */
 void shell_set_idle_hook(void (*fn)(void));
+/* Status of the last line typed at the prompt (its last command's; 0 before
+ * any and after an empty line); `status` prints it. */
+int shell_last_status(void);
 
 /* Runs one already split command (argv[0] is its name) as the dispatcher
  * does: unknown names print the error and return SHELL_NOTFOUND; usage errors

@@ -58,6 +58,23 @@ static int cmd_echo(int argc, char **argv)
 }
 SHELL_COMMAND("echo", "echo [WORD...]", "print the words", cmd_echo);
 
+static int cmd_status(int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 1)
+		return shell_usage_error("no arguments expected");
+	int rc = shell_last_status();
+	kprintf("status %d\n", rc);
+	return rc; /* so that `status` again prints the same */
+}
+SHELL_COMMAND_HELP("status", "status", "print the exit status of the previous line typed at the prompt",
+		   "0: success, 1: the command failed, 2: bad arguments (usage printed), 127: unknown\n"
+		   "command. For a line of several commands, the last one's; an empty line is 0.\n"
+		   "The shell fuzzer"
+		   " (tests/qemu/shell_fuzz.py) checks that every nonzero status came with\n"
+		   "'error:'.",
+		   cmd_status);
+
 /*
  * exit, poweroff and reboot: parse --no-shutdown and, for exit (code not
  * NULL), an optional CODE 0..127; then, unless --no-shutdown, shut the

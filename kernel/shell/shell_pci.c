@@ -123,6 +123,8 @@ static int cmd_lspci(int argc, char **argv)
 	int shown = 0;
 	for (int i = 0; i < pci_device_count(); i++) {
 		const struct pci_dev *d = pci_device(i);
+		if (d->removed)
+			continue; /* hot-unplugged */
 		if ((want_vendor >= 0 && d->vendor != want_vendor) || (want_device >= 0 && d->device != want_device))
 			continue;
 		shown++;

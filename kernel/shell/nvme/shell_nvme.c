@@ -100,7 +100,7 @@ static int cmd_list(int argc, char **argv)
 	int n = nvsh_parse_all(argc, argv, opts, sel, NVMETK_MAX_CTRL);
 	if (n < 0)
 		return -n;
-	if (nvme_port_count() == 0) {
+	if (n == 0) {
 		kprintf("no NVMe controllers\n");
 		return SHELL_OK;
 	}

@@ -132,8 +132,9 @@ static void list_ctrls(char *buf, size_t len)
 	size_t n = 0;
 	buf[0] = 0;
 	for (int i = 0; i < nvme_port_count() && n < len; i++)
-		n += (size_t)ksnprintf(buf + n, len - n, "%s%s", i ? ", " : "", nvme_port_at(i)->name);
-	if (nvme_port_count() == 0)
+		if (nvme_port_at(i)) /* NULL: hot-unplugged */
+			n += (size_t)ksnprintf(buf + n, len - n, "%s%s", n ? ", " : "", nvme_port_at(i)->name);
+	if (n == 0)
 		strlcpy(buf, "none", len);
 }
 
@@ -196,7 +197,7 @@ static bool looks_like_device(const char *s)
 static struct nvmetk_ctrl *first_attached(void)
 {
 	for (int i = 0; i < nvme_port_count(); i++)
-		if (nvme_port_at(i)->attached)
+		if (nvme_port_at(i) && nvme_port_at(i)->attached)
 			return nvme_port_at(i);
 	return NULL;
 }
@@ -215,9 +216,9 @@ static int pick_ctrl(const char *devname, uint32_t ci, unsigned flags, struct nv
 	} else {
 		t = first_attached();
 		if (!t) {
-			if (nvme_port_count() == 0)
-				return shell_error("no NVMe controller found");
 			list_ctrls(known, sizeof(known));
+			if (strcmp(known, "none") == 0) /* none, or all hot-unplugged */
+				return shell_error("no NVMe controller found");
 			return shell_error("no NVMe controller attached (%s failed to attach)", known);
 		}
 	}
@@ -374,7 +375,8 @@ int nvsh_select_all(char **pos, int *npos, struct nvmetk_ctrl **out, int max)
 	}
 	int n = 0;
 	for (int i = 0; i < nvme_port_count() && n < max; i++)
-		out[n++] = nvme_port_at(i);
+		if (nvme_port_at(i)) /* NULL: hot-unplugged */
+			out[n++] = nvme_port_at(i);
 	return n;
 }
 
