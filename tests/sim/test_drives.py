@@ -3,8 +3,9 @@
 (short with the progress bar, extended and --abort, a failing segment),
 the self-test log with nvme-cli's field names, the Telemetry Host-Initiated
 log (data and generation), power states (table, current state, setting one,
-non-operational refused without --force) and the Host Memory Buffer as
-`list -v`, `id-ctrl -H` and `get-feature -f 0x0d` show it. QEMU 7.2's
+non-operational refused without --force, a broken deepest state recovered)
+and the Host Memory Buffer as `list -v`, `id-ctrl -H` and `get-feature -f
+0x0d` show it. QEMU 7.2's
 controller has none of these, so their success paths run only here."""
 from simtest import Sim
 
@@ -139,3 +140,12 @@ def test_hmb_refused_and_absent(t):
     r = Sim().run("list -v\n")
     t.clean(r)
     t.has(r, r"^nvme0: host memory buffer: not asked for \(HMPRE 0\)$", "no HMB without --hmb")
+
+
+def test_power_deepest_broken_recovered(t):
+    r = Sim("--power-states", "3", "--ps-deepest-broken").run("power -s 2 --force\npower\nread -s 0 -c 7\n")
+    t.clean(r)
+    t.has(r, r"^nvme0: power state 2$", "the deepest state entered")
+    t.has(r, r"CSTS\.CFS set: controller fatal status", "the controller fails in it")
+    t.has(r, r"^nvme0: .*re-initialised: 1 I/O queue pair", "the driver recovers by a reset")
+    t.has(r, r"^read: Success: nvme0n1 LBA 0\.\.7 ", "I/O works afterwards")
