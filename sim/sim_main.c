@@ -21,6 +21,7 @@
 #include "cmdline.h"
 #include "nvme_model.h"
 #include "nvme_model_ext.h"
+#include "nvme_model_drives.h"
 #include "nvme_port.h"
 #include "shell.h"
 #include "version.h"
@@ -48,6 +49,17 @@ struct sim_ctrl {
 	uint8_t critical_warning;
 	struct { uint32_t nsid; uint64_t lba; } bad[8];
 	unsigned nbad;
+	/* drive features of nvme_model_drives.h (issue 13) */
+	bool dst;
+	uint64_t dst_short_us, dst_ext_us;
+	uint8_t dst_fail_segment;
+	uint64_t dst_fail_lba;
+	uint32_t hmpre, hmmin;     /* 4 KiB units; hmpre 0: no HMB asked for */
+	bool hmb_refuse;
+	bool telemetry;
+	uint16_t tel_da[3];
+	unsigned power_states;     /* 0: the model's one state */
+	bool ps_deepest_broken;
 	struct nvme_model *m;
 	struct nvmetk_ctrl *t;
 };
@@ -96,6 +108,25 @@ static void usage(FILE *f)
 		"  --bad-block NSID:LBA   reads of that block fail (Unrecovered Read Error)\n"
 		"  --cfs-after N          the controller reports fatal status (CSTS.CFS) once it has\n"
 		"                         fetched N commands, counted from the start (attach takes ~15)\n"
+		"  --self-test SHORT_MS[,EXT_MS]   Device Self-test offered (OACS bit 4): a short test\n"
+		"                         takes SHORT_MS, an extended one EXT_MS (default 60000; EDSTT\n"
+		"                         says it in whole minutes); a controller reset aborts a short one\n"
+		"  --self-test-fail SEG:LBA   (with --self-test) every self-test fails in segment SEG\n"
+		"                         (1..255) at LBA (Unrecovered Read Error) of the\n"
+		"                         namespace tested (NSID 1 for a controller-wide test)\n"
+		"  --hmb PREF[,MIN]       the controller asks for a Host Memory Buffer: HMPRE PREF,\n"
+		"                         HMMIN MIN (bytes, k/M suffixes, rounded up to 4 KiB; MIN\n"
+		"                         default PREF). The model keeps a checksum per written block\n"
+		"                         in the buffer and fails reads whose entry does not match\n"
+		"  --hmb-refuse           Set Features 0Dh enabling the HMB fails (Invalid Field)\n"
+		"  --telemetry DA1,DA2,DA3   Telemetry Host-Initiated log 07h offered (LPA bit 3):\n"
+		"                         data areas 1..3 end at these 512-byte blocks (DA1<=DA2<=DA3,\n"
+		"                         at most 1024); each capture bumps the generation number\n"
+		"  --power-states N       N power state descriptors (1..32, default 1): state i has\n"
+		"                         max power 25 W - 4 W*i (at least 0.05 W) and grows latencies;\n"
+		"                         with N >= 3 the last two are non-operational, with N = 2 the last\n"
+		"  --ps-deepest-broken    entering the deepest state makes the controller fail (CSTS.CFS;\n"
+		"                         quirk no-deepest-ps)\n"
 		"\n"
 		"Platform:\n"
 		"  --cmdline TEXT         the kernel command line (nvmeqs=N, nvmelog=LEVEL, run=...)\n"
@@ -105,8 +136,8 @@ static void usage(FILE *f)
 		"  -c, --commands CMDS    run CMDS as the boot script (echoed, set -e applies), then\n"
 		"                         end with status 0 (or the status `exit N`/set -e gives)\n"
 		"  -h, --help\n"
-		"Not simulated: PCI, interrupts (bench is not built in), HMB, device self-test,\n"
-		"telemetry, protection information (Format with --pi is refused as Invalid Format).\n");
+		"Not simulated: PCI, interrupts (bench is not built in), APST (Get Features 0Ch),\n"
+		"protection information (Format with --pi is refused as Invalid Format).\n");
 }
 
 static int die(const char *fmt, const char *arg)
@@ -250,6 +281,88 @@ static void add_module(char *arg)
 	if (!sim_module_add(arg, buf, len))
 		die("--module %s: too many modules", arg);
 	free(buf);
+}
+
+/* N power states: state 0 is the fastest and hungriest; with N >= 3 the
+ * last two are non-operational (a drive's sleep states), with N = 2 the
+ * last one. */
+static void set_power_states(struct sim_ctrl *s)
+{
+	struct nvme_power_state psd[32];
+	unsigned n = s->power_states;
+	unsigned nonop = n >= 3 ? 2 : n - 1;
+	memset(psd, 0, sizeof(psd));
+	for (unsigned i = 0; i < n; i++) {
+		int mp = 2500 - 400 * (int)i;          /* centiwatts */
+		psd[i].mp = (uint16_t)(mp < 5 ? 5 : mp);
+		psd[i].flags = i >= n - nonop ? 0x2 : 0; /* NOPS */
+		psd[i].enlat = i == 0 ? 0 : 1000u * i * i;
+		psd[i].exlat = i == 0 ? 0 : 2000u * i * i;
+		psd[i].rrt = psd[i].rrl = psd[i].rwt = psd[i].rwl = (uint8_t)i;
+	}
+	nvme_model_set_power_states(s->m, (uint8_t)(n - 1), psd, s->ps_deepest_broken);
+}
+
+static uint32_t pages_4k(const char *what, const char *v)
+{
+	uint64_t b = num(what, v);
+	uint64_t p = (b + 4095) / 4096;
+	if (p == 0 || p > 0xFFFFFFFFull)
+		die("%s: 4 KiB to 16 TiB", what);
+	return (uint32_t)p;
+}
+
+static void parse_hmb(struct sim_ctrl *s, char *v)
+{
+	char *comma = strchr(v, ',');
+	if (comma)
+		*comma = 0;
+	s->hmpre = pages_4k("--hmb PREF", v);
+	s->hmmin = comma ? pages_4k("--hmb MIN", comma + 1) : s->hmpre;
+	if (s->hmmin > s->hmpre)
+		die("--hmb: MIN is larger than PREF (%s)", v);
+}
+
+static void parse_self_test(struct sim_ctrl *s, char *v)
+{
+	char *comma = strchr(v, ',');
+	if (comma)
+		*comma = 0;
+	s->dst = true;
+	s->dst_short_us = num("--self-test SHORT_MS", v) * 1000;
+	s->dst_ext_us = comma ? num("--self-test EXT_MS", comma + 1) * 1000 : 60000000ull;
+	if (s->dst_short_us == 0 || s->dst_ext_us == 0)
+		die("--self-test %s: durations of at least 1 ms", v);
+}
+
+static void parse_self_test_fail(struct sim_ctrl *s, char *v)
+{
+	char *colon = strchr(v, ':');
+	if (!colon)
+		die("--self-test-fail %s: SEG:LBA", v);
+	*colon = 0;
+	uint64_t seg = num("--self-test-fail SEG", v);
+	if (seg < 1 || seg > 255)
+		die("--self-test-fail %s: SEG 1..255", v);
+	s->dst_fail_segment = (uint8_t)seg;
+	s->dst_fail_lba = num("--self-test-fail LBA", colon + 1);
+}
+
+static void parse_telemetry(struct sim_ctrl *s, char *v)
+{
+	char *save = NULL;
+	unsigned k = 0;
+	for (char *w = strtok_r(v, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		if (k == 3)
+			die("--telemetry: three areas (%s)", w);
+		uint64_t b = num("--telemetry", w);
+		if (b > 1024 || (k && b < s->tel_da[k - 1]))
+			die("--telemetry: DA1 <= DA2 <= DA3 <= 1024 blocks (%s)", w);
+		s->tel_da[k++] = (uint16_t)b;
+	}
+	if (k != 3)
+		die("--telemetry: expected DA1,DA2,DA3 (%s)", "three numbers");
+	s->telemetry = true;
 }
 
 /* ------------------------------------------------------------ host callbacks */
@@ -491,10 +604,15 @@ static void attach_all(void)
 				load_image(s, &s->ns[j]);
 		if (s->cfs_after_cmds)
 			nvme_model_cfs_after_cmds(s->m, s->cfs_after_cmds);
-		/* Device self-test, HMB, telemetry and power-state knobs belong
-		 * here (set after nvme_model_create like the ones above, each with
-		 * an option in main()) once the model implements them; the model
-		 * this was written against has none. */
+		if (s->dst)
+			nvme_model_set_self_test(s->m, true, s->dst_short_us, s->dst_ext_us, s->dst_fail_segment,
+						 s->dst_fail_lba);
+		if (s->hmpre)
+			nvme_model_set_hmb(s->m, s->hmpre, s->hmmin, 1, 0, s->hmb_refuse);
+		if (s->telemetry)
+			nvme_model_set_telemetry(s->m, true, s->tel_da[0], s->tel_da[1], s->tel_da[2]);
+		if (s->power_states)
+			set_power_states(s);
 
 		struct nvmetk_ctrl *t = nvme_port_new();
 		if (!t)
@@ -547,7 +665,8 @@ int main(int argc, char **argv)
 		const char *a = argv[i];
 		char *v = i + 1 < argc ? argv[i + 1] : NULL;
 		bool takes = strcmp(a, "--ctrl") != 0 && strcmp(a, "-h") != 0 && strcmp(a, "--help") != 0 &&
-			     strcmp(a, "--fw-no-immediate") != 0;
+			     strcmp(a, "--fw-no-immediate") != 0 && strcmp(a, "--hmb-refuse") != 0 &&
+			     strcmp(a, "--ps-deepest-broken") != 0;
 		if (takes && !v)
 			die("%s needs a value", a);
 		if (takes)
@@ -620,6 +739,23 @@ int main(int argc, char **argv)
 			s->nbad++;
 		} else if (strcmp(a, "--cfs-after") == 0) {
 			s->cfs_after_cmds = (uint32_t)num(a, v);
+		} else if (strcmp(a, "--self-test") == 0) {
+			parse_self_test(s, v);
+		} else if (strcmp(a, "--self-test-fail") == 0) {
+			parse_self_test_fail(s, v);
+		} else if (strcmp(a, "--hmb") == 0) {
+			parse_hmb(s, v);
+		} else if (strcmp(a, "--hmb-refuse") == 0) {
+			s->hmb_refuse = true;
+		} else if (strcmp(a, "--telemetry") == 0) {
+			parse_telemetry(s, v);
+		} else if (strcmp(a, "--power-states") == 0) {
+			uint64_t n = num(a, v);
+			if (n < 1 || n > 32)
+				die("--power-states %s: 1..32", v);
+			s->power_states = (unsigned)n;
+		} else if (strcmp(a, "--ps-deepest-broken") == 0) {
+			s->ps_deepest_broken = true;
 		} else if (strcmp(a, "--cmdline") == 0) {
 			snprintf(cmdline_buf, sizeof(cmdline_buf), "%s", v);
 		} else if (strcmp(a, "--module") == 0) {
