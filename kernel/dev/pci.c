@@ -121,7 +121,6 @@ void pci_cfg_write32(uint8_t bus, uint8_t dev, uint8_t fn, uint8_t off, uint32_t
 uint8_t pci_read8(const struct pci_dev *d, uint8_t off) { return (uint8_t)cfg_read(d->segment, d->bus, d->dev, d->fn, off, 1); }
 uint16_t pci_read16(const struct pci_dev *d, uint8_t off) { return (uint16_t)cfg_read(d->segment, d->bus, d->dev, d->fn, off & 0xFE, 2); }
 uint32_t pci_read32(const struct pci_dev *d, uint8_t off) { return cfg_read(d->segment, d->bus, d->dev, d->fn, off & 0xFC, 4); }
-void pci_write8(const struct pci_dev *d, uint8_t off, uint8_t v) { cfg_write(d->segment, d->bus, d->dev, d->fn, off, 1, v); }
 void pci_write16(const struct pci_dev *d, uint8_t off, uint16_t v) { cfg_write(d->segment, d->bus, d->dev, d->fn, off & 0xFE, 2, v); }
 void pci_write32(const struct pci_dev *d, uint8_t off, uint32_t v) { cfg_write(d->segment, d->bus, d->dev, d->fn, off & 0xFC, 4, v); }
 
@@ -562,18 +561,6 @@ struct pci_dev *pci_find_class(int class_code, int subclass, int prog_if, struct
 	return NULL;
 }
 
-struct pci_dev *pci_find_id(uint16_t vendor, uint16_t device, struct pci_dev *after)
-{
-	for (int i = index_after(after); i < ndevices; i++) {
-		struct pci_dev *d = &devices[i];
-		if (d->removed)
-			continue;
-		if (d->vendor == vendor && (device == 0xFFFF || d->device == device))
-			return d;
-	}
-	return NULL;
-}
-
 struct pci_dev *pci_find_sbdf(uint16_t seg, uint8_t bus, uint8_t dev, uint8_t fn)
 {
 	for (int i = 0; i < ndevices; i++)
@@ -581,11 +568,6 @@ struct pci_dev *pci_find_sbdf(uint16_t seg, uint8_t bus, uint8_t dev, uint8_t fn
 		    devices[i].fn == fn)
 			return &devices[i];
 	return NULL;
-}
-
-struct pci_dev *pci_find_bdf(uint8_t bus, uint8_t dev, uint8_t fn)
-{
-	return pci_find_sbdf(0, bus, dev, fn);
 }
 
 const char *pci_class_name(uint8_t c, uint8_t s, uint8_t p)

@@ -56,10 +56,7 @@ struct pci_dev *pci_device(int i);
 /* Next device after `after` (NULL: from the start) matching the class;
  * pass -1 for subclass or prog_if to match any. */
 struct pci_dev *pci_find_class(int class_code, int subclass, int prog_if, struct pci_dev *after);
-/* Next device after `after` with these IDs (device 0xFFFF: any). */
-struct pci_dev *pci_find_id(uint16_t vendor, uint16_t device, struct pci_dev *after);
-/* Lookup by address in segment 0 / in any segment, NULL if absent. */
-struct pci_dev *pci_find_bdf(uint8_t bus, uint8_t dev, uint8_t fn);
+/* Lookup by segment and address, NULL if absent. */
 struct pci_dev *pci_find_sbdf(uint16_t seg, uint8_t bus, uint8_t dev, uint8_t fn);
 /* Number of PCI segment groups (lspci shows SSSS: prefixes when > 1). */
 int pci_segment_count(void);
@@ -70,7 +67,6 @@ const char *pci_config_method(void);
 uint8_t pci_read8(const struct pci_dev *d, uint8_t off);
 uint16_t pci_read16(const struct pci_dev *d, uint8_t off);
 uint32_t pci_read32(const struct pci_dev *d, uint8_t off);
-void pci_write8(const struct pci_dev *d, uint8_t off, uint8_t v);
 void pci_write16(const struct pci_dev *d, uint8_t off, uint16_t v);
 void pci_write32(const struct pci_dev *d, uint8_t off, uint32_t v);
 /* Extended configuration space (0x100-0xFFF, ECAM only): true if this

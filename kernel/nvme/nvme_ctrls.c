@@ -93,14 +93,6 @@ struct nvmetk_ctrl *nvme_port_at(int i)
 	return (i >= 0 && i < nctrls && !ctrls[i].removed) ? &ctrls[i] : NULL;
 }
 
-struct nvmetk_ctrl *nvme_port_find(const char *name)
-{
-	for (int i = 0; i < nctrls; i++)
-		if (!ctrls[i].removed && strcmp(ctrls[i].name, name) == 0)
-			return &ctrls[i];
-	return NULL;
-}
-
 void nvme_port_ns_name(const struct nvmetk_ctrl *t, uint32_t nsid, char *buf, size_t len)
 {
 	ksnprintf(buf, len, "%sn%u", t->name, (unsigned)nsid);

@@ -161,8 +161,6 @@ struct nvmetk_ctrl *nvme_port_at(int i);
  * Insertion: an NVMe function enumerated behind the slot is attached as at
  * boot and printed the same way ("nvme1: attached in N ms"). */
 void nvme_port_quiesce(struct nvmetk_ctrl *t, bool surprise);
-/* "nvme0" -> entry, NULL if unknown. */
-struct nvmetk_ctrl *nvme_port_find(const char *name);
 
 /* Log level filter for driver messages (also applied to every controller's
  * own level so filtered messages are not even formatted). */
