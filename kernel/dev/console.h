@@ -20,19 +20,7 @@
 #include <stdint.h>
 
 /* Keys beyond ASCII returned by console_getc()/console_trygetc(). */
-#ifndef NVMETK_KEYS_DEFINED /* also in platform.h */
-#define NVMETK_KEYS_DEFINED
-enum {
-	KEY_UP = 0x100,
-	KEY_DOWN,
-	KEY_LEFT,
-	KEY_RIGHT,
-	KEY_HOME,
-	KEY_END,
-	KEY_DELETE,
-};
-#define KEY_CTRL(c) ((c) & 0x1f) /* KEY_CTRL('c') == 3 */
-#endif
+#include "keys.h"
 
 /* Serial first (so early messages get out), then screens once memory is up. */
 void console_init_early(void);

@@ -65,19 +65,7 @@ void console_progress(const char *label, uint64_t done, uint64_t total);
 /* ---- console input ---- */
 
 /* Keys beyond ASCII returned by console_getc()/console_trygetc(). */
-#ifndef NVMETK_KEYS_DEFINED /* also in console.h */
-#define NVMETK_KEYS_DEFINED
-enum {
-	KEY_UP = 0x100,
-	KEY_DOWN,
-	KEY_LEFT,
-	KEY_RIGHT,
-	KEY_HOME,
-	KEY_END,
-	KEY_DELETE,
-};
-#define KEY_CTRL(c) ((c) & 0x1f) /* KEY_CTRL('c') == 3 */
-#endif
+#include "keys.h"
 
 /* Blocking read of one key (ASCII, control character or KEY_*). At the end
  * of the input (the sim's stdin closed) it returns KEY_CTRL('d'). */
