@@ -324,8 +324,14 @@ static bool busy_check(void)
 			continue;
 		}
 		s->remove_pending = true;
-		kprintf("\n%s: %s: stopping the running command\n", nm,
-			(st & SLTSTA_PDS) ? "removal requested" : "card gone (presence lost)");
+		const char *what = (st & SLTSTA_PDS) ? "removal requested" : "card gone (presence lost)";
+		kprintf("\n%s: %s: stopping the running command\n", nm, what);
+		uint8_t sec, sub;
+		if (client && client->stopping && port_buses(s, &sec, &sub)) {
+			char why[48];
+			ksnprintf(why, sizeof(why), "pcie slot %u: %s", (unsigned)s->number, what);
+			client->stopping(s->port->segment, sec, sub, why, !(st & SLTSTA_PDS));
+		}
 		stop = true;
 	}
 	return stop;

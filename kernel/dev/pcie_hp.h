@@ -12,9 +12,12 @@
  *     every PCIE_HP_POLL_MS), and
  *   - inside long commands, from console_check_interrupt() (the busy hook,
  *     at most every PCIE_HP_POLL_MS): there only a removal request is
- *     noticed; it interrupts the running command like Ctrl-C (the command
- *     drains its own commands and returns) and the removal itself is done
- *     at the next idle poll, where no driver call is in progress.
+ *     noticed; the client's stopping() marks what is behind the slot as
+ *     being removed (new commands refused) and the request interrupts the
+ *     running command like Ctrl-C (an async command stops its in-flight
+ *     commands through the client: nvme_port_retire(), see nvme_port.h);
+ *     the removal itself is done at the next idle poll, where no driver
+ *     call is in progress.
  *
  * Events at idle:
  *   Attention Button Pressed on a slot whose functions are in use: removal.
@@ -89,6 +92,13 @@ struct pcie_hp_client {
 	/* True if a function on buses sec..sub is in use (e.g. an attached
 	 * controller): a button press on such a slot is a removal request. */
 	bool (*in_use)(uint16_t seg, uint8_t sec, uint8_t sub);
+	/* A removal was requested (or presence lost) while a command runs:
+	 * refuse new work on buses sec..sub and let the running command stop
+	 * (why: "pcie slot 1: removal requested"). May be called inside a
+	 * driver callback: it must not call the driver. remove() follows at
+	 * idle. gone: presence was lost (send the device nothing). May be
+	 * NULL. */
+	void (*stopping)(uint16_t seg, uint8_t sec, uint8_t sub, const char *why, bool gone);
 };
 
 void pcie_hp_init(void);
