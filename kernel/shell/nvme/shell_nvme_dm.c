@@ -146,6 +146,16 @@ static int cmd_dsm(int argc, char **argv)
 		  attrs ? "" : " none");
 	kprintf("dsm: Success: %s, %u range%s, %llu blocks, attributes:%s\n", tg.name, (unsigned)ns_,
 		ns_ == 1 ? "" : "s", (unsigned long long)total, at);
+	if (attrs & NVME_DSM_ATTR_DEALLOCATE) {
+		/* what may change, range by range (the shell fuzzer checks the
+		 * image against these) */
+		kprintf("dsm: deallocated %s", tg.name);
+		for (uint32_t i = 0; i < ns_; i++)
+			if (nlbs[i])
+				kprintf("%s LBA %llu..%llu", i ? "," : "", (unsigned long long)slbs[i],
+					(unsigned long long)(slbs[i] + nlbs[i] - 1));
+		kprintf("\n");
+	}
 	if (attrs & NVME_DSM_ATTR_DEALLOCATE)
 		kprintf("note: %s (DLFEAT 0x%02x); a device may also ignore the deallocation\n", dlfeat_text(ns),
 			(unsigned)ns->dlfeat);
