@@ -32,11 +32,11 @@
  *     when the port reports it), PCIE_HP_SETTLE_MS, wait until function 0
  *     answers a configuration read (PCIE_HP_CONFIG_TIMEOUT_MS), enumerate
  *     the secondary bus, give unassigned memory BARs an address inside the
- *     port's memory windows (the firmware reserves one for an empty
- *     hot-plug port; if it left none the BAR stays unassigned and the
- *     function is reported unusable), enable memory decoding and bus
- *     mastering on the port, and hand each new function to the client's
- *     add().
+ *     port's memory windows (the firmware usually reserves one for an empty
+ *     hot-plug port; if it left none, the kernel opens a memory window on
+ *     the port first, sized for the new BARs, in free space of the 32-bit
+ *     PCI hole: pci_window.h), enable memory decoding and bus mastering on
+ *     the port, and hand each new function to the client's add().
  *   Presence Detect Changed with the slot now empty while functions were in
  *     use: surprise removal. remove() is called the same way (the driver
  *     finds the registers reading all-ones or the controller not answering
@@ -55,8 +55,10 @@
  * slot; any other driver's function there (e.g. an xHCI controller) loses
  * power under it. Each insertion adds new PCI table entries (removed ones
  * are not reused, so pointers to them stay valid): PCI_MAX_DEVICES in all.
- * A port without a memory window (the firmware reserved none) gets none:
- * the card's BARs stay unassigned and it is reported, not attached.
+ * A window the kernel opened stays open after the card is removed (the next
+ * card uses it); it is never grown: a card whose BARs do not fit a window
+ * the firmware or the kernel opened earlier is reported, not attached.
+ * Windows are opened in the 32-bit hole only (pci_window.h).
  */
 #ifndef KERNEL_PCIE_HP_H
 #define KERNEL_PCIE_HP_H

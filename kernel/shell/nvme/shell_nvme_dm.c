@@ -176,7 +176,9 @@ NVSH_COMMAND("dsm",
 	     "dataset for write. Deallocating blocks in the first 17408 bytes (partition tables)\n"
 	     "asks for 'yes' unless --yes. What deallocated blocks read back as is the device's\n"
 	     "choice (DLFEAT): QEMU reads zeroes with -drive ...,discard=unmap and keeps the old\n"
-	     "data with the default discard=ignore. -q/--qid picks the I/O queue.\n" NVSH_HELP_FORCE,
+	     "data with the default discard=ignore. -q/--qid picks the I/O queue. With -d the\n"
+	     "ranges deallocated are listed: 'dsm: deallocated nvme0n1 LBA 300..307, LBA 400..401'.\n"
+	     NVSH_HELP_FORCE,
 	     cmd_dsm);
 
 /* ------------------------------------------------------------ trim */
