@@ -630,6 +630,9 @@ int nvsh_run_range(const struct nvsh_target *tg, const struct nvsh_range *r, str
 			kprintf("interrupted: %llu of %llu blocks %s (LBA %llu..%llu); the rest was not "
 				"touched\n", (unsigned long long)done, (unsigned long long)r->count, op->past,
 				(unsigned long long)r->lba, (unsigned long long)(r->lba + done - 1));
+			if (nvme_port_removing(tg->t))
+				shell_error("%s stopped: %s is being removed (%s)", op->verb, tg->t->name,
+					    nvme_port_removing(tg->t));
 			result = SHELL_ERR;
 			break;
 		}
