@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* pcie_hp.c - native PCI Express hot-plug, polled (see pcie_hp.h). */
 #include "pcie_hp.h"
+#include "pci_window.h"
 #include "cmdline.h"
 #include "console.h"
 #include "kstring.h"
@@ -155,6 +156,41 @@ static void do_remove(struct pcie_hp_slot *s, bool surprise)
 		st != 0xFFFF && (st & SLTSTA_PDS) ? ", the card can be pulled" : ", slot empty");
 }
 
+/* The port has no memory window (the firmware reserved none for the empty
+ * slot): open one for the unassigned memory BARs of the functions just
+ * enumerated on buses sec..sub (pci_window.h says where it comes from). */
+static void open_window_if_none(struct pcie_hp_slot *s, const char *nm, uint8_t sec, uint8_t sub)
+{
+	uint64_t b, l;
+	if (pci_bridge_mem_window(s->port, &b, &l))
+		return;
+	uint64_t need = 0, align = 0;
+	for (int i = 0; i < pci_device_count(); i++) {
+		const struct pci_dev *d = pci_device(i);
+		if (d->removed || d->segment != s->port->segment || d->bus < sec || d->bus > sub ||
+		    d->header_type != 0)
+			continue;
+		for (int k = 0; k < 6; k++) {
+			const struct pci_bar *bar = &d->bar[k];
+			if (!bar->present || bar->is_io || bar->base != 0 || bar->size == 0 ||
+			    (bar->size & (bar->size - 1)) != 0 || bar->size > (1ull << 30))
+				continue;
+			uint64_t sz = bar->size < 4096 ? 4096 : bar->size;
+			need += sz;
+			if (sz > align)
+				align = sz;
+		}
+	}
+	if (need == 0)
+		return;
+	char why[96];
+	if (pci_window_open(s->port, need, align, &b, &l, why, sizeof(why)) == 0)
+		kprintf("%s: no memory window from the firmware: opened 0x%llx-0x%llx (%llu MiB, %s)\n", nm,
+			(unsigned long long)b, (unsigned long long)l, (unsigned long long)((l - b + 1) >> 20), why);
+	else
+		kprintf("%s: error: no memory window from the firmware, none opened: %s\n", nm, why);
+}
+
 /* Power on, wait for the link and the function, enumerate, assign BARs,
  * hand new functions to the client. Returns functions added. */
 static int do_insert(struct pcie_hp_slot *s)
@@ -212,6 +248,7 @@ static int do_insert(struct pcie_hp_slot *s)
 	}
 	s->insertions++;
 	s->last = "inserted";
+	open_window_if_none(s, nm, sec, sub);
 	for (int i = 0; i < pci_device_count(); i++) {
 		struct pci_dev *d = pci_device(i);
 		if (d->removed || d->segment != s->port->segment || d->bus < sec || d->bus > sub)
@@ -324,8 +361,14 @@ static bool busy_check(void)
 			continue;
 		}
 		s->remove_pending = true;
-		kprintf("\n%s: %s: stopping the running command\n", nm,
-			(st & SLTSTA_PDS) ? "removal requested" : "card gone (presence lost)");
+		const char *what = (st & SLTSTA_PDS) ? "removal requested" : "card gone (presence lost)";
+		kprintf("\n%s: %s: stopping the running command\n", nm, what);
+		uint8_t sec, sub;
+		if (client && client->stopping && port_buses(s, &sec, &sub)) {
+			char why[48];
+			ksnprintf(why, sizeof(why), "pcie slot %u: %s", (unsigned)s->number, what);
+			client->stopping(s->port->segment, sec, sub, why, !(st & SLTSTA_PDS));
+		}
 		stop = true;
 	}
 	return stop;

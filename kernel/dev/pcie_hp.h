@@ -12,9 +12,12 @@
  *     every PCIE_HP_POLL_MS), and
  *   - inside long commands, from console_check_interrupt() (the busy hook,
  *     at most every PCIE_HP_POLL_MS): there only a removal request is
- *     noticed; it interrupts the running command like Ctrl-C (the command
- *     drains its own commands and returns) and the removal itself is done
- *     at the next idle poll, where no driver call is in progress.
+ *     noticed; the client's stopping() marks what is behind the slot as
+ *     being removed (new commands refused) and the request interrupts the
+ *     running command like Ctrl-C (an async command stops its in-flight
+ *     commands through the client: nvme_port_retire(), see nvme_port.h);
+ *     the removal itself is done at the next idle poll, where no driver
+ *     call is in progress.
  *
  * Events at idle:
  *   Attention Button Pressed on a slot whose functions are in use: removal.
@@ -29,11 +32,11 @@
  *     when the port reports it), PCIE_HP_SETTLE_MS, wait until function 0
  *     answers a configuration read (PCIE_HP_CONFIG_TIMEOUT_MS), enumerate
  *     the secondary bus, give unassigned memory BARs an address inside the
- *     port's memory windows (the firmware reserves one for an empty
- *     hot-plug port; if it left none the BAR stays unassigned and the
- *     function is reported unusable), enable memory decoding and bus
- *     mastering on the port, and hand each new function to the client's
- *     add().
+ *     port's memory windows (the firmware usually reserves one for an empty
+ *     hot-plug port; if it left none, the kernel opens a memory window on
+ *     the port first, sized for the new BARs, in free space of the 32-bit
+ *     PCI hole: pci_window.h), enable memory decoding and bus mastering on
+ *     the port, and hand each new function to the client's add().
  *   Presence Detect Changed with the slot now empty while functions were in
  *     use: surprise removal. remove() is called the same way (the driver
  *     finds the registers reading all-ones or the controller not answering
@@ -52,8 +55,10 @@
  * slot; any other driver's function there (e.g. an xHCI controller) loses
  * power under it. Each insertion adds new PCI table entries (removed ones
  * are not reused, so pointers to them stay valid): PCI_MAX_DEVICES in all.
- * A port without a memory window (the firmware reserved none) gets none:
- * the card's BARs stay unassigned and it is reported, not attached.
+ * A window the kernel opened stays open after the card is removed (the next
+ * card uses it); it is never grown: a card whose BARs do not fit a window
+ * the firmware or the kernel opened earlier is reported, not attached.
+ * Windows are opened in the 32-bit hole only (pci_window.h).
  */
 #ifndef KERNEL_PCIE_HP_H
 #define KERNEL_PCIE_HP_H
@@ -89,6 +94,13 @@ struct pcie_hp_client {
 	/* True if a function on buses sec..sub is in use (e.g. an attached
 	 * controller): a button press on such a slot is a removal request. */
 	bool (*in_use)(uint16_t seg, uint8_t sec, uint8_t sub);
+	/* A removal was requested (or presence lost) while a command runs:
+	 * refuse new work on buses sec..sub and let the running command stop
+	 * (why: "pcie slot 1: removal requested"). May be called inside a
+	 * driver callback: it must not call the driver. remove() follows at
+	 * idle. gone: presence was lost (send the device nothing). May be
+	 * NULL. */
+	void (*stopping)(uint16_t seg, uint8_t sec, uint8_t sub, const char *why, bool gone);
 };
 
 void pcie_hp_init(void);

@@ -247,8 +247,11 @@ static int flush_cache(struct nvmetk_ctrl *t)
 	return rc ? rc : w->first_error;
 }
 
-/* Flush and shut down one controller; prints its line. */
-static void shutdown_one(struct nvmetk_ctrl *t)
+/* Flush and shut down one controller; prints its line. busy: I/O commands
+ * still in flight (a removal that drained them for a bounded time): no Flush,
+ * it would wait behind them; the normal shutdown's queue deletions abort
+ * them. */
+static void shutdown_one(struct nvmetk_ctrl *t, uint32_t busy)
 {
 	if (!t->attached || !t->ctrl) {
 		kprintf("%s: not attached, nothing to shut down\n", t->name);
@@ -274,6 +277,8 @@ static void shutdown_one(struct nvmetk_ctrl *t)
 		abrupt = true;
 	} else if (!NVME_GET(nvme_ctrl_id(c)->vwc, NVME_VWC_PRESENT)) {
 		strlcpy(what, "no volatile write cache, ", sizeof(what));
+	} else if (busy) {
+		ksnprintf(what, sizeof(what), "not flushed (%u I/O commands still in flight), ", (unsigned)busy);
 	} else if (!nvme_ctrl_io_qpair(c, 0)) {
 		/* Flush is an I/O command (nvmeqs=0 leaves none) */
 		strlcpy(what, "no I/O queue pair to flush on, ", sizeof(what));
@@ -315,7 +320,7 @@ void nvme_port_shutdown_all(void)
 {
 	for (int i = 0; i < nctrls; i++)
 		if (!ctrls[i].removed)
-			shutdown_one(&ctrls[i]);
+			shutdown_one(&ctrls[i], 0);
 }
 
 /* ------------------------------------------------------------ printing */
@@ -378,11 +383,95 @@ void nvme_port_print(const struct nvmetk_ctrl *t)
 		print_ns(t, nvme_ns_at(c, i));
 }
 
+/* ------------------------------------------------------------ removal */
+
+static uint32_t remove_drain_ms = NVMETK_REMOVE_DRAIN_MS;
+
+void nvme_port_set_remove_drain_ms(uint32_t ms) { remove_drain_ms = ms; }
+
+void nvme_port_mark_removing(struct nvmetk_ctrl *t, const char *why, bool gone)
+{
+	if (!t->removing[0])
+		strlcpy(t->removing, why && why[0] ? why : "removal requested", sizeof(t->removing));
+	if (gone)
+		t->gone = true;
+}
+
+const char *nvme_port_removing(const struct nvmetk_ctrl *t)
+{
+	return t && t->removing[0] ? t->removing : NULL;
+}
+
+/* I/O commands in flight on every I/O queue pair of c (bench may have
+ * created more than the first). */
+static uint32_t io_in_flight(struct nvme_ctrl *c)
+{
+	uint32_t n = 0;
+	for (uint16_t qid = 1; qid <= NVME_CFG_MAX_IO_QUEUES; qid++) {
+		struct nvme_qpair *q = nvme_ctrl_qpair(c, qid);
+		if (q)
+			n += nvme_qpair_in_flight(q);
+	}
+	return n;
+}
+
+void nvme_port_retire(struct nvmetk_ctrl *t)
+{
+	if (t->retired)
+		return;
+	t->retired = true;
+	nvme_port_mark_removing(t, NULL, false);
+	if (!t->attached || !t->ctrl)
+		return;
+	struct nvme_ctrl *c = t->ctrl;
+	if (t->gone) {
+		uint32_t n = io_in_flight(c);
+		kprintf("%s: removal: card gone: %u I/O command%s in flight fail, nothing sent\n", t->name,
+			(unsigned)n, n == 1 ? "" : "s");
+		nvme_ctrl_detach(c);   /* completes each of them once */
+		return;
+	}
+	uint32_t before = 0, left = 0;
+	if (nvme_ctrl_get_state(c) == NVME_CTRL_READY) {
+		/* the bounded drain: completions run their callbacks here */
+		before = io_in_flight(c);
+		uint64_t t0 = time_now_us();
+		while ((left = io_in_flight(c)) != 0 &&
+		       time_now_us() - t0 < (uint64_t)remove_drain_ms * 1000u) {
+			int n = 0;
+			bool bad = false;
+			for (uint16_t qid = 1; qid <= NVME_CFG_MAX_IO_QUEUES; qid++) {
+				struct nvme_qpair *q = nvme_ctrl_qpair(c, qid);
+				if (!q || nvme_qpair_in_flight(q) == 0)
+					continue;
+				int r = nvme_qpair_poll(q, 0);
+				if (r < 0)
+					bad = true;
+				else
+					n += r;
+			}
+			if (bad)
+				break;   /* failed or gone: the driver completed them */
+			if (n == 0)
+				time_delay_us(50);
+		}
+		left = io_in_flight(c);
+		kprintf("%s: removal: %u I/O command%s in flight: %u completed in the %u ms drain, %u to abort\n",
+			t->name, (unsigned)before, before == 1 ? "" : "s", (unsigned)(before - (left < before ? left : before)),
+			(unsigned)remove_drain_ms, (unsigned)left);
+	}
+	shutdown_one(t, left);
+	left = io_in_flight(c);
+	if (left)
+		kprintf("%s: removal: warning: %u I/O commands still in flight after the shutdown\n", t->name,
+			(unsigned)left);
+}
+
 void nvme_port_quiesce(struct nvmetk_ctrl *t, bool surprise)
 {
 	if (t->attached && t->ctrl) {
 		if (!surprise)
-			shutdown_one(t);
+			nvme_port_retire(t);
 		nvme_ctrl_detach(t->ctrl);
 	}
 	t->attached = false;

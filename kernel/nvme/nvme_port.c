@@ -284,13 +284,26 @@ static void hp_remove(uint16_t seg, uint8_t sec, uint8_t sub, bool surprise)
 	}
 }
 
+/* Removal requested or presence lost, seen inside a running command: mark
+ * only (this may run inside a driver callback); see nvme_port.h. */
+static void hp_stopping(uint16_t seg, uint8_t sec, uint8_t sub, const char *why, bool gone)
+{
+	for (int i = 0; i < nvme_port_count(); i++) {
+		struct nvmetk_ctrl *t = nvme_port_at(i);
+		if (t && ctrl_behind(t, seg, sec, sub) && t->attached && !nvme_port_removing(t)) {
+			nvme_port_mark_removing(t, why, gone);
+			kprintf("%s: being removed (%s): new commands refused\n", t->name, why);
+		}
+	}
+}
+
 static void hp_add(struct pci_dev *d)
 {
 	if (d->class_code == 0x01 && d->subclass == 0x08 && d->prog_if == 0x02)
 		add_ctrl(d);
 }
 
-static const struct pcie_hp_client hp_client = { hp_remove, hp_add, hp_in_use };
+static const struct pcie_hp_client hp_client = { hp_remove, hp_add, hp_in_use, hp_stopping };
 
 /* The shell's idle hook in the kernel: the hot-plug slots, then events. */
 static void kernel_idle(void)
@@ -314,6 +327,12 @@ void nvme_port_init(void)
 		io_queues = NVME_DEFAULT_IO_QUEUE_COUNT;
 	}
 	boot_io_queues = io_queues;
+	const char *rd = cmdline_get("nvmeremovedrain");
+	uint32_t drain;
+	if (rd && parse_u32(rd, &drain) && drain <= NVMETK_REMOVE_DRAIN_MAX_MS)
+		nvme_port_set_remove_drain_ms(drain);
+	else if (rd)
+		kprintf("nvme: ignoring nvmeremovedrain=%s (expected 0..%u ms)\n", rd, (unsigned)NVMETK_REMOVE_DRAIN_MAX_MS);
 
 	for (struct pci_dev *d = pci_find_class(0x01, 0x08, 0x02, NULL); d;
 	     d = pci_find_class(0x01, 0x08, 0x02, d))

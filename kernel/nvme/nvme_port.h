@@ -61,6 +61,8 @@
  * Kernel command line options read at boot:
  *   nvmelog=error|warn|info|debug|trace   initial log level (default info)
  *   nvmeqs=N                               I/O queue pairs per controller (default 1)
+ *   nvmeremovedrain=MS                     drain of a hot-plug removal (default
+ *                                          NVMETK_REMOVE_DRAIN_MS; see "Removal")
  *   nvmedbbuf=0                            never use shadow doorbells (Doorbell Buffer
  *                                          Config), even where the controller offers them
  *   nvmebreak=nvme1[,nvme2...]             test hook: attach these controllers with
@@ -99,6 +101,10 @@ struct nvmetk_ctrl {
 	uint32_t ev_poll_errors;   /* nvme_ctrl_poll_admin failures */
 	int ev_last_error;         /* the last one's status */
 	bool removed;              /* hot-unplugged: nvme_port_at() returns NULL for it */
+	char removing[48];         /* non-empty: its removal was requested (why); the
+	                            * shell starts no new command on it */
+	bool retired;              /* nvme_port_retire() ran: drained and shut down */
+	bool gone;                 /* removing because the card is gone: send nothing */
 };
 
 #define NVMETK_EVENT_POLL_MS 250
@@ -148,11 +154,42 @@ void nvme_port_idle_poll(void);
 int nvme_port_count(void);
 struct nvmetk_ctrl *nvme_port_at(int i);
 
-/* Before its slot loses power: flush and shut down as for power-off (not
- * when surprise: the card is already gone, nothing is sent), then detach
- * (commands still in flight complete once with NVME_ERR_ABORTED, or
- * NVME_ERR_DEVICE_GONE when the registers read all-ones). The caller frees
- * the struct and marks the entry removed.
+/*
+ * Removal (PCIe hot-plug, kernel/dev/pcie_hp.h), in three steps:
+ *
+ * 1. nvme_port_mark_removing(t, why, gone): the removal was requested (attention
+ *    button, presence lost). Nothing is sent to the controller (this may run
+ *    inside a driver callback); from now on the shell refuses every new
+ *    command on t ("error: nvme1 is being removed (why)"), and a running
+ *    command is interrupted like Ctrl-C (the hot-plug busy hook returns
+ *    true from console_check_interrupt()).
+ * 2. nvme_port_retire(t): at a point where no driver call is in progress on
+ *    t (the async commands iochk and bench call it as soon as they see the
+ *    interruption, with their commands still in flight; otherwise the idle
+ *    poll calls it before the slot is powered off). The I/O commands in
+ *    flight get NVMETK_REMOVE_DRAIN_MS to complete normally (the spec's
+ *    normal shutdown order: stop submitting, let outstanding commands
+ *    complete, then delete the I/O queues, which aborts the rest); the
+ *    kernel command line option nvmeremovedrain=MS (0..NVMETK_REMOVE_DRAIN_MAX_MS)
+ *    changes it (0: no drain, every command still outstanding fails).
+ *    Then the shutdown of power-off: a Flush when nothing is outstanding
+ *    any more (a Flush behind stuck commands would wait for them), and
+ *    CC.SHN normal shutdown, whose queue deletions abort what is left:
+ *    each of those commands completes exactly once, with NVME_ERR_ABORTED
+ *    (NVME_ERR_DEVICE_GONE when the registers read all-ones). One line:
+ *      nvme1: removal: 32 I/O commands in flight: 20 completed in the 250 ms drain, 12 aborted
+ *    A second call does nothing. When the card is gone (marked with gone:
+ *    presence lost), nothing is sent: no drain, no shutdown; the driver is
+ *    detached at once, which completes every command in flight exactly once
+ *    with NVME_ERR_ABORTED (NVME_ERR_DEVICE_GONE when the registers read
+ *    all-ones):
+ *      nvme1: removal: card gone: 32 I/O commands in flight fail, nothing sent
+ * 3. nvme_port_quiesce(t, surprise): just before the slot loses power (not
+ *    when surprise: the card is already gone, nothing is sent, no retire),
+ *    retire if not done, then detach (whatever is still in flight, e.g. an
+ *    admin command, completes once with NVME_ERR_ABORTED or
+ *    NVME_ERR_DEVICE_GONE). The caller frees the struct and marks the entry
+ *    removed.
  *
  * PCIe hot-plug (kernel/dev/pcie_hp.h): nvme_port_init() registers as the
  * hot-plug client. Removal of a slot prints, per controller behind it:
@@ -161,6 +198,15 @@ struct nvmetk_ctrl *nvme_port_at(int i);
  * Insertion: an NVMe function enumerated behind the slot is attached as at
  * boot and printed the same way ("nvme1: attached in N ms"). */
 void nvme_port_quiesce(struct nvmetk_ctrl *t, bool surprise);
+void nvme_port_mark_removing(struct nvmetk_ctrl *t, const char *why, bool gone);
+/* Why t is being removed, or NULL if it is not. */
+const char *nvme_port_removing(const struct nvmetk_ctrl *t);
+void nvme_port_retire(struct nvmetk_ctrl *t);
+/* The drain of nvme_port_retire (default NVMETK_REMOVE_DRAIN_MS). */
+void nvme_port_set_remove_drain_ms(uint32_t ms);
+
+#define NVMETK_REMOVE_DRAIN_MS 250u
+#define NVMETK_REMOVE_DRAIN_MAX_MS 60000u
 
 /* Log level filter for driver messages (also applied to every controller's
  * own level so filtered messages are not even formatted). */

@@ -34,7 +34,12 @@ static int cmd_rescan(int argc, char **argv)
 SHELL_COMMAND_HELP("rescan", "rescan", "PCIe hot-plug: handle slot events now, bring up present cards",
 		   "Reads every hot-plug slot's status now (the prompt also polls it), powers on and\n"
 		   "enumerates a card that is present but not in the PCI table (its memory BARs get\n"
-		   "addresses inside the port's window; an NVMe controller is attached as at boot),\n"
-		   "and lists each slot: presence, power, removals, surprise removals, insertions.\n"
-		   "Removal: the slot's attention button (QEMU: device_del) is honoured at the prompt.",
+		   "addresses inside the port's window, which the kernel opens itself in free\n"
+		   "space of the 32-bit PCI hole when the firmware left none; an NVMe controller\n"
+		   "is attached as at boot), and lists each slot: presence, power, removals,\n"
+		   "surprise removals, insertions. Removal: the slot's attention button (QEMU:\n"
+		   "device_del) marks its controller as being removed (new commands refused),\n"
+		   "stops a running iochk or bench (its commands in flight: a bounded drain,\n"
+		   "nvmeremovedrain=MS, then ended by the shutdown, each once) and is carried\n"
+		   "out at the prompt.",
 		   cmd_rescan);

@@ -21,11 +21,25 @@ Per line (run_line):
   - no CPU exception report (register dump, backtrace, "System halted.") may appear, and QEMU must
     still be running.
 
-Destructive commands (everything not in SAFE) only ever reach the scratch
+Destructive commands (everything not in SAFE) only ever reach the checked
 controller nvme0 (the default device too): a line whose non-safe command
 names any other controller, even through quotes or escapes, is not sent
-(safe_line). The second controller, nvme1, gets only SAFE commands, so its
-image must be unchanged at the end (checked from the host by the caller).
+(safe_line). Besides the grammar's lines, DESTRUCTIVE_SHARE of the lines are
+destructive commands with plausible arguments and --yes on nvme0n1 (write,
+write-zeroes, trim, dsm -d, iochk, selftest --write-lba, format, sanitize
+(QEMU refuses it), bench writes), so that many are accepted.
+
+Disk check (ImageWatch): nvme0's image starts with a known pattern. After
+every line the host reads the image and compares it with what it must hold:
+every block that changed must lie in a range the line's output said it
+changes (claims()): the Success line of write/write-zeroes/trim, dsm's
+"deallocated" ranges, a confirmation ("this will ...") answered by --yes
+(iochk's blocks, an overwrite's LBA range; format, sanitize and bench
+writes: the whole namespace), the blocks a failed or interrupted write says
+it wrote, the LBA selftest --write-lba saves and restores. Anything else is
+a failure naming the line and the blocks. The allowed changes become the
+new expected image. The second controller, nvme1, gets only SAFE commands,
+so its image must be unchanged at the end (checked by the caller).
 Never generated: exit, poweroff, reboot (end the session), fault (raises
 an exception by design), mmio (writes physical memory by design), mem
 alloc/free (changes the allocator by design), fb bench (minutes under TCG).
@@ -230,6 +244,113 @@ class Failure(AssertionError):
     pass
 
 
+DESTRUCTIVE_SHARE = 0.15
+NS_BLOCKS = 32768       # nvme0n1: 16 MiB of 512-byte blocks at the start
+
+
+def destructive(r, blocks):
+    """A destructive command with plausible arguments and --yes on nvme0n1
+    (some at or past the end: those must be refused and change nothing)."""
+    def lba():
+        return r.choice([0, 1, 33, 34, r.randrange(blocks), r.randrange(blocks), blocks - 1, blocks,
+                         blocks + 7])
+
+    def cnt():
+        return r.choice([1, 2, 8, 64, 255, 256, r.randint(1, 4096)])
+    k = r.random()
+    if k < 0.25:
+        pat = r.choice(["random --seed %d" % r.randrange(1000), "inc", "zero", "ones", "lba", "0xA5"])
+        return "write nvme0n1 -s %d --count %d --pattern %s --yes" % (lba(), cnt(), pat)
+    if k < 0.40:
+        return "write-zeroes nvme0n1 -s %d --count %d --yes" % (lba(), cnt())
+    if k < 0.52:
+        return "trim nvme0n1 -s %d --count %d --yes" % (lba(), cnt())
+    if k < 0.64:
+        n = r.randint(1, 4)
+        return "dsm nvme0n1 -s %s -b %s -d --yes" % (",".join(str(lba()) for _ in range(n)),
+                                                     ",".join(str(cnt()) for _ in range(n)))
+    if k < 0.76:
+        return "iochk nvme0n1 --start %d --count %d --passes 1 --qd %d --yes" % (
+            r.randrange(blocks), r.choice([8, 64, 512]), r.choice([1, 4, 16]))
+    if k < 0.86:
+        return "selftest nvme0 --write-lba %d --yes" % lba()
+    if k < 0.91:
+        return "sanitize nvme0 -a %d --yes" % r.choice([1, 2, 3, 4])
+    if k < 0.96:
+        return "format nvme0n1 -l 0 --yes"
+    return "bench nvme0n1 --rw %s --time 1 --yes" % r.choice(["randwrite", "write", "randrw"])
+
+
+_RANGE = r"(\d+)\.\.(\d+)"
+
+
+def claims(out, dev="nvme0n1"):
+    """(ranges, whole): the LBA ranges (first, last) of `dev` a line's
+    output said it changes, and whether it said the whole namespace."""
+    d = re.escape(dev)
+    rs = []
+    whole = False
+    for m in re.finditer(r"(?m)^(?:write|write-zeroes|trim|copy): Success: (?:deallocated )?%s LBA %s" % (d, _RANGE),
+                         out):
+        rs.append((int(m.group(1)), int(m.group(2))))
+    for m in re.finditer(r"(?m)^dsm: deallocated %s(.*)$" % d, out):
+        rs += [(int(a), int(b)) for a, b in re.findall(r"LBA " + _RANGE, m.group(1))]
+    for m in re.finditer(r"(?m)^this will (.*)\r?\n\(--yes given: not asking\)", out):
+        text = m.group(1)   # (only nvme0 gets destructive commands: safe_line)
+        if re.search(r"ALL DATA|ALL USER DATA|all over", text):
+            whole = True
+        rs += [(int(a), int(b)) for a, b in re.findall(r"(?:LBA|blocks) " + _RANGE, text)]
+        rs += [(int(a), int(a)) for a in re.findall(r"LBA (\d+) of", text)]
+    # a write that failed part way: the blocks before the failing chunk and the chunk
+    for m in re.finditer(r"failed at LBA %s: [^\n]*\n(\d+) of \d+ blocks (?:written|zeroed) before the failure"
+                         % _RANGE, out):
+        a, b, done = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        rs.append((a - done, b))
+    for m in re.finditer(r"interrupted: \d+ of \d+ blocks (?:written|zeroed) \(LBA %s\)" % _RANGE, out):
+        rs.append((int(m.group(1)), int(m.group(2))))
+    for m in re.finditer(r"%s write test: read LBA (\d+) \(saved\)" % d, out):
+        rs.append((int(m.group(1)), int(m.group(1))))
+    return rs, whole
+
+
+class ImageWatch:
+    """nvme0n1's image as it must be; check(line, out) after each line."""
+    CHUNK = 1 << 16
+
+    def __init__(self, disk, lba_size=512):
+        self.path = disk.path
+        self.expected = bytearray(disk.expected)
+        self.lba_size = lba_size
+        self.lines_changed = 0
+
+    def check(self, data, out):
+        # the current block size (after a format the kernel prints it)
+        for m in re.finditer(r"nvme0n1: LBA format \d+ \((\d+) B data|nvme0n1: \d+ blocks x (\d+) B", out):
+            self.lba_size = int(m.group(1) or m.group(2))
+        with open(self.path, "rb") as f:
+            got = f.read()
+        if got == self.expected:
+            return
+        rs, whole = claims(out)
+        bad = []
+        for c in range(0, len(got), self.CHUNK):
+            if got[c:c + self.CHUNK] == self.expected[c:c + self.CHUNK]:
+                continue
+            for off in range(c, min(c + self.CHUNK, len(got)), 512):
+                if got[off:off + 512] == self.expected[off:off + 512]:
+                    continue
+                lba = off // self.lba_size
+                if not whole and not any(a <= lba <= b for a, b in rs):
+                    bad.append(lba)
+        if bad:
+            raise Failure("line %r changed nvme0n1 blocks outside what it said (%d blocks of %d B, first LBA %d, "
+                          "last %d; said: %s%s):\n%s" % (data, len(bad), self.lba_size, bad[0], bad[-1],
+                                                         rs or "no range", ", whole namespace" if whole else "",
+                                                         out[-3000:]))
+        self.expected = bytearray(got)
+        self.lines_changed += 1
+
+
 def type_bytes(m, data):
     for i in range(0, len(data), 16):
         m.proc.stdin.write(data[i:i + 16])
@@ -290,19 +411,31 @@ def run_line(m, data, kind):
     return status, out
 
 
-def fuzz(m, help_text, lines, seed, log=print):
-    """Runs `lines` generated lines; returns counts. Raises Failure."""
+def fuzz(m, help_text, lines, seed, log=print, watch=None):
+    """Runs `lines` generated lines; returns counts. Raises Failure. watch:
+    an ImageWatch checked after every line."""
     g = Grammar(help_text)
     r = random.Random(seed)
-    counts = {"lines": 0, "rejected": 0, "ok": 0, "skipped-unsafe": 0}
+    counts = {"lines": 0, "rejected": 0, "ok": 0, "skipped-unsafe": 0, "destructive": 0,
+              "destructive-ok": 0}
     while counts["lines"] < lines:
-        data, kind = gen_line(r, g)
+        if r.random() < DESTRUCTIVE_SHARE:
+            data, kind = destructive(r, NS_BLOCKS).encode(), "destructive"
+        else:
+            data, kind = gen_line(r, g)
         if not safe_line(data):
             counts["skipped-unsafe"] += 1
             continue
         counts["lines"] += 1
-        status, _ = run_line(m, data, kind)
+        status, out = run_line(m, data, kind)
         counts["ok" if status == 0 else "rejected"] += 1
+        if kind == "destructive":
+            counts["destructive"] += 1
+            counts["destructive-ok"] += status == 0
+        if watch:
+            watch.check(data, out)
+    if watch:
+        counts["lines-that-changed-the-image"] = watch.lines_changed
     return counts
 
 
@@ -327,7 +460,7 @@ def main():
 def run_machine(Machine, OUT, Disk, Controller, controllers, name, lines, seed, timeout):
     import os
     wd = os.path.join(OUT, name)
-    scratch = Disk(wd, "scratch", 16 << 20, seed=None)
+    scratch = Disk(wd, "scratch", 16 << 20, seed=(seed >> 16) & 0xFFFF)
     kept = Disk(wd, "kept", 16 << 20, seed=seed & 0xFFFF)
     c0 = Controller("c0", "fuzz-scratch")
     c0.ns(1, scratch, 512)
@@ -339,7 +472,7 @@ def run_machine(Machine, OUT, Disk, Controller, controllers, name, lines, seed, 
         assert re.search(r'nvme0: model "QEMU NVMe Ctrl", serial "fuzz-scratch"', boot), \
             "the scratch controller is not nvme0"
         help_text = m.run("help", timeout=120)
-        counts = fuzz(m, help_text, lines, seed)
+        counts = fuzz(m, help_text, lines, seed, watch=ImageWatch(scratch))
         _, out = run_line(m, b"set +e; list", "final")
         assert "fuzz-kept" in out, "nvme1 missing at the end:\n" + out
         type_bytes(m, b"exit 0 --no-shutdown\r")

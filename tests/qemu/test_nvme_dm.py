@@ -52,7 +52,8 @@ def _():
         ok(m, "read -s 1024 --count 40 --check random --seed 3", r"matches random seed 3")
         # dsm with several ranges, deallocate
         ok(m, "dsm -s 2000,2100,2200 -b 8,4,1 --ad",
-           r"dsm: Success: nvme0n1, 3 ranges, 13 blocks, attributes: AD \(deallocate\)")
+           r"dsm: Success: nvme0n1, 3 ranges, 13 blocks, attributes: AD \(deallocate\)",
+           r"dsm: deallocated nvme0n1 LBA 2000\.\.2007, LBA 2100\.\.2103, LBA 2200\.\.2200\r?\n")
         zero(d1, 2000, 8, 512, "dsm 1")
         zero(d1, 2100, 4, 512, "dsm 2")
         zero(d1, 2200, 1, 512, "dsm 3")

@@ -4,8 +4,11 @@ generated command lines (default 300) typed over serial with a new seed each
 run (NVMETK_SHELL_FUZZ_SEED replays one; the seed is in the test name's
 failure reason and the log). Each line must be answered (prompt back, Ctrl-C
 after a bound for long commands), every nonzero status must come with
-'error:', no CPU exception, and the image of the controller that gets only
-read-only commands must be unchanged. A long run:
+'error:', no CPU exception; nvme0 gets destructive commands (15 % of the lines
+with --yes and plausible arguments) and after every line its image may have
+changed only in the blocks the line's output said it changes (checked from
+the host, shell_fuzz.ImageWatch); the image of the controller that gets only
+read-only commands must be unchanged at the end. A long run:
     python3 tests/qemu/shell_fuzz.py --lines 20000 --seed N"""
 import os
 import random

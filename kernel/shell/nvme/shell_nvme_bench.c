@@ -274,6 +274,8 @@ static void queues_restore(struct nvsh_target *tg, unsigned nq, bool irq, const 
 		uint16_t qid = (uint16_t)(i + 1);
 		if (irq)
 			nvme_irq_mask(tg->t, qid);
+		if (nvme_port_removing(tg->t))
+			continue;   /* shut down for removal: detach frees the queues */
 		if (qs[i].created) {
 			(void)nvme_qpair_delete(tg->c, qid);
 		} else if (qs[i].changed) {
@@ -342,6 +344,10 @@ struct bench_result {
 	uint64_t t_meas, t_end;  /* TSC: start of the measured window, end of the run */
 	bool was_measuring, interrupted;
 	int poll_err;
+	/* the controller's removal stopped the run (nvme_port_removing) */
+	bool removal;
+	uint32_t rm_inflight;    /* commands in flight at that moment */
+	uint64_t rm_errors0;     /* B.errors at that moment */
 	struct db_counts d0, d1;
 	uint64_t irq0, irq1;
 };
@@ -560,7 +566,19 @@ static int bench_run(struct nvsh_target *tg, const struct bench_cfg *cfg, struct
 			next_check = now + hz / 50;
 			if (console_check_interrupt()) {
 				res->interrupted = true;
-				B.stop = true;
+				B.stop = true;   /* callbacks submit nothing more */
+				const char *why = nvme_port_removing(tg->t);
+				if (why) {
+					res->removal = true;
+					for (unsigned i = 0; i < nq; i++)
+						res->rm_inflight += B.qs[i].inflight;
+					res->rm_errors0 = B.errors;
+					kprintf("bench: %s is being removed (%s): stopping with %u commands in flight\n",
+						tg->t->name, why, (unsigned)res->rm_inflight);
+					/* drain, then abort what is left: it completes
+					 * into the callbacks, the drain below finds none */
+					nvme_port_retire(tg->t);
+				}
 				break;
 			}
 		}
@@ -672,7 +690,12 @@ static int bench_report(const struct nvsh_target *tg, const struct bench_cfg *cf
 		(unsigned long long)irqs, (unsigned long long)(B.errors + B.submit_errors));
 
 	int rc = SHELL_OK;
-	if (res->interrupted) {
+	if (res->removal) {
+		uint64_t failed = B.errors - res->rm_errors0;
+		rc = shell_error("%s removed under bench (%s): of %u commands in flight, %llu completed, %llu failed",
+				 tg->t->name, nvme_port_removing(tg->t), (unsigned)res->rm_inflight,
+				 (unsigned long long)(res->rm_inflight - failed), (unsigned long long)failed);
+	} else if (res->interrupted) {
 		kprintf("interrupted\n");
 		rc = SHELL_ERR;
 	}

@@ -146,6 +146,16 @@ static int cmd_dsm(int argc, char **argv)
 		  attrs ? "" : " none");
 	kprintf("dsm: Success: %s, %u range%s, %llu blocks, attributes:%s\n", tg.name, (unsigned)ns_,
 		ns_ == 1 ? "" : "s", (unsigned long long)total, at);
+	if (attrs & NVME_DSM_ATTR_DEALLOCATE) {
+		/* what may change, range by range (the shell fuzzer checks the
+		 * image against these) */
+		kprintf("dsm: deallocated %s", tg.name);
+		for (uint32_t i = 0; i < ns_; i++)
+			if (nlbs[i])
+				kprintf("%s LBA %llu..%llu", i ? "," : "", (unsigned long long)slbs[i],
+					(unsigned long long)(slbs[i] + nlbs[i] - 1));
+		kprintf("\n");
+	}
 	if (attrs & NVME_DSM_ATTR_DEALLOCATE)
 		kprintf("note: %s (DLFEAT 0x%02x); a device may also ignore the deallocation\n", dlfeat_text(ns),
 			(unsigned)ns->dlfeat);
@@ -166,7 +176,9 @@ NVSH_COMMAND("dsm",
 	     "dataset for write. Deallocating blocks in the first 17408 bytes (partition tables)\n"
 	     "asks for 'yes' unless --yes. What deallocated blocks read back as is the device's\n"
 	     "choice (DLFEAT): QEMU reads zeroes with -drive ...,discard=unmap and keeps the old\n"
-	     "data with the default discard=ignore. -q/--qid picks the I/O queue.\n" NVSH_HELP_FORCE,
+	     "data with the default discard=ignore. -q/--qid picks the I/O queue. With -d the\n"
+	     "ranges deallocated are listed: 'dsm: deallocated nvme0n1 LBA 300..307, LBA 400..401'.\n"
+	     NVSH_HELP_FORCE,
 	     cmd_dsm);
 
 /* ------------------------------------------------------------ trim */

@@ -205,11 +205,14 @@ static bool gen_next(struct gen_state *g, const struct iochk_cfg *c, struct op *
 
 /* ------------------------------------------------------------ engine */
 
+struct run;
+
 struct slot {
 	bool busy, done;
 	int status;
 	struct op op;
 	uint8_t *buf;
+	struct run *run;
 };
 
 struct run {
@@ -224,12 +227,23 @@ struct run {
 	uint64_t ops, reads, writes, blocks, resets;
 	bool failed;        /* a failure was reported (later ones are not) */
 	bool interrupted;
+	uint64_t cmd_errors;     /* completions with an error */
+	uint64_t extra_cbs;      /* completions of a command not in flight (must stay 0) */
+	/* removal of the controller seen (nvme_port_removing) */
+	bool removal;
+	uint32_t rm_inflight;    /* commands in flight at that moment */
+	uint64_t rm_errors0;     /* cmd_errors at that moment */
 };
 
 static void slot_cb(void *arg, int status, const struct nvme_cqe *cqe)
 {
 	(void)cqe;
 	struct slot *s = arg;
+	if (!s->busy || s->done) {
+		/* the driver's promise is one completion per command */
+		s->run->extra_cbs++;
+		return;
+	}
 	s->done = true;
 	s->status = status;
 }
@@ -245,6 +259,8 @@ static bool finish(struct run *R, struct slot *s)
 	const struct iochk_cfg *c = R->cfg;
 	s->busy = false;
 	R->inflight--;
+	if (s->status != 0)
+		R->cmd_errors++;
 	if (s->status != 0) {
 		char why[96];
 		nvme_status_describe(s->status, why, sizeof(why));
@@ -389,11 +405,25 @@ static int run_phase(struct run *R, struct source *src, uint32_t chunk)
 			}
 		}
 		uint64_t now = time_now_us();
-		if (now - last_check > 20000) {
+		/* with commands in flight (a reap may just have completed them
+		 * all; the next pass refills), so that a removal seen here
+		 * stops commands that are really outstanding */
+		if (now - last_check > 20000 && R->inflight) {
 			last_check = now;
 			if (console_check_interrupt()) {
 				R->interrupted = true;
 				ok = false;
+				const char *why = nvme_port_removing(R->tg->t);
+				if (why && !R->removal) {
+					/* stop the commands in flight now (drain, then
+					 * abort): they complete into the loop below */
+					R->removal = true;
+					R->rm_inflight = R->inflight;
+					R->rm_errors0 = R->cmd_errors;
+					kprintf("iochk: %s is being removed (%s): stopping with %u commands in flight\n",
+						R->tg->t->name, why, (unsigned)R->inflight);
+					nvme_port_retire(R->tg->t);
+				}
 			}
 		}
 	}
@@ -407,8 +437,19 @@ static int run_phase(struct run *R, struct source *src, uint32_t chunk)
 			return SHELL_ERR;
 		}
 	}
-	if (R->interrupted)
+	if (R->removal) {
+		uint64_t failed = R->cmd_errors - R->rm_errors0;
+		shell_error("%s removed under iochk (%s): of %u commands in flight, %llu completed, %llu failed",
+			    R->tg->t->name, nvme_port_removing(R->tg->t), (unsigned)R->rm_inflight,
+			    (unsigned long long)(R->rm_inflight - failed), (unsigned long long)failed);
+	} else if (R->interrupted) {
 		kprintf("interrupted\n");
+	}
+	if (R->extra_cbs) {
+		shell_error("iochk: %llu completions of commands that were not in flight",
+			    (unsigned long long)R->extra_cbs);
+		ok = false;
+	}
 	return ok ? SHELL_OK : SHELL_ERR;
 }
 
@@ -532,8 +573,10 @@ static int cmd_iochk(int argc, char **argv)
 	R.bs = bs;
 	R.gen = (uint32_t *)genbuf.p;
 	memset(R.gen, 0, (size_t)count * 4u);
-	for (uint32_t i = 0; i < c.qd; i++)
+	for (uint32_t i = 0; i < c.qd; i++) {
 		R.slots[i].buf = data.p + (size_t)i * per_slot * bs;
+		R.slots[i].run = &R;
+	}
 
 	kprintf("iochk %s: LBA %llu..%llu (%llu blocks of %u bytes), seed 0x%llx, qd %u, phase %s\n", tg.name,
 		(unsigned long long)start, (unsigned long long)(start + count - 1), (unsigned long long)count,

@@ -227,6 +227,8 @@ static int pick_ctrl(const char *devname, uint32_t ci, unsigned flags, struct nv
 		nvme_status_describe(t->attach_rc, why, sizeof(why));
 		return shell_error("%s is not usable: attach failed: %s", t->name, why);
 	}
+	if (nvme_port_removing(t))
+		return shell_error("%s is being removed (%s): no new commands", t->name, nvme_port_removing(t));
 	enum nvme_ctrl_state st = nvme_ctrl_get_state(t->ctrl);
 	if (!(flags & NVSH_ANY_STATE) && st != NVME_CTRL_READY) {
 		const char *hint = st == NVME_CTRL_SHUTDOWN ? " (resume brings it back)"
@@ -628,6 +630,9 @@ int nvsh_run_range(const struct nvsh_target *tg, const struct nvsh_range *r, str
 			kprintf("interrupted: %llu of %llu blocks %s (LBA %llu..%llu); the rest was not "
 				"touched\n", (unsigned long long)done, (unsigned long long)r->count, op->past,
 				(unsigned long long)r->lba, (unsigned long long)(r->lba + done - 1));
+			if (nvme_port_removing(tg->t))
+				shell_error("%s stopped: %s is being removed (%s)", op->verb, tg->t->name,
+					    nvme_port_removing(tg->t));
 			result = SHELL_ERR;
 			break;
 		}
