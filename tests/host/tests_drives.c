@@ -725,7 +725,8 @@ static void hmb_basic(void)
 	/* Get Features 0Dh as the device sees it */
 	uint32_t dw0 = 0;
 	uint8_t *attr = fx_buf(&f, 4096, 0, 0);
-	CHECK_OK(nvme_get_features(f.c, NVME_FEAT_HOST_MEM_BUFFER, 0, 0, 0, attr, 4096, &dw0));
+	struct nvme_feat_args hmb = { .fid = NVME_FEAT_HOST_MEM_BUFFER, .buf = attr, .len = 4096 };
+	CHECK_OK(nvme_feat_get(f.c, &hmb, 0, &dw0));
 	CHECK_EQ(dw0 & 1u, 1);
 	CHECK_EQ(((uint32_t *)attr)[0], (16u << 20) / 4096u);   /* HSIZE in pages */
 	CHECK_EQ(((uint32_t *)attr)[3], 1);                     /* HMDLEC */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * shell_nvme_feat.c - `get-feature` and `set-feature` through
- * nvme_get_features()/nvme_set_features(): raw values as nvme-cli prints
+ * nvme_feat_get()/nvme_feat_set() with NVME_FEAT_RAW: raw values as nvme-cli prints
  * them, then one line per field as the driver's decoder splits them
  * (nvme_feat_decode: names, values and units; the Timestamp data is decoded
  * here). Feature names come from nvme_feat_name(), with the table below for
@@ -213,8 +213,9 @@ static int get_one(const struct nvsh_target *tg, unsigned fid, unsigned sel, uin
 		len = 0;
 	uint32_t dw0 = 0;
 	memset(nvsh_scratch, 0, sizeof(nvsh_scratch));
-	int rc = nvme_get_features(tg->c, (uint8_t)fid, (uint8_t)sel, tg->nsid, cdw11,
-				   len ? nvsh_scratch : NULL, len, &dw0);
+	struct nvme_feat_args a = { .fid = (uint8_t)fid, .sel = (uint8_t)sel, .nsid = tg->nsid, .cdw11 = cdw11,
+				    .buf = len ? nvsh_scratch : NULL, .len = len };
+	int rc = nvme_feat_get(tg->c, &a, NVME_FEAT_RAW, &dw0);
 	if (rc) {
 		char why[112];
 		nvme_status_describe(rc, why, sizeof(why));
@@ -394,8 +395,9 @@ static int cmd_set_feature(int argc, char **argv)
 		memcpy(nvsh_scratch, data.data, len);
 	}
 	uint32_t dw0 = 0;
-	rc = nvme_set_features(tg.c, (uint8_t)fid, tg.nsid, (uint32_t)value, save, len ? nvsh_scratch : NULL,
-			       len, &dw0);
+	struct nvme_feat_args a = { .fid = (uint8_t)fid, .save = save, .nsid = tg.nsid, .cdw11 = (uint32_t)value,
+				    .buf = len ? nvsh_scratch : NULL, .len = len };
+	rc = nvme_feat_set(tg.c, &a, NVME_FEAT_RAW, &dw0);
 	if (rc) {
 		char why[112];
 		nvme_status_describe(rc, why, sizeof(why));
