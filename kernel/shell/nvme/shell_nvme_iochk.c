@@ -298,8 +298,8 @@ static bool submit(struct run *R, struct slot *s, const struct op *o)
 		for (uint32_t i = 0; i < o->nblk; i++)
 			block_make(s->buf + (size_t)i * R->bs, R->bs, c->start + o->lba + i, c->seed, o->gen);
 	for (;;) {
-		int rc = o->write ? nvme_write_async(R->tg->ns, R->q, c->start + o->lba, o->nblk, s->buf, slot_cb, s)
-				  : nvme_read_async(R->tg->ns, R->q, c->start + o->lba, o->nblk, s->buf, slot_cb, s);
+		int rc = o->write ? nvsh_write_async(R->tg->ns, R->q, c->start + o->lba, o->nblk, s->buf, slot_cb, s)
+				  : nvsh_read_async(R->tg->ns, R->q, c->start + o->lba, o->nblk, s->buf, slot_cb, s);
 		if (rc == 0)
 			break;
 		if (rc == NVME_ERR_QUEUE_FULL || rc == NVME_ERR_BOUNCE_BUSY) {
