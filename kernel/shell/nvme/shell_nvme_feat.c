@@ -391,8 +391,12 @@ static int cmd_set_feature(int argc, char **argv)
 	bool save = nvsh_isset(opts, "save");
 	size_t len = d->set ? data.data_len : 0;
 	if (d->set) {
+		/* the feature's whole data structure (APST: 256 bytes), zero padded */
+		const struct feature *f = find_feature((unsigned)fid);
 		memset(nvsh_scratch, 0, sizeof(nvsh_scratch));
 		memcpy(nvsh_scratch, data.data, len);
+		if (f && f->data_len > len)
+			len = f->data_len;
 	}
 	uint32_t dw0 = 0;
 	struct nvme_feat_args a = { .fid = (uint8_t)fid, .save = save, .nsid = tg.nsid, .cdw11 = (uint32_t)value,
@@ -414,7 +418,9 @@ NVSH_COMMAND("set-feature", "set-feature [DEVICE] -f FID (-v VALUE | --data HEX)
 	     NVSH_HELP_DEVICE_OPT
 	     "-f/--feature-id FID, -v/--value V (CDW11), -s/--save (SV: keep across power\n"
 	     "cycles, if the controller supports it), -d/--data HEX bytes for features that\n"
-	     "take data (e.g. Timestamp: 8 bytes, little endian ms). Number of Queues (07h) is\n"
+	     "take data (e.g. Timestamp: 8 bytes, little endian ms; APST: 8 bytes per power\n"
+	     "state, ITPS in bits 7:3, idle ms in bits 31:8), zero padded to the feature's\n"
+	     "data size (APST 256 bytes). Number of Queues (07h) is\n"
 	     "refused here: use set-queue-count, which resets the controller as the spec\n"
 	     "requires. Host Memory Buffer (0Dh) is refused: the driver has no HMB support.\n"
 	     "Features Identify Controller marks as absent (APST, Timestamp, Keep Alive, ...)\n"
