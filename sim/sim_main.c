@@ -60,6 +60,7 @@ struct sim_ctrl {
 	uint16_t tel_da[3];
 	unsigned power_states;     /* 0: the model's one state */
 	bool ps_deepest_broken;
+	bool apst;
 	struct nvme_model *m;
 	struct nvmetk_ctrl *t;
 };
@@ -127,6 +128,10 @@ static void usage(FILE *f)
 		"                         with N >= 3 the last two are non-operational, with N = 2 the last\n"
 		"  --ps-deepest-broken    entering the deepest state makes the controller fail (CSTS.CFS;\n"
 		"                         quirk no-deepest-ps)\n"
+		"  --apst                 Autonomous Power State Transition offered (APSTA bit 0,\n"
+		"                         Feature 0Ch): while enabled, idle time between commands\n"
+		"                         moves the controller down its table; an I/O command in a\n"
+		"                         non-operational state returns it to the last operational one\n"
 		"\n"
 		"Platform:\n"
 		"  --cmdline TEXT         the kernel command line (nvmeqs=N, nvmelog=LEVEL, run=...)\n"
@@ -613,6 +618,8 @@ static void attach_all(void)
 			nvme_model_set_telemetry(s->m, true, s->tel_da[0], s->tel_da[1], s->tel_da[2]);
 		if (s->power_states)
 			set_power_states(s);
+		if (s->apst)
+			nvme_model_set_apst(s->m, true);
 
 		struct nvmetk_ctrl *t = nvme_port_new();
 		if (!t)
@@ -666,7 +673,7 @@ int main(int argc, char **argv)
 		char *v = i + 1 < argc ? argv[i + 1] : NULL;
 		bool takes = strcmp(a, "--ctrl") != 0 && strcmp(a, "-h") != 0 && strcmp(a, "--help") != 0 &&
 			     strcmp(a, "--fw-no-immediate") != 0 && strcmp(a, "--hmb-refuse") != 0 &&
-			     strcmp(a, "--ps-deepest-broken") != 0;
+			     strcmp(a, "--ps-deepest-broken") != 0 && strcmp(a, "--apst") != 0;
 		if (takes && !v)
 			die("%s needs a value", a);
 		if (takes)
@@ -756,6 +763,8 @@ int main(int argc, char **argv)
 			s->power_states = (unsigned)n;
 		} else if (strcmp(a, "--ps-deepest-broken") == 0) {
 			s->ps_deepest_broken = true;
+		} else if (strcmp(a, "--apst") == 0) {
+			s->apst = true;
 		} else if (strcmp(a, "--cmdline") == 0) {
 			snprintf(cmdline_buf, sizeof(cmdline_buf), "%s", v);
 		} else if (strcmp(a, "--module") == 0) {

@@ -128,35 +128,12 @@ struct nvme_ctrl_config {
 	bool     no_hmb;
 };
 
-#define NVME_DEFAULT_ADMIN_QUEUE_DEPTH  32u
-#define NVME_DEFAULT_IO_QUEUE_COUNT     1u
-#define NVME_DEFAULT_IO_QUEUE_DEPTH     256u
-#define NVME_DEFAULT_ADMIN_TIMEOUT_MS   60000u   /* Linux's too: real drives take seconds */
-#define NVME_DEFAULT_HMB_MAX_BYTES      (64ull * 1024u * 1024u)
-/* A ready timeout (CAP.TO, CRTO) above this is clamped (CRTO allows 9 h). */
-#define NVME_MAX_READY_TIMEOUT_MS       (600u * 1000u)
-/* Interval of the progress callback during a long synchronous wait. */
-#define NVME_PROGRESS_INTERVAL_MS       5000u
-#define NVME_DEFAULT_IO_TIMEOUT_MS      30000u
-#define NVME_DEFAULT_MAX_TRANSFER       (1024u * 1024u)
-#define NVME_DEFAULT_FORMAT_TIMEOUT_MS  600000u
-/* CAP.TO of 0 is replaced by this ready/disable wait bound. */
-#define NVME_MIN_READY_TIMEOUT_MS       500u
-
-/* Fill cfg with the defaults above. */
+/* Fill cfg with the defaults (the NVME_DEFAULT_* values of nvme_ctrl.h). */
 void nvme_config_defaults(struct nvme_ctrl_config *cfg);
 
 /* ------------------------------------------------------------------------ */
 /* Controller                                                               */
 /* ------------------------------------------------------------------------ */
-
-enum nvme_ctrl_state {
-	NVME_CTRL_OFF = 0,       /* not initialised, detached, or init failed */
-	NVME_CTRL_READY,         /* enabled and usable */
-	NVME_CTRL_SHUTDOWN,      /* after nvme_ctrl_shutdown(); nvme_ctrl_resume() brings it back */
-	NVME_CTRL_FAILED,        /* CSTS.CFS seen or re-initialisation failed; reset may recover */
-	NVME_CTRL_GONE           /* registers read all ones; only detach is useful */
-};
 
 /*
  * Bring a controller up: check host, map BAR0 (bar_phys, bar_size bytes, at
@@ -179,7 +156,6 @@ void nvme_ctrl_detach(struct nvme_ctrl *c);
 /* Shut down for power-off (CC.SHN; abrupt=false waits up to RTD3E or CAP.TO
  * and falls back to abrupt). Call before detach on power-off. */
 int nvme_ctrl_shutdown(struct nvme_ctrl *c, bool abrupt);
-enum nvme_ctrl_state nvme_ctrl_get_state(const struct nvme_ctrl *c);
 
 /* ------------------------------------------------------------------------ */
 /* Namespaces (more in nvme_ns.h)                                           */
@@ -227,13 +203,9 @@ struct nvme_ns *nvme_ns_at(struct nvme_ctrl *c, uint32_t index);
 /* Block I/O                                                                */
 /* ------------------------------------------------------------------------ */
 
-/* The I/O queue pair of qid 1 + index (created by init: index <
- * cfg.io_queue_count); NULL if none. By qid: nvme_ctrl_qpair (nvme_queue.h). */
-struct nvme_qpair *nvme_ctrl_io_qpair(struct nvme_ctrl *c, uint32_t index);
-
 /*
  * Synchronous: count blocks of ns->lba_size at lba. q NULL = the first I/O
- * queue pair. count 0: NVME_ERR_INVAL; beyond ns->size: NVME_ERR_LBA_RANGE.
+ * queue pair (others: nvme_queue.h). count 0: NVME_ERR_INVAL; beyond ns->size: NVME_ERR_LBA_RANGE.
  * Larger than ns->max_blocks: split. buf: any virtual address (bounced when
  * the device cannot use it). Waits up to cfg.io_timeout_ms per command. On
  * error part of the range may have been transferred.

@@ -83,51 +83,65 @@ NVME_COLD int nvme_identify(struct nvme_ctrl *c, uint8_t cns, uint32_t nsid, uin
 	return nvme_admin_exec(c, &sqe, buf, NVME_IDENTIFY_DATA_SIZE, NULL);
 }
 
-NVME_COLD int nvme_set_features(struct nvme_ctrl *c, uint8_t fid, uint32_t nsid, uint32_t cdw11,
-		      bool save, void *buf, size_t len, uint32_t *dw0)
+/* Features whose value is data, not dword 0/11. */
+NVME_COLD static bool feat_is_data(uint8_t fid)
 {
-	struct nvme_sqe sqe;
-	struct nvme_cqe cqe = { 0, 0, 0, 0, 0, 0 };
-	if (c == NULL || (len != 0 && buf == NULL))
-		return NVME_ERR_INVAL;
-	__builtin_memset(&sqe, 0, sizeof(sqe));
-	sqe.opc = NVME_ADMIN_SET_FEATURES;
-	sqe.nsid = nsid;
-	sqe.cdw10 = (uint32_t)(NVME_SET(NVME_FEAT_CDW10_FID, fid) | NVME_SET(NVME_FEAT_CDW10_SV, save ? 1 : 0));
-	sqe.cdw11 = cdw11;
-	int rc = nvme_admin_exec(c, &sqe, buf, len, &cqe);
-	if (dw0 != NULL)
-		*dw0 = cqe.dw0;
-	return rc;
+	return fid == NVME_FEAT_TIMESTAMP || fid == NVME_FEAT_HOST_ID || fid == NVME_FEAT_LBA_RANGE_TYPE ||
+	       fid == NVME_FEAT_AUTO_PST || fid == NVME_FEAT_HOST_MEM_BUFFER;
 }
 
-NVME_COLD int nvme_get_features(struct nvme_ctrl *c, uint8_t fid, uint8_t sel, uint32_t nsid,
-		      uint32_t cdw11, void *buf, size_t len, uint32_t *dw0)
+/* The checked family's argument checks and support gate (nvme_admin.h). */
+NVME_COLD static int feat_check(struct nvme_ctrl *c, bool set, const struct nvme_feat_args *a, unsigned flags)
 {
-	struct nvme_sqe sqe;
-	struct nvme_cqe cqe = { 0, 0, 0, 0, 0, 0 };
-	if (c == NULL || (len != 0 && buf == NULL) || !NVME_FITS(NVME_FEAT_CDW10_SEL, sel))
+	bool caps = !set && a->sel == NVME_FEAT_SEL_SUPPORTED_CAPS;
+	if (set && a->fid == NVME_FEAT_NUM_QUEUES)
 		return NVME_ERR_INVAL;
-	__builtin_memset(&sqe, 0, sizeof(sqe));
-	sqe.opc = NVME_ADMIN_GET_FEATURES;
-	sqe.nsid = nsid;
-	sqe.cdw10 = (uint32_t)(NVME_SET(NVME_FEAT_CDW10_FID, fid) | NVME_SET(NVME_FEAT_CDW10_SEL, sel));
-	sqe.cdw11 = cdw11;
-	int rc = nvme_admin_exec(c, &sqe, buf, len, &cqe);
-	if (dw0 != NULL)
-		*dw0 = cqe.dw0;
+	if (!set && a->sel > NVME_FEAT_SEL_SUPPORTED_CAPS)
+		return NVME_ERR_INVAL;
+	if (feat_is_data(a->fid) && a->len == 0 && !caps && (set || a->fid != NVME_FEAT_AUTO_PST))
+		return NVME_ERR_INVAL;
+#if NVME_CFG_SUPPORT
+	int rc = 0;
+	if (a->fid == NVME_FEAT_VOLATILE_WC)
+		rc = nvme_require(c, NVME_OPT_VWC, flags, "Volatile Write Cache feature");
+	else if (a->fid == NVME_FEAT_TIMESTAMP)
+		rc = nvme_require(c, NVME_OPT_TIMESTAMP, flags, "Timestamp feature");
+	if (rc == 0 && set && a->save)
+		rc = nvme_require(c, NVME_OPT_SAVE_SELECT, flags, "Set Features with Save");
+	if (rc == 0 && !set && a->sel != NVME_FEAT_SEL_CURRENT)
+		rc = nvme_require(c, NVME_OPT_SAVE_SELECT, flags, "Get Features with Select");
 	return rc;
+#else
+	(void)c;
+	(void)flags;
+	return 0;
+#endif
 }
 
-#if NVME_CFG_FEATURES   /* the checked feature calls (nvme_features.c) use these */
-NVME_COLD static int features_ext(struct nvme_ctrl *c, bool set, const struct nvme_features_args *a, void *buf,
-			size_t len, uint32_t *dw0, struct nvme_cqe *cqe_out)
+NVME_COLD static int feat_exec(struct nvme_ctrl *c, bool set, const struct nvme_feat_args *a, unsigned flags,
+			       uint32_t *dw0)
 {
 	struct nvme_sqe sqe;
 	struct nvme_cqe cqe = { 0, 0, 0, 0, 0, 0 };
-	if (c == NULL || a == NULL || (len != 0 && buf == NULL) || !NVME_FITS(NVME_FEAT_CDW14_UUID, a->uuid_index) ||
+	if (dw0 != NULL)
+		*dw0 = 0;
+	if (c == NULL || a == NULL || (a->len != 0 && a->buf == NULL) || !NVME_FITS(NVME_FEAT_CDW14_UUID, a->uuid_index) ||
 	    (!set && !NVME_FITS(NVME_FEAT_CDW10_SEL, a->sel)))
 		return NVME_ERR_INVAL;
+	void *buf = a->buf;
+	size_t len = a->len;
+	if ((flags & NVME_FEAT_RAW) == 0) {
+		int rc = feat_check(c, set, a, flags);
+		if (rc != 0)
+			return rc;
+		/* APST returns its table too; 256 bytes fit the Identify buffer */
+		if (!set && a->fid == NVME_FEAT_AUTO_PST && len == 0 && a->sel != NVME_FEAT_SEL_SUPPORTED_CAPS) {
+			if (c->idbuf == NULL)
+				return NVME_ERR_NOT_READY;
+			buf = c->idbuf;
+			len = NVME_APST_TABLE_BYTES;
+		}
+	}
 	__builtin_memset(&sqe, 0, sizeof(sqe));
 	sqe.opc = set ? NVME_ADMIN_SET_FEATURES : NVME_ADMIN_GET_FEATURES;
 	sqe.nsid = a->nsid;
@@ -145,25 +159,20 @@ NVME_COLD static int features_ext(struct nvme_ctrl *c, bool set, const struct nv
 	int rc = nvme_admin_exec(c, &sqe, buf, len, &cqe);
 	if (dw0 != NULL)
 		*dw0 = cqe.dw0;
-	if (cqe_out != NULL)
-		*cqe_out = cqe;
 	return rc;
 }
 
-NVME_COLD int nvme_set_features_ext(struct nvme_ctrl *c, const struct nvme_features_args *a, void *buf, size_t len,
-			  uint32_t *dw0, struct nvme_cqe *cqe)
+NVME_COLD int nvme_feat_get(struct nvme_ctrl *c, const struct nvme_feat_args *a, unsigned flags, uint32_t *dw0)
 {
-	return features_ext(c, true, a, buf, len, dw0, cqe);
+	return feat_exec(c, false, a, flags, dw0);
 }
 
-NVME_COLD int nvme_get_features_ext(struct nvme_ctrl *c, const struct nvme_features_args *a, void *buf, size_t len,
-			  uint32_t *dw0, struct nvme_cqe *cqe)
+NVME_COLD int nvme_feat_set(struct nvme_ctrl *c, const struct nvme_feat_args *a, unsigned flags, uint32_t *dw0)
 {
-	return features_ext(c, false, a, buf, len, dw0, cqe);
+	return feat_exec(c, true, a, flags, dw0);
 }
 
 /* Decode a Number of Queues answer (0's based, FFFFh invalid). */
-#endif
 
 NVME_COLD static int nq_decode(struct nvme_ctrl *c, uint32_t dw0, uint32_t *nsq, uint32_t *ncq)
 {
@@ -187,7 +196,8 @@ NVME_COLD int nvme_set_num_queues(struct nvme_ctrl *c, uint32_t nsq, uint32_t nc
 	if (c == NULL || nsq == 0 || ncq == 0 || nsq > 65535u || ncq > 65535u)
 		return NVME_ERR_INVAL;
 	uint32_t cdw11 = (uint32_t)(NVME_SET(NVME_FEAT_NQ_NSQ, nsq - 1u) | NVME_SET(NVME_FEAT_NQ_NCQ, ncq - 1u));
-	int rc = nvme_set_features(c, NVME_FEAT_NUM_QUEUES, 0, cdw11, false, NULL, 0, &dw0);
+	struct nvme_feat_args a = { .fid = NVME_FEAT_NUM_QUEUES, .cdw11 = cdw11 };
+	int rc = nvme_feat_set(c, &a, NVME_FEAT_RAW, &dw0);
 	if (rc != 0)
 		return rc;
 	return nq_decode(c, dw0, nsq_granted, ncq_granted);
@@ -198,7 +208,8 @@ NVME_COLD int nvme_get_num_queues(struct nvme_ctrl *c, uint32_t *nsq, uint32_t *
 	uint32_t dw0 = 0;
 	if (c == NULL)
 		return NVME_ERR_INVAL;
-	int rc = nvme_get_features(c, NVME_FEAT_NUM_QUEUES, NVME_FEAT_SEL_CURRENT, 0, 0, NULL, 0, &dw0);
+	struct nvme_feat_args a = { .fid = NVME_FEAT_NUM_QUEUES };
+	int rc = nvme_feat_get(c, &a, NVME_FEAT_RAW, &dw0);
 	if (rc != 0)
 		return rc;
 	return nq_decode(c, dw0, nsq, ncq);

@@ -85,7 +85,8 @@ NVME_COLD void nvme_aer_start(struct nvme_ctrl *c)
 	/* SMART critical warnings 0..4 (1.0+) and the notices OAES offers */
 	uint32_t aec = nvme_feat_async_event(0x1Fu, NVME_GET(c->id.oaes, NVME_OAES_NS_ATTR_NOTICES) != 0,
 					     NVME_GET(c->id.oaes, NVME_OAES_FW_ACTIVATION_NOTICES) != 0);
-	int rc = nvme_set_features(c, NVME_FEAT_ASYNC_EVENT_CONFIG, 0, aec, false, NULL, 0, NULL);
+	struct nvme_feat_args a = { .fid = NVME_FEAT_ASYNC_EVENT_CONFIG, .cdw11 = aec };
+	int rc = nvme_feat_set(c, &a, NVME_FEAT_RAW, NULL);
 	if (rc != 0)
 		nvme_warn(c, "Set Features Asynchronous Event Configuration %08x: %s", (unsigned)aec,
 			  nvme_strerror(rc));

@@ -1,11 +1,39 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * nvme_ctrl.h - controller management beyond nvme.h: resume, reset, the I/O
- * queue count, accessors, the run-time log level (nvme_ctrl.c, nvme_ns.c).
+ * nvme_ctrl.h - controller management beyond nvme.h: configuration defaults,
+ * state, resume, reset, the I/O queue count, accessors, the run-time log
+ * level (nvme_ctrl.c, nvme_ns.c).
  */
 #include "nvme.h"   /* before the guard: nvme_types.h says why */
 #ifndef NVME_CTRL_H
 #define NVME_CTRL_H
+
+/* Defaults of struct nvme_ctrl_config (nvme.h; nvme_config_defaults()). */
+#define NVME_DEFAULT_ADMIN_QUEUE_DEPTH  32u
+#define NVME_DEFAULT_IO_QUEUE_COUNT     1u
+#define NVME_DEFAULT_IO_QUEUE_DEPTH     256u
+#define NVME_DEFAULT_ADMIN_TIMEOUT_MS   60000u   /* Linux's too: real drives take seconds */
+#define NVME_DEFAULT_HMB_MAX_BYTES      (64ull * 1024u * 1024u)
+/* A ready timeout (CAP.TO, CRTO) above this is clamped (CRTO allows 9 h). */
+#define NVME_MAX_READY_TIMEOUT_MS       (600u * 1000u)
+/* Interval of the progress callback during a long synchronous wait. */
+#define NVME_PROGRESS_INTERVAL_MS       5000u
+#define NVME_DEFAULT_IO_TIMEOUT_MS      30000u
+#define NVME_DEFAULT_MAX_TRANSFER       (1024u * 1024u)
+#define NVME_DEFAULT_FORMAT_TIMEOUT_MS  600000u
+/* CAP.TO of 0 is replaced by this ready/disable wait bound. */
+#define NVME_MIN_READY_TIMEOUT_MS       500u
+
+enum nvme_ctrl_state {
+	NVME_CTRL_OFF = 0,       /* not initialised, detached, or init failed */
+	NVME_CTRL_READY,         /* enabled and usable */
+	NVME_CTRL_SHUTDOWN,      /* after nvme_ctrl_shutdown(); nvme_ctrl_resume() brings it back */
+	NVME_CTRL_FAILED,        /* CSTS.CFS seen or re-initialisation failed; reset may recover */
+	NVME_CTRL_GONE           /* registers read all ones; only detach is useful */
+};
+
+/* The controller's state now. */
+enum nvme_ctrl_state nvme_ctrl_get_state(const struct nvme_ctrl *c);
 
 /* Largest page a device may impose with CAP.MPSMIN (2 MiB, MPSMIN 9); a
  * larger host page is used as is. MPSMIN 15 would make every queue, list

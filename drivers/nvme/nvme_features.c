@@ -1,12 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * nvme_features.c - Get/Set Features with support checks, decoders that
- * split a feature value into named fields (and one line of text), encoders,
- * and the Timestamp feature (8 bytes of data).
- *
- * Gating: Select (Get) and Save (Set) need ONCS bit 4, Volatile Write Cache
- * needs VWC bit 0, Timestamp needs ONCS bit 6. Number of Queues may only be
- * set once after a reset, so it is set through nvme_ctrl_set_io_queue_count.
+ * nvme_features.c - decoders that split a feature value into named fields
+ * (and one line of text), encoders, and the Timestamp feature (8 bytes of
+ * data) on top of nvme_feat_get()/nvme_feat_set() (nvme_admin.c: the one
+ * Get/Set Features family, with its support gate).
  * Layouts: NVMe 1.4 section 5.21.1 (one subsection per feature).
  */
 #include "nvme_internal.h"
@@ -177,66 +174,17 @@ NVME_COLD uint32_t nvme_feat_async_event(uint8_t smart_warnings, bool ns_attr, b
 			  NVME_SET(NVME_FEAT_AEC_FAN, fw_activation ? 1 : 0));
 }
 
-/* Features whose value is data, not dword 0/11. */
-NVME_COLD static bool data_feature(uint8_t fid)
-{
-	return fid == NVME_FEAT_TIMESTAMP || fid == NVME_FEAT_HOST_ID || fid == NVME_FEAT_LBA_RANGE_TYPE ||
-	       fid == NVME_FEAT_AUTO_PST || fid == NVME_FEAT_HOST_MEM_BUFFER;
-}
-
-NVME_COLD int nvme_feat_get(struct nvme_ctrl *c, uint8_t fid, uint8_t sel, uint32_t cdw11,
-		  uint32_t *value, unsigned flags)
-{
-	if (value != NULL)
-		*value = 0;
-	if (c == NULL || value == NULL || sel > NVME_FEAT_SEL_SUPPORTED_CAPS ||
-	    (data_feature(fid) && fid != NVME_FEAT_AUTO_PST))
-		return NVME_ERR_INVAL;
-	int rc = 0;
-	if (sel != NVME_FEAT_SEL_CURRENT)
-		rc = nvme_require(c, NVME_OPT_SAVE_SELECT, flags, "Get Features with Select");
-	if (rc == 0 && fid == NVME_FEAT_VOLATILE_WC)
-		rc = nvme_require(c, NVME_OPT_VWC, flags, "Volatile Write Cache feature");
-	if (rc != 0)
-		return rc;
-	/* APST returns a data table too; 256 bytes fit the Identify buffer */
-	if (fid == NVME_FEAT_AUTO_PST)
-		return nvme_get_features(c, fid, sel, 0, cdw11, c->idbuf, 256, value);
-	return nvme_get_features(c, fid, sel, 0, cdw11, NULL, 0, value);
-}
-
-NVME_COLD int nvme_feat_set(struct nvme_ctrl *c, uint8_t fid, uint32_t value, bool save,
-		  unsigned flags, uint32_t *dw0)
-{
-	if (dw0 != NULL)
-		*dw0 = 0;
-	if (c == NULL || fid == NVME_FEAT_NUM_QUEUES || data_feature(fid))
-		return NVME_ERR_INVAL;
-	int rc = 0;
-	if (save)
-		rc = nvme_require(c, NVME_OPT_SAVE_SELECT, flags, "Set Features with Save");
-	if (rc == 0 && fid == NVME_FEAT_VOLATILE_WC)
-		rc = nvme_require(c, NVME_OPT_VWC, flags, "Volatile Write Cache feature");
-	if (rc != 0)
-		return rc;
-	return nvme_set_features(c, fid, 0, value, save, NULL, 0, dw0);
-}
-
 NVME_COLD int nvme_timestamp_get(struct nvme_ctrl *c, uint8_t sel, struct nvme_timestamp *ts, unsigned flags)
 {
 	if (c == NULL || ts == NULL || sel > NVME_FEAT_SEL_SAVED)
 		return NVME_ERR_INVAL;
 	__builtin_memset(ts, 0, sizeof(*ts));
-	int rc = nvme_require(c, NVME_OPT_TIMESTAMP, flags, "Timestamp feature");
-	if (rc == 0 && sel != NVME_FEAT_SEL_CURRENT)
-		rc = nvme_require(c, NVME_OPT_SAVE_SELECT, flags, "Get Features with Select");
-	if (rc != 0)
-		return rc;
 	if (c->idbuf == NULL)
 		return NVME_ERR_NOT_READY;
 	uint8_t *b = c->idbuf;
 	__builtin_memset(b, 0, NVME_TIMESTAMP_DATA_SIZE);
-	rc = nvme_get_features(c, NVME_FEAT_TIMESTAMP, sel, 0, 0, b, NVME_TIMESTAMP_DATA_SIZE, NULL);
+	struct nvme_feat_args a = { .fid = NVME_FEAT_TIMESTAMP, .sel = sel, .buf = b, .len = NVME_TIMESTAMP_DATA_SIZE };
+	int rc = nvme_feat_get(c, &a, flags, NULL);
 	if (rc != 0)
 		return rc;
 	for (int i = 5; i >= 0; i--)
@@ -250,16 +198,14 @@ NVME_COLD int nvme_timestamp_set(struct nvme_ctrl *c, uint64_t ms, unsigned flag
 {
 	if (c == NULL || (ms & ~NVME_TIMESTAMP_MS_MASK) != 0)
 		return NVME_ERR_INVAL;
-	int rc = nvme_require(c, NVME_OPT_TIMESTAMP, flags, "Timestamp feature");
-	if (rc != 0)
-		return rc;
 	if (c->idbuf == NULL)
 		return NVME_ERR_NOT_READY;
 	uint8_t *b = c->idbuf;
 	__builtin_memset(b, 0, NVME_TIMESTAMP_DATA_SIZE);
 	for (int i = 0; i < 6; i++)
 		b[i] = (uint8_t)(ms >> (8 * i));
-	return nvme_set_features(c, NVME_FEAT_TIMESTAMP, 0, 0, false, b, NVME_TIMESTAMP_DATA_SIZE, NULL);
+	struct nvme_feat_args a = { .fid = NVME_FEAT_TIMESTAMP, .buf = b, .len = NVME_TIMESTAMP_DATA_SIZE };
+	return nvme_feat_set(c, &a, flags, NULL);
 }
 
 #else

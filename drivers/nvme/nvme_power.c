@@ -8,9 +8,6 @@
 
 #if NVME_CFG_POWER   /* optional (nvme_power.h): the file is empty without it */
 
-/* Bytes of the APST data structure: 32 entries of 8 bytes. */
-#define NVME_APST_BYTES 256u
-
 NVME_COLD uint32_t nvme_power_state_count(const struct nvme_ctrl *c)
 {
 	if (c == NULL || c->idbuf == NULL)
@@ -54,7 +51,8 @@ NVME_COLD int nvme_power_get(struct nvme_ctrl *c, uint8_t *ps, uint8_t *workload
 	uint32_t dw0 = 0;
 	if (c == NULL || ps == NULL)
 		return NVME_ERR_INVAL;
-	int rc = nvme_get_features(c, NVME_FEAT_POWER_MGMT, NVME_FEAT_SEL_CURRENT, 0, 0, NULL, 0, &dw0);
+	struct nvme_feat_args a = { .fid = NVME_FEAT_POWER_MGMT };
+	int rc = nvme_feat_get(c, &a, NVME_FEAT_RAW, &dw0);
 	if (rc != 0)
 		return rc;
 	*ps = (uint8_t)NVME_GET(dw0, NVME_FEAT_PM_PS);
@@ -90,8 +88,8 @@ NVME_COLD int nvme_power_set(struct nvme_ctrl *c, uint8_t ps, bool force)
 		return power_refuse(c, "the deepest power state is broken on this controller (quirk no-deepest-ps)");
 	if (info.non_operational && !force)
 		return power_refuse(c, "non-operational power state (I/O would stall); needs force");
-	rc = nvme_set_features(c, NVME_FEAT_POWER_MGMT, 0, (uint32_t)NVME_SET(NVME_FEAT_PM_PS, ps), false, NULL, 0,
-			       NULL);
+	struct nvme_feat_args a = { .fid = NVME_FEAT_POWER_MGMT, .cdw11 = (uint32_t)NVME_SET(NVME_FEAT_PM_PS, ps) };
+	rc = nvme_feat_set(c, &a, NVME_FEAT_RAW, NULL);
 	if (rc == 0)
 		nvme_info(c, "power state %u", (unsigned)ps);
 	return rc;
@@ -108,20 +106,21 @@ NVME_COLD int nvme_apst_read(struct nvme_ctrl *c, struct nvme_apst *out)
 	out->supported = (c->id.apsta & 1u) != 0;
 	if (!out->supported)
 		return 0;
-	if (c->idbuf == NULL || c->idbuf_bytes < NVME_APST_BYTES)
+	if (c->idbuf == NULL || c->idbuf_bytes < NVME_APST_TABLE_BYTES)
 		return NVME_ERR_NOT_READY;
 	uint32_t dw0 = 0;
-	__builtin_memset(c->idbuf, 0, NVME_APST_BYTES);
-	rc = nvme_get_features(c, NVME_FEAT_AUTO_PST, NVME_FEAT_SEL_CURRENT, 0, 0, c->idbuf, NVME_APST_BYTES, &dw0);
+	__builtin_memset(c->idbuf, 0, NVME_APST_TABLE_BYTES);
+	struct nvme_feat_args a = { .fid = NVME_FEAT_AUTO_PST, .buf = c->idbuf, .len = NVME_APST_TABLE_BYTES };
+	rc = nvme_feat_get(c, &a, NVME_FEAT_RAW, &dw0);
 	if (rc != 0)
 		return rc;
 	out->enabled = NVME_GET(dw0, NVME_FEAT_APST_APSTE) != 0;
 	const uint8_t *e = c->idbuf;
-	for (unsigned i = 0; i < 32; i++) {
+	for (unsigned i = 0; i < NVME_APST_ENTRIES; i++) {
 		uint32_t v = (uint32_t)e[8 * i] | (uint32_t)e[8 * i + 1] << 8 | (uint32_t)e[8 * i + 2] << 16 |
 			     (uint32_t)e[8 * i + 3] << 24;
-		out->entry[i].itps = (uint8_t)((v >> 3) & 0x1Fu);        /* bits 7:3 */
-		out->entry[i].itpt_ms = (uint32_t)((v >> 8) & 0xFFFFFFu); /* bits 31:8 */
+		out->entry[i].itps = (uint8_t)NVME_GET(v, NVME_APST_ENTRY_ITPS);
+		out->entry[i].itpt_ms = (uint32_t)NVME_GET(v, NVME_APST_ENTRY_ITPT);
 	}
 	return 0;
 }

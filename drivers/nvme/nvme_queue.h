@@ -49,6 +49,9 @@ struct nvme_qpair *nvme_ctrl_admin_qpair(struct nvme_ctrl *c);
  * (qid n is nvme_ctrl_io_qpair(c, n - 1), which counts I/O queue pairs
  * from 0 for loops over them). NULL if not created. */
 struct nvme_qpair *nvme_ctrl_qpair(struct nvme_ctrl *c, uint16_t qid);
+/* The I/O queue pair of qid 1 + index (created by init: index <
+ * cfg.io_queue_count); NULL if none. */
+struct nvme_qpair *nvme_ctrl_io_qpair(struct nvme_ctrl *c, uint32_t index);
 
 /*
  * Create I/O queue pair qid (1..granted count): allocate its rings, command

@@ -583,6 +583,13 @@ struct nvme_cqe {
 #define NVME_FEAT_APST_APSTE        0, 1
 #define NVME_FEAT_KA_KATO           0, 32    /* keep alive timeout, ms */
 
+/* APST feature data (NVMe 1.4 5.21.1.12, figure 276): 32 entries of 8 bytes,
+ * one per power state, each a little-endian 64-bit value. */
+#define NVME_APST_TABLE_BYTES       256u
+#define NVME_APST_ENTRIES           32u
+#define NVME_APST_ENTRY_ITPS        3, 5     /* idle transition power state */
+#define NVME_APST_ENTRY_ITPT        8, 24    /* idle time prior to transition, ms */
+
 /* Timestamp feature data (5.21.1.14): 8 bytes */
 #define NVME_TIMESTAMP_DATA_SIZE    8u
 #define NVME_TIMESTAMP_ATTR_SYNCH   0, 1     /* byte 6 */

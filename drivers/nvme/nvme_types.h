@@ -41,6 +41,7 @@
 #endif
 
 
+#include "nvme_ctrl.h"      /* enum nvme_ctrl_state */
 #include "nvme_queue.h"     /* struct nvme_qpair_stats */
 #include "nvme_recover.h"   /* struct nvme_recovery_stats */
 #include "nvme_dm.h"        /* struct nvme_nvm_limits (NVME_CFG_DM) */

@@ -75,7 +75,10 @@ static int gas_width(const struct acpi_gas *g)
 	return -1;
 }
 
-int acpi_gas_write(const struct acpi_gas *g, uint32_t value)
+/* One access of the register g describes: its width and address checked
+ * once, then a port or a memory access of that width (write: *value is
+ * written; read: *value receives it). -1 for a register we cannot reach. */
+static int gas_access(const struct acpi_gas *g, bool write, uint32_t *value)
 {
 	int w = gas_width(g);
 	if (!g->address || w < 0)
@@ -84,48 +87,40 @@ int acpi_gas_write(const struct acpi_gas *g, uint32_t value)
 		if (g->address > 0xFFFF)
 			return -1;
 		uint16_t port = (uint16_t)g->address;
-		if (w == 8)
-			outb(port, (uint8_t)value);
-		else if (w == 16)
-			outw(port, (uint16_t)value);
+		if (write && w == 8)
+			outb(port, (uint8_t)*value);
+		else if (write && w == 16)
+			outw(port, (uint16_t)*value);
+		else if (write)
+			outl(port, *value);
 		else
-			outl(port, value);
+			*value = w == 8 ? inb(port) : w == 16 ? inw(port) : inl(port);
 		return 0;
 	}
 	if (g->space == ACPI_GAS_MEMORY) {
 		volatile void *p = vmm_map_mmio(g->address, (uint64_t)w / 8);
 		if (!p)
 			return -1;
-		if (w == 8)
-			*(volatile uint8_t *)p = (uint8_t)value;
-		else if (w == 16)
-			*(volatile uint16_t *)p = (uint16_t)value;
+		if (write && w == 8)
+			*(volatile uint8_t *)p = (uint8_t)*value;
+		else if (write && w == 16)
+			*(volatile uint16_t *)p = (uint16_t)*value;
+		else if (write)
+			*(volatile uint32_t *)p = *value;
 		else
-			*(volatile uint32_t *)p = value;
+			*value = w == 8 ? *(volatile uint8_t *)p : w == 16 ? *(volatile uint16_t *)p
+									 : *(volatile uint32_t *)p;
 		return 0;
 	}
 	return -1;
 }
 
+int acpi_gas_write(const struct acpi_gas *g, uint32_t value)
+{
+	return gas_access(g, true, &value);
+}
+
 int acpi_gas_read(const struct acpi_gas *g, uint32_t *value)
 {
-	int w = gas_width(g);
-	if (!g->address || w < 0)
-		return -1;
-	if (g->space == ACPI_GAS_IO) {
-		if (g->address > 0xFFFF)
-			return -1;
-		uint16_t port = (uint16_t)g->address;
-		*value = w == 8 ? inb(port) : w == 16 ? inw(port) : inl(port);
-		return 0;
-	}
-	if (g->space == ACPI_GAS_MEMORY) {
-		volatile void *p = vmm_map_mmio(g->address, (uint64_t)w / 8);
-		if (!p)
-			return -1;
-		*value = w == 8 ? *(volatile uint8_t *)p : w == 16 ? *(volatile uint16_t *)p
-								 : *(volatile uint32_t *)p;
-		return 0;
-	}
-	return -1;
+	return gas_access(g, false, value);
 }

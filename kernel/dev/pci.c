@@ -428,27 +428,34 @@ int pci_rescan_bus(uint16_t seg, uint8_t bus)
 	return nadded;
 }
 
-bool pci_bridge_mem_window(const struct pci_dev *b, uint64_t *base, uint64_t *limit)
+/* A bridge's 16-bit memory base/limit pair at reg, reg + 2 (bits 15:4 are
+ * address bits 31:20; the limit's low 20 bits are all ones). false for a
+ * device that is not a bridge or reads all-ones. */
+static bool bridge_window16(const struct pci_dev *b, uint16_t reg, uint16_t *lo, uint16_t *hi,
+			    uint64_t *base, uint64_t *limit)
 {
 	if (b->header_type != 1)
 		return false;
-	uint16_t lo = pci_read16(b, 0x20), hi = pci_read16(b, 0x22);
-	if (lo == 0xFFFF && hi == 0xFFFF)
+	*lo = pci_read16(b, reg);
+	*hi = pci_read16(b, (uint16_t)(reg + 2));
+	if (*lo == 0xFFFF && *hi == 0xFFFF)
 		return false;
-	*base = (uint64_t)(lo & 0xFFF0) << 16;
-	*limit = ((uint64_t)(hi & 0xFFF0) << 16) | 0xFFFFF;
-	return *base < *limit;
+	*base = (uint64_t)(*lo & 0xFFF0) << 16;
+	*limit = ((uint64_t)(*hi & 0xFFF0) << 16) | 0xFFFFF;
+	return true;
+}
+
+bool pci_bridge_mem_window(const struct pci_dev *b, uint64_t *base, uint64_t *limit)
+{
+	uint16_t lo, hi;
+	return bridge_window16(b, 0x20, &lo, &hi, base, limit) && *base < *limit;
 }
 
 bool pci_bridge_pref_window(const struct pci_dev *b, uint64_t *base, uint64_t *limit)
 {
-	if (b->header_type != 1)
+	uint16_t lo, hi;
+	if (!bridge_window16(b, 0x24, &lo, &hi, base, limit))
 		return false;
-	uint16_t lo = pci_read16(b, 0x24), hi = pci_read16(b, 0x26);
-	if (lo == 0xFFFF && hi == 0xFFFF)
-		return false;
-	*base = (uint64_t)(lo & 0xFFF0) << 16;
-	*limit = ((uint64_t)(hi & 0xFFF0) << 16) | 0xFFFFF;
 	if ((lo & 0xF) == 1) /* 64-bit window: upper halves at 0x28/0x2C */
 		*base |= (uint64_t)pci_read32(b, 0x28) << 32;
 	if ((hi & 0xF) == 1)

@@ -3,6 +3,17 @@
 #include <stddef.h>
 #include "pci_caps.h"
 
+/* Marks the dword at off visited in seen (one bit per dword); false if it
+ * was already: the list loops. */
+static bool first_visit(uint8_t *seen, unsigned off)
+{
+	unsigned dw = off / 4u;
+	if (seen[dw / 8] & (1u << (dw % 8)))
+		return false;
+	seen[dw / 8] |= (uint8_t)(1u << (dw % 8));
+	return true;
+}
+
 int pci_caps_list(pci_caps_read32_fn rd, void *ctx, uint8_t ptr_reg, struct pci_cap *out, int max,
 		  const char **trouble)
 {
@@ -21,12 +32,10 @@ int pci_caps_list(pci_caps_read32_fn rd, void *ctx, uint8_t ptr_reg, struct pci_
 			*trouble = "pointer into the header (below 0x40)";
 			break;
 		}
-		unsigned dw = off / 4u;
-		if (seen[dw / 8] & (1u << (dw % 8))) {
+		if (!first_visit(seen, off)) {
 			*trouble = "loop in the capability list";
 			break;
 		}
-		seen[dw / 8] |= (uint8_t)(1u << (dw % 8));
 		uint32_t h = rd(ctx, off);
 		if (h == 0xFFFFFFFFu) {
 			*trouble = "entry reads all-ones";
@@ -53,12 +62,10 @@ int pci_ext_caps_list(pci_caps_read32_fn rd, void *ctx, struct pci_cap *out, int
 	uint16_t off = 0x100;
 	*trouble = NULL;
 	for (;;) {
-		unsigned dw = off / 4u;
-		if (seen[dw / 8] & (1u << (dw % 8))) {
+		if (!first_visit(seen, off)) {
 			*trouble = "loop in the extended capability list";
 			break;
 		}
-		seen[dw / 8] |= (uint8_t)(1u << (dw % 8));
 		uint32_t h = rd(ctx, off);
 		if (h == 0xFFFFFFFFu) {
 			if (off != 0x100)

@@ -155,6 +155,20 @@ static uint64_t from_cpuid(const char **name)
 	return hz;
 }
 
+/* The TSC rate measured against counter c (0 if c does not count or the
+ * result is implausible; both logged with the counter's name). */
+static uint64_t checked_calibrate(const struct counter *c, const char *name)
+{
+	if (!counts(c)) {
+		kprintf("time: %s counter does not count; not used\n", name);
+		return 0;
+	}
+	uint64_t hz = calibrate(c);
+	if (!hz)
+		kprintf("time: %s calibration gave no plausible TSC rate\n", name);
+	return hz;
+}
+
 static uint64_t from_hpet(const struct acpi_info *ai)
 {
 	if (!ai || !ai->have_hpet)
@@ -174,14 +188,7 @@ static uint64_t from_hpet(const struct acpi_info *ai)
 		r[HPET_REG_CONFIG / 4] = cfg | 1; /* ENABLE_CNF: main counter runs */
 	struct counter c = { read_mmio, 1000000000000000ull / period, 0xFFFFFFFFu,
 			     r + HPET_REG_COUNTER / 4, 0 };
-	if (!counts(&c)) {
-		kprintf("time: HPET counter does not count; HPET not used\n");
-		return 0;
-	}
-	uint64_t hz = calibrate(&c);
-	if (!hz)
-		kprintf("time: HPET calibration gave no plausible TSC rate\n");
-	return hz;
+	return checked_calibrate(&c, "HPET");
 }
 
 static uint64_t from_pm_timer(const struct acpi_info *ai)
@@ -202,14 +209,7 @@ static uint64_t from_pm_timer(const struct acpi_info *ai)
 	} else {
 		return 0;
 	}
-	if (!counts(&c)) {
-		kprintf("time: ACPI PM timer does not count; not used\n");
-		return 0;
-	}
-	uint64_t hz = calibrate(&c);
-	if (!hz)
-		kprintf("time: ACPI PM timer calibration gave no plausible TSC rate\n");
-	return hz;
+	return checked_calibrate(&c, "ACPI PM timer");
 }
 
 /* PIT channel 2: counting down from 0xFFFF in mode 0 with the gate on

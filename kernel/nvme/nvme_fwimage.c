@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* nvme_fwimage.c - the nvmetk firmware test image (see nvme_fwimage.h). */
 #include "nvme_fwimage.h"
+#include "nvme_splitmix.h"
 
 static const uint8_t magic[8] = { 'N', 'V', 'M', 'E', 'T', 'K', 'F', 'W' };
 
@@ -14,14 +15,6 @@ uint32_t fwimage_crc32(uint32_t crc, const void *data, size_t len)
 			crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
 	}
 	return ~crc;
-}
-
-static uint64_t splitmix(uint64_t seed, uint64_t w)
-{
-	uint64_t z = seed + (w + 1) * 0x9E3779B97F4A7C15ull;
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-	return z ^ (z >> 31);
 }
 
 static void put32(uint8_t *p, uint32_t v)
@@ -41,7 +34,7 @@ bool fwimage_generate(void *buf, size_t size, uint64_t seed)
 	if (size < FWIMAGE_HEADER_SIZE || size % 4 || size > 0xFFFFFFFFu)
 		return false;
 	for (size_t o = FWIMAGE_HEADER_SIZE; o < size; o += 8) {
-		uint64_t z = splitmix(seed, o / 8);
+		uint64_t z = nvme_splitmix64(seed, o / 8);
 		for (size_t k = 0; k < 8 && o + k < size; k++)
 			b[o + k] = (uint8_t)(z >> (8 * k));
 	}

@@ -1,16 +1,14 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* nvme_pattern.c - data patterns of the NVMe shell (definitions in nvme_pattern.h). */
 #include "nvme_pattern.h"
+#include "nvme_splitmix.h"
 #include "kformat.h"
 #include "kstring.h"
 #include "shell.h"
 
 uint64_t pattern_random_word(uint64_t seed, uint64_t w)
 {
-	uint64_t z = seed + (w + 1) * 0x9E3779B97F4A7C15ull;
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-	return z ^ (z >> 31);
+	return nvme_splitmix64(seed, w);
 }
 
 bool pattern_parse(const char *spec, uint64_t seed, struct pattern *p)

@@ -139,7 +139,9 @@ static struct shell_opt *find_short(struct shell_opt *opts, char c)
 
 int shell_getopt(int argc, char **argv, struct shell_opt *opts, char **pos, int max_pos, int *npos)
 {
-	*npos = 0;
+	int n = 0;
+	if (npos)
+		*npos = 0;
 	for (struct shell_opt *o = opts; o->name || o->short_name; o++) {
 		o->set = false;
 		o->value = NULL;
@@ -153,9 +155,11 @@ int shell_getopt(int argc, char **argv, struct shell_opt *opts, char **pos, int 
 			continue;
 		}
 		if (!is_opt) {
-			if (*npos >= max_pos)
+			if (n >= max_pos)
 				return shell_usage_error("too many arguments (at '%s')", a);
-			pos[(*npos)++] = a;
+			pos[n++] = a;
+			if (npos)
+				*npos = n;
 			continue;
 		}
 		struct shell_opt *o;

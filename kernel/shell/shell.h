@@ -111,7 +111,8 @@ int shell_arg_u64(const char *what, const char *s, uint64_t *out);
  * Results: opts[i].set, opts[i].value (NULL for flags). A repeated option
  * keeps the last value. Errors (unknown option, missing value, value given
  * to a flag, more than max_pos positional arguments) print a usage error and
- * return SHELL_USAGE; success returns SHELL_OK.
+ * return SHELL_USAGE; success returns SHELL_OK. A command without positional
+ * arguments passes pos NULL, max_pos 0 and npos NULL.
  */
 struct shell_opt {
 	const char *name;   /* long name without "--", or NULL */

@@ -88,9 +88,7 @@ static int cmd_lspci(int argc, char **argv)
 		{ .name = "device", .short_name = 'd', .takes_value = true },
 		{ 0 },
 	};
-	char *pos[1];
-	int npos;
-	int rc = shell_getopt(argc, argv, opts, pos, 0, &npos);
+	int rc = shell_getopt(argc, argv, opts, NULL, 0, NULL);
 	if (rc)
 		return rc;
 	bool verbose = opts[0].set;

@@ -11,7 +11,9 @@
 # configuration's objects must define every nvme_* symbol they reference.
 # Compiles a file that includes only nvme_spec.h (its static asserts) for
 # each; compiles every ```c block of drivers/nvme/README.md for each; links
-# drivers/nvme/examples/minimal.c freestanding for each cross target; prints one PASS/FAIL line per target (docs/DEVELOPING.md) and the
+# drivers/nvme/examples/minimal.c freestanding for each cross target; checks
+# the porter's header budget (nvme.h + nvme_host.h + nvme_config.h under 500
+# lines, the count stated in README.md); prints one PASS/FAIL line per target (docs/DEVELOPING.md) and the
 # driver's .text and .rodata per architecture, configuration and -O2/-Os as
 # "# " lines. Installs nothing. Exit status 1 on any FAIL.
 set -u
@@ -231,6 +233,37 @@ if [ "$(sh "$here/readme_blocks.sh" "$neg/t.md" "$neg/b")" = 2 ] &&
 	pass readme-c-blocks-detects-errors
 else
 	fail readme-c-blocks-detects-errors "a bad block compiled, or a good one did not"
+fi
+
+# Header budget (issue 15): what a porter reads to get a working port
+# (nvme.h, nvme_host.h, nvme_config.h; README.md "Porting") stays under
+# HEADER_BUDGET lines, and the porting guide states the true count.
+HEADER_BUDGET=500
+# header_budget DIR README -> the reason it fails, or nothing
+header_budget() {
+	hb_n=$(cd "$1" && cat nvme.h nvme_host.h nvme_config.h 2>/dev/null | wc -l)
+	if [ "$hb_n" -ge "$HEADER_BUDGET" ]; then
+		echo "nvme.h + nvme_host.h + nvme_config.h are $hb_n lines (budget: under $HEADER_BUDGET)"
+	elif ! tr '\n' ' ' <"$2" | grep -q "(the switches): $hb_n lines"; then
+		echo "$2 does not say '(the switches): $hb_n lines' (the count)"
+	fi
+}
+hb_why=$(header_budget "$drv" "$drv/README.md")
+if [ -z "$hb_why" ]; then
+	pass header-budget
+else
+	fail header-budget "$hb_why"
+fi
+# ... and the check fails on a header set over the budget
+mkdir -p "$out/budget-neg"
+for f in nvme.h nvme_host.h nvme_config.h; do
+	awk 'BEGIN { for (i = 0; i < 167; i++) print "/* line */" }' >"$out/budget-neg/$f"
+done
+echo '`nvme_config.h` (the switches): 501 lines together.' >"$out/budget-neg/README.md"
+if [ -n "$(header_budget "$out/budget-neg" "$out/budget-neg/README.md")" ]; then
+	pass header-budget-detects-excess
+else
+	fail header-budget-detects-excess "501 lines of header were accepted"
 fi
 
 # License: every file of the tree carries the SPDX line (tools/check-spdx.sh),

@@ -1092,7 +1092,8 @@ static void op(uint8_t which)
 		uint32_t a, c;
 		(void)nvme_get_num_queues(&ctrl, &a, &c);
 		uint32_t v;
-		(void)nvme_feat_get(&ctrl, in8(), 0, 0, &v, NVME_CMD_FORCE);
+		struct nvme_feat_args fa = { .fid = in8() };
+		(void)nvme_feat_get(&ctrl, &fa, NVME_CMD_FORCE, &v);
 		break;
 	}
 	case 5: {
@@ -1186,11 +1187,11 @@ static void op(uint8_t which)
 		break;
 	}
 	case 16: {   /* features with every dword */
-		struct nvme_features_args a = { .fid = in8(), .sel = (uint8_t)(in8() & 7), .cdw11 = in32(),
-						.cdw12 = in32(), .uuid_index = (uint8_t)(in8() & 0x7F) };
+		struct nvme_feat_args a = { .fid = in8(), .sel = (uint8_t)(in8() & 7), .cdw11 = in32(),
+					    .cdw12 = in32(), .uuid_index = (uint8_t)(in8() & 0x7F) };
 		uint32_t dw0;
-		(void)nvme_get_features_ext(&ctrl, &a, NULL, 0, &dw0, NULL);
-		(void)nvme_set_features_ext(&ctrl, &a, NULL, 0, &dw0, NULL);
+		(void)nvme_feat_get(&ctrl, &a, NVME_FEAT_RAW, &dw0);
+		(void)nvme_feat_set(&ctrl, &a, NVME_FEAT_RAW, &dw0);
 		break;
 	}
 	case 17: {   /* firmware download and commit (FORCE: sent whatever OACS says) */
@@ -1245,11 +1246,13 @@ static void op(uint8_t which)
 	case 21: {   /* checked features and their decoders */
 		uint8_t fid = (uint8_t)(1u + in8() % 0x20u);
 		uint32_t v = 0;
-		if (nvme_feat_get(&ctrl, fid, (uint8_t)(in8() & 3), 0, &v, NVME_CMD_FORCE) == 0) {
+		struct nvme_feat_args ga = { .fid = fid, .sel = (uint8_t)(in8() & 3) };
+		if (nvme_feat_get(&ctrl, &ga, NVME_CMD_FORCE, &v) == 0) {
 			char t[160];
 			(void)nvme_feat_describe(fid, v, t, sizeof(t));
 		}
-		(void)nvme_feat_set(&ctrl, fid, in32(), in8() & 1, NVME_CMD_FORCE, &v);
+		struct nvme_feat_args sa = { .fid = fid, .cdw11 = in32(), .save = (in8() & 1) != 0 };
+		(void)nvme_feat_set(&ctrl, &sa, NVME_CMD_FORCE, &v);
 		struct nvme_timestamp ts;
 		(void)nvme_timestamp_get(&ctrl, 0, &ts, NVME_CMD_FORCE);
 		break;

@@ -167,19 +167,22 @@ static void api_admin_helpers(void)
 	CHECK_RC(nvme_identify(f.c, NVME_CNS_CTRL, 0, 0, NULL), NVME_ERR_INVAL);
 	/* features round trip */
 	uint32_t dw0 = 0;
-	CHECK_OK(nvme_set_features(f.c, NVME_FEAT_VOLATILE_WC, 0, 0, false, NULL, 0, NULL));
-	CHECK_OK(nvme_get_features(f.c, NVME_FEAT_VOLATILE_WC, NVME_FEAT_SEL_CURRENT, 0, 0, NULL, 0, &dw0));
+	struct nvme_feat_args vwc = { .fid = NVME_FEAT_VOLATILE_WC, .cdw11 = 0 };
+	CHECK_OK(nvme_feat_set(f.c, &vwc, NVME_FEAT_RAW, NULL));
+	CHECK_OK(nvme_feat_get(f.c, &vwc, NVME_FEAT_RAW, &dw0));
 	CHECK_EQ(dw0, 0);
 	CHECK_EQ(nvme_model_feature(f.m, NVME_FEAT_VOLATILE_WC), 0);
-	CHECK_RC(nvme_get_features(f.c, NVME_FEAT_VOLATILE_WC, 8, 0, 0, NULL, 0, &dw0), NVME_ERR_INVAL);
+	vwc.sel = 8;
+	CHECK_RC(nvme_feat_get(f.c, &vwc, NVME_FEAT_RAW, &dw0), NVME_ERR_INVAL);
 	/* timestamp with a data buffer, both directions */
 	uint8_t *ts = fx_buf(&f, 8, 3, 0);   /* unaligned: bounced */
 	memset(ts, 0, 8);
 	ts[0] = 0x10;
 	ts[1] = 0x27;   /* 10000 ms */
-	CHECK_OK(nvme_set_features(f.c, NVME_FEAT_TIMESTAMP, 0, 0, false, ts, 8, NULL));
+	struct nvme_feat_args tsa = { .fid = NVME_FEAT_TIMESTAMP, .buf = ts, .len = 8 };
+	CHECK_OK(nvme_feat_set(f.c, &tsa, NVME_FEAT_RAW, NULL));
 	memset(ts, 0, 8);
-	CHECK_OK(nvme_get_features(f.c, NVME_FEAT_TIMESTAMP, 0, 0, 0, ts, 8, NULL));
+	CHECK_OK(nvme_feat_get(f.c, &tsa, NVME_FEAT_RAW, NULL));
 	CHECK((ts[0] | (ts[1] << 8)) >= 10000);
 	fx_buf_free(&f, ts);
 	/* logs: SMART counters move with I/O, error log records failures */

@@ -725,7 +725,8 @@ static void hmb_basic(void)
 	/* Get Features 0Dh as the device sees it */
 	uint32_t dw0 = 0;
 	uint8_t *attr = fx_buf(&f, 4096, 0, 0);
-	CHECK_OK(nvme_get_features(f.c, NVME_FEAT_HOST_MEM_BUFFER, 0, 0, 0, attr, 4096, &dw0));
+	struct nvme_feat_args hmb = { .fid = NVME_FEAT_HOST_MEM_BUFFER, .buf = attr, .len = 4096 };
+	CHECK_OK(nvme_feat_get(f.c, &hmb, 0, &dw0));
 	CHECK_EQ(dw0 & 1u, 1);
 	CHECK_EQ(((uint32_t *)attr)[0], (16u << 20) / 4096u);   /* HSIZE in pages */
 	CHECK_EQ(((uint32_t *)attr)[3], 1);                     /* HMDLEC */
@@ -996,6 +997,104 @@ static void telemetry(void)
 	fx_buf_free(&f, buf);
 }
 
+/* Autonomous Power State Transition (Feature 0Ch) against the model: the
+ * table written through the checked nvme_feat_set, read back by
+ * nvme_apst_read and the checked nvme_feat_get without a buffer; idle time
+ * moves the controller to the table's non-operational state, an I/O brings
+ * it back; tables naming an operational or missing state are refused;
+ * disabled or reset, nothing moves; a controller without APSTA refuses. */
+static void apst_table(uint8_t *t, unsigned from, unsigned to, uint32_t ms)
+{
+	uint64_t e = (uint64_t)NVME_SET(NVME_APST_ENTRY_ITPS, to) | (uint64_t)NVME_SET(NVME_APST_ENTRY_ITPT, ms);
+	for (unsigned k = 0; k < 8; k++)
+		t[8 * from + k] = (uint8_t)(e >> (8 * k));
+}
+
+static void apst(void)
+{
+	static struct fx f;
+	fx_defaults(&f);
+	fx_start(&f);
+	nvme_model_set_power_states(f.m, 2, three_states, false);
+	nvme_model_set_apst(f.m, true);
+	REQUIRE_OK(fx_init(&f));
+	struct nvme_apst a;
+	CHECK_OK(nvme_apst_read(f.c, &a));
+	CHECK(a.supported && !a.enabled);
+	uint8_t *t = fx_buf(&f, NVME_APST_TABLE_BYTES, 0, 0);
+	memset(t, 0, NVME_APST_TABLE_BYTES);
+	apst_table(t, 0, 2, 100);   /* PS 0 -> PS 2 (non-operational) after 100 ms idle */
+	struct nvme_feat_args sa = { .fid = NVME_FEAT_AUTO_PST, .cdw11 = 1, .buf = t, .len = NVME_APST_TABLE_BYTES };
+	CHECK_OK(nvme_feat_set(f.c, &sa, 0, NULL));
+	CHECK_OK(nvme_apst_read(f.c, &a));
+	CHECK(a.enabled);
+	CHECK_EQ(a.entry[0].itps, 2);
+	CHECK_EQ(a.entry[0].itpt_ms, 100);
+	CHECK_EQ(a.entry[1].itpt_ms, 0);
+	uint32_t dw0 = 0;
+	struct nvme_feat_args ga = { .fid = NVME_FEAT_AUTO_PST };   /* checked: the driver's buffer */
+	CHECK_OK(nvme_feat_get(f.c, &ga, 0, &dw0));
+	CHECK_EQ(dw0, 1);
+	/* busy (less than 100 ms between commands): no transition */
+	uint8_t ps = 9;
+	f.env->now += 50000;
+	CHECK_OK(nvme_power_get(f.c, &ps, NULL));
+	CHECK_EQ(ps, 0);
+	/* idle 150 ms: PS 2; an admin command does not wake it, an I/O does */
+	f.env->now += 150000;
+	CHECK_OK(nvme_power_get(f.c, &ps, NULL));
+	CHECK_EQ(ps, 2);
+	struct nvme_model_apst_state ast;
+	nvme_model_apst_state(f.m, &ast);
+	CHECK_EQ(ast.transitions, 1);
+	CHECK_EQ(ast.wakeups, 0);
+	CHECK(fx_roundtrip(&f, 1, 0, 4096, 0, 0, 0, 31, "apst wake"));
+	CHECK_OK(nvme_power_get(f.c, &ps, NULL));
+	CHECK_EQ(ps, 0);
+	nvme_model_apst_state(f.m, &ast);
+	CHECK_EQ(ast.wakeups, 1);
+	/* refused tables: an operational target, a state beyond NPSS; nothing changes */
+	apst_table(t, 0, 1, 100);
+	CHECK_DEV(nvme_feat_set(f.c, &sa, 0, NULL), NVME_SCT_GENERIC, NVME_SC_INVALID_FIELD);
+	apst_table(t, 0, 5, 100);
+	CHECK_DEV(nvme_feat_set(f.c, &sa, 0, NULL), NVME_SCT_GENERIC, NVME_SC_INVALID_FIELD);
+	CHECK_OK(nvme_apst_read(f.c, &a));
+	CHECK(a.enabled && a.entry[0].itps == 2);
+	/* disabled: the table is kept, nothing moves */
+	apst_table(t, 0, 2, 100);
+	sa.cdw11 = 0;
+	CHECK_OK(nvme_feat_set(f.c, &sa, 0, NULL));
+	f.env->now += 500000;
+	CHECK_OK(nvme_power_get(f.c, &ps, NULL));
+	CHECK_EQ(ps, 0);
+	/* a controller reset disables it (not saveable) */
+	sa.cdw11 = 1;
+	CHECK_OK(nvme_feat_set(f.c, &sa, 0, NULL));
+	REQUIRE_OK(nvme_ctrl_reset(f.c));
+	CHECK_OK(nvme_apst_read(f.c, &a));
+	CHECK(a.supported && !a.enabled && a.entry[0].itpt_ms == 0);
+	f.env->now += 500000;
+	CHECK_OK(nvme_power_get(f.c, &ps, NULL));
+	CHECK_EQ(ps, 0);
+	sa.save = true;
+	CHECK_DEV(nvme_feat_set(f.c, &sa, NVME_FEAT_RAW, NULL), NVME_SCT_COMMAND_SPECIFIC, NVME_SC_FEATURE_ID_NOT_SAVEABLE);
+	fx_buf_free(&f, t);
+	fx_finish(&f);
+
+	/* without APSTA: not read, and the device refuses the feature */
+	fx_defaults(&f);
+	fx_start(&f);
+	nvme_model_set_power_states(f.m, 2, three_states, false);
+	REQUIRE_OK(fx_init(&f));
+	CHECK_OK(nvme_apst_read(f.c, &a));
+	CHECK(!a.supported);
+	t = fx_buf(&f, NVME_APST_TABLE_BYTES, 0, 0);
+	memset(t, 0, NVME_APST_TABLE_BYTES);
+	struct nvme_feat_args na = { .fid = NVME_FEAT_AUTO_PST, .cdw11 = 1, .buf = t, .len = NVME_APST_TABLE_BYTES };
+	CHECK_DEV(nvme_feat_set(f.c, &na, 0, NULL), NVME_SCT_GENERIC, NVME_SC_INVALID_FIELD);
+	fx_buf_free(&f, t);
+}
+
 static const struct check_test tests[] = {
 	CHECK_TEST(quirks_table),
 	CHECK_TEST(quirks_host_override_and_strings),
@@ -1019,6 +1118,7 @@ static const struct check_test tests[] = {
 	CHECK_TEST(hmb_shapes),
 	CHECK_TEST(self_test),
 	CHECK_TEST(telemetry),
+	CHECK_TEST(apst),
 };
 
 int main(int argc, char **argv)

@@ -611,11 +611,8 @@ static void power_cut_case(bool full)
 	const unsigned n = full ? 90 : 12, per_flush = full ? 30 : 4;
 	setup(&f, false, false);
 	nvme_model_vwc_track(f.m, true);
-#if NVME_CFG_FEATURES
-	CHECK_OK(nvme_feat_set(f.c, NVME_FEAT_VOLATILE_WC, 1, false, 0, NULL));
-#else
-	CHECK_OK(nvme_set_features(f.c, NVME_FEAT_VOLATILE_WC, 0, 1, false, NULL, 0, NULL));
-#endif
+	struct nvme_feat_args vwc = { .fid = NVME_FEAT_VOLATILE_WC, .cdw11 = 1 };
+	CHECK_OK(nvme_feat_set(f.c, &vwc, 0, NULL));
 	/* old contents: version 0 everywhere */
 	for (unsigned i = 0; i < n; i++) {
 		uint8_t b[BLK];

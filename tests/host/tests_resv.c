@@ -181,7 +181,8 @@ static void resv_report_parsing(void)
 	uint8_t *hid = fx_buf(&fa, 8, 0, 0);
 	for (unsigned i = 0; i < 8; i++)
 		hid[i] = (uint8_t)(0x11 * (i + 1));
-	CHECK_OK(nvme_set_features(fa.c, NVME_FEAT_HOST_ID, 0, 0, false, hid, 8, NULL));
+	struct nvme_feat_args hida = { .fid = NVME_FEAT_HOST_ID, .buf = hid, .len = 8 };
+	CHECK_OK(nvme_feat_set(fa.c, &hida, 0, NULL));
 	CHECK_OK(nvme_resv_register(a, NULL, NVME_RREGA_REGISTER, 0, KA, 0, 0));
 	CHECK_OK(nvme_resv_register(b, NULL, NVME_RREGA_REGISTER, 0, KB, 0, 0));
 	/* room for one entry: the second is not counted */

@@ -583,6 +583,26 @@ static bool enumerate(struct usb_dev *d)
 	return true;
 }
 
+/* A port (of hub h, NULL: a root port) after a status change: a device that
+ * is gone, or that was replaced (the connection changed), is detached with
+ * everything behind it. true when the port now has a device to enumerate. */
+static bool port_wants_enumeration(struct usb_hc *hc, struct usb_dev *h, unsigned p, bool connected,
+				   bool connection_changed)
+{
+	struct usb_dev *child = find_child(hc, h, p);
+	if (!connected) {
+		if (child)
+			detach_tree(child);
+		return false;
+	}
+	if (child) {
+		if (!connection_changed)
+			return false;
+		detach_tree(child);
+	}
+	return true;
+}
+
 static void hub_port_check(struct usb_dev *h, unsigned p)
 {
 	uint16_t st, ch;
@@ -594,17 +614,8 @@ static void hub_port_check(struct usb_dev *h, unsigned p)
 		hub_port_feature(h, false, HUB_C_PORT_ENABLE, p);
 	if (ch & HUB_PC_RESET)
 		hub_port_feature(h, false, HUB_C_PORT_RESET, p);
-	struct usb_dev *child = find_child(h->hc, h, p);
-	if (!(st & HUB_PS_CONNECTION)) {
-		if (child)
-			detach_tree(child);
+	if (!port_wants_enumeration(h->hc, h, p, (st & HUB_PS_CONNECTION) != 0, (ch & HUB_PC_CONNECTION) != 0))
 		return;
-	}
-	if (child) {
-		if (!(ch & HUB_PC_CONNECTION))
-			return;
-		detach_tree(child);
-	}
 	hub_port_feature(h, true, HUB_PORT_RESET, p);
 	uint64_t t0 = time_now_us();
 	bool reset_done = false;
@@ -639,17 +650,8 @@ static void root_port_check(struct usb_hc *hc, unsigned p)
 		return;
 	if (v & PORTSC_CHANGES)
 		xhci_portsc_write(hc, p, v & PORTSC_CHANGES);
-	struct usb_dev *child = find_child(hc, NULL, p);
-	if (!(v & PORTSC_CCS)) {
-		if (child)
-			detach_tree(child);
+	if (!port_wants_enumeration(hc, NULL, p, (v & PORTSC_CCS) != 0, (v & PORTSC_CSC) != 0))
 		return;
-	}
-	if (child) {
-		if (!(v & PORTSC_CSC))
-			return;
-		detach_tree(child);
-	}
 	bool ok = xhci_port_reset(hc, p);
 	v = xhci_portsc(hc, p);
 	struct usb_dev *d = new_dev(hc, NULL, p, PORTSC_SPEED(v));

@@ -59,9 +59,7 @@ static int cmd_lsusb(int argc, char **argv)
 		{ .name = "verbose", .short_name = 'v' },
 		{ 0 },
 	};
-	char *pos[1];
-	int npos;
-	int rc = shell_getopt(argc, argv, opts, pos, 0, &npos);
+	int rc = shell_getopt(argc, argv, opts, NULL, 0, NULL);
 	if (rc)
 		return rc;
 	bool verbose = opts[0].set;

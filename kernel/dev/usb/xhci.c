@@ -241,6 +241,16 @@ void xhci_check_alive(struct usb_hc *hc)
 		hc->pci->fn, hc->state);
 }
 
+/* Handle events until *done (set by the event handler) or timeout_us pass;
+ * *done at the end. */
+static bool wait_event(struct usb_hc *hc, const volatile bool *done, uint64_t timeout_us)
+{
+	uint64_t t0 = time_now_us();
+	while (!*done && time_now_us() - t0 < timeout_us)
+		xhci_handle_events(hc);
+	return *done;
+}
+
 int xhci_command(struct usb_hc *hc, uint32_t d0, uint32_t d1, uint32_t d2, uint32_t d3,
 		 uint8_t *slot_out)
 {
@@ -249,11 +259,9 @@ int xhci_command(struct usb_hc *hc, uint32_t d0, uint32_t d1, uint32_t d2, uint3
 	hc->cmd_done = false;
 	hc->cmd_wait_ptr = ring_push(&hc->cmd, d0, d1, d2, d3);
 	doorbell(hc, 0, 0);
-	uint64_t t0 = time_now_us();
-	while (!hc->cmd_done && time_now_us() - t0 < XHCI_CMD_TIMEOUT_US)
-		xhci_handle_events(hc);
+	bool done = wait_event(hc, &hc->cmd_done, XHCI_CMD_TIMEOUT_US);
 	hc->cmd_wait_ptr = 0;
-	if (!hc->cmd_done) {
+	if (!done) {
 		xhci_check_alive(hc);
 		if (hc->running) {
 			/* Abort it (4.6.1.2) so the ring moves on; the abort's own
@@ -303,11 +311,9 @@ int xhci_control(struct usb_dev *d, uint8_t req_type, uint8_t req, uint16_t valu
 	d->ctl_wait_ptr = ring_push(&d->ep0, 0, 0, 0,
 				    TRB_TYPE(TRB_STATUS) | TRB_IOC | ((len && in) ? 0 : TRB_DIR_IN));
 	doorbell(hc, d->slot, 1);
-	uint64_t t0 = time_now_us();
-	while (!d->ctl_done && time_now_us() - t0 < XHCI_XFER_TIMEOUT_US)
-		xhci_handle_events(hc);
+	bool done = wait_event(hc, &d->ctl_done, XHCI_XFER_TIMEOUT_US);
 	d->ctl_wait_ptr = 0;
-	if (!d->ctl_done) {
+	if (!done) {
 		xhci_check_alive(hc);
 		/* Stop the endpoint so the ring can be reused, then skip the TD. */
 		xhci_command(hc, 0, 0, 0, TRB_TYPE(TRB_STOP_EP) | TRB_EP(1) | TRB_SLOT(d->slot), NULL);

@@ -231,6 +231,28 @@ struct nvsh_buf {
 bool nvsh_buf_alloc(struct nvsh_buf *b, size_t want, size_t min);
 void nvsh_buf_free(struct nvsh_buf *b);
 
+/*
+ * Block I/O for the shell's bulk data paths (shell_nvme_dma.c): as
+ * nvme_read/nvme_write(_async), but a buffer inside a live nvsh_buf is sent
+ * by bus address (nvme_read_phys/nvme_write_phys(_async), one segment; the
+ * synchronous ones split at ns->max_blocks), so the driver does no
+ * virt_to_phys per page. Any other buffer, or one the driver cannot describe
+ * (NVME_ERR_DMA), goes through nvme_read/nvme_write. The async ones take at
+ * most ns->max_blocks blocks (else NVME_ERR_TOO_LARGE, as nvme_read_async).
+ */
+int nvsh_read(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t lba, uint32_t n, void *buf);
+int nvsh_write(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t lba, uint32_t n, const void *buf);
+int nvsh_read_async(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t lba, uint32_t n, void *buf, nvme_cmd_cb cb,
+		    void *arg);
+int nvsh_write_async(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t lba, uint32_t n, const void *buf,
+		     nvme_cmd_cb cb, void *arg);
+/* Commands sent by bus address, and calls that went through virt_to_phys. */
+struct nvsh_dma_stats {
+	uint64_t phys_cmds;
+	uint64_t virt_calls;
+};
+void nvsh_dma_stats(struct nvsh_dma_stats *out);
+
 /* Default chunk of the range loop (bytes). */
 #define NVSH_CHUNK_BYTES (1024u * 1024u)
 

@@ -167,8 +167,8 @@ static int submit(struct bench_io *io, uint64_t now)
 	}
 	bool write = B.write_only || (B.mixed && (rng_next(&bq->rng) >> 63));
 	io->t0 = now;
-	int rc = write ? nvme_write_async(B.ns, bq->q, lba, B.nlb, io->buf, bench_done, io)
-		       : nvme_read_async(B.ns, bq->q, lba, B.nlb, io->buf, bench_done, io);
+	int rc = write ? nvsh_write_async(B.ns, bq->q, lba, B.nlb, io->buf, bench_done, io)
+		       : nvsh_read_async(B.ns, bq->q, lba, B.nlb, io->buf, bench_done, io);
 	if (rc != 0) {
 		B.submit_errors++;
 		if (!B.first_error)

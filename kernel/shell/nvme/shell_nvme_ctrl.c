@@ -58,6 +58,10 @@ static int cmd_queues(int argc, char **argv)
 		if (q)
 			print_qpair(q, "io");
 	}
+	struct nvsh_dma_stats ds;
+	nvsh_dma_stats(&ds);
+	kprintf("shell data (all controllers): %llu commands by bus address, %llu calls through "
+		"virt_to_phys\n", (unsigned long long)ds.phys_cmds, (unsigned long long)ds.virt_calls);
 	if (nvsh_isset(opts, "reset-stats")) {
 		nvme_qpair_stats_reset(nvme_ctrl_admin_qpair(c));
 		for (uint32_t i = 0; i < NVME_CFG_MAX_IO_QUEUES; i++)
@@ -73,7 +77,10 @@ NVSH_COMMAND("queues", "queues [DEVICE] [--reset-stats]", "list queue pairs with
 	     "shutdown only the admin queue is listed): depth, commands in flight, commands\n"
 	     "submitted/completed/with errors, SQ tail and CQ head doorbell writes, polls,\n"
 	     "commands bounced through the bounce buffer, SGL commands, timeouts, ignored bad\n"
-	     "completions, most completions reaped in one poll. --reset-stats clears the\n"
+	     "completions, most completions reaped in one poll. Then how the shell's bulk\n"
+	     "data paths (read, write, iochk, bench) reached the driver since boot: commands\n"
+	     "sent by bus address (nvme_read_phys/nvme_write_phys) and calls that left the\n"
+	     "driver to translate each page (virt_to_phys). --reset-stats clears the queue\n"
 	     "counters after printing them.",
 	     cmd_queues);
 

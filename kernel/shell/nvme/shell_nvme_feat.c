@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * shell_nvme_feat.c - `get-feature` and `set-feature` through
- * nvme_get_features()/nvme_set_features(): raw values as nvme-cli prints
+ * nvme_feat_get()/nvme_feat_set() with NVME_FEAT_RAW: raw values as nvme-cli prints
  * them, then one line per field as the driver's decoder splits them
  * (nvme_feat_decode: names, values and units; the Timestamp data is decoded
  * here). Feature names come from nvme_feat_name(), with the table below for
@@ -213,8 +213,9 @@ static int get_one(const struct nvsh_target *tg, unsigned fid, unsigned sel, uin
 		len = 0;
 	uint32_t dw0 = 0;
 	memset(nvsh_scratch, 0, sizeof(nvsh_scratch));
-	int rc = nvme_get_features(tg->c, (uint8_t)fid, (uint8_t)sel, tg->nsid, cdw11,
-				   len ? nvsh_scratch : NULL, len, &dw0);
+	struct nvme_feat_args a = { .fid = (uint8_t)fid, .sel = (uint8_t)sel, .nsid = tg->nsid, .cdw11 = cdw11,
+				    .buf = len ? nvsh_scratch : NULL, .len = len };
+	int rc = nvme_feat_get(tg->c, &a, NVME_FEAT_RAW, &dw0);
 	if (rc) {
 		char why[112];
 		nvme_status_describe(rc, why, sizeof(why));
@@ -390,12 +391,17 @@ static int cmd_set_feature(int argc, char **argv)
 	bool save = nvsh_isset(opts, "save");
 	size_t len = d->set ? data.data_len : 0;
 	if (d->set) {
+		/* the feature's whole data structure (APST: 256 bytes), zero padded */
+		const struct feature *f = find_feature((unsigned)fid);
 		memset(nvsh_scratch, 0, sizeof(nvsh_scratch));
 		memcpy(nvsh_scratch, data.data, len);
+		if (f && f->data_len > len)
+			len = f->data_len;
 	}
 	uint32_t dw0 = 0;
-	rc = nvme_set_features(tg.c, (uint8_t)fid, tg.nsid, (uint32_t)value, save, len ? nvsh_scratch : NULL,
-			       len, &dw0);
+	struct nvme_feat_args a = { .fid = (uint8_t)fid, .save = save, .nsid = tg.nsid, .cdw11 = (uint32_t)value,
+				    .buf = len ? nvsh_scratch : NULL, .len = len };
+	rc = nvme_feat_set(tg.c, &a, NVME_FEAT_RAW, &dw0);
 	if (rc) {
 		char why[112];
 		nvme_status_describe(rc, why, sizeof(why));
@@ -412,7 +418,9 @@ NVSH_COMMAND("set-feature", "set-feature [DEVICE] -f FID (-v VALUE | --data HEX)
 	     NVSH_HELP_DEVICE_OPT
 	     "-f/--feature-id FID, -v/--value V (CDW11), -s/--save (SV: keep across power\n"
 	     "cycles, if the controller supports it), -d/--data HEX bytes for features that\n"
-	     "take data (e.g. Timestamp: 8 bytes, little endian ms). Number of Queues (07h) is\n"
+	     "take data (e.g. Timestamp: 8 bytes, little endian ms; APST: 8 bytes per power\n"
+	     "state, ITPS in bits 7:3, idle ms in bits 31:8), zero padded to the feature's\n"
+	     "data size (APST 256 bytes). Number of Queues (07h) is\n"
 	     "refused here: use set-queue-count, which resets the controller as the spec\n"
 	     "requires. Host Memory Buffer (0Dh) is refused: the driver has no HMB support.\n"
 	     "Features Identify Controller marks as absent (APST, Timestamp, Keep Alive, ...)\n"

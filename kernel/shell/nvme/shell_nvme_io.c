@@ -4,7 +4,8 @@
  *
  * Data goes through DMA buffers from pmm (nvsh_run_range: up to 1 MiB per
  * chunk, in RAM above 4 GiB when there is any); each chunk is one
- * nvme_read/nvme_write call, which the driver splits at the max transfer.
+ * nvsh_read/nvsh_write call: by bus address (nvme_read_phys/nvme_write_phys,
+ * split at the max transfer), shell_nvme_dma.c.
  */
 #include "shell_nvme.h"
 #include "platform.h"
@@ -41,7 +42,7 @@ static int write_chunk(void *vctx, uint64_t lba, uint32_t n, uint8_t *buf)
 {
 	struct write_ctx *w = vctx;
 	pattern_fill(&w->pat, lba << w->ns->lba_shift, buf, (size_t)n << w->ns->lba_shift);
-	return nvme_write(w->ns, w->q, lba, n, buf);
+	return nvsh_write(w->ns, w->q, lba, n, buf);
 }
 
 static int cmd_write(int argc, char **argv)
@@ -121,7 +122,7 @@ static int read_chunk(void *vctx, uint64_t lba, uint32_t n, uint8_t *buf)
 {
 	struct read_ctx *x = vctx;
 	size_t bs = x->ns->lba_size;
-	int rc = nvme_read(x->ns, x->q, lba, n, buf);
+	int rc = nvsh_read(x->ns, x->q, lba, n, buf);
 	if (rc)
 		return rc;
 	if (x->dump)

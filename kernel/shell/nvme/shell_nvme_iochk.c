@@ -13,7 +13,7 @@
  *         24..27  generation: 0 for the fill, k+1 for the random phase's op k
  *         28..31  CRC32C (Castagnoli, as iSCSI/ext4) of the whole block with
  *                 these four bytes taken as zero
- *         32..    payload: 64-bit words, word i = splitmix(K, i) with
+ *         32..    payload: 64-bit words, word i = nvme_splitmix64(K, i) with
  *                 K = seed ^ LBA*0xD1B54A32D192ED03 ^ gen*0x8CB92BA72F3D8DD7
  *                 and splitmix(K, i) the kernel's "random" pattern word
  *                 (nvme_pattern.h): z = K + (i+1)*0x9E3779B97F4A7C15, ...
@@ -39,6 +39,7 @@
  * may be lost.
  */
 #include "shell_nvme.h"
+#include "nvme_splitmix.h"
 #include "platform.h"
 #include "kformat.h"
 #include "kstring.h"
@@ -76,14 +77,6 @@ static uint32_t block_crc(const uint8_t *b, uint32_t bs)
 	return ~c;
 }
 
-static inline uint64_t splitmix(uint64_t k, uint64_t w)
-{
-	uint64_t z = k + (w + 1) * 0x9E3779B97F4A7C15ull;
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-	return z ^ (z >> 31);
-}
-
 static void put64(uint8_t *p, uint64_t v)
 {
 	for (int i = 0; i < 8; i++)
@@ -106,7 +99,7 @@ static void block_make(uint8_t *b, uint32_t bs, uint64_t lba, uint64_t seed, uin
 	put64(b + 24, gen);   /* gen in 24..27, CRC (28..31) zero for now */
 	uint64_t k = seed ^ (lba * K_LBA) ^ ((uint64_t)gen * K_GEN);
 	for (uint32_t i = 0; i < (bs - IOCHK_HDR) / 8; i++)
-		put64(b + IOCHK_HDR + 8 * i, splitmix(k, i));
+		put64(b + IOCHK_HDR + 8 * i, nvme_splitmix64(k, i));
 	uint32_t crc = block_crc(b, bs);
 	b[28] = (uint8_t)crc;
 	b[29] = (uint8_t)(crc >> 8);
@@ -314,8 +307,8 @@ static bool submit(struct run *R, struct slot *s, const struct op *o)
 		for (uint32_t i = 0; i < o->nblk; i++)
 			block_make(s->buf + (size_t)i * R->bs, R->bs, c->start + o->lba + i, c->seed, o->gen);
 	for (;;) {
-		int rc = o->write ? nvme_write_async(R->tg->ns, R->q, c->start + o->lba, o->nblk, s->buf, slot_cb, s)
-				  : nvme_read_async(R->tg->ns, R->q, c->start + o->lba, o->nblk, s->buf, slot_cb, s);
+		int rc = o->write ? nvsh_write_async(R->tg->ns, R->q, c->start + o->lba, o->nblk, s->buf, slot_cb, s)
+				  : nvsh_read_async(R->tg->ns, R->q, c->start + o->lba, o->nblk, s->buf, slot_cb, s);
 		if (rc == 0)
 			break;
 		if (rc == NVME_ERR_QUEUE_FULL || rc == NVME_ERR_BOUNCE_BUSY) {

@@ -536,39 +536,7 @@ int nvsh_confirm(const struct nvsh_target *tg, bool yes, const char *what, ...)
 
 /* ------------------------------------------------------------ buffers */
 
-bool nvsh_buf_alloc(struct nvsh_buf *b, size_t want, size_t min)
-{
-	uint64_t pages = (want + PLATFORM_PAGE_SIZE - 1) / PLATFORM_PAGE_SIZE;
-	uint64_t min_pages = (min + PLATFORM_PAGE_SIZE - 1) / PLATFORM_PAGE_SIZE;
-	if (min_pages == 0)
-		min_pages = 1;
-	if (pages < min_pages)
-		pages = min_pages;
-	memset(b, 0, sizeof(*b));
-	for (;;) {
-		uint64_t phys;
-		void *p = platform_dma_alloc(pages, true, &phys);
-		if (p) {
-			b->p = (uint8_t *)p;
-			b->phys = phys;
-			b->pages = pages;
-			b->bytes = (size_t)(pages * PLATFORM_PAGE_SIZE);
-			return true;
-		}
-		if (pages == min_pages)
-			return false;
-		pages /= 2;
-		if (pages < min_pages)
-			pages = min_pages;
-	}
-}
-
-void nvsh_buf_free(struct nvsh_buf *b)
-{
-	if (b->p)
-		platform_dma_free(b->p, b->phys, b->pages);
-	memset(b, 0, sizeof(*b));
-}
+/* nvsh_buf_alloc, nvsh_buf_free: shell_nvme_dma.c */
 
 int nvsh_run_range(const struct nvsh_target *tg, const struct nvsh_range *r, struct nvsh_op *op,
 		   uint64_t *done_out)

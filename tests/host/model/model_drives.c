@@ -79,6 +79,7 @@ uint64_t model_drives_hold_until(struct nvme_model *m, uint16_t sqid, uint8_t op
 
 void model_drives_fetch_check(struct nvme_model *m, uint16_t sqid, uint16_t cid)
 {
+	model_apst_fetch(m, sqid != 0);
 	if (m->drv.cid_limit != 0 && cid >= m->drv.cid_limit)
 		model_error(m, "CID %u on SQ %u: this controller takes CIDs below %u", cid, sqid, m->drv.cid_limit);
 	if (!m->drv.cid_shared)
@@ -136,7 +137,13 @@ static void drives_set_features(struct model_cmd *c)
 		hmb_set_features(c);
 		return;
 	}
+	if (fid == NVME_FEAT_AUTO_PST) {
+		model_apst_set_features(c);
+		return;
+	}
 	m->drv.prev_set_features(c);
+	if (c->status == 0 && fid == NVME_FEAT_POWER_MGMT)
+		model_apst_power_set(m);
 	if (c->status == 0 && fid == NVME_FEAT_POWER_MGMT && m->drv.ps_deepest_broken &&
 	    NVME_GET(c->sqe.cdw11, NVME_FEAT_PM_PS) == m->cfg.npss)
 		model_fatal(m, "entered the deepest power state, which is broken on this drive");
@@ -185,6 +192,7 @@ static void hmb_forget(struct nvme_model *m)
 void model_drives_reset(struct nvme_model *m)
 {
 	hmb_forget(m);   /* a controller reset disables the HMB */
+	model_apst_reset(m);   /* and APST (not saveable) */
 	if (m->drv.dst_code == 1)
 		dst_push(m, 2, 0, false);   /* a controller reset aborts a short self-test */
 }
@@ -368,6 +376,10 @@ static void drives_get_features(struct model_cmd *c)
 {
 	struct nvme_model *m = c->m;
 	uint8_t fid = (uint8_t)NVME_GET(c->sqe.cdw10, NVME_FEAT_CDW10_FID);
+	if (fid == NVME_FEAT_AUTO_PST) {
+		model_apst_get_features(c);
+		return;
+	}
 	if (fid != NVME_FEAT_HOST_MEM_BUFFER) {
 		m->drv.prev_get_features(c);
 		return;

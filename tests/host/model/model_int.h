@@ -286,6 +286,12 @@ struct nvme_model {
 		uint16_t tel_da[3];
 		uint8_t  tel_gen;
 		uint32_t tel_change_after;
+		/* Autonomous Power State Transition (model_apst.c) */
+		bool     apst_on, apst_enabled;
+		uint64_t apst_table[32];
+		uint64_t apst_last_us;        /* the previous command fetch */
+		uint8_t  apst_op_ps;          /* most recent operational state */
+		uint32_t apst_transitions, apst_wakeups;
 	} drv;
 
 	/* protocol errors */
@@ -294,6 +300,13 @@ struct nvme_model {
 	unsigned errors_dropped;
 	bool     trace;
 };
+
+/* model_apst.c */
+void model_apst_reset(struct nvme_model *m);
+void model_apst_fetch(struct nvme_model *m, bool io);
+void model_apst_power_set(struct nvme_model *m);
+void model_apst_set_features(struct model_cmd *c);
+void model_apst_get_features(struct model_cmd *c);
 
 /* model_core.c */
 void model_error(struct nvme_model *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -39,6 +39,21 @@ uint32_t nvme_model_cns_count(const struct nvme_model *m, uint8_t cns);
 void nvme_model_set_power_states(struct nvme_model *m, uint8_t npss, const struct nvme_power_state *psd,
 				 bool deepest_broken);
 
+/* Autonomous Power State Transition (model_apst.c): Identify APSTA bit 0
+ * and Get/Set Features 0Ch with its 256-byte table; while enabled, idle
+ * time between commands moves the controller down the table, and an I/O
+ * command in a non-operational state brings it back to the most recent
+ * operational one. */
+void nvme_model_set_apst(struct nvme_model *m, bool supported);
+struct nvme_model_apst_state {
+	bool     enabled;
+	uint8_t  ps;                    /* current power state */
+	uint8_t  last_operational_ps;
+	uint32_t transitions;           /* autonomous transitions taken */
+	uint32_t wakeups;               /* I/O commands that woke a non-operational state */
+};
+void nvme_model_apst_state(const struct nvme_model *m, struct nvme_model_apst_state *out);
+
 /* NVMe 2.0 ready timeouts: CAP.CRMS (crwms, crims) and CRTO (crwmt,
  * crimt, 500 ms units); while CC.CRIME=1 CAP.TO reads to_crime. RDY comes
  * rdy_us after an enable with CC.CRIME=0, rdy_crime_us with CC.CRIME=1
