@@ -209,11 +209,15 @@ static void zns_state_transitions(void)
 	CHECK_OK(nvme_read(ns, NULL, 0, 1, b));
 	CHECK_MEM(b, zero, 512);
 	/* empty: close is invalid; open -> explicitly open; close with nothing
-	 * written -> empty; finish -> full */
+	 * written -> closed (still active, as QEMU 7.2); reset -> empty;
+	 * finish -> full */
 	CHECK_ZONE_SC(zms(ns, 0, NVME_ZSA_CLOSE), NVME_SC_ZONE_INVALID_TRANSITION);
 	CHECK_OK(zms(ns, 0, NVME_ZSA_OPEN));
 	CHECK_EQ(zstate(ns, 0), NVME_ZS_EXP_OPEN);
 	CHECK_OK(zms(ns, 0, NVME_ZSA_CLOSE));
+	CHECK_EQ(zstate(ns, 0), NVME_ZS_CLOSED);
+	CHECK_EQ(zwp(0), 0);
+	CHECK_OK(zms(ns, 0, NVME_ZSA_RESET));
 	CHECK_EQ(zstate(ns, 0), NVME_ZS_EMPTY);
 	CHECK_OK(zms(ns, 0, NVME_ZSA_FINISH));
 	CHECK_EQ(zstate(ns, 0), NVME_ZS_FULL);
@@ -252,7 +256,7 @@ static void zns_state_transitions(void)
 	CHECK_OK(nvme_ctrl_reset(f.c));
 	ns = nvme_ns_get(f.c, ZNSID);
 	CHECK_EQ(zstate(ns, 7), NVME_ZS_CLOSED);
-	CHECK_EQ(zstate(ns, 8), NVME_ZS_EMPTY);
+	CHECK_EQ(zstate(ns, 8), NVME_ZS_CLOSED);
 }
 
 static void zns_active_open_limits(void)
@@ -298,11 +302,12 @@ static void zns_select_all(void)
 	CHECK_OK(zms(ns, 2, NVME_ZSA_CLOSE));     /* 2 closed */
 	CHECK_OK(zms(ns, 3, NVME_ZSA_FINISH));    /* 3 full */
 	REQUIRE_EQ(nvme_model_zone_force(f.m, ZNSID, 5, NVME_ZS_READ_ONLY), 0);
-	/* close all: the open ones; 1 (nothing written) becomes empty */
+	/* close all: the open ones (1, nothing written, too) */
 	CHECK_OK(nvme_zns_mgmt(ns, NULL, 12345, NVME_ZSA_CLOSE, true));   /* SLBA ignored */
 	CHECK_EQ(zstate(ns, 0), NVME_ZS_CLOSED);
-	CHECK_EQ(zstate(ns, 1), NVME_ZS_EMPTY);
+	CHECK_EQ(zstate(ns, 1), NVME_ZS_CLOSED);
 	CHECK_EQ(zstate(ns, 2), NVME_ZS_CLOSED);
+	CHECK_OK(zms(ns, 1, NVME_ZSA_RESET));
 	/* open all: the closed ones */
 	CHECK_OK(nvme_zns_mgmt(ns, NULL, 0, NVME_ZSA_OPEN, true));
 	CHECK_EQ(zstate(ns, 0), NVME_ZS_EXP_OPEN);

@@ -199,10 +199,13 @@ static void zone_reset(struct nvme_model *m, struct zns_ns *zn, uint64_t zi)
 	z->za = 0;
 }
 
-/* The state a closed-by-host (or reset) open zone lands in. */
+/* The state a closed-by-host (or reset) open zone lands in: Closed, also
+ * with nothing written (it stays active), as QEMU 7.2 does. */
 static uint8_t closed_state(const struct zns_ns *zn, uint64_t zi)
 {
-	return zn->z[zi].wp == zi * zn->cfg.zone_size ? NVME_ZS_EMPTY : NVME_ZS_CLOSED;
+	(void)zn;
+	(void)zi;
+	return NVME_ZS_CLOSED;
 }
 
 /* ------------------------------------------------------------------------ */
