@@ -256,8 +256,8 @@ NVME_COLD int nvme_zns_append(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t
 	rc = nvme_ns_range_ok(ns, zslba, count);
 	if (rc != 0)
 		return rc;
-	if (zslba % ns->zone_size != 0)
-		return NVME_ERR_INVAL;   /* Zone Append names the zone by its start */
+	if (zslba % ns->zone_size != 0 || count > ns->zone_size)
+		return NVME_ERR_INVAL;   /* Zone Append names the zone by its start; a zone holds it */
 	if (count > append_max(ns))
 		return NVME_ERR_TOO_LARGE;
 	struct nvme_sqe sqe;

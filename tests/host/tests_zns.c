@@ -467,6 +467,13 @@ static void zns_zone_append(void)
 	CHECK_RC(nvme_zns_append(ns, NULL, 2 * ZSZ + 1, 1, a, &lba), NVME_ERR_INVAL);
 	CHECK_RC(nvme_zns_append(ns, NULL, 2 * ZSZ, 17, a, &lba), NVME_ERR_TOO_LARGE);   /* ZASL 8 KiB */
 	CHECK_RC(nvme_zns_append(ns, NULL, 2 * ZSZ, 0, a, &lba), NVME_ERR_INVAL);
+	CHECK_RC(nvme_zns_append(ns, NULL, 2 * ZSZ, ZSZ + 1, a, &lba), NVME_ERR_INVAL);   /* more than a zone */
+	/* a device that says it wrote outside the zone is not believed */
+	struct nvme_model_mangle mg = { .cqid = 1, .count = 1, .what = NVME_MODEL_MANGLE_DW0, .dw0 = 5 };
+	nvme_model_mangle(f.m, &mg);
+	CHECK_RC(nvme_zns_append(ns, NULL, 2 * ZSZ, 1, a, &lba), NVME_ERR_BAD_ZONE_DATA);
+	CHECK_EQ(lba, 0);
+	CHECK_EQ(zwp(2), 2 * ZSZ + 9);   /* the block went to the write pointer all the same */
 	CHECK_RC(nvme_zns_append(nvme_ns_get(f.c, 1), NULL, 0, 1, a, &lba), NVME_ERR_UNSUPPORTED);
 	/* fill the zone with appends; one more block does not fit */
 	uint64_t wp = zwp(2);
@@ -480,7 +487,10 @@ static void zns_zone_append(void)
 	CHECK_ZONE_SC(rc, NVME_SC_ZONE_BOUNDARY_ERROR);
 	char text[256];
 	nvme_zns_explain(ns, NULL, rc, 2 * ZSZ, left + 1, true, text, sizeof(text));
-	CHECK_HAS(text, "zone append of 9 blocks at LBA 128 crosses the end of zone 2 (LBA 128..191");
+	char want[96];
+	snprintf(want, sizeof(want), "zone append of %u blocks at LBA 128 crosses the end of zone 2 (LBA 128..191",
+		 left + 1);
+	CHECK_HAS(text, want);
 	REQUIRE_OK(nvme_zns_append(ns, NULL, 2 * ZSZ, left, a, &lba));
 	CHECK_EQ(zstate(ns, 2), NVME_ZS_FULL);
 	rc = nvme_zns_append(ns, NULL, 2 * ZSZ, 1, a, &lba);

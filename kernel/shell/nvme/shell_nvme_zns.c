@@ -150,6 +150,8 @@ static int zns_report_zones(int argc, char **argv)
 		return shell_usage_error("--extended: %s has no zone descriptor extensions (ZDES 0)", tg.name);
 	uint32_t dsz = 64u + (ext ? zi.zdes_bytes : 0u);
 	uint64_t want = descs ? descs : zi.zone_count - slba / zi.zone_size;
+	if (want == 0)
+		want = 1;   /* slba in blocks past the last whole zone: the device says what is there */
 	/* one transfer of at most the max transfer: more zones take more calls */
 	uint32_t per = (nvme_ctrl_max_transfer(tg.c) - 64u) / dsz;
 	if (per == 0)
