@@ -21,6 +21,7 @@
 #include "cmdline.h"
 #include "nvme_model.h"
 #include "nvme_model_ext.h"
+#include "nvme_model_zns.h"
 #include "nvme_model_drives.h"
 #include "nvme_port.h"
 #include "shell.h"
@@ -33,6 +34,8 @@
 struct sim_ns {
 	struct nvme_model_ns_config cfg;
 	const char *image;       /* file, or NULL */
+	uint64_t zone_bytes;     /* zoned: zone size in bytes (0: not zoned) */
+	uint32_t mar, mor;       /* zoned: active / open zones at most (0: no limit) */
 };
 
 struct sim_ctrl {
@@ -87,6 +90,9 @@ static void usage(FILE *f)
 		"                         the one given) to Format NVM. image=FILE: loaded at start\n"
 		"                         if it exists, written back at exit (raw blocks) with\n"
 		"                         FILE.fmt saying 'lba_size=N ms=N blocks=N'.\n"
+		"                         zone=BYTES: a zoned namespace (ZNS) with zones of that\n"
+		"                         size (dividing SIZE), mar=N / mor=N at most N active /\n"
+		"                         open zones (default: no limit).\n"
 		"                         Without --ns a controller has one 16 MiB 512 B namespace.\n"
 		"  --mdts N               maximum transfer 2^N pages (0 = no limit; default 5)\n"
 		"  --queues N             I/O submission/completion queues it has (1..64; default 64)\n"
@@ -196,6 +202,12 @@ static void parse_ns(struct sim_ctrl *s, char *spec)
 			n->cfg.ms = (uint16_t)num("ms", w + 3);
 		else if (strncmp(w, "image=", 6) == 0)
 			n->image = w + 6;
+		else if (strncmp(w, "zone=", 5) == 0)
+			n->zone_bytes = num("zone", w + 5);
+		else if (strncmp(w, "mar=", 4) == 0)
+			n->mar = (uint32_t)num("mar", w + 4);
+		else if (strncmp(w, "mor=", 4) == 0)
+			n->mor = (uint32_t)num("mor", w + 4);
 		else
 			bytes = num("namespace size", w);
 	}
@@ -218,6 +230,8 @@ static void parse_ns(struct sim_ctrl *s, char *spec)
 	n->cfg.blocks = bytes / l;
 	if (n->cfg.blocks == 0)
 		die("--ns: the namespace is smaller than one block (%s)", spec);
+	if (n->zone_bytes && (n->zone_bytes % l != 0 || n->cfg.blocks % (n->zone_bytes / l) != 0))
+		die("--ns: zone=%s must be whole blocks and divide the namespace size", "BYTES");
 	s->nns++;
 }
 
@@ -607,6 +621,17 @@ static void attach_all(void)
 		for (unsigned j = 0; j < s->nns; j++)
 			if (s->ns[j].image)
 				load_image(s, &s->ns[j]);
+		for (unsigned j = 0; j < s->nns; j++) {
+			if (!s->ns[j].zone_bytes)
+				continue;
+			struct nvme_model_zns_config zc = { .zone_size = s->ns[j].zone_bytes / s->ns[j].cfg.lba_size,
+							    .max_active = s->ns[j].mar, .max_open = s->ns[j].mor };
+			if (nvme_model_ns_zoned(s->m, s->ns[j].cfg.nsid, &zc) != 0) {
+				fprintf(stderr, "nvmetk-sim: namespace %u: the model refused the zone configuration\n",
+					(unsigned)s->ns[j].cfg.nsid);
+				sim_exit(2);
+			}
+		}
 		if (s->cfs_after_cmds)
 			nvme_model_cfs_after_cmds(s->m, s->cfs_after_cmds);
 		if (s->dst)

@@ -185,6 +185,15 @@ struct nvme_ns {
 	struct nvme_ns_format formats[NVME_ID_NS_MAX_LBAF];
 	uint32_t max_blocks;     /* most blocks one command transfers */
 	uint8_t  nsfeat, dps, nmic, dlfeat;
+	uint8_t  csi;            /* command set (NVME_CSI_*; Namespace Identification Descriptor) */
+#if NVME_CFG_ZNS
+	/* zoned namespace (csi NVME_CSI_ZNS): Zoned Identify Namespace (nvme_zns.h) */
+	uint64_t zone_size;      /* blocks per zone (ZSZE of the current format) */
+	uint64_t zone_count;     /* NSZE / zone_size */
+	uint32_t zone_max_active, zone_max_open;  /* MAR+1, MOR+1; 0 = no limit */
+	uint16_t zoc, ozcs;
+	uint8_t  zdes;           /* zone descriptor extension, 64-byte units */
+#endif
 	/* 0 if usable for I/O, else why not (a NVME_ERR_*, or the status of a
 	 * failed Identify); I/O on it returns NVME_ERR_UNSUPPORTED. In words:
 	 * nvme_ns_unusable_text(). */

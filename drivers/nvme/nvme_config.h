@@ -94,6 +94,9 @@
 #ifndef NVME_CFG_TELEMETRY   /* nvme_telemetry.h: Telemetry Host-Initiated log (needs LOGS) */
 #define NVME_CFG_TELEMETRY NVME_CFG_LOGS
 #endif
+#ifndef NVME_CFG_ZNS         /* nvme_zns.h: Zoned Namespace command set (CSI 02h) */
+#define NVME_CFG_ZNS NVME_CFG_OPTIONAL_COMMANDS
+#endif
 /* nvme_support.h: support detection, the gate of the families above; on
  * whenever one of them is (1 alone builds nvme_ctrl_supports()). */
 #ifndef NVME_CFG_SUPPORT

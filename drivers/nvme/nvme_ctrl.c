@@ -291,7 +291,7 @@ NVME_COLD static int ctrl_enable(struct nvme_ctrl *c)
 	/* Everything in the one write that sets EN: QEMU 7.2 sets CFS when
 	 * IOSQES/IOCQES are not there, and a disable clears CC. */
 	cc = (uint32_t)(NVME_SET(NVME_CC_EN, 1) |
-			NVME_SET(NVME_CC_CSS, c->io_capable ? NVME_CC_CSS_NVM : NVME_CC_CSS_ADMIN) |
+			NVME_SET(NVME_CC_CSS, c->css_sel) |
 			NVME_SET(NVME_CC_MPS, c->page_shift - 12u) |
 			NVME_SET(NVME_CC_AMS, NVME_CC_AMS_RR) |
 			NVME_SET(NVME_CC_SHN, NVME_CC_SHN_NONE) |
@@ -363,8 +363,11 @@ NVME_COLD static int read_cap(struct nvme_ctrl *c)
 	}
 	if (css & NVME_CAP_CSS_NVM) {
 		c->io_capable = true;
+		/* all I/O command sets when offered (nvme_iocs.c) */
+		c->css_sel = (css & NVME_CAP_CSS_IOCS) ? NVME_CC_CSS_IOCS : NVME_CC_CSS_NVM;
 	} else if (css & NVME_CAP_CSS_NOIO) {
 		c->io_capable = false;
+		c->css_sel = NVME_CC_CSS_ADMIN;
 		nvme_warn(c, "controller supports no I/O command set: admin only");
 	} else {
 		nvme_err(c, "CAP.CSS %02x: no command set this driver supports", (unsigned)css);
@@ -501,6 +504,7 @@ NVME_COLD static int identify_ctrl(struct nvme_ctrl *c)
 	}
 
 	nvme_nvm_limits_read(c);   /* Verify/Write Zeroes/DSM limits (CNS 06h) */
+	nvme_iocs_select(c);       /* I/O Command Set Profile (CC.CSS 110b) */
 	nvme_info(c, "%s, serial %s, firmware %s, NVMe %u.%u.%u, MDTS %u (max transfer %u bytes), NN %u, %s",
 		  c->model, c->serial, c->firmware, (unsigned)NVME_GET(c->vs, NVME_VS_MJR),
 		  (unsigned)NVME_GET(c->vs, NVME_VS_MNR), (unsigned)NVME_GET(c->vs, NVME_VS_TER),

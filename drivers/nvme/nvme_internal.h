@@ -515,6 +515,25 @@ int nvme_qpair_create_hw(struct nvme_ctrl *c, struct nvme_qpair *q);
 int nvme_qpair_delete_hw(struct nvme_ctrl *c, struct nvme_qpair *q);
 
 /* ------------------------------------------------------------------------ */
+/* nvme_iocs.c: I/O command sets                                            */
+/* ------------------------------------------------------------------------ */
+
+/* Identify CNS cns with CSI csi into c->idbuf (zeroed first; no state check). */
+int nvme_identify_csi_idbuf(struct nvme_ctrl *c, uint8_t cns, uint8_t csi, uint32_t nsid);
+/* After Identify Controller: with CC.CSS 110b read CNS 1Ch and set the I/O
+ * Command Set Profile (failures logged, never fatal). */
+void nvme_iocs_select(struct nvme_ctrl *c);
+/* The CSI of namespace nsid (CNS 03h) when CC.CSS is 110b; NVM otherwise. */
+uint8_t nvme_iocs_ns_csi(struct nvme_ctrl *c, uint32_t nsid);
+/* Bit per CSI the driver implements (NVM; zoned with NVME_CFG_ZNS). */
+uint64_t nvme_iocs_implemented(void);
+#if NVME_CFG_ZNS
+/* Zoned Identify Namespace into ns (after ns_fill); sets ns->unusable on
+ * failure. Reads Zoned Identify Controller once per scan. (nvme_zns.c) */
+void nvme_zns_ns_fill(struct nvme_ctrl *c, struct nvme_ns *ns);
+#endif
+
+/* ------------------------------------------------------------------------ */
 /* nvme_io.c (for the other I/O command files)                              */
 /* ------------------------------------------------------------------------ */
 

@@ -214,8 +214,22 @@ NVME_COLD int nvme_ns_scan(struct nvme_ctrl *c)
 	for (uint32_t i = 0; i < count; i++) {
 		struct nvme_ns *ns = &c->ns[i];
 		ns->nsid = ids[i];
-		rc = nvme_identify_idbuf(c, NVME_CNS_NS, ids[i]);
-		if (nvme_status_is_device(rc)) {
+		uint8_t csi = nvme_iocs_ns_csi(c, ids[i]);   /* CNS 03h (nvme_iocs.c) */
+		bool csi_refused = csi >= 64 || !((nvme_iocs_implemented() >> csi) & 1u);
+		if (csi_refused) {
+			/* listed with its CSI, refused: no Identify of a layout we do not know */
+			__builtin_memset(ns, 0, sizeof(*ns));
+			ns->ctrl = c;
+			ns->nsid = ids[i];
+			ns->unusable = NVME_ERR_UNSUPPORTED;
+			ns->unusable_reason = NVME_NS_CSI;
+			rc = 0;
+		} else {
+			rc = nvme_identify_idbuf(c, NVME_CNS_NS, ids[i]);
+		}
+		if (csi_refused) {
+			/* nothing more to read */
+		} else if (nvme_status_is_device(rc)) {
 			/* this namespace only */
 			__builtin_memset(ns, 0, sizeof(*ns));
 			ns->ctrl = c;
@@ -226,7 +240,12 @@ NVME_COLD int nvme_ns_scan(struct nvme_ctrl *c)
 			return rc;
 		} else {
 			ns_fill(c, ns, c->idbuf);
+#if NVME_CFG_ZNS
+			if (csi == NVME_CSI_ZNS && ns->unusable == 0)
+				nvme_zns_ns_fill(c, ns);   /* Zoned Identify Namespace */
+#endif
 		}
+		ns->csi = csi;
 		if (ns->unusable == 0) {
 			nvme_info(c, "ns %u: %llu blocks of %u bytes", (unsigned)ns->nsid,
 				  (unsigned long long)ns->size, (unsigned)ns->lba_size);
@@ -374,6 +393,11 @@ NVME_COLD size_t nvme_ns_unusable_text(const struct nvme_ns *ns, char *buf, size
 				c != NULL ? (unsigned)c->max_xfer : 0u);
 	case NVME_NS_IDENTIFY_FAILED:
 		return nvme_cat(buf, len, 0, "Identify Namespace failed: %s", nvme_strerror(ns->unusable));
+	case NVME_NS_CSI:
+		return nvme_cat(buf, len, 0, "I/O command set CSI %02Xh (%s) not implemented by the driver",
+				(unsigned)ns->csi, nvme_csi_name(ns->csi));
+	case NVME_NS_ZONED_ID:
+		return nvme_cat(buf, len, 0, "Zoned Identify Namespace: %s", nvme_strerror(ns->unusable));
 	default:
 		return nvme_cat(buf, len, 0, "not usable");
 	}

@@ -21,7 +21,9 @@ enum nvme_ns_unusable_reason {
 	NVME_NS_METADATA,         /* the format has metadata (not supported) */
 	NVME_NS_PROTECTION,       /* end-to-end protection enabled (DPS) */
 	NVME_NS_BLOCK_TOO_LARGE,  /* block larger than the max transfer */
-	NVME_NS_IDENTIFY_FAILED   /* Identify Namespace failed (unusable holds its status) */
+	NVME_NS_IDENTIFY_FAILED,  /* Identify Namespace failed (unusable holds its status) */
+	NVME_NS_CSI,              /* a command set (nvme_ns.csi) the driver does not implement */
+	NVME_NS_ZONED_ID          /* Zoned Identify Namespace failed or invalid (unusable: why) */
 };
 
 uint32_t nvme_ns_active_count(const struct nvme_ctrl *c);   /* active found (>= nvme_ns_count) */
@@ -36,6 +38,20 @@ int nvme_ns_rescan(struct nvme_ctrl *c);
  * Returns the full length (like snprintf).
  */
 size_t nvme_ns_unusable_text(const struct nvme_ns *ns, char *buf, size_t len);
+
+/*
+ * I/O command sets (nvme_iocs.c). ns->csi is each namespace's command set
+ * (NVME_CSI_NVM, NVME_CSI_ZNS, ...). nvme_csi_name: "NVM", "Key Value",
+ * "Zoned Namespace", "unknown". nvme_ctrl_iocs: CC.CSS as written (0 NVM,
+ * 6 all I/O command sets, 7 admin only), the I/O Command Set Profile index
+ * selected and its vector (bit n = CSI n enabled); each pointer may be NULL.
+ * nvme_identify_csi: Identify CNS 05h (namespace nsid) or 06h (controller)
+ * for command set csi into buf (4096 bytes; NVME_ERR_UNSUPPORTED when the
+ * controller has no such CNS).
+ */
+const char *nvme_csi_name(uint8_t csi);
+void nvme_ctrl_iocs(const struct nvme_ctrl *c, uint8_t *css, uint16_t *index, uint64_t *vector);
+int nvme_identify_csi(struct nvme_ctrl *c, uint8_t cns, uint8_t csi, uint32_t nsid, void *buf);
 /*
  * One Identify CNS 02h: up to max (<= 1024) active NSIDs greater than
  * after_nsid, increasing, into out; *n receives the count (0 at the end).

@@ -241,7 +241,7 @@ NVME_COLD bool nvme_ctrl_cns_exists(const struct nvme_ctrl *c, uint8_t cns)
 		return vs >= NVME_VS(1, 3, 0);
 	if (cns == NVME_CNS_NVM_SET_LIST || cns == NVME_CNS_NS_GRANULARITY_LIST || cns == NVME_CNS_UUID_LIST)
 		return vs >= NVME_VS(1, 4, 0);
-	if (cns == NVME_CNS_CS_NS || cns == NVME_CNS_CS_CTRL)
+	if (cns == NVME_CNS_CS_NS || cns == NVME_CNS_CS_CTRL || cns == NVME_CNS_IOCS)
 		return vs >= NVME_VS(2, 0, 0) || iocs;
 	return vs >= NVME_VS(2, 0, 0);
 }

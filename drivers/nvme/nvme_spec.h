@@ -1292,4 +1292,134 @@ NVME_SPEC_ASSERT_SIZE(struct nvme_sanitize_log, 512);
 NVME_SPEC_ASSERT_OFF(struct nvme_sanitize_log, eto, 8);
 NVME_SPEC_ASSERT_OFF(struct nvme_sanitize_log, etcend, 28);
 
+/* ------------------------------------------------------------------------ */
+/* I/O command sets and Zoned Namespaces (feature "zns": nvme_iocs.c,       */
+/* nvme_zns.c). NVMe 2.0 base specification 3.1.3.5 (CC.CSS), 5.17.2.20     */
+/* (Identify I/O Command Set data structure, CNS 1Ch), 5.27.1.21 (I/O       */
+/* Command Set Profile, FID 19h); NVMe Zoned Namespace Command Set          */
+/* Specification 1.0/1.1 (ZNS): sections 3.1.1 (Identify Namespace), 3.1.2  */
+/* (Identify Controller), 3.3.1 (Zone Append), 3.4.1 (Zone Management       */
+/* Receive), 3.4.2 (Zone Management Send), 3.3.2 / 3.4 (status codes).      */
+/* ------------------------------------------------------------------------ */
+
+#define NVME_CC_CSS_IOCS            6u      /* all I/O command sets of the profile (CAP.CSS bit 6) */
+#define NVME_CNS_IOCS               0x1Cu   /* I/O Command Set data structure */
+#define NVME_IOCS_VECTORS           512u    /* 64-bit vectors in the 4 KiB answer */
+#define NVME_FEAT_IOCS_PROFILE      0x19u   /* I/O Command Set Profile */
+#define NVME_FEAT_IOCS_PROFILE_IDX  0, 9    /* cdw11: I/O Command Set Combination Index */
+#define NVME_SC_INVALID_IOCS        0x2Cu   /* Generic: Invalid I/O Command Set */
+#define NVME_SC_IOCS_NOT_SUPPORTED  0x29u   /* Generic: I/O Command Set Not Supported */
+#define NVME_SC_IOCS_NOT_ENABLED    0x2Au   /* Generic: I/O Command Set Not Enabled */
+#define NVME_SC_IOCS_COMBINATION_REJECTED 0x2Bu /* Generic: I/O Command Set Combination Rejected */
+
+/* ZNS I/O opcodes */
+#define NVME_CMD_ZONE_MGMT_SEND     0x79u
+#define NVME_CMD_ZONE_MGMT_RECV     0x7Au
+#define NVME_CMD_ZONE_APPEND        0x7Du
+
+/* Zone Management Send: cdw10/11 SLBA, cdw13 */
+#define NVME_ZMS_CDW13_ZSA          0, 8    /* Zone Send Action */
+#define NVME_ZMS_CDW13_SELECT_ALL   8, 1
+#define NVME_ZSA_CLOSE              0x01u
+#define NVME_ZSA_FINISH             0x02u
+#define NVME_ZSA_OPEN               0x03u
+#define NVME_ZSA_RESET              0x04u
+#define NVME_ZSA_OFFLINE            0x05u
+#define NVME_ZSA_SET_ZDE            0x10u   /* Set Zone Descriptor Extension */
+
+/* Zone Management Receive: cdw10/11 SLBA, cdw12 NUMD (0's based dwords), cdw13 */
+#define NVME_ZMR_CDW13_ZRA          0, 8    /* Zone Receive Action */
+#define NVME_ZMR_CDW13_ZRASF        8, 8    /* reporting option */
+#define NVME_ZMR_CDW13_PARTIAL      16, 1
+#define NVME_ZRA_REPORT             0x00u
+#define NVME_ZRA_EXT_REPORT         0x01u
+#define NVME_ZRASF_ALL              0x00u
+#define NVME_ZRASF_EMPTY            0x01u
+#define NVME_ZRASF_IMP_OPEN         0x02u
+#define NVME_ZRASF_EXP_OPEN         0x03u
+#define NVME_ZRASF_CLOSED           0x04u
+#define NVME_ZRASF_FULL             0x05u
+#define NVME_ZRASF_READ_ONLY        0x06u
+#define NVME_ZRASF_OFFLINE          0x07u
+
+/* Report Zones data: a 64-byte header, then descriptors (each followed by
+ * ZDES * 64 bytes of extension in an Extended Report) */
+struct nvme_zone_report_hdr {
+	uint64_t nr_zones;      /* 0 */
+	uint8_t  rsvd8[56];     /* 8 */
+};
+struct nvme_zone_desc {
+	uint8_t  zt;            /* 0    zone type (3:0) */
+	uint8_t  zs;            /* 1    zone state (7:4) */
+	uint8_t  za;            /* 2    zone attributes */
+	uint8_t  zai;           /* 3    zone attributes information */
+	uint8_t  rsvd4[4];      /* 4 */
+	uint64_t zcap;          /* 8    zone capacity, blocks */
+	uint64_t zslba;         /* 16   zone start LBA */
+	uint64_t wp;            /* 24   write pointer */
+	uint8_t  rsvd32[32];    /* 32 */
+};
+#define NVME_ZONE_DESC_ZT           0, 4
+#define NVME_ZONE_DESC_ZS           4, 4
+#define NVME_ZT_SEQ_WRITE_REQUIRED  0x2u
+#define NVME_ZS_EMPTY               0x1u
+#define NVME_ZS_IMP_OPEN            0x2u
+#define NVME_ZS_EXP_OPEN            0x3u
+#define NVME_ZS_CLOSED              0x4u
+#define NVME_ZS_READ_ONLY           0xDu
+#define NVME_ZS_FULL                0xEu
+#define NVME_ZS_OFFLINE             0xFu
+#define NVME_ZA_ZFC                 0, 1    /* zone finished by the controller */
+#define NVME_ZA_FZR                 1, 1    /* finish zone recommended */
+#define NVME_ZA_RZR                 2, 1    /* reset zone recommended */
+#define NVME_ZA_ZDEV                7, 1    /* zone descriptor extension valid */
+
+/* Zoned Identify Namespace (CNS 05h, CSI 02h) */
+struct nvme_zns_lbafe {
+	uint64_t zsze;          /* 0    zone size, blocks */
+	uint8_t  zdes;          /* 8    zone descriptor extension size, 64-byte units */
+	uint8_t  rsvd9[7];      /* 9 */
+};
+struct nvme_id_ns_zns {
+	uint16_t zoc;           /* 0    zone operation characteristics */
+	uint16_t ozcs;          /* 2    optional zoned command support */
+	uint32_t mar;           /* 4    max active resources, 0's based; FFFFFFFFh none */
+	uint32_t mor;           /* 8    max open resources, 0's based; FFFFFFFFh none */
+	uint32_t rrl;           /* 12   reset recommended limit, s */
+	uint32_t frl;           /* 16   finish recommended limit, s */
+	uint8_t  rsvd20[2796];  /* 20 */
+	struct nvme_zns_lbafe lbafe[16]; /* 2816 (one per LBA format) */
+	uint8_t  rsvd3072[768]; /* 3072 */
+	uint8_t  vs[256];       /* 3840 */
+};
+#define NVME_ZOC_VZCAP              0, 1    /* variable zone capacity */
+#define NVME_ZOC_ZAE                1, 1    /* zone active excursions */
+#define NVME_OZCS_RAZB              0, 1    /* reads across zone boundaries */
+#define NVME_ZNS_NO_LIMIT           0xFFFFFFFFu
+
+/* Zoned Identify Controller (CNS 06h, CSI 02h) */
+struct nvme_id_ctrl_zns {
+	uint8_t  zasl;          /* 0    zone append size limit: 2^n min pages, 0 = MDTS */
+	uint8_t  rsvd1[4095];
+};
+
+/* ZNS status codes (Command Specific, SCT 1h) */
+#define NVME_SC_ZONE_BOUNDARY_ERROR      0xB8u
+#define NVME_SC_ZONE_FULL                0xB9u
+#define NVME_SC_ZONE_READ_ONLY           0xBAu
+#define NVME_SC_ZONE_OFFLINE             0xBBu
+#define NVME_SC_ZONE_INVALID_WRITE       0xBCu
+#define NVME_SC_ZONE_TOO_MANY_ACTIVE     0xBDu
+#define NVME_SC_ZONE_TOO_MANY_OPEN       0xBEu
+#define NVME_SC_ZONE_INVALID_TRANSITION  0xBFu
+
+NVME_SPEC_ASSERT_SIZE(struct nvme_zone_report_hdr, 64);
+NVME_SPEC_ASSERT_SIZE(struct nvme_zone_desc, 64);
+NVME_SPEC_ASSERT_OFF(struct nvme_zone_desc, zcap, 8);
+NVME_SPEC_ASSERT_OFF(struct nvme_zone_desc, wp, 24);
+NVME_SPEC_ASSERT_SIZE(struct nvme_zns_lbafe, 16);
+NVME_SPEC_ASSERT_SIZE(struct nvme_id_ns_zns, 4096);
+NVME_SPEC_ASSERT_OFF(struct nvme_id_ns_zns, lbafe, 2816);
+NVME_SPEC_ASSERT_SIZE(struct nvme_id_ctrl_zns, 4096);
+
 #endif /* NVME_SPEC_H */

@@ -96,6 +96,19 @@ static const struct nvme_code_name device_names[] = {
 	SC(COMMAND_SPECIFIC, CONFLICTING_ATTRIBUTES, "Conflicting Attributes"),
 	SC(COMMAND_SPECIFIC, INVALID_PROTECTION_INFORMATION, "Invalid Protection Information"),
 	SC(COMMAND_SPECIFIC, ATTEMPTED_WRITE_TO_READ_ONLY_RANGE, "Attempted Write to Read Only Range"),
+	/* Zoned Namespace Command Set (ZNS 1.0 section 3.4): command specific */
+	SC(COMMAND_SPECIFIC, ZONE_BOUNDARY_ERROR, "Zone Boundary Error: the blocks lie in more than one zone or beyond the zone's capacity"),
+	SC(COMMAND_SPECIFIC, ZONE_FULL, "Zone Is Full"),
+	SC(COMMAND_SPECIFIC, ZONE_READ_ONLY, "Zone Is Read Only"),
+	SC(COMMAND_SPECIFIC, ZONE_OFFLINE, "Zone Is Offline"),
+	SC(COMMAND_SPECIFIC, ZONE_INVALID_WRITE, "Zone Invalid Write: the write does not start at the zone's write pointer"),
+	SC(COMMAND_SPECIFIC, ZONE_TOO_MANY_ACTIVE, "Too Many Active Zones"),
+	SC(COMMAND_SPECIFIC, ZONE_TOO_MANY_OPEN, "Too Many Open Zones"),
+	SC(COMMAND_SPECIFIC, ZONE_INVALID_TRANSITION, "Invalid Zone State Transition"),
+	SC(GENERIC, IOCS_COMBINATION_REJECTED, "I/O Command Set Combination Rejected"),
+	SC(GENERIC, IOCS_NOT_SUPPORTED, "I/O Command Set Not Supported"),
+	SC(GENERIC, IOCS_NOT_ENABLED, "I/O Command Set Not Enabled"),
+	SC(GENERIC, INVALID_IOCS, "Invalid I/O Command Set"),
 	/* Media and Data Integrity Errors */
 	SC(MEDIA, WRITE_FAULT, "Write Fault"),
 	SC(MEDIA, UNRECOVERED_READ_ERROR, "Unrecovered Read Error"),
@@ -158,6 +171,7 @@ static const struct nvme_code_name driver_names[] = {
 	DE(NVME_ERR_BAD_NS_LIST, "invalid namespace list"),
 	DE(NVME_ERR_BAD_ID, "invalid Identify data"),
 	DE(NVME_ERR_BAD_LOG_DATA, "invalid log page data"),
+	DE(NVME_ERR_BAD_ZONE_DATA, "invalid zone report or Zone Append answer"),
 };
 
 static const char *const sct_names[8] = {
@@ -240,6 +254,7 @@ NVME_COLD static const char *driver_symbol(int status)
 	case NVME_ERR_BAD_NS_LIST: return "NVME_ERR_BAD_NS_LIST";
 	case NVME_ERR_BAD_ID: return "NVME_ERR_BAD_ID";
 	case NVME_ERR_BAD_LOG_DATA: return "NVME_ERR_BAD_LOG_DATA";
+	case NVME_ERR_BAD_ZONE_DATA: return "NVME_ERR_BAD_ZONE_DATA";
 	default: return NULL;
 	}
 }

@@ -32,6 +32,8 @@
 #define NVME_ERR_BAD_NS_LIST     (-42) /* namespace list not increasing / above NN */
 #define NVME_ERR_BAD_ID          (-43) /* other Identify data the driver refuses (e.g. active namespace with NSZE 0) */
 #define NVME_ERR_BAD_LOG_DATA    (-44) /* log page contents the driver refuses (SSTAT, AFI slot, list entries) */
+/* NVME_ERR_BAD_ZONE_DATA (-58), a zone report or Zone Append answer the
+ * driver refuses, is defined in nvme_zns.h. */
 
 
 /* Status of a completion queue entry (0 when SCT = SC = 0). */

@@ -61,13 +61,15 @@
 	 (unsigned)(NVME_CFG_FEATURES != 0) << 8 | (unsigned)(NVME_CFG_AER != 0) << 9 |  \
 	 (unsigned)(NVME_CFG_RESV != 0) << 10 | (unsigned)(NVME_CFG_SUPPORT != 0) << 11 | \
 	 (unsigned)(NVME_CFG_HMB != 0) << 12 | (unsigned)(NVME_CFG_POWER != 0) << 13 |  \
-	 (unsigned)(NVME_CFG_SELFTEST != 0) << 14 | (unsigned)(NVME_CFG_TELEMETRY != 0) << 15)
+	 (unsigned)(NVME_CFG_SELFTEST != 0) << 14 | (unsigned)(NVME_CFG_TELEMETRY != 0) << 15 | \
+	 (unsigned)(NVME_CFG_ZNS != 0) << 16)
 /* Their names, bit 0 first (the ABI check's message). */
 #define NVME_CFG_BIT_NAMES                                                     \
 	"NVME_CFG_TRACE", "NVME_CFG_SGL", "NVME_CFG_FAST_PATH", "NVME_CFG_DM",        \
 	"NVME_CFG_LOGS", "NVME_CFG_FW", "NVME_CFG_SANITIZE", "NVME_CFG_FORMAT",        \
 	"NVME_CFG_FEATURES", "NVME_CFG_AER", "NVME_CFG_RESV", "NVME_CFG_SUPPORT",      \
-	"NVME_CFG_HMB", "NVME_CFG_POWER", "NVME_CFG_SELFTEST", "NVME_CFG_TELEMETRY"
+	"NVME_CFG_HMB", "NVME_CFG_POWER", "NVME_CFG_SELFTEST", "NVME_CFG_TELEMETRY",   \
+	"NVME_CFG_ZNS"
 
 
 /* Raised when a public struct or the meaning of a switch changes. */
@@ -214,6 +216,16 @@ struct nvme_ctrl {
 	bool     sgl_io;         /* I/O commands use SGL */
 	bool     sgl_dword;      /* SGL data blocks need dword alignment */
 	bool     io_capable;     /* CAP.CSS has the NVM command set */
+	/* I/O command sets (nvme_iocs.c): CC.CSS written; with NVME_CC_CSS_IOCS
+	 * the profile index chosen and its command set vector (bit per CSI) */
+	uint8_t  css_sel;
+	uint16_t iocs_index;
+	uint64_t iocs_vector;
+	int      iocs_status;    /* CNS 1Ch / Set Features 19h result (0 ok) */
+#if NVME_CFG_ZNS
+	uint8_t  zasl;           /* Zoned Identify Controller ZASL */
+	int      zns_ctrl_status; /* its Identify result: 0 read, else why not */
+#endif
 
 	/* identify data */
 	struct nvme_id_ctrl id;

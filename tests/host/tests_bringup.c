@@ -52,7 +52,7 @@ static void bringup_basic(void)
 	/* what the device saw: CC with everything in the enabling write */
 	uint32_t cc = nvme_model_cc(f.m);
 	CHECK_EQ(NVME_GET(cc, NVME_CC_EN), 1);
-	CHECK_EQ(NVME_GET(cc, NVME_CC_CSS), NVME_CC_CSS_NVM);
+	CHECK_EQ(NVME_GET(cc, NVME_CC_CSS), NVME_CC_CSS_IOCS);   /* CAP.CSS bit 6 (model default): all I/O command sets */
 	CHECK_EQ(NVME_GET(cc, NVME_CC_MPS), 0);
 	CHECK_EQ(NVME_GET(cc, NVME_CC_AMS), 0);
 	CHECK_EQ(NVME_GET(cc, NVME_CC_SHN), 0);

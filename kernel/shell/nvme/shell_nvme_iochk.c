@@ -33,7 +33,11 @@
  *           final image and every read's expected generation follow from
  *           the seed alone. Every read is checked (CRC, magic, LBA, seed,
  *           generation) and every write must succeed.
- * --phase all (default) runs fill, verify, random, verify. --reset-every N
+ * --phase all (default) runs fill, verify, random, verify. On a zoned
+ * namespace (nvme_zns.h) the range is whole zones: fill resets them and
+ * writes them with Zone Appends (one per zone at a time, each checked to
+ * land at the write pointer), verify reads every block; the random phase
+ * needs overwrites and is not run. --reset-every N
  * resets the controller (nvme_ctrl_reset) after every N ops issued, with
  * commands in flight: the driver resubmits them and nothing acknowledged
  * may be lost.
@@ -446,6 +450,63 @@ static int run_phase(struct run *R, struct source *src, uint32_t chunk)
 	return ok ? SHELL_OK : SHELL_ERR;
 }
 
+#if NVME_CFG_ZNS
+/* Zoned fill: reset the range's zones, then fill each with Zone Appends of
+ * generation 0, checking every append lands at the write pointer. */
+static int zoned_fill(struct run *R, uint32_t chunk)
+{
+	const struct iochk_cfg *c = R->cfg;
+	struct nvme_ns *ns = R->tg->ns;
+	struct nvme_zns_info zi;
+	nvme_zns_info(ns, &zi);
+	if (chunk > zi.append_max_blocks)
+		chunk = zi.append_max_blocks;
+	uint8_t *buf = R->slots[0].buf;
+	for (uint64_t zs = c->start; zs < c->start + c->count; zs += zi.zone_size) {
+		int rc = nvme_zns_mgmt(ns, R->q, zs, NVME_ZSA_RESET, false);
+		if (rc)
+			return nvsh_fail("iochk: reset zone", rc);
+		struct nvme_zone z;
+		rc = nvme_zns_zone(ns, R->q, zs, &z);
+		if (rc)
+			return nvsh_fail("iochk: report zone", rc);
+		if (z.zcap != zi.zone_size)
+			return shell_error("iochk: zone at LBA %llu has capacity %llu of %llu blocks: the blocks past "
+					   "it cannot be written", (unsigned long long)zs, (unsigned long long)z.zcap,
+					   (unsigned long long)zi.zone_size);
+		for (uint64_t off = 0; off < zi.zone_size;) {
+			uint32_t n = (uint32_t)(zi.zone_size - off < chunk ? zi.zone_size - off : chunk);
+			for (uint32_t i = 0; i < n; i++)
+				block_make(buf + (size_t)i * R->bs, R->bs, zs + off + i, c->seed, 0);
+			uint64_t got = 0;
+			rc = nvme_zns_append(ns, R->q, zs, n, buf, &got);
+			if (rc) {
+				char why[224];
+				nvme_zns_explain(ns, R->q, rc, zs, n, true, why, sizeof(why));
+				kprintf("iochk: %s\n", why);
+				return SHELL_ERR;
+			}
+			if (got != zs + off) {
+				kprintf("iochk: Zone Append to the zone at LBA %llu wrote at LBA %llu, not at the write "
+					"pointer %llu\n", (unsigned long long)zs, (unsigned long long)got,
+					(unsigned long long)(zs + off));
+				return SHELL_ERR;
+			}
+			off += n;
+			R->ops++;
+			R->writes++;
+			R->blocks += n;
+			if (console_check_interrupt()) {
+				R->interrupted = true;
+				kprintf("interrupted\n");
+				return SHELL_ERR;
+			}
+		}
+	}
+	return SHELL_OK;
+}
+#endif
+
 /* ------------------------------------------------------------ command */
 
 static void print_result(const char *phase, const struct run *R, const struct iochk_cfg *c, int rc, uint64_t us)
@@ -493,7 +554,22 @@ static int cmd_iochk(int argc, char **argv)
 	if (start >= ns->size)
 		return shell_usage_error("--start %llu is beyond the namespace (%llu blocks)", (unsigned long long)start,
 					 (unsigned long long)ns->size);
-	if (!nvsh_isset(opts, "count"))
+	bool zoned = false;
+#if NVME_CFG_ZNS
+	zoned = nvme_ns_is_zoned(ns);
+	if (zoned && !nvsh_isset(opts, "count")) {
+		/* whole zones: 8192 blocks or one zone, whichever is more */
+		count = 8192 - 8192 % ns->zone_size;
+		if (count == 0)
+			count = ns->zone_size;
+		if (count > ns->size - start)
+			count = ns->size - start;
+	}
+	if (zoned && (start % ns->zone_size != 0 || count % ns->zone_size != 0))
+		return shell_usage_error("%s is zoned (zones of %llu blocks): --start and --count must cover whole zones",
+					 tg.name, (unsigned long long)ns->zone_size);
+#endif
+	if (!nvsh_isset(opts, "count") && !zoned)
 		count = ns->size - start < 8192 ? ns->size - start : 8192;
 	if (count == 0 || count > ns->size - start)
 		return shell_usage_error("--count %llu does not fit the namespace after LBA %llu (%llu blocks)",
@@ -517,6 +593,9 @@ static int cmd_iochk(int argc, char **argv)
 	bool ph_verify = !strcmp(phase, "verify");
 	if (!ph_fill && !ph_random && !ph_verify)
 		return shell_usage_error("bad --phase '%s' (expected all, fill, verify or random)", phase);
+	if (zoned && !strcmp(phase, "random"))
+		return shell_usage_error("--phase random overwrites blocks: %s is zoned (writes only at a zone's write "
+					 "pointer); fill and verify run there", tg.name);
 	bool expect_random = true;
 	struct shell_opt *eo = nvsh_opt(opts, "expect");
 	if (eo->set) {
@@ -527,6 +606,8 @@ static int cmd_iochk(int argc, char **argv)
 		else if (strcmp(eo->value, "random") != 0)
 			return shell_usage_error("bad --expect '%s' (expected fill or random)", eo->value);
 	}
+	if (zoned && ph_verify && expect_random)
+		return shell_usage_error("%s is zoned: the random phase never runs there; use --expect fill", tg.name);
 	c.start = start;
 	c.count = count;
 	c.seed = seed;
@@ -541,8 +622,9 @@ static int cmd_iochk(int argc, char **argv)
 	if (c.qd > nvme_qpair_depth(q) - 1)
 		c.qd = nvme_qpair_depth(q) - 1;
 	if (ph_fill || ph_random) {
-		if ((rc = nvsh_confirm(&tg, nvsh_isset(opts, "yes"), "write blocks %llu..%llu of %s (iochk)",
-				       (unsigned long long)start, (unsigned long long)(start + count - 1), tg.name)))
+		if ((rc = nvsh_confirm(&tg, nvsh_isset(opts, "yes"), "write blocks %llu..%llu of %s (iochk%s)",
+				       (unsigned long long)start, (unsigned long long)(start + count - 1), tg.name,
+				       zoned ? "; its zones are reset first" : "")))
 			return rc;
 	}
 
@@ -585,6 +667,11 @@ static int cmd_iochk(int argc, char **argv)
 	if (ph_fill) {
 		memset(&src, 0, sizeof(src));
 		src.kind = 0;
+#if NVME_CFG_ZNS
+		if (zoned)
+			rc = zoned_fill(&R, fill_chunk);
+		else
+#endif
 		rc = run_phase(&R, &src, fill_chunk);
 		if (rc == SHELL_OK) {
 			memset(&src, 0, sizeof(src));
@@ -595,7 +682,9 @@ static int cmd_iochk(int argc, char **argv)
 			rc == SHELL_OK ? ", all right" : ": FAILED");
 		print_result("fill", &R, &c, rc, time_now_us() - t0);
 	}
-	if (rc == SHELL_OK && ph_random) {
+	if (rc == SHELL_OK && ph_random && zoned)
+		kprintf("random: not run: %s is zoned (writes only at a zone's write pointer)\n", tg.name);
+	if (rc == SHELL_OK && ph_random && !zoned) {
 		memset(&R.ops, 0, sizeof(R) - offsetof(struct run, ops));
 		t0 = time_now_us();
 		memset(&src, 0, sizeof(src));
@@ -659,5 +748,9 @@ NVSH_COMMAND("iochk",
 	     "commands in flight. The range defaults to LBA 0 (--start) and 8192 blocks\n"
 	     "(--count); the seed to a TSC value. The replay line and the IOCHK lines name\n"
 	     "everything needed to run it again or check the image (tests/qemu/iochk.py).\n"
+	     "On a zoned namespace the range must be whole zones (default: 8192 blocks' worth\n"
+	     "or one zone): fill resets the zones and writes them with Zone Appends, each\n"
+	     "checked to land at the write pointer; verify reads every block; --phase random\n"
+	     "(overwrites) is refused and --phase all runs fill and verify.\n"
 	     "Writes destroy data: confirm or --yes. Ctrl-C stops.\n" NVSH_HELP_DEVICE,
 	     cmd_iochk);

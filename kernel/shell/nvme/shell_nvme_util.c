@@ -579,8 +579,13 @@ int nvsh_run_range(const struct nvsh_target *tg, const struct nvsh_range *r, str
 		if (rc != 0) {
 			if (bar)
 				kprintf("\n");
-			char why[112], what[96];
+			char why[224], what[96];
 			nvme_status_describe(rc, why, sizeof(why));
+#if NVME_CFG_ZNS
+			/* a write a zoned namespace refused: say why in terms of its zone */
+			if (nvme_ns_is_zoned(tg->ns) && strcmp(op->verb, "write") == 0)
+				nvme_zns_explain(tg->ns, NULL, rc, lba, n, false, why, sizeof(why));
+#endif
 			ksnprintf(what, sizeof(what), "LBA %llu..%llu", (unsigned long long)lba,
 				  (unsigned long long)(lba + n - 1));
 			shell_error("%s failed at %s: %s", op->verb, what, why);

@@ -340,6 +340,7 @@ struct nvme_model *nvme_model_create(const struct nvme_model_config *cfg)
 	model_features_init(m);
 	model_ext_create(m);
 	model_drives_install(m);   /* wraps what the others installed */
+	model_zns_install(m);      /* I/O command sets, zoned namespaces: wraps all of them */
 	g_live[slot] = m;
 	return m;
 }
@@ -354,6 +355,7 @@ void nvme_model_destroy(struct nvme_model *m)
 	model_queues_reset(m);
 	model_ext_destroy(m);
 	model_drives_destroy(m);
+	model_zns_destroy(m);
 	model_fault_destroy(m);
 	model_ns_free_all(m);
 	nvme_model_clear_errors(m);
@@ -435,6 +437,7 @@ static void controller_reset(struct nvme_model *m)
 	m->csts &= ~(uint32_t)(NVME_MASK(NVME_CSTS_CFS) | NVME_MASK(NVME_CSTS_SHST));
 	model_features_reset(m);
 	model_drives_reset(m);
+	model_zns_reset(m);
 	m->stats.resets++;
 }
 
@@ -460,6 +463,7 @@ static bool enable_check(struct nvme_model *m, char *why, size_t n)
 	}
 	uint64_t page = NVME_MPS_TO_BYTES(mps);
 	if (!((css == NVME_CC_CSS_NVM && (capcss & NVME_CAP_CSS_NVM)) ||
+	      (css == NVME_CC_CSS_IOCS && (capcss & NVME_CAP_CSS_IOCS)) ||
 	      (css == NVME_CC_CSS_ADMIN && (capcss & NVME_CAP_CSS_NOIO)))) {
 		snprintf(why, n, "CC.CSS %u not supported by CAP.CSS %02x", css, capcss);
 		return false;

@@ -294,6 +294,9 @@ struct nvme_model {
 		uint32_t apst_transitions, apst_wakeups;
 	} drv;
 
+	/* I/O command sets and zoned namespaces (model_zns.c); NULL: none yet */
+	struct model_zns *zns;
+
 	/* protocol errors */
 	char    *errors[MODEL_MAX_ERRORS];
 	unsigned nerrors;
@@ -420,6 +423,12 @@ uint64_t model_drives_hold_until(struct nvme_model *m, uint16_t sqid, uint8_t op
 void model_drives_reset(struct nvme_model *m);
 void model_drives_shutdown(struct nvme_model *m);
 void model_drives_destroy(struct nvme_model *m);
+
+/* model_zns.c: installed last (wraps Identify, Set/Get Features, Read,
+ * Write, Write Zeroes); controller reset; destroy. */
+void model_zns_install(struct nvme_model *m);
+void model_zns_reset(struct nvme_model *m);
+void model_zns_destroy(struct nvme_model *m);
 
 /* model_ns.c */
 int  model_ns_setup(struct nvme_model *m, const struct nvme_model_ns_config *cfg, uint32_t n);
