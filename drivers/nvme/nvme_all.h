@@ -29,5 +29,6 @@
 #include "nvme_power.h"
 #include "nvme_selftest.h"
 #include "nvme_telemetry.h"
+#include "nvme_pi.h"
 
 #endif /* NVME_ALL_H */
