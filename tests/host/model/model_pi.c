@@ -481,3 +481,13 @@ int nvme_model_ns_read_meta(struct nvme_model *m, uint32_t nsid, uint64_t lba, u
 	free(data);
 	return 0;
 }
+
+int nvme_model_ns_pi_info(struct nvme_model *m, uint32_t nsid, uint8_t *dps, bool *extended)
+{
+	struct model_ns *ns = model_ns_find(m, nsid);
+	if (!ns)
+		return -1;
+	*dps = ns->dps;
+	*extended = ext(ns);
+	return 0;
+}

@@ -245,6 +245,9 @@ int nvme_model_ns_info(struct nvme_model *m, uint32_t nsid, uint32_t *lba_size, 
 /* The metadata stored with n blocks from lba (n * ms bytes; a block never
  * written reads as zeros). 0, or -1 if there is no such NSID/range. */
 int nvme_model_ns_read_meta(struct nvme_model *m, uint32_t nsid, uint64_t lba, uint64_t n, void *buf);
+/* The namespace's DPS (PI type, bit 3 PI first) and FLBAS bit 4 (extended
+ * LBA) now (Format NVM changes them). 0, or -1 if there is no such NSID. */
+int nvme_model_ns_pi_info(struct nvme_model *m, uint32_t nsid, uint8_t *dps, bool *extended);
 
 /* ------------------------------------------------------------------------ */
 /* Knobs for feeding bad values                                              */
