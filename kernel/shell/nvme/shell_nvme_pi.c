@@ -203,9 +203,14 @@ int nvsh_pi_io(struct nvsh_pi *p, struct nvme_ns *ns, struct nvme_qpair *q, bool
 		if (rc) {
 			char why[200];
 			nvme_pi_describe(rc, lba, k, NULL, why, sizeof(why));
-			if (nvme_status_sct(rc) == NVME_SCT_MEDIA || nvme_status_is(rc, NVME_SCT_COMMAND_SPECIFIC,
-										  NVME_SC_INVALID_PROTECTION_INFORMATION))
+			if (nvme_status_sct(rc) == NVME_SCT_MEDIA)
 				kprintf("protection information: %s\n", why);
+			if (nvme_status_is(rc, NVME_SCT_COMMAND_SPECIFIC, NVME_SC_INVALID_PROTECTION_INFORMATION))
+				kprintf("protection information: the controller refused the PI fields%s\n",
+					nvme_ns_pi_type(ns) == NVME_PI_TYPE1 && (p->prinfo & NVME_PRINFO_PRCHK_REF)
+						? ": type 1 checks the reference tag against the LBA, so -r must be "
+						  "the first LBA (the default)"
+						: " (PRINFO/tags not valid for this command or format)");
 			return rc;
 		}
 		buf += (size_t)k * ns->lba_size;
