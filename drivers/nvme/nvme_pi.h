@@ -83,7 +83,8 @@ uint32_t nvme_pi_max_blocks(const struct nvme_ns *ns);
  * Read / Write / Compare count blocks at lba with metadata as r describes.
  * Synchronous calls split into commands of nvme_pi_max_blocks() (the
  * reference tag advancing with the blocks for types 1 and 2); the _async
- * calls send one command (above: NVME_ERR_TOO_LARGE). The device's PI check
+ * calls send one command (above: NVME_ERR_TOO_LARGE; r is read during the
+ * call only, its data and meta must stay valid until cb runs). The device's PI check
  * errors come back as device statuses (SCT 2h SC 82h/83h/84h);
  * nvme_pi_describe() puts them in words. Checks as nvme_read(), then r:
  * NULL data, metadata missing or given where it must not be, PRINFO bits

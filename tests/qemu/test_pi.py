@@ -57,10 +57,13 @@ def _():
     d3 = c.ns(3, Disk(wd, "t1", SIZE, seed=None), 512, extra="ms=8,pi=1,pil=0")
     d4 = c.ns(4, Disk(wd, "t2", SIZE, seed=None), 512, extra="ms=16,mset=1,pi=2,pil=1")
     d5 = c.ns(5, Disk(wd, "t3", SIZE, seed=None), 4096, extra="ms=16,pi=3,pif=2")
+    # PI last in 16 bytes: the guard covers the data and the 8 metadata bytes before the tuple
+    d6 = c.ns(6, Disk(wd, "t1l", SIZE, seed=None), 512, extra="ms=16,pi=1,pil=0")
     with Machine(name, uefi=True, nvme=False, mem="256M", qemu_args=controllers([c])) as m:
         m.expect(r"nvme0n4: 7943 blocks x 512 B \+ 16 B metadata \(extended, PI type 2 first, 16b guard\)",
                  timeout=240)
         m.expect(r"nvme0n5: 1020 blocks x 4096 B \+ 16 B metadata \(separate, PI type 3 last, 64b guard\)")
+        m.expect(r"nvme0n6: ")
         m.expect_prompt(timeout=120)
         out = ok(m, "list nvme0")
         assert "(not usable)" not in out, out
@@ -97,6 +100,9 @@ def _():
         ok(m, "write nvme0n5 -s 2 --count 2 --pattern 0x3c --prinfo 4 -a 7 --yes", r"LBA 2\.\.3")
         ok(m, "read nvme0n5 -s 2 --count 2 --check 0x3c -p 4", r"matches byte 0x3c")
         ok(m, "read nvme0n5 -s 2 --count 2 --check 0x3c -p 8", r"matches byte 0x3c")
+        # PI last after 8 user bytes, PRACT 0: QEMU checks the shell's guard over data + those bytes
+        ok(m, "write nvme0n6 -s 30 --count 2 --pattern 0x61 --prinfo 7 -M 0102030405060708 --yes", r"LBA 30\.\.31")
+        ok(m, "read nvme0n6 -s 30 --count 2 --check 0x61 -p 7 -M", r"LBA 31 metadata: 01 02 03 04 05 06 07 08 ")
         m.sendline("exit 0")
         assert m.wait_exit() == 0
 
@@ -124,7 +130,13 @@ def _():
         tup = d5.read_back(moff + lba * 16, 16)
         assert int.from_bytes(tup[:8], "big") == crc64_nvme(b"\x3c" * 4096), (lba, tup)
         assert tup[8:10] == b"\x00\x07", (lba, tup)
-    for d in (d1, d2, d3, d4, d5):
+    n, moff = geometry(512, 16)
+    for lba in (30, 31):
+        md = d6.read_back(moff + lba * 16, 16)
+        assert md[:8] == bytes(range(1, 9)), (lba, md)
+        guard, app, ref = struct.unpack(">HHI", md[8:])
+        assert (guard, ref) == (crc16_t10dif(b"\x61" * 512 + md[:8]), lba), (lba, md)
+    for d in (d1, d2, d3, d4, d5, d6):
         os.unlink(d.path)
 
 
