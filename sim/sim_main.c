@@ -83,13 +83,18 @@ static void usage(FILE *f)
 		"Controllers (options apply to the controller last started; the first is implied):\n"
 		"  --ctrl                 start another controller\n"
 		"  --ns SPEC              add a namespace (NSIDs 1, 2, ... in order); SPEC is\n"
-		"                         [SIZE][,lba=BYTES][,ms=BYTES][,image=FILE]: SIZE in bytes\n"
+		"                         [SIZE][,lba=BYTES][,ms=BYTES][,mset=0|1][,pi=0..3][,pil=0|1]\n"
+		"                         [,pif=0|2][,image=FILE]: SIZE in bytes\n"
 		"                         (k/M/G suffixes; default 16M, or the image's size),\n"
-		"                         lba 512..65536 (default 512), ms metadata bytes per block.\n"
+		"                         lba 512..65536 (default 512), ms metadata bytes per block,\n"
+		"                         mset=1 metadata interleaved (extended LBA), pi protection\n"
+		"                         type, pil=1 PI first in the metadata, pif=2 64b guard (as\n"
+		"                         QEMU's nvme-ns options).\n"
 		"                         The model offers LBA formats 512, 4096, 512+8, 4096+8 (and\n"
 		"                         the one given) to Format NVM. image=FILE: loaded at start\n"
 		"                         if it exists, written back at exit (raw blocks) with\n"
-		"                         FILE.fmt saying 'lba_size=N ms=N blocks=N'.\n"
+		"                         FILE.fmt saying 'lba_size=N ms=N blocks=N pi=N pil=N mset=N',\n"
+		"                         and the metadata (ms bytes per block) in FILE.md when ms > 0.\n"
 		"                         zone=BYTES: a zoned namespace (ZNS) with zones of that\n"
 		"                         size (dividing SIZE), mar=N / mor=N at most N active /\n"
 		"                         open zones (default: no limit).\n"
@@ -200,6 +205,14 @@ static void parse_ns(struct sim_ctrl *s, char *spec)
 			n->cfg.lba_size = (uint32_t)num("lba", w + 4);
 		else if (strncmp(w, "ms=", 3) == 0)
 			n->cfg.ms = (uint16_t)num("ms", w + 3);
+		else if (strncmp(w, "mset=", 5) == 0)
+			n->cfg.mset = num("mset", w + 5) != 0;
+		else if (strncmp(w, "pi=", 3) == 0)
+			n->cfg.pi = (uint8_t)num("pi", w + 3);
+		else if (strncmp(w, "pil=", 4) == 0)
+			n->cfg.pil_first = num("pil", w + 4) != 0;
+		else if (strncmp(w, "pif=", 4) == 0)
+			n->cfg.pif = (uint8_t)num("pif", w + 4);
 		else if (strncmp(w, "image=", 6) == 0)
 			n->image = w + 6;
 		else if (strncmp(w, "zone=", 5) == 0)
@@ -214,6 +227,9 @@ static void parse_ns(struct sim_ctrl *s, char *spec)
 	uint32_t l = n->cfg.lba_size;
 	if (l < 512 || l > 65536 || (l & (l - 1)))
 		die("--ns: lba=%s is not a power of two from 512 to 65536", "N");
+	if (n->cfg.pi > 3 || (n->cfg.pif != 0 && n->cfg.pif != 2) ||
+	    (n->cfg.pi && n->cfg.ms < (n->cfg.pif ? 16 : 8)) || (n->cfg.mset && !n->cfg.ms))
+		die("--ns: pi=0..3 needs ms=8 or more (16 with pif=2), pif 0 or 2, mset needs ms (%s)", spec);
 	if (n->image && !bytes) {
 		FILE *f = fopen(n->image, "rb");
 		if (f) {
@@ -529,16 +545,34 @@ static void save_image(struct sim_ctrl *s, struct sim_ns *n, const char *name)
 	if (f && fclose(f) != 0)
 		ok = false;
 	char fmtname[4096];
+	if (ok && ms) {   /* the metadata, ms bytes per block, beside the image */
+		snprintf(fmtname, sizeof(fmtname), "%s.md", n->image);
+		FILE *h = fopen(fmtname, "wb");
+		uint8_t *mb = malloc((size_t)ms * SIM_IMAGE_CHUNK_BLOCKS);
+		ok = h && mb;
+		for (uint64_t lba = 0; ok && lba < blocks; lba += SIM_IMAGE_CHUNK_BLOCKS) {
+			uint64_t k = blocks - lba < SIM_IMAGE_CHUNK_BLOCKS ? blocks - lba : SIM_IMAGE_CHUNK_BLOCKS;
+			ok = nvme_model_ns_read_meta(s->m, n->cfg.nsid, lba, k, mb) == 0 &&
+			     fwrite(mb, 1, (size_t)(k * ms), h) == k * ms;
+		}
+		free(mb);
+		if (h && fclose(h) != 0)
+			ok = false;
+	}
+	uint8_t dps = 0;
+	bool mext = false;
+	nvme_model_ns_pi_info(s->m, n->cfg.nsid, &dps, &mext);
 	snprintf(fmtname, sizeof(fmtname), "%s.fmt", n->image);
 	FILE *g = ok ? fopen(fmtname, "w") : NULL;
 	if (g) {
-		fprintf(g, "lba_size=%u ms=%u blocks=%llu\n", (unsigned)l, (unsigned)ms, (unsigned long long)blocks);
+		fprintf(g, "lba_size=%u ms=%u blocks=%llu pi=%u pil=%u mset=%u\n", (unsigned)l, (unsigned)ms,
+			(unsigned long long)blocks, (unsigned)(dps & 7u), (unsigned)((dps >> 3) & 1u), mext ? 1u : 0u);
 		ok = fclose(g) == 0;
 	} else {
 		ok = false;
 	}
 	kprintf("sim: %s %s %s: %llu blocks x %u B%s\n", name, ok ? "written to" : "NOT written to", n->image,
-		(unsigned long long)blocks, (unsigned)l, ms ? " (metadata not stored)" : "");
+		(unsigned long long)blocks, (unsigned)l, ms ? " (metadata in .md)" : "");
 }
 
 static void on_exit_hook(int code)

@@ -180,6 +180,10 @@ struct nvme_ns {
 	uint8_t  lba_shift;      /* log2(lba_size) */
 	uint16_t meta_size;      /* metadata bytes per block of the current format */
 	bool     meta_extended;  /* FLBAS bit 4: metadata at the end of each block */
+	/* protection information (nvme_pi.h): the tuple's size (0: none, 8:
+	 * 16b guard, 16: 64b guard), its format (PIF) and how nvme_read/
+	 * nvme_write treat the metadata (enum nvme_md_plain, nvme_pi.h) */
+	uint8_t  pi_size, pif, md_plain;
 	uint8_t  format_index;   /* current format (FLBAS) */
 	uint8_t  format_count;   /* NLBAF + 1 */
 	struct nvme_ns_format formats[NVME_ID_NS_MAX_LBAF];

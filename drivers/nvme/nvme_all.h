@@ -30,5 +30,6 @@
 #include "nvme_selftest.h"
 #include "nvme_telemetry.h"
 #include "nvme_zns.h"
+#include "nvme_pi.h"
 
 #endif /* NVME_ALL_H */

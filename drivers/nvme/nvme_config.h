@@ -97,11 +97,14 @@
 #ifndef NVME_CFG_ZNS         /* nvme_zns.h: Zoned Namespace command set (CSI 02h) */
 #define NVME_CFG_ZNS NVME_CFG_OPTIONAL_COMMANDS
 #endif
+#ifndef NVME_CFG_PI          /* nvme_pi.h: metadata and protection information I/O */
+#define NVME_CFG_PI NVME_CFG_OPTIONAL_COMMANDS
+#endif
 /* nvme_support.h: support detection, the gate of the families above; on
  * whenever one of them is (1 alone builds nvme_ctrl_supports()). */
 #ifndef NVME_CFG_SUPPORT
 #if NVME_CFG_DM || NVME_CFG_LOGS || NVME_CFG_FW || NVME_CFG_SANITIZE || NVME_CFG_FORMAT || \
-    NVME_CFG_FEATURES || NVME_CFG_AER || NVME_CFG_RESV
+    NVME_CFG_FEATURES || NVME_CFG_AER || NVME_CFG_RESV || NVME_CFG_PI
 #define NVME_CFG_SUPPORT 1
 #else
 #define NVME_CFG_SUPPORT 0

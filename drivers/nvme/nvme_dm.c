@@ -131,6 +131,8 @@ NVME_COLD static int dm_prep(struct nvme_ns *ns, struct nvme_qpair **q, uint64_t
 		   enum nvme_opt opt, unsigned flags, const char *what)
 {
 	int rc = nvme_ns_io_prep(ns, q);
+	if (rc == 0 && opt != NVME_OPT_DSM)
+		rc = nvme_ns_plain_ok(ns);   /* DSM moves no block data */
 	if (rc != 0)
 		return rc;
 	rc = nvme_ns_range_ok(ns, lba, count);
@@ -233,6 +235,7 @@ NVME_COLD static int nodata_blocks(struct nvme_ns *ns, struct nvme_qpair *q, uin
 		uint32_t n = nvme_min_u32(count, per);
 		struct nvme_sqe sqe;
 		lba_sqe(&sqe, opc, ns->nsid, lba, n, flags);
+		nvme_pi_plain_sqe(ns, &sqe, lba);
 		if (opc == NVME_CMD_WRITE_ZEROES && (flags & NVME_WZ_DEALLOCATE))
 			sqe.cdw12 |= (uint32_t)NVME_SET(NVME_RW_CDW12_DEAC, 1);
 		int rc = nvme_q_exec(q, &sqe, NULL, 0, ns->ctrl->io_timeout_ms, NULL);
@@ -280,6 +283,7 @@ NVME_COLD int nvme_compare(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t lb
 		size_t bytes = (size_t)n << ns->lba_shift;
 		struct nvme_sqe sqe;
 		lba_sqe(&sqe, NVME_CMD_COMPARE, ns->nsid, lba, n, flags);
+		nvme_pi_plain_sqe(ns, &sqe, lba);
 		res->lba = lba;
 		res->count = n;
 		res->commands++;

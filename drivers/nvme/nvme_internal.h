@@ -542,6 +542,21 @@ int nvme_ns_io_prep(struct nvme_ns *ns, struct nvme_qpair **qp);
 /* count > 0 (else NVME_ERR_INVAL) blocks from lba inside ns, no wrap
  * (else NVME_ERR_LBA_RANGE). */
 int nvme_ns_range_ok(const struct nvme_ns *ns, uint64_t lba, uint64_t count);
+/* NVME_ERR_UNSUPPORTED when plain (data only) I/O on ns would lose or
+ * misplace metadata (ns->md_plain, nvme_pi.h), else 0. */
+int nvme_ns_plain_ok(const struct nvme_ns *ns);
+#if NVME_CFG_PI
+/* nvme_pi.c: learn ns's PI format after Identify Namespace (sets pi_size,
+ * pif, md_plain; may mark ns unusable); give a plain command on a PI-only
+ * namespace PRACT=1 and the LBA as reference tag. */
+void nvme_pi_ns_setup(struct nvme_ctrl *c, struct nvme_ns *ns);
+void nvme_pi_plain_sqe(const struct nvme_ns *ns, struct nvme_sqe *sqe, uint64_t lba);
+#else
+static inline void nvme_pi_plain_sqe(const struct nvme_ns *ns, struct nvme_sqe *sqe, uint64_t lba)
+{
+	(void)ns; (void)sqe; (void)lba;
+}
+#endif
 
 /* ------------------------------------------------------------------------ */
 /* nvme_msg.c, nvme_support.c, nvme_dm.c, nvme_aer.c: the optional command */

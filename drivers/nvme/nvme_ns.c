@@ -68,10 +68,10 @@ NVME_COLD static void ns_fill(struct nvme_ctrl *c, struct nvme_ns *ns, const str
 	}
 	ns->lba_shift = (uint8_t)lbads;
 	ns->lba_size = (uint32_t)1u << lbads;
-	if (NVME_GET(ns->dps, NVME_DPS_PIT) != 0) {
+	if (!NVME_CFG_PI && NVME_GET(ns->dps, NVME_DPS_PIT) != 0) {
 		ns->unusable = NVME_ERR_UNSUPPORTED;
 		ns->unusable_reason = NVME_NS_PROTECTION;
-	} else if (ns->meta_size != 0) {
+	} else if (!NVME_CFG_PI && ns->meta_size != 0) {
 		ns->unusable = NVME_ERR_UNSUPPORTED;
 		ns->unusable_reason = NVME_NS_METADATA;
 	} else if (ns->lba_size > c->max_xfer) {
@@ -244,11 +244,16 @@ NVME_COLD int nvme_ns_scan(struct nvme_ctrl *c)
 			if (csi == NVME_CSI_ZNS && ns->unusable == 0)
 				nvme_zns_ns_fill(c, ns);   /* Zoned Identify Namespace */
 #endif
+#if NVME_CFG_PI
+			if (ns->unusable == 0 && (ns->meta_size != 0 || NVME_GET(ns->dps, NVME_DPS_PIT) != 0))
+				nvme_pi_ns_setup(c, ns);   /* reads CNS 05h into idbuf */
+#endif
 		}
 		ns->csi = csi;
 		if (ns->unusable == 0) {
-			nvme_info(c, "ns %u: %llu blocks of %u bytes", (unsigned)ns->nsid,
-				  (unsigned long long)ns->size, (unsigned)ns->lba_size);
+			nvme_info(c, "ns %u: %llu blocks of %u bytes%s", (unsigned)ns->nsid,
+				  (unsigned long long)ns->size, (unsigned)ns->lba_size,
+				  ns->meta_size != 0 ? " with metadata" : "");
 		} else {
 			char why[96];
 			nvme_ns_unusable_text(ns, why, sizeof(why));
@@ -386,8 +391,10 @@ NVME_COLD size_t nvme_ns_unusable_text(const struct nvme_ns *ns, char *buf, size
 		return nvme_cat(buf, len, 0, "metadata: %u bytes per block%s (format %u)", (unsigned)ns->meta_size,
 				ns->meta_extended ? " (extended LBA)" : "", (unsigned)ns->format_index);
 	case NVME_NS_PROTECTION:
-		return nvme_cat(buf, len, 0, "protection information type %u (DPS %02Xh), %u metadata bytes per block",
-				(unsigned)NVME_GET(ns->dps, NVME_DPS_PIT), (unsigned)ns->dps, (unsigned)ns->meta_size);
+		return nvme_cat(buf, len, 0,
+				"protection information type %u (DPS %02Xh, PIF %u), %u metadata bytes per block: "
+				"not supported", (unsigned)NVME_GET(ns->dps, NVME_DPS_PIT), (unsigned)ns->dps,
+				(unsigned)ns->pif, (unsigned)ns->meta_size);
 	case NVME_NS_BLOCK_TOO_LARGE:
 		return nvme_cat(buf, len, 0, "block size %u above the max transfer %u", (unsigned)ns->lba_size,
 				c != NULL ? (unsigned)c->max_xfer : 0u);

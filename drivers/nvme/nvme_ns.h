@@ -18,8 +18,10 @@ enum nvme_ns_unusable_reason {
 	NVME_NS_BAD_LBAF,         /* FLBAS names a format beyond NLBAF (or NLBAF > 63) */
 	NVME_NS_BAD_LBADS,        /* LBADS outside 9..NVME_LBADS_MAX */
 	NVME_NS_NO_BLOCKS,        /* NSZE 0 for an active namespace */
-	NVME_NS_METADATA,         /* the format has metadata (not supported) */
-	NVME_NS_PROTECTION,       /* end-to-end protection enabled (DPS) */
+	NVME_NS_METADATA,         /* the format has metadata (only without NVME_CFG_PI) */
+	NVME_NS_PROTECTION,       /* PI the driver cannot check: type above 3, 32b guard
+	                           * (PIF 1), metadata shorter than the tuple; or any PI
+	                           * without NVME_CFG_PI */
 	NVME_NS_BLOCK_TOO_LARGE,  /* block larger than the max transfer */
 	NVME_NS_IDENTIFY_FAILED,  /* Identify Namespace failed (unusable holds its status) */
 	NVME_NS_CSI,              /* a command set (nvme_ns.csi) the driver does not implement */

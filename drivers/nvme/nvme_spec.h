@@ -1422,4 +1422,58 @@ NVME_SPEC_ASSERT_SIZE(struct nvme_id_ns_zns, 4096);
 NVME_SPEC_ASSERT_OFF(struct nvme_id_ns_zns, lbafe, 2816);
 NVME_SPEC_ASSERT_SIZE(struct nvme_id_ctrl_zns, 4096);
 
+/* ------------------------------------------------------------------------ */
+/* Metadata and end-to-end protection information (feature: PI, nvme_pi.c)  */
+/* NVMe 1.4 section 8.3 (End-to-end Protection Information); NVM Command    */
+/* Set Specification 1.0 section 5.2 (PI formats, 64b guard) and figure 114 */
+/* (I/O Command Set specific Identify Namespace, CNS 05h CSI 00h).           */
+/* ------------------------------------------------------------------------ */
+
+/* PRINFO (Read/Write/Compare/Verify/Write Zeroes cdw12 bits 29:26) */
+#define NVME_PRINFO_PRCHK_REF       0x1u     /* check the reference tag */
+#define NVME_PRINFO_PRCHK_APP       0x2u     /* check the application tag */
+#define NVME_PRINFO_PRCHK_GUARD     0x4u     /* check the guard */
+#define NVME_PRINFO_PRACT           0x8u     /* the controller inserts (write) / strips (read) PI */
+/* cdw14: initial (expected) logical block reference tag bits 31:0;
+ * cdw3 bits 15:0: bits 47:32 of it with the 64b guard format (STS 0);
+ * cdw15: application tag (15:0) and its mask (31:16) */
+#define NVME_RW_CDW15_LBAT          0, 16
+#define NVME_RW_CDW15_LBATM         16, 16
+
+/* DPS protection information types */
+#define NVME_PI_TYPE_NONE           0u
+#define NVME_PI_TYPE1               1u
+#define NVME_PI_TYPE2               2u
+#define NVME_PI_TYPE3               3u
+
+/* Identify Controller CTRATT bit 15: Extended LBA Formats Supported (ELBAS) */
+#define NVME_CTRATT_ELBAS           15, 1
+
+/* Extended LBA format dword (ELBAF, CNS 05h CSI 00h) */
+#define NVME_ELBAF_STS              0, 7     /* storage tag size, bits */
+#define NVME_ELBAF_PIF              7, 2     /* protection information format */
+#define NVME_PIF_16B_GUARD          0u       /* 8-byte PI: CRC-16 guard, 32-bit reference tag */
+#define NVME_PIF_32B_GUARD          1u       /* 16-byte PI: CRC-32C guard (not supported by the driver) */
+#define NVME_PIF_64B_GUARD          2u       /* 16-byte PI: CRC-64 guard, 48-bit reference tag */
+
+/* I/O Command Set specific Identify Namespace, NVM command set */
+struct nvme_id_ns_nvm {
+	uint64_t lbstm;         /* 0    logical block storage tag mask */
+	uint8_t  pic;           /* 8    protection information capabilities */
+	uint8_t  rsvd9[3];      /* 9 */
+	uint32_t elbaf[NVME_ID_NS_MAX_LBAF]; /* 12  extended LBA formats 0..63 */
+	uint8_t  rsvd268[3828]; /* 268 */
+};
+NVME_SPEC_ASSERT_SIZE(struct nvme_id_ns_nvm, 4096);
+NVME_SPEC_ASSERT_OFF(struct nvme_id_ns_nvm, elbaf, 12);
+
+/* The PI tuple at the big-endian wire layout (all fields big-endian): */
+/* 16b guard: guard 0-1, application tag 2-3, reference tag 4-7 */
+#define NVME_PI8_SIZE               8u
+/* 64b guard: guard 0-7, application tag 8-9, storage+reference tag 10-15 */
+#define NVME_PI16_SIZE              16u
+#define NVME_PI_APP_ESCAPE          0xFFFFu  /* application tag that disables checking */
+#define NVME_PI_REF32_ESCAPE        0xFFFFFFFFull
+#define NVME_PI_REF48_ESCAPE        0xFFFFFFFFFFFFull
+
 #endif /* NVME_SPEC_H */

@@ -338,6 +338,15 @@ static void print_ns(const struct nvmetk_ctrl *t, const struct nvme_ns *ns)
 			(unsigned)ns->formats[ns->format_index].data_size, (unsigned)ns->meta_size, why);
 		return;
 	}
+	if (ns->meta_size) {   /* metadata: nvme_pi.h, the read/write metadata options */
+		kprintf("%s: %llu blocks x %u B + %u B metadata (%s", name, (unsigned long long)ns->size,
+			(unsigned)ns->lba_size, (unsigned)ns->meta_size, ns->meta_extended ? "extended" : "separate");
+		if (NVME_GET(ns->dps, NVME_DPS_PIT))
+			kprintf(", PI type %u %s, %s guard", (unsigned)NVME_GET(ns->dps, NVME_DPS_PIT),
+				NVME_GET(ns->dps, NVME_DPS_PIP) ? "first" : "last", ns->pi_size == 16 ? "64b" : "16b");
+		kprintf(") = %s\n", size);
+		return;
+	}
 	kprintf("%s: %llu blocks x %u B = %s\n", name, (unsigned long long)ns->size,
 		(unsigned)ns->lba_size, size);
 }

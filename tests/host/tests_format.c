@@ -52,12 +52,14 @@ static void fmt_changes_lba_size(void)
 	ns = nvme_ns_get(f.c, 1);
 	CHECK_EQ(ns->lba_size, 512);
 	CHECK_EQ(ns->size, 65536);
-	/* a metadata format: listed, but not usable for I/O by this driver */
+	/* a metadata format (no PI): usable through nvme_pi.h; plain reads,
+	 * which would drop the metadata, are refused */
 	o.lbaf = 2;
 	CHECK_OK(nvme_format_nvm(f.c, 1, &o));
 	ns = nvme_ns_get(f.c, 1);
 	CHECK_EQ(ns->meta_size, 8);
-	CHECK_RC(ns->unusable, NVME_ERR_UNSUPPORTED);
+	CHECK_EQ(ns->unusable, 0);
+	CHECK_EQ(ns->md_plain, NVME_MD_PLAIN_REFUSED);
 	CHECK_RC(nvme_read(ns, NULL, 0, 1, b), NVME_ERR_UNSUPPORTED);
 	fx_buf_free(&f, b);
 }

@@ -140,14 +140,23 @@ static void ns_unusable_formats(void)
 	struct nvme_ns *ns = nvme_ns_get(f.c, 3);
 	REQUIRE(ns);
 	CHECK_EQ(ns->meta_size, 8);
-	CHECK_EQ(ns->unusable, NVME_ERR_UNSUPPORTED);
+#if NVME_CFG_PI
+	/* usable with metadata buffers (nvme_pi.h, tests_pi.c); plain I/O,
+	 * which would lose the metadata, is refused before sending */
+	CHECK_EQ(ns->unusable, 0);
+	CHECK_EQ(ns->md_plain, NVME_MD_PLAIN_REFUSED);
+#else
+	CHECK_EQ(ns->unusable, NVME_ERR_UNSUPPORTED);   /* no metadata support built in */
+#endif
 	CHECK(ns->format_count >= 3);
 	uint8_t *b = fx_buf(&f, 4096, 0, 0);
+	uint64_t io = nvme_model_stats(f.m)->io_cmds;
 	CHECK_RC(nvme_read(ns, NULL, 0, 1, b), NVME_ERR_UNSUPPORTED);
 	CHECK_RC(nvme_write_bytes(ns, NULL, 0, b, 10), NVME_ERR_UNSUPPORTED);
 	struct cb_rec rec = { 0 };
 	CHECK_RC(nvme_read_async(ns, NULL, 0, 1, b, cb_record, &rec), NVME_ERR_UNSUPPORTED);
-	CHECK_RC(nvme_flush(ns, NULL), NVME_ERR_UNSUPPORTED);
+	CHECK_EQ(nvme_model_stats(f.m)->io_cmds, io);
+	CHECK_RC(nvme_flush(ns, NULL), NVME_CFG_PI ? 0 : NVME_ERR_UNSUPPORTED);
 	/* the usable ones are unaffected */
 	CHECK_OK(nvme_read(nvme_ns_get(f.c, 1), NULL, 0, 1, b));
 	fx_buf_free(&f, b);
@@ -304,7 +313,12 @@ static void ns_unusable_text(void)
 {
 	static struct fx f;
 	static const struct { const char *name; size_t off; uint8_t v; const char *want; } u[] = {
+#if NVME_CFG_PI   /* metadata is usable (nvme_pi.h); PI without room for the tuple is not */
+		{ "metadata", offsetof(struct nvme_id_ns, lbaf[0].ms), 8, "usable" },
+		{ "pi type 5", offsetof(struct nvme_id_ns, dps), 5, "protection information type 5" },
+#else
 		{ "metadata", offsetof(struct nvme_id_ns, lbaf[0].ms), 8, "metadata: 8 bytes per block" },
+#endif
 		{ "pi", offsetof(struct nvme_id_ns, dps), 1, "protection information type 1" },
 		{ "lbads", offsetof(struct nvme_id_ns, lbaf[0].lbads), 7, "LBADS 7 outside 9..16" },
 		{ "flbas", offsetof(struct nvme_id_ns, flbas), 5, "FLBAS format 5 beyond NLBAF" },

@@ -194,11 +194,11 @@ def _():
         ok(m, "read -s 0 --count 4 --check zero", r"nvme0n1 LBA 0\.\.3 \(4 blocks, 16 KiB\), matches byte 0x00")
         ok(m, "write -s 20 --count 3 --pattern inc --seed 1", r"nvme0n1 LBA 20\.\.22 \(3 blocks, 12 KiB\)")
         disk.write_pattern(20, 3, 4096, "inc", seed=1)
-        # a format with metadata: listed, but refused for I/O by the driver
+        # a format with metadata: I/O with the metadata options (test_pi.py)
         out = ok(m, "format -l 5 --yes", r"note: LBA format 5 has 8 bytes of metadata per block",
-                 r"nvme0n1: LBA format 5 \(4096 B data \+ 8 B metadata\), 4088 blocks = 15\.9 MiB, nuse 4088, not usable")
+                 r"nvme0n1: LBA format 5 \(4096 B data \+ 8 B metadata\), 4088 blocks = 15\.9 MiB, nuse 4088\n")
         disk.expected[:] = bytes(disk.size)
-        bad(m, "read -s 0", r"^error: nvme0n1 cannot be used for I/O by the driver", usage=False)
+        ok(m, "read -s 0 -M --check zero", r"LBA 0 metadata: 00 00 00 00 00 00 00 00\n")
         ok(m, "format --lbaf 0 --yes -s 1", r"to LBA format 0 \(512 B data \+ 0 B metadata\), user data erase",
            r"nvme0n1: LBA format 0 \(512 B data \+ 0 B metadata\), 32768 blocks = 16 MiB")
         ok(m, "id-ns -n 1", r"\nnsze +: 0x8000\n", r"\nlbaf  0 : ms:0   lbads:9  rp:0 \(in use\)\n")

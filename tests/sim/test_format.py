@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: BSD-2-Clause
 """format through the shell against the simulated controller: to another
 block size and to metadata formats, the image file checked from outside
-(the block size really changed, the data was erased), PI refused (the
-model implements no protection information), progress with a duration."""
+(the block size really changed, the data was erased), a PI type the
+format cannot hold refused (tests/sim/test_pi.py: formats with PI), progress
+with a duration."""
 import os
 
 from simtest import Sim, make_image, read_fmt, tmpdir
@@ -50,8 +51,9 @@ def test_metadata_formats(t):
     t.eq((fmt["lba_size"], fmt["ms"]), (512, 8), "image format")
 
 
-def test_pi_refused(t):
-    r = Sim("--ns", "1M,ms=8").run("format -l 2 -i 1 --yes\n")
+def test_pi_format_too_small(t):
+    # type 1 PI needs 8 metadata bytes: format 0 (512 + 0) cannot hold it
+    r = Sim("--ns", "1M,ms=8").run("format -l 0 -i 1 --yes\n")
     t.clean(r)
     t.has(r, r"PI 1: ALL DATA", "PI named in the question")
     t.has(r, r"^error: format failed: Invalid Format \(SCT 1h SC 0ah, DNR\)", "refused")

@@ -342,8 +342,8 @@ static int cmd_format(int argc, char **argv)
 		ksnprintf(fmt, sizeof(fmt), "LBA format %u", (unsigned)lbaf);
 	bool fna_all = NVME_GET(id->fna, NVME_FNA_FORMAT_ALL_NS) != 0;
 	if (ref && ref->formats[lbaf].meta_size)
-		kprintf("note: LBA format %u has %u bytes of metadata per block: the driver cannot do I/O on such a "
-			"namespace\n", (unsigned)lbaf, (unsigned)ref->formats[lbaf].meta_size);
+		kprintf("note: LBA format %u has %u bytes of metadata per block: read/write move it with their "
+			"metadata options (help read)\n", (unsigned)lbaf, (unsigned)ref->formats[lbaf].meta_size);
 	rc = nvsh_confirm(&tg, nvsh_isset(opts, "yes"),
 			  "format %s%s to %s, %s, PI %u%s: ALL DATA ON %s IS LOST%s", all ? "every namespace: " : "",
 			  target, fmt, ses_names[ses], (unsigned)pi, ms ? ", metadata in extended LBAs" : "",

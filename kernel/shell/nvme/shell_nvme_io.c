@@ -8,6 +8,7 @@
  * split at the max transfer), shell_nvme_dma.c.
  */
 #include "shell_nvme.h"
+#include "shell_nvme_pi.h"
 #include "platform.h"
 #include "kformat.h"
 #include "kstring.h"
@@ -36,12 +37,15 @@ struct write_ctx {
 	struct nvme_ns *ns;
 	struct nvme_qpair *q;
 	struct pattern pat;
+	struct nvsh_pi pi;
 };
 
 static int write_chunk(void *vctx, uint64_t lba, uint32_t n, uint8_t *buf)
 {
 	struct write_ctx *w = vctx;
 	pattern_fill(&w->pat, lba << w->ns->lba_shift, buf, (size_t)n << w->ns->lba_shift);
+	if (w->pi.on)
+		return nvsh_pi_io(&w->pi, w->ns, w->q, true, lba, n, buf);
 	return nvsh_write(w->ns, w->q, lba, n, buf);
 }
 
@@ -54,11 +58,13 @@ static int cmd_write(int argc, char **argv)
 		{ .name = "data", .short_name = 'd', .takes_value = true },
 		NVSH_OPT_QID, NVSH_OPT_YES,
 		{ .name = "verbose", .short_name = 'v' },
+		NVSH_PI_OPTS_WRITE,
 		{ 0 },
 	};
 	struct nvsh_target tg;
 	struct nvsh_range r;
-	struct write_ctx w;
+	static struct write_ctx w;
+	memset(&w, 0, sizeof(w));
 	bool have;
 	int rc = nvsh_parse(argc, argv, opts, NVSH_NS | NVSH_IO, &tg);
 	if (rc || (rc = nvsh_parse_range(&tg, opts, &r)) ||
@@ -67,6 +73,8 @@ static int cmd_write(int argc, char **argv)
 		return rc;
 	if (!have)
 		return shell_usage_error("missing --pattern or --data: what should be written?");
+	if ((rc = nvsh_pi_parse(opts, &tg, &r, true, &w.pi)))
+		return rc;
 	w.ns = tg.ns;
 	char desc[48], size[24];
 	pattern_describe(&w.pat, desc, sizeof(desc));
@@ -77,14 +85,17 @@ static int cmd_write(int argc, char **argv)
 				  "(LBA 0..33 in 512-byte units), where partition tables live",
 				  tg.name, (unsigned long long)r.lba, (unsigned long long)(r.lba + r.count - 1),
 				  size, desc, (unsigned)NVSH_PARTITION_AREA_BYTES);
-		if (rc)
+		if (rc) {
+			nvsh_pi_free(&w.pi);
 			return rc;
+		}
 	}
 	struct nvsh_op op = { .verb = "write", .past = "written", .fn = write_chunk, .ctx = &w,
 			      .need_buffer = true, .progress = true };
 	uint64_t t0 = time_rdtsc();
 	rc = nvsh_run_range(&tg, &r, &op, NULL);
 	uint64_t ns = time_tsc_to_ns(time_rdtsc() - t0);
+	nvsh_pi_free(&w.pi);
 	if (nvsh_isset(opts, "verbose") && op.buf_bytes)
 		print_buffer(&op, w.q);
 	if (rc)
@@ -94,14 +105,14 @@ static int cmd_write(int argc, char **argv)
 }
 NVSH_COMMAND("write",
 	     "write [DEVICE] [-s LBA] [--count N | -c N0 | -z BYTES] (--pattern P [--seed S] | --data HEX) "
-	     "[-q QID] [--yes] [-v]",
+	     "[--prinfo N] [-r REFTAG] [-a APPTAG] [-m MASK] [-M HEX] [--metadata-size B] [-q QID] [--yes] [-v]",
 	     "write a pattern or hex bytes to a range of blocks (nvme-cli write)",
 	     NVSH_HELP_DEVICE NVSH_HELP_RANGE NVSH_HELP_PATTERNS
 	     "Writes that touch the first 17408 bytes (LBA 0..33 in 512-byte units; LBA 0..4 with\n"
 	     "4 KiB blocks) show the controller's model and serial and ask for 'yes' unless\n"
 	     "-y/--yes is given. -q/--qid picks the I/O queue (default: the first). Large\n"
 	     "writes show a progress bar; Ctrl-C stops between 1 MiB chunks and says how much\n"
-	     "was written. -v prints the data buffer's address.",
+	     "was written. -v prints the data buffer's address.\n" NVSH_HELP_PI,
 	     cmd_write);
 
 /* ------------------------------------------------------------ read */
@@ -116,13 +127,14 @@ struct read_ctx {
 	uint64_t first_lba;
 	uint32_t first_off;
 	uint8_t first_exp, first_got;
+	struct nvsh_pi pi;
 };
 
 static int read_chunk(void *vctx, uint64_t lba, uint32_t n, uint8_t *buf)
 {
 	struct read_ctx *x = vctx;
 	size_t bs = x->ns->lba_size;
-	int rc = nvsh_read(x->ns, x->q, lba, n, buf);
+	int rc = x->pi.on ? nvsh_pi_io(&x->pi, x->ns, x->q, false, lba, n, buf) : nvsh_read(x->ns, x->q, lba, n, buf);
 	if (rc)
 		return rc;
 	if (x->dump)
@@ -158,6 +170,7 @@ static int cmd_read(int argc, char **argv)
 		{ .name = "data", .short_name = 'd', .takes_value = true },
 		NVSH_OPT_QID,
 		{ .name = "verbose", .short_name = 'v' },
+		NVSH_PI_OPTS_READ,
 		{ 0 },
 	};
 	struct nvsh_target tg;
@@ -167,7 +180,7 @@ static int cmd_read(int argc, char **argv)
 	int rc = nvsh_parse(argc, argv, opts, NVSH_NS | NVSH_IO, &tg);
 	if (rc || (rc = nvsh_parse_range(&tg, opts, &r)) ||
 	    (rc = nvsh_parse_pattern(opts, "check", &tg, &r, &x.pat, &x.check)) ||
-	    (rc = nvsh_select_qpair(&tg, opts, &x.q)))
+	    (rc = nvsh_select_qpair(&tg, opts, &x.q)) || (rc = nvsh_pi_parse(opts, &tg, &r, false, &x.pi)))
 		return rc;
 	x.ns = tg.ns;
 	x.dump = nvsh_isset(opts, "dump");
@@ -179,6 +192,7 @@ static int cmd_read(int argc, char **argv)
 	uint64_t done = 0, t0 = time_rdtsc();
 	rc = nvsh_run_range(&tg, &r, &op, &done);
 	uint64_t ns = time_tsc_to_ns(time_rdtsc() - t0);
+	nvsh_pi_free(&x.pi);
 	if (x.dump && done)
 		nvsh_hexdump_end(&x.hd);
 	if (nvsh_isset(opts, "verbose") && op.buf_bytes)
@@ -205,7 +219,7 @@ static int cmd_read(int argc, char **argv)
 }
 NVSH_COMMAND("read",
 	     "read [DEVICE] [-s LBA] [--count N | -c N0 | -z BYTES] [--dump] [--check P [--seed S] | "
-	     "--data HEX] [-q QID] [-v]",
+	     "--data HEX] [-p PRINFO] [-r REFTAG] [-a APPTAG] [-m MASK] [-M] [-y BYTES] [-q QID] [-v]",
 	     "read a range of blocks: hexdump it and/or check a pattern (nvme-cli read)",
 	     NVSH_HELP_DEVICE NVSH_HELP_RANGE
 	     "-D/--dump prints the data like hexdump -C (offsets are namespace byte offsets;\n"
@@ -215,7 +229,7 @@ NVSH_COMMAND("read",
 	     "range's first byte. Without either, the data is only read (timing).\n"
 	     NVSH_HELP_PATTERNS
 	     "Large reads show a progress bar; Ctrl-C stops between chunks. -q/--qid picks the\n"
-	     "I/O queue, -v prints the data buffer's address.",
+	     "I/O queue, -v prints the data buffer's address.\n" NVSH_HELP_PI,
 	     cmd_read);
 
 /* ------------------------------------------------------------ flush */

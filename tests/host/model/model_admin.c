@@ -66,6 +66,7 @@ void model_build_id_ctrl(struct nvme_model *m)
 	id->sgls = c->sgls;
 	snprintf(id->subnqn, sizeof(id->subnqn), "nqn.2024-01.test.nvme-model:%s", m->sn);
 	id->psd[0].mp = 2500;
+	model_pi_id_ctrl(m);
 }
 
 /* ------------------------------------------------------------------------ */

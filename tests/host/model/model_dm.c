@@ -142,7 +142,13 @@ static void dm_write_zeroes(struct model_cmd *c)
 		return;
 	bool fua = NVME_GET(c->sqe.cdw12, NVME_RW_CDW12_FUA) != 0;
 	ext_before_write(m, ns, slba, nlb, fua);
-	if (NVME_GET(c->sqe.cdw12, NVME_RW_CDW12_DEAC)) {
+	if (model_pi_active(ns) && !NVME_GET(c->sqe.cdw12, NVME_RW_CDW12_DEAC)) {
+		c->status = model_pi_write_zeroes(c, ns, slba, nlb);   /* metadata zeroed, PI by PRACT */
+		if (c->status)
+			return;
+		if ((m->feat.cur[NVME_FEAT_VOLATILE_WC] & 1u) && !fua)
+			ns->dirty += nlb;
+	} else if (NVME_GET(c->sqe.cdw12, NVME_RW_CDW12_DEAC)) {
 		model_ns_deallocate(ns, slba, nlb);
 		x->stats.wz_dealloc_cmds++;
 	} else {
@@ -170,6 +176,13 @@ static void dm_compare(struct model_cmd *c)
 	c->status = ext_media_check(m, ns->nsid, slba, nlb);
 	if (c->status)
 		return;
+	if (model_pi_active(ns)) {   /* metadata layouts, PI: model_pi.c */
+		x->stats.compare_cmds++;
+		model_pi_compare(c, ns, slba, nlb);
+		if (c->status == MODEL_ERR(NVME_SCT_MEDIA, NVME_SC_COMPARE_FAILURE))
+			x->stats.compare_mismatches++;
+		return;
+	}
 	uint64_t len = nlb * ns->lba_size;
 	uint8_t *host = malloc((size_t)len), *media = malloc((size_t)len);
 	if (!host || !media)
@@ -202,6 +215,9 @@ static void dm_verify(struct model_cmd *c)
 	c->status = ext_media_check(m, ns->nsid, slba, nlb);
 	if (c->status)
 		return;
+	c->status = model_pi_verify(c, ns, slba, nlb);
+	if (c->status)
+		return;
 	x->stats.verify_cmds++;
 	x->stats.verify_blocks += nlb;
 }
@@ -225,6 +241,19 @@ static void dm_identify(struct model_cmd *c)
 	struct nvme_model *m = c->m;
 	struct model_ext *x = EXT(m);
 	unsigned cns = (unsigned)NVME_GET(c->sqe.cdw10, NVME_IDENTIFY_CDW10_CNS);
+	struct model_ns *pns;
+	if (cns == NVME_CNS_CS_NS && (m->id_ctrl.ctratt & (1u << 15)) &&
+	    NVME_GET(c->sqe.cdw11, NVME_IDENTIFY_CDW11_CSI) == NVME_CSI_NVM &&
+	    (pns = model_ns_find(m, c->sqe.nsid)) != NULL) {
+		/* the NVM command set's namespace data: the PI formats (model_pi.c) */
+		uint8_t *d = calloc(1, NVME_IDENTIFY_DATA_SIZE);
+		if (!d)
+			abort();
+		model_pi_id_ns_nvm(pns, d);
+		c->status = model_to_host(c, d, NVME_IDENTIFY_DATA_SIZE);
+		free(d);
+		return;
+	}
 	if (cns == NVME_CNS_CS_CTRL) {
 		unsigned csi = (unsigned)NVME_GET(c->sqe.cdw11, NVME_IDENTIFY_CDW11_CSI);
 		if (x->nvm_refused || csi != NVME_CSI_NVM || m->cfg.vs < NVME_VS(1, 1, 0)) {

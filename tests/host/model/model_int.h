@@ -105,6 +105,10 @@ struct model_ns {
 	struct model_blk *slots;
 	size_t   cap, used;
 	uint64_t dirty;           /* blocks written since the last flush */
+	/* metadata and PI (model_pi.c): DPS as reported, the 64b guard for
+	 * formats with 16+ metadata bytes (pif_cfg 2) */
+	uint8_t  dps;
+	uint8_t  pif_cfg;
 };
 
 struct model_blk {
@@ -436,6 +440,25 @@ void model_ns_free_all(struct nvme_model *m);
 struct model_ns *model_ns_find(struct nvme_model *m, uint32_t nsid);
 /* Smallest active NSID > after, 0 if none. */
 uint32_t model_ns_next(struct nvme_model *m, uint32_t after);
+/* model_pi.c: metadata layouts and protection information. */
+struct nvme_model_ns_config;
+int model_pi_ns_setup(struct nvme_model *m, struct model_ns *ns, const struct nvme_model_ns_config *cfg);
+void model_pi_fill_id(const struct model_ns *ns, struct nvme_id_ns *id);
+void model_pi_id_ctrl(struct nvme_model *m);   /* CTRATT.ELBAS when a namespace has PIF */
+/* True if ns's format needs model_pi_* for I/O (metadata or PI). */
+bool model_pi_active(const struct model_ns *ns);
+void model_pi_rw(struct model_cmd *c, struct model_ns *ns, bool write, uint64_t slba, uint64_t nlb);
+void model_pi_compare(struct model_cmd *c, struct model_ns *ns, uint64_t slba, uint64_t nlb);
+uint16_t model_pi_verify(struct model_cmd *c, struct model_ns *ns, uint64_t slba, uint64_t nlb);
+uint16_t model_pi_write_zeroes(struct model_cmd *c, struct model_ns *ns, uint64_t slba, uint64_t nlb);
+/* Format NVM: 0 if lbaf can take PI type pi (0 = none), else a status;
+ * then apply it. */
+uint16_t model_pi_format_check(const struct model_ns *ns, unsigned lbaf, unsigned pi);
+void model_pi_format_apply(struct model_ns *ns, unsigned pi, bool pil_first);
+/* CNS 05h CSI 00h into a 4096-byte buffer. */
+void model_pi_id_ns_nvm(const struct model_ns *ns, uint8_t *buf);
+/* The stored block (lba_size + ms bytes), NULL when deallocated. */
+const uint8_t *model_ns_block(struct model_ns *ns, uint64_t lba);
 /* n blocks from lba: data (n * lba_size) and metadata (n * ms, may be NULL). */
 void model_ns_read(struct model_ns *ns, uint64_t lba, uint64_t n, void *data, void *md);
 void model_ns_write(struct model_ns *ns, uint64_t lba, uint64_t n, const void *data, const void *md);

@@ -38,6 +38,10 @@ static void io_rw(struct model_cmd *c, bool write)
 		c->status = MODEL_GEN(NVME_SC_LBA_OUT_OF_RANGE);
 		return;
 	}
+	if (model_pi_active(ns)) {   /* metadata layouts, PI: model_pi.c */
+		model_pi_rw(c, ns, write, slba, nlb);
+		return;
+	}
 	uint64_t len = nlb * ns->lba_size;
 	struct model_sg sg;
 	c->status = model_map_dptr(c, len, &sg);

@@ -75,6 +75,8 @@ int model_ns_setup(struct nvme_model *m, const struct nvme_model_ns_config *cfg,
 		ns->ms = c->ms;
 		ns->blocks = c->blocks;
 		setup_formats(ns);
+		if (model_pi_ns_setup(m, ns, c) != 0)
+			return -1;
 	}
 	qsort(m->ns, m->ns_count, sizeof(*m->ns), cmp_ns);
 	for (uint32_t i = 1; i < m->ns_count; i++)
@@ -193,6 +195,12 @@ static struct model_blk *blk_get(struct model_ns *ns, uint64_t lba)
 	return &ns->slots[i];
 }
 
+const uint8_t *model_ns_block(struct model_ns *ns, uint64_t lba)
+{
+	struct model_blk *b = blk_lookup(ns, lba);
+	return b ? b->data : NULL;
+}
+
 void model_ns_read(struct model_ns *ns, uint64_t lba, uint64_t n, void *data, void *md)
 {
 	uint8_t *d = data, *mp = md;
@@ -252,6 +260,7 @@ void model_ns_fill_id(struct nvme_model *m, const struct model_ns *ns, struct nv
 	id->nlbaf = ns->nlbaf;
 	id->flbas = ns->flbas;
 	id->dlfeat = (uint8_t)NVME_SET(NVME_DLFEAT_READ_VALUE, NVME_DLFEAT_READ_ZEROES);
+	model_pi_fill_id(ns, id);
 	for (unsigned i = 0; i <= ns->nlbaf; i++)
 		id->lbaf[i] = ns->lbaf[i];
 	uint64_t h = mix(((uint64_t)ns->nsid << 32) ^ mix((uint64_t)m->bar_phys));

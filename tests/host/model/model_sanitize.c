@@ -229,10 +229,13 @@ static void format_nvm(struct model_cmd *c)
 		struct model_ns *ns = &m->ns[i];
 		if (!all && ns->nsid != nsid)
 			continue;
-		if (lbaf > ns->nlbaf || NVME_GET(cdw10, NVME_FORMAT_CDW10_PI) != 0) {
+		if (lbaf > ns->nlbaf) {
 			c->status = MODEL_CMDSPEC(NVME_SC_INVALID_FORMAT);
 			return;
 		}
+		c->status = model_pi_format_check(ns, lbaf, (unsigned)NVME_GET(cdw10, NVME_FORMAT_CDW10_PI));
+		if (c->status)
+			return;
 	}
 	x->stats.format_cmds++;
 	ext_drop_undo(m, 0);
@@ -246,6 +249,8 @@ static void format_nvm(struct model_cmd *c)
 		ns->lba_size = 1u << ns->lbads;
 		ns->ms = ns->lbaf[lbaf].ms;
 		ns->flbas = (uint8_t)(lbaf | (NVME_GET(cdw10, NVME_FORMAT_CDW10_MSET) ? 0x10u : 0u));
+		model_pi_format_apply(ns, (unsigned)NVME_GET(cdw10, NVME_FORMAT_CDW10_PI),
+				      NVME_GET(cdw10, NVME_FORMAT_CDW10_PIL) != 0);
 		ns->blocks = bytes >> ns->lbads;
 	}
 	if (x->format_us && c->sq->qid == 0) {

@@ -60,6 +60,15 @@ struct nvme_model_ns_config {
 	uint32_t lba_size;    /* data bytes per block: power of two, 512..65536 */
 	uint64_t blocks;      /* NSZE */
 	uint16_t ms;          /* metadata bytes per block (separate buffer, MPTR) */
+	/* model_pi.c: metadata at the end of each block in the data buffer
+	 * (FLBAS bit 4, extended LBA) instead of MPTR; protection information
+	 * type 0..3 (needs ms >= 8, or >= 16 with pif 2); PI in the first bytes
+	 * of the metadata (DPS bit 3); PIF 0 (16b guard) or 2 (64b guard, which
+	 * also sets CTRATT.ELBAS and answers CNS 05h) */
+	bool     mset;
+	uint8_t  pi;
+	bool     pil_first;
+	uint8_t  pif;
 };
 
 /* Bits of nvme_model_config.defer */
@@ -233,6 +242,12 @@ int nvme_model_ns_write(struct nvme_model *m, uint32_t nsid, uint64_t lba, uint6
 /* The namespace's current format (it changes with Format NVM): data bytes
  * and metadata bytes per block, and NSZE. 0, or -1 if there is no such NSID. */
 int nvme_model_ns_info(struct nvme_model *m, uint32_t nsid, uint32_t *lba_size, uint16_t *ms, uint64_t *blocks);
+/* The metadata stored with n blocks from lba (n * ms bytes; a block never
+ * written reads as zeros). 0, or -1 if there is no such NSID/range. */
+int nvme_model_ns_read_meta(struct nvme_model *m, uint32_t nsid, uint64_t lba, uint64_t n, void *buf);
+/* The namespace's DPS (PI type, bit 3 PI first) and FLBAS bit 4 (extended
+ * LBA) now (Format NVM changes them). 0, or -1 if there is no such NSID. */
+int nvme_model_ns_pi_info(struct nvme_model *m, uint32_t nsid, uint8_t *dps, bool *extended);
 
 /* ------------------------------------------------------------------------ */
 /* Knobs for feeding bad values                                              */
