@@ -99,7 +99,7 @@ run: $(ISO)
 SIM        := $(BUILD)/nvmetk-sim
 SIM_KERNEL_OUT := kernel/shell/shell_acpi.c kernel/shell/shell_debug.c kernel/shell/shell_fb.c \
               kernel/shell/shell_hotplug.c kernel/shell/shell_mem.c kernel/shell/shell_pci.c \
-              kernel/shell/nvme/shell_nvme_bench.c
+              kernel/shell/nvme/shell_nvme_bench.c kernel/shell/nvme/shell_nvme_floor.c
 SIM_SRCS   := $(sort $(wildcard sim/*.c) \
               $(filter-out $(SIM_KERNEL_OUT),$(wildcard kernel/shell/*.c kernel/shell/nvme/*.c)) \
               kernel/nvme/nvme_ctrls.c kernel/nvme/nvme_pattern.c kernel/nvme/nvme_fwimage.c \
