@@ -24,9 +24,12 @@ TCG = re.compile(r"^(helper_|tcg_|tb_|cpu_exec|cpu_loop|cpu_tb|cpu_handle|cpu_ge
 def part(dso, sym):
     if dso.startswith("[kernel"):
         return "host kernel"
+    # TCG's code buffer: anonymous memory, or QEMU's perf map (/tmp/perf-PID.map)
     if dso in ("[unknown]", "") or dso.startswith("[JIT]") or "tcg-jit" in dso or dso.startswith("//anon") \
-            or dso.startswith("memfd:"):
+            or dso.startswith("memfd:") or re.match(r"^/tmp/perf-\d+\.map$", dso):
         return "guest code (TCG translated)"
+    if "qemu-system" in dso and sym in ("[unknown]", ""):
+        return "QEMU, no symbol"
     if "qemu-system" in dso:
         if DEVICE.match(sym):
             return "QEMU device emulation"

@@ -112,6 +112,14 @@ if [ "$peer" = 1 ]; then
 	if [ ! -x "$PEER_DIR/run.sh" ]; then
 		log "no peer scripts in $PEER_DIR (set PEER_DIR, or --no-peer)"; exit 1
 	fi
+	# an initramfs built from another /init than ours (e.g. the shared one,
+	# without module parameters for the polled peer) is rebuilt here
+	same_init() { zcat "$1/initramfs.cpio.gz" 2>/dev/null | cpio -i --quiet --to-stdout init 2>/dev/null | cmp -s - "$PEER_DIR/init"; }
+	if [ -f "$PEER_OUT_IN/initramfs.cpio.gz" ] && ! same_init "$PEER_OUT_IN"; then
+		log "$PEER_OUT_IN/initramfs.cpio.gz has another /init than $PEER_DIR/init: using build/bench/peer-out"
+		PEER_OUT_IN=$root/build/bench/peer-out
+		same_init "$PEER_OUT_IN" || rm -f "$PEER_OUT_IN/initramfs.cpio.gz"
+	fi
 	if [ ! -f "$PEER_OUT_IN/initramfs.cpio.gz" ]; then
 		log "no peer kernel/initramfs in $PEER_OUT_IN: building it with $PEER_DIR/build.sh"
 		PEER_OUT=$PEER_OUT_IN "$PEER_DIR/build.sh" >&2 || { log "peer build failed"; exit 1; }

@@ -8,7 +8,7 @@
 #include "kstring.h"
 
 /* The default: measured in bench/README.md ("Waiting for completions"). */
-static struct nvme_wait_setting setting = { NVME_WAIT_SLEEP, 0 };
+static struct nvme_wait_setting setting = { NVME_WAIT_HALT, 0 };
 
 static const char *const names[] = { "spin", "sleep", "halt" };
 

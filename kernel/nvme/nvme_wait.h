@@ -19,7 +19,7 @@
  *          sleep does (a polled queue raises nothing to wake us).
  * On an emulated device (QEMU under TCG) a spinning vCPU takes the host
  * core from the thread that emulates the device; halting gives it back.
- * bench/README.md has the measurements behind the default.
+ * bench/README.md has the measurements behind the default (halt).
  *
  * The setting (`poll-wait` in the shell) is what `bench --poll` uses by
  * default and what the driver's synchronous waits use through the

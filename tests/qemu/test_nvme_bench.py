@@ -116,7 +116,7 @@ def _():
             sane(bench_line(out), "poll", "randread", 4096, 4, wait=w)
         out = ok(m, "bench --mode poll --wait sleep --spin-us 20 --time 1", r"wait=sleep spin=20us")
         assert bench_line(out)["spin_us"] == "20"
-        ok(m, "poll-wait", r"poll-wait: sleep, spin 0 us")
+        ok(m, "poll-wait", r"poll-wait: halt, spin 0 us")
         ok(m, "poll-wait spin --spin-us 5", r"poll-wait: spin, spin 5 us")
         sane(bench_line(ok(m, "bench --time 1", r"wait=spin spin=5us")), "poll", "randread", 4096, 1, wait="spin")
         ok(m, "poll-wait halt --spin-us 0", r"poll-wait: halt, spin 0 us")

@@ -820,10 +820,12 @@ NVSH_COMMAND("poll-wait", "poll-wait [spin|sleep|halt] [--spin-us N]",
 	     "spinning (default 0):\n"
 	     "  spin   keep polling (pause hint only): lowest latency when the CPU is not\n"
 	     "         shared with the device, e.g. a real drive\n"
-	     "  sleep  halt until a LAPIC one-shot timer a quarter of the time waited so\n"
-	     "         far ahead (2 us to 1 ms), then poll again (default: measured in\n"
-	     "         bench/README.md; an emulated device's thread gets the host core)\n"
-	     "  halt   bench: the queues get MSI-X vectors and the CPU halts until one\n"
-	     "         fires; synchronous commands (polled queues) nap as with sleep\n"
+	     "  sleep  halt until a LAPIC one-shot timer half the mean wait ahead, then\n"
+	     "         poll, then nap for an eighth of the mean or a quarter of the time\n"
+	     "         waited (2 us to 1 ms) until the completion (Linux's hybrid polling)\n"
+	     "  halt   (default at boot: measured in bench/README.md) bench: the queues\n"
+	     "         get MSI-X vectors and the CPU halts until one fires, so an\n"
+	     "         emulated device's thread gets the host core; synchronous commands\n"
+	     "         (on the polled queues: no interrupt) nap as with sleep\n"
 	     "`bench --wait S --spin-us N` overrides it for one run.\n",
 	     cmd_poll_wait);
