@@ -119,8 +119,9 @@ $(BUILD)/sim-obj/%.o: %.c
 $(SIM): $(SIM_OBJS)
 	$(HOSTCC) $(SIM_SAN) $(SIM_OBJS) -o $@
 
-# Benchmarks (never part of `make test`): nvmetk's bench against the Linux +
-# fio peer on the same QEMU device, then the host micro-benchmark. Options:
+# Benchmarks (never part of `make test`): nvmetk's bench and bench-floor
+# against Linux + fio (interrupt-driven and polled) and U-Boot on the same
+# QEMU device, pinned and unpinned, then the host micro-benchmark. Options:
 # make bench BENCH_ARGS="--runs 3 --backends file" (bench/run.sh --help).
 bench: all
 	bench/run.sh $(BENCH_ARGS)

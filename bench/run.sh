@@ -30,15 +30,22 @@
 # same image file, one after the other. Our kernel boots from the ISO with
 # its boot script on a small FAT disk (as run-qemu.sh --run does).
 #
-# The peer: bench/peer-linux/ (a copy of the team's ../shared/peer-linux
-# scripts; PEER_DIR=... uses another copy). Its kernel and initramfs come
-# from PEER_OUT (default ../shared/peer-linux/out, else build/bench/peer-out
-# after running its build.sh, which downloads Debian packages).
+# The peers: Linux + fio from bench/peer-linux/ (a copy of the team's
+# ../shared/peer-linux scripts, its init passing module parameters;
+# PEER_DIR=... uses another copy), interrupt-driven (linux-irq) and polled
+# (linux-poll: nvme.poll_queues=1, fio --hipri); its kernel and initramfs
+# come from PEER_OUT_IN (default ../shared/peer-linux/out, else
+# build/bench/peer-out after running its build.sh, which downloads Debian
+# packages; rebuilt there when the initramfs holds another /init). U-Boot
+# x86_64 (bench/peer-uboot.py): 64 MiB sequential write and read at QD1.
 #
-# Prints one table per backend: our median IOPS / MiB/s / latency /
-# doorbells per I/O per job and mode, the peer's, and the ratio; then the
-# host micro-benchmark (driver instructions per 4K I/O, .text sizes).
-# Everything is kept in the output directory (serial logs, BENCH and PEER
+# Prints one table per machine configuration (--pin) and backend
+# (bench/table.py): our median IOPS / MiB/s / latency / doorbells per I/O
+# per job and mode, the floor (bench-floor), the peers', and the ratio to
+# the better Linux mode (U-Boot's jobs: to U-Boot); failed attempts are
+# rerun up to --retries times and listed, never counted; then the host
+# micro-benchmark (driver instructions per 4K I/O, .text sizes). Everything
+# is kept in the output directory (serial logs, BENCH/FLOOR/PEER/UBOOT
 # lines, QEMU command lines, traces). Exit status 0 unless a run failed.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -77,7 +84,7 @@ while [ $# -gt 0 ]; do
 	--retries) retries=$2; shift ;;
 	--no-host) hostb=0 ;;
 	--out) out=$2; shift ;;
-	-h|--help) sed -n '2,50p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,49p' "$0"; exit 0 ;;
 	*) echo "bench/run.sh: unknown option '$1' (--help)" >&2; exit 2 ;;
 	esac
 	shift
