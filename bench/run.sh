@@ -277,7 +277,8 @@ linux() { # peer backend run attempt
 	elif [ "$rc" -ne 0 ]; then
 		reason="$(grep -h '^\[run\] FAILED' "$out/$name.log" | head -1 | sed 's/^\[run\] FAILED: //; s/; see .*//')"
 		local perr
-		perr=$(grep -h 'PEER-ERROR' "$rdir/console.log" 2>/dev/null | head -1 | sed 's/^.*PEER-ERROR //')
+		perr=$(grep -h 'PEER-ERROR\|Kernel panic' "$rdir/console.log" 2>/dev/null | head -1 |
+			sed 's/^.*PEER-ERROR //; s/^.*\(Kernel panic\)/\1/')
 		[ -n "$perr" ] && reason+=" ($perr)"
 		[ -n "$reason" ] || reason="run.sh status $rc"
 	elif grep '^PEER accel=' "$out/$name.log" | grep -q ' iops=0 '; then
