@@ -99,7 +99,7 @@ run: $(ISO)
 SIM        := $(BUILD)/nvmetk-sim
 SIM_KERNEL_OUT := kernel/shell/shell_acpi.c kernel/shell/shell_debug.c kernel/shell/shell_fb.c \
               kernel/shell/shell_hotplug.c kernel/shell/shell_mem.c kernel/shell/shell_pci.c \
-              kernel/shell/nvme/shell_nvme_bench.c
+              kernel/shell/nvme/shell_nvme_bench.c kernel/shell/nvme/shell_nvme_floor.c
 SIM_SRCS   := $(sort $(wildcard sim/*.c) \
               $(filter-out $(SIM_KERNEL_OUT),$(wildcard kernel/shell/*.c kernel/shell/nvme/*.c)) \
               kernel/nvme/nvme_ctrls.c kernel/nvme/nvme_pattern.c kernel/nvme/nvme_fwimage.c \
@@ -119,8 +119,9 @@ $(BUILD)/sim-obj/%.o: %.c
 $(SIM): $(SIM_OBJS)
 	$(HOSTCC) $(SIM_SAN) $(SIM_OBJS) -o $@
 
-# Benchmarks (never part of `make test`): nvmetk's bench against the Linux +
-# fio peer on the same QEMU device, then the host micro-benchmark. Options:
+# Benchmarks (never part of `make test`): nvmetk's bench and bench-floor
+# against Linux + fio (interrupt-driven and polled) and U-Boot on the same
+# QEMU device, pinned and unpinned, then the host micro-benchmark. Options:
 # make bench BENCH_ARGS="--runs 3 --backends file" (bench/run.sh --help).
 bench: all
 	bench/run.sh $(BENCH_ARGS)

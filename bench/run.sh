@@ -6,13 +6,20 @@
 #   bench/run.sh [options]       (make bench BENCH_ARGS="...")
 #     --backends "file null"   which -drive backends (default both)
 #     --runs N                 runs of every configuration, interleaved (default 1)
-#     --modes "irq poll"       bench modes on our side (default both)
+#     --modes "irq poll"       bench modes on our side (default both): irq, poll (the
+#                              default wait strategy), or a strategy: spin, sleep, halt
 #     --shadow "on off"        shadow doorbells on our side (default both; one boot each)
 #     --time S  --ramp S       seconds per job / not counted before (default 5 / 1, as the peer)
 #     --accel tcg|kvm          (default tcg; kvm only if your /dev/kvm is usable)
-#     --pin CPUS|none          taskset CPU list for QEMU on both sides (default 0)
-#     --trace                  count QEMU NVMe trace events per job on our side
+#     --pin "0 none"           machine configurations: taskset CPU list for QEMU on
+#                              every side, or none (unpinned); one table each (default both)
+#     --peers "linux-irq linux-poll uboot"   peers (default all three)
 #     --no-peer                only our side (no ratios)
+#     --floor-waits "spin halt"  bench-floor runs (one boot, nvmedbbuf=0) per wait
+#                              strategy; the table shows the best (default both)
+#     --no-floor               no floor boot
+#     --retries N              reruns of a failed boot (ours, floor or a peer's; default 2)
+#     --trace                  count QEMU NVMe trace events per job on our side
 #     --no-host                skip the host micro-benchmark (bench/host)
 #     --out DIR                results (default build/bench/<timestamp>)
 #
@@ -23,15 +30,22 @@
 # same image file, one after the other. Our kernel boots from the ISO with
 # its boot script on a small FAT disk (as run-qemu.sh --run does).
 #
-# The peer: bench/peer-linux/ (a copy of the team's ../shared/peer-linux
-# scripts; PEER_DIR=... uses another copy). Its kernel and initramfs come
-# from PEER_OUT (default ../shared/peer-linux/out, else build/bench/peer-out
-# after running its build.sh, which downloads Debian packages).
+# The peers: Linux + fio from bench/peer-linux/ (a copy of the team's
+# ../shared/peer-linux scripts, its init passing module parameters;
+# PEER_DIR=... uses another copy), interrupt-driven (linux-irq) and polled
+# (linux-poll: nvme.poll_queues=1, fio --hipri); its kernel and initramfs
+# come from PEER_OUT_IN (default ../shared/peer-linux/out, else
+# build/bench/peer-out after running its build.sh, which downloads Debian
+# packages; rebuilt there when the initramfs holds another /init). U-Boot
+# x86_64 (bench/peer-uboot.py): 64 MiB sequential write and read at QD1.
 #
-# Prints one table per backend: our median IOPS / MiB/s / latency /
-# doorbells per I/O per job and mode, the peer's, and the ratio; then the
-# host micro-benchmark (driver instructions per 4K I/O, .text sizes).
-# Everything is kept in the output directory (serial logs, BENCH and PEER
+# Prints one table per machine configuration (--pin) and backend
+# (bench/table.py): our median IOPS / MiB/s / latency / doorbells per I/O
+# per job and mode, the floor (bench-floor), the peers', and the ratio to
+# the better Linux mode (U-Boot's jobs: to U-Boot); failed attempts are
+# rerun up to --retries times and listed, never counted; then the host
+# micro-benchmark (driver instructions per 4K I/O, .text sizes). Everything
+# is kept in the output directory (serial logs, BENCH/FLOOR/PEER/UBOOT
 # lines, QEMU command lines, traces). Exit status 0 unless a run failed.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -44,9 +58,11 @@ shadows="on off"
 rtime=5
 ramp=1
 accel=tcg
-pin=0
+pins="0 none"
 trace=0
-peer=1
+peers="linux-irq linux-poll uboot"
+floorw="spin halt"
+retries=2
 hostb=1
 out=
 
@@ -59,12 +75,16 @@ while [ $# -gt 0 ]; do
 	--time) rtime=$2; shift ;;
 	--ramp) ramp=$2; shift ;;
 	--accel) accel=$2; shift ;;
-	--pin) pin=$2; shift ;;
+	--pin) pins=$2; shift ;;
 	--trace) trace=1 ;;
-	--no-peer) peer=0 ;;
+	--peers) peers=$2; shift ;;
+	--no-peer) peers= ;;
+	--floor-waits) floorw=$2; shift ;;
+	--no-floor) floorw= ;;
+	--retries) retries=$2; shift ;;
 	--no-host) hostb=0 ;;
 	--out) out=$2; shift ;;
-	-h|--help) sed -n '2,38p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,49p' "$0"; exit 0 ;;
 	*) echo "bench/run.sh: unknown option '$1' (--help)" >&2; exit 2 ;;
 	esac
 	shift
@@ -91,9 +111,21 @@ if [ ! -f "$img" ]; then
 	mkdir -p "$(dirname "$img")"
 	dd if=/dev/zero of="$img" bs=1M count=1024 status=none
 fi
+for m in $modes; do
+	case $m in irq|poll|spin|sleep|halt) ;; *) log "unknown mode '$m' (irq poll spin sleep halt)"; exit 2 ;; esac
+done
+case " $peers " in *" linux-"*) peer=1 ;; *) peer=0 ;; esac
 if [ "$peer" = 1 ]; then
 	if [ ! -x "$PEER_DIR/run.sh" ]; then
 		log "no peer scripts in $PEER_DIR (set PEER_DIR, or --no-peer)"; exit 1
+	fi
+	# an initramfs built from another /init than ours (e.g. the shared one,
+	# without module parameters for the polled peer) is rebuilt here
+	same_init() { zcat "$1/initramfs.cpio.gz" 2>/dev/null | cpio -i --quiet --to-stdout init 2>/dev/null | cmp -s - "$PEER_DIR/init"; }
+	if [ -f "$PEER_OUT_IN/initramfs.cpio.gz" ] && ! same_init "$PEER_OUT_IN"; then
+		log "$PEER_OUT_IN/initramfs.cpio.gz has another /init than $PEER_DIR/init: using build/bench/peer-out"
+		PEER_OUT_IN=$root/build/bench/peer-out
+		same_init "$PEER_OUT_IN" || rm -f "$PEER_OUT_IN/initramfs.cpio.gz"
 	fi
 	if [ ! -f "$PEER_OUT_IN/initramfs.cpio.gz" ]; then
 		log "no peer kernel/initramfs in $PEER_OUT_IN: building it with $PEER_DIR/build.sh"
@@ -101,9 +133,11 @@ if [ "$peer" = 1 ]; then
 	fi
 fi
 
-pincmd=()
-[ "$pin" != none ] && pincmd=(taskset -c "$pin")
+# Jobs: the peer's five, plus U-Boot's shape (sequential 512 KiB, QD1: the
+# MDTS-sized commands its driver sends one at a time) when uboot is a peer.
 jobs="randread-qd1:randread:4k:1 randread-qd32:randread:4k:32 randwrite-qd1:randwrite:4k:1 randwrite-qd32:randwrite:4k:32 seqread-128k-qd8:read:128k:8"
+case " $peers " in *" uboot "*) jobs+=" seqread-512k-qd1:read:512k:1 seqwrite-512k-qd1:write:512k:1" ;; esac
+njobs_each=$(echo $jobs | wc -w)
 
 drive_for() { # backend -> -drive value
 	if [ "$1" = null ]; then
@@ -113,18 +147,34 @@ drive_for() { # backend -> -drive value
 	fi
 }
 
-# our side: one boot runs every job in every mode with one shadow setting
-ours() { # backend shadow run
-	local be=$1 sh=$2 r=$3
-	local name=ours-$be-shadow$sh-r$r dir=$out/$1
+# Why the last attempt failed, one line (set by the attempt functions).
+reason=
+
+# our side: one boot runs every job of one mode as a script of shell
+# commands on the kernel command line (1 KiB at most: one mode per boot);
+# kind "ours" (bench in mode m with one shadow setting) or "floor"
+# (bench-floor with wait strategy m, shadow doorbells off)
+ours() { # kind backend shadow mode run attempt
+	local kind=$1 be=$2 sh=$3 m=$4 r=$5 a=$6
+	local name=$kind-$be-shadow$sh-$m-pin$pin-r$r-a$a dir=$out/$2
 	mkdir -p "$dir"
-	local script="" m j
-	for m in $modes; do
+	local script="" j njobs=0 tag=BENCH
+	if [ "$kind" = floor ]; then
+		tag=FLOOR
 		for j in $jobs; do
 			IFS=: read -r jn rw bs qd <<<"$j"
-			script+="bench --name $jn --rw $rw --bs $bs --qd $qd --time $rtime --ramp $ramp --$m --yes; "
+			script+="bench-floor --name $jn --rw $rw --bs $bs --qd $qd --time $rtime --ramp $ramp --wait $m --yes; "
+			njobs=$((njobs + 1))
 		done
-	done
+	else
+		local mo="--$m"
+		case $m in spin|sleep|halt) mo="--poll --wait $m" ;; esac
+		for j in $jobs; do
+			IFS=: read -r jn rw bs qd <<<"$j"
+			script+="bench --name $jn --rw $rw --bs $bs --qd $qd --time $rtime --ramp $ramp $mo --yes; "
+			njobs=$((njobs + 1))
+		done
+	fi
 	script+="exit 0"
 	local tmp
 	tmp=$(mktemp -d /tmp/nvmetk-bench.XXXXXX)
@@ -147,7 +197,7 @@ CFG
 		-drive "file=$tmp/cfg.img,format=raw,if=none,id=cfg0" -device ide-hd,drive=cfg0,bus=ide.1,bootindex=1
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04
 		-drive "$(drive_for "$be")" -device nvme,serial=peer0,drive=nvm)
-	if [ "$trace" = 1 ]; then
+	if [ "$trace" = 1 ] && [ "$kind" = ours ]; then
 		rm -f "$dir/$name.trace"
 		args+=(-msg timestamp=on -D "$dir/$name.trace")
 		for ev in pci_nvme_mmio_doorbell_sq pci_nvme_mmio_doorbell_cq pci_nvme_irq_msix pci_nvme_eventidx_sq \
@@ -155,30 +205,40 @@ CFG
 			args+=(-trace "$ev")
 		done
 	fi
-	local njobs
-	njobs=$(($(echo $modes | wc -w) * 5))
 	local tmo=$((60 + njobs * (rtime + ramp + 15)))
 	{ printf '# %s\n# cmd:' "$(date -Is)"; printf ' %q' "${pincmd[@]}" qemu-system-x86_64 "${args[@]}"; echo; } >"$dir/$name.cmdline"
-	log "$name: ${njobs} jobs (modes: $modes), timeout ${tmo}s"
-	local t0=$EPOCHREALTIME
+	log "$name: ${njobs} jobs, timeout ${tmo}s"
 	timeout -k 5 "$tmo" "${pincmd[@]}" qemu-system-x86_64 "${args[@]}" </dev/null 2>&1 |
 		while IFS= read -r line; do printf '%s %s\n' "$EPOCHREALTIME" "${line//$'\r'/}"; done >"$dir/$name.serial.log"
 	local rc=${PIPESTATUS[0]}
 	rm -rf "$tmp"
+	local got err
+	got=$(grep -c "^[0-9.]* $tag " "$dir/$name.serial.log")
+	err=$(sed -n 's/^[0-9.]* \(error: .*\)$/\1/p' "$dir/$name.serial.log" | head -1)
 	# kernel `exit 0` -> QEMU status 1
-	if [ "$rc" != 1 ]; then
-		log "$name: QEMU ended with status $rc (see $dir/$name.serial.log)"
-		return 1
+	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+		reason="timed out after ${tmo} s ($got of $njobs jobs done${err:+; $err})"
+	elif [ "$rc" != 1 ]; then
+		reason="QEMU status $rc ($got of $njobs jobs done${err:+; $err})"
+	elif [ "$got" -ne "$njobs" ]; then
+		reason="$got of $njobs jobs reported${err:+ ($err)}"
+	elif grep -q "^[0-9.]* $tag .* errors=[1-9]" "$dir/$name.serial.log"; then
+		reason="I/O errors in a job ($(grep -o "^[0-9.]* $tag job=[^ ]*" "$dir/$name.serial.log" | head -1))"
+	else
+		reason=
 	fi
-	sed -n 's/^[0-9.]* \(BENCH .*\)$/\1 backend='"$be"' shadow_cfg='"$sh"' run='"$r"'/p' "$dir/$name.serial.log" >>"$out/ours.txt"
-	local got
-	got=$(grep -c '^[0-9.]* BENCH ' "$dir/$name.serial.log")
-	[ "$got" -eq "$njobs" ] || { log "$name: $got of $njobs BENCH lines"; return 1; }
+	[ -z "$reason" ] || return 1
+	local tags="backend=$be shadow_cfg=$sh run=$r pin=$pin"
+	if [ "$kind" = floor ]; then
+		sed -n 's/^[0-9.]* \(FLOOR .*\)$/\1 '"$tags"'/p' "$dir/$name.serial.log" >>"$out/floor.txt"
+		return 0
+	fi
+	sed -n 's/^[0-9.]* \(BENCH .*\)$/\1 '"$tags"'/p' "$dir/$name.serial.log" >>"$out/ours.txt"
 	if [ "$trace" = 1 ]; then
 		awk '
 			FNR == NR {
 				if ($2 == "bench" && $3 ~ /:$/) { n++; job[n] = $3; sub(/:$/, "", job[n]); st[n] = $1 }
-				if ($2 == "BENCH") { en[n] = $1; for (i = 3; i <= NF; i++) if ($i ~ /^(ios|submitted|mode)=/) { split($i, a, "="); v[n, a[1]] = a[2] } }
+				if ($2 == "BENCH") { en[n] = $1; for (i = 3; i <= NF; i++) if ($i ~ /^(ios|submitted|mode|wait)=/) { split($i, a, "="); v[n, a[1]] = a[2] } }
 				next
 			}
 			{
@@ -189,36 +249,97 @@ CFG
 			}
 			END {
 				for (j = 1; j <= n; j++) {
-					line = "TRACE job=" job[j] " mode=" v[j, "mode"] " submitted=" v[j, "submitted"]
+					line = "TRACE job=" job[j] " mode=" v[j, "mode"] " wait=" v[j, "wait"] " submitted=" v[j, "submitted"]
 					for (ev in evs) if (cnt[j, ev] > 0)
 						line = line sprintf(" %s=%d(%.3f/io)", ev, cnt[j, ev], v[j, "submitted"] > 0 ? cnt[j, ev] / v[j, "submitted"] : 0)
 					print line
 				}
-			}' "$dir/$name.serial.log" "$dir/$name.trace" | sed "s/\$/ backend=$be shadow_cfg=$sh run=$r/" >>"$out/trace.txt"
+			}' "$dir/$name.serial.log" "$dir/$name.trace" | sed "s/\$/ $tags/" >>"$out/trace.txt"
 	fi
 	return 0
 }
 
-theirs() { # backend run
-	local be=$1 r=$2
-	log "peer-$be-r$r: Linux $(cat "$PEER_OUT_IN/build-info.txt" 2>/dev/null | sed -n 's/^kver=//p') + fio"
+# The Linux peer: linux-irq (io_uring, interrupts) or linux-poll (the same
+# kernel and fio with nvme.poll_queues=1 and fio --hipri: io_uring polled I/O)
+linux() { # peer backend run attempt
+	local pe=$1 be=$2 r=$3 a=$4
+	local name=$pe-$be-pin$pin-r$r-a$a
+	local append="" fio=""
+	[ "$pe" = linux-poll ] && { append="nvme.poll_queues=1"; fio="--hipri"; }
+	log "$name: Linux $(sed -n 's/^kver=//p' "$PEER_OUT_IN/build-info.txt" 2>/dev/null) + fio${fio:+ $fio}${append:+, $append}"
 	PEER_OUT=$out/peer KERNEL=$PEER_OUT_IN/vmlinux INITRD=$PEER_OUT_IN/initramfs.cpio.gz IMG=$img \
 		BACKEND=$be ACCEL=$accel RUNTIME=$rtime RAMP=$ramp PIN=$([ "$pin" = none ] || echo "$pin") \
-		NAME=peer-$be-r$r "$PEER_DIR/run.sh" >"$out/peer-$be-r$r.log" 2>&1
+		APPEND_EXTRA="$append" FIO_EXTRA="$fio" NAME="$name" "$PEER_DIR/run.sh" >"$out/$name.log" 2>&1
 	local rc=$?
-	grep '^PEER accel=' "$out/peer-$be-r$r.log" | sed "s/\$/ run=$r/" >>"$out/peer.txt"
-	[ "$rc" -eq 0 ] || log "peer-$be-r$r: run.sh status $rc (3 = stall detected; see $out/peer-$be-r$r.log)"
-	return $rc
+	local rdir=$out/peer/runs/$name
+	if [ "$rc" -eq 3 ]; then
+		reason="I/O stall: $(sed 's/^HOST-WARN //' "$rdir/warnings.txt" 2>/dev/null | head -2 | tr '\n' ' ' | sed 's/ *$//')"
+	elif [ "$rc" -ne 0 ]; then
+		reason="$(grep -h '^\[run\] FAILED' "$out/$name.log" | head -1 | sed 's/^\[run\] FAILED: //; s/; see .*//')"
+		local perr
+		perr=$(grep -h 'PEER-ERROR\|Kernel panic' "$rdir/console.log" 2>/dev/null | head -1 |
+			sed 's/^.*PEER-ERROR //; s/^.*\(Kernel panic\)/\1/')
+		[ -n "$perr" ] && reason+=" ($perr)"
+		[ -n "$reason" ] || reason="run.sh status $rc"
+	elif grep '^PEER accel=' "$out/$name.log" | grep -q ' iops=0 '; then
+		reason="a job reported 0 IOPS ($(grep '^PEER accel=' "$out/$name.log" | grep ' iops=0 ' | grep -o 'job=[^ ]*' | head -1))"
+	else
+		reason=
+	fi
+	[ -z "$reason" ] || return 1
+	grep '^PEER accel=' "$out/$name.log" | sed "s/\$/ peer=$pe run=$r pin=$pin/" >>"$out/peer.txt"
+	return 0
+}
+
+# U-Boot x86_64: sequential write and read of 64 MiB, QD1, 512 KiB commands
+uboot() { # backend run attempt
+	local be=$1 r=$2 a=$3
+	local name=uboot-$be-pin$pin-r$r-a$a
+	log "$name: U-Boot $(dpkg-query -W -f='${Version}' u-boot-qemu 2>/dev/null) nvme write/read 64 MiB"
+	"$here/peer-uboot.py" --drive "$(drive_for "$be")" --pin "$pin" --log "$out/$name.serial.log" >"$out/$name.txt" 2>&1
+	local rc=$?
+	if [ "$rc" -ne 0 ]; then
+		reason=$(sed -n 's/^UBOOT-FAIL reason=//p' "$out/$name.txt" | head -1)
+		[ -n "$reason" ] || reason="peer-uboot.py status $rc: $(tail -1 "$out/$name.txt")"
+		return 1
+	fi
+	reason=
+	sed -n 's/^\(UBOOT op=.*\)$/\1 backend='"$be"' run='"$r"' pin='"$pin"'/p' "$out/$name.txt" >>"$out/uboot.txt"
+	return 0
+}
+
+# Runs "$@" (one of the functions above, the attempt number appended) until
+# it succeeds, at most 1 + retries times; every failure is a FAIL line in
+# fail.txt and stays out of the medians; the last one, if all failed, a
+# GAVEUP line the tables print instead of figures.
+attempt() { # side backend run shadow_cfg mode -- command...
+	local side=$1 be=$2 r=$3 sh=$4 mo=$5
+	shift 6
+	local a
+	for a in $(seq 1 $((retries + 1))); do
+		settle "$be"
+		if "$@" "$a"; then
+			[ "$a" -gt 1 ] && log "$side $be run $r: attempt $a succeeded"
+			return 0
+		fi
+		log "$side $be $mo run $r (pin $pin): attempt $a failed: $reason"
+		echo "FAIL side=$side backend=$be shadow_cfg=$sh mode=$mo run=$r pin=$pin attempt=$a reason=$reason" >>"$out/fail.txt"
+	done
+	echo "GAVEUP side=$side backend=$be shadow_cfg=$sh mode=$mo run=$r pin=$pin attempts=$((retries + 1)) reason=$reason" >>"$out/fail.txt"
+	return 1
 }
 
 {
 	echo "# $(date -Is) $(uname -r) $(qemu-system-x86_64 --version | head -1)"
-	echo "# nvmetk $(git -C "$root" describe --always --dirty 2>/dev/null) accel=$accel pin=$pin runs=$runs time=$rtime ramp=$ramp"
+	echo "# nvmetk $(git -C "$root" describe --always --dirty 2>/dev/null) accel=$accel pins=$pins runs=$runs time=$rtime ramp=$ramp modes=$modes shadow=$shadows peers=$peers floor=$floorw retries=$retries"
 	echo "# load before: $(cat /proc/loadavg)"
 } | tee "$out/info.txt" >&2
 : >"$out/ours.txt"
 : >"$out/peer.txt"
-# Before every boot on the file backend, both sides start from the same host
+: >"$out/floor.txt"
+: >"$out/uboot.txt"
+: >"$out/fail.txt"
+# Before every boot on the file backend, all sides start from the same host
 # state: what the previous VM left dirty for the image is written back (no
 # boot starts while the host still flushes the last one's writes), and the
 # whole image is read into the host's page cache. Without the read, whether
@@ -232,53 +353,32 @@ settle() { # backend
 	cat "$img" >/dev/null
 }
 fail=0
-for r in $(seq 1 "$runs"); do
-	for be in $backends; do
-		for sh in $shadows; do
-			settle "$be"
-			ours "$be" "$sh" "$r" || fail=1
+for pin in $pins; do
+	pincmd=()
+	[ "$pin" != none ] && pincmd=(taskset -c "$pin")
+	for r in $(seq 1 "$runs"); do
+		for be in $backends; do
+			for sh in $shadows; do
+				for m in $modes; do
+					attempt ours "$be" "$r" "$sh" "$m" -- ours ours "$be" "$sh" "$m" "$r" || fail=1
+				done
+			done
+			for m in $floorw; do
+				attempt floor "$be" "$r" off "$m" -- ours floor "$be" off "$m" "$r" || fail=1
+			done
+			for pe in $peers; do
+				case $pe in
+				linux-irq|linux-poll) attempt "$pe" "$be" "$r" - - -- linux "$pe" "$be" "$r" || fail=1 ;;
+				uboot) attempt uboot "$be" "$r" - - -- uboot "$be" "$r" || fail=1 ;;
+				*) log "unknown peer '$pe'"; fail=1 ;;
+				esac
+			done
 		done
-		if [ "$peer" = 1 ]; then
-			settle "$be"
-			theirs "$be" "$r" || fail=1
-		fi
 	done
 done
 echo "# load after: $(cat /proc/loadavg)" | tee -a "$out/info.txt" >&2
 
-# ---- tables: medians (min..max) over the runs, ratio to the peer's median ----
-for be in $backends; do
-	echo
-	echo "== backend $be ($accel, pin $pin, $runs run(s), ${rtime}s per job after ${ramp}s ramp)"
-	awk -v be="$be" '
-		function kv(   i, a) { delete F; for (i = 2; i <= NF; i++) if (split($i, a, "=") == 2) F[a[1]] = a[2] }
-		function sort(s, a,   n, i, j, t) { n = split(s, a, " "); for (i = 2; i <= n; i++) { t = a[i] + 0; for (j = i - 1; j >= 1 && a[j] + 0 > t; j--) a[j + 1] = a[j]; a[j + 1] = t }; return n }
-		function med(s,   a, n) { n = sort(s, a); if (!n) return 0; return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
-		function mn(s,   a, n) { n = sort(s, a); return n ? a[1] : 0 }
-		function mx(s,   a, n) { n = sort(s, a); return n ? a[n] : 0 }
-		FNR == 1 { file++ }
-		file == 1 && $1 == "BENCH" {
-			kv(); if (F["backend"] != be) next
-			k = F["job"] "|" F["mode"] "|" F["shadow_cfg"]
-			if (!(k in n)) order[++nk] = k
-			n[k]++; io[k] = io[k] " " F["iops"]; bw[k] = bw[k] " " F["bw_kib"]; l50[k] = l50[k] " " F["lat_us_p50"]
-			l99[k] = l99[k] " " F["lat_us_p99"]; lm[k] = lm[k] " " F["lat_us_mean"]; db[k] = db[k] " " F["doorbells_per_io"]
-		}
-		file == 2 && $1 == "PEER" {
-			kv(); if (F["backend"] != be) next
-			j = F["job"]; pn[j]++; pio[j] = pio[j] " " F["iops"]; pbw[j] = pbw[j] " " F["bw_kib"]; p50[j] = p50[j] " " F["lat_us_p50"]; p99[j] = p99[j] " " F["lat_us_p99"]
-		}
-		END {
-			printf "%-17s %-4s %-6s %2s %17s %9s %8s %8s %8s %7s | %17s %8s %7s | %7s\n", "job", "mode", "shadow", "n", "IOPS med (min-max)", "MiB/s", "lat_mean", "lat_p50", "lat_p99", "db/io", "peer IOPS (min-max)", "MiB/s", "p50", "ratio"
-			for (i = 1; i <= nk; i++) {
-				k = order[i]; split(k, p, "|"); j = p[1]
-				r = (j in pn) ? sprintf("%.2fx", (j ~ /seqread/ ? med(bw[k]) / med(pbw[j]) : med(io[k]) / med(pio[j]))) : "-"
-				ps = (j in pn) ? sprintf("%7d (%d-%d)", med(pio[j]), mn(pio[j]), mx(pio[j])) : "-"
-				printf "%-17s %-4s %-6s %2d %7d (%d-%d) %9.1f %8.1f %8.1f %8.1f %7.3f | %17s %8.1f %7s | %7s\n", j, p[2], p[3], n[k], med(io[k]), mn(io[k]), mx(io[k]), med(bw[k]) / 1024, med(lm[k]), med(l50[k]), med(l99[k]), med(db[k]), ps, (j in pn) ? med(pbw[j]) / 1024 : 0, (j in pn) ? med(p50[j]) : "-", r
-			}
-		}' "$out/ours.txt" "$out/peer.txt"
-done
-echo "(ratio: our median IOPS / the peer's median IOPS; seqread: bandwidth)"
+python3 "$here/table.py" --runs "$runs" --time "$rtime" --ramp "$ramp" --accel "$accel" "$out" | tee "$out/table.txt"
 if [ -s "$out/trace.txt" ]; then
 	echo
 	echo "== QEMU trace events per submitted command (our side)"

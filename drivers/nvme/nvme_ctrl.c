@@ -85,6 +85,17 @@ NVME_COLD void nvme_pause_us(const struct nvme_ctrl *c, uint32_t us)
 		nvme_cpu_relax();
 }
 
+/* An empty poll in a synchronous wait: the host's wait strategy
+ * (nvme_host.idle), or a CPU pause hint when it has none. */
+void nvme_idle(const struct nvme_ctrl *c, uint16_t qid, uint64_t waited_us)
+{
+	const struct nvme_host *h = c->host;
+	if (h->idle != NULL)
+		h->idle(h->ctx, qid, waited_us);
+	else
+		nvme_cpu_relax();
+}
+
 NVME_COLD int nvme_ctrl_check_csts(struct nvme_ctrl *c)
 {
 	if (c->state == NVME_CTRL_GONE)

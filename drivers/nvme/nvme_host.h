@@ -107,6 +107,21 @@ struct nvme_host {
 	void (*delay_us)(void *ctx, uint32_t us);
 
 	/*
+	 * OPTIONAL (may be NULL). The host's wait strategy for polled waits:
+	 * called by a synchronous command's wait each time a poll of I/O or
+	 * admin queue qid found nothing new, with waited_us, how long the
+	 * current attempt of the command has been waited for. NULL means pure
+	 * spinning (the driver executes a CPU pause hint). A host may instead
+	 * spin a while and then give the CPU away: halt until an interrupt or
+	 * a short timer, or yield to another thread (what keeps an emulated
+	 * device's thread running on a shared host core). It must return
+	 * within about a millisecond, as timeouts are checked between calls,
+	 * and must not call the driver. Not called on the asynchronous path:
+	 * a host polling with nvme_qpair_poll() idles in its own loop.
+	 */
+	void (*idle)(void *ctx, uint16_t qid, uint64_t waited_us);
+
+	/*
 	 * OPTIONAL (may be NULL). Receive one formatted log line (no trailing
 	 * newline), already filtered by the controller's log level. msg is valid
 	 * only during the call.

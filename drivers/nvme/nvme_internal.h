@@ -203,6 +203,10 @@ uint64_t nvme_now_us(const struct nvme_ctrl *c);
 /* Pause between register polls (about us microseconds). */
 void nvme_pause_us(const struct nvme_ctrl *c, uint32_t us);
 
+/* A poll of queue qid in a synchronous wait found nothing, waited_us into
+ * the wait: nvme_host.idle (the host's wait strategy) or a pause hint. */
+void nvme_idle(const struct nvme_ctrl *c, uint16_t qid, uint64_t waited_us);
+
 /* ------------------------------------------------------------------------ */
 /* nvme_ctrl.c                                                              */
 /* ------------------------------------------------------------------------ */

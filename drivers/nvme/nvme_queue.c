@@ -1094,7 +1094,7 @@ int nvme_q_exec_hook(struct nvme_qpair *q, struct nvme_sqe *sqe, void *buf, size
 				return exec_give_up(q, idx, NVME_ERR_CANCELLED, sqe, nvme_now_us(c) - start);
 		}
 		if (n == 0)
-			nvme_cpu_relax();
+			nvme_idle(c, q->qid, now - attempt);
 	}
 	if (cqe_out != NULL)
 		*cqe_out = w.cqe;

@@ -18,6 +18,7 @@
 #include "system.h"
 #include "time.h"
 #include "vmm.h"
+#include "nvme_wait.h"
 
 
 /* ------------------------------------------------------------ host callbacks */
@@ -194,6 +195,8 @@ static int attach_one(struct nvmetk_ctrl *t, uint32_t io_queues)
 	t->host.virt_to_phys = host_virt_to_phys;
 	t->host.now_us = host_now_us;
 	t->host.delay_us = host_delay_us;
+	/* synchronous commands wait with the `poll-wait` strategy */
+	t->host.idle = nvme_wait_host_idle;
 	t->host.log = host_log;
 	t->host.page_size = PAGE_SIZE;
 	t->host.dma_limit = 0;

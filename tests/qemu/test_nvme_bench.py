@@ -1,11 +1,15 @@
 # SPDX-License-Identifier: BSD-2-Clause
-"""`bench`: short runs in polling and interrupt mode. Checks that the output
-is well formed and the counts are sane (I/Os done, no errors, doorbell writes
-per I/O within [0, 2], interrupts counted in --irq mode), that the queues
-are back in their old mode and I/O still works afterwards. Never a speed
-threshold: no test passes or fails on a time."""
+"""`bench`: short runs in polling (every wait strategy) and interrupt mode,
+`bench-floor` and `poll-wait`. Checks that the output is well formed and the
+counts are sane (I/Os done, no errors, doorbell writes per I/O within [0, 2],
+interrupts counted in --irq mode and with --wait halt), that the queues are
+back in their old mode and I/O still works afterwards. Never a speed
+threshold: no test passes or fails on a time. Also bench/table.py on made-up
+results: a failed or stalled run is reported as failed, never a ratio."""
 import os
 import re
+import subprocess
+import tempfile
 from nvmetk_qemu import Machine, TestFile, OUT
 from nvme_disk import Disk, Controller, controllers, ok, bad
 
@@ -13,7 +17,10 @@ t = TestFile()
 
 FIELDS = ("job", "dev", "rw", "bs", "qd", "queues", "mode", "time_s", "ios", "iops", "bw_kib",
           "lat_us_mean", "lat_us_p50", "lat_us_p99", "lat_us_p999", "doorbells_per_io", "shadow",
-          "sq_mmio", "cq_mmio", "sq_shadow", "cq_shadow", "kicks", "submitted", "irqs", "errors")
+          "sq_mmio", "cq_mmio", "sq_shadow", "cq_shadow", "kicks", "submitted", "irqs", "errors", "wait",
+          "spin_us")
+FLOOR_FIELDS = ("job", "dev", "rw", "bs", "qd", "time_s", "ios", "iops", "bw_kib", "lat_us_mean", "wait",
+                "spin_us", "failed", "left")
 
 
 def bench_line(out):
@@ -25,13 +32,26 @@ def bench_line(out):
         assert f in kv, "BENCH line without %s: %s" % (f, lines[0])
     num = re.compile(r"^\d+(\.\d+)?$")
     for f in FIELDS:
-        if f not in ("job", "dev", "rw", "mode", "shadow"):
+        if f not in ("job", "dev", "rw", "mode", "shadow", "wait"):
             assert num.match(kv[f]), "BENCH %s=%r is not a number: %s" % (f, kv[f], lines[0])
     return kv
 
 
-def sane(kv, mode, rw, bs, qd, queues=1):
+def floor_line(out):
+    lines = [l for l in out.split("\n") if l.startswith("FLOOR ")]
+    assert len(lines) == 1, "expected one FLOOR line:\n%s" % out
+    kv = dict(w.split("=", 1) for w in lines[0].split()[1:])
+    for f in FLOOR_FIELDS:
+        assert f in kv, "FLOOR line without %s: %s" % (f, lines[0])
+    assert int(kv["ios"]) > 0 and int(kv["iops"]) > 0 and float(kv["lat_us_mean"]) > 0, kv
+    assert int(kv["failed"]) == 0 and int(kv["left"]) == 0, kv
+    return kv
+
+
+def sane(kv, mode, rw, bs, qd, queues=1, wait=None):
     assert kv["mode"] == mode and kv["rw"] == rw, kv
+    if wait is not None:
+        assert kv["wait"] == wait, kv
     assert int(kv["bs"]) == bs and int(kv["qd"]) == qd and int(kv["queues"]) == queues, kv
     ios = int(kv["ios"])
     assert ios > 0, "no I/O done: %s" % kv
@@ -49,10 +69,13 @@ def sane(kv, mode, rw, bs, qd, queues=1):
     assert int(kv["sq_mmio"]) <= sub and int(kv["cq_mmio"]) <= sub, kv
     p50, p99, p999 = (float(kv[k]) for k in ("lat_us_p50", "lat_us_p99", "lat_us_p999"))
     assert 0 < p50 <= p99 <= p999, kv
-    if mode == "irq":
-        assert int(kv["irqs"]) > 0, "no interrupts counted in irq mode: %s" % kv
+    if mode == "irq" or kv["wait"] == "halt":
+        assert int(kv["irqs"]) > 0, "no interrupts counted in irq mode / --wait halt: %s" % kv
     else:
-        assert int(kv["irqs"]) == 0, kv
+        # spin/sleep never arm the queues' vectors; a sleep nap (sti; hlt)
+        # may still take one MSI left pending in the LAPIC per queue by an
+        # earlier --irq run
+        assert int(kv["irqs"]) <= queues, kv
 
 
 @t.case("nvme-bench")
@@ -87,6 +110,26 @@ def _():
         bad(m, "bench --qd 0", r"^error: --qd, --queues and --time must be at least 1")
         bad(m, "bench --irq --poll", r"^error: give --irq or --poll, not both")
         bad(m, "bench --qd 300", r"^error: --qd 300 is above what queue 1 holds \(255\)")
+        # wait strategies of the polled path, per run and as the setting
+        for w in ("spin", "sleep", "halt"):
+            out = ok(m, "bench --qd 4 --time 1 --wait %s" % w, r"mode=poll wait=%s spin=0us" % w)
+            sane(bench_line(out), "poll", "randread", 4096, 4, wait=w)
+        out = ok(m, "bench --mode poll --wait sleep --spin-us 20 --time 1", r"wait=sleep spin=20us")
+        assert bench_line(out)["spin_us"] == "20"
+        ok(m, "poll-wait", r"poll-wait: halt, spin 0 us")
+        ok(m, "poll-wait spin --spin-us 5", r"poll-wait: spin, spin 5 us")
+        sane(bench_line(ok(m, "bench --time 1", r"wait=spin spin=5us")), "poll", "randread", 4096, 1, wait="spin")
+        ok(m, "poll-wait halt --spin-us 0", r"poll-wait: halt, spin 0 us")
+        # synchronous commands wait with the setting too (halt naps on polled queues)
+        ok(m, "read -s 10 --count 8 --check random --seed 3", r"matches")
+        ok(m, "poll-wait sleep", r"poll-wait: sleep, spin 0 us")
+        bad(m, "poll-wait doze", r"^error: bad strategy 'doze'")
+        bad(m, "poll-wait spin --spin-us 100001", r"^error: --spin-us 100001 is above 100000")
+        bad(m, "bench --wait doze", r"^error: bad --wait 'doze'")
+        bad(m, "bench --irq --wait halt", r"^error: --wait and --spin-us are for polling, not --irq")
+        bad(m, "bench --mode sideways", r"^error: bad --mode 'sideways'")
+        bad(m, "bench --mode irq --poll", r"^error: give --mode or --irq/--poll, not both")
+        bad(m, "bench-floor", r"^error: bench-floor writes MMIO doorbells only: boot with nvmedbbuf=0", usage=False)
         m.sendline("exit 0")
         assert m.wait_exit() == 0
 
@@ -106,6 +149,18 @@ def _():
         sane(kv, "poll", "randread", 4096, 4)
         assert kv["shadow"] == "off" and int(kv["sq_shadow"]) == 0 and int(kv["cq_shadow"]) == 0, kv
         assert int(kv["kicks"]) == 0, kv
+        # the floor: its own queue pair, every wait strategy, PRP lists at 128k
+        for w, args in (("spin", "--qd 1"), ("halt", "--qd 8"), ("sleep", "--rw read --bs 128k --qd 4")):
+            kv = floor_line(ok(m, "bench-floor %s --time 1 --wait %s" % (args, w), r"FLOOR job="))
+            assert kv["wait"] == w, kv
+        kv = floor_line(ok(m, "bench-floor --rw randwrite --qd 2 --time 1 --yes --name fw"))
+        assert kv["job"] == "fw" and kv["rw"] == "randwrite", kv
+        bad(m, "bench-floor --qd 256", r"^error: .*qd")
+        bad(m, "bench-floor --bs 512", r"^error: --bs 512 is not a multiple of 4096")
+        bad(m, "bench-floor --rw rw", r"^error: bad --rw 'rw'")
+        # the driver's queues are untouched, I/O works
+        ok(m, "queues", r"nvme0: ready, 1 I/O queue pair")
+        ok(m, "read -s 0 --count 8", r"read: Success")
         m.sendline("exit 0")
         assert m.wait_exit() == 0
     with Machine(name + "-on", nvme=False, qemu_args=controllers([c0])) as m:
@@ -117,6 +172,66 @@ def _():
         assert int(kv["sq_mmio"]) <= int(kv["sq_shadow"]) + int(kv["kicks"]), kv
         m.sendline("exit 0")
         assert m.wait_exit() == 0
+
+
+TABLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bench", "table.py")
+
+
+@t.case("bench-table-failed-runs")
+def _():
+    """bench/table.py on made-up results: a peer that stalled in every
+    attempt, an attempt of ours that failed and was rerun, a peer job of 0
+    IOPS never reaching the results: "failed: ..." and no ratio where a side
+    has no figure, ratios against the better Linux mode elsewhere."""
+    d = tempfile.mkdtemp(prefix="bench-table-")
+    tags = " backend=null shadow_cfg=on run=1 pin=0"
+    with open(os.path.join(d, "ours.txt"), "w") as f:
+        for job, iops, bw in (("randread-qd1", 50000, 200000), ("randread-qd32", 400000, 1600000),
+                              ("seqread-512k-qd1", 2000, 1024000)):
+            f.write("BENCH job=%s mode=poll wait=sleep iops=%d bw_kib=%d lat_us_mean=19.5 lat_us_p50=19.0 "
+                    "lat_us_p99=31.0 doorbells_per_io=2.000 errors=0%s\n" % (job, iops, bw, tags))
+    with open(os.path.join(d, "floor.txt"), "w") as f:
+        f.write("FLOOR job=randread-qd1 iops=60000 bw_kib=240000 lat_us_mean=16.6 wait=halt%s\n" % tags)
+        f.write("FLOOR job=randread-qd1 iops=40000 bw_kib=160000 lat_us_mean=25.0 wait=spin%s\n" % tags)
+    with open(os.path.join(d, "peer.txt"), "w") as f:
+        f.write("PEER accel=tcg backend=null job=randread-qd1 iops=10000 bw_kib=40000 lat_us_p50=53 "
+                "peer=linux-irq run=1 pin=0\n")
+        f.write("PEER accel=tcg backend=null job=randread-qd1 iops=12500 bw_kib=50000 lat_us_p50=40 "
+                "peer=linux-poll run=1 pin=0\n")
+        f.write("PEER accel=tcg backend=null job=randread-qd32 iops=30000 bw_kib=120000 lat_us_p50=900 "
+                "peer=linux-poll run=1 pin=0\n")
+    with open(os.path.join(d, "fail.txt"), "w") as f:
+        f.write("FAIL side=ours backend=null shadow_cfg=on mode=irq run=1 pin=0 attempt=1 reason=timed out after 300 s "
+                "(3 of 5 jobs done)\n")
+        for a in (1, 2, 3):
+            f.write("FAIL side=linux-irq backend=null shadow_cfg=- run=1 pin=0 attempt=%d reason=I/O stall: "
+                    "nvme: nvme nvme0: I/O 259 QID 1 timeout, aborting\n" % a)
+        f.write("GAVEUP side=linux-irq backend=null shadow_cfg=- run=1 pin=0 attempts=3 reason=I/O stall: "
+                "nvme: nvme nvme0: I/O 259 QID 1 timeout, aborting\n")
+        f.write("GAVEUP side=uboot backend=null shadow_cfg=- run=1 pin=0 attempts=3 reason=no 'Hit any key' "
+                "within 180 s\n")
+        f.write("GAVEUP side=ours backend=null shadow_cfg=on mode=irq run=1 pin=0 attempts=3 reason=QEMU status 0 "
+                "(2 of 7 jobs done; error: bench I/O: timeout)\n")
+    out = subprocess.run(["python3", TABLE, "--runs", "1", d], stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, universal_newlines=True, timeout=60).stdout
+    rows = {l.split()[0]: l for l in out.split("\n") if l.startswith(("randread", "seqread"))}
+    # our irq boot gave up: its rows say so, without a ratio
+    irq = [l for l in out.split("\n") if l.startswith("randread-qd1 ") and " irq " in l]
+    assert len(irq) == 1 and "failed: QEMU status 0 (2 of 7 jobs done" in irq[0] and \
+        irq[0].rstrip().endswith("| -"), out
+    rows = {l.split()[0]: l for l in out.split("\n") if l.startswith(("randread", "seqread")) and " sleep " in l}
+    # QD1: the better Linux mode (poll, 12500) is the reference; the floor is the better wait (halt)
+    assert rows["randread-qd1"].rstrip().endswith("4.00x"), out
+    assert "60000 16.6us (halt)" in rows["randread-qd1"], out
+    # QD32: linux-irq stalled in every attempt: said so; the ratio only against linux-poll
+    assert "failed: I/O stall: nvme: nvme nvme0: I/O 259 QID 1 timeout" in rows["randread-qd32"], out
+    assert rows["randread-qd32"].rstrip().endswith("13.33x"), out
+    # U-Boot gave up: no ratio at all for its job
+    assert "failed: no 'Hit any key' within 180 s" in rows["seqread-512k-qd1"], out
+    assert rows["seqread-512k-qd1"].rstrip().endswith("| -"), out
+    assert "inf" not in out and " 0 (0-0)" not in out, out
+    assert "== failed attempts" in out and "ours null pin 0 run 1 attempt 1: timed out after 300 s" in out, out
+    assert "GAVE UP: linux-irq null pin 0 run 1 after 3 attempts" in out, out
 
 
 t.run()

@@ -63,6 +63,10 @@ void lapic_self_ipi(int vector);
  * lost device interrupt cannot stop it for good.
  */
 bool lapic_timer_periodic(int vector, uint32_t us);
+/* One interrupt on vector after us microseconds (the hybrid polling naps of
+ * kernel/nvme/nvme_wait.c); lapic_timer_stop() cancels it. False (nothing
+ * changed) while a periodic timer runs. */
+bool lapic_timer_oneshot(int vector, uint32_t us);
 void lapic_timer_stop(void);
 
 void gdt_init(void);

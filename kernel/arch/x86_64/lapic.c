@@ -115,6 +115,8 @@ void lapic_self_ipi(int vector)
 /* Timer ticks (divide by 16) per millisecond, measured against the TSC on
  * first use; 0 until then. */
 static uint32_t timer_ticks_per_ms;
+/* A periodic timer is running: one-shots must not replace it. */
+static bool timer_periodic_on;
 
 static uint32_t timer_calibrate(void)
 {
@@ -146,6 +148,23 @@ bool lapic_timer_periodic(int vector, uint32_t us)
 	lapic_write(REG_TIMER_DIV, TIMER_DIV_16);
 	lapic_write(REG_LVT_TIMER, LVT_PERIODIC | (uint32_t)vector);
 	lapic_write(REG_TIMER_INIT, (uint32_t)count);
+	timer_periodic_on = true;
+	return true;
+}
+
+bool lapic_timer_oneshot(int vector, uint32_t us)
+{
+	if (!present || vector < 32 || vector > 255 || us == 0 || timer_periodic_on)
+		return false;
+	uint64_t count = (uint64_t)timer_calibrate() * us / 1000;
+	if (count == 0)
+		count = 1;
+	if (count > 0xFFFFFFFFu)
+		count = 0xFFFFFFFFu;
+	/* LVT mode bits 0: one-shot; writing the initial count starts it */
+	lapic_write(REG_TIMER_DIV, TIMER_DIV_16);
+	lapic_write(REG_LVT_TIMER, (uint32_t)vector);
+	lapic_write(REG_TIMER_INIT, (uint32_t)count);
 	return true;
 }
 
@@ -155,4 +174,5 @@ void lapic_timer_stop(void)
 		return;
 	lapic_write(REG_LVT_TIMER, LVT_MASKED);
 	lapic_write(REG_TIMER_INIT, 0);
+	timer_periodic_on = false;
 }

@@ -11,7 +11,12 @@
  * commands resubmitted by one pass's callbacks go out with one SQ doorbell,
  * and the pass itself rings the CQ head doorbell once.
  *
- * Polling (--poll, default): interrupts off, every queue is polled in turn.
+ * Polling (--poll, default): interrupts off, every queue is polled in turn;
+ * a pass that reaps nothing waits with the --wait strategy (nvme_wait.h,
+ * default the `poll-wait` setting): spin, sleep (LAPIC one-shot naps of a
+ * quarter of the time since the last completion) or halt (the queues get
+ * MSI-X vectors as in --irq, and the CPU halts until one fires), each after
+ * --spin-us of spinning.
  * Interrupts (--irq): the queues are recreated with MSI-X (one LAPIC vector
  * per queue, nvme_irq.h), the CPU sleeps in `sti; hlt` until a vector (or
  * the 1 ms LAPIC timer that bounds every sleep) fires, and only the queues
@@ -30,6 +35,7 @@
 #include "kformat.h"
 #include "kstring.h"
 #include "nvme_irq.h"
+#include "nvme_wait.h"
 #include "time.h"
 
 enum bench_rw { RW_RANDREAD, RW_RANDWRITE, RW_READ, RW_WRITE, RW_RW, RW_RANDRW };
@@ -336,6 +342,9 @@ struct bench_cfg {
 	uint64_t bs, qd, secs, ramp, nq, seed;
 	uint32_t nlb;            /* blocks per I/O */
 	bool irq, writes, shadow;
+	bool armed;              /* queues with MSI-X and the 1 ms timer: --irq or --wait halt */
+	enum nvme_wait_mode wait;
+	uint32_t spin_us;
 	char bsz[16], name[48];
 };
 
@@ -366,6 +375,9 @@ static int bench_parse(int argc, char **argv, struct nvsh_target *tg, struct ben
 		{ .name = "queues", .takes_value = true },
 		{ .name = "irq" },
 		{ .name = "poll" },
+		{ .name = "mode", .takes_value = true },
+		{ .name = "wait", .takes_value = true },
+		{ .name = "spin-us", .takes_value = true },
 		{ .name = "seed", .takes_value = true },
 		{ .name = "name", .takes_value = true },
 		NVSH_OPT_NSID,
@@ -398,6 +410,29 @@ static int bench_parse(int argc, char **argv, struct nvsh_target *tg, struct ben
 	cfg->irq = nvsh_isset(opts, "irq");
 	if (cfg->irq && nvsh_isset(opts, "poll"))
 		return shell_usage_error("give --irq or --poll, not both");
+	struct shell_opt *modeo = nvsh_opt(opts, "mode");
+	if (modeo->set) {
+		if (nvsh_isset(opts, "irq") || nvsh_isset(opts, "poll"))
+			return shell_usage_error("give --mode or --irq/--poll, not both");
+		if (strcmp(modeo->value, "irq") == 0)
+			cfg->irq = true;
+		else if (strcmp(modeo->value, "poll") != 0)
+			return shell_usage_error("bad --mode '%s' (expected irq or poll)", modeo->value);
+	}
+	struct nvme_wait_setting ws;
+	nvme_wait_get(&ws);
+	cfg->wait = ws.mode;
+	cfg->spin_us = ws.spin_us;
+	struct shell_opt *waito = nvsh_opt(opts, "wait");
+	if (waito->set && !nvme_wait_parse(waito->value, &cfg->wait))
+		return shell_usage_error("bad --wait '%s' (expected spin, sleep or halt)", waito->value);
+	uint64_t spin = cfg->spin_us;
+	if ((rc = nvsh_opt_u64_max(opts, "spin-us", NVME_WAIT_SPIN_MAX_US, &spin)))
+		return rc;
+	cfg->spin_us = (uint32_t)spin;
+	if (cfg->irq && (waito->set || nvsh_isset(opts, "spin-us")))
+		return shell_usage_error("--wait and --spin-us are for polling, not --irq");
+	cfg->armed = cfg->irq || cfg->wait == NVME_WAIT_HALT;
 	if (cfg->qd == 0 || cfg->nq == 0 || cfg->secs == 0)
 		return shell_usage_error("--qd, --queues and --time must be at least 1");
 	const struct nvme_ns *ns = tg->ns;
@@ -439,7 +474,7 @@ static int bench_setup(struct nvsh_target *tg, struct bench_cfg *cfg, struct qse
 {
 	uint64_t nq = cfg->nq, qd = cfg->qd, bs = cfg->bs;
 	memset(qs, 0, sizeof(*qs) * nq);
-	int rc = queues_prepare(tg, (unsigned)nq, cfg->irq, qs);
+	int rc = queues_prepare(tg, (unsigned)nq, cfg->armed, qs);
 	if (rc)
 		return rc;
 	for (unsigned i = 0; i < nq; i++) {
@@ -489,10 +524,13 @@ static int bench_setup(struct nvsh_target *tg, struct bench_cfg *cfg, struct qse
 	}
 
 	cfg->shadow = nvme_ctrl_shadow_doorbells(tg->c);
-	kprintf("bench %s: %s %s bs=%s qd=%llu queues=%llu mode=%s shadow=%s, %llu s (ramp %llu s), TSC "
+	char waits[32] = "";
+	if (!cfg->irq)
+		ksnprintf(waits, sizeof(waits), " wait=%s spin=%uus", nvme_wait_name(cfg->wait), (unsigned)cfg->spin_us);
+	kprintf("bench %s: %s %s bs=%s qd=%llu queues=%llu mode=%s%s shadow=%s, %llu s (ramp %llu s), TSC "
 		"%llu.%03llu MHz (%s)\n",
 		cfg->name, tg->name, rw_names[rw], cfg->bsz, (unsigned long long)qd, (unsigned long long)nq,
-		cfg->irq ? "irq" : "poll", cfg->shadow ? "on" : "off", (unsigned long long)cfg->secs,
+		cfg->irq ? "irq" : "poll", waits, cfg->shadow ? "on" : "off", (unsigned long long)cfg->secs,
 		(unsigned long long)cfg->ramp, (unsigned long long)(time_tsc_hz() / 1000000),
 		(unsigned long long)(time_tsc_hz() / 1000 % 1000), time_source());
 	return SHELL_OK;
@@ -511,12 +549,12 @@ static uint64_t irq_sum(const struct nvsh_target *tg, unsigned nq)
 static int bench_run(struct nvsh_target *tg, const struct bench_cfg *cfg, struct bench_result *res)
 {
 	unsigned nq = (unsigned)cfg->nq;
-	bool irq = cfg->irq;
+	bool irq = cfg->irq, armed = cfg->armed;
 	int timer_vec = -1;
 	memset(res, 0, sizeof(*res));
 	bool was_on = interrupts_enabled();
 	cpu_cli();
-	if (irq) {
+	if (armed) {
 		timer_vec = irq_alloc_vector(timer_tick, NULL);
 		if (timer_vec < 0 || !lapic_timer_periodic(timer_vec, 1000)) {
 			if (timer_vec >= 0) {
@@ -545,6 +583,8 @@ static int bench_run(struct nvsh_target *tg, const struct bench_cfg *cfg, struct
 		nvme_qpair_batch_end(bq->q);
 	}
 	uint64_t next_check = start + hz / 50, next_tick = start + hz / 1000;
+	uint64_t last_progress = start, tsc_per_us = hz / 1000000 ? hz / 1000000 : 1;
+	struct nvme_wait_state ws = { 0, false, 0 };
 	while (!B.stop) {
 		uint64_t now = rdtsc();
 		if (!B.measuring && now >= B.ramp_tsc) {
@@ -555,7 +595,7 @@ static int bench_run(struct nvsh_target *tg, const struct bench_cfg *cfg, struct
 		}
 		if (now >= B.end_tsc)
 			break;
-		if (irq && now >= next_tick) {
+		if (armed && now >= next_tick) {
 			/* what nvme_qpair_poll would do every 64 polls: timeouts and,
 			 * with shadow doorbells, the no-progress MMIO kick - the
 			 * host's part of the interrupt-mode contract */
@@ -595,7 +635,14 @@ static int bench_run(struct nvsh_target *tg, const struct bench_cfg *cfg, struct
 			}
 			done += n;
 		}
-		if (irq && done == 0) {
+		if (done != 0) {
+			if (cfg->wait == NVME_WAIT_SLEEP)
+				nvme_wait_learn(&ws, (now - last_progress) / tsc_per_us);
+			last_progress = now;
+		} else if (!irq) {
+			/* --wait: spin, nap or (armed) halt until the MSI-X */
+			nvme_wait_idle(&ws, cfg->wait, cfg->spin_us, (now - last_progress) / tsc_per_us, armed);
+		} else {
 			/* Interrupts are off everywhere else, so handlers only
 			 * run here; one that became pending since the last
 			 * sleep is taken as soon as sti's shadow ends, and hlt
@@ -626,7 +673,7 @@ static int bench_run(struct nvsh_target *tg, const struct bench_cfg *cfg, struct
 		if (left == 0 || rdtsc() > drain_end || res->poll_err)
 			break;
 	}
-	if (irq) {
+	if (armed) {
 		lapic_timer_stop();
 		irq_free_vector(timer_vec);
 	}
@@ -675,19 +722,20 @@ static int bench_report(const struct nvsh_target *tg, const struct bench_cfg *cf
 	if (cfg->shadow)
 		kprintf(", shadow updates SQ %llu, CQ %llu, no-progress kicks %llu", (unsigned long long)ssh,
 			(unsigned long long)csh, (unsigned long long)kicks);
-	if (cfg->irq)
+	if (cfg->armed)
 		kprintf(", %llu interrupts", (unsigned long long)irqs);
 	kprintf("\n");
 	kprintf("BENCH job=%s dev=%s rw=%s bs=%llu qd=%llu queues=%llu mode=%s time_s=%llu ios=%llu iops=%llu "
 		"bw_kib=%llu lat_us_mean=%s lat_us_p50=%s lat_us_p99=%s lat_us_p999=%s doorbells_per_io=%s "
 		"shadow=%s sq_mmio=%llu cq_mmio=%llu sq_shadow=%llu cq_shadow=%llu kicks=%llu submitted=%llu "
-		"irqs=%llu errors=%llu\n",
+		"irqs=%llu errors=%llu wait=%s spin_us=%u\n",
 		cfg->name, tg->name, rw_names[cfg->rw], (unsigned long long)bs, (unsigned long long)cfg->qd,
 		(unsigned long long)cfg->nq, cfg->irq ? "irq" : "poll", (unsigned long long)cfg->secs,
 		(unsigned long long)ios, (unsigned long long)iops, (unsigned long long)bw_kib, mean, p50, p99, p999,
 		dpi, cfg->shadow ? "on" : "off", (unsigned long long)sq, (unsigned long long)cq,
 		(unsigned long long)ssh, (unsigned long long)csh, (unsigned long long)kicks, (unsigned long long)sub,
-		(unsigned long long)irqs, (unsigned long long)(B.errors + B.submit_errors));
+		(unsigned long long)irqs, (unsigned long long)(B.errors + B.submit_errors),
+		cfg->irq ? "irq" : nvme_wait_name(cfg->wait), (unsigned)(cfg->irq ? 0 : cfg->spin_us));
 
 	int rc = SHELL_OK;
 	if (res->removal) {
@@ -716,8 +764,8 @@ static int cmd_bench(int argc, char **argv)
 	int rc = bench_parse(argc, argv, &tg, &cfg);
 	if (rc)
 		return rc;
-	if (cfg.irq && nvme_irq_enable(tg.t) != 0)
-		return shell_error("interrupt mode needs MSI-X on %s", tg.t->name);
+	if (cfg.armed && nvme_irq_enable(tg.t) != 0)
+		return shell_error("%s needs MSI-X on %s", cfg.irq ? "interrupt mode" : "--wait halt", tg.t->name);
 	struct qsetup qs[BENCH_MAX_QUEUES];
 	struct nvsh_buf buf = { 0 };
 	rc = bench_setup(&tg, &cfg, qs, &buf);
@@ -728,13 +776,14 @@ static int cmd_bench(int argc, char **argv)
 			rc = bench_report(&tg, &cfg, &res);
 	}
 	nvsh_buf_free(&buf);
-	queues_restore(&tg, (unsigned)cfg.nq, cfg.irq, qs);
+	queues_restore(&tg, (unsigned)cfg.nq, cfg.armed, qs);
 	return rc;
 }
 
 NVSH_COMMAND("bench",
 	     "bench [DEVICE] [--rw randread|randwrite|read|write|rw|randrw] [--bs SIZE] [--qd N] [--time S] "
-	     "[--ramp S] [--ns NAME] [--queues N] [--irq|--poll] [--seed S] [--name JOB] [--yes]",
+	     "[--ramp S] [--ns NAME] [--queues N] [--irq|--poll|--mode irq|poll] [--wait spin|sleep|halt] "
+	     "[--spin-us N] [--seed S] [--name JOB] [--yes]",
 	     "fio-like benchmark: IOPS, MiB/s, latency percentiles, doorbell writes per I/O",
 	     "Keeps --qd commands (default 1) of --bs bytes (default 4k, a multiple of the block\n"
 	     "size, at most the max transfer) in flight on each of --queues I/O queue pairs\n"
@@ -742,11 +791,64 @@ NVSH_COMMAND("bench",
 	     "after --ramp seconds not counted (default 0). --rw: randread (default), randwrite,\n"
 	     "read, write (sequential, each queue in its own part of the namespace), rw/randrw\n"
 	     "(half reads, half writes). Random offsets come from a generator seeded with --seed,\n"
-	     "aligned to --bs. --poll (default): interrupts off, the queues are polled. --irq: the\n"
-	     "queues are recreated with MSI-X vectors and the CPU sleeps (sti; hlt) between\n"
-	     "interrupts; they are polled again afterwards. Writes destroy data: confirm or --yes.\n"
+	     "aligned to --bs. --poll (default; --mode poll): the queues are polled; a pass that\n"
+	     "finds nothing waits with --wait (default: the `poll-wait` setting) after --spin-us\n"
+	     "of spinning: spin, sleep (LAPIC timer naps) or halt (the queues get MSI-X vectors,\n"
+	     "the CPU halts until one fires). --irq (--mode irq): the queues are recreated with\n"
+	     "MSI-X vectors, the CPU sleeps (sti; hlt) between interrupts and reaps only the\n"
+	     "queues that signalled; they are polled again afterwards. Writes destroy data:\n"
+	     "confirm or --yes.\n"
 	     "Prints IOPS, bandwidth, latency mean/p50/p99/p99.9 (TSC calibrated against the PIT)\n"
 	     "and MMIO doorbell writes per I/O, then one line\n"
 	     "  BENCH job=.. rw=.. bs=.. qd=.. iops=.. bw_kib=.. lat_us_p50=.. doorbells_per_io=.. ...\n"
 	     "Nothing is verified; Ctrl-C stops early.\n" NVSH_HELP_DEVICE,
 	     cmd_bench);
+
+/* ------------------------------------------------------------ poll-wait */
+
+static int cmd_poll_wait(int argc, char **argv)
+{
+	struct shell_opt opts[] = {
+		{ .name = "spin-us", .takes_value = true },
+		{ 0 },
+	};
+	char *pos[2];
+	int npos;
+	int rc = shell_getopt(argc, argv, opts, pos, 2, &npos);
+	if (rc)
+		return rc;
+	if (npos > 1)
+		return shell_usage_error("one strategy at most");
+	struct nvme_wait_setting s;
+	nvme_wait_get(&s);
+	if (npos == 1 && !nvme_wait_parse(pos[0], &s.mode))
+		return shell_usage_error("bad strategy '%s' (expected spin, sleep or halt)", pos[0]);
+	uint64_t spin = s.spin_us;
+	if ((rc = shell_opt_u64(&opts[0], &spin)))
+		return rc;
+	if (spin > NVME_WAIT_SPIN_MAX_US)
+		return shell_usage_error("--spin-us %llu is above %u", (unsigned long long)spin,
+					 (unsigned)NVME_WAIT_SPIN_MAX_US);
+	s.spin_us = (uint32_t)spin;
+	nvme_wait_set(&s);
+	kprintf("poll-wait: %s, spin %u us\n", nvme_wait_name(s.mode), (unsigned)s.spin_us);
+	return SHELL_OK;
+}
+
+NVSH_COMMAND("poll-wait", "poll-wait [spin|sleep|halt] [--spin-us N]",
+	     "how polled NVMe waits idle: spin, sleep (timer naps) or halt",
+	     "Sets (or, without arguments, shows) the wait strategy of the polled path:\n"
+	     "what a synchronous command (every other shell command) and `bench --poll`\n"
+	     "do when a poll finds no completion. After --spin-us microseconds of\n"
+	     "spinning (default 0):\n"
+	     "  spin   keep polling (pause hint only): lowest latency when the CPU is not\n"
+	     "         shared with the device, e.g. a real drive\n"
+	     "  sleep  halt until a LAPIC one-shot timer half the mean wait ahead, then\n"
+	     "         poll, then nap for an eighth of the mean or a quarter of the time\n"
+	     "         waited (2 us to 1 ms) until the completion (Linux's hybrid polling)\n"
+	     "  halt   (default at boot: measured in bench/README.md) bench: the queues\n"
+	     "         get MSI-X vectors and the CPU halts until one fires, so an\n"
+	     "         emulated device's thread gets the host core; synchronous commands\n"
+	     "         (on the polled queues: no interrupt) nap as with sleep\n"
+	     "`bench --wait S --spin-us N` overrides it for one run.\n",
+	     cmd_poll_wait);

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * nvme_wait.h - how the test kernel waits for the NVMe completions it polls
+ * for: the wait strategy of the polled path (hybrid polling).
+ *
+ * A poll that finds nothing calls nvme_wait_idle() with the time since the
+ * last progress. Strategies:
+ *   spin   a CPU pause hint, nothing else: the lowest latency when the CPU
+ *          has nothing better to do (a real drive, a core of its own).
+ *   sleep  Linux's hybrid polling, with naps instead of the spin: after
+ *          spin_us, halt (`sti; hlt`) until a LAPIC one-shot timer half
+ *          the mean wait ahead (the mean of the waits that ended in a
+ *          completion, tracked per caller), then poll, then nap again for
+ *          an eighth of the mean or a quarter of the time waited so far,
+ *          whichever is longer (NVME_WAIT_NAP_MIN_US to _MAX_US). Needs no
+ *          device interrupt: works on polled queues.
+ *   halt   spin for spin_us, then halt until an interrupt: the queue's
+ *          MSI-X vector when the caller armed it (irq_armed), else naps as
+ *          sleep does (a polled queue raises nothing to wake us).
+ * On an emulated device (QEMU under TCG) a spinning vCPU takes the host
+ * core from the thread that emulates the device; halting gives it back.
+ * bench/README.md has the measurements behind the default (halt).
+ *
+ * The setting (`poll-wait` in the shell) is what `bench --poll` uses by
+ * default and what the driver's synchronous waits use through the
+ * nvme_host.idle callback (nvme_wait_host_idle), i.e. every shell command.
+ */
+#ifndef KERNEL_NVME_WAIT_H
+#define KERNEL_NVME_WAIT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum nvme_wait_mode { NVME_WAIT_SPIN, NVME_WAIT_SLEEP, NVME_WAIT_HALT };
+
+/* Bounds of one nap (the longest one also bounds how late a completion
+ * can be seen, and how long nvme_wait_idle() keeps the CPU). */
+#define NVME_WAIT_NAP_MIN_US 2u
+#define NVME_WAIT_NAP_MAX_US 1000u
+/* Largest spin_us the setting takes. */
+#define NVME_WAIT_SPIN_MAX_US 100000u
+
+/* What sleep learns from one caller's waits (zeroed to start). */
+struct nvme_wait_state {
+	uint32_t mean_us;        /* moving mean (1/8) of the waits that ended in progress */
+	bool napped;             /* the half-mean nap of this wait was taken */
+	uint64_t last_idle_us;   /* nvme_wait_host_idle: the current wait so far */
+};
+
+struct nvme_wait_setting {
+	enum nvme_wait_mode mode;
+	uint32_t spin_us;        /* spin this long after the last progress first */
+};
+
+void nvme_wait_get(struct nvme_wait_setting *s);
+void nvme_wait_set(const struct nvme_wait_setting *s);
+const char *nvme_wait_name(enum nvme_wait_mode m);
+/* "spin", "sleep" or "halt" -> *m; false for anything else. */
+bool nvme_wait_parse(const char *name, enum nvme_wait_mode *m);
+
+/*
+ * One empty poll, idle_us after the last completion (or the submit). With
+ * irq_armed the caller has a device interrupt (and a timer bounding it)
+ * that will wake a halt. Returns after at most about NVME_WAIT_NAP_MAX_US.
+ * Leaves the interrupt flag as it found it.
+ */
+void nvme_wait_idle(struct nvme_wait_state *st, enum nvme_wait_mode m, uint32_t spin_us, uint64_t idle_us,
+		    bool irq_armed);
+/* A poll found a completion after idle_us without one: a sample of the mean. */
+void nvme_wait_learn(struct nvme_wait_state *st, uint64_t idle_us);
+
+/* The nvme_host.idle callback (nvme_host.h): the setting, on polled queues. */
+void nvme_wait_host_idle(void *ctx, uint16_t qid, uint64_t waited_us);
+
+#endif
