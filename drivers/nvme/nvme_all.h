@@ -29,5 +29,7 @@
 #include "nvme_power.h"
 #include "nvme_selftest.h"
 #include "nvme_telemetry.h"
+#include "nvme_copy.h"
+#include "nvme_nsmgmt.h"
 
 #endif /* NVME_ALL_H */

@@ -94,11 +94,17 @@
 #ifndef NVME_CFG_TELEMETRY   /* nvme_telemetry.h: Telemetry Host-Initiated log (needs LOGS) */
 #define NVME_CFG_TELEMETRY NVME_CFG_LOGS
 #endif
+#ifndef NVME_CFG_COPY        /* nvme_copy.h: Copy (ONCS bit 8) */
+#define NVME_CFG_COPY NVME_CFG_OPTIONAL_COMMANDS
+#endif
+#ifndef NVME_CFG_NSMGMT      /* nvme_nsmgmt.h: namespace management and attachment (OACS bit 3) */
+#define NVME_CFG_NSMGMT NVME_CFG_OPTIONAL_COMMANDS
+#endif
 /* nvme_support.h: support detection, the gate of the families above; on
  * whenever one of them is (1 alone builds nvme_ctrl_supports()). */
 #ifndef NVME_CFG_SUPPORT
 #if NVME_CFG_DM || NVME_CFG_LOGS || NVME_CFG_FW || NVME_CFG_SANITIZE || NVME_CFG_FORMAT || \
-    NVME_CFG_FEATURES || NVME_CFG_AER || NVME_CFG_RESV
+    NVME_CFG_FEATURES || NVME_CFG_AER || NVME_CFG_RESV || NVME_CFG_COPY || NVME_CFG_NSMGMT
 #define NVME_CFG_SUPPORT 1
 #else
 #define NVME_CFG_SUPPORT 0

@@ -26,6 +26,9 @@ NVME_COLD static void ns_fill(struct nvme_ctrl *c, struct nvme_ns *ns, const str
 	ns->dps = id->dps;
 	ns->nmic = id->nmic;
 	ns->dlfeat = id->dlfeat;
+	ns->copy_mssrl = id->mssrl;   /* Copy limits (nvme_copy.c) */
+	ns->copy_mcl = id->mcl;
+	ns->copy_ranges = (uint16_t)(id->msrc + 1u);
 
 	if (id->nlbaf >= NVME_ID_NS_MAX_LBAF) {
 		ns->unusable = NVME_ERR_BAD_LBAF;
@@ -226,6 +229,7 @@ NVME_COLD int nvme_ns_scan(struct nvme_ctrl *c)
 			return rc;
 		} else {
 			ns_fill(c, ns, c->idbuf);
+			nvme_copy_ns_pif(c, ns);   /* the guard size Copy's format follows */
 		}
 		if (ns->unusable == 0) {
 			nvme_info(c, "ns %u: %llu blocks of %u bytes", (unsigned)ns->nsid,
