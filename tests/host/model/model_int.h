@@ -288,6 +288,9 @@ struct nvme_model {
 		uint32_t tel_change_after;
 	} drv;
 
+	/* Copy, namespace management (model_copy.c, model_nsmgmt.c); NULL: off */
+	struct model_copyns *copyns;
+
 	/* protocol errors */
 	char    *errors[MODEL_MAX_ERRORS];
 	unsigned nerrors;
@@ -407,6 +410,9 @@ uint64_t model_drives_hold_until(struct nvme_model *m, uint16_t sqid, uint8_t op
 void model_drives_reset(struct nvme_model *m);
 void model_drives_shutdown(struct nvme_model *m);
 void model_drives_destroy(struct nvme_model *m);
+
+/* model_copy.c: free the Copy and namespace management state. */
+void model_copyns_destroy(struct nvme_model *m);
 
 /* model_ns.c */
 int  model_ns_setup(struct nvme_model *m, const struct nvme_model_ns_config *cfg, uint32_t n);
