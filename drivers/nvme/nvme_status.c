@@ -96,6 +96,7 @@ static const struct nvme_code_name device_names[] = {
 	SC(COMMAND_SPECIFIC, CONFLICTING_ATTRIBUTES, "Conflicting Attributes"),
 	SC(COMMAND_SPECIFIC, INVALID_PROTECTION_INFORMATION, "Invalid Protection Information"),
 	SC(COMMAND_SPECIFIC, ATTEMPTED_WRITE_TO_READ_ONLY_RANGE, "Attempted Write to Read Only Range"),
+	SC(COMMAND_SPECIFIC, COMMAND_SIZE_LIMIT_EXCEEDED, "Command Size Limit Exceeded"),   /* Copy */
 	/* Media and Data Integrity Errors */
 	SC(MEDIA, WRITE_FAULT, "Write Fault"),
 	SC(MEDIA, UNRECOVERED_READ_ERROR, "Unrecovered Read Error"),
