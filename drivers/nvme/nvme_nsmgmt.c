@@ -9,7 +9,8 @@
  * allocated namespace list is parsed like the active one (increasing, not
  * above NN, zero-terminated). The NSID a create returns is checked against
  * NN. Every command that changes which namespaces this controller sees
- * (attach, detach, delete) is followed by a rescan of the driver's table;
+ * (attach, detach, delete) is followed by a rescan of the driver's table
+ * (not when the device refused it: then nothing changed);
  * the Namespace Attribute Changed event that the controller may also send
  * rescans again from nvme_ctrl_poll_admin() (nvme_aer.c), which is harmless.
  * Create does not attach: its namespace appears after nvme_ns_attach().
@@ -116,10 +117,11 @@ NVME_COLD int nvme_ns_identify_allocated(struct nvme_ctrl *c, uint32_t nsid, str
 	return nvme_identify(c, NVME_CNS_ALLOCATED_NS, nsid, 0, out);
 }
 
-/* Rescan after a change; the command's status wins over the rescan's. */
+/* Rescan after a change; the command's status wins over the rescan's. A
+ * command the device refused changed nothing: no rescan then. */
 NVME_COLD static int after_change(struct nvme_ctrl *c, int rc, const char *what, uint32_t nsid)
 {
-	if (nvme_ctrl_usable(c) != 0)
+	if (nvme_status_is_device(rc) || nvme_ctrl_usable(c) != 0)
 		return rc;
 	int rs = nvme_ns_scan(c);
 	if (rs != 0)

@@ -43,9 +43,9 @@ int nvme_ns_identify_allocated(struct nvme_ctrl *c, uint32_t nsid, struct nvme_i
  * Attach (detach) namespace nsid to (from) the n controllers in ids (n 0:
  * this controller alone; n up to 2047, else NVME_ERR_INVAL). Needs OACS bit
  * 3 (NVME_ERR_NOT_ADVERTISED otherwise; NVME_CMD_FORCE sends it). The
- * driver's namespace table is rescanned afterwards, whatever the answer
- * (nvme_ns pointers taken before must be taken again); the command's status
- * is returned, or the rescan's when only that failed. Device answers worth
+ * driver's namespace table is rescanned afterwards unless the device
+ * refused the command (nvme_ns pointers taken before must be taken again);
+ * the command's status is returned, or the rescan's when only that failed. Device answers worth
  * knowing: Namespace Already Attached (SCT 1h SC 18h), Namespace Not
  * Attached (1Ah), Namespace Is Private (19h), Controller List Invalid (1Ch).
  */
