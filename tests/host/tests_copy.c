@@ -348,6 +348,46 @@ static void copy_not_advertised(void)
 		  NVME_SC_INVALID_OPCODE);
 }
 
+/* The guard size the format follows: read from CNS 05h for a namespace with
+ * protection information (PIT patched in: the model has no PI, so the
+ * namespace is not usable and only the choice can be checked). */
+static void copy_guard_format(void)
+{
+	static struct fx f;
+	fx_defaults(&f);
+	fx_start(&f);
+	struct nvme_model_copy_config cc = { 128, 1024, 7, 0x3 };
+	nvme_model_copy_enable(f.m, &cc);
+	nvme_model_copy_set_pif(f.m, 1, 2);   /* 64-bit guard */
+	nvme_model_copy_set_pif(f.m, 2, 2);
+	nvme_model_patch_byte_id_ns(f.m, 1, offsetof(struct nvme_id_ns, dps), 1);   /* PI type 1 */
+	fx_up(&f);
+	struct nvme_ns *ns1 = nvme_ns_get(f.c, 1), *ns2 = nvme_ns_get(f.c, 2);
+	REQUIRE(ns1 != NULL && ns2 != NULL);
+	CHECK_EQ(ns1->copy_pif, NVME_COPY_PIF_64);
+	CHECK_EQ(ns2->copy_pif, NVME_COPY_PIF_16);   /* no PI: CNS 05h not even asked */
+	struct nvme_copy_limits l;
+	CHECK_OK(nvme_copy_limits(ns1, &l));
+	CHECK_EQ(l.format, NVME_COPY_FORMAT_1);
+	CHECK_OK(nvme_copy_limits(ns2, &l));
+	CHECK_EQ(l.format, NVME_COPY_FORMAT_0);
+	CHECK(ns1->unusable != 0);
+	uint8_t *desc = fx_buf(&f, 4096, 0, 0);
+	struct nvme_copy_range r = { .slba = 0, .nlb = 1 };
+	REQUIRE_OK(nvme_copy_encode(desc, 4096, NVME_COPY_FORMAT_1, &r, 1));
+	CHECK_RC(nvme_copy(ns1, NULL, 10, desc, 1, NVME_COPY_FORMAT_1, NULL, 0), NVME_ERR_UNSUPPORTED);
+	/* a reserved PIF is taken as a 16-bit guard */
+	fx_finish(&f);
+	fx_defaults(&f);
+	fx_start(&f);
+	nvme_model_copy_enable(f.m, &cc);
+	nvme_model_copy_set_pif(f.m, 1, 3);
+	nvme_model_patch_byte_id_ns(f.m, 1, offsetof(struct nvme_id_ns, dps), 1);
+	fx_up(&f);
+	CHECK_EQ(nvme_ns_get(f.c, 1)->copy_pif, NVME_COPY_PIF_16);
+	CHECK(host_env_log_contains(f.env, "reserved protection information format 3"));
+}
+
 static const struct check_test tests[] = {
 	CHECK_TEST(copy_block_by_block),
 	CHECK_TEST(copy_async_and_bounced),
@@ -356,6 +396,7 @@ static const struct check_test tests[] = {
 	CHECK_TEST(copy_format1_wire),
 	CHECK_TEST(copy_limits_zero),
 	CHECK_TEST(copy_not_advertised),
+	CHECK_TEST(copy_guard_format),
 };
 
 int main(int argc, char **argv)

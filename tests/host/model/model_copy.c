@@ -132,6 +132,40 @@ out:
 	free(md);
 }
 
+/* CNS 05h with CSI 0 when a test set a PIF; everything else as before. */
+static void copy_identify(struct model_cmd *c)
+{
+	struct nvme_model *m = c->m;
+	struct model_copyns *s = m->copyns;
+	unsigned cns = (unsigned)NVME_GET(c->sqe.cdw10, NVME_IDENTIFY_CDW10_CNS);
+	uint32_t nsid = c->sqe.nsid;
+	if (!s->pif_on || cns != NVME_CNS_CS_NS || (c->sqe.cdw11 >> 24) != 0 || !model_ns_find(m, nsid)) {
+		s->prev_identify_copy(c);
+		return;
+	}
+	uint8_t *buf = calloc(1, NVME_IDENTIFY_DATA_SIZE);
+	if (!buf)
+		abort();
+	uint32_t elbaf = nsid <= 8 ? (uint32_t)s->pif[nsid - 1] << 7 : 0;
+	for (unsigned i = 0; i < 64; i++)
+		memcpy(buf + NVME_ID_NS_NVM_ELBAF_OFF + 4u * i, &elbaf, 4);
+	c->status = model_to_host(c, buf, NVME_IDENTIFY_DATA_SIZE);
+	free(buf);
+}
+
+void nvme_model_copy_set_pif(struct nvme_model *m, uint32_t nsid, uint8_t pif)
+{
+	struct model_copyns *s = model_copyns_get(m);
+	if (nsid == 0 || nsid > 8)
+		return;
+	s->pif[nsid - 1] = pif;
+	if (!s->pif_on) {
+		s->pif_on = true;
+		s->prev_identify_copy = m->admin_ops[NVME_ADMIN_IDENTIFY];
+		m->admin_ops[NVME_ADMIN_IDENTIFY] = copy_identify;
+	}
+}
+
 void nvme_model_copy_enable(struct nvme_model *m, const struct nvme_model_copy_config *cfg)
 {
 	struct model_copyns *s = model_copyns_get(m);

@@ -25,6 +25,9 @@ struct model_copyns {
 	bool     copy_on;
 	struct nvme_model_copy_config copy;
 	uint64_t copy_cmds, copy_blocks;
+	uint8_t  pif[8];          /* PIF answered in CNS 05h for NSIDs 1..8 (0: 16-bit) */
+	bool     pif_on;
+	model_cmd_fn prev_identify_copy;
 	/* namespace management */
 	bool     nsm_on;
 	uint64_t capacity;

@@ -30,6 +30,12 @@ struct nvme_model_copy_config {
 	uint16_t ocfs;           /* descriptor formats: bit 0 format 0h, bit 1 format 1h */
 };
 void nvme_model_copy_enable(struct nvme_model *m, const struct nvme_model_copy_config *cfg);
+/* The NVM command set Identify Namespace (CNS 05h, CSI 0) answers PIF pif
+ * (0 16-bit, 1 32-bit, 2 64-bit guard) in every Extended LBA Format of
+ * namespace nsid (1..8); other namespaces answer 0. The model has no
+ * protection information: this only lets a test check what the driver
+ * reads. Needs nvme_model_copy_enable() first. */
+void nvme_model_copy_set_pif(struct nvme_model *m, uint32_t nsid, uint8_t pif);
 /* Copy commands that wrote data, and blocks they wrote. */
 void nvme_model_copy_stats(const struct nvme_model *m, uint64_t *cmds, uint64_t *blocks);
 
