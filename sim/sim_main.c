@@ -23,6 +23,7 @@
 #include "nvme_model_ext.h"
 #include "nvme_model_zns.h"
 #include "nvme_model_drives.h"
+#include "nvme_model_copyns.h"
 #include "nvme_port.h"
 #include "shell.h"
 #include "version.h"
@@ -64,6 +65,12 @@ struct sim_ctrl {
 	unsigned power_states;     /* 0: the model's one state */
 	bool ps_deepest_broken;
 	bool apst;
+	/* Copy and namespace management (nvme_model_copyns.h) */
+	bool copy;
+	struct nvme_model_copy_config copy_cfg;
+	uint64_t nsm_bytes;        /* 0: no namespace management */
+	uint32_t nsm_nn;
+	unsigned nsm_others;       /* controllers of the subsystem besides this one */
 	struct nvme_model *m;
 	struct nvmetk_ctrl *t;
 };
@@ -143,6 +150,13 @@ static void usage(FILE *f)
 		"                         Feature 0Ch): while enabled, idle time between commands\n"
 		"                         moves the controller down its table; an I/O command in a\n"
 		"                         non-operational state returns it to the last operational one\n"
+		"  --copy MSSRL,MCL,MSRC  Copy offered (ONCS bit 8, descriptor format 0): MSSRL blocks\n"
+		"                         per range, MCL blocks per command, MSRC+1 ranges (0's based)\n"
+		"  --ns-mgmt SIZE[,nn=N][,others=K]   namespace management and attachment (OACS bit\n"
+		"                         3): SIZE bytes of capacity for all namespaces (k/M/G), NN N\n"
+		"                         (default 16), an NVM subsystem of this controller and K more\n"
+		"                         controller IDs (default 2) to attach namespaces to; create-ns\n"
+		"                         takes FLBAS 0 (512 B), 1 (4096 B), 2 (512+8), 3 (4096+8)\n"
 		"\n"
 		"Platform:\n"
 		"  --cmdline TEXT         the kernel command line (nvmeqs=N, nvmelog=LEVEL, run=...)\n"
@@ -249,6 +263,39 @@ static void parse_ns(struct sim_ctrl *s, char *spec)
 	if (n->zone_bytes && (n->zone_bytes % l != 0 || n->cfg.blocks % (n->zone_bytes / l) != 0))
 		die("--ns: zone=%s must be whole blocks and divide the namespace size", "BYTES");
 	s->nns++;
+}
+
+static void parse_copy(struct sim_ctrl *s, char *spec)
+{
+	uint64_t v[3];
+	unsigned n = 0;
+	char *save = NULL;
+	for (char *w = strtok_r(spec, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		if (n == 3)
+			die("--copy: three numbers, MSSRL,MCL,MSRC (%s)", w);
+		v[n++] = num("--copy", w);
+	}
+	if (n != 3 || v[0] > 0xFFFF || v[1] > 0xFFFFFFFFull || v[2] > 0xFF)
+		die("--copy: MSSRL (0..65535),MCL (32 bits),MSRC (0..255) expected%s", "");
+	s->copy = true;
+	s->copy_cfg = (struct nvme_model_copy_config){ (uint16_t)v[0], (uint32_t)v[1], (uint8_t)v[2], 0x1 };
+}
+
+static void parse_ns_mgmt(struct sim_ctrl *s, char *spec)
+{
+	s->nsm_nn = 16;
+	s->nsm_others = 2;
+	char *save = NULL;
+	for (char *w = strtok_r(spec, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		if (strncmp(w, "nn=", 3) == 0)
+			s->nsm_nn = (uint32_t)num("nn", w + 3);
+		else if (strncmp(w, "others=", 7) == 0)
+			s->nsm_others = (unsigned)num("others", w + 7);
+		else
+			s->nsm_bytes = num("--ns-mgmt size", w);
+	}
+	if (s->nsm_bytes == 0 || s->nsm_nn == 0 || s->nsm_nn > 1024 || s->nsm_others > 15)
+		die("--ns-mgmt: SIZE > 0, nn 1..1024, others 0..15 (%s)", spec);
 }
 
 static void parse_sanicap(struct sim_ctrl *s, char *list)
@@ -679,6 +726,18 @@ static void attach_all(void)
 			set_power_states(s);
 		if (s->apst)
 			nvme_model_set_apst(s->m, true);
+		if (s->copy)
+			nvme_model_copy_enable(s->m, &s->copy_cfg);
+		if (s->nsm_bytes) {
+			uint16_t ids[16];
+			for (unsigned k = 0; k <= s->nsm_others; k++)
+				ids[k] = (uint16_t)(s->mcfg.cntlid + k);
+			struct nvme_model_nsmgmt_config nc = { s->nsm_bytes, ids, s->nsm_others + 1, s->nsm_nn, false };
+			if (nvme_model_nsmgmt_enable(s->m, &nc) != 0) {
+				fprintf(stderr, "nvmetk-sim: controller %u: --ns-mgmt: NN below a configured NSID\n", i);
+				sim_exit(2);
+			}
+		}
 
 		struct nvmetk_ctrl *t = nvme_port_new();
 		if (!t)
@@ -824,6 +883,10 @@ int main(int argc, char **argv)
 			s->ps_deepest_broken = true;
 		} else if (strcmp(a, "--apst") == 0) {
 			s->apst = true;
+		} else if (strcmp(a, "--copy") == 0) {
+			parse_copy(s, v);
+		} else if (strcmp(a, "--ns-mgmt") == 0) {
+			parse_ns_mgmt(s, v);
 		} else if (strcmp(a, "--cmdline") == 0) {
 			snprintf(cmdline_buf, sizeof(cmdline_buf), "%s", v);
 		} else if (strcmp(a, "--module") == 0) {

@@ -198,6 +198,14 @@ struct nvme_ns {
 	uint16_t zoc, ozcs;
 	uint8_t  zdes;           /* zone descriptor extension, 64-byte units */
 #endif
+	/* Copy limits of Identify Namespace (nvme_copy.h): MSSRL (blocks per
+	 * source range), MCL (blocks per command), MSRC + 1 (ranges per
+	 * command); and the guard of the protection information format
+	 * (NVME_COPY_PIF_*: descriptor format 0h goes with a 16-bit guard or
+	 * no PI, 1h with a 32/64-bit guard) */
+	uint32_t copy_mssrl, copy_mcl;
+	uint16_t copy_ranges;
+	uint8_t  copy_pif;
 	/* 0 if usable for I/O, else why not (a NVME_ERR_*, or the status of a
 	 * failed Identify); I/O on it returns NVME_ERR_UNSUPPORTED. In words:
 	 * nvme_ns_unusable_text(). */

@@ -31,5 +31,7 @@
 #include "nvme_telemetry.h"
 #include "nvme_zns.h"
 #include "nvme_pi.h"
+#include "nvme_copy.h"
+#include "nvme_nsmgmt.h"
 
 #endif /* NVME_ALL_H */

@@ -100,11 +100,18 @@
 #ifndef NVME_CFG_PI          /* nvme_pi.h: metadata and protection information I/O */
 #define NVME_CFG_PI NVME_CFG_OPTIONAL_COMMANDS
 #endif
+#ifndef NVME_CFG_COPY        /* nvme_copy.h: Copy (ONCS bit 8) */
+#define NVME_CFG_COPY NVME_CFG_OPTIONAL_COMMANDS
+#endif
+#ifndef NVME_CFG_NSMGMT      /* nvme_nsmgmt.h: namespace management and attachment (OACS bit 3) */
+#define NVME_CFG_NSMGMT NVME_CFG_OPTIONAL_COMMANDS
+#endif
 /* nvme_support.h: support detection, the gate of the families above; on
  * whenever one of them is (1 alone builds nvme_ctrl_supports()). */
 #ifndef NVME_CFG_SUPPORT
 #if NVME_CFG_DM || NVME_CFG_LOGS || NVME_CFG_FW || NVME_CFG_SANITIZE || NVME_CFG_FORMAT || \
-    NVME_CFG_FEATURES || NVME_CFG_AER || NVME_CFG_RESV || NVME_CFG_PI
+    NVME_CFG_FEATURES || NVME_CFG_AER || NVME_CFG_RESV || NVME_CFG_PI || \
+    NVME_CFG_COPY || NVME_CFG_NSMGMT
 #define NVME_CFG_SUPPORT 1
 #else
 #define NVME_CFG_SUPPORT 0

@@ -605,6 +605,15 @@ void nvme_nvm_limits_read(struct nvme_ctrl *c);
 static inline void nvme_nvm_limits_read(struct nvme_ctrl *c) { (void)c; }   /* only DM uses them */
 #endif
 
+#if NVME_CFG_COPY
+/* After Identify Namespace (nvme_ns_scan): ns->copy_pif from the NVM
+ * command set's Identify Namespace (CNS 05h) when ns has protection
+ * information (nvme_copy.c). */
+void nvme_copy_ns_pif(struct nvme_ctrl *c, struct nvme_ns *ns);
+#else
+static inline void nvme_copy_ns_pif(struct nvme_ctrl *c, struct nvme_ns *ns) { (void)c; (void)ns; }
+#endif
+
 #if NVME_CFG_AER
 /* Enable events and submit the Asynchronous Event Requests (end of init,
  * reset and resume; failures are logged, not fatal). */

@@ -26,6 +26,9 @@ NVME_COLD static void ns_fill(struct nvme_ctrl *c, struct nvme_ns *ns, const str
 	ns->dps = id->dps;
 	ns->nmic = id->nmic;
 	ns->dlfeat = id->dlfeat;
+	ns->copy_mssrl = id->mssrl;   /* Copy limits (nvme_copy.c) */
+	ns->copy_mcl = id->mcl;
+	ns->copy_ranges = (uint16_t)(id->msrc + 1u);
 
 	if (id->nlbaf >= NVME_ID_NS_MAX_LBAF) {
 		ns->unusable = NVME_ERR_BAD_LBAF;
@@ -248,6 +251,7 @@ NVME_COLD int nvme_ns_scan(struct nvme_ctrl *c)
 			if (ns->unusable == 0 && (ns->meta_size != 0 || NVME_GET(ns->dps, NVME_DPS_PIT) != 0))
 				nvme_pi_ns_setup(c, ns);   /* reads CNS 05h into idbuf */
 #endif
+			nvme_copy_ns_pif(c, ns);   /* the guard size Copy's format follows */
 		}
 		ns->csi = csi;
 		if (ns->unusable == 0) {

@@ -1476,4 +1476,83 @@ NVME_SPEC_ASSERT_OFF(struct nvme_id_ns_nvm, elbaf, 12);
 #define NVME_PI_REF32_ESCAPE        0xFFFFFFFFull
 #define NVME_PI_REF48_ESCAPE        0xFFFFFFFFFFFFull
 
+/* ------------------------------------------------------------------------ */
+/* Copy and namespace management/attachment (nvme_copy.c, nvme_nsmgmt.c)    */
+/* ------------------------------------------------------------------------ */
+
+/* Copy command (NVM Command Set 1.0, 3.2.2; opcode 19h): SDLBA in dwords
+ * 10-11, dword 12 below, ILBRT dword 14 (bits 47:32 in dword 3 with a
+ * 64-bit guard), LBAT 15:0 / LBATM 31:16 in dword 15. */
+#define NVME_COPY_CDW12_NR          0, 8    /* source ranges, 0's based */
+#define NVME_COPY_CDW12_DESFMT      8, 4    /* descriptor format */
+#define NVME_COPY_CDW12_PRINFOR     12, 4   /* PI action/checks on the reads */
+#define NVME_COPY_CDW12_PRINFOW     26, 4   /* PI action/checks on the write */
+#define NVME_COPY_CDW12_FUA         30, 1
+#define NVME_COPY_CDW12_LR          31, 1
+#define NVME_COPY_CDW15_LBAT        0, 16
+#define NVME_COPY_CDW15_LBATM       16, 16
+#define NVME_COPY_MAX_RANGES        256u    /* NR is 8 bits, MSRC 0's based */
+#define NVME_COPY_RANGE_MAX_BLOCKS  65536u  /* a range's NLB is 16 bits, 0's based */
+/* OCFS (Identify Controller 534): descriptor formats supported */
+#define NVME_OCFS_FORMAT0           0, 1
+#define NVME_OCFS_FORMAT1           1, 1
+/* NVM command set Identify Namespace (CNS 05h, CSI 00h; NVM Command Set
+ * 1.0 figure 97): LBSTM (0-7), PIC (8), then one 32-bit Extended LBA
+ * Format per LBA format from byte 12: storage tag size 6:0, PIF 8:7 */
+#define NVME_ID_NS_NVM_ELBAF_OFF    12u
+#define NVME_ELBAF_STS              0, 7
+#define NVME_ELBAF_PIF              7, 2
+/* Command Specific Status of Copy: a size limit (MSSRL, MCL, MSRC) exceeded */
+#define NVME_SC_COMMAND_SIZE_LIMIT_EXCEEDED 0x83u
+
+/* Source Range Entry, descriptor format 0h (16-bit guard PI or none): 32 bytes */
+struct nvme_copy_range_f0 {
+	uint64_t rsvd0;         /* 0 */
+	uint64_t slba;          /* 8    starting LBA */
+	uint16_t nlb;           /* 16   blocks, 0's based */
+	uint16_t rsvd18;        /* 18 */
+	uint32_t rsvd20;        /* 20 */
+	uint32_t eilbrt;        /* 24   expected initial logical block reference tag */
+	uint16_t elbat;         /* 28   expected logical block application tag */
+	uint16_t elbatm;        /* 30   ... its mask */
+};
+/* Source Range Entry, descriptor format 1h (32/64-bit guard PI): 40 bytes;
+ * the 80-bit storage and reference tag field ends with the 48-bit
+ * reference tag, most significant byte first (no storage tag). */
+struct nvme_copy_range_f1 {
+	uint64_t rsvd0;         /* 0 */
+	uint64_t slba;          /* 8 */
+	uint16_t nlb;           /* 16   0's based */
+	uint8_t  rsvd18[8];     /* 18 */
+	uint8_t  elbt[10];      /* 26   expected storage and reference tag */
+	uint16_t elbat;         /* 36 */
+	uint16_t elbatm;        /* 38 */
+};
+
+/* Namespace Management (opcode 0Dh, NVMe 1.4 5.20) and Namespace Attachment
+ * (15h, 5.19): SEL in dword 10, CSI of a new namespace in dword 11 (2.0). */
+#define NVME_NSMGMT_CDW10_SEL       0, 4
+#define NVME_NSMGMT_SEL_CREATE      0u
+#define NVME_NSMGMT_SEL_DELETE      1u
+#define NVME_NSMGMT_CDW11_CSI       24, 8
+#define NVME_NSATT_CDW10_SEL        0, 4
+#define NVME_NSATT_SEL_ATTACH       0u
+#define NVME_NSATT_SEL_DETACH       1u
+/* Controller List (figure 137): a count then up to 2047 increasing IDs */
+#define NVME_CTRL_LIST_MAX          2047u
+struct nvme_ctrl_list {
+	uint16_t num;           /* 0    identifiers that follow */
+	uint16_t ids[NVME_CTRL_LIST_MAX]; /* 2 */
+};
+/* Host Software Specified Fields of Namespace Management create: the
+ * Identify Namespace layout; the controller reads NSZE, NCAP, FLBAS, DPS,
+ * NMIC (and ANAGRPID, NVMSETID, ENDGID, which the driver leaves 0). */
+
+NVME_SPEC_ASSERT_SIZE(struct nvme_copy_range_f0, 32);
+NVME_SPEC_ASSERT_OFF(struct nvme_copy_range_f0, eilbrt, 24);
+NVME_SPEC_ASSERT_SIZE(struct nvme_copy_range_f1, 40);
+NVME_SPEC_ASSERT_OFF(struct nvme_copy_range_f1, elbt, 26);
+NVME_SPEC_ASSERT_OFF(struct nvme_copy_range_f1, elbat, 36);
+NVME_SPEC_ASSERT_SIZE(struct nvme_ctrl_list, 4096);
+
 #endif /* NVME_SPEC_H */

@@ -109,6 +109,7 @@ static const struct nvme_code_name device_names[] = {
 	SC(GENERIC, IOCS_NOT_SUPPORTED, "I/O Command Set Not Supported"),
 	SC(GENERIC, IOCS_NOT_ENABLED, "I/O Command Set Not Enabled"),
 	SC(GENERIC, INVALID_IOCS, "Invalid I/O Command Set"),
+	SC(COMMAND_SPECIFIC, COMMAND_SIZE_LIMIT_EXCEEDED, "Command Size Limit Exceeded"),   /* Copy */
 	/* Media and Data Integrity Errors */
 	SC(MEDIA, WRITE_FAULT, "Write Fault"),
 	SC(MEDIA, UNRECOVERED_READ_ERROR, "Unrecovered Read Error"),

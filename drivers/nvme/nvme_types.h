@@ -25,7 +25,7 @@
 #endif
 #if !NVME_CFG_SUPPORT && (NVME_CFG_DM || NVME_CFG_LOGS || NVME_CFG_FW || NVME_CFG_SANITIZE || \
 			 NVME_CFG_FORMAT || NVME_CFG_FEATURES || NVME_CFG_AER || NVME_CFG_RESV || \
-			 NVME_CFG_PI)
+			 NVME_CFG_PI || NVME_CFG_COPY || NVME_CFG_NSMGMT)
 #error "the optional command families need NVME_CFG_SUPPORT"
 #endif
 #if NVME_CFG_MAX_AER < 0 || NVME_CFG_MAX_AER > 16
@@ -64,14 +64,15 @@
 	 (unsigned)(NVME_CFG_HMB != 0) << 12 | (unsigned)(NVME_CFG_POWER != 0) << 13 |  \
 	 (unsigned)(NVME_CFG_SELFTEST != 0) << 14 | (unsigned)(NVME_CFG_TELEMETRY != 0) << 15 | \
 	 (unsigned)(NVME_CFG_ZNS != 0) << 16 | \
-	 (unsigned)(NVME_CFG_PI != 0) << 17)
+	 (unsigned)(NVME_CFG_PI != 0) << 17 | \
+	 (unsigned)(NVME_CFG_COPY != 0) << 18 | (unsigned)(NVME_CFG_NSMGMT != 0) << 19)
 /* Their names, bit 0 first (the ABI check's message). */
 #define NVME_CFG_BIT_NAMES                                                     \
 	"NVME_CFG_TRACE", "NVME_CFG_SGL", "NVME_CFG_FAST_PATH", "NVME_CFG_DM",        \
 	"NVME_CFG_LOGS", "NVME_CFG_FW", "NVME_CFG_SANITIZE", "NVME_CFG_FORMAT",        \
 	"NVME_CFG_FEATURES", "NVME_CFG_AER", "NVME_CFG_RESV", "NVME_CFG_SUPPORT",      \
 	"NVME_CFG_HMB", "NVME_CFG_POWER", "NVME_CFG_SELFTEST", "NVME_CFG_TELEMETRY",   \
-	"NVME_CFG_ZNS", "NVME_CFG_PI"
+	"NVME_CFG_ZNS", "NVME_CFG_PI", "NVME_CFG_COPY", "NVME_CFG_NSMGMT"
 
 
 /* Raised when a public struct or the meaning of a switch changes. */

@@ -108,7 +108,7 @@ while IFS='|' read -r name cc flags pkg; do
 	# Each optional family alone on top of the core (with what it needs),
 	# host GCC only: the switches and stubs fit together.
 	if [ "$name" = host-gcc ]; then
-		for fam in DM LOGS "LOGS FW" "LOGS SANITIZE" FORMAT FEATURES "LOGS FEATURES AER" RESV SUPPORT POWER HMB "LOGS SELFTEST" "LOGS TELEMETRY" ZNS PI; do
+		for fam in DM LOGS "LOGS FW" "LOGS SANITIZE" FORMAT FEATURES "LOGS FEATURES AER" RESV SUPPORT POWER HMB "LOGS SELFTEST" "LOGS TELEMETRY" ZNS PI COPY NSMGMT; do
 			extra="-DNVME_CFG_OPTIONAL_COMMANDS=0"
 			for x in $fam; do extra="$extra -DNVME_CFG_$x=1"; done
 			compile_check "$name-core+$(echo "$fam" | tr 'A-Z ' 'a-z+')" "$cc" "$flags $extra" "$nm_tool"

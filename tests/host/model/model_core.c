@@ -357,6 +357,7 @@ void nvme_model_destroy(struct nvme_model *m)
 	model_drives_destroy(m);
 	model_zns_destroy(m);
 	model_fault_destroy(m);
+	model_copyns_destroy(m);
 	model_ns_free_all(m);
 	nvme_model_clear_errors(m);
 	free(m->ns_list_patch);

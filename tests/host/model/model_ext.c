@@ -711,6 +711,12 @@ static void ns_changed_event(struct nvme_model *m)
 	ext_event(m, NVME_AER_TYPE_NOTICE, NVME_AER_NOTICE_NS_CHANGED, NVME_LID_CHANGED_NS);
 }
 
+void model_ext_ns_changed(struct nvme_model *m, uint32_t nsid)
+{
+	changed_add(m, nsid);
+	ns_changed_event(m);
+}
+
 int nvme_model_ns_add(struct nvme_model *m, const struct nvme_model_ns_config *cfg)
 {
 	if (!cfg || cfg->nsid == 0 || cfg->nsid > m->nn || model_ns_find(m, cfg->nsid))

@@ -155,6 +155,9 @@ void ext_log_reply(struct model_cmd *c, const void *log, size_t size);
 uint16_t ext_media_check(struct nvme_model *m, uint32_t nsid, uint64_t lba, uint64_t n);
 /* Namespace free and data reset helpers */
 void ext_ns_erase(struct model_ns *ns);
+/* nsid joined or left the active list (namespace attachment): Changed
+ * Namespace List entry and Namespace Attribute Changed event. */
+void model_ext_ns_changed(struct nvme_model *m, uint32_t nsid);
 /* Raise an event unless the same one is queued or not yet cleared. */
 void ext_event(struct nvme_model *m, uint8_t type, uint8_t info, uint8_t lid);
 /* SMART event if enabled (type SMART, info) */

@@ -300,6 +300,8 @@ struct nvme_model {
 
 	/* I/O command sets and zoned namespaces (model_zns.c); NULL: none yet */
 	struct model_zns *zns;
+	/* Copy, namespace management (model_copy.c, model_nsmgmt.c); NULL: off */
+	struct model_copyns *copyns;
 
 	/* protocol errors */
 	char    *errors[MODEL_MAX_ERRORS];
@@ -433,6 +435,8 @@ void model_drives_destroy(struct nvme_model *m);
 void model_zns_install(struct nvme_model *m);
 void model_zns_reset(struct nvme_model *m);
 void model_zns_destroy(struct nvme_model *m);
+/* model_copy.c: free the Copy and namespace management state. */
+void model_copyns_destroy(struct nvme_model *m);
 
 /* model_ns.c */
 int  model_ns_setup(struct nvme_model *m, const struct nvme_model_ns_config *cfg, uint32_t n);
