@@ -296,9 +296,14 @@ static uint16_t pick_status(void)
 	return (uint16_t)(sc | sct << 8 | ((m >> 4) & 3u) << 11 | ((m >> 6) & 1u) << 13 | (m >> 7) << 14);
 }
 
+/* Ticks the next completion is held back anyway (a long command). */
+static uint32_t next_delay;
+
 /* One completion, as the input wants it. */
 static void complete(uint16_t sqid, uint16_t cid, uint16_t sf, uint32_t dw0)
 {
+	uint32_t base_delay = next_delay;
+	next_delay = 0;
 	struct nvme_cqe e;
 	memset(&e, 0, sizeof(e));
 	e.dw0 = dw0;
@@ -346,7 +351,7 @@ static void complete(uint16_t sqid, uint16_t cid, uint16_t sf, uint32_t dw0)
 	} else {
 		delay = (uint32_t)in8() << 4;
 	}
-	pend_add(cqid, &e, delay, held);
+	pend_add(cqid, &e, base_delay + delay, held);
 }
 
 /* Copy a payload to the command's PRPs (PRP1, PRP2 as data or list). */
@@ -941,8 +946,13 @@ static void exec_admin(const struct nvme_sqe *s)
 		}
 		sf = 0x4105;
 		break;
+	case NVME_ADMIN_FORMAT_NVM:
+		/* a format takes a while: its completion comes after input-chosen
+		 * device ticks (the driver polls progress meanwhile) */
+		next_delay = (uint32_t)(in8() & 63u) * 8u;
+		break;
 	default:
-		/* firmware, format, sanitize, ...: accepted, data (if any) moved */
+		/* firmware, sanitize, ...: accepted, data (if any) moved */
 		if (NVME_GET(s->opc, NVME_OPC_XFER) != NVME_XFER_NONE && s->dptr.prp.prp1 == 0)
 			sf = 0x4004;
 		break;
@@ -1014,7 +1024,7 @@ static void sq_run(uint16_t qid)
 /* An event for an outstanding AER, now and then. */
 static void maybe_event(void)
 {
-	if (D.naer == 0 || in8() < 250)
+	if (D.naer == 0 || in8() < 240)
 		return;
 	uint16_t cid = D.aer_cid[0];
 	memmove(&D.aer_cid[0], &D.aer_cid[1], (D.naer - 1) * sizeof(D.aer_cid[0]));
@@ -1035,6 +1045,8 @@ static void maybe_event(void)
 		e.dw0 = ev[k % (sizeof(ev) / sizeof(ev[0]))];
 	}
 	e.dw0 = pick32(e.dw0);
+	if (k >= 120 && k < 128)   /* the request itself fails */
+		e.status = (uint16_t)(pick_status() << 1);
 	pend_add(0, &e, 0, false);
 }
 
@@ -1086,10 +1098,13 @@ uint32_t nvme_mmio_hook_read32(const volatile void *addr)
 	default:               v = 0; break;
 	}
 	v = pick32(v);
-	/* the doorbell stride is what the driver was told */
-	if (off == NVME_REG_CAP)
+	/* the doorbell stride is what the driver was told: CAP as read while
+	 * the controller is disabled (read_cap); the driver takes only CAP.TO
+	 * from its re-read after the CC write that sets EN (recheck_cap_to) */
+	bool disabled = NVME_GET(D.cc, NVME_CC_EN) == 0;
+	if (off == NVME_REG_CAP && disabled)
 		D.cap_seen = (D.cap_seen & ~0xFFFFFFFFull) | v;
-	else if (off == NVME_REG_CAP + 4)
+	else if (off == NVME_REG_CAP + 4 && disabled)
 		D.cap_seen = (D.cap_seen & 0xFFFFFFFFull) | ((uint64_t)v << 32);
 	return v;
 }
@@ -1378,7 +1393,7 @@ static void op(uint8_t which)
 {
 	struct nvme_ns *ns = pick_ns();
 	uint8_t *b = NULL;
-	switch (which % 34u) {
+	switch (which % 35u) {
 	case 0:
 	case 1: {   /* synchronous read / write */
 		if (!ns || ns->lba_size == 0)
@@ -1462,7 +1477,8 @@ static void op(uint8_t which)
 	case 11: {
 		uint16_t qid = (uint16_t)(1u + in8() % 4u);
 		(void)nvme_qpair_delete(&ctrl, qid);
-		(void)nvme_qpair_create(&ctrl, qid, in8() % 70u, NULL);
+		struct nvme_qpair_opts qo = { .interrupts = in8() & 1, .vector = in8(), .priority = in8() };
+		(void)nvme_qpair_create(&ctrl, qid, in8() % 70u, (in8() & 1) ? &qo : NULL);
 		break;
 	}
 	case 12: {   /* byte helpers */
@@ -1878,23 +1894,30 @@ static void op(uint8_t which)
 		struct nvme_compare_result cr;
 		sync_buf_done(b, nvme_compare(ns, pick_q(), in16(), count, b, pick_flags(), &cr));
 		/* physical segments inside one harness buffer: split at input points */
-		b = harness_buf(len + 4096);
+		/* segments in order inside one harness buffer, split at input
+		 * points, with input gaps between them (page or not) */
+		size_t blen = 2 * len + 4 * 4096;
+		b = harness_buf(blen);
 		uint8_t *base = b + ((in8() & 1) ? 0 : (in8() & 0xFCu));
 		struct nvme_phys_seg seg[4];
 		uint32_t nseg = 1u + in8() % 4u;
-		size_t at = 0;
+		size_t at = 0, skip = 0;
 		for (uint32_t i = 0; i < nseg; i++) {
 			size_t left = len - at;
-			size_t l = i + 1 == nseg ? left : (in8() & 1) ? 4096u - (size_t)((uintptr_t)(base + at) & 4095u)
+			size_t l = i + 1 == nseg ? left : (in8() & 1) ? 4096u - (size_t)((uintptr_t)(base + at + skip) & 4095u)
 									: (size_t)in16() % (left + 1);
 			if (l > left)
 				l = left;
-			seg[i].addr = (uint64_t)(uintptr_t)(base + at);
+			seg[i].addr = (uint64_t)(uintptr_t)(base + at + skip);
 			seg[i].len = (uint32_t)l;
 			at += l;
+			uint8_t g = in8();
+			skip += g < 128 ? 0 : g < 200 ? 4096u - (size_t)((uintptr_t)(base + at + skip) & 4095u) : (g & 0x3Cu);
+			if (skip > 3 * 4096)
+				skip = 3 * 4096;   /* stays inside the buffer */
 		}
-		if (in8() & 1)
-			seg[nseg - 1].len += in8();   /* lengths that do not add up */
+		if (in8() & 1)   /* lengths that do not add up (still inside the buffer) */
+			seg[nseg - 1].len += in8() & 0xFCu;
 		int rc = (in8() & 1) ? nvme_read_phys(ns, pick_q(), in16(), count, seg, nseg)
 				     : nvme_write_phys(ns, pick_q(), in16(), count, seg, nseg);
 		sync_buf_done(b, rc);
@@ -1924,6 +1947,68 @@ static void op(uint8_t which)
 		nvme_qpair_batch_end(q);
 		poll_all(500u + in8() * 10u);
 		nvme_qpair_stats_reset(q);
+		break;
+	}
+	case 33: {   /* the API's argument checks: nothing may reach the device */
+		struct nvme_sqe sq;
+		memset(&sq, 0, sizeof(sq));
+		sq.opc = in8();
+		uint8_t dummy[16];
+		struct nvme_cqe cqe;
+		uint32_t v;
+		(void)nvme_admin_passthru(NULL, &sq, NULL, 0, NULL);
+		if (NVME_GET(sq.opc, NVME_OPC_XFER) == NVME_XFER_NONE)
+			(void)nvme_admin_passthru(&ctrl, &sq, dummy, sizeof(dummy), &cqe);
+		(void)nvme_admin_passthru(&ctrl, &sq, NULL, 16, &cqe);
+		(void)nvme_identify(NULL, 0, 0, 0, dummy);
+		(void)nvme_identify(&ctrl, 1, 0, 0, NULL);
+		(void)nvme_set_features(NULL, 1, 0, 0, false, NULL, 0, &v);
+		(void)nvme_set_features(&ctrl, 1, 0, 0, false, NULL, 16, &v);
+		(void)nvme_get_features(&ctrl, 1, (uint8_t)(8u + in8() % 8u), 0, 0, NULL, 0, &v);
+		struct nvme_features_args fa = { .fid = 1, .sel = (uint8_t)(8u + (in8() & 7u)) };
+		(void)nvme_get_features_ext(&ctrl, &fa, NULL, 0, &v, NULL);
+		(void)nvme_get_features_ext(&ctrl, NULL, NULL, 0, &v, NULL);
+		(void)nvme_set_num_queues(NULL, 1, 1, NULL, NULL);
+		(void)nvme_set_num_queues(&ctrl, (in8() & 1) ? 0 : 70000u, 1, NULL, NULL);
+		(void)nvme_get_num_queues(NULL, &v, &v);
+		(void)nvme_get_log_page(NULL, 2, 0, 0, 0, dummy, 16, false);
+		(void)nvme_get_log_page(&ctrl, 2, 0, 0, ~0ull - 4u, dummy, 16, false);
+		(void)nvme_qpair_create(NULL, 1, 0, NULL);
+		(void)nvme_qpair_create(&ctrl, (uint16_t)(in8() & 1 ? 0 : 9), 0, NULL);
+		(void)nvme_qpair_delete(NULL, 1);
+		(void)nvme_qpair_delete(&ctrl, (uint16_t)(in8() & 1 ? 0 : 9));
+		(void)nvme_io_passthru(NULL, &sq, NULL, 0, &cqe);
+		(void)nvme_io_passthru(nvme_ctrl_admin_qpair(&ctrl), &sq, NULL, 0, &cqe);
+		(void)nvme_io_passthru_async(nvme_ctrl_io_qpair(&ctrl, 0), &sq, NULL, 16, areq_cb, NULL);
+		(void)nvme_read_bytes(ns, NULL, 0, NULL, 16);
+		(void)nvme_write_bytes(ns, NULL, ~0ull - 8u, dummy, 16);
+		(void)nvme_read_phys(ns, NULL, 0, 1, NULL, 0);
+		(void)nvme_read_phys_async(ns, NULL, 0, 1, NULL, 1, NULL, NULL);
+		(void)nvme_write_phys_async(ns, NULL, 0, 1, NULL, 1, NULL, NULL);
+		(void)nvme_read_phys(ns, NULL, 0, 0xFFFFFu, NULL, 1);
+		(void)nvme_compare(ns, NULL, 0, 1, NULL, 0, NULL);
+		(void)nvme_dsm(ns, NULL, NULL, 1, 0, 0);
+		(void)nvme_power_get(NULL, NULL, NULL);
+		uint8_t ps, wl;
+		(void)nvme_power_get(&ctrl, &ps, &wl);
+		(void)nvme_power_set(NULL, 0, false);
+		(void)nvme_apst_read(NULL, NULL);
+		(void)nvme_power_state_count(NULL);
+		struct nvme_telemetry_info ti;
+		(void)nvme_telemetry_host_read(&ctrl, (in8() & 1) ? 0 : 4, false, dummy, sizeof(dummy), &ti);
+		(void)nvme_fw_download(&ctrl, dummy, 6, 0, 0, NULL, NULL, 0);
+		(void)nvme_fw_download(&ctrl, dummy, 8, ~0ull - 7u, 0, NULL, NULL, 0);
+		(void)nvme_format_nvm(NULL, 1, NULL);
+		(void)nvme_self_test_log_read(NULL, NULL);
+		(void)nvme_sanitize_status_read(NULL, NULL);
+		(void)nvme_ns_list_active(&ctrl, 0xFFFFFFFEu, NULL, 0, &v);
+		(void)nvme_ns_rescan(NULL);
+		(void)nvme_ns_unusable_text(NULL, why_buf, sizeof(why_buf));
+		(void)nvme_ctrl_set_io_queue_count(&ctrl, 100);
+		(void)nvme_resv_report(ns, NULL, dummy, 6, false, 0, NULL);
+		(void)nvme_resv_register(ns, NULL, 9, 0, 0, 1, 0);
+		(void)nvme_resv_acquire(ns, NULL, 9, 0, 0, 0, 0);
+		(void)nvme_resv_release(ns, NULL, 9, 9, 0, 0);
 		break;
 	}
 	default: {   /* accessors and texts on whatever state we are in */
@@ -1989,7 +2074,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	no_recovery = cfg.no_recovery;
 	nquar = 0;
 	cfg.log_level = getenv("FUZZ_LOG") ? NVME_LOG_DEBUG : NVME_LOG_ERROR;
-	size_t bar_size = (in8() & 1) ? 0x4000u : BAR_MAX;
+	uint8_t bb = in8();
+	size_t bar_size = (bb & 1) ? 0x4000u : BAR_MAX;
+	if (bb & 0x80)   /* a quirk the host's PCI IDs would have chosen */
+		cfg.quirks = (1u << ((bb >> 1) % NVME_QUIRK_COUNT)) | ((bb & 0x40) ? NVME_QUIRK_NO_CNS_06 : 0);
 
 	int rc = nvme_ctrl_init(&ctrl, &host, BAR_PHYS, bar_size, &cfg);
 	if (rc == 0) {
