@@ -998,6 +998,8 @@ static void exec_io(uint16_t sqid, const struct nvme_sqe *s)
 	complete(sqid, s->cid, sf, 0);
 }
 
+static unsigned long dev_cmds;   /* commands the device fetched */
+
 /* Fetch and execute everything between head and tail of SQ qid. */
 static void sq_run(uint16_t qid)
 {
@@ -1010,6 +1012,7 @@ static void sq_run(uint16_t qid)
 		struct nvme_sqe s;
 		memcpy(&s, p, sizeof(s));
 		q->head = (q->head + 1u) % q->size;
+		dev_cmds++;
 		if (echo_log())
 			fprintf(stderr, "dev: sq %u opc %02x cid %04x nsid %u cdw10 %08x cdw12 %08x psdt %u prp1 %llx prp2 %llx\n",
 				qid, s.opc, s.cid, s.nsid, s.cdw10, s.cdw12, (unsigned)NVME_GET(s.flags, NVME_SQE_FLAGS_PSDT),
@@ -1393,6 +1396,8 @@ static void op(uint8_t which)
 {
 	struct nvme_ns *ns = pick_ns();
 	uint8_t *b = NULL;
+	if (echo_log())
+		fprintf(stderr, "harness: operation %u\n", which % 35u);
 	switch (which % 35u) {
 	case 0:
 	case 1: {   /* synchronous read / write */
@@ -1956,6 +1961,7 @@ static void op(uint8_t which)
 		uint8_t dummy[16];
 		struct nvme_cqe cqe;
 		uint32_t v;
+		unsigned long cmds = dev_cmds;
 		(void)nvme_admin_passthru(NULL, &sq, NULL, 0, NULL);
 		if (NVME_GET(sq.opc, NVME_OPC_XFER) == NVME_XFER_NONE)
 			(void)nvme_admin_passthru(&ctrl, &sq, dummy, sizeof(dummy), &cqe);
@@ -1972,7 +1978,8 @@ static void op(uint8_t which)
 		(void)nvme_set_num_queues(&ctrl, (in8() & 1) ? 0 : 70000u, 1, NULL, NULL);
 		(void)nvme_get_num_queues(NULL, &v, &v);
 		(void)nvme_get_log_page(NULL, 2, 0, 0, 0, dummy, 16, false);
-		(void)nvme_get_log_page(&ctrl, 2, 0, 0, ~0ull - 4u, dummy, 16, false);
+		(void)nvme_get_log_page(&ctrl, 2, 0, 0, ~0ull - 3u, dummy, 16, false);
+		(void)nvme_get_log_page(&ctrl, 2, 0, 0, 2, dummy, 16, false);
 		(void)nvme_qpair_create(NULL, 1, 0, NULL);
 		(void)nvme_qpair_create(&ctrl, (uint16_t)(in8() & 1 ? 0 : 9), 0, NULL);
 		(void)nvme_qpair_delete(NULL, 1);
@@ -1989,8 +1996,6 @@ static void op(uint8_t which)
 		(void)nvme_compare(ns, NULL, 0, 1, NULL, 0, NULL);
 		(void)nvme_dsm(ns, NULL, NULL, 1, 0, 0);
 		(void)nvme_power_get(NULL, NULL, NULL);
-		uint8_t ps, wl;
-		(void)nvme_power_get(&ctrl, &ps, &wl);
 		(void)nvme_power_set(NULL, 0, false);
 		(void)nvme_apst_read(NULL, NULL);
 		(void)nvme_power_state_count(NULL);
@@ -2009,6 +2014,10 @@ static void op(uint8_t which)
 		(void)nvme_resv_register(ns, NULL, 9, 0, 0, 1, 0);
 		(void)nvme_resv_acquire(ns, NULL, 9, 0, 0, 0, 0);
 		(void)nvme_resv_release(ns, NULL, 9, 9, 0, 0);
+		if (dev_cmds != cmds)
+			fz_fail("a call with invalid arguments reached the device");
+		uint8_t ps, wl;
+		(void)nvme_power_get(&ctrl, &ps, &wl);   /* with the workload hint */
 		break;
 	}
 	default: {   /* accessors and texts on whatever state we are in */
