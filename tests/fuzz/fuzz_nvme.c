@@ -1235,6 +1235,23 @@ static void h_log(void *ctx, enum nvme_log_level level, const char *msg)
 		fprintf(stderr, "%d %s\n", (int)level, msg);
 }
 
+static void h_mmio_unmap(void *ctx, volatile void *virt, size_t size)
+{
+	(void)ctx;
+	(void)size;
+	if (virt != bar_mem)
+		fz_fail("mmio_unmap of something mmio_map did not return");
+}
+
+static void h_progress(void *arg, struct nvme_ctrl *c, const char *what, uint32_t waited_ms)
+{
+	if (arg != c || what == NULL || what[0] == '\0')
+		fz_fail("progress callback without a controller or a text");
+	(void)waited_ms;
+}
+
+static struct nvme_host hv;   /* this input's host (host with changes) */
+
 static const struct nvme_host host = {
 	.ctx = NULL,
 	.dma_alloc = h_dma_alloc,
@@ -2078,17 +2095,45 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cfg.hmb_max_bytes = 256u * 1024u;   /* bounded: Identify HMPRE is the input's */
 	cfg.max_transfer = 4096u << ((d1 >> 6) * 2u);
 	cfg.dptr_mode = (enum nvme_dptr_mode)((d0 >> 7) ? NVME_DPTR_AUTO : NVME_DPTR_PRP);
-	cfg.no_aer = (in8() & 3) == 0;
-	cfg.no_recovery = (in8() & 7) == 0;
+	uint8_t ab = in8(), rb = in8();
+	cfg.no_aer = (ab & 3) == 0;
+	cfg.no_recovery = (rb & 7) == 0;
+	/* the host: as declared, or with the optional members missing, a
+	 * progress callback, another page size, or a required member missing
+	 * (init must refuse it); the high bits of the two bytes above */
+	hv = host;
+	if (ab & 0x04)
+		hv.delay_us = NULL;          /* the driver spins on now_us */
+	if (ab & 0x08) {
+		cfg.progress_cb = h_progress;
+		cfg.progress_arg = &ctrl;
+	}
+	if (ab & 0x10)
+		hv.mmio_unmap = h_mmio_unmap;
+	static const uint32_t pages[8] = { 4096, 8192, 16384, 65536, 4096, 4096, 4096, 32768 };
+	hv.page_size = pages[ab >> 5];
+	if (rb & 0x08)   /* zeros: the driver's defaults */
+		cfg.admin_queue_depth = cfg.io_queue_depth = cfg.max_transfer = 0;
+	if (rb & 0x10)
+		cfg.dptr_mode = NVME_DPTR_SGL;
+	if (rb >= 0xF8) {   /* rarely: a host init must refuse */
+		if (ab & 1)
+			hv.now_us = NULL;
+		else
+			hv.page_size = 2048;
+	}
+	if ((rb & 0x60) == 0x60 && !getenv("FUZZ_LOG"))
+		cfg.log_level = NVME_LOG_TRACE;   /* every trace line formatted */
 	no_recovery = cfg.no_recovery;
 	nquar = 0;
-	cfg.log_level = getenv("FUZZ_LOG") ? NVME_LOG_DEBUG : NVME_LOG_ERROR;
+	if (cfg.log_level != NVME_LOG_TRACE)
+		cfg.log_level = getenv("FUZZ_LOG") ? NVME_LOG_DEBUG : NVME_LOG_ERROR;
 	uint8_t bb = in8();
 	size_t bar_size = (bb & 1) ? 0x4000u : BAR_MAX;
 	if (bb & 0x80)   /* a quirk the host's PCI IDs would have chosen */
 		cfg.quirks = (1u << ((bb >> 1) % NVME_QUIRK_COUNT)) | ((bb & 0x40) ? NVME_QUIRK_NO_CNS_06 : 0);
 
-	int rc = nvme_ctrl_init(&ctrl, &host, BAR_PHYS, bar_size, &cfg);
+	int rc = nvme_ctrl_init(&ctrl, &hv, BAR_PHYS, bar_size, &cfg);
 	if (rc == 0) {
 		unsigned nops = 4u + in8() % 24u;
 		for (unsigned i = 0; i < nops; i++)
