@@ -67,6 +67,7 @@ NVME_COLD static void q_reset_rings(struct nvme_qpair *q)
 	q->sq_head = 0;
 	q->cq_head = 0;
 	q->cq_head_rung = 0;
+	q->cq_pending = 0;
 	q->sq_tail_mmio = 0;
 	q->cq_head_mmio = 0;
 	q->cq_phase = 1;
@@ -121,6 +122,10 @@ NVME_COLD int nvme_q_alloc(struct nvme_ctrl *c, struct nvme_qpair *q, uint16_t q
 	}
 	q->sqe_shift = (qid != 0 && (c->quirks & NVME_QUIRK_SQE_128)) ? 7u : 6u;
 	q->fast_rw = qid != 0 && q->sqe_shift == 6u;   /* 128-byte SQEs: the general path */
+	/* I/O queues publish the CQ head once half the CQ is consumed
+	 * (nvme_q_cq_consumed; a pin interrupt sets 0 at creation); the admin
+	 * queue after every pass */
+	q->cq_defer = qid != 0 ? depth / 2u : 0u;
 
 	rc = nvme_q_set_doorbells(c, q);
 	if (rc != 0)
@@ -194,8 +199,7 @@ static void slot_new_cid(struct nvme_qpair *q, uint32_t i)
 
 static inline int slot_get(struct nvme_qpair *q, uint32_t *idx)
 {
-	uint16_t cid;
-	struct nvme_slot *s = nvme_slot_take(q, &cid);
+	struct nvme_slot *s = nvme_slot_take(q);
 	if (s == NULL)
 		return NVME_ERR_QUEUE_FULL;
 	s->flags = 0;
@@ -392,10 +396,11 @@ void nvme_q_ring_sq(struct nvme_qpair *q)
 		q->sq_tail_mmio = tail;
 }
 
-static void q_ring_cq(struct nvme_qpair *q)
+void nvme_q_cq_publish(struct nvme_qpair *q)
 {
 	uint32_t old = q->cq_head_rung, head = q->cq_head;
 	q->cq_head_rung = head;
+	q->cq_pending = 0;
 	/* CQE reads are finished (they were program-ordered before this store;
 	 * the MMIO write helpers are compiler barriers). */
 	if (q->sdb_cq != NULL) {
@@ -507,19 +512,22 @@ int nvme_q_submit_flags(struct nvme_qpair *q, struct nvme_sqe *sqe, void *buf, s
 		s->flags |= NVME_SLOTF_RETRY;
 	if (flags & NVME_QF_NOTIMEOUT)
 		s->flags |= NVME_SLOTF_NOTIMEOUT;
-	sqe->cid = nvme_slot_cid(q, idx);
+	/* The SQE is completed once, in the slot (CID, data pointer), where it
+	 * stays for a retry; q_push copies it into the ring. The caller's copy
+	 * is not changed. */
+	__builtin_memcpy(&s->sqe, sqe, sizeof(*sqe));
+	s->sqe.cid = s->cid;
 	if (NVME_UNLIKELY(flags & NVME_QF_PHYS))
-		rc = nvme_xfer_map_phys(q, sqe, idx, buf, len);
+		rc = nvme_xfer_map_phys(q, &s->sqe, idx, buf, len);
 	else
-		rc = nvme_xfer_map(q, idx, sqe, buf, len, (unsigned)NVME_GET(sqe->opc, NVME_OPC_XFER));
+		rc = nvme_xfer_map(q, idx, &s->sqe, buf, len, (unsigned)NVME_GET(sqe->opc, NVME_OPC_XFER));
 	if (rc != 0) {
 		slot_put(q, idx);
 		return rc;
 	}
-	__builtin_memcpy(&s->sqe, sqe, sizeof(*sqe));
 	q_push(q, idx);
 	if (q->batch == 0)
-		nvme_q_ring_sq(q);
+		nvme_q_ring_sq_now(q);
 	if (slot_out != NULL)
 		*slot_out = idx;
 	return 0;
@@ -717,22 +725,16 @@ static __attribute__((noinline)) int q_cqe_slow(struct nvme_qpair *q, const stru
 	return q_handle_cqe(q, e->cid & q->cid_mask, e);
 }
 
-/* Publish the CQ head after a batch of consumed completions, fast of them
- * successes taken by the fast path of q_reap. */
+/* After a pass that consumed CQ entries, fast of them successes taken by
+ * the fast path of q_reap: the CQ head (at most one doorbell per pass, see
+ * nvme_q_cq_consumed) and the counters. */
 static inline void q_reaped(struct nvme_qpair *q, uint32_t consumed, uint32_t fast)
 {
 	q->stats.completed += fast;
 	/* an I/O command succeeded: recovery may reset again if it has to */
 	if (fast != 0 && q->qid != 0)
 		q->ctrl->auto_resets_in_row = 0;
-	/* One CQ head doorbell per batch of completions. */
-	if (NVME_LIKELY(q->sdb_cq == NULL)) {
-		uint32_t head = q->cq_head;
-		q->cq_head_rung = head;
-		nvme_q_cq_db_write(q, head);
-	} else {
-		q_ring_cq(q);
-	}
+	nvme_q_cq_consumed(q, consumed);
 	q->stats.polls_with_completions++;
 	q->stats.reaped += consumed;
 	if (consumed > q->stats.max_per_poll)
@@ -798,6 +800,16 @@ NVME_HOT_INLINE int q_reap(struct nvme_qpair *q, uint32_t max)
 				nvme_slot_release(q, idx);
 				if (cb != NULL)
 					cb(arg, 0, &e);
+				/* Nothing left in flight (the callback submitted
+				 * nothing): no further entry can be a valid one, so
+				 * the pass ends without reading the next entry's
+				 * phase. A stray entry (a device that answered
+				 * twice) is consumed by the next pass, which always
+				 * looks at one entry at least. */
+				if (q->in_flight == 0) {
+					left--;
+					break;
+				}
 				continue;
 			}
 		}
