@@ -379,6 +379,7 @@ static inline void nvme_q_cq_consumed(struct nvme_qpair *q, uint32_t n)
 	uint32_t pending = q->cq_pending + n;
 	if (NVME_LIKELY(pending <= q->cq_defer)) {
 		q->cq_pending = pending;
+		q->slot_limit = q->nslots - pending;
 		return;
 	}
 	nvme_q_cq_publish(q);
@@ -394,14 +395,20 @@ static inline void nvme_q_cq_consumed(struct nvme_qpair *q, uint32_t n)
  * consumed but did not publish. in_flight + cq_pending <= nslots (depth - 1)
  * keeps it from ever seeing the CQ full; this is where in_flight grows, so
  * the head is published here when the new command would break that.
+ * slot_limit is nslots - cq_pending, so one compare makes both tests:
+ * in_flight counts exactly the slots off the free list (every take and
+ * release goes through these helpers; q_reset_slots and q_relink_free
+ * recount both), so in_flight < nslots means free_head < nslots.
  */
 static inline struct nvme_slot *nvme_slot_take(struct nvme_qpair *q)
 {
+	uint32_t n = q->in_flight;
+	if (NVME_UNLIKELY(n >= q->slot_limit)) {
+		if (n >= q->nslots)
+			return NULL;
+		nvme_q_cq_publish(q);   /* slot_limit back to nslots */
+	}
 	uint32_t i = q->free_head;
-	if (NVME_UNLIKELY(i >= q->nslots))
-		return NULL;
-	if (NVME_UNLIKELY(q->in_flight + q->cq_pending >= q->nslots))
-		nvme_q_cq_publish(q);
 	struct nvme_slot *s = &q->slots[i];
 	uint16_t cid = nvme_cid_next(q, s->cid);
 	q->free_head = s->next_free;

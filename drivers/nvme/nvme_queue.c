@@ -68,6 +68,7 @@ NVME_COLD static void q_reset_rings(struct nvme_qpair *q)
 	q->cq_head = 0;
 	q->cq_head_rung = 0;
 	q->cq_pending = 0;
+	q->slot_limit = q->nslots;
 	q->sq_tail_mmio = 0;
 	q->cq_head_mmio = 0;
 	q->cq_phase = 1;
@@ -401,6 +402,7 @@ void nvme_q_cq_publish(struct nvme_qpair *q)
 	uint32_t old = q->cq_head_rung, head = q->cq_head;
 	q->cq_head_rung = head;
 	q->cq_pending = 0;
+	q->slot_limit = q->nslots;
 	/* CQE reads are finished (they were program-ordered before this store;
 	 * the MMIO write helpers are compiler barriers). */
 	if (q->sdb_cq != NULL) {
@@ -758,7 +760,9 @@ static inline bool slot_plain_busy(const struct nvme_slot *s)
 }
 
 /*
- * Reap up to max completions (0 or more than the depth: one lap). Every
+ * Reap up to max completions (0: a lap), and no more valid ones than there
+ * are commands in flight at the start (one entry at least is looked at;
+ * entries that complete nothing do not count). Every
  * CQE is read after its phase tag, copied, and then validated against the
  * copy. The fast path takes a success (status field 0) whose CID is the
  * current one of a busy slot that holds no bounce buffer and is not marked
@@ -773,10 +777,19 @@ NVME_HOT_INLINE int q_reap(struct nvme_qpair *q, uint32_t max)
 {
 	/* counts of the slow path, rarely touched (kept off the registers
 	 * that must survive the callbacks) */
-	struct { uint32_t cqes; int done; } slow = { 0, 0 };
+	struct { uint32_t cqes; int done; uint32_t lap; } slow = { 0, 0, 0 };
 
+	/* At most the commands in flight (at least one entry is looked at, so
+	 * a stray one is consumed even when nothing is in flight): the pass
+	 * ends without reading the phase of an entry that cannot be valid yet.
+	 * Commands a callback submits during the pass are reaped by the next
+	 * one. in_flight < depth: never more than a lap. */
 	if (max - 1u >= q->depth)   /* 0, or more than a lap */
 		max = q->depth;   /* at most one lap per call */
+	slow.lap = max;
+	uint32_t lim = q->in_flight + (q->in_flight == 0);
+	if (max > lim)
+		max = lim;
 	uint32_t left = max;
 	q->stats.polls++;
 	q->ctrl->cb_depth++;
@@ -815,21 +828,19 @@ NVME_HOT_INLINE int q_reap(struct nvme_qpair *q, uint32_t max)
 				nvme_slot_release(q, idx);
 				if (cb != NULL)
 					cb(arg, 0, &e);
-				/* Nothing left in flight (the callback submitted
-				 * nothing): no further entry can be a valid one, so
-				 * the pass ends without reading the next entry's
-				 * phase. A stray entry (a device that answered
-				 * twice) is consumed by the next pass, which always
-				 * looks at one entry at least. */
-				if (q->in_flight == 0) {
-					left--;
-					break;
-				}
 				continue;
 			}
 		}
 		slow.cqes++;
-		slow.done += q_cqe_slow(q, &e);
+		int done = q_cqe_slow(q, &e);
+		slow.done += done;
+		/* an entry that completed nothing (ignored, retried, late) does
+		 * not use up the in-flight budget: a stream of stray entries is
+		 * still drained a lap (or the caller's max) per call */
+		if (done == 0 && max < slow.lap) {
+			max++;
+			left++;
+		}
 	} while (--left != 0);
 
 	q->ctrl->cb_depth--;

@@ -140,6 +140,7 @@ struct nvme_qpair {
 	uint32_t cq_head_rung;   /* CQ head value last published */
 	uint32_t cq_pending;     /* CQ entries consumed since then */
 	uint32_t cq_defer;       /* publish once more are pending (nvme_q_cq_consumed) */
+	uint32_t slot_limit;     /* nslots - cq_pending: nvme_slot_take's bound */
 	/* shadow doorbells (nvme_dbbuf.c): this queue's slots in the shadow
 	 * doorbell and EventIdx pages, NULL when not in use; the admin queue
 	 * has shadow slots but no EventIdx (always MMIO as well) */
