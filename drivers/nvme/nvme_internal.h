@@ -99,6 +99,13 @@ struct nvme_slot {
 	uint8_t     rsvd[10];    /* 128 bytes on LP64: slot addresses by a shift */
 };
 
+/* nvme_slot_take and the reap fast path (slot_plain_busy) write and read
+ * state, bounce_dir, flags and tries as one 32-bit word. */
+_Static_assert(offsetof(struct nvme_slot, bounce_dir) == offsetof(struct nvme_slot, state) + 1u &&
+	       offsetof(struct nvme_slot, flags) == offsetof(struct nvme_slot, state) + 2u &&
+	       offsetof(struct nvme_slot, tries) == offsetof(struct nvme_slot, state) + 3u,
+	       "state, bounce_dir, flags and tries must be adjacent bytes");
+
 /* Resubmissions per command (after a retryable status or a reset). */
 #define NVME_MAX_RETRIES        1u
 /* A command times out after more than this many epochs (timer ticks at
@@ -386,8 +393,9 @@ static inline void nvme_q_cq_consumed(struct nvme_qpair *q, uint32_t n)
 }
 
 /*
- * Take the first free command slot of q: NVME_SLOT_BUSY, the slot's next CID,
- * counted in flight; NULL when none is free. The one slot take of the
+ * Take the first free command slot of q: NVME_SLOT_BUSY with flags (no
+ * bounce buffer, no tries yet), the slot's next CID, counted in flight; NULL
+ * when none is free. The one slot take of the
  * Read/Write fast path and the general path; the caller fills the rest.
  *
  * The CQ bound: the device may post one CQE per command in flight, into a
@@ -400,7 +408,7 @@ static inline void nvme_q_cq_consumed(struct nvme_qpair *q, uint32_t n)
  * release goes through these helpers; q_reset_slots and q_relink_free
  * recount both), so in_flight < nslots means free_head < nslots.
  */
-static inline struct nvme_slot *nvme_slot_take(struct nvme_qpair *q)
+static inline struct nvme_slot *nvme_slot_take(struct nvme_qpair *q, uint8_t flags)
 {
 	uint32_t n = q->in_flight;
 	if (NVME_UNLIKELY(n >= q->slot_limit)) {
@@ -412,9 +420,12 @@ static inline struct nvme_slot *nvme_slot_take(struct nvme_qpair *q)
 	struct nvme_slot *s = &q->slots[i];
 	uint16_t cid = nvme_cid_next(q, s->cid);
 	q->free_head = s->next_free;
-	s->state = NVME_SLOT_BUSY;
+	/* state BUSY, no bounce buffer, flags, no tries: four adjacent bytes,
+	 * one store */
+	const uint8_t word[4] = { NVME_SLOT_BUSY, 0u, flags, 0u };
+	__builtin_memcpy((unsigned char *)s + offsetof(struct nvme_slot, state), word, 4);
 	s->cid = cid;
-	q->in_flight++;
+	q->in_flight = n + 1u;
 	return s;
 }
 

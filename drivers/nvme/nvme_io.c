@@ -204,12 +204,10 @@ NVME_HOT_INLINE int rw_async(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t o
 			  count > size - lba || v == 0 || (NVME_CFG_SGL && c->sgl_io) ||
 			  !nvme_one_page(h, v, len)))
 		goto general;
-	struct nvme_slot *s = nvme_slot_take(q);
+	/* Read and Write may be sent twice; the slot keeps a short SQE */
+	struct nvme_slot *s = nvme_slot_take(q, NVME_SLOTF_RETRY | NVME_SLOTF_SQE_SHORT);
 	if (NVME_UNLIKELY(s == NULL))
 		goto general;   /* NVME_ERR_QUEUE_FULL */
-	s->bounce_dir = 0;
-	s->flags = NVME_SLOTF_RETRY | NVME_SLOTF_SQE_SHORT;   /* Read and Write may be sent twice */
-	s->tries = 0;
 	s->cb = cb;
 	s->arg = arg;
 	s->user_buf = buf;   /* only for rw_fast_fallback: no bounce (bounce_dir 0) */

@@ -200,11 +200,9 @@ static void slot_new_cid(struct nvme_qpair *q, uint32_t i)
 
 static inline int slot_get(struct nvme_qpair *q, uint32_t *idx)
 {
-	struct nvme_slot *s = nvme_slot_take(q);
+	struct nvme_slot *s = nvme_slot_take(q, 0);
 	if (s == NULL)
 		return NVME_ERR_QUEUE_FULL;
-	s->flags = 0;
-	s->tries = 0;
 	*idx = (uint32_t)(s - q->slots);
 	return 0;
 }
@@ -744,10 +742,6 @@ static inline void q_reaped(struct nvme_qpair *q, uint32_t consumed, uint32_t fa
 /* A busy slot holding no bounce buffer and not marked expired: the slots
  * the reap fast path completes. state, bounce_dir, flags (and tries) are
  * adjacent bytes, tested with one 32-bit load instead of three. */
-_Static_assert(offsetof(struct nvme_slot, bounce_dir) == offsetof(struct nvme_slot, state) + 1u &&
-	       offsetof(struct nvme_slot, flags) == offsetof(struct nvme_slot, state) + 2u &&
-	       offsetof(struct nvme_slot, tries) == offsetof(struct nvme_slot, state) + 3u,
-	       "slot_plain_busy reads state, bounce_dir, flags and tries as one word");
 static inline bool slot_plain_busy(const struct nvme_slot *s)
 {
 	static const uint8_t mask_b[4] = { 0xFFu, 0xFFu, NVME_SLOTF_EXPIRED, 0u };
