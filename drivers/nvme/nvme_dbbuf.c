@@ -71,6 +71,8 @@ NVME_COLD void nvme_dbbuf_queue_init(struct nvme_ctrl *c, struct nvme_qpair *q)
 	*ei_cq = q->cq_head;
 	q->sq_tail_rung = q->sq_tail;
 	q->cq_head_rung = q->cq_head;
+	q->cq_pending = 0;
+	q->slot_limit = q->nslots;
 	q->sq_tail_mmio = q->sq_tail;
 	q->cq_head_mmio = q->cq_head;
 	q->sdb_sq = sdb_sq;

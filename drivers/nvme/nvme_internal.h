@@ -99,6 +99,13 @@ struct nvme_slot {
 	uint8_t     rsvd[10];    /* 128 bytes on LP64: slot addresses by a shift */
 };
 
+/* nvme_slot_take and the reap fast path (slot_plain_busy) write and read
+ * state, bounce_dir, flags and tries as one 32-bit word. */
+_Static_assert(offsetof(struct nvme_slot, bounce_dir) == offsetof(struct nvme_slot, state) + 1u &&
+	       offsetof(struct nvme_slot, flags) == offsetof(struct nvme_slot, state) + 2u &&
+	       offsetof(struct nvme_slot, tries) == offsetof(struct nvme_slot, state) + 3u,
+	       "state, bounce_dir, flags and tries must be adjacent bytes");
+
 /* Resubmissions per command (after a retryable status or a reset). */
 #define NVME_MAX_RETRIES        1u
 /* A command times out after more than this many epochs (timer ticks at
@@ -349,8 +356,9 @@ static inline void nvme_q_cq_db_write(struct nvme_qpair *q, uint32_t head)
 	q->stats.cq_doorbells++;
 }
 
-/* Write the SQ tail doorbell after a submission outside a batch: MMIO
- * inline, shadow doorbells through nvme_q_ring_sq. */
+/* The SQ tail doorbell after a submission outside a batch, for both the
+ * Read/Write fast path and the general path: MMIO inline, shadow doorbells
+ * (and a tail that did not move) through nvme_q_ring_sq. */
 static inline void nvme_q_ring_sq_now(struct nvme_qpair *q)
 {
 	uint32_t tail = q->sq_tail;
@@ -364,28 +372,70 @@ static inline void nvme_q_ring_sq_now(struct nvme_qpair *q)
 	nvme_q_sq_db_write(q, tail);
 }
 
-/* Take the first free command slot of q: NVME_SLOT_BUSY, the slot's next
- * CID (also into *cid), counted in flight; NULL when none is free. The
- * Read/Write fast path (nvme_io.c rw_async) does the same steps inline in
- * its own order: through this helper it cost 2 to 6 more instructions per
- * I/O (bench/host/run.sh), whatever the helper's shape. */
-static inline struct nvme_slot *nvme_slot_take(struct nvme_qpair *q, uint16_t *cid)
+/* Publish the CQ head now (shadow slot and EventIdx, or MMIO); the
+ * consumed entries no longer count as pending (nvme_queue.c). */
+void nvme_q_cq_publish(struct nvme_qpair *q);
+
+/*
+ * n more CQ entries consumed by a reaping pass. The CQ head doorbell is
+ * written once more than q->cq_defer entries are pending (half the CQ on an
+ * I/O queue polled or on MSI-X; 0, every pass, on the admin queue and on a
+ * pin interrupt, which the device deasserts only when it sees the head).
+ * The device never finds the CQ full because of it: nvme_slot_take
+ * publishes first when the pending entries plus the commands in flight
+ * could fill it.
+ */
+static inline void nvme_q_cq_consumed(struct nvme_qpair *q, uint32_t n)
 {
+	uint32_t pending = q->cq_pending + n;
+	if (NVME_LIKELY(pending <= q->cq_defer)) {
+		q->cq_pending = pending;
+		q->slot_limit = q->nslots - pending;
+		return;
+	}
+	nvme_q_cq_publish(q);
+}
+
+/*
+ * Take the first free command slot of q: NVME_SLOT_BUSY with flags (no
+ * bounce buffer, no tries yet), the slot's next CID, counted in flight; NULL
+ * when none is free. The one slot take of the
+ * Read/Write fast path and the general path; the caller fills the rest.
+ *
+ * The CQ bound: the device may post one CQE per command in flight, into a
+ * CQ of depth entries that it believes to hold the cq_pending entries we
+ * consumed but did not publish. in_flight + cq_pending <= nslots (depth - 1)
+ * keeps it from ever seeing the CQ full; this is where in_flight grows, so
+ * the head is published here when the new command would break that.
+ * slot_limit is nslots - cq_pending, so one compare makes both tests:
+ * in_flight counts exactly the slots off the free list (every take and
+ * release goes through these helpers; q_reset_slots and q_relink_free
+ * recount both), so in_flight < nslots means free_head < nslots.
+ */
+static inline struct nvme_slot *nvme_slot_take(struct nvme_qpair *q, uint8_t flags)
+{
+	uint32_t n = q->in_flight;
+	if (NVME_UNLIKELY(n >= q->slot_limit)) {
+		if (n >= q->nslots)
+			return NULL;
+		nvme_q_cq_publish(q);   /* slot_limit back to nslots */
+	}
 	uint32_t i = q->free_head;
-	if (NVME_UNLIKELY(i >= q->nslots))
-		return NULL;
 	struct nvme_slot *s = &q->slots[i];
-	*cid = nvme_cid_next(q, s->cid);
+	uint16_t cid = nvme_cid_next(q, s->cid);
 	q->free_head = s->next_free;
-	s->state = NVME_SLOT_BUSY;
-	s->cid = *cid;
-	q->in_flight++;
+	/* state BUSY, no bounce buffer, flags, no tries: four adjacent bytes,
+	 * one store */
+	const uint8_t word[4] = { NVME_SLOT_BUSY, 0u, flags, 0u };
+	__builtin_memcpy((unsigned char *)s + offsetof(struct nvme_slot, state), word, 4);
+	s->cid = cid;
+	q->in_flight = n + 1u;
 	return s;
 }
 
 /* Put slot i back on the free list (its callback, bounce buffer and expiry
- * already dealt with). The one slot release of the general path and the
- * reap fast path. */
+ * already dealt with). The one slot release of the general path, the reap
+ * fast path and the Read/Write fast path's fallback. */
 static inline void nvme_slot_release(struct nvme_qpair *q, uint32_t i)
 {
 	struct nvme_slot *s = &q->slots[i];
@@ -396,27 +446,22 @@ static inline void nvme_slot_release(struct nvme_qpair *q, uint32_t i)
 	q->in_flight--;
 }
 
-/* One PRP entry describes a buffer that is dword aligned and inside one host
- * page (a host page never crosses a driver page: both are powers of two and
- * the driver page is the larger). */
+/*
+ * The one-PRP test of both submission paths. nvme_one_page: one PRP entry
+ * describes a buffer inside one host page (a host page never crosses a
+ * driver page: both are powers of two and the driver page is the larger);
+ * len is at most a page. nvme_prp1_ok: its translation is usable as PRP1:
+ * dword aligned (section 4.3), and the len bytes from it neither wrap nor
+ * end beyond the host's dma_limit.
+ */
 static inline bool nvme_one_page(const struct nvme_host *h, uintptr_t v, size_t len)
 {
-	return (v & 3u) == 0 && (v & (h->page_size - 1u)) + len <= h->page_size;
+	return (v & (h->page_size - 1u)) + len <= h->page_size;
 }
-/* The highest bus address at which len bytes end inside dma_limit (or the
- * address space); false when len does not fit at all. */
-static inline bool nvme_dma_last(const struct nvme_host *h, size_t len, uint64_t *last)
+static inline bool nvme_prp1_ok(const struct nvme_host *h, uint64_t phys, size_t len)
 {
-	uint64_t lim = h->dma_limit != 0 ? h->dma_limit : UINT64_MAX;
-	if (lim < len)
-		return false;
-	*last = lim - len;
-	return true;
-}
-/* A translated PRP1 the device can use: dword aligned, at most last. */
-static inline bool nvme_prp1_ok(uint64_t phys, uint64_t last)
-{
-	return (phys & 3u) == 0 && phys <= last;
+	uint64_t end = phys + len;
+	return (phys & 3u) == 0 && end > phys && (h->dma_limit == 0 || end <= h->dma_limit);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -167,12 +167,12 @@ static __attribute__((noinline)) int rw_async_general(struct nvme_ns *ns, struct
  * rw_async_general runs from the start and returns the documented error in
  * the documented order, or takes the general data path.
  *
- * The slot is taken and the SQE written straight into the ring (7 stores;
- * the host's virt_to_phys stores PRP1 there itself) before the translation,
- * so little is live across that call; if the translation is unusable the
- * slot goes back and nothing was published (the tail has not moved). The
- * slot keeps only the SQE's non-zero fields for a retry
- * (NVME_SLOTF_SQE_SHORT).
+ * The slot is taken (nvme_slot_take, as the general path does) and the SQE
+ * written straight into the ring before the translation, so little is live
+ * across that call; if the translation is unusable (nvme_prp1_ok, the test
+ * nvme_xfer_map makes too) the slot goes back (nvme_slot_release) and
+ * nothing was published (the tail has not moved). The slot keeps only the
+ * SQE's non-zero fields for a retry (NVME_SLOTF_SQE_SHORT).
  */
 typedef uint64_t nvme_u64_alias __attribute__((may_alias));
 
@@ -181,7 +181,6 @@ typedef uint64_t nvme_u64_alias __attribute__((may_alias));
  * The checks before it all passed; the command is rebuilt from the slot. */
 NVME_COLD static __attribute__((noinline)) int rw_fast_fallback(struct nvme_qpair *q, struct nvme_slot *s)
 {
-	uint32_t idx = (uint32_t)(s - q->slots);
 	struct nvme_sqe sqe;
 	rw_sqe(&sqe, s->sqe.opc, s->sqe.nsid, (uint64_t)s->sqe.cdw10 | (uint64_t)s->sqe.cdw11 << 32,
 	       s->sqe.cdw12 + 1u);
@@ -194,10 +193,7 @@ NVME_COLD static __attribute__((noinline)) int rw_fast_fallback(struct nvme_qpai
 	s->user_len = 0;
 	s->cb = NULL;
 	s->arg = NULL;
-	s->state = NVME_SLOT_FREE;
-	s->flags = 0;
-	s->next_free = q->free_head;
-	q->free_head = idx;   /* in_flight was not raised yet */
+	nvme_slot_release(q, (uint32_t)(s - q->slots));
 	return nvme_q_submit(q, &sqe, buf, len, cb, arg, NULL);
 }
 
@@ -225,31 +221,21 @@ NVME_HOT_INLINE int rw_async(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t o
 			  count > size - lba || v == 0 || (NVME_CFG_SGL && c->sgl_io) ||
 			  !nvme_one_page(h, v, len)))
 		goto general;
-	/* the highest PRP1 for which the data ends inside dma_limit (or the
-	 * address space) */
-	uint64_t lim = h->dma_limit != 0 ? h->dma_limit : UINT64_MAX;
-	uint32_t idx = q->free_head;
-	if (NVME_UNLIKELY(idx >= q->nslots || lim < len))
-		goto general;   /* NVME_ERR_QUEUE_FULL; bounce */
-	lim -= len;
-
-	/* take the slot */
-	struct nvme_slot *s = &q->slots[idx];
-	uint16_t cid = nvme_cid_next(q, s->cid);
-	q->free_head = s->next_free;
-	s->state = NVME_SLOT_BUSY;
-	s->bounce_dir = 0;
-	s->flags = NVME_SLOTF_RETRY | NVME_SLOTF_SQE_SHORT;   /* Read and Write may be sent twice */
-	s->tries = 0;
-	s->cid = cid;
+	/* Read and Write may be sent twice; the slot keeps a short SQE */
+	struct nvme_slot *s = nvme_slot_take(q, NVME_SLOTF_RETRY | NVME_SLOTF_SQE_SHORT);
+	if (NVME_UNLIKELY(s == NULL))
+		goto general;   /* NVME_ERR_QUEUE_FULL */
 	s->cb = cb;
 	s->arg = arg;
 	s->user_buf = buf;   /* only for rw_fast_fallback: no bounce (bounce_dir 0) */
 	s->user_len = len;
 	s->epoch = q->epoch;
 
-	/* the SQE: dword 0 (opc, flags 0 = PRP, CID) and NSID, PRP1, SLBA, NLB */
-	uint64_t dw0 = (uint64_t)opc | (uint64_t)cid << 16 | (uint64_t)nsid << 32;
+	/* The SQE, built once in the ring entry at the tail (the tail has not
+	 * moved, so the device cannot read it yet): dword 0 (opc, flags 0 =
+	 * PRP, CID) and NSID, PRP1, SLBA, NLB. The slot keeps the non-zero
+	 * fields for a retry. */
+	uint64_t dw0 = (uint64_t)opc | (uint64_t)s->cid << 16 | (uint64_t)nsid << 32;
 	uint64_t nlb = count - 1u;   /* cdw12: NLB, 0's based; cdw13 0 */
 	struct nvme_sqe *e = &q->sq[q->sq_tail];   /* 64-byte SQEs: fast_rw */
 	nvme_u64_alias *d = (nvme_u64_alias *)(void *)e;
@@ -268,7 +254,7 @@ NVME_HOT_INLINE int rw_async(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t o
 	if (NVME_UNLIKELY(h->virt_to_phys(h->ctx, buf, &s->sqe.dptr.prp.prp1) != 0))
 		return rw_fast_fallback(q, s);
 	uint64_t phys = s->sqe.dptr.prp.prp1;
-	if (NVME_UNLIKELY(!nvme_prp1_ok(phys, lim)))
+	if (NVME_UNLIKELY(!nvme_prp1_ok(h, phys, len)))
 		return rw_fast_fallback(q, s);
 	d[3] = phys;
 	nvme_trace_sqe(q, e);
@@ -276,7 +262,6 @@ NVME_HOT_INLINE int rw_async(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t o
 	if (tail == q->depth)
 		tail = 0;
 	q->sq_tail = tail;
-	q->in_flight++;
 	q->stats.submitted++;
 	if (q->batch == 0)
 		nvme_q_ring_sq_now(q);

@@ -175,7 +175,7 @@ static int meta_phys(struct nvme_ctrl *c, const void *meta, size_t len, uint64_t
 {
 	const struct nvme_host *h = c->host;
 	uintptr_t v = (uintptr_t)meta;
-	uint64_t first, last;
+	uint64_t first;
 	if ((v & 3u) != 0 || h->virt_to_phys(h->ctx, meta, &first) != 0 || (first & 3u) != 0)
 		return NVME_ERR_DMA;
 	/* every following host page must continue the run */
@@ -187,7 +187,9 @@ static int meta_phys(struct nvme_ctrl *c, const void *meta, size_t len, uint64_t
 			return NVME_ERR_DMA;
 		done += pg;
 	}
-	if (!nvme_dma_last(h, len, &last) || first > last)
+	/* the whole run must end inside the host's dma_limit (no wrap) */
+	uint64_t end = first + len;
+	if (end < first || (h->dma_limit != 0 && end > h->dma_limit))
 		return NVME_ERR_DMA;
 	*out = first;
 	return 0;

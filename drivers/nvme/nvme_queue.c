@@ -67,6 +67,8 @@ NVME_COLD static void q_reset_rings(struct nvme_qpair *q)
 	q->sq_head = 0;
 	q->cq_head = 0;
 	q->cq_head_rung = 0;
+	q->cq_pending = 0;
+	q->slot_limit = q->nslots;
 	q->sq_tail_mmio = 0;
 	q->cq_head_mmio = 0;
 	q->cq_phase = 1;
@@ -121,6 +123,10 @@ NVME_COLD int nvme_q_alloc(struct nvme_ctrl *c, struct nvme_qpair *q, uint16_t q
 	}
 	q->sqe_shift = (qid != 0 && (c->quirks & NVME_QUIRK_SQE_128)) ? 7u : 6u;
 	q->fast_rw = qid != 0 && q->sqe_shift == 6u;   /* 128-byte SQEs: the general path */
+	/* I/O queues publish the CQ head once half the CQ is consumed
+	 * (nvme_q_cq_consumed; a pin interrupt sets 0 at creation); the admin
+	 * queue after every pass */
+	q->cq_defer = qid != 0 ? depth / 2u : 0u;
 
 	rc = nvme_q_set_doorbells(c, q);
 	if (rc != 0)
@@ -194,12 +200,9 @@ static void slot_new_cid(struct nvme_qpair *q, uint32_t i)
 
 static inline int slot_get(struct nvme_qpair *q, uint32_t *idx)
 {
-	uint16_t cid;
-	struct nvme_slot *s = nvme_slot_take(q, &cid);
+	struct nvme_slot *s = nvme_slot_take(q, 0);
 	if (s == NULL)
 		return NVME_ERR_QUEUE_FULL;
-	s->flags = 0;
-	s->tries = 0;
 	*idx = (uint32_t)(s - q->slots);
 	return 0;
 }
@@ -392,10 +395,12 @@ void nvme_q_ring_sq(struct nvme_qpair *q)
 		q->sq_tail_mmio = tail;
 }
 
-static void q_ring_cq(struct nvme_qpair *q)
+void nvme_q_cq_publish(struct nvme_qpair *q)
 {
 	uint32_t old = q->cq_head_rung, head = q->cq_head;
 	q->cq_head_rung = head;
+	q->cq_pending = 0;
+	q->slot_limit = q->nslots;
 	/* CQE reads are finished (they were program-ordered before this store;
 	 * the MMIO write helpers are compiler barriers). */
 	if (q->sdb_cq != NULL) {
@@ -507,19 +512,22 @@ int nvme_q_submit_flags(struct nvme_qpair *q, struct nvme_sqe *sqe, void *buf, s
 		s->flags |= NVME_SLOTF_RETRY;
 	if (flags & NVME_QF_NOTIMEOUT)
 		s->flags |= NVME_SLOTF_NOTIMEOUT;
-	sqe->cid = nvme_slot_cid(q, idx);
+	/* The SQE is completed once, in the slot (CID, data pointer), where it
+	 * stays for a retry; q_push copies it into the ring. The caller's copy
+	 * is not changed. */
+	__builtin_memcpy(&s->sqe, sqe, sizeof(*sqe));
+	s->sqe.cid = s->cid;
 	if (NVME_UNLIKELY(flags & NVME_QF_PHYS))
-		rc = nvme_xfer_map_phys(q, sqe, idx, buf, len);
+		rc = nvme_xfer_map_phys(q, &s->sqe, idx, buf, len);
 	else
-		rc = nvme_xfer_map(q, idx, sqe, buf, len, (unsigned)NVME_GET(sqe->opc, NVME_OPC_XFER));
+		rc = nvme_xfer_map(q, idx, &s->sqe, buf, len, (unsigned)NVME_GET(sqe->opc, NVME_OPC_XFER));
 	if (rc != 0) {
 		slot_put(q, idx);
 		return rc;
 	}
-	__builtin_memcpy(&s->sqe, sqe, sizeof(*sqe));
 	q_push(q, idx);
 	if (q->batch == 0)
-		nvme_q_ring_sq(q);
+		nvme_q_ring_sq_now(q);
 	if (slot_out != NULL)
 		*slot_out = idx;
 	return 0;
@@ -658,7 +666,6 @@ static int q_handle_cqe(struct nvme_qpair *q, uint32_t idx, const struct nvme_cq
 	struct nvme_slot *s = &q->slots[idx];
 	int status = nvme_status_from_cqe(e);
 
-	q->stats.completed++;
 	if (status != 0)
 		q->stats.errors++;
 	if (s->state == NVME_SLOT_TIMED_OUT) {
@@ -717,30 +724,39 @@ static __attribute__((noinline)) int q_cqe_slow(struct nvme_qpair *q, const stru
 	return q_handle_cqe(q, e->cid & q->cid_mask, e);
 }
 
-/* Publish the CQ head after a batch of consumed completions, fast of them
- * successes taken by the fast path of q_reap. */
+/* After a pass that consumed CQ entries, fast of them successes taken by
+ * the fast path of q_reap: the CQ head (at most one doorbell per pass, see
+ * nvme_q_cq_consumed) and the counters. */
 static inline void q_reaped(struct nvme_qpair *q, uint32_t consumed, uint32_t fast)
 {
-	q->stats.completed += fast;
 	/* an I/O command succeeded: recovery may reset again if it has to */
 	if (fast != 0 && q->qid != 0)
 		q->ctrl->auto_resets_in_row = 0;
-	/* One CQ head doorbell per batch of completions. */
-	if (NVME_LIKELY(q->sdb_cq == NULL)) {
-		uint32_t head = q->cq_head;
-		q->cq_head_rung = head;
-		nvme_q_cq_db_write(q, head);
-	} else {
-		q_ring_cq(q);
-	}
+	nvme_q_cq_consumed(q, consumed);
 	q->stats.polls_with_completions++;
 	q->stats.reaped += consumed;
 	if (consumed > q->stats.max_per_poll)
 		q->stats.max_per_poll = consumed;
 }
 
+/* A busy slot holding no bounce buffer and not marked expired: the slots
+ * the reap fast path completes. state, bounce_dir, flags (and tries) are
+ * adjacent bytes, tested with one 32-bit load instead of three. */
+static inline bool slot_plain_busy(const struct nvme_slot *s)
+{
+	static const uint8_t mask_b[4] = { 0xFFu, 0xFFu, NVME_SLOTF_EXPIRED, 0u };
+	static const uint8_t want_b[4] = { NVME_SLOT_BUSY, 0u, 0u, 0u };
+	uint32_t w, mask, want;
+	__builtin_memcpy(&w, (const unsigned char *)s + offsetof(struct nvme_slot, state), 4);
+	__builtin_memcpy(&mask, mask_b, 4);
+	__builtin_memcpy(&want, want_b, 4);
+	return (w & mask) == want;
+}
+
 /*
- * Reap up to max completions (0 or more than the depth: one lap). Every
+ * Reap up to max completions (0: a lap), and no more valid ones than there
+ * are commands in flight at the start (one entry at least is looked at;
+ * entries that complete nothing do not count). Every
  * CQE is read after its phase tag, copied, and then validated against the
  * copy. The fast path takes a success (status field 0) whose CID is the
  * current one of a busy slot that holds no bounce buffer and is not marked
@@ -755,10 +771,19 @@ NVME_HOT_INLINE int q_reap(struct nvme_qpair *q, uint32_t max)
 {
 	/* counts of the slow path, rarely touched (kept off the registers
 	 * that must survive the callbacks) */
-	struct { uint32_t cqes; int done; } slow = { 0, 0 };
+	struct { uint32_t cqes; int done; uint32_t lap; } slow = { 0, 0, 0 };
 
+	/* At most the commands in flight (at least one entry is looked at, so
+	 * a stray one is consumed even when nothing is in flight): the pass
+	 * ends without reading the phase of an entry that cannot be valid yet.
+	 * Commands a callback submits during the pass are reaped by the next
+	 * one. in_flight < depth: never more than a lap. */
 	if (max - 1u >= q->depth)   /* 0, or more than a lap */
 		max = q->depth;   /* at most one lap per call */
+	slow.lap = max;
+	uint32_t lim = q->in_flight + (q->in_flight == 0);
+	if (max > lim)
+		max = lim;
 	uint32_t left = max;
 	q->stats.polls++;
 	q->ctrl->cb_depth++;
@@ -790,8 +815,7 @@ NVME_HOT_INLINE int q_reap(struct nvme_qpair *q, uint32_t max)
 		if (NVME_CFG_FAST_PATH && NVME_LIKELY(hd - q->cqe_sqid < q->depth && idx < q->nslots)) {
 			struct nvme_slot *s = &q->slots[idx];
 			/* this CID, status field 0 with the phase just seen */
-			if (NVME_LIKELY(tl == ((uint32_t)s->cid | phase << 16) && s->state == NVME_SLOT_BUSY &&
-					s->bounce_dir == 0 && !(s->flags & NVME_SLOTF_EXPIRED))) {
+			if (NVME_LIKELY(tl == ((uint32_t)s->cid | phase << 16) && slot_plain_busy(s))) {
 				nvme_cmd_cb cb = s->cb;
 				void *arg = s->arg;
 				q->sq_head = hd & 0xFFFFu;
@@ -802,7 +826,15 @@ NVME_HOT_INLINE int q_reap(struct nvme_qpair *q, uint32_t max)
 			}
 		}
 		slow.cqes++;
-		slow.done += q_cqe_slow(q, &e);
+		int done = q_cqe_slow(q, &e);
+		slow.done += done;
+		/* an entry that completed nothing (ignored, retried, late) does
+		 * not use up the in-flight budget: a stream of stray entries is
+		 * still drained a lap (or the caller's max) per call */
+		if (done == 0 && max < slow.lap) {
+			max++;
+			left++;
+		}
 	} while (--left != 0);
 
 	q->ctrl->cb_depth--;
@@ -1145,6 +1177,9 @@ NVME_COLD void nvme_qpair_stats_get(const struct nvme_qpair *q, struct nvme_qpai
 		return;
 	}
 	*out = q->stats;
+	/* every consumed CQE is either valid (completed) or ignored (bad): not
+	 * counted on the I/O path */
+	out->completed = q->stats.reaped - q->stats.bad_completions;
 	out->in_flight = q->in_flight;
 }
 

@@ -41,6 +41,11 @@ struct nvme_qpair_opts {
 	bool     interrupts;     /* create the CQ with IEN=1 */
 	uint16_t vector;         /* interrupt vector (MSI-X table index) when interrupts */
 	uint8_t  priority;       /* NVME_QPRIO_* (only meaningful with WRR arbitration) */
+	bool     intx;           /* with interrupts: the vector is a pin interrupt
+	                          * (INTx), which the device deasserts only when it
+	                          * sees the CQ head: the head is then written after
+	                          * every reaping pass instead of once half the CQ
+	                          * is consumed (MSI-X, polled) */
 };
 
 struct nvme_qpair *nvme_ctrl_admin_qpair(struct nvme_ctrl *c);

@@ -121,6 +121,7 @@ struct nvme_qpair {
 	bool     created;        /* memory allocated: the driver owns this queue pair */
 	bool     live;           /* exists on the device and accepts commands */
 	bool     irq;            /* opts.interrupts */
+	bool     intx;           /* opts.intx: a pin interrupt (CQ head every pass) */
 	uint16_t vector;
 	uint8_t  prio;
 	uint32_t depth;          /* entries; nslots = depth - 1 */
@@ -143,6 +144,9 @@ struct nvme_qpair {
 	uint32_t sq_db;          /* doorbell offsets in BAR0 */
 	uint32_t cq_db;
 	uint32_t cq_head_rung;   /* CQ head value last published */
+	uint32_t cq_pending;     /* CQ entries consumed since then */
+	uint32_t cq_defer;       /* publish once more are pending (nvme_q_cq_consumed) */
+	uint32_t slot_limit;     /* nslots - cq_pending: nvme_slot_take's bound */
 	/* shadow doorbells (nvme_dbbuf.c): this queue's slots in the shadow
 	 * doorbell and EventIdx pages, NULL when not in use; the admin queue
 	 * has shadow slots but no EventIdx (always MMIO as well) */

@@ -387,9 +387,9 @@ int nvme_xfer_map(struct nvme_qpair *q, uint32_t idx, struct nvme_sqe *sqe,
 	 * one translation, PRP1 only. Anything else takes the general walk. */
 	if (!sgl) {
 		const struct nvme_host *h = c->host;
-		uint64_t phys, last;
-		if (nvme_one_page(h, (uintptr_t)buf, len) && nvme_dma_last(h, len, &last) &&
-		    h->virt_to_phys(h->ctx, buf, &phys) == 0 && nvme_prp1_ok(phys, last)) {
+		uint64_t phys;
+		if (nvme_one_page(h, (uintptr_t)buf, len) && h->virt_to_phys(h->ctx, buf, &phys) == 0 &&
+		    nvme_prp1_ok(h, phys, len)) {
 			sqe->dptr.prp.prp1 = phys;
 			return 0;
 		}

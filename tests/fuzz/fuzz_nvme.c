@@ -277,9 +277,33 @@ static void pend_flush(void)
 	D.npend = k;
 }
 
+/*
+ * A status field a controller may really return: a code of the type's
+ * defined range (so the driver's tables and the commands' status checks
+ * see every one of them), with DNR, More and CRD as the input says.
+ */
+static uint16_t pick_status(void)
+{
+	uint8_t m = in8();
+	unsigned sct = m & 7u, sc;
+	switch (sct) {
+	case 0: sc = (m & 8u) ? 0x80u + in8() % 8u : in8() % 0x30u; break;
+	case 1: sc = in8() % 0x30u; break;
+	case 2: sc = 0x80u + in8() % 8u; break;
+	case 3: sc = (m & 8u) ? 0x60u + in8() % 0x14u : in8() % 4u; break;
+	default: sc = in8(); break;
+	}
+	return (uint16_t)(sc | sct << 8 | ((m >> 4) & 3u) << 11 | ((m >> 6) & 1u) << 13 | (m >> 7) << 14);
+}
+
+/* Ticks the next completion is held back anyway (a long command). */
+static uint32_t next_delay;
+
 /* One completion, as the input wants it. */
 static void complete(uint16_t sqid, uint16_t cid, uint16_t sf, uint32_t dw0)
 {
+	uint32_t base_delay = next_delay;
+	next_delay = 0;
 	struct nvme_cqe e;
 	memset(&e, 0, sizeof(e));
 	e.dw0 = dw0;
@@ -301,8 +325,10 @@ static void complete(uint16_t sqid, uint16_t cid, uint16_t sf, uint32_t dw0)
 		return;                           /* dropped */
 	} else if (c < 186) {
 		pend_add(cqid, &e, 0, false);     /* duplicate */
-	} else if (c < 194) {
+	} else if (c < 189) {
 		e.status = (uint16_t)(in16() << 1);
+	} else if (c < 194) {
+		e.status = (uint16_t)(pick_status() << 1);
 	} else if (c < 200) {
 		e.cid = in16();
 	} else if (c < 206) {
@@ -325,7 +351,7 @@ static void complete(uint16_t sqid, uint16_t cid, uint16_t sf, uint32_t dw0)
 	} else {
 		delay = (uint32_t)in8() << 4;
 	}
-	pend_add(cqid, &e, delay, held);
+	pend_add(cqid, &e, base_delay + delay, held);
 }
 
 /* Copy a payload to the command's PRPs (PRP1, PRP2 as data or list). */
@@ -480,6 +506,54 @@ static void id_ctrl(uint8_t *b)
 	id->psd[1].mp = 300;
 	id->psd[2].mp = 5;
 	id->psd[2].flags = 2;   /* non-operational */
+	id->sanicap = 0x7;      /* crypto erase, block erase, overwrite */
+	id->fna = 0x4;          /* cryptographic erase in Format NVM */
+	id->fwug = 1;
+	id->apsta = 1;
+	if (in8() < 160)
+		return;
+	/* structure-aware: every capability field the driver reads, chosen
+	 * by the input (gates, limits, the quirk table's model string) */
+	static const char *const models[] = { "Samsung Portable SSD X5", "fuzz device", "" };
+	uint8_t m = in8();
+	if (m & 1) {
+		const char *mn = models[(m >> 1) % 3u];
+		memset(id->mn, ' ', sizeof(id->mn));
+		memcpy(id->mn, mn, strlen(mn));
+		id->vid = (m & 8) ? 0x144d : in16();
+	}
+	if (m & 0x10)
+		for (unsigned i = 0; i < 8; i++)
+			id->fr[i] = (char)in8();
+	id->oacs = in16();
+	id->oncs = in16();
+	id->lpa = in8();
+	id->frmw = in8();
+	id->fwug = in8();
+	id->sanicap = in32();
+	id->fna = in8();
+	id->vwc = in8();
+	id->elpe = in8();
+	id->aerl = in8();
+	id->acl = in8();
+	id->oaes = in32();
+	id->apsta = in8();
+	id->hmpre = in16();
+	id->hmmin = in16();
+	id->hmmaxd = in16();
+	id->hmminds = in8();
+	id->edstt = in16();
+	id->npss = (uint8_t)(in8() & 31u);
+	for (unsigned i = 0; i <= id->npss; i++) {
+		id->psd[i].mp = in16();
+		id->psd[i].flags = in8();
+		id->psd[i].idlp = in8();
+		id->psd[i].ips = in8();
+		id->psd[i].actp = in8();
+		id->psd[i].apws = in8();
+		if (in8() >= 128)
+			break;   /* the rest as they were */
+	}
 }
 
 
@@ -523,19 +597,129 @@ static uint16_t hmb_enable(const struct nvme_sqe *s)
 	return 0;
 }
 
-/* Sane Device Self-test (06h) and Telemetry Host-Initiated (07h) logs. */
-static void log_sane(uint8_t lid, uint8_t *buf, size_t len)
+static void ns_list(uint8_t *buf, uint32_t after);
+static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
+static void put32(uint8_t *p, uint32_t v) { put16(p, (uint16_t)v); put16(p + 2, (uint16_t)(v >> 16)); }
+
+/* Sane logs at offset 0 (Firmware Slot, Sanitize Status, Device Self-test,
+ * Telemetry Host-Initiated, Commands Supported and Effects), or, when the
+ * input says so, the log built field by field from the input (every field
+ * the driver decodes or validates). */
+static void log_build(uint8_t lid, uint8_t *buf, size_t len)
 {
-	if (lid == NVME_LID_DEVICE_SELF_TEST && len >= 564) {
-		buf[0] = 0;
-		for (unsigned i = 0; i < 20; i++)
-			buf[4 + 28 * i] = i == 0 ? 0x10 : 0x0F;   /* one short test passed, then unused */
-	} else if (lid == NVME_LID_TELEMETRY_HOST && len >= 512) {
+	bool st = in8() >= 160;
+	switch (lid) {
+	case NVME_LID_ERROR:
+		if (!st)
+			break;
+		for (size_t at = 0; at + 64 <= len && at < 64u * 8u; at += 64) {
+			put32(buf + at, in8());            /* error count */
+			put16(buf + at + 8, in16());       /* SQ ID */
+			put16(buf + at + 10, in16());      /* CID */
+			put16(buf + at + 12, in16());      /* status */
+			put16(buf + at + 14, in16());      /* parameter error location */
+			put32(buf + at + 16, in32());      /* LBA */
+			put32(buf + at + 24, (in8() & 1) ? 0xFFFFFFFFu : in8());   /* NSID */
+			if (in8() >= 128)
+				break;
+		}
+		break;
+	case NVME_LID_SMART:
+		if (st)
+			for (size_t i = 0; i < len && i < 240; i++)
+				buf[i] = in8();
+		break;
+	case NVME_LID_FW_SLOT:
+		if (len < 64)
+			break;
+		buf[0] = st ? in8() : 0x01;   /* AFI: slot 1 active */
+		memcpy(buf + 8, "1.0     ", 8);
+		if (st)
+			for (unsigned i = 8; i < 64; i++)
+				buf[i] = (in8() & 1) ? (uint8_t)in8() : ' ';
+		break;
+	case NVME_LID_CHANGED_NS:
+		if (!st)
+			break;
+		if (in8() & 1)
+			put32(buf, 0xFFFFFFFFu);   /* more than 1024 changed */
+		else
+			ns_list(buf, 0);
+		break;
+	case NVME_LID_CMD_EFFECTS: {
+		static const uint8_t admin[] = { 0x10, 0x11, 0x14, 0x80, 0x84, 0x81, 0x82, 0x0D, 0x15, 0x19, 0x1A, 0x7C };
+		static const uint8_t io[] = { 0x01, 0x02, 0x04, 0x05, 0x08, 0x09, 0x0C, 0x0D, 0x0E, 0x11, 0x15, 0x19 };
+		uint32_t ma = st ? in32() : 0xFFFFFFFFu, mi = st ? in32() : 0xFFFFFFFFu;
+		if (len < 2048)
+			break;
+		for (unsigned i = 0; i < sizeof(admin); i++)
+			if ((ma >> i) & 1u)
+				put32(buf + 4u * admin[i], 1u | (st ? (uint32_t)in8() << 1 : 0));
+		for (unsigned i = 0; i < sizeof(io); i++)
+			if ((mi >> i) & 1u)
+				put32(buf + 1024 + 4u * io[i], 1u | (st ? (uint32_t)in8() << 1 : 0));
+		break;
+	}
+	case NVME_LID_DEVICE_SELF_TEST:
+		if (len < 564)
+			break;
+		if (!st) {
+			for (unsigned i = 0; i < 20; i++)
+				buf[4 + 28 * i] = i == 0 ? 0x10 : 0x0F;   /* one short test passed, then unused */
+			break;
+		}
+		buf[0] = in8();   /* current operation */
+		buf[1] = in8();   /* current completion */
+		for (unsigned i = 0; i < 20; i++) {
+			uint8_t *r = buf + 4 + 28 * i;
+			r[0] = in8();   /* result, code */
+			r[1] = in8();   /* segment */
+			r[2] = in8();   /* valid fields */
+			put32(r + 4, in32());
+			put32(r + 12, in32());
+			put32(r + 16, in32());
+			r[24] = in8();
+			r[25] = in8();
+			if (in8() >= 200) {
+				for (unsigned k = i + 1; k < 20; k++)
+					buf[4 + 28 * k] = 0x0F;
+				break;
+			}
+		}
+		break;
+	case NVME_LID_TELEMETRY_HOST:
+		if (len < 512)
+			break;
 		buf[0] = NVME_LID_TELEMETRY_HOST;
-		buf[8] = 1;    /* data areas end at blocks 1, 2, 3 */
-		buf[10] = 2;
-		buf[12] = 3;
-		buf[381] = 1;  /* generation */
+		put16(buf + 8, 1);    /* data areas end at blocks 1, 2, 3 */
+		put16(buf + 10, 2);
+		put16(buf + 12, 3);
+		buf[381] = 1;         /* generation */
+		if (st) {
+			buf[0] = (in8() & 1) ? NVME_LID_TELEMETRY_HOST : in8();
+			put16(buf + 8, in8());
+			put16(buf + 10, (uint16_t)(in8() + buf[8]));
+			put16(buf + 12, (uint16_t)(in8() + buf[10]));
+			buf[381] = in8();
+			buf[382] = in8();
+			buf[383] = in8();
+		}
+		break;
+	case NVME_LID_SANITIZE_STATUS:
+		if (len < 32)
+			break;
+		put16(buf, 0xFFFF);
+		put16(buf + 2, 1);   /* completed */
+		if (st) {
+			put16(buf, in16());
+			put16(buf + 2, in16());
+			put32(buf + 4, in32());
+			for (unsigned i = 8; i < 32; i += 4)
+				put32(buf + i, (in8() & 1) ? 0xFFFFFFFFu : in8());
+		}
+		break;
+	default:
+		break;
 	}
 }
 
@@ -547,6 +731,77 @@ static void id_ns(uint8_t *b)
 	id->flbas = 0;
 	id->lbaf[0].lbads = D.lbads;
 	id->lbaf[1].lbads = 12;
+	id->fpi = 0x80 | 40;   /* progress reported: 40 % remaining */
+	if (in8() < 160)
+		return;
+	/* structure-aware: the fields ns_fill() checks, from the input */
+	uint8_t m = in8();
+	if (m & 1)
+		id->nsze = (m & 2) ? in32() : in8();
+	id->ncap = (m & 4) ? in32() : id->nsze;
+	id->nuse = (m & 8) ? in32() : id->ncap;
+	id->nlbaf = (m & 0x10) ? in8() : (uint8_t)(in8() & 15u);
+	id->flbas = in8();
+	id->dps = (m & 0x20) ? in8() : 0;
+	id->nsfeat = in8();
+	id->nmic = in8();
+	id->dlfeat = in8();
+	id->fpi = in8();
+	for (unsigned i = 0; i < 64 && i <= id->nlbaf; i++) {
+		uint8_t f = in8();
+		id->lbaf[i].lbads = (f & 0x80) ? (uint8_t)(f & 0x7F) : (uint8_t)(9u + (f & 7u));
+		id->lbaf[i].ms = (f & 0x40) ? in16() : 0;
+		id->lbaf[i].rp = in8();
+		if (in8() >= 128)
+			break;
+	}
+	/* the device itself still moves blocks of its configured size */
+}
+
+/* Active namespace list after nsid: the sane one, or entries the input
+ * builds (increasing, repeated, above NN, FFFFFFFFh, a zero in the middle) */
+static void ns_list(uint8_t *buf, uint32_t after)
+{
+	uint32_t *l = (uint32_t *)buf;
+	if (in8() < 160) {
+		for (uint32_t i = 0, id = after + 1; id <= D.nn && i < 1024; id++)
+			l[i++] = id;
+		return;
+	}
+	uint32_t n = in8() % 12u, prev = after;
+	if (in8() == 255)
+		n = 1024;   /* a full list: the driver asks for the next one */
+	for (uint32_t i = 0; i < n; i++) {
+		uint8_t k = in8();
+		if (k < 200)
+			prev += 1u + (k & 3u);
+		else if (k < 230)
+			prev = in32();
+		else if (k < 250)
+			prev = 0xFFFFFFFFu;
+		l[i] = prev;
+	}
+}
+
+/* NVM command set Identify Controller (CNS 06h): the limits of Write
+ * Zeroes, Verify and Dataset Management */
+static void id_ctrl_nvm(uint8_t *buf)
+{
+	struct nvme_id_ctrl_nvm *n = (struct nvme_id_ctrl_nvm *)buf;
+	if (in8() < 128) {
+		n->vsl = 3;
+		n->wzsl = 4;
+		n->dmrl = 8;
+		n->dmrsl = 512;
+		n->dmsl = 2048;
+		return;
+	}
+	n->vsl = in8();
+	n->wzsl = in8();
+	n->wusl = in8();
+	n->dmrl = in8();
+	n->dmrsl = in32();
+	n->dmsl = in32();
 }
 
 static void exec_admin(const struct nvme_sqe *s)
@@ -563,8 +818,9 @@ static void exec_admin(const struct nvme_sqe *s)
 		else if (cns == NVME_CNS_NS && s->nsid >= 1 && s->nsid <= D.nn)
 			id_ns(buf);
 		else if (cns == NVME_CNS_ACTIVE_NS_LIST)
-			for (uint32_t i = 0, id = s->nsid + 1; id <= D.nn && i < 1024; id++)
-				((uint32_t *)buf)[i++] = id;
+			ns_list(buf, s->nsid);
+		else if (cns == NVME_CNS_CS_CTRL)
+			id_ctrl_nvm(buf);
 		payload_mutate(buf, sizeof(buf));
 		if (cns == NVME_CNS_NS && s->nsid >= 1 && s->nsid < 8) {
 			const struct nvme_id_ns *id = (const struct nvme_id_ns *)buf;
@@ -588,14 +844,28 @@ static void exec_admin(const struct nvme_sqe *s)
 		}
 		uint64_t off = (uint64_t)s->cdw13 << 32 | s->cdw12;
 		if (off == 0)
-			log_sane((uint8_t)NVME_GET(s->cdw10, NVME_GET_LOG_CDW10_LID), buf, (size_t)len);
+			log_build((uint8_t)NVME_GET(s->cdw10, NVME_GET_LOG_CDW10_LID), buf, (size_t)len);
 		payload_mutate(buf, (size_t)len);
 		if (!prp_xfer(s, buf, len, true))
 			sf = 0x4004;
 		break;
 	}
 	case NVME_ADMIN_SET_FEATURES:
-	case NVME_ADMIN_GET_FEATURES:
+	case NVME_ADMIN_GET_FEATURES: {
+		/* features with a data buffer: the device moves it */
+		uint8_t fid = (uint8_t)NVME_GET(s->cdw10, NVME_FEAT_CDW10_FID);
+		size_t dlen = fid == NVME_FEAT_AUTO_PST ? 256 : fid == NVME_FEAT_TIMESTAMP ? 8 :
+			      fid == NVME_FEAT_LBA_RANGE_TYPE ? 4096 : fid == NVME_FEAT_HOST_ID ? 16 : 0;
+		if (dlen != 0 && s->dptr.prp.prp1 != 0) {
+			bool get = s->opc == NVME_ADMIN_GET_FEATURES;
+			if (get && fid == NVME_FEAT_AUTO_PST)
+				for (unsigned i = 0; i < 3; i++)   /* PS 0, 1 -> PS 2 after 100 ms */
+					put32(buf + 8 * i, i < 2 ? (2u << 3) | (100u << 8) : 0);
+			if (get)
+				payload_mutate(buf, dlen);
+			if (!prp_xfer(s, buf, dlen, get))
+				sf = 0x4004;
+		}
 		if (s->opc == NVME_ADMIN_SET_FEATURES && NVME_GET(s->cdw10, NVME_FEAT_CDW10_FID) == NVME_FEAT_HOST_MEM_BUFFER &&
 		    (s->cdw11 & 1u))
 			sf = hmb_enable(s);
@@ -603,6 +873,7 @@ static void exec_admin(const struct nvme_sqe *s)
 			dw0 = (uint32_t)(D.grant - 1u) | ((uint32_t)(D.grant - 1u) << 16);
 		dw0 = pick32(dw0);
 		break;
+	}
 	case NVME_ADMIN_CREATE_CQ: {
 		uint16_t qid = (uint16_t)NVME_GET(s->cdw10, NVME_CREATE_CQ_CDW10_QID);
 		uint32_t size = (uint32_t)NVME_GET(s->cdw10, NVME_CREATE_CQ_CDW10_QSIZE) + 1u;
@@ -675,8 +946,13 @@ static void exec_admin(const struct nvme_sqe *s)
 		}
 		sf = 0x4105;
 		break;
+	case NVME_ADMIN_FORMAT_NVM:
+		/* a format takes a while: its completion comes after input-chosen
+		 * device ticks (the driver polls progress meanwhile) */
+		next_delay = (uint32_t)(in8() & 63u) * 8u;
+		break;
 	default:
-		/* firmware, format, sanitize, ...: accepted, data (if any) moved */
+		/* firmware, sanitize, ...: accepted, data (if any) moved */
 		if (NVME_GET(s->opc, NVME_OPC_XFER) != NVME_XFER_NONE && s->dptr.prp.prp1 == 0)
 			sf = 0x4004;
 		break;
@@ -722,6 +998,8 @@ static void exec_io(uint16_t sqid, const struct nvme_sqe *s)
 	complete(sqid, s->cid, sf, 0);
 }
 
+static unsigned long dev_cmds;   /* commands the device fetched */
+
 /* Fetch and execute everything between head and tail of SQ qid. */
 static void sq_run(uint16_t qid)
 {
@@ -734,6 +1012,7 @@ static void sq_run(uint16_t qid)
 		struct nvme_sqe s;
 		memcpy(&s, p, sizeof(s));
 		q->head = (q->head + 1u) % q->size;
+		dev_cmds++;
 		if (echo_log())
 			fprintf(stderr, "dev: sq %u opc %02x cid %04x nsid %u cdw10 %08x cdw12 %08x psdt %u prp1 %llx prp2 %llx\n",
 				qid, s.opc, s.cid, s.nsid, s.cdw10, s.cdw12, (unsigned)NVME_GET(s.flags, NVME_SQE_FLAGS_PSDT),
@@ -748,7 +1027,7 @@ static void sq_run(uint16_t qid)
 /* An event for an outstanding AER, now and then. */
 static void maybe_event(void)
 {
-	if (D.naer == 0 || in8() < 250)
+	if (D.naer == 0 || in8() < 240)
 		return;
 	uint16_t cid = D.aer_cid[0];
 	memmove(&D.aer_cid[0], &D.aer_cid[1], (D.naer - 1) * sizeof(D.aer_cid[0]));
@@ -757,7 +1036,20 @@ static void maybe_event(void)
 	memset(&e, 0, sizeof(e));
 	e.cid = cid;
 	e.sqhd = (uint16_t)D.sq[0].head;
-	e.dw0 = pick32(0x00020101u);   /* SMART temperature, log 02h */
+	e.dw0 = 0x00020101u;   /* SMART temperature, log 02h */
+	uint8_t k = in8();
+	if (k >= 128) {
+		/* a defined event: type, information and the log it names */
+		static const uint32_t ev[] = {
+			0x00010000u, 0x00010300u, 0x00020001u, 0x00020101u, 0x00020201u, 0x00040002u,
+			0x00030102u, 0x00070202u, 0x00800006u, 0x00810106u, 0x00810206u, 0x00020004u,
+			0x00000003u, 0x00C00007u, 0x00090602u, 0x00000402u,
+		};
+		e.dw0 = ev[k % (sizeof(ev) / sizeof(ev[0]))];
+	}
+	e.dw0 = pick32(e.dw0);
+	if (k >= 120 && k < 128)   /* the request itself fails */
+		e.status = (uint16_t)(pick_status() << 1);
 	pend_add(0, &e, 0, false);
 }
 
@@ -809,10 +1101,13 @@ uint32_t nvme_mmio_hook_read32(const volatile void *addr)
 	default:               v = 0; break;
 	}
 	v = pick32(v);
-	/* the doorbell stride is what the driver was told */
-	if (off == NVME_REG_CAP)
+	/* the doorbell stride is what the driver was told: CAP as read while
+	 * the controller is disabled (read_cap); the driver takes only CAP.TO
+	 * from its re-read after the CC write that sets EN (recheck_cap_to) */
+	bool disabled = NVME_GET(D.cc, NVME_CC_EN) == 0;
+	if (off == NVME_REG_CAP && disabled)
 		D.cap_seen = (D.cap_seen & ~0xFFFFFFFFull) | v;
-	else if (off == NVME_REG_CAP + 4)
+	else if (off == NVME_REG_CAP + 4 && disabled)
 		D.cap_seen = (D.cap_seen & 0xFFFFFFFFull) | ((uint64_t)v << 32);
 	return v;
 }
@@ -940,6 +1235,23 @@ static void h_log(void *ctx, enum nvme_log_level level, const char *msg)
 		fprintf(stderr, "%d %s\n", (int)level, msg);
 }
 
+static void h_mmio_unmap(void *ctx, volatile void *virt, size_t size)
+{
+	(void)ctx;
+	(void)size;
+	if (virt != bar_mem)
+		fz_fail("mmio_unmap of something mmio_map did not return");
+}
+
+static void h_progress(void *arg, struct nvme_ctrl *c, const char *what, uint32_t waited_ms)
+{
+	if (arg != c || what == NULL || what[0] == '\0')
+		fz_fail("progress callback without a controller or a text");
+	(void)waited_ms;
+}
+
+static struct nvme_host hv;   /* this input's host (host with changes) */
+
 static const struct nvme_host host = {
 	.ctx = NULL,
 	.dma_alloc = h_dma_alloc,
@@ -1013,6 +1325,59 @@ static void sync_buf_done(void *b, int rc)
 	harness_buf_free(b);
 }
 
+/* NVME_CMD_FORCE or not: the capability gates are part of what is fuzzed */
+static unsigned pick_flags(void)
+{
+	uint8_t c = in8();
+	return (c & 1u ? NVME_CMD_FORCE : 0u) | (c >> 1 & (NVME_IO_FUA | NVME_IO_LIMITED_RETRY | NVME_WZ_DEALLOCATE |
+							  NVME_RESV_IEKEY));
+}
+
+/* A value for the decoders: small, a driver error, a device status, any */
+static int pick_any_status(void)
+{
+	uint8_t c = in8();
+	if (c < 96)
+		return -(int)(c % 48u);                                   /* driver errors and around */
+	if (c < 224)
+		return -(int)(NVME_STATUS_DEVICE_FLAG | pick_status());    /* device statuses */
+	return (int)in32();
+}
+
+/* Progress callbacks: stop after the input-chosen call (0: never). */
+static unsigned cb_left;
+static int fw_cb(void *arg, uint64_t done, uint64_t total)
+{
+	(void)arg;
+	if (done > total)
+		fz_fail("firmware progress beyond the image");
+	return cb_left != 0 && --cb_left == 0;
+}
+static int fmt_cb(void *arg, const struct nvme_format_progress *p)
+{
+	(void)arg;
+	if (p->fpi && p->percent > 100)
+		fz_fail("format progress above 100 %");
+	return cb_left != 0 && --cb_left == 0;
+}
+static int san_cb(void *arg, const struct nvme_sanitize_status *st)
+{
+	(void)arg;
+	if (st->percent > 100)
+		fz_fail("sanitize progress above 100 %");
+	return cb_left != 0 && --cb_left == 0;
+}
+
+static char why_buf[200];
+/* A text buffer of input-chosen size (NULL, 0, 1, short, long). */
+static size_t pick_text(char **out)
+{
+	static const size_t lens[] = { 0, 1, 2, 7, 24, 64, 200 };
+	uint8_t c = in8();
+	*out = c == 255 ? NULL : why_buf;
+	return *out ? lens[c % 7u] : 0;
+}
+
 static struct nvme_ns *pick_ns(void)
 {
 	uint32_t n = nvme_ns_count(&ctrl);
@@ -1048,7 +1413,9 @@ static void op(uint8_t which)
 {
 	struct nvme_ns *ns = pick_ns();
 	uint8_t *b = NULL;
-	switch (which % 25u) {
+	if (echo_log())
+		fprintf(stderr, "harness: operation %u\n", which % 35u);
+	switch (which % 35u) {
 	case 0:
 	case 1: {   /* synchronous read / write */
 		if (!ns || ns->lba_size == 0)
@@ -1093,7 +1460,7 @@ static void op(uint8_t which)
 		(void)nvme_get_num_queues(&ctrl, &a, &c);
 		uint32_t v;
 		struct nvme_feat_args fa = { .fid = in8() };
-		(void)nvme_feat_get(&ctrl, &fa, NVME_CMD_FORCE, &v);
+		(void)nvme_feat_get(&ctrl, &fa, pick_flags(), &v);
 		break;
 	}
 	case 5: {
@@ -1133,7 +1500,8 @@ static void op(uint8_t which)
 	case 11: {
 		uint16_t qid = (uint16_t)(1u + in8() % 4u);
 		(void)nvme_qpair_delete(&ctrl, qid);
-		(void)nvme_qpair_create(&ctrl, qid, in8() % 70u, NULL);
+		struct nvme_qpair_opts qo = { .interrupts = in8() & 1, .vector = in8(), .priority = in8() };
+		(void)nvme_qpair_create(&ctrl, qid, in8() % 70u, (in8() & 1) ? &qo : NULL);
 		break;
 	}
 	case 12: {   /* byte helpers */
@@ -1197,9 +1565,9 @@ static void op(uint8_t which)
 	case 17: {   /* firmware download and commit (FORCE: sent whatever OACS says) */
 		size_t len = 4u * (1u + in16() % 3000u);
 		b = harness_buf(len);
-		int rc = nvme_fw_download(&ctrl, b, len, 0, 0, NULL, NULL, NVME_CMD_FORCE);
+		int rc = nvme_fw_download(&ctrl, b, len, 0, 0, NULL, NULL, pick_flags());
 		struct nvme_fw_commit_result res;
-		(void)nvme_fw_commit(&ctrl, (uint8_t)(in8() & 7), (uint8_t)(in8() & 3), NVME_CMD_FORCE, &res);
+		(void)nvme_fw_commit(&ctrl, (uint8_t)(in8() & 7), (uint8_t)(in8() & 3), pick_flags(), &res);
 		sync_buf_done(b, rc);
 		break;
 	}
@@ -1208,7 +1576,7 @@ static void op(uint8_t which)
 		memset(&so, 0, sizeof(so));
 		so.action = (uint8_t)(1u + in8() % 4u);
 		so.owpass = (uint8_t)(1u + (in8() & 15));
-		so.flags = NVME_CMD_FORCE;
+		so.flags = pick_flags();
 		so.poll_ms = 10;
 		so.max_wait_ms = 200;
 		struct nvme_sanitize_status fin;
@@ -1220,41 +1588,47 @@ static void op(uint8_t which)
 		memset(&fo, 0, sizeof(fo));
 		fo.lbaf = (uint8_t)(in8() & 3);
 		fo.ses = (uint8_t)(in8() % 3u);
-		fo.flags = NVME_CMD_FORCE;
+		fo.flags = pick_flags();
 		(void)nvme_format_nvm(&ctrl, ns ? ns->nsid : NVME_NSID_ALL, &fo);
 		break;
 	}
 	case 20: {   /* reservations */
 		if (!ns)
 			break;
-		(void)nvme_resv_register(ns, pick_q(), (uint8_t)(in8() % 3u), in32(), in32(), 0, NVME_CMD_FORCE);
-		(void)nvme_resv_acquire(ns, pick_q(), (uint8_t)(in8() % 3u), (uint8_t)(1u + in8() % 6u), in32(),
-					 0, NVME_CMD_FORCE);
+		(void)nvme_resv_register(ns, pick_q(), (uint8_t)(in8() % 4u), in32(), in32(), (uint8_t)(in8() & 3),
+					 pick_flags());
+		(void)nvme_resv_acquire(ns, pick_q(), (uint8_t)(in8() % 4u), (uint8_t)(in8() % 8u), in32(),
+					 in32(), pick_flags());
 		b = harness_buf(4096);
 		struct nvme_resv_info ri;
-		int rc = nvme_resv_report(ns, pick_q(), b, 4096, in8() & 1, NVME_CMD_FORCE, &ri);
+		size_t rlen = (in8() & 1) ? 4096 : (size_t)in8() * 4u + (in8() & 3u);
+		int rc = nvme_resv_report(ns, pick_q(), b, rlen, in8() & 1, pick_flags(), &ri);
 		if (rc == 0)
 			for (uint32_t i = 0; i < ri.nentries; i++) {
 				struct nvme_resv_entry e;
 				(void)nvme_resv_report_entry(b, 4096, &ri, i, &e);
 			}
-		(void)nvme_resv_release(ns, pick_q(), (uint8_t)(in8() & 1), (uint8_t)(1u + in8() % 6u), 0,
-					 NVME_CMD_FORCE);
+		(void)nvme_resv_release(ns, pick_q(), (uint8_t)(in8() % 3u), (uint8_t)(in8() % 8u), 0,
+					 pick_flags());
 		sync_buf_done(b, rc);
 		break;
 	}
 	case 21: {   /* checked features and their decoders */
 		uint8_t fid = (uint8_t)(1u + in8() % 0x20u);
 		uint32_t v = 0;
-		struct nvme_feat_args ga = { .fid = fid, .sel = (uint8_t)(in8() & 3) };
-		if (nvme_feat_get(&ctrl, &ga, NVME_CMD_FORCE, &v) == 0) {
+		struct nvme_feat_args ga = { .fid = fid };
+		ga.sel = (uint8_t)(in8() & 3);
+		if (nvme_feat_get(&ctrl, &ga, pick_flags(), &v) == 0) {
 			char t[160];
 			(void)nvme_feat_describe(fid, v, t, sizeof(t));
 		}
-		struct nvme_feat_args sa = { .fid = fid, .cdw11 = in32(), .save = (in8() & 1) != 0 };
-		(void)nvme_feat_set(&ctrl, &sa, NVME_CMD_FORCE, &v);
+		struct nvme_feat_args sa = { .fid = fid };
+		sa.cdw11 = in32();
+		sa.save = (in8() & 1) != 0;
+		(void)nvme_feat_set(&ctrl, &sa, pick_flags(), &v);
 		struct nvme_timestamp ts;
-		(void)nvme_timestamp_get(&ctrl, 0, &ts, NVME_CMD_FORCE);
+		(void)nvme_timestamp_get(&ctrl, (uint8_t)(in8() & 3), &ts, pick_flags());
+		(void)nvme_timestamp_set(&ctrl, (uint64_t)in32() << (in8() & 15), pick_flags());
 		break;
 	}
 	case 22: {   /* Device Self-test: start, log, abort */
@@ -1286,6 +1660,390 @@ static void op(uint8_t which)
 		(void)nvme_power_get(&ctrl, &ps, NULL);
 		(void)nvme_power_set(&ctrl, (uint8_t)(in8() % 33u), in8() & 1);
 		(void)nvme_apst_read(&ctrl, &a);
+		break;
+	}
+	case 25: {   /* decoders and texts with input-chosen values */
+		char t[160];
+		char *w;
+		size_t wl;
+		unsigned k = 1u + in8() % 8u;
+		for (unsigned i = 0; i < k; i++) {
+			int st = pick_any_status();
+			wl = pick_text(&w);
+			(void)nvme_status_describe(st, w, wl);
+			(void)nvme_strerror(st);
+			(void)nvme_fw_needs_reset(st);
+		}
+		uint8_t fid = in8();
+		uint32_t v = in32();
+		struct nvme_feat_decoded fd;
+		(void)nvme_feat_decode(fid, v, &fd);
+		(void)nvme_feat_decode(fid, v, NULL);
+		wl = pick_text(&w);
+		(void)nvme_feat_describe(fid, v, w, wl);
+		(void)nvme_feat_name(in8());
+		(void)nvme_feat_arbitration(in8(), in8(), in8(), in8());
+		(void)nvme_feat_power_mgmt(in8(), in8());
+		(void)nvme_feat_temp_threshold(in16(), in8(), in8() & 1);
+		(void)nvme_feat_irq_coalescing(in8(), in8());
+		(void)nvme_feat_async_event(in8(), in8() & 1, in8() & 1);
+		wl = pick_text(&w);
+		(void)nvme_effects_describe(in32(), w, wl);
+		struct nvme_smart_log raw;
+		for (size_t i = 0; i < sizeof(raw); i++)
+			((uint8_t *)&raw)[i] = i < 200 ? in8() : 0;
+		struct nvme_smart_info si;
+		nvme_smart_decode(&raw, &si);
+		wl = pick_text(&w);
+		(void)nvme_smart_warning_text(si.critical_warning, w, wl);
+		wl = pick_text(&w);
+		(void)nvme_u128_to_dec(si.data_units_read, w, wl);
+		(void)nvme_u128_to_dec((struct nvme_u128){ ~0ull, ~0ull }, t, sizeof(t));
+		struct nvme_error_log_entry ee;
+		memset(&ee, 0, sizeof(ee));
+		ee.error_count = in8();
+		ee.sqid = in16();
+		ee.cid = in16();
+		ee.status = in16();
+		ee.pel = in16();
+		ee.nsid = (in8() & 1) ? NVME_NSID_ALL : in8();
+		wl = pick_text(&w);
+		(void)nvme_error_entry_describe(&ee, w, wl);
+		(void)nvme_sstat_name(in8() & 7);
+		(void)nvme_resv_type_name(in8() & 7);
+		(void)nvme_self_test_result_name(in8() & 15);
+		(void)nvme_event_type_name(in8() & 7);
+		(void)nvme_opt_name((enum nvme_opt)(in8() % (NVME_OPT_COUNT + 2u)));
+		/* a reservation report the input wrote, parsed at any count */
+		uint8_t rep[256];
+		for (size_t i = 0; i < sizeof(rep); i++)
+			rep[i] = in8();
+		struct nvme_resv_info ri = { .regctl = in8(), .extended = in8() & 1 };
+		ri.nentries = in8() % 12u;
+		size_t rl = in8();
+		for (uint32_t i = 0; i <= ri.nentries; i++) {
+			struct nvme_resv_entry re;
+			(void)nvme_resv_report_entry(rep, rl, &ri, i, &re);
+		}
+		/* an event as a host may hold it */
+		struct nvme_event ev;
+		memset(&ev, 0, sizeof(ev));
+		ev.type = in8() & 7;
+		ev.info = in8();
+		ev.lid = in8();
+		ev.dw0 = in32();
+		/* counts may exceed the NSIDs kept (the driver counts all it saw) */
+		ev.nchanged = (in8() & 1) ? NVME_EVENT_CHANGED_ALL : in16() % 1100u;
+		ev.nadded = in8() % (NVME_EVENT_NSIDS + 4u);
+		ev.nremoved = in8() % (NVME_EVENT_NSIDS + 4u);
+		ev.ns_count = in8();
+		ev.log_status = pick_any_status();
+		ev.rescan_status = pick_any_status();
+		ev.smart_warning = in8();
+		ev.sstat = in8() & 7;
+		wl = pick_text(&w);
+		(void)nvme_event_describe(&ev, w, wl);
+		/* quirks by ID, by strings, by name */
+		(void)nvme_quirks_for(in16(), in16(), in16(), in16());
+		static const char *const mns[] = { "Samsung Portable SSD X5 ", "Samsung", "", "x" };
+		(void)nvme_quirks_for_strings((in8() & 1) ? 0x144d : in16(), mns[in8() & 3], (in8() & 1) ? "1.0" : NULL);
+		uint32_t qb = in32();
+		(void)nvme_quirk_name(qb);
+		static const char *const qn[] = { "no-write-zeroes", "sqe-128", "none", "", "delay-before-rdy" };
+		(void)nvme_quirk_by_name(qn[in8() % 5u]);
+		wl = pick_text(&w);
+		(void)nvme_quirks_describe(qb, w, wl);
+		/* the ABI check of another build */
+		struct nvme_abi abi = NVME_ABI_INIT;
+		uint8_t a = in8();
+		const unsigned nf = (unsigned)(sizeof(abi) / sizeof(uint32_t));
+		if (a < nf)
+			((uint32_t *)&abi)[a] ^= 1u << (in8() & 31);
+		wl = pick_text(&w);
+		(void)nvme_abi_diff(a == nf ? NULL : &abi, w, wl);
+		break;
+	}
+	case 26: {   /* capability questions, with and without the effects log */
+		char *w;
+		size_t wl;
+		static const uint8_t opcs[] = { 0x01, 0x04, 0x05, 0x08, 0x09, 0x0C, 0x0D, 0x0E, 0x11, 0x15, 0x19,
+						0x10, 0x14, 0x80, 0x81, 0x82, 0x7C, 0x15, 0x19, 0x1A, 0x84, 0x00 };
+		unsigned k = 1u + in8() % 6u;
+		for (unsigned i = 0; i < k; i++) {
+			enum nvme_opt o = (enum nvme_opt)(in8() % (NVME_OPT_COUNT + 1u));
+			wl = pick_text(&w);
+			(void)nvme_ctrl_supports(&ctrl, o, w, wl);
+			wl = pick_text(&w);
+			(void)nvme_ctrl_supports_cmd(&ctrl, o, opcs[in8() % sizeof(opcs)], w, wl);
+		}
+		(void)nvme_ctrl_supports(NULL, NVME_OPT_VERIFY, NULL, 0);
+		(void)nvme_ctrl_refusal(&ctrl);
+		(void)nvme_ctrl_cns_exists(&ctrl, in8());
+		(void)nvme_ctrl_quirks(&ctrl);
+		break;
+	}
+	case 27: {   /* log pages: every helper, and the generic reader at any offset and length */
+		unsigned fl = pick_flags();
+		struct nvme_cmd_effects_log *el = (struct nvme_cmd_effects_log *)harness_buf(sizeof(*el));
+		(void)nvme_effects_log_read(&ctrl, el, fl);
+		harness_buf_free(el);
+		static const uint32_t nsids[] = { 0, NVME_NSID_ALL, 1, 2, 0xFFFFFFFEu };
+		struct nvme_smart_info si;
+		struct nvme_smart_log raw;
+		(void)nvme_smart_read(&ctrl, nsids[in8() % 5u], &si, (in8() & 1) ? &raw : NULL, pick_flags());
+		struct nvme_error_log_entry e[8];
+		uint32_t n;
+		(void)nvme_error_log_read(&ctrl, e, in8() % 9u, &n);
+		struct nvme_fw_slot_info fs;
+		(void)nvme_fw_slot_read(&ctrl, &fs);
+		struct nvme_sanitize_status ss;
+		(void)nvme_sanitize_status_read(&ctrl, &ss);
+		size_t len = (in8() & 1) ? 4u * (1u + in8()) : (size_t)in16() % 20000u;
+		b = harness_buf(len ? len : 1);
+		uint64_t off = (in8() & 1) ? (uint64_t)in8() * 4u : (uint64_t)in32() << (in8() & 31);
+		int rc = nvme_get_log_page(&ctrl, in8(), (uint8_t)(in8() & 15), nsids[in8() % 5u], off, b, len,
+					   in8() & 1);
+		sync_buf_done(b, rc);
+		break;
+	}
+	case 28: {   /* Identify, the active list, accessors */
+		static const uint8_t cnss[] = { NVME_CNS_NS, NVME_CNS_CTRL, NVME_CNS_ACTIVE_NS_LIST, NVME_CNS_CS_CTRL,
+						0x03, 0x05, 0x10, 0x1F };
+		uint8_t cns = (in8() & 1) ? cnss[in8() % 8u] : in8();
+		b = harness_buf(4096);
+		int rc = nvme_identify(&ctrl, cns, (in8() & 1) ? in8() : in32(), in16(), b);
+		sync_buf_done(b, rc);
+		uint32_t ids[16], n = 0;
+		uint32_t after = (in8() & 1) ? in8() : in32();
+		(void)nvme_ns_list_active(&ctrl, after, (in8() & 1) ? ids : NULL, in8() % 17u, &n);
+		(void)nvme_ns_list_active(&ctrl, 0, NULL, 0, &n);
+		(void)nvme_ns_get(&ctrl, in8() % 10u);
+		(void)nvme_ns_active_count(&ctrl);
+		(void)nvme_ctrl_id(&ctrl);
+		(void)nvme_ctrl_serial(&ctrl);
+		(void)nvme_ctrl_model(&ctrl);
+		(void)nvme_ctrl_firmware(&ctrl);
+		(void)nvme_ctrl_version(&ctrl);
+		(void)nvme_ctrl_cap(&ctrl);
+		(void)nvme_ctrl_page_size(&ctrl);
+		(void)nvme_ctrl_max_transfer(&ctrl);
+		(void)nvme_ctrl_io_queue_count(&ctrl);
+		(void)nvme_ctrl_io_queue_max(&ctrl);
+		uint32_t nsq, ncq;
+		nvme_ctrl_io_queue_grant(&ctrl, &nsq, &ncq);
+		nvme_ctrl_io_queue_grant(&ctrl, NULL, NULL);
+		(void)nvme_ctrl_uses_sgl(&ctrl);
+		(void)nvme_ctrl_shadow_doorbells(&ctrl);
+		(void)nvme_ctrl_get_state(&ctrl);
+		(void)nvme_ctrl_admin_qpair(&ctrl);
+		(void)nvme_ctrl_qpair(&ctrl, (uint16_t)(in8() % 6u));
+		(void)nvme_aer_outstanding(&ctrl);
+		(void)nvme_event_count(&ctrl);
+		(void)nvme_event_dropped(&ctrl);
+		(void)nvme_fw_granularity(&ctrl);
+		(void)nvme_fw_chunk_bytes(&ctrl);
+		(void)nvme_ctrl_nvm_limits(&ctrl);
+		(void)nvme_ns_verify_max_blocks(ns);
+		(void)nvme_ns_write_zeroes_max_blocks(ns);
+		uint64_t ph, by;
+		void *vi;
+		(void)nvme_hmb_chunk(&ctrl, in8() % 6u, &ph, &vi, &by);
+		nvme_ctrl_set_log_level(&ctrl, getenv("FUZZ_LOG") ? NVME_LOG_DEBUG : (enum nvme_log_level)(in8() % 6u));
+		break;
+	}
+	case 29: {   /* firmware: offsets, piece sizes, a progress callback that stops, any slot and action */
+		size_t len = (in8() & 1) ? 4u * (1u + in16() % 3000u) : (size_t)in16() % 12000u;
+		b = harness_buf(len ? len : 4);
+		uint64_t off = (in8() & 1) ? (uint64_t)(in8() & 7) * 4096u : (uint64_t)in32() << (in8() & 7);
+		uint32_t xfer = (in8() & 1) ? 0 : (uint32_t)in16() << (in8() & 7);
+		cb_left = in8() % 4u;
+		int rc = nvme_fw_download(&ctrl, len ? b : NULL, len, off, xfer, (in8() & 1) ? fw_cb : NULL, NULL,
+					  pick_flags());
+		sync_buf_done(b, rc);
+		struct nvme_fw_commit_result res;
+		(void)nvme_fw_commit(&ctrl, (uint8_t)(in8() % 9u), (uint8_t)(in8() & 7), pick_flags(),
+				     (in8() & 1) ? &res : NULL);
+		break;
+	}
+	case 30: {   /* sanitize: start and wait separately, every option */
+		struct nvme_sanitize_opts so;
+		memset(&so, 0, sizeof(so));
+		so.action = (uint8_t)(in8() % 6u);
+		so.ause = in8() & 1;
+		so.no_dealloc = in8() & 1;
+		so.owpass = (uint8_t)(in8() % 18u);
+		so.invert = in8() & 1;
+		so.pattern = in32();
+		so.flags = pick_flags();
+		so.poll_ms = in8() % 40u;
+		so.max_wait_ms = (in8() & 3) == 0 ? 0 : 10u + in8();
+		cb_left = in8() % 4u;
+		so.progress = (in8() & 1) ? san_cb : NULL;
+		struct nvme_sanitize_status fin;
+		(void)nvme_sanitize_start(&ctrl, &so);
+		(void)nvme_sanitize_wait(&ctrl, &so, (in8() & 1) ? &fin : NULL);
+		break;
+	}
+	case 31: {   /* Format NVM with every option and a progress callback */
+		struct nvme_format_opts fo;
+		memset(&fo, 0, sizeof(fo));
+		fo.lbaf = (uint8_t)(in8() % 66u);
+		fo.ses = (uint8_t)(in8() & 3);
+		fo.mset = in8() & 1;
+		fo.pi = (uint8_t)(in8() % 5u);
+		fo.pil = in8() & 1;
+		fo.flags = pick_flags();
+		fo.poll_ms = in8() % 50u;
+		cb_left = in8() % 4u;
+		fo.progress = (in8() & 1) ? fmt_cb : NULL;
+		uint32_t nsid = (in8() & 1) ? NVME_NSID_ALL : ns ? ns->nsid : in8();
+		(void)nvme_format_nvm(&ctrl, nsid, &fo);
+		break;
+	}
+	case 32: {   /* data management with input ranges and counts; physical segments */
+		if (!ns)
+			break;
+		struct nvme_dsm_range r[6];
+		uint32_t nr = in8() % 7u;
+		for (uint32_t i = 0; i < 6; i++) {
+			r[i].cattr = in32();
+			r[i].nlb = (in8() & 1) ? 1u + in8() : in32();
+			r[i].slba = (in8() & 1) ? in16() : ((uint64_t)in32() << 16);
+		}
+		(void)nvme_dsm(ns, pick_q(), r, nr, in8() & 7, pick_flags());
+		(void)nvme_trim(ns, pick_q(), in16(), (in8() & 1) ? 1u + in16() : (uint64_t)in32() << 8, pick_flags());
+		(void)nvme_write_zeroes(ns, pick_q(), in16(), 1u + in16() % 1024u, pick_flags());
+		(void)nvme_verify(ns, pick_q(), in16(), 1u + in16() % 1024u, pick_flags());
+		if (ns->lba_size == 0 || ns->lba_size > 65536 || ns->unusable)
+			break;
+		uint32_t count = 1u + in8() % 4u;
+		size_t len = (size_t)count * ns->lba_size;
+		b = harness_buf(len);
+		struct nvme_compare_result cr;
+		sync_buf_done(b, nvme_compare(ns, pick_q(), in16(), count, b, pick_flags(), &cr));
+		/* physical segments inside one harness buffer: split at input points */
+		/* segments in order inside one harness buffer, split at input
+		 * points, with input gaps between them (page or not) */
+		size_t blen = 2 * len + 4 * 4096;
+		b = harness_buf(blen);
+		uint8_t *base = b + ((in8() & 1) ? 0 : (in8() & 0xFCu));
+		struct nvme_phys_seg seg[4];
+		uint32_t nseg = 1u + in8() % 4u;
+		size_t at = 0, skip = 0;
+		for (uint32_t i = 0; i < nseg; i++) {
+			size_t left = len - at;
+			size_t l = i + 1 == nseg ? left : (in8() & 1) ? 4096u - (size_t)((uintptr_t)(base + at + skip) & 4095u)
+									: (size_t)in16() % (left + 1);
+			if (l > left)
+				l = left;
+			seg[i].addr = (uint64_t)(uintptr_t)(base + at + skip);
+			seg[i].len = (uint32_t)l;
+			at += l;
+			uint8_t g = in8();
+			skip += g < 128 ? 0 : g < 200 ? 4096u - (size_t)((uintptr_t)(base + at + skip) & 4095u) : (g & 0x3Cu);
+			if (skip > 3 * 4096)
+				skip = 3 * 4096;   /* stays inside the buffer */
+		}
+		if (in8() & 1)   /* lengths that do not add up (still inside the buffer) */
+			seg[nseg - 1].len += in8() & 0xFCu;
+		int rc = (in8() & 1) ? nvme_read_phys(ns, pick_q(), in16(), count, seg, nseg)
+				     : nvme_write_phys(ns, pick_q(), in16(), count, seg, nseg);
+		sync_buf_done(b, rc);
+		/* the asynchronous forms, exactly once */
+		struct nvme_qpair *q = nvme_ctrl_io_qpair(&ctrl, in8() % 4u);
+		struct areq *r1 = areq_new(len), *r2 = areq_new(16), *r3 = areq_new(len);
+		if (!r1 || !r2 || !r3) {
+			if (r1) r1->calls = 1;
+			if (r2) r2->calls = 1;
+			if (r3) r3->calls = 1;
+			break;
+		}
+		nvme_qpair_batch_begin(q);
+		struct nvme_phys_seg s1 = { (uint64_t)(uintptr_t)r1->buf, (uint32_t)len };
+		if (((in8() & 1) ? nvme_read_phys_async(ns, q, in8(), count, &s1, 1, areq_cb, r1)
+				 : nvme_write_phys_async(ns, q, in8(), count, &s1, 1, areq_cb, r1)) != 0)
+			r1->calls = 1;
+		if (nvme_flush_async(ns, q, areq_cb, r2) != 0)
+			r2->calls = 1;
+		struct nvme_sqe sq;
+		memset(&sq, 0, sizeof(sq));
+		sq.opc = (in8() & 1) ? NVME_CMD_READ : NVME_CMD_WRITE;
+		sq.nsid = ns->nsid;
+		sq.cdw12 = count - 1u;
+		if (nvme_io_passthru_async(q, &sq, r3->buf, len, areq_cb, r3) != 0)
+			r3->calls = 1;
+		nvme_qpair_batch_end(q);
+		poll_all(500u + in8() * 10u);
+		nvme_qpair_stats_reset(q);
+		break;
+	}
+	case 33: {   /* the API's argument checks: nothing may reach the device */
+		struct nvme_sqe sq;
+		memset(&sq, 0, sizeof(sq));
+		sq.opc = in8();
+		uint8_t dummy[16];
+		struct nvme_cqe cqe;
+		uint32_t v;
+		unsigned long cmds = dev_cmds;
+		(void)nvme_admin_passthru(NULL, &sq, NULL, 0, NULL);
+		if (NVME_GET(sq.opc, NVME_OPC_XFER) == NVME_XFER_NONE)
+			(void)nvme_admin_passthru(&ctrl, &sq, dummy, sizeof(dummy), &cqe);
+		(void)nvme_admin_passthru(&ctrl, &sq, NULL, 16, &cqe);
+		(void)nvme_identify(NULL, 0, 0, 0, dummy);
+		(void)nvme_identify(&ctrl, 1, 0, 0, NULL);
+		struct nvme_feat_args fa0 = { .fid = 1 };
+		(void)nvme_feat_set(NULL, &fa0, NVME_FEAT_RAW, &v);
+		struct nvme_feat_args fa16 = { .fid = 1, .len = 16 };   /* len without buf */
+		(void)nvme_feat_set(&ctrl, &fa16, NVME_FEAT_RAW, &v);
+		struct nvme_feat_args fa = { .fid = 1 };
+		fa.sel = (uint8_t)(8u + in8() % 8u);                    /* sel beyond 3 */
+		(void)nvme_feat_get(&ctrl, &fa, 0, &v);
+		(void)nvme_feat_get(&ctrl, &fa, NVME_FEAT_RAW, &v);
+		(void)nvme_feat_get(&ctrl, NULL, 0, &v);
+		(void)nvme_set_num_queues(NULL, 1, 1, NULL, NULL);
+		(void)nvme_set_num_queues(&ctrl, (in8() & 1) ? 0 : 70000u, 1, NULL, NULL);
+		(void)nvme_get_num_queues(NULL, &v, &v);
+		(void)nvme_get_log_page(NULL, 2, 0, 0, 0, dummy, 16, false);
+		(void)nvme_get_log_page(&ctrl, 2, 0, 0, ~0ull - 3u, dummy, 16, false);
+		(void)nvme_get_log_page(&ctrl, 2, 0, 0, 2, dummy, 16, false);
+		(void)nvme_qpair_create(NULL, 1, 0, NULL);
+		(void)nvme_qpair_create(&ctrl, (uint16_t)(in8() & 1 ? 0 : 9), 0, NULL);
+		(void)nvme_qpair_delete(NULL, 1);
+		(void)nvme_qpair_delete(&ctrl, (uint16_t)(in8() & 1 ? 0 : 9));
+		(void)nvme_io_passthru(NULL, &sq, NULL, 0, &cqe);
+		(void)nvme_io_passthru(nvme_ctrl_admin_qpair(&ctrl), &sq, NULL, 0, &cqe);
+		(void)nvme_io_passthru_async(nvme_ctrl_io_qpair(&ctrl, 0), &sq, NULL, 16, areq_cb, NULL);
+		(void)nvme_read_bytes(ns, NULL, 0, NULL, 16);
+		(void)nvme_write_bytes(ns, NULL, ~0ull - 8u, dummy, 16);
+		(void)nvme_read_phys(ns, NULL, 0, 1, NULL, 0);
+		(void)nvme_read_phys_async(ns, NULL, 0, 1, NULL, 1, NULL, NULL);
+		(void)nvme_write_phys_async(ns, NULL, 0, 1, NULL, 1, NULL, NULL);
+		(void)nvme_read_phys(ns, NULL, 0, 0xFFFFFu, NULL, 1);
+		(void)nvme_compare(ns, NULL, 0, 1, NULL, 0, NULL);
+		(void)nvme_dsm(ns, NULL, NULL, 1, 0, 0);
+		(void)nvme_power_get(NULL, NULL, NULL);
+		(void)nvme_power_set(NULL, 0, false);
+		(void)nvme_apst_read(NULL, NULL);
+		(void)nvme_power_state_count(NULL);
+		struct nvme_telemetry_info ti;
+		(void)nvme_telemetry_host_read(&ctrl, (in8() & 1) ? 0 : 4, false, dummy, sizeof(dummy), &ti);
+		(void)nvme_fw_download(&ctrl, dummy, 6, 0, 0, NULL, NULL, 0);
+		(void)nvme_fw_download(&ctrl, dummy, 8, ~0ull - 7u, 0, NULL, NULL, 0);
+		(void)nvme_format_nvm(NULL, 1, NULL);
+		(void)nvme_self_test_log_read(NULL, NULL);
+		(void)nvme_sanitize_status_read(NULL, NULL);
+		(void)nvme_ns_list_active(&ctrl, 0xFFFFFFFEu, NULL, 0, &v);
+		(void)nvme_ns_rescan(NULL);
+		(void)nvme_ns_unusable_text(NULL, why_buf, sizeof(why_buf));
+		(void)nvme_ctrl_set_io_queue_count(&ctrl, 100);
+		(void)nvme_resv_report(ns, NULL, dummy, 6, false, 0, NULL);
+		(void)nvme_resv_register(ns, NULL, 9, 0, 0, 1, 0);
+		(void)nvme_resv_acquire(ns, NULL, 9, 0, 0, 0, 0);
+		(void)nvme_resv_release(ns, NULL, 9, 9, 0, 0);
+		if (dev_cmds != cmds)
+			fz_fail("a call with invalid arguments reached the device");
+		uint8_t ps, wl;
+		(void)nvme_power_get(&ctrl, &ps, &wl);   /* with the workload hint */
 		break;
 	}
 	default: {   /* accessors and texts on whatever state we are in */
@@ -1322,7 +2080,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		NVME_SET(NVME_CAP_CSS, NVME_CAP_CSS_NVM) | NVME_SET(NVME_CAP_MPSMAX, 4) |
 		NVME_SET(NVME_CAP_DSTRD, (c1 & 0x80) ? (c1 & 0xF) : 0);
 	D.cap_seen = D.cap;
-	D.vs = (c1 & 0x40) ? NVME_VS(1, 0, 0) : NVME_VS(1, 4, 0);
+	D.vs = (c1 & 0x40) ? NVME_VS(1, 0, 0) : (c2 & 0x40) ? NVME_VS(2, 0, 0) : NVME_VS(1, 4, 0);
+	if (c2 & 0x80)   /* I/O command sets: Identify CNS 06h exists before 2.0 */
+		D.cap |= NVME_SET(NVME_CAP_CSS, NVME_CAP_CSS_NVM | NVME_CAP_CSS_IOCS);
 	D.mdts = (uint8_t)(c1 & 0x7);
 	D.nn = (uint8_t)((c1 >> 3) & 0x3);
 	D.lbads = (c2 & 1) ? 12 : 9;
@@ -1344,14 +2104,45 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cfg.hmb_max_bytes = 256u * 1024u;   /* bounded: Identify HMPRE is the input's */
 	cfg.max_transfer = 4096u << ((d1 >> 6) * 2u);
 	cfg.dptr_mode = (enum nvme_dptr_mode)((d0 >> 7) ? NVME_DPTR_AUTO : NVME_DPTR_PRP);
-	cfg.no_aer = (in8() & 3) == 0;
-	cfg.no_recovery = (in8() & 7) == 0;
+	uint8_t ab = in8(), rb = in8();
+	cfg.no_aer = (ab & 3) == 0;
+	cfg.no_recovery = (rb & 7) == 0;
+	/* the host: as declared, or with the optional members missing, a
+	 * progress callback, another page size, or a required member missing
+	 * (init must refuse it); the high bits of the two bytes above */
+	hv = host;
+	if (ab & 0x04)
+		hv.delay_us = NULL;          /* the driver spins on now_us */
+	if (ab & 0x08) {
+		cfg.progress_cb = h_progress;
+		cfg.progress_arg = &ctrl;
+	}
+	if (ab & 0x10)
+		hv.mmio_unmap = h_mmio_unmap;
+	static const uint32_t pages[8] = { 4096, 8192, 16384, 65536, 4096, 4096, 4096, 32768 };
+	hv.page_size = pages[ab >> 5];
+	if (rb & 0x08)   /* zeros: the driver's defaults */
+		cfg.admin_queue_depth = cfg.io_queue_depth = cfg.max_transfer = 0;
+	if (rb & 0x10)
+		cfg.dptr_mode = NVME_DPTR_SGL;
+	if (rb >= 0xF8) {   /* rarely: a host init must refuse */
+		if (ab & 1)
+			hv.now_us = NULL;
+		else
+			hv.page_size = 2048;
+	}
+	if ((rb & 0x60) == 0x60 && !getenv("FUZZ_LOG"))
+		cfg.log_level = NVME_LOG_TRACE;   /* every trace line formatted */
 	no_recovery = cfg.no_recovery;
 	nquar = 0;
-	cfg.log_level = getenv("FUZZ_LOG") ? NVME_LOG_DEBUG : NVME_LOG_ERROR;
-	size_t bar_size = (in8() & 1) ? 0x4000u : BAR_MAX;
+	if (cfg.log_level != NVME_LOG_TRACE)
+		cfg.log_level = getenv("FUZZ_LOG") ? NVME_LOG_DEBUG : NVME_LOG_ERROR;
+	uint8_t bb = in8();
+	size_t bar_size = (bb & 1) ? 0x4000u : BAR_MAX;
+	if (bb & 0x80)   /* a quirk the host's PCI IDs would have chosen */
+		cfg.quirks = (1u << ((bb >> 1) % NVME_QUIRK_COUNT)) | ((bb & 0x40) ? NVME_QUIRK_NO_CNS_06 : 0);
 
-	int rc = nvme_ctrl_init(&ctrl, &host, BAR_PHYS, bar_size, &cfg);
+	int rc = nvme_ctrl_init(&ctrl, &hv, BAR_PHYS, bar_size, &cfg);
 	if (rc == 0) {
 		unsigned nops = 4u + in8() % 24u;
 		for (unsigned i = 0; i < nops; i++)

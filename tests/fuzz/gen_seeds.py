@@ -14,19 +14,24 @@ import os
 
 def cfg(mqes=63, to=1, mdts=5, nn=2, vs10=False, dstrd=0, lbads12=False, sgls=0, grant=3, vwc=True,
         nsze=0x1000, ioq=2, adepth=30, iodepth=32, xfer_shift=2, auto_dptr=False, aer=True,
-        recovery=True, small_bar=False):
+        recovery=True, small_bar=False, vs20=False, iocs=False, quirk=None):
     c0 = ((mqes - 1) & 0x3F) | (((to - 1) & 3) << 6)
     c1 = (mdts & 7) | ((nn & 3) << 3) | (0x40 if vs10 else 0) | ((0x80 | dstrd) if dstrd else 0)
-    c2 = (1 if lbads12 else 0) | ((sgls & 3) << 1) | (((grant - 1) & 3) << 3) | (0x20 if vwc else 0)
+    c2 = ((1 if lbads12 else 0) | ((sgls & 3) << 1) | (((grant - 1) & 3) << 3) | (0x20 if vwc else 0) |
+          (0x40 if vs20 else 0) | (0x80 if iocs else 0))
     d0 = (ioq & 3) | (((adepth - 2) & 0x1F) << 2) | (0x80 if auto_dptr else 0)
     d1 = ((iodepth - 2) & 0x3F) | ((xfer_shift & 3) << 6)
+    # last byte: BAR size (bit 0), a quirk bit index (bits 6:1, with bit 7)
+    bar = (1 if small_bar else 0) | ((0x80 | (quirk << 1)) if quirk is not None else 0)
     return bytes([c0, c1, c2, nsze & 0xFF, nsze >> 8, d0, d1, 1 if aer else 0,
-                  1 if recovery else 0, 1 if small_bar else 0])
+                  1 if recovery else 0, bar])
 
-def stream(n, extra=(), every=0):
+NOPS = 35   # operations of op() in fuzz_nvme.c
+
+def stream(n, extra=(), every=0, mul=7):
     out = bytearray()
     for i in range(n):
-        b = (i * 7 + 3) % 18          # varied operations, all sane decisions
+        b = (i * mul + 3) % NOPS      # varied operations, all sane decisions
         if every and i % every == every - 1:
             b = extra[(i // every) % len(extra)]
         out.append(b)
@@ -45,6 +50,14 @@ seeds = {
     "bad-registers": cfg() + stream(1500, extra=(205, 225, 245), every=97),
     "bad-payloads": cfg() + stream(2000, extra=(200, 241), every=31),
     "dstrd-small-bar": cfg(dstrd=13, small_bar=True) + stream(600),
+    # NVMe 2.0 / I/O command sets: the NVM limits of Identify CNS 06h
+    "nvme20-limits": cfg(vs20=True) + stream(1500, mul=11),
+    "iocs-limits-4k": cfg(iocs=True, lbads12=True, xfer_shift=3) + stream(1500, mul=13),
+    # quirks a host's PCI IDs select: shared CIDs, queue depth one, no namespace list
+    "quirk-shared-cids": cfg(quirk=5, ioq=3) + stream(1200, mul=5),
+    "quirk-qdepth-one": cfg(quirk=7) + stream(1200, mul=3),
+    # structure-aware payloads and defined statuses/events sprinkled in
+    "structured": cfg() + stream(2500, extra=(160, 190, 250, 255), every=23),
 }
 
 here = os.path.dirname(os.path.abspath(__file__))

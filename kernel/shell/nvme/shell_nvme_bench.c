@@ -8,8 +8,8 @@
  * records the latency (TSC at submit to TSC in the callback, converted with
  * the PIT-calibrated TSC rate) and submits the next command at once. A
  * reaping pass is bracketed by nvme_qpair_batch_begin/_end, so all the
- * commands resubmitted by one pass's callbacks go out with one SQ doorbell,
- * and the pass itself rings the CQ head doorbell once.
+ * commands resubmitted by one pass's callbacks go out with one SQ doorbell;
+ * the driver writes the CQ head doorbell once half the CQ is consumed.
  *
  * Polling (--poll, default): interrupts off, every queue is polled in turn;
  * a pass that reaps nothing waits with the --wait strategy (nvme_wait.h,

@@ -218,7 +218,8 @@ static void ns_create(struct model_cmd *c)
 		c->status = MODEL_CMDSPEC(NVME_SC_NS_ID_UNAVAILABLE);
 		goto out;
 	}
-	struct nvme_model_ns_config nc = { nsid, create_fmt[fi].size, d->nsze, create_fmt[fi].ms };
+	struct nvme_model_ns_config nc = { .nsid = nsid, .lba_size = create_fmt[fi].size,
+					    .blocks = d->nsze, .ms = create_fmt[fi].ms };
 	struct nvme_model *tmp = calloc(1, sizeof(*tmp));
 	if (!tmp)
 		abort();
