@@ -28,10 +28,9 @@
 #include "nvme_config.h"
 #include "nvme_host.h"
 #include "nvme_spec.h"
+#include "nvme_ns_cmdset.h"
 
-/* ------------------------------------------------------------------------ */
-/* Status                                                                   */
-/* ------------------------------------------------------------------------ */
+/* ---- Status ------------------------------------------------------------ */
 
 /*
  * 0 is success. Driver errors are the small negative constants below.
@@ -69,9 +68,7 @@
  * nvme_status.h decodes device statuses further. */
 const char *nvme_strerror(int status);
 
-/* ------------------------------------------------------------------------ */
-/* Run-time configuration (nvme_ctrl_init's cfg; NULL = defaults)           */
-/* ------------------------------------------------------------------------ */
+/* ---- Run-time configuration (nvme_ctrl_init's cfg; NULL = defaults) ---- */
 
 struct nvme_ctrl;
 struct nvme_qpair;
@@ -131,9 +128,7 @@ struct nvme_ctrl_config {
 /* Fill cfg with the defaults (the NVME_DEFAULT_* values of nvme_ctrl.h). */
 void nvme_config_defaults(struct nvme_ctrl_config *cfg);
 
-/* ------------------------------------------------------------------------ */
-/* Controller                                                               */
-/* ------------------------------------------------------------------------ */
+/* ---- Controller -------------------------------------------------------- */
 
 /*
  * Bring a controller up: check host, map BAR0 (bar_phys, bar_size bytes, at
@@ -157,9 +152,7 @@ void nvme_ctrl_detach(struct nvme_ctrl *c);
  * and falls back to abrupt). Call before detach on power-off. */
 int nvme_ctrl_shutdown(struct nvme_ctrl *c, bool abrupt);
 
-/* ------------------------------------------------------------------------ */
-/* Namespaces (more in nvme_ns.h)                                           */
-/* ------------------------------------------------------------------------ */
+/* ---- Namespaces (more in nvme_ns.h) ------------------------------------ */
 
 /* One LBA format of a namespace. */
 struct nvme_ns_format {
@@ -180,32 +173,12 @@ struct nvme_ns {
 	uint8_t  lba_shift;      /* log2(lba_size) */
 	uint16_t meta_size;      /* metadata bytes per block of the current format */
 	bool     meta_extended;  /* FLBAS bit 4: metadata at the end of each block */
-	/* protection information (nvme_pi.h): the tuple's size (0: none, 8:
-	 * 16b guard, 16: 64b guard), its format (PIF) and how nvme_read/
-	 * nvme_write treat the metadata (enum nvme_md_plain, nvme_pi.h) */
-	uint8_t  pi_size, pif, md_plain;
 	uint8_t  format_index;   /* current format (FLBAS) */
 	uint8_t  format_count;   /* NLBAF + 1 */
 	struct nvme_ns_format formats[NVME_ID_NS_MAX_LBAF];
 	uint32_t max_blocks;     /* most blocks one command transfers */
 	uint8_t  nsfeat, dps, nmic, dlfeat;
-	uint8_t  csi;            /* command set (NVME_CSI_*; Namespace Identification Descriptor) */
-#if NVME_CFG_ZNS
-	/* zoned namespace (csi NVME_CSI_ZNS): Zoned Identify Namespace (nvme_zns.h) */
-	uint64_t zone_size;      /* blocks per zone (ZSZE of the current format) */
-	uint64_t zone_count;     /* NSZE / zone_size */
-	uint32_t zone_max_active, zone_max_open;  /* MAR+1, MOR+1; 0 = no limit */
-	uint16_t zoc, ozcs;
-	uint8_t  zdes;           /* zone descriptor extension, 64-byte units */
-#endif
-	/* Copy limits of Identify Namespace (nvme_copy.h): MSSRL (blocks per
-	 * source range), MCL (blocks per command), MSRC + 1 (ranges per
-	 * command); and the guard of the protection information format
-	 * (NVME_COPY_PIF_*: descriptor format 0h goes with a 16-bit guard or
-	 * no PI, 1h with a 32/64-bit guard) */
-	uint32_t copy_mssrl, copy_mcl;
-	uint16_t copy_ranges;
-	uint8_t  copy_pif;
+	struct nvme_ns_cmdset cmdset;  /* command set, PI, zoned, Copy facts (nvme_ns_cmdset.h) */
 	/* 0 if usable for I/O, else why not (a NVME_ERR_*, or the status of a
 	 * failed Identify); I/O on it returns NVME_ERR_UNSUPPORTED. In words:
 	 * nvme_ns_unusable_text(). */
@@ -220,9 +193,7 @@ uint32_t nvme_ns_count(const struct nvme_ctrl *c);
 struct nvme_ns *nvme_ns_get(struct nvme_ctrl *c, uint32_t nsid);
 struct nvme_ns *nvme_ns_at(struct nvme_ctrl *c, uint32_t index);
 
-/* ------------------------------------------------------------------------ */
-/* Block I/O                                                                */
-/* ------------------------------------------------------------------------ */
+/* ---- Block I/O --------------------------------------------------------- */
 
 /*
  * Synchronous: count blocks of ns->lba_size at lba. q NULL = the first I/O
@@ -266,9 +237,7 @@ int nvme_flush_async(struct nvme_ns *ns, struct nvme_qpair *q, nvme_cmd_cb cb, v
  */
 int nvme_qpair_poll(struct nvme_qpair *q, uint32_t max);
 
-/* ------------------------------------------------------------------------ */
-/* Layout (private: the host allocates these structs, never reads them)     */
-/* ------------------------------------------------------------------------ */
+/* ---- Layout (private: the host allocates these structs, never reads them)  */
 
 #include "nvme_types.h"
 

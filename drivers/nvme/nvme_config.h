@@ -47,14 +47,10 @@
 #define NVME_CFG_FAST_PATH 1
 #endif
 
-/*
- * Optional command families: 1 builds the family's .c and declares its
- * header's functions, 0 leaves both empty. NVME_CFG_OPTIONAL_COMMANDS is the
- * default of every family switch: -DNVME_CFG_OPTIONAL_COMMANDS=0 builds the
- * core alone (bring-up, queues, PRP/SGL, bounce buffer, read/write/flush,
- * passthrough, Identify, Get/Set Features, recovery, shadow doorbells,
- * shutdown/reset, status text); then turn single families back on.
- */
+/* Optional command families: 1 builds the family's .c and declares its header's functions,
+ * 0 leaves both empty. Each defaults to NVME_CFG_OPTIONAL_COMMANDS, whose 0 builds the core
+ * alone (bring-up, queues, PRP/SGL, bounce buffer, read/write/flush, passthrough, Identify,
+ * Get/Set Features, recovery, shadow doorbells, shutdown/reset, status text). */
 #ifndef NVME_CFG_OPTIONAL_COMMANDS
 #define NVME_CFG_OPTIONAL_COMMANDS 1
 #endif

@@ -30,7 +30,7 @@
 
 NVME_COLD void nvme_copy_ns_pif(struct nvme_ctrl *c, struct nvme_ns *ns)
 {
-	ns->copy_pif = NVME_COPY_PIF_16;
+	ns->cmdset.copy_pif = NVME_COPY_PIF_16;
 	if (NVME_GET(ns->dps, NVME_DPS_PIT) == 0 || ns->format_index >= NVME_ID_NS_MAX_LBAF ||
 	    !nvme_ctrl_cns_exists(c, NVME_CNS_CS_NS))
 		return;   /* no PI, or no Extended LBA Formats before NVMe 2.0: 16-bit guard */
@@ -49,7 +49,7 @@ NVME_COLD void nvme_copy_ns_pif(struct nvme_ctrl *c, struct nvme_ns *ns)
 			  (unsigned)ns->nsid, pif);
 		return;
 	}
-	ns->copy_pif = (uint8_t)pif;
+	ns->cmdset.copy_pif = (uint8_t)pif;
 }
 
 NVME_COLD int nvme_copy_limits(const struct nvme_ns *ns, struct nvme_copy_limits *out)
@@ -58,16 +58,16 @@ NVME_COLD int nvme_copy_limits(const struct nvme_ns *ns, struct nvme_copy_limits
 		return NVME_ERR_INVAL;
 	__builtin_memset(out, 0, sizeof(*out));
 	const struct nvme_ctrl *c = ns->ctrl;
-	out->mssrl = ns->copy_mssrl;
-	out->mcl = ns->copy_mcl;
-	out->max_ranges = ns->copy_ranges;
+	out->mssrl = ns->cmdset.copy_mssrl;
+	out->mcl = ns->cmdset.copy_mcl;
+	out->max_ranges = ns->cmdset.copy_ranges;
 	if (c->id.ocfs == 0) {
 		out->format0 = true;   /* before NVMe 2.0 OCFS was reserved: format 0 alone */
 	} else {
 		out->format0 = NVME_GET(c->id.ocfs, NVME_OCFS_FORMAT0) != 0;
 		out->format1 = NVME_GET(c->id.ocfs, NVME_OCFS_FORMAT1) != 0;
 	}
-	out->format = ns->copy_pif == NVME_COPY_PIF_16 ? NVME_COPY_FORMAT_0 : NVME_COPY_FORMAT_1;
+	out->format = ns->cmdset.copy_pif == NVME_COPY_PIF_16 ? NVME_COPY_FORMAT_0 : NVME_COPY_FORMAT_1;
 	return 0;
 }
 
@@ -150,12 +150,12 @@ NVME_COLD static int copy_prep(struct nvme_ns *ns, struct nvme_qpair **q, uint64
 	if (pi != NULL && (pi->prinfor > 15u || pi->prinfow > 15u || pi->ilbrt > tag_max))
 		return NVME_ERR_INVAL;
 	struct nvme_ctrl *c = ns->ctrl;
-	unsigned want = ns->copy_pif == NVME_COPY_PIF_16 ? NVME_COPY_FORMAT_0 : NVME_COPY_FORMAT_1;
+	unsigned want = ns->cmdset.copy_pif == NVME_COPY_PIF_16 ? NVME_COPY_FORMAT_0 : NVME_COPY_FORMAT_1;
 	if (format != want && !(flags & NVME_CMD_FORCE)) {
 		(void)nvme_format(c->refusal, sizeof(c->refusal),
 				  "Copy: descriptor format %u does not fit namespace %u (%s guard): use format %u",
-				  format, (unsigned)ns->nsid, ns->copy_pif == NVME_COPY_PIF_16 ? "16-bit or no" :
-				  ns->copy_pif == NVME_COPY_PIF_32 ? "32-bit" : "64-bit", want);
+				  format, (unsigned)ns->nsid, ns->cmdset.copy_pif == NVME_COPY_PIF_16 ? "16-bit or no" :
+				  ns->cmdset.copy_pif == NVME_COPY_PIF_32 ? "32-bit" : "64-bit", want);
 		return NVME_ERR_INVAL;
 	}
 	uint64_t total = 0;

@@ -13,7 +13,7 @@
 /* Descriptor formats (Copy dword 12 DESFMT; OCFS bit n says format n). */
 #define NVME_COPY_FORMAT_0  0u   /* 32-byte ranges: namespaces with a 16-bit guard, or without PI */
 #define NVME_COPY_FORMAT_1  1u   /* 40-byte ranges: namespaces with a 32- or 64-bit guard (48-bit reference tags) */
-/* nvme_ns.copy_pif: the guard of the namespace's protection information
+/* nvme_ns.cmdset.copy_pif: the guard of the namespace's protection information
  * format (Extended LBA Format PIF of CNS 05h; 16-bit when it has no PI or
  * the controller does not report it). */
 #define NVME_COPY_PIF_16    0u

@@ -37,10 +37,7 @@ enum nvme_log_level {
 };
 
 struct nvme_host {
-	/*
-	 * Opaque pointer passed back as the first argument of every callback.
-	 * May be NULL.
-	 */
+	/* Opaque pointer passed back as every callback's first argument; may be NULL. */
 	void *ctx;
 
 	/*
@@ -63,10 +60,8 @@ struct nvme_host {
 	 */
 	void *(*dma_alloc)(void *ctx, size_t size, size_t align, uint64_t *phys);
 
-	/*
-	 * REQUIRED. Release memory from dma_alloc. virt, phys and size are the
-	 * values of the matching allocation.
-	 */
+	/* REQUIRED. Release memory from dma_alloc; virt, phys and size are the
+	 * values of the matching allocation. */
 	void (*dma_free)(void *ctx, void *virt, uint64_t phys, size_t size);
 
 	/*
@@ -76,9 +71,7 @@ struct nvme_host {
 	 */
 	volatile void *(*mmio_map)(void *ctx, uint64_t phys, size_t size);
 
-	/*
-	 * OPTIONAL (may be NULL). Undo mmio_map, called from nvme_ctrl_detach().
-	 */
+	/* OPTIONAL (may be NULL). Undo mmio_map, called from nvme_ctrl_detach(). */
 	void (*mmio_unmap)(void *ctx, volatile void *virt, size_t size);
 
 	/*
@@ -107,17 +100,13 @@ struct nvme_host {
 	void (*delay_us)(void *ctx, uint32_t us);
 
 	/*
-	 * OPTIONAL (may be NULL). The host's wait strategy for polled waits:
-	 * called by a synchronous command's wait each time a poll of I/O or
-	 * admin queue qid found nothing new, with waited_us, how long the
-	 * current attempt of the command has been waited for. NULL means pure
-	 * spinning (the driver executes a CPU pause hint). A host may instead
-	 * spin a while and then give the CPU away: halt until an interrupt or
-	 * a short timer, or yield to another thread (what keeps an emulated
-	 * device's thread running on a shared host core). It must return
-	 * within about a millisecond, as timeouts are checked between calls,
-	 * and must not call the driver. Not called on the asynchronous path:
-	 * a host polling with nvme_qpair_poll() idles in its own loop.
+	 * OPTIONAL (may be NULL). Called by a synchronous wait each time a poll
+	 * of queue qid (0: admin) found nothing new; waited_us: how long this
+	 * attempt of the command has waited. NULL: spin with a CPU pause hint.
+	 * It may spin, halt until an interrupt or short timer, or yield to
+	 * another thread; it must return within about 1 ms (timeouts are checked
+	 * between calls) and must not call the driver. Never called by
+	 * nvme_qpair_poll(): an asynchronous host idles in its own loop.
 	 */
 	void (*idle)(void *ctx, uint16_t qid, uint64_t waited_us);
 

@@ -592,7 +592,7 @@ int nvme_ns_io_prep(struct nvme_ns *ns, struct nvme_qpair **qp);
  * (else NVME_ERR_LBA_RANGE). */
 int nvme_ns_range_ok(const struct nvme_ns *ns, uint64_t lba, uint64_t count);
 /* NVME_ERR_UNSUPPORTED when plain (data only) I/O on ns would lose or
- * misplace metadata (ns->md_plain, nvme_pi.h), else 0. */
+ * misplace metadata (ns->cmdset.md_plain, nvme_pi.h), else 0. */
 int nvme_ns_plain_ok(const struct nvme_ns *ns);
 #if NVME_CFG_PI
 /* nvme_pi.c: learn ns's PI format after Identify Namespace (sets pi_size,
@@ -651,7 +651,7 @@ static inline void nvme_nvm_limits_read(struct nvme_ctrl *c) { (void)c; }   /* o
 #endif
 
 #if NVME_CFG_COPY
-/* After Identify Namespace (nvme_ns_scan): ns->copy_pif from the NVM
+/* After Identify Namespace (nvme_ns_scan): ns->cmdset.copy_pif from the NVM
  * command set's Identify Namespace (CNS 05h) when ns has protection
  * information (nvme_copy.c). */
 void nvme_copy_ns_pif(struct nvme_ctrl *c, struct nvme_ns *ns);

@@ -40,7 +40,7 @@ static int range_ok(const struct nvme_ns *ns, uint64_t lba, uint64_t count)
 /* Plain (data only) I/O refused: metadata that only nvme_pi.h moves. */
 static int plain_ok(const struct nvme_ns *ns)
 {
-	return ns->md_plain == NVME_MD_PLAIN_REFUSED ? NVME_ERR_UNSUPPORTED : 0;
+	return ns->cmdset.md_plain == NVME_MD_PLAIN_REFUSED ? NVME_ERR_UNSUPPORTED : 0;
 }
 
 /* io_prep, then range_ok: the checks every block I/O starts with. */
@@ -92,7 +92,7 @@ static int rw_sync(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t opc, uint64
 		size_t bytes = (size_t)n << ns->lba_shift;
 		struct nvme_sqe sqe;
 		rw_sqe(&sqe, opc, ns->nsid, lba, n);
-		if (ns->md_plain != NVME_MD_PLAIN_NONE)
+		if (ns->cmdset.md_plain != NVME_MD_PLAIN_NONE)
 			nvme_pi_plain_sqe(ns, &sqe, lba);
 		rc = nvme_q_exec(q, &sqe, p, bytes, ns->ctrl->io_timeout_ms, NULL);
 		if (rc != 0)
@@ -147,7 +147,7 @@ static __attribute__((noinline)) int rw_async_general(struct nvme_ns *ns, struct
 	/* NLB is 0's based; max_blocks <= 65536 keeps it in its 16 bits */
 	struct nvme_sqe sqe;
 	rw_sqe(&sqe, opc, ns->nsid, lba, count);
-	if (ns->md_plain != NVME_MD_PLAIN_NONE)
+	if (ns->cmdset.md_plain != NVME_MD_PLAIN_NONE)
 		nvme_pi_plain_sqe(ns, &sqe, lba);
 	return nvme_q_submit(q, &sqe, buf, (size_t)count << ns->lba_shift, cb, arg, NULL);
 }
@@ -216,7 +216,7 @@ NVME_HOT_INLINE int rw_async(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t o
 	uint32_t nsid = ns->nsid;
 	size_t len = (size_t)count << ns->lba_shift;
 	uintptr_t v = (uintptr_t)buf;
-	if (NVME_UNLIKELY(nsid == 0 || c->state != NVME_CTRL_READY || ns->unusable != 0 || ns->md_plain != 0 ||
+	if (NVME_UNLIKELY(nsid == 0 || c->state != NVME_CTRL_READY || ns->unusable != 0 || ns->cmdset.md_plain != 0 ||
 			  !q->fast_rw || count - 1u >= ns->max_blocks || lba >= size ||
 			  count > size - lba || v == 0 || (NVME_CFG_SGL && c->sgl_io) ||
 			  !nvme_one_page(h, v, len)))
@@ -321,7 +321,7 @@ NVME_COLD static int rw_phys(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t o
 	struct nvme_phys_list pl = { segs, nseg };
 	struct nvme_sqe sqe;
 	rw_sqe(&sqe, opc, ns->nsid, lba, count);
-	if (ns->md_plain != NVME_MD_PLAIN_NONE)
+	if (ns->cmdset.md_plain != NVME_MD_PLAIN_NONE)
 		nvme_pi_plain_sqe(ns, &sqe, lba);
 	if (cb == NULL)
 		return nvme_q_exec_flags(q, &sqe, &pl, (size_t)len, ns->ctrl->io_timeout_ms, NVME_QF_PHYS,

@@ -26,9 +26,9 @@ NVME_COLD static void ns_fill(struct nvme_ctrl *c, struct nvme_ns *ns, const str
 	ns->dps = id->dps;
 	ns->nmic = id->nmic;
 	ns->dlfeat = id->dlfeat;
-	ns->copy_mssrl = id->mssrl;   /* Copy limits (nvme_copy.c) */
-	ns->copy_mcl = id->mcl;
-	ns->copy_ranges = (uint16_t)(id->msrc + 1u);
+	ns->cmdset.copy_mssrl = id->mssrl;   /* Copy limits (nvme_copy.c) */
+	ns->cmdset.copy_mcl = id->mcl;
+	ns->cmdset.copy_ranges = (uint16_t)(id->msrc + 1u);
 
 	if (id->nlbaf >= NVME_ID_NS_MAX_LBAF) {
 		ns->unusable = NVME_ERR_BAD_LBAF;
@@ -253,7 +253,7 @@ NVME_COLD int nvme_ns_scan(struct nvme_ctrl *c)
 #endif
 			nvme_copy_ns_pif(c, ns);   /* the guard size Copy's format follows */
 		}
-		ns->csi = csi;
+		ns->cmdset.csi = csi;
 		if (ns->unusable == 0) {
 			nvme_info(c, "ns %u: %llu blocks of %u bytes%s", (unsigned)ns->nsid,
 				  (unsigned long long)ns->size, (unsigned)ns->lba_size,
@@ -398,7 +398,7 @@ NVME_COLD size_t nvme_ns_unusable_text(const struct nvme_ns *ns, char *buf, size
 		return nvme_cat(buf, len, 0,
 				"protection information type %u (DPS %02Xh, PIF %u), %u metadata bytes per block: "
 				"not supported", (unsigned)NVME_GET(ns->dps, NVME_DPS_PIT), (unsigned)ns->dps,
-				(unsigned)ns->pif, (unsigned)ns->meta_size);
+				(unsigned)ns->cmdset.pif, (unsigned)ns->meta_size);
 	case NVME_NS_BLOCK_TOO_LARGE:
 		return nvme_cat(buf, len, 0, "block size %u above the max transfer %u", (unsigned)ns->lba_size,
 				c != NULL ? (unsigned)c->max_xfer : 0u);
@@ -406,7 +406,7 @@ NVME_COLD size_t nvme_ns_unusable_text(const struct nvme_ns *ns, char *buf, size
 		return nvme_cat(buf, len, 0, "Identify Namespace failed: %s", nvme_strerror(ns->unusable));
 	case NVME_NS_CSI:
 		return nvme_cat(buf, len, 0, "I/O command set CSI %02Xh (%s) not implemented by the driver",
-				(unsigned)ns->csi, nvme_csi_name(ns->csi));
+				(unsigned)ns->cmdset.csi, nvme_csi_name(ns->cmdset.csi));
 	case NVME_NS_ZONED_ID:
 		return nvme_cat(buf, len, 0, "Zoned Identify Namespace: %s", nvme_strerror(ns->unusable));
 	default:

@@ -24,7 +24,7 @@ enum nvme_ns_unusable_reason {
 	                           * without NVME_CFG_PI */
 	NVME_NS_BLOCK_TOO_LARGE,  /* block larger than the max transfer */
 	NVME_NS_IDENTIFY_FAILED,  /* Identify Namespace failed (unusable holds its status) */
-	NVME_NS_CSI,              /* a command set (nvme_ns.csi) the driver does not implement */
+	NVME_NS_CSI,              /* a command set (nvme_ns.cmdset.csi) the driver does not implement */
 	NVME_NS_ZONED_ID          /* Zoned Identify Namespace failed or invalid (unusable: why) */
 };
 
@@ -42,7 +42,7 @@ int nvme_ns_rescan(struct nvme_ctrl *c);
 size_t nvme_ns_unusable_text(const struct nvme_ns *ns, char *buf, size_t len);
 
 /*
- * I/O command sets (nvme_iocs.c). ns->csi is each namespace's command set
+ * I/O command sets (nvme_iocs.c). ns->cmdset.csi is each namespace's command set
  * (NVME_CSI_NVM, NVME_CSI_ZNS, ...). nvme_csi_name: "NVM", "Key Value",
  * "Zoned Namespace", "unknown". nvme_ctrl_iocs: CC.CSS as written (0 NVM,
  * 6 all I/O command sets, 7 admin only), the I/O Command Set Profile index

@@ -85,24 +85,24 @@ NVME_COLD static unsigned read_pif(struct nvme_ctrl *c, const struct nvme_ns *ns
 NVME_COLD void nvme_pi_ns_setup(struct nvme_ctrl *c, struct nvme_ns *ns)
 {
 	unsigned pit = (unsigned)NVME_GET(ns->dps, NVME_DPS_PIT);
-	ns->pi_size = 0;
-	ns->pif = 0;
+	ns->cmdset.pi_size = 0;
+	ns->cmdset.pif = 0;
 	if (pit == NVME_PI_TYPE_NONE) {
-		ns->md_plain = ns->meta_size != 0 ? NVME_MD_PLAIN_REFUSED : NVME_MD_PLAIN_NONE;
+		ns->cmdset.md_plain = ns->meta_size != 0 ? NVME_MD_PLAIN_REFUSED : NVME_MD_PLAIN_NONE;
 		return;
 	}
 	unsigned pif = pit <= NVME_PI_TYPE3 ? read_pif(c, ns) : 0u;
-	ns->pif = (uint8_t)pif;
-	ns->pi_size = (uint8_t)(pif == NVME_PIF_64B_GUARD ? NVME_PI16_SIZE : NVME_PI8_SIZE);
+	ns->cmdset.pif = (uint8_t)pif;
+	ns->cmdset.pi_size = (uint8_t)(pif == NVME_PIF_64B_GUARD ? NVME_PI16_SIZE : NVME_PI8_SIZE);
 	if (pit > NVME_PI_TYPE3 || (pif != NVME_PIF_16B_GUARD && pif != NVME_PIF_64B_GUARD) ||
-	    ns->meta_size < ns->pi_size) {
+	    ns->meta_size < ns->cmdset.pi_size) {
 		/* a type, format or size the driver does not know how to check */
 		ns->unusable = NVME_ERR_UNSUPPORTED;
 		ns->unusable_reason = NVME_NS_PROTECTION;
-		ns->md_plain = NVME_MD_PLAIN_REFUSED;
+		ns->cmdset.md_plain = NVME_MD_PLAIN_REFUSED;
 		return;
 	}
-	ns->md_plain = ns->meta_size == ns->pi_size ? NVME_MD_PLAIN_PRACT : NVME_MD_PLAIN_REFUSED;
+	ns->cmdset.md_plain = ns->meta_size == ns->cmdset.pi_size ? NVME_MD_PLAIN_PRACT : NVME_MD_PLAIN_REFUSED;
 }
 
 /* Plain commands on a PI-only namespace: PRACT=1, the LBA as reference tag
@@ -110,11 +110,11 @@ NVME_COLD void nvme_pi_ns_setup(struct nvme_ctrl *c, struct nvme_ns *ns)
  * nothing: PRACT is invalid for it and it moves no data. */
 void nvme_pi_plain_sqe(const struct nvme_ns *ns, struct nvme_sqe *sqe, uint64_t lba)
 {
-	if (ns->md_plain != NVME_MD_PLAIN_PRACT || sqe->opc == NVME_CMD_VERIFY)
+	if (ns->cmdset.md_plain != NVME_MD_PLAIN_PRACT || sqe->opc == NVME_CMD_VERIFY)
 		return;
 	sqe->cdw12 |= (uint32_t)NVME_SET(NVME_RW_CDW12_PRINFO, NVME_PRINFO_PRACT);
 	sqe->cdw14 = (uint32_t)lba;
-	if (ns->pif == NVME_PIF_64B_GUARD)
+	if (ns->cmdset.pif == NVME_PIF_64B_GUARD)
 		sqe->cdw3 = (uint32_t)(lba >> 32) & 0xFFFFu;
 }
 
@@ -126,7 +126,7 @@ void nvme_pi_plain_sqe(const struct nvme_ns *ns, struct nvme_sqe *sqe, uint64_t 
  * a PI-only tuple. */
 static bool pi_strips(const struct nvme_ns *ns, unsigned prinfo)
 {
-	return (prinfo & NVME_PRINFO_PRACT) && ns->pi_size != 0 && ns->meta_size == ns->pi_size;
+	return (prinfo & NVME_PRINFO_PRACT) && ns->cmdset.pi_size != 0 && ns->meta_size == ns->cmdset.pi_size;
 }
 
 /* Bytes per block in the data buffer. */
@@ -155,9 +155,9 @@ static int req_ok(const struct nvme_ns *ns, const struct nvme_pi_req *r, bool da
 {
 	if (r == NULL || (r->prinfo & ~0xFu) != 0)
 		return NVME_ERR_INVAL;
-	if (ns->pi_size == 0 && r->prinfo != 0)
+	if (ns->cmdset.pi_size == 0 && r->prinfo != 0)
 		return NVME_ERR_INVAL;   /* no PI to act on or check */
-	uint64_t ref_max = ns->pif == NVME_PIF_64B_GUARD ? NVME_PI_REF48_ESCAPE : NVME_PI_REF32_ESCAPE;
+	uint64_t ref_max = ns->cmdset.pif == NVME_PIF_64B_GUARD ? NVME_PI_REF48_ESCAPE : NVME_PI_REF32_ESCAPE;
 	if (r->ref_tag > ref_max)
 		return NVME_ERR_INVAL;
 	if (!data)
@@ -208,7 +208,7 @@ static void pi_sqe(const struct nvme_ns *ns, struct nvme_sqe *sqe, uint8_t opc, 
 				NVME_SET(NVME_RW_CDW12_FUA, (r->flags & NVME_IO_FUA) ? 1 : 0) |
 				NVME_SET(NVME_RW_CDW12_LR, (r->flags & NVME_IO_LIMITED_RETRY) ? 1 : 0));
 	sqe->cdw14 = (uint32_t)ref;
-	if (ns->pif == NVME_PIF_64B_GUARD)
+	if (ns->cmdset.pif == NVME_PIF_64B_GUARD)
 		sqe->cdw3 = (uint32_t)(ref >> 32) & 0xFFFFu;
 	sqe->cdw15 = (uint32_t)(NVME_SET(NVME_RW_CDW15_LBAT, r->app_tag) | NVME_SET(NVME_RW_CDW15_LBATM, r->app_mask));
 }
@@ -218,7 +218,7 @@ static uint64_t ref_at(const struct nvme_ns *ns, uint64_t ref, uint64_t i)
 {
 	if (nvme_ns_pi_type(ns) == NVME_PI_TYPE3)
 		return ref;
-	uint64_t mask = ns->pif == NVME_PIF_64B_GUARD ? NVME_PI_REF48_ESCAPE : NVME_PI_REF32_ESCAPE;
+	uint64_t mask = ns->cmdset.pif == NVME_PIF_64B_GUARD ? NVME_PI_REF48_ESCAPE : NVME_PI_REF32_ESCAPE;
 	return (ref + i) & mask;
 }
 
@@ -392,14 +392,14 @@ static void block_at(const struct nvme_ns *ns, const uint8_t *data, const uint8_
 /* Offset of the PI tuple in a block's metadata. */
 static uint32_t pi_off(const struct nvme_ns *ns)
 {
-	return nvme_ns_pi_first(ns) ? 0u : (uint32_t)(ns->meta_size - ns->pi_size);
+	return nvme_ns_pi_first(ns) ? 0u : (uint32_t)(ns->meta_size - ns->cmdset.pi_size);
 }
 
 /* The guard of a block: its data, then the metadata before the tuple. */
 static uint64_t guard_of(const struct nvme_ns *ns, const uint8_t *d, const uint8_t *m)
 {
 	uint32_t pre = pi_off(ns);
-	if (ns->pif == NVME_PIF_64B_GUARD)
+	if (ns->cmdset.pif == NVME_PIF_64B_GUARD)
 		return nvme_crc64_nvme(nvme_crc64_nvme(0, d, ns->lba_size), m, pre);
 	return nvme_crc16_t10dif(nvme_crc16_t10dif(0, d, ns->lba_size), m, pre);
 }
@@ -427,7 +427,7 @@ struct tuple_layout {
 
 static struct tuple_layout layout_of(const struct nvme_ns *ns)
 {
-	if (ns->pif == NVME_PIF_64B_GUARD)
+	if (ns->cmdset.pif == NVME_PIF_64B_GUARD)
 		return (struct tuple_layout){ 0, 8, 8, 10, 6 };
 	return (struct tuple_layout){ 0, 2, 2, 4, 4 };
 }
@@ -435,7 +435,7 @@ static struct tuple_layout layout_of(const struct nvme_ns *ns)
 NVME_COLD int nvme_pi_generate(const struct nvme_ns *ns, void *data, void *meta, uint32_t count,
 			       uint64_t ref_tag, uint16_t app_tag)
 {
-	if (ns == NULL || data == NULL || ns->pi_size == 0 || (ns->meta_extended != (meta == NULL)))
+	if (ns == NULL || data == NULL || ns->cmdset.pi_size == 0 || (ns->meta_extended != (meta == NULL)))
 		return NVME_ERR_INVAL;
 	struct tuple_layout t = layout_of(ns);
 	for (uint32_t i = 0; i < count; i++) {
@@ -453,7 +453,7 @@ NVME_COLD int nvme_pi_check(const struct nvme_ns *ns, const void *data, const vo
 			    uint64_t lba, uint64_t ref_tag, uint16_t app_tag, uint16_t app_mask, unsigned prchk,
 			    struct nvme_pi_error *err)
 {
-	if (ns == NULL || data == NULL || ns->pi_size == 0 || (ns->meta_extended != (meta == NULL)))
+	if (ns == NULL || data == NULL || ns->cmdset.pi_size == 0 || (ns->meta_extended != (meta == NULL)))
 		return NVME_ERR_INVAL;
 	struct tuple_layout t = layout_of(ns);
 	unsigned type = nvme_ns_pi_type(ns);

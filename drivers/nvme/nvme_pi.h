@@ -12,7 +12,7 @@
  * start (DPS bit 3) or end of each block's metadata.
  *
  * Plain I/O (nvme_read/nvme_write, the byte helpers, nvme_compare,
- * nvme_write_zeroes, nvme_verify) on such a namespace, see ns->md_plain:
+ * nvme_write_zeroes, nvme_verify) on such a namespace, see ns->cmdset.md_plain:
  *  - metadata that is exactly the PI tuple: sent with PRACT=1 (the
  *    controller generates PI on writes, with the LBA as reference tag, and
  *    strips it on reads without checking it): the caller sees data only;
@@ -26,7 +26,7 @@
 
 #include "nvme_support.h"
 
-/* How plain I/O treats a namespace's metadata (ns->md_plain). */
+/* How plain I/O treats a namespace's metadata (ns->cmdset.md_plain). */
 enum nvme_md_plain {
 	NVME_MD_PLAIN_NONE = 0,   /* no metadata: plain commands as they are */
 	NVME_MD_PLAIN_PRACT,      /* PI-only metadata: plain commands carry PRACT=1 */

@@ -46,25 +46,25 @@ NVME_COLD void nvme_zns_ns_fill(struct nvme_ctrl *c, struct nvme_ns *ns)
 		ns->unusable_reason = NVME_NS_ZONED_ID;
 		return;
 	}
-	ns->zone_size = zsze;
-	ns->zone_count = ns->size / zsze;
+	ns->cmdset.zone_size = zsze;
+	ns->cmdset.zone_count = ns->size / zsze;
 	if (ns->size % zsze != 0)
 		nvme_warn(c, "ns %u: NSZE %llu is not a multiple of the zone size %llu; last %llu blocks unused",
 			  (unsigned)ns->nsid, (unsigned long long)ns->size, (unsigned long long)zsze,
 			  (unsigned long long)(ns->size % zsze));
-	ns->zone_max_active = z->mar == NVME_ZNS_NO_LIMIT ? 0u : z->mar + 1u;
-	ns->zone_max_open = z->mor == NVME_ZNS_NO_LIMIT ? 0u : z->mor + 1u;
-	ns->zoc = z->zoc;
-	ns->ozcs = z->ozcs;
-	ns->zdes = z->lbafe[ns->format_index].zdes;
+	ns->cmdset.zone_max_active = z->mar == NVME_ZNS_NO_LIMIT ? 0u : z->mar + 1u;
+	ns->cmdset.zone_max_open = z->mor == NVME_ZNS_NO_LIMIT ? 0u : z->mor + 1u;
+	ns->cmdset.zoc = z->zoc;
+	ns->cmdset.ozcs = z->ozcs;
+	ns->cmdset.zdes = z->lbafe[ns->format_index].zdes;
 	nvme_info(c, "ns %u: zoned, %llu zones of %llu blocks, max active %u, max open %u (0 = no limit)",
-		  (unsigned)ns->nsid, (unsigned long long)ns->zone_count, (unsigned long long)zsze,
-		  (unsigned)ns->zone_max_active, (unsigned)ns->zone_max_open);
+		  (unsigned)ns->nsid, (unsigned long long)ns->cmdset.zone_count, (unsigned long long)zsze,
+		  (unsigned)ns->cmdset.zone_max_active, (unsigned)ns->cmdset.zone_max_open);
 }
 
 NVME_COLD bool nvme_ns_is_zoned(const struct nvme_ns *ns)
 {
-	return ns != NULL && ns->csi == NVME_CSI_ZNS && ns->zone_size != 0 && ns->unusable == 0;
+	return ns != NULL && ns->cmdset.csi == NVME_CSI_ZNS && ns->cmdset.zone_size != 0 && ns->unusable == 0;
 }
 
 NVME_COLD static uint32_t append_max(const struct nvme_ns *ns)
@@ -88,14 +88,14 @@ NVME_COLD int nvme_zns_info(const struct nvme_ns *ns, struct nvme_zns_info *out)
 		return NVME_ERR_INVAL;
 	if (!nvme_ns_is_zoned(ns))
 		return NVME_ERR_UNSUPPORTED;
-	out->zone_size = ns->zone_size;
-	out->zone_count = ns->zone_count;
-	out->max_active = ns->zone_max_active;
-	out->max_open = ns->zone_max_open;
-	out->variable_capacity = NVME_GET(ns->zoc, NVME_ZOC_VZCAP) != 0;
-	out->active_excursions = NVME_GET(ns->zoc, NVME_ZOC_ZAE) != 0;
-	out->read_across = NVME_GET(ns->ozcs, NVME_OZCS_RAZB) != 0;
-	out->zdes_bytes = (uint32_t)ns->zdes * 64u;
+	out->zone_size = ns->cmdset.zone_size;
+	out->zone_count = ns->cmdset.zone_count;
+	out->max_active = ns->cmdset.zone_max_active;
+	out->max_open = ns->cmdset.zone_max_open;
+	out->variable_capacity = NVME_GET(ns->cmdset.zoc, NVME_ZOC_VZCAP) != 0;
+	out->active_excursions = NVME_GET(ns->cmdset.zoc, NVME_ZOC_ZAE) != 0;
+	out->read_across = NVME_GET(ns->cmdset.ozcs, NVME_OZCS_RAZB) != 0;
+	out->zdes_bytes = (uint32_t)ns->cmdset.zdes * 64u;
 	out->append_max_blocks = append_max(ns);
 	out->zasl = ns->ctrl->zasl;
 	return 0;
@@ -131,7 +131,7 @@ NVME_COLD int nvme_zns_report(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t
 		return rc;
 	if (slba >= ns->size)
 		return NVME_ERR_LBA_RANGE;
-	if (extended && ns->zdes == 0)
+	if (extended && ns->cmdset.zdes == 0)
 		return NVME_ERR_UNSUPPORTED;   /* no descriptor extensions: no extended report */
 	if (len > ns->ctrl->max_xfer)
 		return NVME_ERR_TOO_LARGE;
@@ -149,12 +149,12 @@ NVME_COLD int nvme_zns_report(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t
 	__builtin_memcpy(&h, buf, sizeof(h));
 	rep->nr_zones = h.nr_zones;
 	rep->extended = extended;
-	rep->desc_bytes = ZNS_DESC + (extended ? (uint32_t)ns->zdes * 64u : 0u);
+	rep->desc_bytes = ZNS_DESC + (extended ? (uint32_t)ns->cmdset.zdes * 64u : 0u);
 	uint64_t fit = (len - ZNS_HDR) / rep->desc_bytes;
 	rep->count = (uint32_t)(h.nr_zones < fit ? h.nr_zones : fit);
-	if (h.nr_zones > ns->zone_count)
+	if (h.nr_zones > ns->cmdset.zone_count)
 		nvme_warn(ns->ctrl, "ns %u: report zones says %llu zones, the namespace has %llu",
-			  (unsigned)ns->nsid, (unsigned long long)h.nr_zones, (unsigned long long)ns->zone_count);
+			  (unsigned)ns->nsid, (unsigned long long)h.nr_zones, (unsigned long long)ns->cmdset.zone_count);
 	return 0;
 }
 
@@ -182,10 +182,10 @@ NVME_COLD int nvme_zns_report_entry(const struct nvme_ns *ns, const void *buf, s
 	z->state = (uint8_t)NVME_GET(d.zs, NVME_ZONE_DESC_ZS);
 	z->attrs = d.za;
 	z->zai = d.zai;
-	if (d.zslba >= ns->size || d.zslba % ns->zone_size != 0 || d.zcap > ns->zone_size) {
+	if (d.zslba >= ns->size || d.zslba % ns->cmdset.zone_size != 0 || d.zcap > ns->cmdset.zone_size) {
 		nvme_warn(ns->ctrl, "ns %u: zone descriptor %u: ZSLBA %llu, ZCAP %llu do not fit zones of %llu blocks",
 			  (unsigned)ns->nsid, (unsigned)i, (unsigned long long)d.zslba,
-			  (unsigned long long)d.zcap, (unsigned long long)ns->zone_size);
+			  (unsigned long long)d.zcap, (unsigned long long)ns->cmdset.zone_size);
 		return NVME_ERR_BAD_ZONE_DATA;
 	}
 	bool wp_valid = z->state == NVME_ZS_EMPTY || z->state == NVME_ZS_IMP_OPEN ||
@@ -209,7 +209,7 @@ NVME_COLD int nvme_zns_zone(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t l
 	__builtin_memset(z, 0, sizeof(*z));
 	if (!nvme_ns_is_zoned(ns))
 		return ns == NULL ? NVME_ERR_INVAL : NVME_ERR_UNSUPPORTED;
-	uint64_t zslba = lba - lba % ns->zone_size;
+	uint64_t zslba = lba - lba % ns->cmdset.zone_size;
 	int rc = nvme_zns_report(ns, q, zslba, NVME_ZRASF_ALL, true, false, raw, sizeof(raw), &rep);
 	if (rc != 0)
 		return rc;
@@ -233,7 +233,7 @@ NVME_COLD int nvme_zns_mgmt(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t s
 	} else {
 		if (slba >= ns->size)
 			return NVME_ERR_LBA_RANGE;
-		if (slba % ns->zone_size != 0)
+		if (slba % ns->cmdset.zone_size != 0)
 			return NVME_ERR_INVAL;   /* not a zone start */
 	}
 	struct nvme_sqe sqe;
@@ -256,7 +256,7 @@ NVME_COLD int nvme_zns_append(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t
 	rc = nvme_ns_range_ok(ns, zslba, count);
 	if (rc != 0)
 		return rc;
-	if (zslba % ns->zone_size != 0 || count > ns->zone_size)
+	if (zslba % ns->cmdset.zone_size != 0 || count > ns->cmdset.zone_size)
 		return NVME_ERR_INVAL;   /* Zone Append names the zone by its start; a zone holds it */
 	if (count > append_max(ns))
 		return NVME_ERR_TOO_LARGE;
@@ -269,7 +269,7 @@ NVME_COLD int nvme_zns_append(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t
 	if (rc != 0)
 		return rc;
 	uint64_t lba = (uint64_t)cqe.dw0 | ((uint64_t)cqe.dw1 << 32);
-	if (lba < zslba || lba - zslba > ns->zone_size - count) {
+	if (lba < zslba || lba - zslba > ns->cmdset.zone_size - count) {
 		nvme_warn(ns->ctrl, "ns %u: Zone Append to zone at LBA %llu reports LBA %llu, outside the zone",
 			  (unsigned)ns->nsid, (unsigned long long)zslba, (unsigned long long)lba);
 		return NVME_ERR_BAD_ZONE_DATA;
@@ -313,8 +313,8 @@ NVME_COLD size_t nvme_zns_explain(struct nvme_ns *ns, struct nvme_qpair *q, int 
 	    sc < NVME_SC_ZONE_BOUNDARY_ERROR || sc > NVME_SC_ZONE_INVALID_TRANSITION)
 		return nvme_status_describe(status, buf, len);
 	const char *what = append ? "zone append" : "write";
-	unsigned long long zi = (unsigned long long)(slba / ns->zone_size);
-	unsigned long long zslba = zi * ns->zone_size;
+	unsigned long long zi = (unsigned long long)(slba / ns->cmdset.zone_size);
+	unsigned long long zslba = zi * ns->cmdset.zone_size;
 	struct nvme_zone z;
 	int rc = nvme_zns_zone(ns, q, slba, &z);
 	size_t n;
@@ -332,7 +332,7 @@ NVME_COLD size_t nvme_zns_explain(struct nvme_ns *ns, struct nvme_qpair *q, int 
 	case NVME_SC_ZONE_BOUNDARY_ERROR:
 		n = nvme_cat(buf, len, 0, "%s of %u blocks at LBA %llu crosses the end of zone %llu (LBA %llu..%llu, capacity %llu blocks)",
 			     what, (unsigned)nlb, (unsigned long long)slba, zi, zslba,
-			     zslba + (unsigned long long)ns->zone_size - 1u, (unsigned long long)z.zcap);
+			     zslba + (unsigned long long)ns->cmdset.zone_size - 1u, (unsigned long long)z.zcap);
 		break;
 	case NVME_SC_ZONE_FULL:
 	case NVME_SC_ZONE_READ_ONLY:
@@ -342,11 +342,11 @@ NVME_COLD size_t nvme_zns_explain(struct nvme_ns *ns, struct nvme_qpair *q, int 
 		break;
 	case NVME_SC_ZONE_TOO_MANY_ACTIVE:
 		n = nvme_cat(buf, len, 0, "%s at LBA %llu would make zone %llu (%s) active: the namespace allows %u active zones",
-			     what, (unsigned long long)slba, zi, st, (unsigned)ns->zone_max_active);
+			     what, (unsigned long long)slba, zi, st, (unsigned)ns->cmdset.zone_max_active);
 		break;
 	case NVME_SC_ZONE_TOO_MANY_OPEN:
 		n = nvme_cat(buf, len, 0, "%s at LBA %llu would open zone %llu (%s): the namespace allows %u open zones",
-			     what, (unsigned long long)slba, zi, st, (unsigned)ns->zone_max_open);
+			     what, (unsigned long long)slba, zi, st, (unsigned)ns->cmdset.zone_max_open);
 		break;
 	default:   /* NVME_SC_ZONE_INVALID_TRANSITION */
 		n = nvme_cat(buf, len, 0, "zone %llu (LBA %llu) is %s: the action is not allowed from that state",

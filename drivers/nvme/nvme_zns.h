@@ -4,7 +4,7 @@
  *
  * A namespace whose Namespace Identification Descriptor says CSI 02h (the
  * driver enables all I/O command sets when CAP.CSS bit 6 offers them,
- * nvme_ns.h) is zoned: nvme_ns.zone_size etc. come from the Zoned Identify
+ * nvme_ns.h) is zoned: nvme_ns.cmdset.zone_size etc. come from the Zoned Identify
  * Namespace (CNS 05h, CSI 02h). Reads work as usual (nvme_read); a write
  * (nvme_write) must start at its zone's write pointer and stay inside the
  * zone's capacity, or the device refuses it (NVME_SC_ZONE_*, SCT 1h SC

@@ -343,7 +343,7 @@ static void print_ns(const struct nvmetk_ctrl *t, const struct nvme_ns *ns)
 			(unsigned)ns->lba_size, (unsigned)ns->meta_size, ns->meta_extended ? "extended" : "separate");
 		if (NVME_GET(ns->dps, NVME_DPS_PIT))
 			kprintf(", PI type %u %s, %s guard", (unsigned)NVME_GET(ns->dps, NVME_DPS_PIT),
-				NVME_GET(ns->dps, NVME_DPS_PIP) ? "first" : "last", ns->pi_size == 16 ? "64b" : "16b");
+				NVME_GET(ns->dps, NVME_DPS_PIP) ? "first" : "last", ns->cmdset.pi_size == 16 ? "64b" : "16b");
 		kprintf(") = %s\n", size);
 		return;
 	}

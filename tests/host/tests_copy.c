@@ -90,9 +90,9 @@ static void copy_block_by_block(void)
 	copy_fx(&f, 128, 1024, 7, 0x3);
 	struct nvme_ns *ns = nvme_ns_get(f.c, 1);
 	REQUIRE(ns != NULL);
-	CHECK_EQ(ns->copy_mssrl, 128);
-	CHECK_EQ(ns->copy_mcl, 1024);
-	CHECK_EQ(ns->copy_ranges, 8);
+	CHECK_EQ(ns->cmdset.copy_mssrl, 128);
+	CHECK_EQ(ns->cmdset.copy_mcl, 1024);
+	CHECK_EQ(ns->cmdset.copy_ranges, 8);
 	struct nvme_copy_limits l;
 	CHECK_OK(nvme_copy_limits(ns, &l));
 	CHECK(l.format0 && l.format1);
@@ -364,8 +364,8 @@ static void copy_guard_format(void)
 	fx_up(&f);
 	struct nvme_ns *ns1 = nvme_ns_get(f.c, 1), *ns2 = nvme_ns_get(f.c, 2);
 	REQUIRE(ns1 != NULL && ns2 != NULL);
-	CHECK_EQ(ns1->copy_pif, NVME_COPY_PIF_64);
-	CHECK_EQ(ns2->copy_pif, NVME_COPY_PIF_16);   /* no PI: CNS 05h not even asked */
+	CHECK_EQ(ns1->cmdset.copy_pif, NVME_COPY_PIF_64);
+	CHECK_EQ(ns2->cmdset.copy_pif, NVME_COPY_PIF_16);   /* no PI: CNS 05h not even asked */
 	struct nvme_copy_limits l;
 	CHECK_OK(nvme_copy_limits(ns1, &l));
 	CHECK_EQ(l.format, NVME_COPY_FORMAT_1);
@@ -384,7 +384,7 @@ static void copy_guard_format(void)
 	nvme_model_copy_set_pif(f.m, 1, 3);
 	nvme_model_patch_byte_id_ns(f.m, 1, offsetof(struct nvme_id_ns, dps), 1);
 	fx_up(&f);
-	CHECK_EQ(nvme_ns_get(f.c, 1)->copy_pif, NVME_COPY_PIF_16);
+	CHECK_EQ(nvme_ns_get(f.c, 1)->cmdset.copy_pif, NVME_COPY_PIF_16);
 	CHECK(host_env_log_contains(f.env, "reserved protection information format 3"));
 }
 

@@ -59,7 +59,7 @@ static void fmt_changes_lba_size(void)
 	ns = nvme_ns_get(f.c, 1);
 	CHECK_EQ(ns->meta_size, 8);
 	CHECK_EQ(ns->unusable, 0);
-	CHECK_EQ(ns->md_plain, NVME_MD_PLAIN_REFUSED);
+	CHECK_EQ(ns->cmdset.md_plain, NVME_MD_PLAIN_REFUSED);
 	CHECK_RC(nvme_read(ns, NULL, 0, 1, b), NVME_ERR_UNSUPPORTED);
 	fx_buf_free(&f, b);
 }

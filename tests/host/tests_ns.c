@@ -144,7 +144,7 @@ static void ns_unusable_formats(void)
 	/* usable with metadata buffers (nvme_pi.h, tests_pi.c); plain I/O,
 	 * which would lose the metadata, is refused before sending */
 	CHECK_EQ(ns->unusable, 0);
-	CHECK_EQ(ns->md_plain, NVME_MD_PLAIN_REFUSED);
+	CHECK_EQ(ns->cmdset.md_plain, NVME_MD_PLAIN_REFUSED);
 #else
 	CHECK_EQ(ns->unusable, NVME_ERR_UNSUPPORTED);   /* no metadata support built in */
 #endif

@@ -52,23 +52,23 @@ static void pi_namespace_setup(void)
 	CHECK(ns->meta_extended);
 	CHECK_EQ(nvme_ns_pi_type(ns), 1);
 	CHECK(!nvme_ns_pi_first(ns));
-	CHECK_EQ(ns->pi_size, 8);
-	CHECK_EQ(ns->pif, NVME_PIF_16B_GUARD);
-	CHECK_EQ(ns->md_plain, NVME_MD_PLAIN_PRACT);
+	CHECK_EQ(ns->cmdset.pi_size, 8);
+	CHECK_EQ(ns->cmdset.pif, NVME_PIF_16B_GUARD);
+	CHECK_EQ(ns->cmdset.md_plain, NVME_MD_PLAIN_PRACT);
 	CHECK_EQ(nvme_pi_max_blocks(ns), nvme_ctrl_max_transfer(f.c) / 520u);
 	fx_finish(&f);
 	up(&f, 4096, 16, false, 3, true, 2);
 	ns = fx_ns1(&f);
 	CHECK_EQ(ns->unusable, 0);
-	CHECK_EQ(ns->pif, NVME_PIF_64B_GUARD);
-	CHECK_EQ(ns->pi_size, 16);
+	CHECK_EQ(ns->cmdset.pif, NVME_PIF_64B_GUARD);
+	CHECK_EQ(ns->cmdset.pi_size, 16);
 	CHECK(nvme_ns_pi_first(ns));
-	CHECK_EQ(ns->md_plain, NVME_MD_PLAIN_PRACT);
+	CHECK_EQ(ns->cmdset.md_plain, NVME_MD_PLAIN_PRACT);
 	fx_finish(&f);
 	up(&f, 512, 16, false, 2, false, 0);   /* 8-byte tuple in 16 bytes */
 	ns = fx_ns1(&f);
-	CHECK_EQ(ns->pi_size, 8);
-	CHECK_EQ(ns->md_plain, NVME_MD_PLAIN_REFUSED);
+	CHECK_EQ(ns->cmdset.pi_size, 8);
+	CHECK_EQ(ns->cmdset.md_plain, NVME_MD_PLAIN_REFUSED);
 }
 
 /* Write with driver-generated PI (PRACT=0, all checks), read back with all
@@ -446,7 +446,7 @@ static void pi_format_to_pi_and_back(void)
 	static struct fx f;
 	up(&f, 512, 0, false, 0, false, 0);
 	struct nvme_ns *ns = fx_ns1(&f);
-	CHECK_EQ(ns->md_plain, NVME_MD_PLAIN_NONE);
+	CHECK_EQ(ns->cmdset.md_plain, NVME_MD_PLAIN_NONE);
 	struct nvme_format_opts o = { .lbaf = 3, .mset = true, .pi = 1, .pil = true };   /* 4096 + 8 */
 	CHECK_OK(nvme_format_nvm(f.c, 1, &o));
 	ns = nvme_ns_get(f.c, 1);
@@ -457,7 +457,7 @@ static void pi_format_to_pi_and_back(void)
 	CHECK(ns->meta_extended);
 	CHECK_EQ(nvme_ns_pi_type(ns), 1);
 	CHECK(nvme_ns_pi_first(ns));
-	CHECK_EQ(ns->md_plain, NVME_MD_PLAIN_PRACT);
+	CHECK_EQ(ns->cmdset.md_plain, NVME_MD_PLAIN_PRACT);
 	roundtrip(&f, 3, 4, 3, "after format to type 1");
 	uint8_t *b = fx_buf(&f, 4096, 0, 0);
 	fill_pattern(b, 4096, 2);
@@ -472,7 +472,7 @@ static void pi_format_to_pi_and_back(void)
 	CHECK_EQ(ns->lba_size, 512);
 	CHECK_EQ(ns->meta_size, 0);
 	CHECK_EQ(nvme_ns_pi_type(ns), 0);
-	CHECK_EQ(ns->md_plain, NVME_MD_PLAIN_NONE);
+	CHECK_EQ(ns->cmdset.md_plain, NVME_MD_PLAIN_NONE);
 	CHECK_OK(nvme_write(ns, NULL, 9, 8, b));
 	fx_buf_free(&f, b);
 }

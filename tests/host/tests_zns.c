@@ -98,10 +98,10 @@ static void zns_iocs_profile_and_csi(void)
 	CHECK_EQX(vec, (1u << NVME_CSI_NVM) | (1u << NVME_CSI_KV) | (1u << NVME_CSI_ZNS));
 	CHECK_EQ(nvme_model_iocs_reads(f.m), 1);
 	CHECK_EQ(nvme_ns_count(f.c), 4);
-	CHECK_EQ(nvme_ns_get(f.c, 1)->csi, NVME_CSI_NVM);
+	CHECK_EQ(nvme_ns_get(f.c, 1)->cmdset.csi, NVME_CSI_NVM);
 	CHECK_EQ(nvme_ns_get(f.c, 1)->unusable, 0);
 	CHECK(!nvme_ns_is_zoned(nvme_ns_get(f.c, 1)));
-	CHECK_EQ(ns->csi, NVME_CSI_ZNS);
+	CHECK_EQ(ns->cmdset.csi, NVME_CSI_ZNS);
 	struct nvme_zns_info zi;
 	REQUIRE_OK(nvme_zns_info(ns, &zi));
 	CHECK_EQ(zi.zone_size, ZSZ);
@@ -130,7 +130,7 @@ static void zns_unknown_csi_refused(void)
 	zfx_up();
 	struct nvme_ns *kv = nvme_ns_get(f.c, KVNSID);
 	REQUIRE(kv != NULL);
-	CHECK_EQ(kv->csi, NVME_CSI_KV);
+	CHECK_EQ(kv->cmdset.csi, NVME_CSI_KV);
 	CHECK_EQ(kv->unusable, NVME_ERR_UNSUPPORTED);
 	CHECK_EQ(kv->unusable_reason, NVME_NS_CSI);
 	char why[128];
@@ -162,7 +162,7 @@ static void zns_css_nvm_only(void)
 	CHECK_EQ(nvme_model_iocs_reads(f.m), 0);
 	struct nvme_ns *ns = nvme_ns_get(f.c, ZNSID);
 	REQUIRE(ns != NULL);
-	CHECK_EQ(ns->csi, NVME_CSI_NVM);
+	CHECK_EQ(ns->cmdset.csi, NVME_CSI_NVM);
 	CHECK(!nvme_ns_is_zoned(ns));
 	/* the device still keeps its zone rules: the status is in words */
 	int rc = wr(ns, 3, 1);

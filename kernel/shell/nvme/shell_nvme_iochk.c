@@ -559,15 +559,15 @@ static int cmd_iochk(int argc, char **argv)
 	zoned = nvme_ns_is_zoned(ns);
 	if (zoned && !nvsh_isset(opts, "count")) {
 		/* whole zones: 8192 blocks or one zone, whichever is more */
-		count = 8192 - 8192 % ns->zone_size;
+		count = 8192 - 8192 % ns->cmdset.zone_size;
 		if (count == 0)
-			count = ns->zone_size;
+			count = ns->cmdset.zone_size;
 		if (count > ns->size - start)
 			count = ns->size - start;
 	}
-	if (zoned && (start % ns->zone_size != 0 || count % ns->zone_size != 0))
+	if (zoned && (start % ns->cmdset.zone_size != 0 || count % ns->cmdset.zone_size != 0))
 		return shell_usage_error("%s is zoned (zones of %llu blocks): --start and --count must cover whole zones",
-					 tg.name, (unsigned long long)ns->zone_size);
+					 tg.name, (unsigned long long)ns->cmdset.zone_size);
 #endif
 	if (!nvsh_isset(opts, "count") && !zoned)
 		count = ns->size - start < 8192 ? ns->size - start : 8192;

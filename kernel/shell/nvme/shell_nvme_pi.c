@@ -60,7 +60,7 @@ int nvsh_pi_parse(struct shell_opt *opts, const struct nvsh_target *tg, const st
 					     "metadata", "show-metadata" };
 	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		any |= nvsh_isset(opts, names[i]);
-	if (!any && ns->md_plain != NVME_MD_PLAIN_REFUSED)
+	if (!any && ns->cmdset.md_plain != NVME_MD_PLAIN_REFUSED)
 		return 0;   /* plain I/O: no metadata, or PRACT by the driver */
 	if (ns->meta_size == 0)
 		return shell_usage_error("%s has no metadata (its format has 0 metadata bytes per block): "
@@ -68,10 +68,10 @@ int nvsh_pi_parse(struct shell_opt *opts, const struct nvsh_target *tg, const st
 	if ((rc = nvsh_opt_u64_max(opts, "prinfo", 15, &v)))
 		return rc;
 	p->prinfo = (uint8_t)v;
-	if (p->prinfo != 0 && ns->pi_size == 0)
+	if (p->prinfo != 0 && ns->cmdset.pi_size == 0)
 		return shell_usage_error("--prinfo %u: %s has metadata but no protection information (DPS type 0)",
 					 (unsigned)p->prinfo, tg->name);
-	uint64_t ref_max = ns->pif == NVME_PIF_64B_GUARD ? 0xFFFFFFFFFFFFull : 0xFFFFFFFFull;
+	uint64_t ref_max = ns->cmdset.pif == NVME_PIF_64B_GUARD ? 0xFFFFFFFFFFFFull : 0xFFFFFFFFull;
 	p->ref = r->lba & ref_max;
 	p->ref_set = nvsh_isset(opts, "ref-tag");
 	if ((rc = nvsh_opt_u64_max(opts, "ref-tag", ref_max, &p->ref)))
@@ -84,7 +84,7 @@ int nvsh_pi_parse(struct shell_opt *opts, const struct nvsh_target *tg, const st
 	if ((rc = nvsh_opt_u64_max(opts, "app-tag-mask", 0xFFFF, &v)))
 		return rc;
 	p->mask = (uint16_t)v;
-	bool strips = (p->prinfo & NVME_PRINFO_PRACT) && ns->meta_size == ns->pi_size;
+	bool strips = (p->prinfo & NVME_PRINFO_PRACT) && ns->meta_size == ns->cmdset.pi_size;
 	if (nvsh_isset(opts, "metadata-size")) {
 		uint64_t want = strips ? 0 : r->count * ns->meta_size;
 		if ((rc = nvsh_opt_u64(opts, "metadata-size", &v)))
@@ -151,12 +151,12 @@ static void show_meta(struct nvsh_pi *p, const struct nvme_ns *ns, uint64_t lba,
 static int pi_piece(struct nvsh_pi *p, struct nvme_ns *ns, struct nvme_qpair *q, bool write, uint64_t lba,
 		    uint32_t n, uint8_t *buf)
 {
-	bool strips = (p->prinfo & NVME_PRINFO_PRACT) && ns->meta_size == ns->pi_size;
+	bool strips = (p->prinfo & NVME_PRINFO_PRACT) && ns->meta_size == ns->cmdset.pi_size;
 	size_t bs = ns->lba_size, ms = strips ? 0u : ns->meta_size;
 	bool ext = ns->meta_extended && !strips;
 	uint64_t ref = p->ref;
 	if (nvme_ns_pi_type(ns) != NVME_PI_TYPE3) {
-		uint64_t mask = ns->pif == NVME_PIF_64B_GUARD ? 0xFFFFFFFFFFFFull : 0xFFFFFFFFull;
+		uint64_t mask = ns->cmdset.pif == NVME_PIF_64B_GUARD ? 0xFFFFFFFFFFFFull : 0xFFFFFFFFull;
 		ref = (p->ref + (lba - p->start)) & mask;
 	}
 	struct nvme_pi_req rq = { .prinfo = p->prinfo, .ref_tag = ref, .app_tag = p->app, .app_mask = p->mask };
@@ -175,7 +175,7 @@ static int pi_piece(struct nvsh_pi *p, struct nvme_ns *ns, struct nvme_qpair *q,
 				fill_meta(p, p->x + i * ms, ms);
 			}
 		}
-		if (ns->pi_size && !(p->prinfo & NVME_PRINFO_PRACT)) {
+		if (ns->cmdset.pi_size && !(p->prinfo & NVME_PRINFO_PRACT)) {
 			int rc = nvme_pi_generate(ns, ext ? p->x : buf, ext ? NULL : p->x, n, ref, p->app);
 			if (rc)
 				return rc;

@@ -19,7 +19,7 @@ static int need_zoned(const struct nvsh_target *tg)
 	if (nvme_ns_is_zoned(tg->ns))
 		return SHELL_OK;
 	return shell_usage_error("%s is not a zoned namespace (command set %s, CSI %u)", tg->name,
-				 nvme_csi_name(tg->ns->csi), (unsigned)tg->ns->csi);
+				 nvme_csi_name(tg->ns->cmdset.csi), (unsigned)tg->ns->cmdset.csi);
 }
 
 /* ------------------------------------------------------------ id-ctrl, id-ns */
@@ -82,8 +82,8 @@ static int zns_id_ns(int argc, char **argv)
 		kprintf("lbafe %2u: zsze:%#llx zdes:%u%s\n", i, (unsigned long long)z->lbafe[i].zsze,
 			(unsigned)z->lbafe[i].zdes, i == tg.ns->format_index ? " (in use)" : "");
 	if (nvme_ns_is_zoned(tg.ns))
-		kprintf("zones  : %llu of %llu blocks (%u bytes each)\n", (unsigned long long)tg.ns->zone_count,
-			(unsigned long long)tg.ns->zone_size, (unsigned)tg.ns->lba_size);
+		kprintf("zones  : %llu of %llu blocks (%u bytes each)\n", (unsigned long long)tg.ns->cmdset.zone_count,
+			(unsigned long long)tg.ns->cmdset.zone_size, (unsigned)tg.ns->lba_size);
 	return SHELL_OK;
 }
 
@@ -230,7 +230,7 @@ static int zms_cmd(int argc, char **argv, uint8_t zsa)
 		return shell_usage_error("--start-lba and --select-all exclude each other");
 	if (!all && !nvsh_isset(opts, "start-lba"))
 		return shell_usage_error("missing --start-lba ZSLBA (the zone's first block) or --select-all");
-	uint64_t zsz = tg.ns->zone_size;
+	uint64_t zsz = tg.ns->cmdset.zone_size;
 	if (!all && slba >= tg.ns->size)
 		return shell_usage_error("--start-lba %llu is beyond the namespace (%llu blocks)",
 					 (unsigned long long)slba, (unsigned long long)tg.ns->size);
@@ -293,7 +293,7 @@ static int zns_zone_append(int argc, char **argv)
 	int rc = nvsh_parse(argc, argv, opts, NVSH_NS | NVSH_IO, &tg);
 	if (rc || (rc = need_zoned(&tg)) || (rc = nvsh_parse_range(&tg, opts, &r)))
 		return rc;
-	uint64_t zsz = tg.ns->zone_size;
+	uint64_t zsz = tg.ns->cmdset.zone_size;
 	if (r.lba % zsz != 0)
 		return shell_usage_error("-s %llu is not the start of a zone (Zone Append names the zone by its first "
 					 "block; zone %llu starts at %llu)", (unsigned long long)r.lba,

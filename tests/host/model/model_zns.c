@@ -601,8 +601,15 @@ static void zns_identify(struct model_cmd *c)
 			goto out;
 		}
 		uint8_t nc = ns_csi(m, nsid);
-		if (csi == NVME_CSI_NVM && (nc == NVME_CSI_NVM || nc == NVME_CSI_ZNS))
+		if (csi == NVME_CSI_NVM && (nc == NVME_CSI_NVM || nc == NVME_CSI_ZNS)) {
+			if (m->id_ctrl.ctratt & (1u << 15)) {
+				/* ELBAS: the PI formats' data comes from model_pi.c */
+				free(buf);
+				zs->prev_identify(c);
+				return;
+			}
 			break;   /* NVM command set specific data: all zeros here */
+		}
 		struct zns_ns *zn = zoned_ns(m, nsid);
 		if (csi != NVME_CSI_ZNS || !zn) {
 			c->status = MODEL_GEN(NVME_SC_INVALID_FIELD);
