@@ -116,7 +116,7 @@ def _():
         # hot-add into the empty slot 2: it takes the lowest free name
         m.monitor("device_add nvme,id=c2,serial=nvmetk-hot,drive=hot1,bus=rp2")
         m.expect(r"pcie: slot 2 \(port [^)]*\): card present: powering on", timeout=60)
-        g = m.expect(pulled + r": ([0-9a-f]{2}):00\.0 1b36:0010, BAR0 (0x[0-9a-f]+)", timeout=60)
+        g = m.expect(pulled + r": ([0-9a-f]{2}):00\.0 1b36:0010, BAR0 (0x[0-9a-f]+) \(", timeout=60)
         assert int(g.group(2), 16) != 0, g.group(0)
         m.expect(pulled + r': model "QEMU NVMe Ctrl", serial "nvmetk-hot"', timeout=60)
         m.expect(pulled + r": attached in \d+ ms", timeout=60)
@@ -284,7 +284,7 @@ def _():
         g = m.expect(r"pcie: slot 1 \(port [^)]*\): no memory window from the firmware: opened "
                      r"(0x[0-9a-f]+)-(0x[0-9a-f]+) \((\d+) MiB, free in the 32-bit PCI hole", timeout=60)
         wb, wl = int(g.group(1), 16), int(g.group(2), 16)
-        g = m.expect(r"nvme1: ([0-9a-f]{2}):00\.0 1b36:0010, BAR0 (0x[0-9a-f]+)", timeout=60)
+        g = m.expect(r"nvme1: ([0-9a-f]{2}):00\.0 1b36:0010, BAR0 (0x[0-9a-f]+) \(", timeout=60)
         bar0 = int(g.group(2), 16)
         assert wb <= bar0 < wl, (hex(wb), hex(wl), hex(bar0))
         m.expect(r'nvme1: model "QEMU NVMe Ctrl", serial "nvmetk-nowin"', timeout=60)
