@@ -147,6 +147,9 @@ def _():
         # to the moved tags: drivers/nvme/README.md)
         out = m.run("copy nvme0n1 -d 300 -s 10 --count 4 -P 1 -R 11 --yes", timeout=120)
         assert "error: copy failed: Internal Error (SCT 0h SC 06h)" in out, out
+        # PRACT in PRINFOW but not in PRINFOR: QEMU refuses it, nothing written
+        out = m.run("copy nvme0n1 -d 300 -s 10 --count 4 -P 5 -R 10 -p 12 -r 300 --yes", timeout=120)
+        assert "error: copy failed: Invalid Field in Command (SCT 0h SC 02h, DNR)" in out, out
         # the format that does not fit the namespace: refused before sending
         bad(m, "copy nvme0n1 -d 400 -s 10 --count 1 -F 0 --yes",
             r"^error: Copy: descriptor format 0 does not fit nvme0n1 \(it takes format 1\); --force sends it anyway$")
