@@ -124,6 +124,7 @@ $(SIM): $(SIM_OBJS)
 # QEMU device, pinned and unpinned, then the host micro-benchmark. Options:
 # make bench BENCH_ARGS="--runs 3 --backends file" (bench/run.sh --help).
 bench: all
+	@tools/ensure-deps.sh bench
 	bench/run.sh $(BENCH_ARGS)
 
 # `make test` first installs (as root) or names what its tiers need.
