@@ -240,14 +240,23 @@ static int data_cmd(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t opc, uint6
 	return nvme_q_submit(q, &sqe, data, bytes, cb, arg, NULL);
 }
 
-static int data_sync(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t opc, uint64_t lba, uint32_t count,
-		     const struct nvme_pi_req *r)
+/* The checks every metadata command starts with: the queue (NULL: the
+ * default one), the LBA range, and the request (data: it moves blocks). */
+static int pi_prep(struct nvme_ns *ns, struct nvme_qpair **q, uint64_t lba, uint32_t count,
+		   const struct nvme_pi_req *r, bool data)
 {
-	int rc = nvme_ns_io_prep(ns, &q);
+	int rc = nvme_ns_io_prep(ns, q);
 	if (rc == 0)
 		rc = nvme_ns_range_ok(ns, lba, count);
 	if (rc == 0)
-		rc = req_ok(ns, r, true);
+		rc = req_ok(ns, r, data);
+	return rc;
+}
+
+static int data_sync(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t opc, uint64_t lba, uint32_t count,
+		     const struct nvme_pi_req *r)
+{
+	int rc = pi_prep(ns, &q, lba, count, r, true);
 	if (rc != 0)
 		return rc;
 	if (opc == NVME_CMD_COMPARE && (rc = nvme_require(ns->ctrl, NVME_OPT_COMPARE, r->flags, "Compare")) != 0)
@@ -275,11 +284,7 @@ static int data_sync(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t opc, uint
 static int data_async(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t opc, uint64_t lba, uint32_t count,
 		      const struct nvme_pi_req *r, nvme_cmd_cb cb, void *arg)
 {
-	int rc = nvme_ns_io_prep(ns, &q);
-	if (rc == 0)
-		rc = nvme_ns_range_ok(ns, lba, count);
-	if (rc == 0)
-		rc = req_ok(ns, r, true);
+	int rc = pi_prep(ns, &q, lba, count, r, true);
 	if (rc != 0)
 		return rc;
 	if (cb == NULL)
@@ -324,11 +329,7 @@ int nvme_pi_write_async(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t lba, 
 static int nodata(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t opc, uint64_t lba, uint32_t count,
 		  const struct nvme_pi_req *r)
 {
-	int rc = nvme_ns_io_prep(ns, &q);
-	if (rc == 0)
-		rc = nvme_ns_range_ok(ns, lba, count);
-	if (rc == 0)
-		rc = req_ok(ns, r, false);
+	int rc = pi_prep(ns, &q, lba, count, r, false);
 	if (rc != 0)
 		return rc;
 	bool wz = opc == NVME_CMD_WRITE_ZEROES;
