@@ -17,6 +17,13 @@
  *   halt   spin for spin_us, then halt until an interrupt: the queue's
  *          MSI-X vector when the caller armed it (irq_armed), else naps as
  *          sleep does (a polled queue raises nothing to wake us).
+ *          The race "the completion arrives between the last empty poll
+ *          and the halt" cannot lose a wake-up: the caller keeps the vector
+ *          unmasked for the whole run and polls with interrupts off (cli),
+ *          so an MSI-X sent after that poll waits in the LAPIC, and
+ *          `sti; hlt` takes it at once (sti holds interrupts off for one
+ *          more instruction, so the halt itself is what it interrupts).
+ *          The caller also owns a periodic timer that bounds every halt.
  * On an emulated device (QEMU under TCG) a spinning vCPU takes the host
  * core from the thread that emulates the device; halting gives it back.
  * bench/README.md has the measurements behind the default (halt).
