@@ -52,6 +52,10 @@ static const char *const rw_names[] = { "randread", "randwrite", "read", "write"
  * (a lost MSI-X, the time limit, Ctrl-C) and paces the driver's timeout and
  * no-progress checks. */
 #define BENCH_HALT_BOUND_US 1000u
+/* How long the drain after a run waits for the commands in flight: longer
+ * than the driver's default I/O timeout (30 s), which ends them with an
+ * error first. */
+#define BENCH_DRAIN_S 35u
 
 struct bench_q;
 
@@ -741,7 +745,7 @@ static int bench_run(struct nvsh_target *tg, const struct bench_cfg *cfg, struct
 	B.stop = true;
 
 	/* Drain: every command completes (bounded by the I/O timeout). */
-	uint64_t drain_end = rdtsc() + (uint64_t)35 * hz;
+	uint64_t drain_end = rdtsc() + (uint64_t)BENCH_DRAIN_S * hz;
 	for (;;) {
 		uint32_t left = 0;
 		for (unsigned i = 0; i < nq; i++) {
