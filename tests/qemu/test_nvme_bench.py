@@ -267,6 +267,9 @@ def _():
                 "within 180 s\n")
         f.write("GAVEUP side=ours backend=null shadow_cfg=on mode=irq run=1 pin=0 attempts=3 reason=QEMU status 0 "
                 "(2 of 7 jobs done; error: bench I/O: timeout)\n")
+        # a --mix boot (every mode of one job in one boot) that gave up
+        f.write("GAVEUP side=ours backend=null shadow_cfg=on mode=spin+halt run=1 pin=0 attempts=3 reason=timed out "
+                "after 99 s (0 of 2 jobs done)\n")
     out = subprocess.run(["python3", TABLE, "--runs", "1", d], stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT, universal_newlines=True, timeout=60).stdout
     rows = {l.split()[0]: l for l in out.split("\n") if l.startswith(("randread", "seqread"))}
@@ -274,6 +277,10 @@ def _():
     irq = [l for l in out.split("\n") if l.startswith("randread-qd1 ") and " irq " in l]
     assert len(irq) == 1 and "failed: QEMU status 0 (2 of 7 jobs done" in irq[0] and \
         irq[0].rstrip().endswith("| -"), out
+    # the --mix boot's modes each say so
+    for mo in ("spin", "halt"):
+        r = [l for l in out.split("\n") if l.startswith("randread-qd1 ") and " %s " % mo in l]
+        assert len(r) == 1 and "failed: timed out after 99 s" in r[0] and r[0].rstrip().endswith("| -"), out
     rows = {l.split()[0]: l for l in out.split("\n") if l.startswith(("randread", "seqread")) and " sleep " in l}
     # QD1: the better Linux mode (poll, 12500) is the reference; the floor is the better wait (halt)
     assert rows["randread-qd1"].rstrip().endswith("4.00x"), out
