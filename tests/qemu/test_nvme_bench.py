@@ -146,6 +146,13 @@ def _():
         ok(m, "poll-wait halt --spin-us 0", r"poll-wait: halt, spin 0 us")
         # synchronous commands wait with the setting too (halt naps on polled queues)
         ok(m, "read -s 10 --count 8 --check random --seed 3", r"matches")
+        st = re.search(r"since boot: (\d+) empty polls, (\d+) pauses, (\d+) halts \(\d+ ms\), (\d+) timer naps "
+                       r"\((\d+) timer interrupts\)", ok(m, "poll-wait", r"poll-wait: halt"))
+        assert st, "poll-wait without its counts"
+        idle, pauses, halts, naps, ticks = (int(x) for x in st.groups())
+        # every empty poll paused or halted; every nap armed one one-shot and
+        # halted; halt and sleep ran above, so both happened
+        assert pauses + halts == idle and 0 < naps <= halts and ticks <= naps, st.group(0)
         ok(m, "poll-wait sleep", r"poll-wait: sleep, spin 0 us")
         bad(m, "poll-wait doze", r"^error: bad strategy 'doze'")
         bad(m, "poll-wait spin --spin-us 100001", r"^error: --spin-us 100001 is above 100000")

@@ -933,6 +933,13 @@ static int cmd_poll_wait(int argc, char **argv)
 	s.spin_us = (uint32_t)spin;
 	nvme_wait_set(&s);
 	kprintf("poll-wait: %s, spin %u us\n", nvme_wait_name(s.mode), (unsigned)s.spin_us);
+	struct nvme_wait_stats st;
+	nvme_wait_stats_get(&st);
+	kprintf("  since boot: %llu empty polls, %llu pauses, %llu halts (%llu ms), %llu timer naps (%llu timer "
+		"interrupts)\n",
+		(unsigned long long)st.idle_calls, (unsigned long long)st.pauses, (unsigned long long)st.halts,
+		(unsigned long long)(time_tsc_to_us(st.halted_tsc) / 1000), (unsigned long long)st.naps,
+		(unsigned long long)st.nap_ticks);
 	return SHELL_OK;
 }
 
@@ -951,5 +958,7 @@ NVSH_COMMAND("poll-wait", "poll-wait [spin|sleep|halt] [--spin-us N]",
 	     "         get MSI-X vectors and the CPU halts until one fires, so an\n"
 	     "         emulated device's thread gets the host core; synchronous commands\n"
 	     "         (on the polled queues: no interrupt) nap as with sleep\n"
-	     "`bench --wait S --spin-us N` overrides it for one run.\n",
+	     "`bench --wait S --spin-us N` overrides it for one run. Also prints how the\n"
+	     "strategies waited since boot (empty polls, pauses, halts and time halted,\n"
+	     "timer naps and the timer interrupts that ended them).\n",
 	     cmd_poll_wait);
