@@ -9,6 +9,10 @@
 #     --modes "irq poll"       bench modes on our side (default both): irq, poll (the
 #                              default wait strategy), or a strategy: spin, sleep, halt
 #     --shadow "on off"        shadow doorbells on our side (default both; one boot each)
+#     --mix                    our modes interleaved inside one boot per job (the mode
+#                              order rotated every run) instead of one boot per mode:
+#                              on a loaded host whole boots run faster or slower
+#                              together, so modes compared across boots measure the boots
 #     --time S  --ramp S       seconds per job / not counted before (default 5 / 1, as the peer)
 #     --accel tcg|kvm          (default tcg; kvm only if your /dev/kvm is usable)
 #     --pin "0 none"           machine configurations: taskset CPU list for QEMU on
@@ -64,6 +68,7 @@ peers="linux-irq linux-poll uboot"
 floorw="spin halt"
 retries=2
 hostb=1
+mix=0
 out=
 
 while [ $# -gt 0 ]; do
@@ -84,7 +89,8 @@ while [ $# -gt 0 ]; do
 	--retries) retries=$2; shift ;;
 	--no-host) hostb=0 ;;
 	--out) out=$2; shift ;;
-	-h|--help) sed -n '2,49p' "$0"; exit 0 ;;
+	--mix) mix=1 ;;
+	-h|--help) sed -n '2,53p' "$0"; exit 0 ;;
 	*) echo "bench/run.sh: unknown option '$1' (--help)" >&2; exit 2 ;;
 	esac
 	shift
@@ -153,12 +159,20 @@ reason=
 # our side: one boot runs every job of one mode as a script of shell
 # commands on the kernel command line (1 KiB at most: one mode per boot);
 # kind "ours" (bench in mode m with one shadow setting) or "floor"
-# (bench-floor with wait strategy m, shadow doorbells off)
+# (bench-floor with wait strategy m, shadow doorbells off). With --mix, m is
+# several modes joined by "+" and the boot runs them all, one after the
+# other, for the jobs in $jobsel (one job per boot).
+jobsel=
 ours() { # kind backend shadow mode run attempt
 	local kind=$1 be=$2 sh=$3 m=$4 r=$5 a=$6
 	local name=$kind-$be-shadow$sh-$m-pin$pin-r$r-a$a dir=$out/$2
+	local jl=$jobs
+	if [ -n "$jobsel" ]; then
+		jl=$jobsel
+		name=$kind-$be-shadow$sh-${jobsel%%:*}-$m-pin$pin-r$r-a$a
+	fi
 	mkdir -p "$dir"
-	local script="" j njobs=0 tag=BENCH
+	local script="" j njobs=0 tag=BENCH mm
 	if [ "$kind" = floor ]; then
 		tag=FLOOR
 		for j in $jobs; do
@@ -167,12 +181,15 @@ ours() { # kind backend shadow mode run attempt
 			njobs=$((njobs + 1))
 		done
 	else
-		local mo="--$m"
-		case $m in spin|sleep|halt) mo="--poll --wait $m" ;; esac
-		for j in $jobs; do
+		local mo
+		for j in $jl; do
 			IFS=: read -r jn rw bs qd <<<"$j"
-			script+="bench --name $jn --rw $rw --bs $bs --qd $qd --time $rtime --ramp $ramp $mo --yes; "
-			njobs=$((njobs + 1))
+			for mm in ${m//+/ }; do
+				mo="--$mm"
+				case $mm in spin|sleep|halt) mo="--poll --wait $mm" ;; esac
+				script+="bench --name $jn --rw $rw --bs $bs --qd $qd --time $rtime --ramp $ramp $mo --yes; "
+				njobs=$((njobs + 1))
+			done
 		done
 	fi
 	script+="exit 0"
@@ -331,7 +348,7 @@ attempt() { # side backend run shadow_cfg mode -- command...
 
 {
 	echo "# $(date -Is) $(uname -r) $(qemu-system-x86_64 --version | head -1)"
-	echo "# nvmetk $(git -C "$root" describe --always --dirty 2>/dev/null) accel=$accel pins=$pins runs=$runs time=$rtime ramp=$ramp modes=$modes shadow=$shadows peers=$peers floor=$floorw retries=$retries"
+	echo "# nvmetk $(git -C "$root" describe --always --dirty 2>/dev/null) accel=$accel pins=$pins runs=$runs time=$rtime ramp=$ramp modes=$modes mix=$mix shadow=$shadows peers=$peers floor=$floorw retries=$retries"
 	echo "# load before: $(cat /proc/loadavg)"
 } | tee "$out/info.txt" >&2
 : >"$out/ours.txt"
@@ -359,6 +376,18 @@ for pin in $pins; do
 	for r in $(seq 1 "$runs"); do
 		for be in $backends; do
 			for sh in $shadows; do
+				if [ "$mix" = 1 ]; then
+					# every mode in one boot per job, the order rotated per run
+					# shellcheck disable=SC2086
+					set -- $modes
+					for _ in $(seq 2 "$r"); do set -- "${@:2}" "$1"; done
+					mixm=$(IFS=+; echo "$*")
+					for jobsel in $jobs; do
+						attempt ours "$be" "$r" "$sh" "$mixm" -- ours ours "$be" "$sh" "$mixm" "$r" || fail=1
+					done
+					jobsel=
+					continue
+				fi
 				for m in $modes; do
 					attempt ours "$be" "$r" "$sh" "$m" -- ours ours "$be" "$sh" "$m" "$r" || fail=1
 				done

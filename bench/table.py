@@ -105,7 +105,7 @@ def main():
         def gave_up(side, shadow=None, mode=None):
             for d in gu:
                 if d.get("side") == side and (shadow is None or d.get("shadow_cfg") == shadow) and \
-                        (mode is None or d.get("mode") == mode):
+                        (mode is None or mode in d.get("mode", "").split("+")):
                     return d
             return None
 
@@ -132,10 +132,12 @@ def main():
         for d in gu:
             if d.get("side") != "ours":
                 continue
-            sh, mo = d.get("shadow_cfg", "?"), d.get("mode", "?")
-            for j in jobs or ["(all jobs)"]:
-                if (j, mo, sh) not in keys:
-                    keys.append((j, mo, sh))
+            # a --mix boot ran several modes ("irq+halt")
+            sh = d.get("shadow_cfg", "?")
+            for mo in d.get("mode", "?").split("+"):
+                for j in jobs or ["(all jobs)"]:
+                    if (j, mo, sh) not in keys:
+                        keys.append((j, mo, sh))
         keys.sort(key=lambda k: (jobs.index(k[0]) if k[0] in jobs else 99, k[2], k[1]))
 
         def floor_cell(job):

@@ -16,6 +16,13 @@ static const char *const names[] = { "spin", "sleep", "halt" };
 static int nap_vector;
 static bool nap_vector_tried;
 
+static struct nvme_wait_stats stats;
+
+void nvme_wait_stats_get(struct nvme_wait_stats *out)
+{
+	*out = stats;
+}
+
 void nvme_wait_get(struct nvme_wait_setting *s)
 {
 	*s = setting;
@@ -45,13 +52,17 @@ bool nvme_wait_parse(const char *name, enum nvme_wait_mode *m)
 static void nap_tick(void *ctx)
 {
 	(void)ctx;   /* only wakes the hlt */
+	stats.nap_ticks++;
 }
 
 /* sti; hlt; then the interrupt flag as it was. */
 static void halt_once(void)
 {
 	bool was_on = interrupts_enabled();
+	uint64_t t0 = rdtsc();
 	__asm__ volatile("sti; hlt" ::: "memory");
+	stats.halted_tsc += rdtsc() - t0;
+	stats.halts++;
 	if (!was_on)
 		cpu_cli();
 }
@@ -59,7 +70,7 @@ static void halt_once(void)
 /* The synchronous waits of every controller (one CPU: one wait at a time). */
 static struct nvme_wait_state host_state;
 
-static void nap(uint64_t us)
+static void nap(struct nvme_wait_state *st, uint64_t idle_us, uint64_t us)
 {
 	if (!nap_vector_tried) {
 		nap_vector_tried = true;
@@ -72,14 +83,20 @@ static void nap(uint64_t us)
 	/* No timer: nothing would end the halt; spin instead. A one-shot
 	 * that outlives an earlier wake-up only ends a later halt early. */
 	if (nap_vector < 0 || !lapic_timer_oneshot(nap_vector, (uint32_t)us)) {
+		stats.pauses++;
 		cpu_pause();
 		return;
 	}
+	stats.naps++;
+	st->due_us = idle_us + us;
 	halt_once();
 }
 
 void nvme_wait_learn(struct nvme_wait_state *st, uint64_t idle_us)
 {
+	if (st->due_us && st->due_us < idle_us)
+		idle_us = st->due_us;
+	st->due_us = 0;
 	uint64_t v = idle_us > NVME_WAIT_NAP_MAX_US * 8u ? NVME_WAIT_NAP_MAX_US * 8u : idle_us;
 	st->mean_us = st->mean_us ? (uint32_t)((7u * (uint64_t)st->mean_us + v) / 8u) : (uint32_t)(v ? v : 1);
 	st->napped = false;
@@ -88,7 +105,9 @@ void nvme_wait_learn(struct nvme_wait_state *st, uint64_t idle_us)
 void nvme_wait_idle(struct nvme_wait_state *st, enum nvme_wait_mode m, uint32_t spin_us, uint64_t idle_us,
 		    bool irq_armed)
 {
+	stats.idle_calls++;
 	if (m == NVME_WAIT_SPIN || idle_us < spin_us) {
+		stats.pauses++;
 		cpu_pause();
 		return;
 	}
@@ -100,12 +119,12 @@ void nvme_wait_idle(struct nvme_wait_state *st, enum nvme_wait_mode m, uint32_t 
 	if (!st->napped) {
 		st->napped = true;
 		if (idle_us < half) {
-			nap(half - idle_us);
+			nap(st, idle_us, half - idle_us);
 			return;
 		}
 	}
 	uint64_t us = st->mean_us / 8u > idle_us / 4u ? st->mean_us / 8u : idle_us / 4u;
-	nap(us);
+	nap(st, idle_us, us);
 }
 
 void nvme_wait_host_idle(void *ctx, uint16_t qid, uint64_t waited_us)

@@ -17,6 +17,13 @@
  *   halt   spin for spin_us, then halt until an interrupt: the queue's
  *          MSI-X vector when the caller armed it (irq_armed), else naps as
  *          sleep does (a polled queue raises nothing to wake us).
+ *          The race "the completion arrives between the last empty poll
+ *          and the halt" cannot lose a wake-up: the caller keeps the vector
+ *          unmasked for the whole run and polls with interrupts off (cli),
+ *          so an MSI-X sent after that poll waits in the LAPIC, and
+ *          `sti; hlt` takes it at once (sti holds interrupts off for one
+ *          more instruction, so the halt itself is what it interrupts).
+ *          The caller also owns a periodic timer that bounds every halt.
  * On an emulated device (QEMU under TCG) a spinning vCPU takes the host
  * core from the thread that emulates the device; halting gives it back.
  * bench/README.md has the measurements behind the default (halt).
@@ -44,6 +51,8 @@ enum nvme_wait_mode { NVME_WAIT_SPIN, NVME_WAIT_SLEEP, NVME_WAIT_HALT };
 struct nvme_wait_state {
 	uint32_t mean_us;        /* moving mean (1/8) of the waits that ended in progress */
 	bool napped;             /* the half-mean nap of this wait was taken */
+	uint64_t due_us;         /* when the last nap of this wait was due to end
+	                          * (us since the wait began; 0: no nap) */
 	uint64_t last_idle_us;   /* nvme_wait_host_idle: the current wait so far */
 };
 
@@ -51,6 +60,20 @@ struct nvme_wait_setting {
 	enum nvme_wait_mode mode;
 	uint32_t spin_us;        /* spin this long after the last progress first */
 };
+
+/* What the strategies did since boot (read two snapshots and subtract):
+ * how the CPU waited, counted so that a wake-up mechanism that regresses
+ * shows up as counts (bench prints them per job), not only as time. */
+struct nvme_wait_stats {
+	uint64_t idle_calls;     /* nvme_wait_idle / the idle callback: empty polls */
+	uint64_t pauses;         /* of those, answered with a pause hint (spin) */
+	uint64_t halts;          /* sti; hlt executed */
+	uint64_t halted_tsc;     /* TSC ticks spent in those halts */
+	uint64_t naps;           /* one-shot timers armed (sleep; halt on polled queues) */
+	uint64_t nap_ticks;      /* one-shot timer interrupts taken */
+};
+
+void nvme_wait_stats_get(struct nvme_wait_stats *out);
 
 void nvme_wait_get(struct nvme_wait_setting *s);
 void nvme_wait_set(const struct nvme_wait_setting *s);
@@ -66,7 +89,11 @@ bool nvme_wait_parse(const char *name, enum nvme_wait_mode *m);
  */
 void nvme_wait_idle(struct nvme_wait_state *st, enum nvme_wait_mode m, uint32_t spin_us, uint64_t idle_us,
 		    bool irq_armed);
-/* A poll found a completion after idle_us without one: a sample of the mean. */
+/* A poll found a completion after idle_us without one: a sample of the
+ * mean. After a nap the sample is when that nap was due, not idle_us: a
+ * timer that fires late (an emulated LAPIC on a loaded host comes
+ * milliseconds late) would otherwise lengthen the mean, hence the next
+ * naps, hence the next samples (bench/README.md, "Waiting for completions"). */
 void nvme_wait_learn(struct nvme_wait_state *st, uint64_t idle_us);
 
 /* The nvme_host.idle callback (nvme_host.h): the setting, on polled queues. */

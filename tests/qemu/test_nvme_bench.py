@@ -18,7 +18,8 @@ t = TestFile()
 FIELDS = ("job", "dev", "rw", "bs", "qd", "queues", "mode", "time_s", "ios", "iops", "bw_kib",
           "lat_us_mean", "lat_us_p50", "lat_us_p99", "lat_us_p999", "doorbells_per_io", "shadow",
           "sq_mmio", "cq_mmio", "sq_shadow", "cq_shadow", "kicks", "submitted", "irqs", "errors", "wait",
-          "spin_us")
+          "spin_us", "empty_polls", "halts", "wake_msi", "wake_timer", "wake_other", "halted_us", "timer_found",
+          "msi_empty")
 FLOOR_FIELDS = ("job", "dev", "rw", "bs", "qd", "time_s", "ios", "iops", "bw_kib", "lat_us_mean", "wait",
                 "spin_us", "failed", "left")
 
@@ -76,6 +77,29 @@ def sane(kv, mode, rw, bs, qd, queues=1, wait=None):
         # may still take one MSI left pending in the LAPIC per queue by an
         # earlier --irq run
         assert int(kv["irqs"]) <= queues, kv
+    wakes(kv, queues)
+
+
+def wakes(kv, queues=1):
+    """The wait counts of a BENCH line add up, and each strategy wakes the way
+    it is meant to (counts, never times)."""
+    halts, msi, timer, other = (int(kv[k]) for k in ("halts", "wake_msi", "wake_timer", "wake_other"))
+    empty, found, msi_empty = int(kv["empty_polls"]), int(kv["timer_found"]), int(kv["msi_empty"])
+    assert msi + timer + other == halts <= empty, "halts and their wake-ups do not add up: %s" % kv
+    assert msi_empty <= msi and found <= timer, kv
+    # nothing but the bench's queues and timers interrupts a run
+    assert other <= halts // 100 + 5, "halts ended by another interrupt: %s" % kv
+    w = "irq" if kv["mode"] == "irq" else kv["wait"]
+    if w == "spin":
+        assert halts == 0 and int(kv["halted_us"]) == 0, "spin halted: %s" % kv
+    elif w == "sleep":
+        # polled queues: every nap ends by its timer (or one stale MSI per queue)
+        assert msi <= queues and halts > 0, kv
+    else:
+        # irq and halt: the MSI-X ends the halts; a timer tick that finds
+        # completions waiting means the MSI-X came late or not at all
+        assert halts > 0 and msi > 0, kv
+        assert found <= halts // 100 + 5, "halts ended by the timer with completions waiting: %s" % kv
 
 
 @t.case("nvme-bench")
@@ -122,6 +146,13 @@ def _():
         ok(m, "poll-wait halt --spin-us 0", r"poll-wait: halt, spin 0 us")
         # synchronous commands wait with the setting too (halt naps on polled queues)
         ok(m, "read -s 10 --count 8 --check random --seed 3", r"matches")
+        st = re.search(r"since boot: (\d+) empty polls, (\d+) pauses, (\d+) halts \(\d+ ms\), (\d+) timer naps "
+                       r"\((\d+) timer interrupts\)", ok(m, "poll-wait", r"poll-wait: halt"))
+        assert st, "poll-wait without its counts"
+        idle, pauses, halts, naps, ticks = (int(x) for x in st.groups())
+        # every empty poll paused or halted; every nap armed one one-shot and
+        # halted; halt and sleep ran above, so both happened
+        assert pauses + halts == idle and 0 < naps <= halts and ticks <= naps, st.group(0)
         ok(m, "poll-wait sleep", r"poll-wait: sleep, spin 0 us")
         bad(m, "poll-wait doze", r"^error: bad strategy 'doze'")
         bad(m, "poll-wait spin --spin-us 100001", r"^error: --spin-us 100001 is above 100000")
@@ -130,6 +161,37 @@ def _():
         bad(m, "bench --mode sideways", r"^error: bad --mode 'sideways'")
         bad(m, "bench --mode irq --poll", r"^error: give --mode or --irq/--poll, not both")
         bad(m, "bench-floor", r"^error: bench-floor writes MMIO doorbells only: boot with nvmedbbuf=0", usage=False)
+        m.sendline("exit 0")
+        assert m.wait_exit() == 0
+
+
+@t.case("nvme-bench-wake-counts")
+def _():
+    """Hybrid polling's wake-up mechanism, by counts (never a time): at QD1,
+    `halt` and `irq` halt once per I/O and the MSI-X ends (almost) every halt;
+    a timer wake-up that finds the completion waiting (the MSI late or lost),
+    an MSI wake-up that finds nothing (an extra halt per I/O) stay rare.
+    `sleep` naps end by the LAPIC timer."""
+    name = "nvme-bench-wake"
+    disk = Disk(os.path.join(OUT, name), "ns1", 16 << 20, seed=None)
+    c0 = Controller("c0", "nvmetk-bench3")
+    c0.ns(1, disk)
+    with Machine(name, nvme=False, qemu_args=controllers([c0])) as m:
+        m.expect_prompt()
+        for args, w in (("--wait halt", "halt"), ("--irq", "irq"), ("--wait halt --rw randwrite --yes", "halt")):
+            out = ok(m, "bench --time 2 %s" % args, r"waits: \d+ empty polls, \d+ halts")
+            kv = bench_line(out)
+            sane(kv, "irq" if w == "irq" else "poll", kv["rw"], 4096, 1)
+            ios, halts, msi = int(kv["ios"]), int(kv["halts"]), int(kv["wake_msi"])
+            timer, msi_empty = int(kv["wake_timer"]), int(kv["msi_empty"])
+            # the CPU halts right after each submit (spin 0): one halt per I/O,
+            # ended by its MSI-X
+            assert msi >= ios * 8 // 10, "fewer MSI-X wake-ups than 0.8 per I/O: %s" % kv
+            assert halts - timer <= ios * 11 // 10 + 10, "more than one halt per I/O: %s" % kv
+            assert msi_empty <= ios // 10 + 10, "MSI-X wake-ups finding nothing: %s" % kv
+        kv = bench_line(ok(m, "bench --time 1 --wait sleep", r"wait=sleep"))
+        sane(kv, "poll", "randread", 4096, 1, wait="sleep")
+        assert int(kv["wake_timer"]) >= int(kv["halts"]) - 1, kv
         m.sendline("exit 0")
         assert m.wait_exit() == 0
 
@@ -212,6 +274,9 @@ def _():
                 "within 180 s\n")
         f.write("GAVEUP side=ours backend=null shadow_cfg=on mode=irq run=1 pin=0 attempts=3 reason=QEMU status 0 "
                 "(2 of 7 jobs done; error: bench I/O: timeout)\n")
+        # a --mix boot (every mode of one job in one boot) that gave up
+        f.write("GAVEUP side=ours backend=null shadow_cfg=on mode=spin+halt run=1 pin=0 attempts=3 reason=timed out "
+                "after 99 s (0 of 2 jobs done)\n")
     out = subprocess.run(["python3", TABLE, "--runs", "1", d], stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT, universal_newlines=True, timeout=60).stdout
     rows = {l.split()[0]: l for l in out.split("\n") if l.startswith(("randread", "seqread"))}
@@ -219,6 +284,10 @@ def _():
     irq = [l for l in out.split("\n") if l.startswith("randread-qd1 ") and " irq " in l]
     assert len(irq) == 1 and "failed: QEMU status 0 (2 of 7 jobs done" in irq[0] and \
         irq[0].rstrip().endswith("| -"), out
+    # the --mix boot's modes each say so
+    for mo in ("spin", "halt"):
+        r = [l for l in out.split("\n") if l.startswith("randread-qd1 ") and " %s " % mo in l]
+        assert len(r) == 1 and "failed: timed out after 99 s" in r[0] and r[0].rstrip().endswith("| -"), out
     rows = {l.split()[0]: l for l in out.split("\n") if l.startswith(("randread", "seqread")) and " sleep " in l}
     # QD1: the better Linux mode (poll, 12500) is the reference; the floor is the better wait (halt)
     assert rows["randread-qd1"].rstrip().endswith("4.00x"), out

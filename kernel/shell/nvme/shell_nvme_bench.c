@@ -48,6 +48,14 @@ static const char *const rw_names[] = { "randread", "randwrite", "read", "write"
 #define HIST_SUB_BITS 6u
 #define HIST_SUB (1u << HIST_SUB_BITS)
 #define HIST_BUCKETS ((64u - HIST_SUB_BITS + 1u) * HIST_SUB)
+/* The periodic LAPIC timer that bounds every halt of --irq and --wait halt
+ * (a lost MSI-X, the time limit, Ctrl-C) and paces the driver's timeout and
+ * no-progress checks. */
+#define BENCH_HALT_BOUND_US 1000u
+/* How long the drain after a run waits for the commands in flight: longer
+ * than the driver's default I/O timeout (30 s), which ends them with an
+ * error first. */
+#define BENCH_DRAIN_S 35u
 
 struct bench_q;
 
@@ -77,6 +85,16 @@ struct bench {
 	int first_error;
 	uint64_t ios, reads, writes, errors, submit_errors;
 	uint64_t lat_sum, lat_min, lat_max;
+	/* how the run waited, in the measured window: passes that reaped
+	 * nothing, halts, what ended each halt (an MSI-X of a bench queue,
+	 * else a timer tick, else something else), TSC ticks halted */
+	uint64_t empty, halts, wake_msi, wake_timer, wake_other, halted_tsc;
+	/* what the pass after a halt found: a timer wake-up with completions
+	 * waiting (the MSI-X that should have ended the halt was late or
+	 * lost), an MSI-X wake-up with nothing (an interrupt for completions
+	 * an earlier pass reaped already: an extra halt) */
+	uint64_t timer_found, msi_empty;
+	int last_wake;           /* WAKE_* of the last halt, until the next pass */
 	uint32_t hist[HIST_BUCKETS];
 	struct bench_q qs[BENCH_MAX_QUEUES];
 	struct bench_io ios_tab[BENCH_MAX_QUEUES * BENCH_MAX_QD];
@@ -229,9 +247,13 @@ static inline int reap(struct bench_q *bq)
 
 /* ------------------------------------------------------------ queues */
 
+/* Interrupts of the bench's periodic timer (wake-up accounting). */
+static volatile uint64_t timer_ticks;
+
 static void timer_tick(void *ctx)
 {
 	(void)ctx;
+	timer_ticks++;
 }
 
 struct qsetup {
@@ -544,6 +566,58 @@ static uint64_t irq_sum(const struct nvsh_target *tg, unsigned nq)
 	return n;
 }
 
+/* Wake-up accounting around one wait of the run loop (measured window
+ * only): what the CPU did and, when it halted, which interrupt ended it. */
+enum { WAKE_NONE, WAKE_MSI, WAKE_TIMER, WAKE_OTHER };
+
+struct wake_snap {
+	uint64_t msi, ticks, halts, tsc;
+};
+
+static void wake_before(const struct nvsh_target *tg, unsigned nq, struct wake_snap *w)
+{
+	struct nvme_wait_stats ws;
+	nvme_wait_stats_get(&ws);
+	w->msi = irq_sum(tg, nq);
+	w->ticks = timer_ticks + ws.nap_ticks;
+	w->halts = ws.halts;
+	w->tsc = rdtsc();
+}
+
+/* halted: the wait halted (irq mode) or -1: ask nvme_wait's counters */
+static void wake_after(const struct nvsh_target *tg, unsigned nq, const struct wake_snap *w, int halted)
+{
+	struct nvme_wait_stats ws;
+	nvme_wait_stats_get(&ws);
+	B.empty++;
+	if (halted < 0)
+		halted = ws.halts != w->halts;
+	if (!halted)
+		return;
+	B.halts++;
+	B.halted_tsc += rdtsc() - w->tsc;
+	if (irq_sum(tg, nq) != w->msi) {
+		B.wake_msi++;
+		B.last_wake = WAKE_MSI;
+	} else if (timer_ticks + ws.nap_ticks != w->ticks) {
+		B.wake_timer++;
+		B.last_wake = WAKE_TIMER;
+	} else {
+		B.wake_other++;
+		B.last_wake = WAKE_OTHER;
+	}
+}
+
+/* The pass after a halt reaped done commands (see timer_found, msi_empty). */
+static inline void wake_pass(int done)
+{
+	if (B.last_wake == WAKE_TIMER && done > 0)
+		B.timer_found++;
+	else if (B.last_wake == WAKE_MSI && done == 0)
+		B.msi_empty++;
+	B.last_wake = WAKE_NONE;
+}
+
 /* Run: --ramp then --time seconds with interrupts off (or sleeping in hlt
  * between MSI-X vectors with --irq), then every command drained. */
 static int bench_run(struct nvsh_target *tg, const struct bench_cfg *cfg, struct bench_result *res)
@@ -556,7 +630,7 @@ static int bench_run(struct nvsh_target *tg, const struct bench_cfg *cfg, struct
 	cpu_cli();
 	if (armed) {
 		timer_vec = irq_alloc_vector(timer_tick, NULL);
-		if (timer_vec < 0 || !lapic_timer_periodic(timer_vec, 1000)) {
+		if (timer_vec < 0 || !lapic_timer_periodic(timer_vec, BENCH_HALT_BOUND_US)) {
 			if (timer_vec >= 0) {
 				lapic_timer_stop();
 				irq_free_vector(timer_vec);
@@ -584,7 +658,7 @@ static int bench_run(struct nvsh_target *tg, const struct bench_cfg *cfg, struct
 	}
 	uint64_t next_check = start + hz / 50, next_tick = start + hz / 1000;
 	uint64_t last_progress = start, tsc_per_us = hz / 1000000 ? hz / 1000000 : 1;
-	struct nvme_wait_state ws = { 0, false, 0 };
+	struct nvme_wait_state ws = { 0 };
 	while (!B.stop) {
 		uint64_t now = rdtsc();
 		if (!B.measuring && now >= B.ramp_tsc) {
@@ -635,20 +709,32 @@ static int bench_run(struct nvsh_target *tg, const struct bench_cfg *cfg, struct
 			}
 			done += n;
 		}
+		if (B.last_wake != WAKE_NONE)
+			wake_pass(done);
 		if (done != 0) {
 			if (cfg->wait == NVME_WAIT_SLEEP)
 				nvme_wait_learn(&ws, (now - last_progress) / tsc_per_us);
 			last_progress = now;
 		} else if (!irq) {
 			/* --wait: spin, nap or (armed) halt until the MSI-X */
+			struct wake_snap w;
+			if (B.measuring)
+				wake_before(tg, nq, &w);
 			nvme_wait_idle(&ws, cfg->wait, cfg->spin_us, (now - last_progress) / tsc_per_us, armed);
+			if (B.measuring)
+				wake_after(tg, nq, &w, -1);
 		} else {
 			/* Interrupts are off everywhere else, so handlers only
 			 * run here; one that became pending since the last
 			 * sleep is taken as soon as sti's shadow ends, and hlt
 			 * returns at once. The 1 ms LAPIC timer bounds the
 			 * sleep (time limit, Ctrl-C, a lost interrupt). */
+			struct wake_snap w;
+			if (B.measuring)
+				wake_before(tg, nq, &w);
 			__asm__ volatile("sti; hlt; cli" ::: "memory");
+			if (B.measuring)
+				wake_after(tg, nq, &w, 1);
 		}
 	}
 	res->t_end = rdtsc();
@@ -659,7 +745,7 @@ static int bench_run(struct nvsh_target *tg, const struct bench_cfg *cfg, struct
 	B.stop = true;
 
 	/* Drain: every command completes (bounded by the I/O timeout). */
-	uint64_t drain_end = rdtsc() + (uint64_t)35 * hz;
+	uint64_t drain_end = rdtsc() + (uint64_t)BENCH_DRAIN_S * hz;
 	for (;;) {
 		uint32_t left = 0;
 		for (unsigned i = 0; i < nq; i++) {
@@ -725,17 +811,31 @@ static int bench_report(const struct nvsh_target *tg, const struct bench_cfg *cf
 	if (cfg->armed)
 		kprintf(", %llu interrupts", (unsigned long long)irqs);
 	kprintf("\n");
+	/* per I/O, 3 decimals */
+	char hpi[16];
+	uint64_t hpi_m = ios ? B.halts * 1000 / ios : 0;
+	ksnprintf(hpi, sizeof(hpi), "%llu.%03llu", (unsigned long long)(hpi_m / 1000), (unsigned long long)(hpi_m % 1000));
+	uint64_t halted_us = time_tsc_to_us(B.halted_tsc);
+	kprintf("  waits: %llu empty polls, %llu halts (%s per I/O) woken by MSI-X %llu (%llu found nothing), "
+		"timer %llu (%llu found completions), other %llu; halted %llu ms\n",
+		(unsigned long long)B.empty, (unsigned long long)B.halts, hpi, (unsigned long long)B.wake_msi,
+		(unsigned long long)B.msi_empty, (unsigned long long)B.wake_timer, (unsigned long long)B.timer_found,
+		(unsigned long long)B.wake_other, (unsigned long long)(halted_us / 1000));
 	kprintf("BENCH job=%s dev=%s rw=%s bs=%llu qd=%llu queues=%llu mode=%s time_s=%llu ios=%llu iops=%llu "
 		"bw_kib=%llu lat_us_mean=%s lat_us_p50=%s lat_us_p99=%s lat_us_p999=%s doorbells_per_io=%s "
 		"shadow=%s sq_mmio=%llu cq_mmio=%llu sq_shadow=%llu cq_shadow=%llu kicks=%llu submitted=%llu "
-		"irqs=%llu errors=%llu wait=%s spin_us=%u\n",
+		"irqs=%llu errors=%llu wait=%s spin_us=%u empty_polls=%llu halts=%llu wake_msi=%llu wake_timer=%llu "
+		"wake_other=%llu halted_us=%llu timer_found=%llu msi_empty=%llu\n",
 		cfg->name, tg->name, rw_names[cfg->rw], (unsigned long long)bs, (unsigned long long)cfg->qd,
 		(unsigned long long)cfg->nq, cfg->irq ? "irq" : "poll", (unsigned long long)cfg->secs,
 		(unsigned long long)ios, (unsigned long long)iops, (unsigned long long)bw_kib, mean, p50, p99, p999,
 		dpi, cfg->shadow ? "on" : "off", (unsigned long long)sq, (unsigned long long)cq,
 		(unsigned long long)ssh, (unsigned long long)csh, (unsigned long long)kicks, (unsigned long long)sub,
 		(unsigned long long)irqs, (unsigned long long)(B.errors + B.submit_errors),
-		cfg->irq ? "irq" : nvme_wait_name(cfg->wait), (unsigned)(cfg->irq ? 0 : cfg->spin_us));
+		cfg->irq ? "irq" : nvme_wait_name(cfg->wait), (unsigned)(cfg->irq ? 0 : cfg->spin_us),
+		(unsigned long long)B.empty, (unsigned long long)B.halts, (unsigned long long)B.wake_msi,
+		(unsigned long long)B.wake_timer, (unsigned long long)B.wake_other, (unsigned long long)halted_us,
+		(unsigned long long)B.timer_found, (unsigned long long)B.msi_empty);
 
 	int rc = SHELL_OK;
 	if (res->removal) {
@@ -798,8 +898,9 @@ NVSH_COMMAND("bench",
 	     "MSI-X vectors, the CPU sleeps (sti; hlt) between interrupts and reaps only the\n"
 	     "queues that signalled; they are polled again afterwards. Writes destroy data:\n"
 	     "confirm or --yes.\n"
-	     "Prints IOPS, bandwidth, latency mean/p50/p99/p99.9 (TSC calibrated against the PIT)\n"
-	     "and MMIO doorbell writes per I/O, then one line\n"
+	     "Prints IOPS, bandwidth, latency mean/p50/p99/p99.9 (TSC calibrated against the PIT),\n"
+	     "MMIO doorbell writes per I/O and how it waited (empty polls, halts per I/O, what\n"
+	     "ended each halt: MSI-X, timer or other), then one line\n"
 	     "  BENCH job=.. rw=.. bs=.. qd=.. iops=.. bw_kib=.. lat_us_p50=.. doorbells_per_io=.. ...\n"
 	     "Nothing is verified; Ctrl-C stops early.\n" NVSH_HELP_DEVICE,
 	     cmd_bench);
@@ -832,6 +933,13 @@ static int cmd_poll_wait(int argc, char **argv)
 	s.spin_us = (uint32_t)spin;
 	nvme_wait_set(&s);
 	kprintf("poll-wait: %s, spin %u us\n", nvme_wait_name(s.mode), (unsigned)s.spin_us);
+	struct nvme_wait_stats st;
+	nvme_wait_stats_get(&st);
+	kprintf("  since boot: %llu empty polls, %llu pauses, %llu halts (%llu ms), %llu timer naps (%llu timer "
+		"interrupts)\n",
+		(unsigned long long)st.idle_calls, (unsigned long long)st.pauses, (unsigned long long)st.halts,
+		(unsigned long long)(time_tsc_to_us(st.halted_tsc) / 1000), (unsigned long long)st.naps,
+		(unsigned long long)st.nap_ticks);
 	return SHELL_OK;
 }
 
@@ -850,5 +958,7 @@ NVSH_COMMAND("poll-wait", "poll-wait [spin|sleep|halt] [--spin-us N]",
 	     "         get MSI-X vectors and the CPU halts until one fires, so an\n"
 	     "         emulated device's thread gets the host core; synchronous commands\n"
 	     "         (on the polled queues: no interrupt) nap as with sleep\n"
-	     "`bench --wait S --spin-us N` overrides it for one run.\n",
+	     "`bench --wait S --spin-us N` overrides it for one run. Also prints how the\n"
+	     "strategies waited since boot (empty polls, pauses, halts and time halted,\n"
+	     "timer naps and the timer interrupts that ended them).\n",
 	     cmd_poll_wait);

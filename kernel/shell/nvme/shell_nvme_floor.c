@@ -303,7 +303,7 @@ static int cmd_bench_floor(int argc, char **argv)
 	uint64_t t0 = rdtsc(), t_meas = t0 + ramp * hz, t_end = t_meas + secs * hz;
 	uint64_t next_check = t0 + hz / 50, last = t0, done0 = 0;
 	bool measuring = ramp == 0, interrupted = false;
-	struct nvme_wait_state st = { 0, false, 0 };
+	struct nvme_wait_state st = { 0 };
 	for (uint16_t s = 0; s < qd; s++)
 		floor_put(&f, s);
 	__asm__ volatile("" ::: "memory");
