@@ -610,6 +610,23 @@ static void pi_meta_sgl_scattered(void)
 	CHECK_OK(md_roundtrip(&f, 200, 40, 4000, 0, true, "async, scattered"));
 	CHECK_EQ(ms->md_sgl_cmds, sgl + 2);
 	CHECK_EQ(ms->md_last_psdt, NVME_PSDT_SGL_MPTR_SGL);
+	/* Compare with scattered metadata: equal, then one metadata byte off */
+	{
+		struct nvme_ns *cns = fx_ns1(&f);
+		uint8_t *d = fx_buf(&f, 32 * 512, 0, 0), *m = fx_buf(&f, 32 * 16, 3900, 0);
+		fill_pattern(d, 32 * 512, 5);
+		fill_pattern(m, 32 * 16, 6);
+		REQUIRE_OK(nvme_pi_generate(cns, d, m, 32, 700, 0));
+		struct nvme_pi_req w = { .data = d, .meta = m, .ref_tag = 700 };
+		sgl = ms->md_sgl_cmds;
+		CHECK_OK(nvme_pi_write(cns, NULL, 700, 32, &w));
+		CHECK_OK(nvme_pi_compare(cns, NULL, 700, 32, &w));
+		m[31 * 16] ^= 0x40;   /* block 31's first metadata byte: after the page break */
+		CHECK_RC(nvme_pi_compare(cns, NULL, 700, 32, &w), NVME_ERR_COMPARE_MISMATCH);
+		CHECK_EQ(ms->md_sgl_cmds, sgl + 3);
+		fx_buf_free(&f, d);
+		fx_buf_free(&f, m);
+	}
 	/* ns->max_blocks blocks: 32 scrambled data pages, more descriptors than
 	 * the slot's list holds (the data would go by PRP, which PSDT 10b
 	 * cannot carry): async refused with nothing sent; sync halves the
