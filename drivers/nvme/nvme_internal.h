@@ -46,6 +46,7 @@ enum nvme_slot_state {
 #define NVME_QF_NORETRY        0x01u  /* never resubmit (passthrough: the caller's command) */
 #define NVME_QF_NOTIMEOUT      0x02u  /* no timeout (AER) */
 #define NVME_QF_PHYS           0x04u  /* buf is a struct nvme_phys_list: physical segments */
+#define NVME_QF_META_SGL       0x08u  /* buf is a struct nvme_pi_xfer: data, metadata by SGL (nvme_pi.c) */
 
 /* The data of a command given as physical segments (nvme_read_phys...). */
 struct nvme_phys_list {
@@ -600,6 +601,18 @@ int nvme_ns_plain_ok(const struct nvme_ns *ns);
  * namespace PRACT=1 and the LBA as reference tag. */
 void nvme_pi_ns_setup(struct nvme_ctrl *c, struct nvme_ns *ns);
 void nvme_pi_plain_sqe(const struct nvme_ns *ns, struct nvme_sqe *sqe, uint64_t lba);
+/* Data and separate metadata of one command whose metadata goes by SGL
+ * (NVME_QF_META_SGL): nvme_pi_map_meta_sgl maps the data (nvme_xfer_map)
+ * and describes the metadata in slot idx's list space after the data's
+ * descriptors, MPTR at it, PSDT 10b; NVME_ERR_DMA (nothing held) if either
+ * cannot be described so. */
+struct nvme_pi_xfer {
+	void       *data;
+	size_t      len;
+	const void *meta;
+	size_t      meta_len;
+};
+int nvme_pi_map_meta_sgl(struct nvme_qpair *q, uint32_t idx, struct nvme_sqe *sqe, const struct nvme_pi_xfer *x);
 #else
 static inline void nvme_pi_plain_sqe(const struct nvme_ns *ns, struct nvme_sqe *sqe, uint64_t lba)
 {

@@ -8,10 +8,18 @@
  * command set specific Identify Namespace (CNS 05h CSI 00h) when Identify
  * Controller CTRATT says extended LBA formats are supported (ELBAS), else
  * the 16b guard. Every command here is built as an SQE and sent through the
- * general submit path (nvme_q_exec / nvme_q_submit); the metadata buffer is
- * given by address in MPTR (PSDT 00b or 01b), never bounced: it must be
- * physically contiguous and dword aligned. References: NVMe 1.4 section 8.3,
- * NVM Command Set 1.0 section 5.2 (REFERENCES.md).
+ * general submit path (nvme_q_exec / nvme_q_submit). The separate metadata
+ * buffer is never bounced. A dword-aligned, physically contiguous one is
+ * given by address in MPTR (PSDT 00b or 01b). Any other (scattered over host
+ * pages, or the caller asked with NVME_PI_META_SGL) goes by SGL when the
+ * controller takes it (nvme_pi_meta_sgl(): Identify SGLS bits 1:0 01b/10b
+ * and bit 19, and the driver sends I/O data by SGL): MPTR points at one
+ * qword-aligned descriptor in the command slot's list space, after the
+ * data's own descriptors: a Data Block for one piece, else a Last Segment
+ * descriptor pointing at the Data Block descriptors that follow it (PSDT
+ * 10b). Otherwise such a buffer is NVME_ERR_DMA, nothing sent. References:
+ * NVMe 1.4 sections 4.4 (SGL), 4.2 (PSDT), 5.15.2.1 (SGLS), 8.3; NVM
+ * Command Set 1.0 section 5.2 (REFERENCES.md).
  */
 #include "nvme_internal.h"
 
@@ -195,6 +203,137 @@ static int meta_phys(struct nvme_ctrl *c, const void *meta, size_t len, uint64_t
 	return 0;
 }
 
+/* ------------------------------------------------------------------------ */
+/* Metadata by SGL (PSDT 10b)                                               */
+/* ------------------------------------------------------------------------ */
+
+NVME_COLD bool nvme_pi_meta_sgl(const struct nvme_ctrl *c)
+{
+	if (!NVME_CFG_SGL || c == NULL || !c->sgl_io)
+		return false;
+	unsigned sup = (unsigned)NVME_GET(c->id.sgls, NVME_SGLS_SUPPORT);
+	/* bit 19 only means something with SGLs supported (01b or 10b) */
+	return (sup == NVME_SGLS_SUPPORT_ANY_ALIGN || sup == NVME_SGLS_SUPPORT_DWORD_ALIGN) &&
+	       NVME_GET(c->id.sgls, NVME_SGLS_MPTR_SGL) != 0;
+}
+
+#if NVME_CFG_SGL
+static void md_desc(struct nvme_sgl_desc *d, uint64_t addr, uint32_t len, unsigned type)
+{
+	d->addr = addr;
+	d->length = len;
+	d->rsvd[0] = d->rsvd[1] = d->rsvd[2] = 0;
+	d->id = (uint8_t)(NVME_SET(NVME_SGL_ID_TYPE, type) | NVME_SET(NVME_SGL_ID_SUBTYPE, NVME_SGL_SUBTYPE_ADDRESS));
+}
+
+/* The next physically contiguous run of the metadata (host page by host
+ * page, runs merged): 0, or NVME_ERR_DMA (untranslatable, wraps, beyond
+ * dma_limit). */
+static int md_piece(const struct nvme_host *h, uintptr_t *v, size_t *left, uint64_t *p, size_t *n)
+{
+	size_t hp = h->page_size;
+	size_t len = 0;
+	uint64_t start = 0;
+	while (*left != 0) {
+		size_t room = hp - (*v & (hp - 1u));
+		size_t k = *left < room ? *left : room;
+		uint64_t phys;
+		if (h->virt_to_phys(h->ctx, (const void *)*v, &phys) != 0 || phys + k < phys ||
+		    (h->dma_limit != 0 && phys + k > h->dma_limit))
+			return NVME_ERR_DMA;
+		if (len != 0 && (phys != start + len || len + k > 0xFFFFFFFFu))
+			break;   /* a new run starts here */
+		if (len == 0)
+			start = phys;
+		len += k;
+		*v += k;
+		*left -= k;
+	}
+	*p = start;
+	*n = len;
+	return 0;
+}
+
+/* Describe x->meta in slot idx's list space from descriptor `base` on:
+ * MPTR at list[base]. */
+static int md_sgl_build(struct nvme_qpair *q, uint32_t idx, struct nvme_sqe *sqe, const struct nvme_pi_xfer *x,
+			uint32_t base)
+{
+	const struct nvme_ctrl *c = q->ctrl;
+	if (q->lists == NULL)
+		return NVME_ERR_DMA;
+	struct nvme_sgl_desc *list = (struct nvme_sgl_desc *)((uint8_t *)q->lists + (size_t)idx * q->list_stride);
+	uint64_t list_phys = q->lists_phys + (uint64_t)idx * q->list_stride;
+	uint32_t cap = q->list_stride >> 4;
+	uintptr_t v = (uintptr_t)x->meta;
+	size_t left = x->meta_len;
+	uint32_t n = 0;   /* Data Block descriptors written after list[base] */
+	uint64_t cur = 0;
+	size_t cur_len = 0;
+	if (base >= cap)
+		return NVME_ERR_DMA;
+	while (left != 0) {
+		uint64_t p;
+		size_t k;
+		int rc = md_piece(c->host, &v, &left, &p, &k);
+		if (rc != 0)
+			return rc;
+		if (c->sgl_dword && ((p | k) & 3u))
+			return NVME_ERR_DMA;   /* SGLS 10b: data blocks dword aligned and sized */
+		if (cur_len != 0) {
+			if (base + 1u + n >= cap)
+				return NVME_ERR_DMA;
+			md_desc(&list[base + 1u + n++], cur, (uint32_t)cur_len, NVME_SGL_TYPE_DATA_BLOCK);
+		}
+		cur = p;
+		cur_len = k;
+	}
+	if (n == 0) {
+		md_desc(&list[base], cur, (uint32_t)cur_len, NVME_SGL_TYPE_DATA_BLOCK);
+	} else {
+		if (base + 1u + n >= cap)
+			return NVME_ERR_DMA;
+		md_desc(&list[base + 1u + n++], cur, (uint32_t)cur_len, NVME_SGL_TYPE_DATA_BLOCK);
+		md_desc(&list[base], list_phys + (uint64_t)(base + 1u) * sizeof(struct nvme_sgl_desc),
+			n * (uint32_t)sizeof(struct nvme_sgl_desc), NVME_SGL_TYPE_LAST_SEGMENT);
+	}
+	sqe->mptr = list_phys + (uint64_t)base * sizeof(struct nvme_sgl_desc);
+	sqe->flags = (uint8_t)((sqe->flags & ~NVME_MASK(NVME_SQE_FLAGS_PSDT)) |
+			       NVME_SET(NVME_SQE_FLAGS_PSDT, NVME_PSDT_SGL_MPTR_SGL));
+	return 0;
+}
+#endif /* NVME_CFG_SGL */
+
+int nvme_pi_map_meta_sgl(struct nvme_qpair *q, uint32_t idx, struct nvme_sqe *sqe, const struct nvme_pi_xfer *x)
+{
+#if NVME_CFG_SGL
+	int rc = nvme_xfer_map(q, idx, sqe, x->data, x->len, (unsigned)NVME_GET(sqe->opc, NVME_OPC_XFER));
+	if (rc != 0)
+		return rc;
+	/* PSDT 10b needs the data by SGL too; a data SGL that did not fit the
+	 * slot went by PRP */
+	uint32_t base = 0;
+	bool data_sgl = NVME_GET(sqe->flags, NVME_SQE_FLAGS_PSDT) == NVME_PSDT_SGL_MPTR_CONTIG;
+	if (data_sgl) {
+		if (NVME_GET(sqe->dptr.sgl1.id, NVME_SGL_ID_TYPE) == NVME_SGL_TYPE_LAST_SEGMENT)
+			base = sqe->dptr.sgl1.length >> 4;   /* the data's descriptors come first */
+		rc = md_sgl_build(q, idx, sqe, x, base);
+	}
+	if (!data_sgl || rc != 0) {
+		nvme_dbg(q->ctrl, "queue %u: metadata not describable by SGL (%s; %u descriptors of list space per command, "
+			 "%u taken by the data)", (unsigned)q->qid,
+			 !data_sgl ? "the data went by PRP" : "a piece unreachable, misaligned or too many pieces",
+			 (unsigned)(q->list_stride >> 4), (unsigned)base);
+		nvme_xfer_unmap(q, idx, false);
+		return NVME_ERR_DMA;
+	}
+	return 0;
+#else
+	(void)q; (void)idx; (void)sqe; (void)x;
+	return NVME_ERR_DMA;
+#endif
+}
+
 static void pi_sqe(const struct nvme_ns *ns, struct nvme_sqe *sqe, uint8_t opc, uint64_t lba, uint32_t n,
 		   const struct nvme_pi_req *r, uint64_t ref)
 {
@@ -227,17 +366,33 @@ static int data_cmd(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t opc, uint6
 		    const struct nvme_pi_req *r, uint8_t *data, uint8_t *meta, uint64_t ref,
 		    nvme_cmd_cb cb, void *arg)
 {
+	struct nvme_ctrl *c = ns->ctrl;
 	struct nvme_sqe sqe;
 	pi_sqe(ns, &sqe, opc, lba, n, r, ref);
-	if (meta != NULL) {
-		int rc = meta_phys(ns->ctrl, meta, (size_t)n * ns->meta_size, &sqe.mptr);
-		if (rc != 0)
-			return rc;
-	}
 	size_t bytes = (size_t)n * data_stride(ns, r->prinfo);
+	size_t mlen = (size_t)n * ns->meta_size;
+	bool by_sgl = (r->flags & NVME_PI_META_SGL) != 0;
+	if (meta != NULL && !by_sgl && meta_phys(c, meta, mlen, &sqe.mptr) != 0) {
+		if (!nvme_pi_meta_sgl(c)) {
+			nvme_dbg(c, "ns %u: metadata buffer not dword aligned, physically contiguous and below dma_limit, "
+				 "and no metadata SGL (SGLS %08Xh bit 19, I/O data by %s)", (unsigned)ns->nsid,
+				 (unsigned)c->id.sgls, c->sgl_io ? "SGL" : "PRP");
+			return NVME_ERR_DMA;
+		}
+		by_sgl = true;
+	}
+	if (meta == NULL || !by_sgl) {
+		if (cb == NULL)
+			return nvme_q_exec(q, &sqe, data, bytes, c->io_timeout_ms, NULL);
+		return nvme_q_submit(q, &sqe, data, bytes, cb, arg, NULL);
+	}
+	if (!nvme_pi_meta_sgl(c))
+		return NVME_ERR_UNSUPPORTED;   /* asked for with NVME_PI_META_SGL */
+	/* read during the submission only (the slot keeps the descriptors) */
+	struct nvme_pi_xfer x = { data, bytes, meta, mlen };
 	if (cb == NULL)
-		return nvme_q_exec(q, &sqe, data, bytes, ns->ctrl->io_timeout_ms, NULL);
-	return nvme_q_submit(q, &sqe, data, bytes, cb, arg, NULL);
+		return nvme_q_exec_flags(q, &sqe, &x, bytes, c->io_timeout_ms, NVME_QF_META_SGL, NULL);
+	return nvme_q_submit_flags(q, &sqe, &x, bytes, cb, arg, NVME_QF_META_SGL, NULL);
 }
 
 /* The checks every metadata command starts with: the queue (NULL: the
@@ -266,9 +421,16 @@ static int data_sync(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t opc, uint
 		return NVME_ERR_UNSUPPORTED;
 	uint8_t *d = r->data, *m = r->meta;
 	uint64_t done = 0;
+	bool md_sgl = m != NULL && nvme_pi_meta_sgl(ns->ctrl);
 	while (count != 0) {
 		uint32_t n = nvme_min_u32(count, max);
 		rc = data_cmd(ns, q, opc, lba, n, r, d, m, ref_at(ns, r->ref_tag, done), NULL, NULL);
+		if (rc == NVME_ERR_DMA && md_sgl && n > 1) {
+			/* nothing was sent: data and metadata pieces may not fit
+			 * the slot's list space together; fewer blocks per command */
+			max = n / 2u;
+			continue;
+		}
 		if (rc != 0)
 			return rc;
 		d += (size_t)n * data_stride(ns, r->prinfo);

@@ -62,9 +62,11 @@ struct nvme_pi_req {
 	 * and strips it: data only). Any address (bounced when needed). */
 	void    *data;
 	/* Separate metadata (not extended): count * ns->meta_size bytes,
-	 * dword aligned, physically contiguous and below dma_limit (else
-	 * NVME_ERR_DMA, nothing sent); NULL only when PRACT is set and the
-	 * metadata is only the PI tuple. NULL with extended LBAs. */
+	 * below dma_limit, never bounced. Dword aligned and physically
+	 * contiguous: sent by address (MPTR). Otherwise (pages scattered,
+	 * any alignment the SGLs allow) sent by SGL when nvme_pi_meta_sgl(),
+	 * else NVME_ERR_DMA, nothing sent. NULL only when PRACT is set and
+	 * the metadata is only the PI tuple. NULL with extended LBAs. */
 	void    *meta;
 	uint8_t  prinfo;         /* NVME_PRINFO_PRACT | NVME_PRINFO_PRCHK_* */
 	/* Reference tag of the first block (ILBRT/EILBRT): 32 bits, 48 with
@@ -72,8 +74,25 @@ struct nvme_pi_req {
 	 * controller refuses another with Invalid Protection Information). */
 	uint64_t ref_tag;
 	uint16_t app_tag, app_mask; /* expected/inserted application tag, the bits checked */
-	unsigned flags;          /* NVME_IO_FUA, NVME_IO_LIMITED_RETRY */
+	unsigned flags;          /* NVME_IO_FUA, NVME_IO_LIMITED_RETRY, NVME_PI_META_SGL */
 };
+
+/* r->flags: send the separate metadata by SGL (PSDT 10b) even when it is
+ * contiguous; NVME_ERR_UNSUPPORTED without nvme_pi_meta_sgl(). */
+#define NVME_PI_META_SGL         0x0100u
+
+/*
+ * True when separate metadata can go by SGL (PSDT 10b, MPTR pointing at one
+ * SGL descriptor, NVMe 1.4 section 4.2): Identify Controller SGLS bits 1:0
+ * are 01b or 10b and bit 19 is set, and the driver sends I/O data by SGL
+ * (cfg.dptr_mode not NVME_DPTR_PRP; NVME_CFG_SGL). QEMU 7.2 does not set
+ * bit 19. The descriptors of data and metadata share the command slot's
+ * list space (nvme_ctrl_max_transfer() / page size + 1 PRP entries' worth):
+ * data in many pieces plus metadata in several can exceed it; the
+ * synchronous calls then send fewer blocks per command, the _async ones
+ * return NVME_ERR_DMA (nothing sent).
+ */
+bool nvme_pi_meta_sgl(const struct nvme_ctrl *c);
 
 /* Most blocks one metadata command moves: ns->max_blocks, fewer with
  * extended LBAs (data and metadata count against the max transfer). */

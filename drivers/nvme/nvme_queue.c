@@ -519,6 +519,10 @@ int nvme_q_submit_flags(struct nvme_qpair *q, struct nvme_sqe *sqe, void *buf, s
 	s->sqe.cid = s->cid;
 	if (NVME_UNLIKELY(flags & NVME_QF_PHYS))
 		rc = nvme_xfer_map_phys(q, &s->sqe, idx, buf, len);
+#if NVME_CFG_PI
+	else if (NVME_UNLIKELY(flags & NVME_QF_META_SGL))
+		rc = nvme_pi_map_meta_sgl(q, idx, &s->sqe, buf);
+#endif
 	else
 		rc = nvme_xfer_map(q, idx, &s->sqe, buf, len, (unsigned)NVME_GET(sqe->opc, NVME_OPC_XFER));
 	if (rc != 0) {

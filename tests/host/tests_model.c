@@ -1262,6 +1262,113 @@ static void model_sgl(void)
 	host_env_buf_free(T.env, segs);
 }
 
+/* Read/Write of nlb blocks at LBA 0 of namespace 1 with the data in one SGL
+ * Data Block at d and the separate metadata by PSDT psdt and MPTR mptr. */
+static uint16_t md_rw(uint8_t opc, uint32_t nlb, uint64_t d, unsigned psdt, uint64_t mptr)
+{
+	struct nvme_sqe s;
+	mt_rw_sqe(&s, opc, 1, 0, nlb, 0, 0);
+	s.flags = (uint8_t)(psdt << 6);
+	sgl_set(&s.dptr.sgl1, d, nlb * 512u, NVME_SGL_TYPE_DATA_BLOCK);
+	s.mptr = mptr;
+	return mt_cmd(&T, &T.io, &s, NULL);
+}
+
+/* Separate metadata by an SGL at MPTR (PSDT 10b): a Data Block, a Last
+ * Segment of Data Blocks, a Segment chain; each bad descriptor refused with
+ * its status and nothing stored; refused without SGLS bit 19. */
+static void model_meta_sgl(void)
+{
+	mt_default_config(&T);
+	T.cfg.sgls = NVME_SGLS_SUPPORT_DWORD_ALIGN | (1u << 19);
+	T.ns[0].ms = 8;
+	setup(8);
+	uint8_t *buf = host_env_buf(T.env, 4 * 4096, 0, 0);
+	uint8_t *segs = host_env_buf(T.env, 4096, 0, 0);
+	struct nvme_sgl_desc *sd = (struct nvme_sgl_desc *)segs;
+	uint64_t b = host_env_bus_addr(T.env, buf), sb = host_env_bus_addr(T.env, segs);
+	const struct nvme_model_stats *st = nvme_model_stats(T.m);
+	uint8_t md[32];
+	fill(buf, 4 * 4096, 9);
+	/* one Data Block at MPTR: the metadata of 2 blocks */
+	sgl_set(&sd[0], b + 8192, 16, NVME_SGL_TYPE_DATA_BLOCK);
+	CHECK_EQ(md_rw(NVME_CMD_WRITE, 2, b, NVME_PSDT_SGL_MPTR_SGL, sb), 0);
+	CHECK_EQ(nvme_model_ns_read_meta(T.m, 1, 0, 2, md), 0);
+	CHECK_MEM(md, buf + 8192, 16);
+	CHECK_EQ(st->md_last_psdt, NVME_PSDT_SGL_MPTR_SGL);
+	/* a Last Segment at MPTR (8 bytes aligned, not 16) -> 3 Data Blocks */
+	struct nvme_sgl_desc ls;
+	sgl_set(&ls, sb + 256, 48, NVME_SGL_TYPE_LAST_SEGMENT);
+	memcpy(segs + 8, &ls, sizeof(ls));
+	sgl_set(&sd[16], b + 12000, 8, NVME_SGL_TYPE_DATA_BLOCK);
+	sgl_set(&sd[17], b + 9000, 4, NVME_SGL_TYPE_DATA_BLOCK);
+	sgl_set(&sd[18], b + 10004, 12, NVME_SGL_TYPE_DATA_BLOCK);
+	CHECK_EQ(md_rw(NVME_CMD_WRITE, 3, b, NVME_PSDT_SGL_MPTR_SGL, sb + 8), 0);
+	CHECK_EQ(nvme_model_ns_read_meta(T.m, 1, 0, 3, md), 0);
+	CHECK_MEM(md, buf + 12000, 8);
+	CHECK_MEM(md + 8, buf + 9000, 4);
+	CHECK_MEM(md + 12, buf + 10004, 12);
+	/* read back through a Segment -> Last Segment chain into other places */
+	sgl_set(&sd[32], b + 14000, 12, NVME_SGL_TYPE_DATA_BLOCK);
+	sgl_set(&sd[33], sb + 768, 16, NVME_SGL_TYPE_LAST_SEGMENT);
+	sgl_set(&sd[48], b + 15000, 12, NVME_SGL_TYPE_DATA_BLOCK);
+	sgl_set(&sd[2], sb + 512, 32, NVME_SGL_TYPE_SEGMENT);
+	CHECK_EQ(md_rw(NVME_CMD_READ, 3, b + 4096, NVME_PSDT_SGL_MPTR_SGL, sb + 32), 0);
+	CHECK_MEM(buf + 14000, md, 12);
+	CHECK_MEM(buf + 15000, md + 12, 12);
+	CHECK_EQ(st->md_sgl_cmds, 3);
+	/* errors: nothing stored */
+	uint64_t writes = st->writes;
+	CHECK(SF_IS(md_rw(NVME_CMD_WRITE, 2, b, NVME_PSDT_SGL_MPTR_SGL, sb + 4), SCT_GEN, NVME_SC_INVALID_FIELD));
+	sgl_set(&sd[3], b + 8192, 16, NVME_SGL_TYPE_KEYED_DATA);
+	CHECK(SF_IS(md_rw(NVME_CMD_WRITE, 2, b, NVME_PSDT_SGL_MPTR_SGL, sb + 48), SCT_GEN,
+		    NVME_SC_SGL_DESCRIPTOR_TYPE_INVALID));
+	sgl_set(&sd[3], b + 8192, 8, NVME_SGL_TYPE_DATA_BLOCK);   /* short */
+	CHECK(SF_IS(md_rw(NVME_CMD_WRITE, 2, b, NVME_PSDT_SGL_MPTR_SGL, sb + 48), SCT_GEN,
+		    NVME_SC_METADATA_SGL_LENGTH_INVALID));
+	sgl_set(&sd[3], b + 8192, 24, NVME_SGL_TYPE_DATA_BLOCK);  /* long (no SGLS bit 18) */
+	CHECK(SF_IS(md_rw(NVME_CMD_READ, 2, b, NVME_PSDT_SGL_MPTR_SGL, sb + 48), SCT_GEN,
+		    NVME_SC_METADATA_SGL_LENGTH_INVALID));
+	sgl_set(&sd[3], b + 8194, 16, NVME_SGL_TYPE_DATA_BLOCK);  /* SGLS 10b: dword granular */
+	CHECK(SF_IS(md_rw(NVME_CMD_WRITE, 2, b, NVME_PSDT_SGL_MPTR_SGL, sb + 48), SCT_GEN,
+		    NVME_SC_SGL_DATA_BLOCK_GRANULARITY_INVALID));
+	sgl_set(&sd[3], sb + 256, 0, NVME_SGL_TYPE_LAST_SEGMENT);
+	CHECK(SF_IS(md_rw(NVME_CMD_WRITE, 2, b, NVME_PSDT_SGL_MPTR_SGL, sb + 48), SCT_GEN,
+		    NVME_SC_INVALID_SGL_SEGMENT_DESCRIPTOR));
+	sgl_set(&sd[3], 0x7000000000000000ull, 16, NVME_SGL_TYPE_LAST_SEGMENT);
+	CHECK(SF_IS(md_rw(NVME_CMD_WRITE, 2, b, NVME_PSDT_SGL_MPTR_SGL, sb + 48), SCT_GEN,
+		    NVME_SC_DATA_TRANSFER_ERROR));
+	CHECK(SF_IS(md_rw(NVME_CMD_WRITE, 2, b, NVME_PSDT_SGL_MPTR_SGL, 0x7000000000000000ull), SCT_GEN,
+		    NVME_SC_DATA_TRANSFER_ERROR));
+	CHECK_EQ(st->writes, writes);
+	/* by address still (PSDT 01b) */
+	CHECK_EQ(md_rw(NVME_CMD_WRITE, 2, b, NVME_PSDT_SGL_MPTR_CONTIG, b + 8192), 0);
+	CHECK_EQ(st->md_last_psdt, NVME_PSDT_SGL_MPTR_CONTIG);
+	CHECK_EQ(st->md_mptr_cmds, 1);
+	host_env_buf_free(T.env, buf);
+	host_env_buf_free(T.env, segs);
+}
+
+/* Without SGLS bit 19 PSDT 10b is Invalid Field (a driver must not use it). */
+static void model_meta_sgl_not_offered(void)
+{
+	uint8_t *buf, *segs;
+	uint64_t b, sb;
+	mt_default_config(&T);
+	T.cfg.sgls = NVME_SGLS_SUPPORT_DWORD_ALIGN;
+	T.ns[0].ms = 8;
+	setup(8);
+	buf = host_env_buf(T.env, 4096, 0, 0);
+	segs = host_env_buf(T.env, 4096, 0, 0);
+	b = host_env_bus_addr(T.env, buf);
+	sb = host_env_bus_addr(T.env, segs);
+	sgl_set((struct nvme_sgl_desc *)segs, b + 2048, 16, NVME_SGL_TYPE_DATA_BLOCK);
+	CHECK(SF_IS(md_rw(NVME_CMD_WRITE, 2, b, NVME_PSDT_SGL_MPTR_SGL, sb), SCT_GEN, NVME_SC_INVALID_FIELD));
+	CHECK_EQ(md_rw(NVME_CMD_WRITE, 2, b, NVME_PSDT_SGL_MPTR_CONTIG, b + 2048), 0);
+	host_env_buf_free(T.env, buf);
+	host_env_buf_free(T.env, segs);
+}
+
 static void model_cqe_mangle(void)
 {
 	mt_default_config(&T);
@@ -1461,6 +1568,8 @@ static const struct check_test tests[] = {
 	CHECK_TEST(model_features),
 	CHECK_TEST(model_log_pages),
 	CHECK_TEST(model_sgl),
+	CHECK_TEST(model_meta_sgl),
+	CHECK_TEST(model_meta_sgl_not_offered),
 	CHECK_TEST(model_cqe_mangle),
 	CHECK_TEST(model_two_at_once),
 	CHECK_TEST(model_fault_knobs),

@@ -508,6 +508,193 @@ static void pi_sgl_and_meta_contiguity(void)
 	fx_buf_free(&f, m);
 }
 
+/* ------------------------------------------------------------------------ */
+/* Separate metadata by SGL (PSDT 10b, SGLS bit 19)                         */
+/* ------------------------------------------------------------------------ */
+
+#define SGLS_MD (NVME_SGLS_SUPPORT_DWORD_ALIGN | (1u << 19))   /* SGLs (dword), metadata SGL */
+
+/* 512 B + 16 B separate metadata, type 1 PI at the end; SGLS as given, I/O
+ * data by SGL when offered; scrambled pages: every buffer crossing a page
+ * is physically scattered. */
+static void up_md(struct fx *f, uint32_t sgls, enum nvme_dptr_mode mode)
+{
+	fx_defaults(f);
+	fx_opt_config(f);
+	f->mcfg.sgls = sgls;
+	f->cfg.dptr_mode = mode;
+	f->ecfg.scramble = true;
+	f->ns[0] = (struct nvme_model_ns_config){ .nsid = 1, .lba_size = 512, .blocks = NSZ, .ms = 16, .pi = 1 };
+	f->mcfg.ns_count = 1;
+	fx_up(f);
+}
+
+/* Write n blocks at lba (PRACT 0, driver-generated PI, all checks) with the
+ * metadata `moff` bytes into a page, read them back into another such
+ * buffer, compare, and compare the model's stored data and metadata.
+ * async: one command each way through the _async calls. Returns the write's
+ * status (0 when everything matched). */
+static int md_roundtrip(struct fx *f, uint64_t lba, uint32_t n, size_t moff, unsigned flags, bool async,
+			const char *what)
+{
+	struct nvme_ns *ns = fx_ns1(f);
+	size_t dlen = (size_t)n * 512u, mlen = (size_t)n * 16u;
+	uint8_t *d = fx_buf(f, dlen, 0, 0), *r = fx_buf(f, dlen, 0, 0);
+	uint8_t *m = fx_buf(f, mlen, moff, 0), *rm = fx_buf(f, mlen, moff, 0);
+	fill_pattern(d, dlen, lba + 11);
+	fill_pattern(m, mlen, lba + 13);   /* the 8 bytes before each tuple stay the caller's */
+	REQUIRE_OK(nvme_pi_generate(ns, d, m, n, lba, 0x0707));
+	struct nvme_pi_req w = { .data = d, .meta = m, .prinfo = NVME_PRINFO_PRCHK_GUARD | NVME_PRINFO_PRCHK_APP |
+				 NVME_PRINFO_PRCHK_REF, .ref_tag = lba, .app_tag = 0x0707, .app_mask = 0xFFFF,
+				 .flags = flags };
+	struct nvme_pi_req rd = w;
+	rd.data = r;
+	rd.meta = rm;
+	int rc;
+	if (async) {
+		struct cb_rec rec = { 0 };
+		rc = nvme_pi_write_async(ns, NULL, lba, n, &w, cb_record, &rec);
+		while (rc == 0 && rec.calls == 0)
+			REQUIRE(nvme_qpair_poll(nvme_ctrl_io_qpair(f->c, 0), 0) >= 0);
+		if (rc == 0)
+			rc = rec.status;
+		rec = (struct cb_rec){ 0 };
+		int rc2 = rc != 0 ? rc : nvme_pi_read_async(ns, NULL, lba, n, &rd, cb_record, &rec);
+		while (rc2 == 0 && rec.calls == 0)
+			REQUIRE(nvme_qpair_poll(nvme_ctrl_io_qpair(f->c, 0), 0) >= 0);
+		if (rc == 0)
+			rc = rc2 != 0 ? rc2 : rec.status;
+	} else {
+		rc = nvme_pi_write(ns, NULL, lba, n, &w);
+		if (rc == 0)
+			rc = nvme_pi_read(ns, NULL, lba, n, &rd);
+	}
+	if (rc == 0) {
+		CHECK_MSG(memcmp(d, r, dlen) == 0, "%s: data read back differs", what);
+		CHECK_MSG(memcmp(m, rm, mlen) == 0, "%s: metadata read back differs", what);
+		uint8_t *sd = malloc(dlen), *sm = malloc(mlen);
+		REQUIRE(sd && sm);
+		CHECK(nvme_model_ns_read(f->m, 1, lba, n, sd) == 0);
+		CHECK(nvme_model_ns_read_meta(f->m, 1, lba, n, sm) == 0);
+		CHECK_MSG(memcmp(sd, d, dlen) == 0, "%s: stored data differs", what);
+		CHECK_MSG(memcmp(sm, m, mlen) == 0, "%s: stored metadata differs", what);
+		free(sd);
+		free(sm);
+	}
+	fx_buf_free(f, d);
+	fx_buf_free(f, r);
+	fx_buf_free(f, m);
+	fx_buf_free(f, rm);
+	return rc;
+}
+
+/* Scattered metadata goes by SGL: one command per direction with PSDT 10b
+ * (data in an SGL list of scrambled pages, metadata after it in the slot's
+ * list space: a Last Segment at MPTR and two Data Blocks), sync and async;
+ * contiguous metadata still by address (PSDT 01b). */
+static void pi_meta_sgl_scattered(void)
+{
+	static struct fx f;
+	up_md(&f, SGLS_MD, NVME_DPTR_AUTO);
+	REQUIRE(nvme_ctrl_uses_sgl(f.c));
+	REQUIRE(nvme_pi_meta_sgl(f.c));
+	const struct nvme_model_stats *ms = nvme_model_stats(f.m);
+	/* 64 blocks: 32 KiB of data over 8 scrambled pages; 1 KiB of metadata
+	 * from 3584 bytes into a page: two pieces */
+	uint64_t io = ms->io_cmds, sgl = ms->md_sgl_cmds;
+	CHECK_OK(md_roundtrip(&f, 64, 64, 3584, 0, false, "sync, scattered"));
+	CHECK_EQ(ms->io_cmds, io + 2);
+	CHECK_EQ(ms->md_sgl_cmds, sgl + 2);
+	CHECK_EQ(ms->md_last_psdt, NVME_PSDT_SGL_MPTR_SGL);
+	sgl = ms->md_sgl_cmds;
+	CHECK_OK(md_roundtrip(&f, 200, 40, 4000, 0, true, "async, scattered"));
+	CHECK_EQ(ms->md_sgl_cmds, sgl + 2);
+	CHECK_EQ(ms->md_last_psdt, NVME_PSDT_SGL_MPTR_SGL);
+	/* Compare with scattered metadata: equal, then one metadata byte off */
+	{
+		struct nvme_ns *cns = fx_ns1(&f);
+		uint8_t *d = fx_buf(&f, 32 * 512, 0, 0), *m = fx_buf(&f, 32 * 16, 3900, 0);
+		fill_pattern(d, 32 * 512, 5);
+		fill_pattern(m, 32 * 16, 6);
+		REQUIRE_OK(nvme_pi_generate(cns, d, m, 32, 700, 0));
+		struct nvme_pi_req w = { .data = d, .meta = m, .ref_tag = 700 };
+		sgl = ms->md_sgl_cmds;
+		CHECK_OK(nvme_pi_write(cns, NULL, 700, 32, &w));
+		CHECK_OK(nvme_pi_compare(cns, NULL, 700, 32, &w));
+		m[31 * 16] ^= 0x40;   /* block 31's first metadata byte: after the page break */
+		CHECK_RC(nvme_pi_compare(cns, NULL, 700, 32, &w), NVME_ERR_COMPARE_MISMATCH);
+		CHECK_EQ(ms->md_sgl_cmds, sgl + 3);
+		fx_buf_free(&f, d);
+		fx_buf_free(&f, m);
+	}
+	/* ns->max_blocks blocks: 32 scrambled data pages, more descriptors than
+	 * the slot's list holds (the data would go by PRP, which PSDT 10b
+	 * cannot carry): async refused with nothing sent; sync halves the
+	 * blocks per command until data and metadata fit */
+	struct nvme_ns *ns = fx_ns1(&f);
+	io = ms->io_cmds;
+	sgl = ms->md_sgl_cmds;
+	CHECK_RC(md_roundtrip(&f, 1000, ns->max_blocks, 100, 0, true, "too many pieces, async"), NVME_ERR_DMA);
+	CHECK_EQ(ms->io_cmds, io);
+	CHECK_OK(md_roundtrip(&f, 1000, ns->max_blocks + 8u, 100, 0, false, "too many pieces, sync"));
+	/* more than 2 + 2 commands; the pieces whose metadata stayed in one
+	 * page went by address */
+	CHECK_MSG(ms->io_cmds - io > 4, "%llu commands", (unsigned long long)(ms->io_cmds - io));
+	CHECK(ms->md_sgl_cmds - sgl >= 2);
+	sgl = ms->md_sgl_cmds;
+	/* contiguous metadata (one page): by address, PSDT 01b */
+	uint64_t mp = ms->md_mptr_cmds;
+	CHECK_OK(md_roundtrip(&f, 300, 16, 0, 0, false, "contiguous"));
+	CHECK_EQ(ms->md_mptr_cmds, mp + 2);
+	CHECK_EQ(ms->md_sgl_cmds, sgl);
+	CHECK_EQ(ms->md_last_psdt, NVME_PSDT_SGL_MPTR_CONTIG);
+	/* asked for: contiguous metadata by SGL too (one Data Block at MPTR) */
+	CHECK_OK(md_roundtrip(&f, 400, 16, 0, NVME_PI_META_SGL, false, "contiguous, NVME_PI_META_SGL"));
+	CHECK_EQ(ms->md_sgl_cmds, sgl + 2);
+	CHECK_EQ(ms->md_last_psdt, NVME_PSDT_SGL_MPTR_SGL);
+	/* not dword aligned: SGLS 10b wants dword data blocks, so refused */
+	io = ms->io_cmds;
+	CHECK_RC(md_roundtrip(&f, 500, 4, 2, 0, false, "unaligned, dword SGLs"), NVME_ERR_DMA);
+	CHECK_EQ(ms->io_cmds, io);
+	fx_finish(&f);
+	/* byte-aligned SGLs (SGLS 01b): the same buffer goes, scattered too */
+	up_md(&f, NVME_SGLS_SUPPORT_ANY_ALIGN | (1u << 19), NVME_DPTR_AUTO);
+	ms = nvme_model_stats(f.m);
+	sgl = ms->md_sgl_cmds;
+	CHECK_OK(md_roundtrip(&f, 500, 4, 2, 0, false, "unaligned, byte SGLs"));
+	CHECK_OK(md_roundtrip(&f, 600, 64, 4093, 0, false, "unaligned and scattered, byte SGLs"));
+	CHECK_EQ(ms->md_sgl_cmds, sgl + 4);
+}
+
+/* Without SGLS bit 19 (or with I/O data by PRP) scattered metadata is
+ * refused before sending, NVME_ERR_DMA; NVME_PI_META_SGL is
+ * NVME_ERR_UNSUPPORTED; contiguous metadata still works (PSDT 00b with
+ * PRP, 01b with SGL data). Bit 19 without SGL support is not believed. */
+static void pi_meta_sgl_not_offered(void)
+{
+	static struct fx f;
+	static const struct { uint32_t sgls; enum nvme_dptr_mode mode; unsigned psdt; const char *what; } cases[] = {
+		{ NVME_SGLS_SUPPORT_DWORD_ALIGN, NVME_DPTR_AUTO, NVME_PSDT_SGL_MPTR_CONTIG, "SGLs, no bit 19" },
+		{ SGLS_MD, NVME_DPTR_PRP, NVME_PSDT_PRP, "bit 19, data by PRP (dptr_mode)" },
+		{ 1u << 19, NVME_DPTR_AUTO, NVME_PSDT_PRP, "bit 19 without SGL support" },
+		{ 0, NVME_DPTR_AUTO, NVME_PSDT_PRP, "no SGLs" },
+	};
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		up_md(&f, cases[i].sgls, cases[i].mode);
+		CHECK_MSG(!nvme_pi_meta_sgl(f.c), "%s: metadata SGL claimed", cases[i].what);
+		const struct nvme_model_stats *ms = nvme_model_stats(f.m);
+		uint64_t io = ms->io_cmds;
+		CHECK_RC(md_roundtrip(&f, 64, 64, 3584, 0, false, cases[i].what), NVME_ERR_DMA);
+		CHECK_RC(md_roundtrip(&f, 64, 8, 4000, 0, true, cases[i].what), NVME_ERR_DMA);
+		CHECK_RC(md_roundtrip(&f, 64, 8, 0, NVME_PI_META_SGL, false, cases[i].what), NVME_ERR_UNSUPPORTED);
+		CHECK_EQ(ms->io_cmds, io);
+		CHECK_EQ(ms->md_sgl_cmds, 0);
+		CHECK_OK(md_roundtrip(&f, 64, 8, 0, 0, false, cases[i].what));
+		CHECK_MSG(ms->md_last_psdt == cases[i].psdt, "%s: PSDT %u", cases[i].what, ms->md_last_psdt);
+		fx_finish(&f);
+	}
+}
+
 static const struct check_test tests[] = {
 	CHECK_TEST(pi_crc_known_answers),
 	CHECK_TEST(pi_namespace_setup),
@@ -519,6 +706,8 @@ static const struct check_test tests[] = {
 	CHECK_TEST(pi_other_commands_and_async),
 	CHECK_TEST(pi_format_to_pi_and_back),
 	CHECK_TEST(pi_sgl_and_meta_contiguity),
+	CHECK_TEST(pi_meta_sgl_scattered),
+	CHECK_TEST(pi_meta_sgl_not_offered),
 };
 
 int main(int argc, char **argv)

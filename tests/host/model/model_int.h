@@ -365,6 +365,8 @@ struct model_sg {
 };
 /* Map the data pointer of c for len bytes. Returns 0 or a status field. */
 uint16_t model_map_dptr(struct model_cmd *c, uint64_t len, struct model_sg *sg);
+/* Map the separate metadata of c (MPTR, by PSDT) for len bytes. */
+uint16_t model_map_mptr(struct model_cmd *c, uint64_t len, struct model_sg *sg);
 /* Copy between buf and the mapped ranges ([off, off+n) of the transfer). */
 uint16_t model_sg_copy(struct nvme_model *m, const struct model_sg *sg, uint64_t off,
 		       void *buf, uint64_t n, bool to_host);

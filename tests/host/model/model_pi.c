@@ -5,8 +5,9 @@
  *
  * A block is stored as lba_size data bytes followed by ms metadata bytes
  * (model_ns.c). On the wire the metadata is either interleaved after each
- * block in the data buffer (FLBAS bit 4, extended LBA) or in the buffer MPTR
- * points at (PSDT 00b/01b; PSDT 10b is Invalid Field). With PI (DPS type
+ * block in the data buffer (FLBAS bit 4, extended LBA) or in the separate
+ * buffer of MPTR (model_map_mptr: by address with PSDT 00b/01b, by an SGL
+ * descriptor at MPTR with PSDT 10b when SGLS bit 19 is set). With PI (DPS type
  * 1..3) the tuple sits at the start (DPS bit 3) or end of the metadata:
  * 8 bytes (CRC-16 T10-DIF guard, 16-bit application tag, 32-bit reference
  * tag) or, with the 64b guard format, 16 bytes (CRC-64/NVME guard, 16-bit
@@ -288,12 +289,19 @@ static uint16_t xfer_of(struct model_cmd *c, const struct model_ns *ns, const st
 	x->strip = pi_type(ns) && (a->prinfo & PRACT) && ns->ms == tuple(ns);
 	x->stride = ns->lba_size + ((ext(ns) && !x->strip) ? ns->ms : 0u);
 	x->sep = ns->ms && !ext(ns) && !x->strip;
-	if (x->sep) {
-		if (NVME_GET(c->sqe.flags, NVME_SQE_FLAGS_PSDT) == NVME_PSDT_SGL_MPTR_SGL ||
-		    c->sqe.mptr == 0 || (c->sqe.mptr & 3u))
-			return MODEL_GEN(NVME_SC_INVALID_FIELD);
-	}
+	(void)c;
 	return 0;
+}
+
+/* The separate metadata of nlb blocks to or from md (model_map_mptr). */
+static uint16_t meta_xfer(struct model_cmd *c, const struct model_ns *ns, uint8_t *md, uint64_t nlb, bool to)
+{
+	struct model_sg msg;
+	uint16_t st = model_map_mptr(c, nlb * ns->ms, &msg);
+	if (!st)
+		st = model_sg_copy(c->m, &msg, 0, md, nlb * ns->ms, to);
+	model_sg_free(&msg);
+	return st;
 }
 
 /* Host buffers -> blocks (b: nlb * (lba_size + ms)). */
@@ -309,8 +317,7 @@ static uint16_t from_host(struct model_cmd *c, const struct model_ns *ns, const 
 		md = malloc(nlb * ns->ms);
 		if (!md)
 			abort();
-		if (!model_dma_read(c->m, c->sqe.mptr, md, nlb * ns->ms))
-			st = MODEL_GEN(NVME_SC_DATA_TRANSFER_ERROR);
+		st = meta_xfer(c, ns, md, nlb, false);
 	}
 	for (uint64_t i = 0; !st && i < nlb; i++) {
 		memcpy(b + i * bs, wire + i * x->stride, x->stride);   /* data (+ interleaved metadata) */
@@ -335,8 +342,8 @@ static uint16_t to_host(struct model_cmd *c, const struct model_ns *ns, const st
 			memcpy(md + i * ns->ms, b + i * bs + ns->lba_size, ns->ms);
 	}
 	uint16_t st = model_sg_copy(c->m, sg, 0, wire, nlb * x->stride, true);
-	if (!st && md && !model_dma_write(c->m, c->sqe.mptr, md, nlb * ns->ms))
-		st = MODEL_GEN(NVME_SC_DATA_TRANSFER_ERROR);
+	if (!st && md)
+		st = meta_xfer(c, ns, md, nlb, true);
 	free(wire);
 	free(md);
 	return st;

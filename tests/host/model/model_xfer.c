@@ -22,6 +22,12 @@
  * (SGL Data Block Granularity Invalid), total length exactly the transfer
  * (Data SGL Length Invalid; longer only with SGLS bit 18).
  * Any data pointer: length above MDTS is Invalid Field in Command.
+ * Separate metadata (model_map_mptr): PSDT 00b/01b, MPTR is the address of
+ * a contiguous buffer (zero or not dword aligned: Invalid Field); PSDT 10b,
+ * MPTR is the address of one SGL descriptor (a segment of exactly one,
+ * NVMe 1.4 section 4.2), accepted only when SGLS bit 19 is advertised (else
+ * Invalid Field), qword aligned (else Invalid Field), then walked with the
+ * rules above, a wrong total length being Metadata SGL Length Invalid.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -226,7 +232,6 @@ static uint16_t map_sgl(struct nvme_model *m, const struct nvme_sgl_desc *first,
 	struct nvme_sgl_desc d = *first;
 	unsigned t = desc_type(&d);
 	uint16_t st;
-	m->stats.sgl_cmds++;
 
 	if (t == NVME_SGL_TYPE_DATA_BLOCK || t == NVME_SGL_TYPE_BIT_BUCKET) {
 		st = sgl_data(m, &d, &rem, sg, to_ctrl);
@@ -314,8 +319,50 @@ uint16_t model_map_dptr(struct model_cmd *c, uint64_t len, struct model_sg *sg)
 		model_trace(m, "PSDT %u not supported", psdt);
 		st = MODEL_GEN(NVME_SC_INVALID_FIELD);
 	} else {
+		m->stats.sgl_cmds++;
 		st = map_sgl(m, &c->sqe.dptr.sgl1, len, sg, to_ctrl);
 	}
+	if (st)
+		model_sg_free(sg);
+	return st;
+}
+
+uint16_t model_map_mptr(struct model_cmd *c, uint64_t len, struct model_sg *sg)
+{
+	struct nvme_model *m = c->m;
+	memset(sg, 0, sizeof(*sg));
+	unsigned psdt = (unsigned)NVME_GET(c->sqe.flags, NVME_SQE_FLAGS_PSDT);
+	m->stats.md_last_psdt = psdt;
+	if (len == 0)
+		return 0;
+	if (psdt != NVME_PSDT_SGL_MPTR_SGL) {
+		if (c->sqe.mptr == 0 || (c->sqe.mptr & 3u)) {
+			model_trace(m, "MPTR %llx zero or not dword aligned", (unsigned long long)c->sqe.mptr);
+			return MODEL_GEN(NVME_SC_INVALID_FIELD);
+		}
+		m->stats.md_mptr_cmds++;
+		sg_add(sg, c->sqe.mptr, len);
+		return 0;
+	}
+	uint32_t sgls = m->cfg.sgls;
+	if (NVME_GET(sgls, NVME_SGLS_SUPPORT) == NVME_SGLS_SUPPORT_NONE || !NVME_GET(sgls, NVME_SGLS_MPTR_SGL)) {
+		model_trace(m, "PSDT 10b but SGLS %08x does not offer metadata SGLs (bit 19)", sgls);
+		return MODEL_GEN(NVME_SC_INVALID_FIELD);
+	}
+	if (c->sqe.mptr & 7u) {
+		model_trace(m, "metadata SGL descriptor at %llx not qword aligned", (unsigned long long)c->sqe.mptr);
+		return MODEL_GEN(NVME_SC_INVALID_FIELD);
+	}
+	struct nvme_sgl_desc d;
+	if (!model_dma_read(m, c->sqe.mptr, &d, sizeof(d))) {
+		model_trace(m, "metadata SGL descriptor at %llx not readable", (unsigned long long)c->sqe.mptr);
+		return MODEL_GEN(NVME_SC_DATA_TRANSFER_ERROR);
+	}
+	bool to_ctrl = (NVME_GET(c->sqe.opc, NVME_OPC_XFER) & NVME_XFER_HOST_TO_CTRL) != 0;
+	m->stats.md_sgl_cmds++;
+	uint16_t st = map_sgl(m, &d, len, sg, to_ctrl);
+	if (st == MODEL_GEN(NVME_SC_DATA_SGL_LENGTH_INVALID))
+		st = MODEL_GEN(NVME_SC_METADATA_SGL_LENGTH_INVALID);
 	if (st)
 		model_sg_free(sg);
 	return st;

@@ -204,6 +204,9 @@ struct nvme_model_stats {
 	uint64_t prp_lists_chained;         /* PRP list pages followed via chain entry */
 	uint64_t prp_list_entries;          /* PRP list entries consumed */
 	uint64_t sgl_cmds;                  /* commands with an SGL data pointer */
+	uint64_t md_mptr_cmds;              /* separate metadata by address (PSDT 00b/01b) */
+	uint64_t md_sgl_cmds;               /* separate metadata by an SGL at MPTR (PSDT 10b) */
+	uint32_t md_last_psdt;              /* PSDT of the last command with separate metadata */
 	uint64_t enables, resets, shutdowns;
 	uint64_t csts_reads;
 	uint64_t reg_reads, reg_writes;     /* every 32-bit register access */
