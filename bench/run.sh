@@ -9,9 +9,9 @@
 #     --modes "irq poll"       bench modes on our side (default both): irq, poll (the
 #                              default wait strategy), or a strategy: spin, sleep, halt
 #     --shadow "on off"        shadow doorbells on our side (default both; one boot each)
-#     --mix                    our modes interleaved inside one boot per job (the mode
-#                              order rotated every run) instead of one boot per mode:
-#                              on a loaded host whole boots run faster or slower
+#     --mix / --no-mix         our modes interleaved inside one boot per job (the mode
+#                              order rotated every run; the default) / one boot per
+#                              mode: on a loaded host whole boots run faster or slower
 #                              together, so modes compared across boots measure the boots
 #     --time S  --ramp S       seconds per job / not counted before (default 5 / 1, as the peer)
 #     --accel tcg|kvm          (default tcg; kvm only if your /dev/kvm is usable)
@@ -68,7 +68,7 @@ peers="linux-irq linux-poll uboot"
 floorw="spin halt"
 retries=2
 hostb=1
-mix=0
+mix=1
 out=
 
 while [ $# -gt 0 ]; do
@@ -90,6 +90,7 @@ while [ $# -gt 0 ]; do
 	--no-host) hostb=0 ;;
 	--out) out=$2; shift ;;
 	--mix) mix=1 ;;
+	--no-mix) mix=0 ;;
 	-h|--help) sed -n '2,53p' "$0"; exit 0 ;;
 	*) echo "bench/run.sh: unknown option '$1' (--help)" >&2; exit 2 ;;
 	esac
