@@ -94,6 +94,14 @@ NVME_COLD int nvme_q_set_doorbells(struct nvme_ctrl *c, struct nvme_qpair *q)
 	return 0;
 }
 
+/* May the Read/Write fast path use q? An I/O queue of 64-byte SQEs (128-byte
+ * ones, NVME_QUIRK_SQE_128, take the general path) while I/O uses PRPs. Set
+ * when the queue is allocated and again whenever c->sgl_io is chosen. */
+NVME_COLD void nvme_q_set_fast_rw(const struct nvme_ctrl *c, struct nvme_qpair *q)
+{
+	q->fast_rw = q->qid != 0 && q->sqe_shift == 6u && !(NVME_CFG_SGL && c->sgl_io);
+}
+
 NVME_COLD int nvme_q_alloc(struct nvme_ctrl *c, struct nvme_qpair *q, uint16_t qid, uint32_t depth)
 {
 	int rc;
@@ -122,7 +130,8 @@ NVME_COLD int nvme_q_alloc(struct nvme_ctrl *c, struct nvme_qpair *q, uint16_t q
 		q->cid_step = 0;
 	}
 	q->sqe_shift = (qid != 0 && (c->quirks & NVME_QUIRK_SQE_128)) ? 7u : 6u;
-	q->fast_rw = qid != 0 && q->sqe_shift == 6u;   /* 128-byte SQEs: the general path */
+	nvme_q_set_fast_rw(c, q);
+	q->dma_last = c->host->dma_limit - 1u;   /* dma_limit 0 (none): the largest address */
 	/* I/O queues publish the CQ head once half the CQ is consumed
 	 * (nvme_q_cq_consumed; a pin interrupt sets 0 at creation); the admin
 	 * queue after every pass */
