@@ -450,8 +450,9 @@ static inline struct nvme_slot *nvme_slot_take(struct nvme_qpair *q, uint8_t fla
 static inline void nvme_slot_release(struct nvme_qpair *q, uint32_t i)
 {
 	struct nvme_slot *s = &q->slots[i];
-	s->state = NVME_SLOT_FREE;
-	s->flags = 0;
+	/* state FREE, no bounce buffer, no flags, no tries: one store */
+	const uint8_t word[4] = { NVME_SLOT_FREE, 0u, 0u, 0u };
+	__builtin_memcpy((unsigned char *)s + offsetof(struct nvme_slot, state), word, 4);
 	s->next_free = q->free_head;
 	q->free_head = i;
 	q->in_flight--;

@@ -115,7 +115,9 @@ int nvme_write(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t lba, uint32_t 
 	return rw_sync(ns, q, NVME_CMD_WRITE, lba, count, (void *)(uintptr_t)buf);
 }
 
-int nvme_flush(struct nvme_ns *ns, struct nvme_qpair *q)
+/* Flush of ns on q (NULL: the default queue): waited for (wait), or
+ * submitted with cb (nvme_flush_async). */
+static int flush_cmd(struct nvme_ns *ns, struct nvme_qpair *q, bool wait, nvme_cmd_cb cb, void *arg)
 {
 	int rc = io_prep(ns, &q);
 	if (rc != 0)
@@ -124,7 +126,14 @@ int nvme_flush(struct nvme_ns *ns, struct nvme_qpair *q)
 	__builtin_memset(&sqe, 0, sizeof(sqe));
 	sqe.opc = NVME_CMD_FLUSH;
 	sqe.nsid = ns->nsid;
-	return nvme_q_exec(q, &sqe, NULL, 0, ns->ctrl->io_timeout_ms, NULL);
+	if (wait)
+		return nvme_q_exec(q, &sqe, NULL, 0, ns->ctrl->io_timeout_ms, NULL);
+	return nvme_q_submit(q, &sqe, NULL, 0, cb, arg, NULL);
+}
+
+int nvme_flush(struct nvme_ns *ns, struct nvme_qpair *q)
+{
+	return flush_cmd(ns, q, true, NULL, NULL);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -309,14 +318,7 @@ int nvme_write_async(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t lba, uin
 
 int nvme_flush_async(struct nvme_ns *ns, struct nvme_qpair *q, nvme_cmd_cb cb, void *arg)
 {
-	int rc = io_prep(ns, &q);
-	if (rc != 0)
-		return rc;
-	struct nvme_sqe sqe;
-	__builtin_memset(&sqe, 0, sizeof(sqe));
-	sqe.opc = NVME_CMD_FLUSH;
-	sqe.nsid = ns->nsid;
-	return nvme_q_submit(q, &sqe, NULL, 0, cb, arg, NULL);
+	return flush_cmd(ns, q, false, cb, arg);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -738,8 +738,9 @@ static __attribute__((noinline)) int q_cqe_slow(struct nvme_qpair *q, const stru
  * nvme_q_cq_consumed) and the counters. */
 static inline void q_reaped(struct nvme_qpair *q, uint32_t consumed, uint32_t fast)
 {
-	/* an I/O command succeeded: recovery may reset again if it has to */
-	if (fast != 0 && q->qid != 0)
+	/* an I/O command succeeded: recovery may reset again if it has to
+	 * (written only when set: the common case is one load) */
+	if (NVME_UNLIKELY(q->ctrl->auto_resets_in_row != 0) && fast != 0 && q->qid != 0)
 		q->ctrl->auto_resets_in_row = 0;
 	nvme_q_cq_consumed(q, consumed);
 	q->stats.polls_with_completions++;
