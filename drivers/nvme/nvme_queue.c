@@ -777,11 +777,36 @@ static inline bool slot_plain_busy(const struct nvme_slot *s)
  * c->cb_depth is raised for the whole loop rather than per callback: nothing
  * else in the loop reads it.
  */
+/* The accounting of a reaping pass that only the slow path changes; in
+ * memory (q_reap_slow gets its address), so that only q and the count of
+ * entries left live in registers across the callbacks. */
+struct reap_acct {
+	uint32_t max;    /* entries this pass may consume */
+	uint32_t lap;    /* ... at most (a lap, or the caller's max) */
+	uint32_t cqes;   /* entries the slow path consumed */
+	int      done;   /* commands it completed */
+};
+
+/* A CQE the fast path of q_reap did not take (q_cqe_slow), accounted: an
+ * entry that completed nothing (ignored, retried, late) does not use up
+ * the in-flight budget, so a stream of stray entries is still drained a
+ * lap (or the caller's max) per call. Returns the entries left. */
+static __attribute__((noinline)) uint32_t q_reap_slow(struct nvme_qpair *q, const struct nvme_cqe *e,
+						     struct reap_acct *a, uint32_t left)
+{
+	a->cqes++;
+	int done = q_cqe_slow(q, e);
+	a->done += done;
+	if (done == 0 && a->max < a->lap) {
+		a->max++;
+		left++;
+	}
+	return left;
+}
+
 NVME_HOT_INLINE int q_reap(struct nvme_qpair *q, uint32_t max)
 {
-	/* counts of the slow path, rarely touched (kept off the registers
-	 * that must survive the callbacks) */
-	struct { uint32_t cqes; int done; uint32_t lap; } slow = { 0, 0, 0 };
+	struct reap_acct slow = { 0, 0, 0, 0 };
 
 	/* At most the commands in flight (at least one entry is looked at, so
 	 * a stray one is consumed even when nothing is in flight): the pass
@@ -795,6 +820,7 @@ NVME_HOT_INLINE int q_reap(struct nvme_qpair *q, uint32_t max)
 	if (max > lim)
 		max = lim;
 	uint32_t left = max;
+	slow.max = max;
 	q->stats.polls++;
 	q->ctrl->cb_depth++;
 
@@ -835,20 +861,11 @@ NVME_HOT_INLINE int q_reap(struct nvme_qpair *q, uint32_t max)
 				continue;
 			}
 		}
-		slow.cqes++;
-		int done = q_cqe_slow(q, &e);
-		slow.done += done;
-		/* an entry that completed nothing (ignored, retried, late) does
-		 * not use up the in-flight budget: a stream of stray entries is
-		 * still drained a lap (or the caller's max) per call */
-		if (done == 0 && max < slow.lap) {
-			max++;
-			left++;
-		}
+		left = q_reap_slow(q, &e, &slow, left);
 	} while (--left != 0);
 
 	q->ctrl->cb_depth--;
-	uint32_t consumed = max - left;
+	uint32_t consumed = slow.max - left;
 	uint32_t fast = consumed - slow.cqes;
 	if (consumed != 0)
 		q_reaped(q, consumed, fast);
