@@ -171,14 +171,18 @@ static __attribute__((noinline)) int rw_async_general(struct nvme_ns *ns, struct
  * transfer holds: one virt_to_phys, PRP1 only, no list, no bounce.
  *
  * Every check of rw_async_general is made (combined, in a different
- * order); when one fails, or the queue is full, or the translation is
- * unusable (fails, not dword aligned, wraps, at or beyond dma_limit),
- * rw_async_general runs from the start and returns the documented error in
- * the documented order, or takes the general data path.
+ * order; the namespace's own ones - NSID, usable, no metadata to handle -
+ * were made at scan into ns->cmdset.fast_blocks, and the queue's SQE size
+ * and PRP mode into q->fast_rw); when one fails, or the queue is full, or
+ * the translation is unusable (fails, not dword aligned, wraps, at or
+ * beyond dma_limit), rw_async_general runs from the start and returns the
+ * documented error in the documented order, or takes the general data path.
  *
- * The slot is taken (nvme_slot_take, as the general path does) and the SQE
- * written straight into the ring before the translation, so little is live
- * across that call; if the translation is unusable (nvme_prp1_ok, the test
+ * The slot is taken (nvme_slot_take_free after the test nvme_slot_take
+ * makes; the default queue and a CQ head to publish first are dealt with
+ * out of line, rw_async_again) and the SQE written straight into the ring
+ * before the translation, so only q and the slot are live across that
+ * call; if the translation is unusable (nvme_prp1_ok, the test
  * nvme_xfer_map makes too) the slot goes back (nvme_slot_release) and
  * nothing was published (the tail has not moved). The slot keeps only the
  * SQE's non-zero fields for a retry (NVME_SLOTF_SQE_SHORT).
