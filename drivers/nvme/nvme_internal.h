@@ -474,9 +474,9 @@ static inline bool nvme_one_page(const struct nvme_host *h, uintptr_t v, size_t 
 }
 static inline bool nvme_prp1_ok(const struct nvme_qpair *q, uint64_t phys, size_t len)
 {
-	/* last byte: below phys when the range wraps (or len is 0); at most
-	 * the host's dma_limit - 1 (q->dma_last; dma_limit 0, no limit: the
-	 * largest address) */
+	/* len >= 1 (both callers). The last byte: below phys when the range
+	 * wraps; at most the host's dma_limit - 1 (q->dma_last; dma_limit 0,
+	 * no limit: the largest address) */
 	uint64_t last = phys + len - 1u;
 	return (phys & 3u) == 0 && last >= phys && last <= q->dma_last;
 }
