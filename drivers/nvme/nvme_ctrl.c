@@ -513,6 +513,8 @@ NVME_COLD static int identify_ctrl(struct nvme_ctrl *c)
 			    (sgls == NVME_SGLS_SUPPORT_ANY_ALIGN || sgls == NVME_SGLS_SUPPORT_DWORD_ALIGN);
 		break;
 	}
+	for (uint32_t i = 0; i < NVME_CFG_MAX_IO_QUEUES; i++)
+		nvme_q_set_fast_rw(c, &c->io[i]);   /* the fast path is for PRP I/O */
 
 	nvme_nvm_limits_read(c);   /* Verify/Write Zeroes/DSM limits (CNS 06h) */
 	nvme_iocs_select(c);       /* I/O Command Set Profile (CC.CSS 110b) */

@@ -128,7 +128,7 @@ struct nvme_host {
 	 * OPTIONAL. Exclusive upper bound of bus addresses the device may reach
 	 * for data buffers, or 0 for "no limit". A data buffer whose translation
 	 * lies at or above it is copied through a bounce buffer. dma_alloc must
-	 * honour it on its own.
+	 * honour it on its own. Read when the queues are created (fixed after).
 	 */
 	uint64_t dma_limit;
 };

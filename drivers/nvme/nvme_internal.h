@@ -245,6 +245,9 @@ void nvme_dma_free(struct nvme_ctrl *c, void *virt, uint64_t phys, size_t size);
 
 /* Allocate rings and slots of q (qid, depth already clamped). */
 int nvme_q_alloc(struct nvme_ctrl *c, struct nvme_qpair *q, uint16_t qid, uint32_t depth);
+/* nvme_queue.c: set q->fast_rw (the Read/Write fast path may use q) from its
+ * SQE size and c->sgl_io. */
+void nvme_q_set_fast_rw(const struct nvme_ctrl *c, struct nvme_qpair *q);
 /* Free everything of q (rings, slots, lists, bounce); q becomes unused. */
 void nvme_q_free(struct nvme_ctrl *c, struct nvme_qpair *q);
 /* Complete every command of q with NVME_ERR_ABORTED (timed-out slots are
@@ -412,15 +415,12 @@ static inline void nvme_q_cq_consumed(struct nvme_qpair *q, uint32_t n)
  * in_flight counts exactly the slots off the free list (every take and
  * release goes through these helpers; q_reset_slots and q_relink_free
  * recount both), so in_flight < nslots means free_head < nslots.
+ * nvme_slot_take_free is its second half, for a caller that has made the
+ * in_flight < slot_limit test itself (the Read/Write fast path, which keeps
+ * the publishing call out of its body).
  */
-static inline struct nvme_slot *nvme_slot_take(struct nvme_qpair *q, uint8_t flags)
+static inline struct nvme_slot *nvme_slot_take_free(struct nvme_qpair *q, uint8_t flags)
 {
-	uint32_t n = q->in_flight;
-	if (NVME_UNLIKELY(n >= q->slot_limit)) {
-		if (n >= q->nslots)
-			return NULL;
-		nvme_q_cq_publish(q);   /* slot_limit back to nslots */
-	}
 	uint32_t i = q->free_head;
 	struct nvme_slot *s = &q->slots[i];
 	uint16_t cid = nvme_cid_next(q, s->cid);
@@ -430,8 +430,19 @@ static inline struct nvme_slot *nvme_slot_take(struct nvme_qpair *q, uint8_t fla
 	const uint8_t word[4] = { NVME_SLOT_BUSY, 0u, flags, 0u };
 	__builtin_memcpy((unsigned char *)s + offsetof(struct nvme_slot, state), word, 4);
 	s->cid = cid;
-	q->in_flight = n + 1u;
+	q->in_flight++;
 	return s;
+}
+
+static inline struct nvme_slot *nvme_slot_take(struct nvme_qpair *q, uint8_t flags)
+{
+	uint32_t n = q->in_flight;
+	if (NVME_UNLIKELY(n >= q->slot_limit)) {
+		if (n >= q->nslots)
+			return NULL;
+		nvme_q_cq_publish(q);   /* slot_limit back to nslots */
+	}
+	return nvme_slot_take_free(q, flags);
 }
 
 /* Put slot i back on the free list (its callback, bounce buffer and expiry
@@ -440,8 +451,9 @@ static inline struct nvme_slot *nvme_slot_take(struct nvme_qpair *q, uint8_t fla
 static inline void nvme_slot_release(struct nvme_qpair *q, uint32_t i)
 {
 	struct nvme_slot *s = &q->slots[i];
-	s->state = NVME_SLOT_FREE;
-	s->flags = 0;
+	/* state FREE, no bounce buffer, no flags, no tries: one store */
+	const uint8_t word[4] = { NVME_SLOT_FREE, 0u, 0u, 0u };
+	__builtin_memcpy((unsigned char *)s + offsetof(struct nvme_slot, state), word, 4);
 	s->next_free = q->free_head;
 	q->free_head = i;
 	q->in_flight--;
@@ -449,20 +461,25 @@ static inline void nvme_slot_release(struct nvme_qpair *q, uint32_t i)
 
 /*
  * The one-PRP test of both submission paths. nvme_one_page: one PRP entry
- * describes a buffer inside one host page (a host page never crosses a
- * driver page: both are powers of two and the driver page is the larger);
- * len is at most a page. nvme_prp1_ok: its translation is usable as PRP1:
+ * describes a buffer of len >= 1 bytes inside one host page (a host page
+ * never crosses a driver page: both are powers of two and the driver page
+ * is the larger); len is then at most a page. nvme_prp1_ok: its translation is usable as PRP1:
  * dword aligned (section 4.3), and the len bytes from it neither wrap nor
  * end beyond the host's dma_limit.
  */
 static inline bool nvme_one_page(const struct nvme_host *h, uintptr_t v, size_t len)
 {
-	return (v & (h->page_size - 1u)) + len <= h->page_size;
+	/* len >= 1: the first and the last byte differ only below the page
+	 * bits (a buffer that wraps differs above them too) */
+	return (v ^ (v + len - 1u)) < h->page_size;
 }
-static inline bool nvme_prp1_ok(const struct nvme_host *h, uint64_t phys, size_t len)
+static inline bool nvme_prp1_ok(const struct nvme_qpair *q, uint64_t phys, size_t len)
 {
-	uint64_t end = phys + len;
-	return (phys & 3u) == 0 && end > phys && (h->dma_limit == 0 || end <= h->dma_limit);
+	/* len >= 1 (both callers). The last byte: below phys when the range
+	 * wraps; at most the host's dma_limit - 1 (q->dma_last; dma_limit 0,
+	 * no limit: the largest address) */
+	uint64_t last = phys + len - 1u;
+	return (phys & 3u) == 0 && last >= phys && last <= q->dma_last;
 }
 
 /* ------------------------------------------------------------------------ */

@@ -115,7 +115,9 @@ int nvme_write(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t lba, uint32_t 
 	return rw_sync(ns, q, NVME_CMD_WRITE, lba, count, (void *)(uintptr_t)buf);
 }
 
-int nvme_flush(struct nvme_ns *ns, struct nvme_qpair *q)
+/* Flush of ns on q (NULL: the default queue): waited for (wait), or
+ * submitted with cb (nvme_flush_async). */
+static int flush_cmd(struct nvme_ns *ns, struct nvme_qpair *q, bool wait, nvme_cmd_cb cb, void *arg)
 {
 	int rc = io_prep(ns, &q);
 	if (rc != 0)
@@ -124,7 +126,14 @@ int nvme_flush(struct nvme_ns *ns, struct nvme_qpair *q)
 	__builtin_memset(&sqe, 0, sizeof(sqe));
 	sqe.opc = NVME_CMD_FLUSH;
 	sqe.nsid = ns->nsid;
-	return nvme_q_exec(q, &sqe, NULL, 0, ns->ctrl->io_timeout_ms, NULL);
+	if (wait)
+		return nvme_q_exec(q, &sqe, NULL, 0, ns->ctrl->io_timeout_ms, NULL);
+	return nvme_q_submit(q, &sqe, NULL, 0, cb, arg, NULL);
+}
+
+int nvme_flush(struct nvme_ns *ns, struct nvme_qpair *q)
+{
+	return flush_cmd(ns, q, true, NULL, NULL);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -162,14 +171,18 @@ static __attribute__((noinline)) int rw_async_general(struct nvme_ns *ns, struct
  * transfer holds: one virt_to_phys, PRP1 only, no list, no bounce.
  *
  * Every check of rw_async_general is made (combined, in a different
- * order); when one fails, or the queue is full, or the translation is
- * unusable (fails, not dword aligned, wraps, at or beyond dma_limit),
- * rw_async_general runs from the start and returns the documented error in
- * the documented order, or takes the general data path.
+ * order; the namespace's own ones - NSID, usable, no metadata to handle -
+ * were made at scan into ns->cmdset.fast_blocks, and the queue's SQE size
+ * and PRP mode into q->fast_rw); when one fails, or the queue is full, or
+ * the translation is unusable (fails, not dword aligned, wraps, at or
+ * beyond dma_limit), rw_async_general runs from the start and returns the
+ * documented error in the documented order, or takes the general data path.
  *
- * The slot is taken (nvme_slot_take, as the general path does) and the SQE
- * written straight into the ring before the translation, so little is live
- * across that call; if the translation is unusable (nvme_prp1_ok, the test
+ * The slot is taken (nvme_slot_take_free after the test nvme_slot_take
+ * makes; the default queue and a CQ head to publish first are dealt with
+ * out of line, rw_async_again) and the SQE written straight into the ring
+ * before the translation, so only q and the slot are live across that
+ * call; if the translation is unusable (nvme_prp1_ok, the test
  * nvme_xfer_map makes too) the slot goes back (nvme_slot_release) and
  * nothing was published (the tail has not moved). The slot keeps only the
  * SQE's non-zero fields for a retry (NVME_SLOTF_SQE_SHORT).
@@ -197,6 +210,28 @@ NVME_COLD static __attribute__((noinline)) int rw_fast_fallback(struct nvme_qpai
 	return nvme_q_submit(q, &sqe, buf, len, cb, arg, NULL);
 }
 
+/* The fast path's two calls that would keep its arguments live across them,
+ * out of its body (so that only q and the slot live across the one call it
+ * makes, virt_to_phys): q NULL, take the default queue; no slot below
+ * slot_limit, publish the CQ head (nvme_slot_take) or find the queue full.
+ * Then the request starts again, or goes the general way. */
+NVME_COLD static __attribute__((noinline)) int rw_async_again(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t opc,
+							      uint64_t lba, uint32_t count, void *buf,
+							      nvme_cmd_cb cb, void *arg)
+{
+	if (q == NULL) {
+		/* (given the default queue, the general path checks the same) */
+		if (ns->ctrl == NULL || (q = nvme_default_qpair(ns->ctrl)) == NULL)
+			return rw_async_general(ns, q, opc, lba, count, buf, cb, arg);
+	} else if (q->in_flight < q->nslots) {
+		nvme_q_cq_publish(q);   /* slot_limit back to nslots */
+	} else {
+		return rw_async_general(ns, q, opc, lba, count, buf, cb, arg);   /* NVME_ERR_QUEUE_FULL */
+	}
+	return opc == NVME_CMD_READ ? nvme_read_async(ns, q, lba, count, buf, cb, arg)
+				    : nvme_write_async(ns, q, lba, count, buf, cb, arg);
+}
+
 NVME_HOT_INLINE int rw_async(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t opc,
 							  uint64_t lba, uint32_t count, void *buf,
 							  nvme_cmd_cb cb, void *arg)
@@ -204,41 +239,40 @@ NVME_HOT_INLINE int rw_async(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t o
 	if (!NVME_CFG_FAST_PATH || NVME_UNLIKELY(ns == NULL))
 		goto general;
 	struct nvme_ctrl *c = ns->ctrl;
-	if (NVME_UNLIKELY(q == NULL)) {
-		if (c == NULL || (q = nvme_default_qpair(c)) == NULL)
-			goto general;   /* (given the default queue, the general path checks the same) */
-	}
+	if (NVME_UNLIKELY(q == NULL))
+		return rw_async_again(ns, q, opc, lba, count, buf, cb, arg);
 	/* q live implies q->ctrl set: ns->ctrl equal to it is not NULL */
 	if (NVME_UNLIKELY(!q->live || q->ctrl != c))
 		goto general;
 	const struct nvme_host *h = c->host;
-	uint64_t size = ns->size;
-	uint32_t nsid = ns->nsid;
+	/* ns->cmdset.fast_blocks: ns->size when the namespace's own checks
+	 * (NSID, usable, no metadata to handle) all pass, else 0, which no
+	 * range fits (computed at namespace scan, nvme_ns.c) */
+	uint64_t size = ns->cmdset.fast_blocks;
 	size_t len = (size_t)count << ns->lba_shift;
 	uintptr_t v = (uintptr_t)buf;
-	if (NVME_UNLIKELY(nsid == 0 || c->state != NVME_CTRL_READY || ns->unusable != 0 || ns->cmdset.md_plain != 0 ||
-			  !q->fast_rw || count - 1u >= ns->max_blocks || lba >= size ||
-			  count > size - lba || v == 0 || (NVME_CFG_SGL && c->sgl_io) ||
-			  !nvme_one_page(h, v, len)))
+	/* q->fast_rw: an I/O queue of 64-byte SQEs, PRP data pointers */
+	if (NVME_UNLIKELY(c->state != NVME_CTRL_READY || !q->fast_rw || count - 1u >= ns->max_blocks ||
+			  lba >= size || count > size - lba || v == 0 || !nvme_one_page(h, v, len)))
 		goto general;
 	/* Read and Write may be sent twice; the slot keeps a short SQE */
-	struct nvme_slot *s = nvme_slot_take(q, NVME_SLOTF_RETRY | NVME_SLOTF_SQE_SHORT);
-	if (NVME_UNLIKELY(s == NULL))
-		goto general;   /* NVME_ERR_QUEUE_FULL */
+	if (NVME_UNLIKELY(q->in_flight >= q->slot_limit))
+		return rw_async_again(ns, q, opc, lba, count, buf, cb, arg);
+	struct nvme_slot *s = nvme_slot_take_free(q, NVME_SLOTF_RETRY | NVME_SLOTF_SQE_SHORT);
+	uint64_t cid = s->cid;   /* read once (the stores below may alias it) */
 	s->cb = cb;
 	s->arg = arg;
-	s->user_buf = buf;   /* only for rw_fast_fallback: no bounce (bounce_dir 0) */
+	s->user_buf = buf;   /* for rw_fast_fallback (no bounce: bounce_dir 0) and below */
 	s->user_len = len;
 	s->epoch = q->epoch;
 
 	/* The SQE, built once in the ring entry at the tail (the tail has not
 	 * moved, so the device cannot read it yet): dword 0 (opc, flags 0 =
-	 * PRP, CID) and NSID, PRP1, SLBA, NLB. The slot keeps the non-zero
-	 * fields for a retry. */
-	uint64_t dw0 = (uint64_t)opc | (uint64_t)s->cid << 16 | (uint64_t)nsid << 32;
+	 * PRP, CID) and NSID, SLBA, NLB; PRP1 after the translation. The slot
+	 * keeps the non-zero fields for a retry. */
+	uint64_t dw0 = (uint64_t)opc | cid << 16 | (uint64_t)ns->nsid << 32;
 	uint64_t nlb = count - 1u;   /* cdw12: NLB, 0's based; cdw13 0 */
-	struct nvme_sqe *e = &q->sq[q->sq_tail];   /* 64-byte SQEs: fast_rw */
-	nvme_u64_alias *d = (nvme_u64_alias *)(void *)e;
+	nvme_u64_alias *d = (nvme_u64_alias *)(void *)&q->sq[q->sq_tail];   /* 64-byte SQEs: fast_rw */
 	d[0] = dw0;
 	d[1] = 0;      /* cdw2, cdw3 */
 	d[2] = 0;      /* MPTR */
@@ -251,15 +285,18 @@ NVME_HOT_INLINE int rw_async(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t o
 	k[5] = lba;
 	k[6] = nlb;
 
+	/* Only q and s live across the host's call: everything after it is
+	 * read back from them (fewer registers to save and restore). */
 	if (NVME_UNLIKELY(h->virt_to_phys(h->ctx, buf, &s->sqe.dptr.prp.prp1) != 0))
 		return rw_fast_fallback(q, s);
 	uint64_t phys = s->sqe.dptr.prp.prp1;
-	if (NVME_UNLIKELY(!nvme_prp1_ok(h, phys, len)))
+	if (NVME_UNLIKELY(!nvme_prp1_ok(q, phys, s->user_len)))
 		return rw_fast_fallback(q, s);
-	d[3] = phys;
+	uint32_t tail = q->sq_tail;
+	struct nvme_sqe *e = &q->sq[tail];
+	e->dptr.prp.prp1 = phys;
 	nvme_trace_sqe(q, e);
-	uint32_t tail = q->sq_tail + 1u;
-	if (tail == q->depth)
+	if (++tail == q->depth)
 		tail = 0;
 	q->sq_tail = tail;
 	q->stats.submitted++;
@@ -285,14 +322,7 @@ int nvme_write_async(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t lba, uin
 
 int nvme_flush_async(struct nvme_ns *ns, struct nvme_qpair *q, nvme_cmd_cb cb, void *arg)
 {
-	int rc = io_prep(ns, &q);
-	if (rc != 0)
-		return rc;
-	struct nvme_sqe sqe;
-	__builtin_memset(&sqe, 0, sizeof(sqe));
-	sqe.opc = NVME_CMD_FLUSH;
-	sqe.nsid = ns->nsid;
-	return nvme_q_submit(q, &sqe, NULL, 0, cb, arg, NULL);
+	return flush_cmd(ns, q, false, cb, arg);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -185,6 +185,9 @@ NVME_COLD int nvme_ns_scan(struct nvme_ctrl *c)
 
 	c->ns_count = 0;
 	c->ns_active = 0;
+	/* no Read/Write fast path to any entry until it is filled again */
+	for (uint32_t i = 0; i < NVME_CFG_MAX_NS; i++)
+		c->ns[i].cmdset.fast_blocks = 0;
 	if (!c->io_capable || c->id.nn == 0)
 		return 0;
 
@@ -254,6 +257,9 @@ NVME_COLD int nvme_ns_scan(struct nvme_ctrl *c)
 			nvme_copy_ns_pif(c, ns);   /* the guard size Copy's format follows */
 		}
 		ns->cmdset.csi = csi;
+		/* the namespace's checks of the Read/Write fast path (nvme_io.c) */
+		ns->cmdset.fast_blocks = ns->nsid != 0 && ns->unusable == 0 &&
+						 ns->cmdset.md_plain == NVME_MD_PLAIN_NONE ? ns->size : 0;
 		if (ns->unusable == 0) {
 			nvme_info(c, "ns %u: %llu blocks of %u bytes%s", (unsigned)ns->nsid,
 				  (unsigned long long)ns->size, (unsigned)ns->lba_size,

@@ -38,6 +38,11 @@ struct nvme_ns_cmdset {
 	uint32_t copy_mssrl, copy_mcl;
 	uint16_t copy_ranges;
 	uint8_t  copy_pif;
+	/* driver-internal: the namespace's size (NSZE) when the Read/Write
+	 * fast path may use it (NSID not 0, usable, no metadata for the
+	 * driver to handle), else 0; set at namespace scan, so the fast path
+	 * makes the three tests in its range check */
+	uint64_t fast_blocks;
 };
 
 #endif /* NVME_NS_CMDSET_H */

@@ -94,6 +94,14 @@ NVME_COLD int nvme_q_set_doorbells(struct nvme_ctrl *c, struct nvme_qpair *q)
 	return 0;
 }
 
+/* May the Read/Write fast path use q? An I/O queue of 64-byte SQEs (128-byte
+ * ones, NVME_QUIRK_SQE_128, take the general path) while I/O uses PRPs. Set
+ * when the queue is allocated and again whenever c->sgl_io is chosen. */
+NVME_COLD void nvme_q_set_fast_rw(const struct nvme_ctrl *c, struct nvme_qpair *q)
+{
+	q->fast_rw = q->qid != 0 && q->sqe_shift == 6u && !(NVME_CFG_SGL && c->sgl_io);
+}
+
 NVME_COLD int nvme_q_alloc(struct nvme_ctrl *c, struct nvme_qpair *q, uint16_t qid, uint32_t depth)
 {
 	int rc;
@@ -122,7 +130,8 @@ NVME_COLD int nvme_q_alloc(struct nvme_ctrl *c, struct nvme_qpair *q, uint16_t q
 		q->cid_step = 0;
 	}
 	q->sqe_shift = (qid != 0 && (c->quirks & NVME_QUIRK_SQE_128)) ? 7u : 6u;
-	q->fast_rw = qid != 0 && q->sqe_shift == 6u;   /* 128-byte SQEs: the general path */
+	nvme_q_set_fast_rw(c, q);
+	q->dma_last = c->host->dma_limit - 1u;   /* dma_limit 0 (none): the largest address */
 	/* I/O queues publish the CQ head once half the CQ is consumed
 	 * (nvme_q_cq_consumed; a pin interrupt sets 0 at creation); the admin
 	 * queue after every pass */
@@ -733,8 +742,9 @@ static __attribute__((noinline)) int q_cqe_slow(struct nvme_qpair *q, const stru
  * nvme_q_cq_consumed) and the counters. */
 static inline void q_reaped(struct nvme_qpair *q, uint32_t consumed, uint32_t fast)
 {
-	/* an I/O command succeeded: recovery may reset again if it has to */
-	if (fast != 0 && q->qid != 0)
+	/* an I/O command succeeded: recovery may reset again if it has to
+	 * (written only when set: the common case is one load) */
+	if (NVME_UNLIKELY(q->ctrl->auto_resets_in_row != 0) && fast != 0 && q->qid != 0)
 		q->ctrl->auto_resets_in_row = 0;
 	nvme_q_cq_consumed(q, consumed);
 	q->stats.polls_with_completions++;
@@ -771,11 +781,36 @@ static inline bool slot_plain_busy(const struct nvme_slot *s)
  * c->cb_depth is raised for the whole loop rather than per callback: nothing
  * else in the loop reads it.
  */
+/* The accounting of a reaping pass that only the slow path changes; in
+ * memory (q_reap_slow gets its address), so that only q and the count of
+ * entries left live in registers across the callbacks. */
+struct reap_acct {
+	uint32_t max;    /* entries this pass may consume */
+	uint32_t lap;    /* ... at most (a lap, or the caller's max) */
+	uint32_t cqes;   /* entries the slow path consumed */
+	int      done;   /* commands it completed */
+};
+
+/* A CQE the fast path of q_reap did not take (q_cqe_slow), accounted: an
+ * entry that completed nothing (ignored, retried, late) does not use up
+ * the in-flight budget, so a stream of stray entries is still drained a
+ * lap (or the caller's max) per call. Returns the entries left. */
+static __attribute__((noinline)) uint32_t q_reap_slow(struct nvme_qpair *q, const struct nvme_cqe *e,
+						     struct reap_acct *a, uint32_t left)
+{
+	a->cqes++;
+	int done = q_cqe_slow(q, e);
+	a->done += done;
+	if (done == 0 && a->max < a->lap) {
+		a->max++;
+		left++;
+	}
+	return left;
+}
+
 NVME_HOT_INLINE int q_reap(struct nvme_qpair *q, uint32_t max)
 {
-	/* counts of the slow path, rarely touched (kept off the registers
-	 * that must survive the callbacks) */
-	struct { uint32_t cqes; int done; uint32_t lap; } slow = { 0, 0, 0 };
+	struct reap_acct slow = { 0, 0, 0, 0 };
 
 	/* At most the commands in flight (at least one entry is looked at, so
 	 * a stray one is consumed even when nothing is in flight): the pass
@@ -789,6 +824,7 @@ NVME_HOT_INLINE int q_reap(struct nvme_qpair *q, uint32_t max)
 	if (max > lim)
 		max = lim;
 	uint32_t left = max;
+	slow.max = max;
 	q->stats.polls++;
 	q->ctrl->cb_depth++;
 
@@ -829,20 +865,11 @@ NVME_HOT_INLINE int q_reap(struct nvme_qpair *q, uint32_t max)
 				continue;
 			}
 		}
-		slow.cqes++;
-		int done = q_cqe_slow(q, &e);
-		slow.done += done;
-		/* an entry that completed nothing (ignored, retried, late) does
-		 * not use up the in-flight budget: a stream of stray entries is
-		 * still drained a lap (or the caller's max) per call */
-		if (done == 0 && max < slow.lap) {
-			max++;
-			left++;
-		}
+		left = q_reap_slow(q, &e, &slow, left);
 	} while (--left != 0);
 
 	q->ctrl->cb_depth--;
-	uint32_t consumed = max - left;
+	uint32_t consumed = slow.max - left;
 	uint32_t fast = consumed - slow.cqes;
 	if (consumed != 0)
 		q_reaped(q, consumed, fast);

@@ -389,7 +389,7 @@ int nvme_xfer_map(struct nvme_qpair *q, uint32_t idx, struct nvme_sqe *sqe,
 		const struct nvme_host *h = c->host;
 		uint64_t phys;
 		if (nvme_one_page(h, (uintptr_t)buf, len) && h->virt_to_phys(h->ctx, buf, &phys) == 0 &&
-		    nvme_prp1_ok(h, phys, len)) {
+		    nvme_prp1_ok(q, phys, len)) {
 			sqe->dptr.prp.prp1 = phys;
 			return 0;
 		}

@@ -149,6 +149,7 @@ static void ns_unusable_formats(void)
 	CHECK_EQ(ns->unusable, NVME_ERR_UNSUPPORTED);   /* no metadata support built in */
 #endif
 	CHECK(ns->format_count >= 3);
+	CHECK_EQ(ns->cmdset.fast_blocks, 0);   /* never the Read/Write fast path */
 	uint8_t *b = fx_buf(&f, 4096, 0, 0);
 	uint64_t io = nvme_model_stats(f.m)->io_cmds;
 	CHECK_RC(nvme_read(ns, NULL, 0, 1, b), NVME_ERR_UNSUPPORTED);
@@ -168,7 +169,9 @@ static void ns_unusable_formats(void)
 	f.mcfg.mdts = 1;    /* 8 KiB */
 	fx_up(&f);
 	CHECK_EQ(nvme_ns_get(f.c, 1)->unusable, NVME_ERR_UNSUPPORTED);
+	CHECK_EQ(nvme_ns_get(f.c, 1)->cmdset.fast_blocks, 0);
 	CHECK_EQ(nvme_ns_get(f.c, 2)->unusable, 0);
+	CHECK_EQ(nvme_ns_get(f.c, 2)->cmdset.fast_blocks, nvme_ns_get(f.c, 2)->size);
 }
 
 static void ns_lba_range(void)
