@@ -48,6 +48,7 @@
 #include <string.h>
 
 #include "nvme_all.h"
+#include <sanitizer/asan_interface.h>   /* poisoning of cached blocks (no-ops without ASan) */
 
 /* ------------------------------------------------------------------------ */
 /* Input                                                                     */
@@ -86,25 +87,77 @@ struct region {
 	uint8_t *p;
 	size_t len;
 	bool dma;            /* from dma_alloc (the driver's), else a harness buffer */
+	size_t align, bytes; /* the block as allocated (blk_get) */
 };
 static struct region regions[MAX_REGIONS];
 static unsigned nregions;
 
-static void region_add(void *p, size_t len, bool dma)
+static void region_add(void *p, size_t len, bool dma, size_t align, size_t bytes)
 {
 	if (nregions == MAX_REGIONS)
 		fz_fail("too many regions");
-	regions[nregions++] = (struct region){ p, len, dma };
+	regions[nregions++] = (struct region){ p, len, dma, align, bytes };
 }
 
-static bool region_del(void *p, bool dma)
+static bool region_del(void *p, bool dma, size_t *align, size_t *bytes)
 {
 	for (unsigned i = 0; i < nregions; i++)
 		if (regions[i].p == p && regions[i].dma == dma) {
+			*align = regions[i].align;
+			*bytes = regions[i].bytes;
 			regions[i] = regions[--nregions];
 			return true;
 		}
 	return false;
+}
+
+/*
+ * Blocks of DMA memory and harness buffers are kept for reuse, across
+ * inputs, instead of going back to the allocator: every input allocates the
+ * same queues, PRP lists and bounce buffers (hundreds of KiB), and fresh
+ * large blocks cost an mmap, page faults on the first touch and a munmap
+ * each time (most of an execution's time before). A cached block is
+ * poisoned (ASan reports any access by the driver, as it would a freed
+ * block) and unpoisoned and cleared when handed out again.
+ */
+#define BLK_CACHE     128
+#define BLK_CACHE_MAX (64u << 20)   /* bytes kept at most */
+static struct blk { uint8_t *p; size_t align, bytes; } blk_cache[BLK_CACHE];
+static unsigned nblk;
+static size_t blk_cached;
+
+static uint8_t *blk_get(size_t align, size_t bytes)
+{
+	for (unsigned i = nblk; i-- > 0;)
+		if (blk_cache[i].align == align && blk_cache[i].bytes == bytes) {
+			uint8_t *p = blk_cache[i].p;
+			memmove(&blk_cache[i], &blk_cache[i + 1], (--nblk - i) * sizeof(blk_cache[0]));
+			blk_cached -= bytes;
+			ASAN_UNPOISON_MEMORY_REGION(p, bytes);
+			return p;
+		}
+	uint8_t *p = aligned_alloc(align, bytes);
+	if (!p)
+		abort();
+	return p;
+}
+
+static void blk_put(void *p, size_t align, size_t bytes)
+{
+	if (bytes > BLK_CACHE_MAX / 4) {
+		free(p);
+		return;
+	}
+	/* full: the oldest blocks go (sizes of past configurations) */
+	while (nblk == BLK_CACHE || blk_cached + bytes > BLK_CACHE_MAX) {
+		ASAN_UNPOISON_MEMORY_REGION(blk_cache[0].p, blk_cache[0].bytes);
+		free(blk_cache[0].p);
+		blk_cached -= blk_cache[0].bytes;
+		memmove(&blk_cache[0], &blk_cache[1], (--nblk) * sizeof(blk_cache[0]));
+	}
+	ASAN_POISON_MEMORY_REGION(p, bytes);
+	blk_cache[nblk++] = (struct blk){ p, align, bytes };
+	blk_cached += bytes;
 }
 
 static void dump_regions(void)
@@ -129,11 +182,10 @@ static uint8_t *dma_ptr(uint64_t phys, uint64_t len)
 
 static void *harness_buf(size_t len)
 {
-	uint8_t *p = aligned_alloc(4096, (len + 4095) & ~(size_t)4095);
-	if (!p)
-		abort();
+	size_t bytes = (len + 4095) & ~(size_t)4095;
+	uint8_t *p = blk_get(4096, bytes);
 	memset(p, 0xA5, len);
-	region_add(p, len, false);
+	region_add(p, len, false, 4096, bytes);
 	if (echo_log())
 		fprintf(stderr, "harness: buffer %p + %zu\n", (void *)p, len);
 	return p;
@@ -141,11 +193,12 @@ static void *harness_buf(size_t len)
 
 static void harness_buf_free(void *p)
 {
-	if (!region_del(p, false))
+	size_t align = 0, bytes = 0;
+	if (!region_del(p, false, &align, &bytes))
 		fz_fail("harness buffer not registered");
 	if (echo_log())
 		fprintf(stderr, "harness: free %p\n", p);
-	free(p);
+	blk_put(p, align, bytes);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1173,11 +1226,9 @@ static void *h_dma_alloc(void *ctx, size_t size, size_t align, uint64_t *phys)
 		return NULL;   /* the host is out of memory */
 	size_t a = align < 64 ? 64 : align;
 	size_t n = (size + a - 1) & ~(a - 1);
-	uint8_t *p = aligned_alloc(a, n);
-	if (!p)
-		abort();
+	uint8_t *p = blk_get(a, n);
 	memset(p, 0, n);
-	region_add(p, size, true);
+	region_add(p, size, true, a, n);
 	if (echo_log())
 		fprintf(stderr, "host: dma_alloc %p + %zu\n", (void *)p, size);
 	*phys = (uint64_t)(uintptr_t)p;
@@ -1189,12 +1240,13 @@ static void h_dma_free(void *ctx, void *virt, uint64_t phys, size_t size)
 {
 	(void)ctx;
 	(void)size;
-	if (phys != (uint64_t)(uintptr_t)virt || !region_del(virt, true))
+	size_t align = 0, bytes = 0;
+	if (phys != (uint64_t)(uintptr_t)virt || !region_del(virt, true, &align, &bytes))
 		fz_fail("dma_free of memory dma_alloc did not return");
 	dma_live--;
 	if (echo_log())
 		fprintf(stderr, "host: dma_free %p\n", virt);
-	free(virt);
+	blk_put(virt, align, bytes);
 }
 
 static volatile void *h_mmio_map(void *ctx, uint64_t phys, size_t size)
