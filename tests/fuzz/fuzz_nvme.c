@@ -836,7 +836,7 @@ static void id_ns(uint8_t *b)
 		id->lbaf[0].ms = mss[m & 7u];
 		id->lbaf[1].ms = mss[(m >> 3) & 7u];
 		id->flbas = (uint8_t)((m & 0x40) ? 0x10 : 0);   /* extended LBA */
-		id->dps = (uint8_t)(in8() & 0x0F);
+		id->dps = (uint8_t)(in8() & 0x0B);   /* type 0..3, first or last (hostile DPS below) */
 	}
 	if (in8() < 160)
 		return;

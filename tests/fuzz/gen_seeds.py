@@ -69,13 +69,13 @@ seeds = {
     # the families: zoned namespaces (odd NSIDs), metadata and PI (separate
     # or extended, 16b/64b guard), Copy, namespace management, all together
     # with structure-aware payloads and family statuses sprinkled in
-    "fam-zns": cfg(nn=3, fam=FAM_IOCS | FAM_ZNS, zsze=1, zdes=1) + stream(1500, mul=9, nops=40, ops=(35, 35, 1, 39, 7)),
-    "fam-zns-hostile": cfg(nn=1, fam=FAM_ZNS, zsze=0) + stream(2000, extra=(165, 205, 215, 245), every=13, mul=7, nops=40, ops=(35, 35, 39, 1)),
-    "fam-pi-64b": cfg(nn=2, fam=FAM_PI | FAM_ELBAS | FAM_IOCS, vs20=True) + stream(1500, mul=9, nops=40, ops=(36, 36, 0, 1, 15)),
-    "fam-pi-16b": cfg(nn=2, fam=FAM_PI, lbads12=True) + stream(1500, mul=13, nops=40, ops=(36, 36, 2, 12)),
-    "fam-copy": cfg(fam=FAM_COPY | FAM_PI | FAM_ELBAS, vs20=True) + stream(1500, mul=17, nops=40, ops=(37, 37, 26)),
-    "fam-nsmgmt": cfg(nn=3, fam=FAM_NSM) + stream(1500, mul=19, nops=40, ops=(38, 38, 28)),
-    "fam-all": cfg(nn=3, fam=0x3F, zsze=2, zdes=0, vs20=True) + stream(2500, extra=(160, 165, 185), every=17, mul=7, nops=40, ops=(35, 36, 37, 38, 39)),
+    "fam-zns": cfg(nn=3, fam=FAM_IOCS | FAM_ZNS, zsze=1, zdes=1) + stream(1500, mul=5, nops=40, ops=(35, 35, 1, 39, 7)),
+    "fam-zns-hostile": cfg(nn=1, fam=FAM_ZNS, zsze=0) + stream(2000, extra=(165, 205, 215, 245), every=13, mul=17, nops=40, ops=(35, 35, 39, 1)),
+    "fam-pi-64b": cfg(nn=2, fam=FAM_PI | FAM_ELBAS | FAM_IOCS, vs20=True) + stream(1500, mul=3, nops=40, ops=(36, 36, 0, 1, 15)),
+    "fam-pi-16b": cfg(nn=2, fam=FAM_PI, lbads12=True) + stream(1500, mul=9, nops=40, ops=(36, 36, 2, 12)),
+    "fam-copy": cfg(fam=FAM_COPY | FAM_PI | FAM_ELBAS, vs20=True) + stream(1500, mul=1, nops=40, ops=(37, 37, 26)),
+    "fam-nsmgmt": cfg(nn=3, fam=FAM_NSM) + stream(1500, mul=21, nops=40, ops=(38, 38, 28)),
+    "fam-all": cfg(nn=3, fam=0x3F, zsze=2, zdes=0, vs20=True) + stream(2500, extra=(160, 165, 185), every=17, mul=13, nops=40, ops=(35, 36, 37, 38, 39)),
 }
 
 here = os.path.dirname(os.path.abspath(__file__))
