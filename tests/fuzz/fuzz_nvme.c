@@ -429,9 +429,15 @@ static void complete(uint16_t sqid, uint16_t cid, uint16_t sf, uint32_t dw0)
 	pend_add(cqid, &e, base_delay + delay, held);
 }
 
+/* The length the command describes when it is longer than what the device
+ * moves (extended-LBA metadata): PRP2 is a list or a data pointer by it. */
+static uint64_t prp_desc_len;
+
 /* Copy a payload to the command's PRPs (PRP1, PRP2 as data or list). */
 static bool prp_xfer(const struct nvme_sqe *s, uint8_t *buf, uint64_t len, bool to_host)
 {
+	uint64_t dl = prp_desc_len > len ? prp_desc_len : len;
+	prp_desc_len = 0;
 	uint64_t page = D.page ? D.page : 4096;
 	uint64_t prp1 = s->dptr.prp.prp1, prp2 = s->dptr.prp.prp2;
 	if (len == 0)
@@ -488,7 +494,7 @@ static bool prp_xfer(const struct nvme_sqe *s, uint8_t *buf, uint64_t len, bool 
 	off = n;
 	if (off == len)
 		return true;
-	if (len - off <= page) {
+	if (dl - off <= page) {
 		p = dma_ptr(prp2, len - off);
 		if (!p)
 			fz_fail("PRP2 outside the driver's memory");
@@ -508,7 +514,7 @@ static bool prp_xfer(const struct nvme_sqe *s, uint8_t *buf, uint64_t len, bool 
 			fz_fail("PRP list outside the driver's memory");
 		uint64_t e;
 		memcpy(&e, lp, 8);
-		if (i == per - 1 && len - off > page) {
+		if (i == per - 1 && dl - off > page) {
 			list = e;   /* chain */
 			i = 0;
 			continue;
@@ -1279,6 +1285,7 @@ static void exec_io(uint16_t sqid, const struct nvme_sqe *s)
 	uint16_t sf = 0;
 	unsigned nsid = s->nsid;
 	unsigned lbads = 9;
+	prp_desc_len = 0;
 	if (nsid < 8 && D.ns_lbads[nsid] >= 9)
 		lbads = D.ns_lbads[nsid] < D.lbads ? D.ns_lbads[nsid] : D.lbads;
 	uint64_t len = ((uint64_t)NVME_GET(s->cdw12, NVME_RW_CDW12_NLB) + 1u) << lbads;
@@ -1290,6 +1297,18 @@ static void exec_io(uint16_t sqid, const struct nvme_sqe *s)
 		if (len > sizeof(buf)) {
 			sf = 0x4002;
 			break;
+		}
+		/* with extended LBAs the command describes data and metadata:
+		 * the PRPs are laid out for that length (the stride the driver
+		 * uses, as a device consistent with what it told the driver) */
+		for (uint32_t i = 0; i < nvme_ns_count(&ctrl); i++) {
+			const struct nvme_ns *dn = nvme_ns_at(&ctrl, i);
+			if (dn->nsid != nsid || dn->lba_size == 0 || !dn->meta_extended)
+				continue;
+			bool strips = NVME_GET(s->cdw12, NVME_RW_CDW12_PRINFO) & NVME_PRINFO_PRACT &&
+				      dn->meta_size == dn->cmdset.pi_size;
+			prp_desc_len = ((uint64_t)NVME_GET(s->cdw12, NVME_RW_CDW12_NLB) + 1u) *
+				       (dn->lba_size + (strips ? 0u : dn->meta_size));
 		}
 		if (s->mptr != 0 && NVME_GET(s->flags, NVME_SQE_FLAGS_PSDT) != NVME_PSDT_SGL_MPTR_SGL) {
 			/* separate metadata: (NLB+1) x the smallest metadata size the
@@ -2038,9 +2057,13 @@ static void op_nsmgmt(void)
 	uint16_t ids[16];
 	uint32_t n, total, list[16];
 	(void)nvme_ctrl_cntlid(&ctrl);
-	uint32_t nsid = (in8() & 1) ? in8() % 4u : in32();
-	(void)nvme_ctrl_list(&ctrl, nsid, in16(), (in8() & 1) ? ids : NULL, in8() % 17u, &n, (in8() & 1) ? &total : NULL);
-	(void)nvme_ns_list_allocated(&ctrl, (in8() & 1) ? in8() : in32(), (in8() & 1) ? list : NULL, in8() % 17u, &n);
+	uint8_t c = in8();
+	uint32_t nsid = (c & 1) ? in8() % 4u : in32();
+	uint16_t first = (c & 2) ? in16() : (uint16_t)(in8() % 4u);
+	uint32_t max = (c & 4) ? 0 : in8() % 17u;
+	(void)nvme_ctrl_list(&ctrl, nsid, first, max || (c & 8) ? ids : NULL, max, &n, (c & 16) ? &total : NULL);
+	max = (c & 32) ? 0 : in8() % 17u;
+	(void)nvme_ns_list_allocated(&ctrl, (c & 64) ? in32() : in8() % 4u, max || (c & 128) ? list : NULL, max, &n);
 	struct nvme_id_ns *idn = (struct nvme_id_ns *)harness_buf(sizeof(*idn));
 	sync_buf_done(idn, nvme_ns_identify_allocated(&ctrl, (in8() & 1) ? 1u + in8() % 4u : in32(), idn));
 	uint32_t k = (in8() & 1) ? in8() % 17u : in16();
@@ -2576,7 +2599,8 @@ static void op(uint8_t which)
 		uint64_t ph, by;
 		void *vi;
 		(void)nvme_hmb_chunk(&ctrl, in8() % 6u, &ph, &vi, &by);
-		nvme_ctrl_set_log_level(&ctrl, getenv("FUZZ_LOG") ? NVME_LOG_DEBUG : (enum nvme_log_level)(in8() % 6u));
+		uint8_t lv = in8();   /* consumed with FUZZ_LOG too: the same path replays */
+		nvme_ctrl_set_log_level(&ctrl, getenv("FUZZ_LOG") ? NVME_LOG_DEBUG : (enum nvme_log_level)(lv % 6u));
 		break;
 	}
 	case 29: {   /* firmware: offsets, piece sizes, a progress callback that stops, any slot and action */
