@@ -116,12 +116,13 @@ static bool region_del(void *p, bool dma, size_t *align, size_t *bytes)
  * inputs, instead of going back to the allocator: every input allocates the
  * same queues, PRP lists and bounce buffers (hundreds of KiB), and fresh
  * large blocks cost an mmap, page faults on the first touch and a munmap
- * each time (most of an execution's time before). A cached block is
+ * each time (most of an execution's time before; a cache of 64 MiB still
+ * missed for the PRP list pools of 64 KiB host pages). A cached block is
  * poisoned (ASan reports any access by the driver, as it would a freed
  * block) and unpoisoned and cleared when handed out again.
  */
-#define BLK_CACHE     128
-#define BLK_CACHE_MAX (64u << 20)   /* bytes kept at most */
+#define BLK_CACHE     512
+#define BLK_CACHE_MAX (512u << 20)  /* bytes kept at most (64 KiB host pages make PRP list pools of MiBs) */
 static struct blk { uint8_t *p; size_t align, bytes; } blk_cache[BLK_CACHE];
 static unsigned nblk;
 static size_t blk_cached;
@@ -1298,17 +1299,18 @@ static void exec_io(uint16_t sqid, const struct nvme_sqe *s)
 			sf = 0x4002;
 			break;
 		}
-		/* with extended LBAs the command describes data and metadata:
-		 * the PRPs are laid out for that length (the stride the driver
-		 * uses, as a device consistent with what it told the driver) */
+		/* the command describes NLB+1 blocks of the size the driver was
+		 * told (with extended LBAs data and metadata), which may be more
+		 * than the device moves: the PRPs are laid out for that length,
+		 * as a device consistent with what it told the driver */
 		for (uint32_t i = 0; i < nvme_ns_count(&ctrl); i++) {
 			const struct nvme_ns *dn = nvme_ns_at(&ctrl, i);
-			if (dn->nsid != nsid || dn->lba_size == 0 || !dn->meta_extended)
+			if (dn->nsid != nsid || dn->lba_size == 0)
 				continue;
 			bool strips = NVME_GET(s->cdw12, NVME_RW_CDW12_PRINFO) & NVME_PRINFO_PRACT &&
 				      dn->meta_size == dn->cmdset.pi_size;
 			prp_desc_len = ((uint64_t)NVME_GET(s->cdw12, NVME_RW_CDW12_NLB) + 1u) *
-				       (dn->lba_size + (strips ? 0u : dn->meta_size));
+				       (dn->lba_size + (dn->meta_extended && !strips ? dn->meta_size : 0u));
 		}
 		if (s->mptr != 0 && NVME_GET(s->flags, NVME_SQE_FLAGS_PSDT) != NVME_PSDT_SGL_MPTR_SGL) {
 			/* separate metadata: (NLB+1) x the smallest metadata size the
