@@ -2282,11 +2282,13 @@ static void op(uint8_t which)
 		int rc = nvme_admin_passthru(&ctrl, &s, b, 4096, &cqe);
 		struct nvme_qpair *q = nvme_ctrl_io_qpair(&ctrl, 0);
 		/* a passthrough Read of one block needs a buffer of one block */
-		if (rc == 0 && q && ns && ns->unusable == 0 && ns->lba_size <= 4096) {   /* b has 4096 */
+		/* (with extended LBAs a block carries its metadata) */
+		uint32_t blk = ns ? ns->lba_size + (ns->meta_extended ? ns->meta_size : 0u) : 0;
+		if (rc == 0 && q && ns && ns->unusable == 0 && blk <= 4096) {   /* b has 4096 */
 			memset(&s, 0, sizeof(s));
 			s.opc = NVME_CMD_READ;
 			s.nsid = ns->nsid;
-			rc = nvme_io_passthru(q, &s, b, ns->lba_size, &cqe);
+			rc = nvme_io_passthru(q, &s, b, blk, &cqe);
 		}
 		sync_buf_done(b, rc);
 		break;
@@ -2705,7 +2707,10 @@ static void op(uint8_t which)
 		sync_buf_done(b, rc);
 		/* the asynchronous forms, exactly once */
 		struct nvme_qpair *q = nvme_ctrl_io_qpair(&ctrl, in8() % 4u);
-		struct areq *r1 = areq_new(len), *r2 = areq_new(16), *r3 = areq_new(len);
+		/* a passthrough moves what the command says: with extended LBAs
+		 * each block carries its metadata */
+		size_t len3 = (size_t)count * (ns->lba_size + (ns->meta_extended ? ns->meta_size : 0u));
+		struct areq *r1 = areq_new(len), *r2 = areq_new(16), *r3 = areq_new(len3);
 		if (!r1 || !r2 || !r3) {
 			if (r1) r1->calls = 1;
 			if (r2) r2->calls = 1;
@@ -2724,7 +2729,7 @@ static void op(uint8_t which)
 		sq.opc = (in8() & 1) ? NVME_CMD_READ : NVME_CMD_WRITE;
 		sq.nsid = ns->nsid;
 		sq.cdw12 = count - 1u;
-		if (nvme_io_passthru_async(q, &sq, r3->buf, len, areq_cb, r3) != 0)
+		if (nvme_io_passthru_async(q, &sq, r3->buf, len3, areq_cb, r3) != 0)
 			r3->calls = 1;
 		nvme_qpair_batch_end(q);
 		poll_all(500u + in8() * 10u);
