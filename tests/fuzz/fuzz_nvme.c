@@ -2710,6 +2710,8 @@ static void op(uint8_t which)
 		/* a passthrough moves what the command says: with extended LBAs
 		 * each block carries its metadata */
 		size_t len3 = (size_t)count * (ns->lba_size + (ns->meta_extended ? ns->meta_size : 0u));
+		if (len3 == 0)
+			len3 = len;   /* the namespace changed under the calls above (a rescan) */
 		struct areq *r1 = areq_new(len), *r2 = areq_new(16), *r3 = areq_new(len3);
 		if (!r1 || !r2 || !r3) {
 			if (r1) r1->calls = 1;
@@ -2729,7 +2731,10 @@ static void op(uint8_t which)
 		sq.opc = (in8() & 1) ? NVME_CMD_READ : NVME_CMD_WRITE;
 		sq.nsid = ns->nsid;
 		sq.cdw12 = count - 1u;
-		if (nvme_io_passthru_async(q, &sq, r3->buf, len3, areq_cb, r3) != 0)
+		/* only while the namespace still has the block size the buffer
+		 * was made for: a passthrough moves what the command says */
+		if ((size_t)count * (ns->lba_size + (ns->meta_extended ? ns->meta_size : 0u)) != len3 ||
+		    nvme_io_passthru_async(q, &sq, r3->buf, len3, areq_cb, r3) != 0)
 			r3->calls = 1;
 		nvme_qpair_batch_end(q);
 		poll_all(500u + in8() * 10u);
