@@ -254,6 +254,8 @@ NVME_COLD int nvme_zns_append(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t
 	if (rc != 0)
 		return rc;
 	rc = nvme_ns_range_ok(ns, zslba, count);
+	if (rc == 0)
+		rc = nvme_ns_plain_ok(ns);   /* metadata a data-only append would lose, as nvme_write */
 	if (rc != 0)
 		return rc;
 	if (zslba % ns->cmdset.zone_size != 0 || count > ns->cmdset.zone_size)
@@ -264,6 +266,8 @@ NVME_COLD int nvme_zns_append(struct nvme_ns *ns, struct nvme_qpair *q, uint64_t
 	struct nvme_cqe cqe = { 0, 0, 0, 0, 0, 0 };
 	zns_sqe(&sqe, NVME_CMD_ZONE_APPEND, ns->nsid, zslba);
 	sqe.cdw12 = (uint32_t)NVME_SET(NVME_RW_CDW12_NLB, count - 1u);
+	if (ns->cmdset.md_plain != NVME_MD_PLAIN_NONE)
+		nvme_pi_plain_sqe(ns, &sqe, zslba);   /* PI-only metadata: PRACT, as nvme_write */
 	rc = nvme_q_exec(q, &sqe, (void *)(uintptr_t)buf, (size_t)count << ns->lba_shift,
 			 ns->ctrl->io_timeout_ms, &cqe);
 	if (rc != 0)

@@ -48,6 +48,7 @@
 #include <string.h>
 
 #include "nvme_all.h"
+#include <sanitizer/asan_interface.h>   /* poisoning of cached blocks (no-ops without ASan) */
 
 /* ------------------------------------------------------------------------ */
 /* Input                                                                     */
@@ -86,25 +87,78 @@ struct region {
 	uint8_t *p;
 	size_t len;
 	bool dma;            /* from dma_alloc (the driver's), else a harness buffer */
+	size_t align, bytes; /* the block as allocated (blk_get) */
 };
 static struct region regions[MAX_REGIONS];
 static unsigned nregions;
 
-static void region_add(void *p, size_t len, bool dma)
+static void region_add(void *p, size_t len, bool dma, size_t align, size_t bytes)
 {
 	if (nregions == MAX_REGIONS)
 		fz_fail("too many regions");
-	regions[nregions++] = (struct region){ p, len, dma };
+	regions[nregions++] = (struct region){ p, len, dma, align, bytes };
 }
 
-static bool region_del(void *p, bool dma)
+static bool region_del(void *p, bool dma, size_t *align, size_t *bytes)
 {
 	for (unsigned i = 0; i < nregions; i++)
 		if (regions[i].p == p && regions[i].dma == dma) {
+			*align = regions[i].align;
+			*bytes = regions[i].bytes;
 			regions[i] = regions[--nregions];
 			return true;
 		}
 	return false;
+}
+
+/*
+ * Blocks of DMA memory and harness buffers are kept for reuse, across
+ * inputs, instead of going back to the allocator: every input allocates the
+ * same queues, PRP lists and bounce buffers (hundreds of KiB), and fresh
+ * large blocks cost an mmap, page faults on the first touch and a munmap
+ * each time (most of an execution's time before; a cache of 64 MiB still
+ * missed for the PRP list pools of 64 KiB host pages). A cached block is
+ * poisoned (ASan reports any access by the driver, as it would a freed
+ * block) and unpoisoned and cleared when handed out again.
+ */
+#define BLK_CACHE     512
+#define BLK_CACHE_MAX (512u << 20)  /* bytes kept at most (64 KiB host pages make PRP list pools of MiBs) */
+static struct blk { uint8_t *p; size_t align, bytes; } blk_cache[BLK_CACHE];
+static unsigned nblk;
+static size_t blk_cached;
+
+static uint8_t *blk_get(size_t align, size_t bytes)
+{
+	for (unsigned i = nblk; i-- > 0;)
+		if (blk_cache[i].align == align && blk_cache[i].bytes == bytes) {
+			uint8_t *p = blk_cache[i].p;
+			memmove(&blk_cache[i], &blk_cache[i + 1], (--nblk - i) * sizeof(blk_cache[0]));
+			blk_cached -= bytes;
+			ASAN_UNPOISON_MEMORY_REGION(p, bytes);
+			return p;
+		}
+	uint8_t *p = aligned_alloc(align, bytes);
+	if (!p)
+		abort();
+	return p;
+}
+
+static void blk_put(void *p, size_t align, size_t bytes)
+{
+	if (bytes > BLK_CACHE_MAX / 4) {
+		free(p);
+		return;
+	}
+	/* full: the oldest blocks go (sizes of past configurations) */
+	while (nblk == BLK_CACHE || blk_cached + bytes > BLK_CACHE_MAX) {
+		ASAN_UNPOISON_MEMORY_REGION(blk_cache[0].p, blk_cache[0].bytes);
+		free(blk_cache[0].p);
+		blk_cached -= blk_cache[0].bytes;
+		memmove(&blk_cache[0], &blk_cache[1], (--nblk) * sizeof(blk_cache[0]));
+	}
+	ASAN_POISON_MEMORY_REGION(p, bytes);
+	blk_cache[nblk++] = (struct blk){ p, align, bytes };
+	blk_cached += bytes;
 }
 
 static void dump_regions(void)
@@ -129,11 +183,10 @@ static uint8_t *dma_ptr(uint64_t phys, uint64_t len)
 
 static void *harness_buf(size_t len)
 {
-	uint8_t *p = aligned_alloc(4096, (len + 4095) & ~(size_t)4095);
-	if (!p)
-		abort();
+	size_t bytes = (len + 4095) & ~(size_t)4095;
+	uint8_t *p = blk_get(4096, bytes);
 	memset(p, 0xA5, len);
-	region_add(p, len, false);
+	region_add(p, len, false, 4096, bytes);
 	if (echo_log())
 		fprintf(stderr, "harness: buffer %p + %zu\n", (void *)p, len);
 	return p;
@@ -141,11 +194,12 @@ static void *harness_buf(size_t len)
 
 static void harness_buf_free(void *p)
 {
-	if (!region_del(p, false))
+	size_t align = 0, bytes = 0;
+	if (!region_del(p, false, &align, &bytes))
 		fz_fail("harness buffer not registered");
 	if (echo_log())
 		fprintf(stderr, "harness: free %p\n", p);
-	free(p);
+	blk_put(p, align, bytes);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -209,7 +263,23 @@ static struct dev {
 	 * (a device moving more than it announced corrupts memory whatever the
 	 * driver does; that is not what this fuzzer looks for) */
 	uint8_t ns_lbads[8];
+	/* the families of issue 18 (the last configuration byte, when it
+	 * selects no quirk): I/O command sets, metadata/PI, ZNS, namespace
+	 * management, Copy, extended LBA formats (64b guard) */
+	uint8_t fam;
+	uint64_t zsze;           /* zone size of zoned namespaces, blocks */
+	uint8_t zdes;            /* zone descriptor extension, 64-byte units */
+	/* the smallest metadata size per block the device ever reported for a
+	 * namespace (0xFFFF: none reported): MPTR buffers are checked for it */
+	uint16_t ns_ms[8];
 } D;
+
+#define FAM_IOCS  0x01u
+#define FAM_PI    0x02u
+#define FAM_ZNS   0x04u
+#define FAM_NSM   0x08u
+#define FAM_COPY  0x10u
+#define FAM_ELBAS 0x20u
 
 static uint32_t pick32(uint32_t sane)
 {
@@ -288,7 +358,7 @@ static uint16_t pick_status(void)
 	unsigned sct = m & 7u, sc;
 	switch (sct) {
 	case 0: sc = (m & 8u) ? 0x80u + in8() % 8u : in8() % 0x30u; break;
-	case 1: sc = in8() % 0x30u; break;
+	case 1: sc = (m & 8u) ? 0x80u + in8() % 0x40u : in8() % 0x30u; break;   /* 80h-BFh: Copy, ZNS */
 	case 2: sc = 0x80u + in8() % 8u; break;
 	case 3: sc = (m & 8u) ? 0x60u + in8() % 0x14u : in8() % 4u; break;
 	default: sc = in8(); break;
@@ -298,6 +368,10 @@ static uint16_t pick_status(void)
 
 /* Ticks the next completion is held back anyway (a long command). */
 static uint32_t next_delay;
+/* Dword 1 of the next completion (Zone Append's LBA, bits 63:32). */
+static uint32_t next_dw1;
+/* Dword 0 of the next I/O completion (Zone Append's LBA, bits 31:0). */
+static uint32_t complete_dw0;
 
 /* One completion, as the input wants it. */
 static void complete(uint16_t sqid, uint16_t cid, uint16_t sf, uint32_t dw0)
@@ -307,6 +381,8 @@ static void complete(uint16_t sqid, uint16_t cid, uint16_t sf, uint32_t dw0)
 	struct nvme_cqe e;
 	memset(&e, 0, sizeof(e));
 	e.dw0 = dw0;
+	e.dw1 = next_dw1;
+	next_dw1 = 0;
 	e.sqid = sqid;
 	e.cid = cid;
 	e.sqhd = (uint16_t)D.sq[sqid].head;
@@ -354,9 +430,15 @@ static void complete(uint16_t sqid, uint16_t cid, uint16_t sf, uint32_t dw0)
 	pend_add(cqid, &e, base_delay + delay, held);
 }
 
+/* The length the command describes when it is longer than what the device
+ * moves (extended-LBA metadata): PRP2 is a list or a data pointer by it. */
+static uint64_t prp_desc_len;
+
 /* Copy a payload to the command's PRPs (PRP1, PRP2 as data or list). */
 static bool prp_xfer(const struct nvme_sqe *s, uint8_t *buf, uint64_t len, bool to_host)
 {
+	uint64_t dl = prp_desc_len > len ? prp_desc_len : len;
+	prp_desc_len = 0;
 	uint64_t page = D.page ? D.page : 4096;
 	uint64_t prp1 = s->dptr.prp.prp1, prp2 = s->dptr.prp.prp2;
 	if (len == 0)
@@ -413,7 +495,7 @@ static bool prp_xfer(const struct nvme_sqe *s, uint8_t *buf, uint64_t len, bool 
 	off = n;
 	if (off == len)
 		return true;
-	if (len - off <= page) {
+	if (dl - off <= page) {
 		p = dma_ptr(prp2, len - off);
 		if (!p)
 			fz_fail("PRP2 outside the driver's memory");
@@ -433,7 +515,7 @@ static bool prp_xfer(const struct nvme_sqe *s, uint8_t *buf, uint64_t len, bool 
 			fz_fail("PRP list outside the driver's memory");
 		uint64_t e;
 		memcpy(&e, lp, 8);
-		if (i == per - 1 && len - off > page) {
+		if (i == per - 1 && dl - off > page) {
 			list = e;   /* chain */
 			i = 0;
 			continue;
@@ -510,6 +592,15 @@ static void id_ctrl(uint8_t *b)
 	id->fna = 0x4;          /* cryptographic erase in Format NVM */
 	id->fwug = 1;
 	id->apsta = 1;
+	id->cntlid = 1;
+	if (D.fam & FAM_ELBAS)
+		id->ctratt |= 1u << 15;   /* extended LBA formats: CNS 05h gives the PI format */
+	if (D.fam & FAM_NSM)
+		id->oacs |= 0x0008;       /* namespace management and attachment */
+	if (D.fam & FAM_COPY) {
+		id->oncs |= 0x0100;       /* Copy */
+		id->ocfs = 0x3;           /* descriptor formats 0h and 1h */
+	}
 	if (in8() < 160)
 		return;
 	/* structure-aware: every capability field the driver reads, chosen
@@ -543,6 +634,11 @@ static void id_ctrl(uint8_t *b)
 	id->hmmaxd = in16();
 	id->hmminds = in8();
 	id->edstt = in16();
+	if (D.fam) {
+		id->ctratt = in32();
+		id->ocfs = in16();
+		id->cntlid = in16();
+	}
 	id->npss = (uint8_t)(in8() & 31u);
 	for (unsigned i = 0; i <= id->npss; i++) {
 		id->psd[i].mp = in16();
@@ -732,6 +828,23 @@ static void id_ns(uint8_t *b)
 	id->lbaf[0].lbads = D.lbads;
 	id->lbaf[1].lbads = 12;
 	id->fpi = 0x80 | 40;   /* progress reported: 40 % remaining */
+	if (D.fam & FAM_ZNS)
+		id->nsze = id->ncap = id->nuse = D.nsze - D.nsze % D.zsze;
+	if (D.fam & FAM_COPY) {
+		id->mssrl = 64;
+		id->mcl = 256;
+		id->msrc = 7;
+	}
+	if (D.fam & FAM_PI) {
+		/* metadata: 8 or 16 bytes (the PI tuple alone) or more, extended
+		 * or separate, PI type 0..3, first or last */
+		uint8_t m = in8();
+		static const uint16_t mss[] = { 8, 16, 8, 16, 24, 32, 0, 64 };
+		id->lbaf[0].ms = mss[m & 7u];
+		id->lbaf[1].ms = mss[(m >> 3) & 7u];
+		id->flbas = (uint8_t)((m & 0x40) ? 0x10 : 0);   /* extended LBA */
+		id->dps = (uint8_t)(in8() & 0x0B);   /* type 0..3, first or last (hostile DPS below) */
+	}
 	if (in8() < 160)
 		return;
 	/* structure-aware: the fields ns_fill() checks, from the input */
@@ -747,6 +860,11 @@ static void id_ns(uint8_t *b)
 	id->nmic = in8();
 	id->dlfeat = in8();
 	id->fpi = in8();
+	if (D.fam & FAM_COPY) {
+		id->mssrl = (in8() & 1) ? in8() : in16();
+		id->mcl = (in8() & 1) ? in16() : in32();
+		id->msrc = in8();
+	}
 	for (unsigned i = 0; i < 64 && i <= id->nlbaf; i++) {
 		uint8_t f = in8();
 		id->lbaf[i].lbads = (f & 0x80) ? (uint8_t)(f & 0x7F) : (uint8_t)(9u + (f & 7u));
@@ -804,23 +922,157 @@ static void id_ctrl_nvm(uint8_t *buf)
 	n->dmsl = in32();
 }
 
+/* ---- the families of issue 18: I/O command sets, ZNS, PI, namespace
+ * management (sane answers, or built from the input) ---- */
+
+/* Namespace Identification Descriptors (CNS 03h): an EUI-64, then the
+ * command set (zoned for odd NSIDs when ZNS is on), or lists the driver
+ * must not trust (no CSI, a CSI it does not implement, a CSI descriptor of
+ * another length, a list running past the buffer, a terminator first). */
+static void id_descs(uint8_t *buf, uint32_t nsid)
+{
+	uint8_t csi = ((D.fam & FAM_ZNS) && (nsid & 1u)) ? NVME_CSI_ZNS : NVME_CSI_NVM;
+	buf[0] = NVME_NIDT_EUI64;
+	buf[1] = 8;
+	memset(buf + 4, (int)nsid, 8);
+	size_t at = 12;
+	uint8_t m = in8() < 160 ? 0xFF : in8();
+	switch (m & 7u) {
+	case 0:
+		return;                                  /* no CSI descriptor: NVM */
+	case 1:
+		csi = in8();                             /* key value, unknown, ... */
+		break;
+	case 2:
+		buf[at] = NVME_NIDT_CSI;                 /* a CSI of the wrong length */
+		buf[at + 1] = (uint8_t)(2u + in8() % 20u);
+		buf[at + 4] = NVME_CSI_ZNS;
+		return;
+	case 3:
+		for (; at + 4 + 252 < 4096; at += 4 + 252) {   /* past the buffer */
+			buf[at] = NVME_NIDT_NGUID;
+			buf[at + 1] = 252;
+		}
+		buf[at] = NVME_NIDT_CSI;
+		buf[at + 1] = (uint8_t)(in8() | 1u);
+		return;
+	case 4:
+		memset(buf, 0, 16);                      /* a terminator first */
+		at = 16;
+		break;
+	default:
+		break;
+	}
+	buf[at] = NVME_NIDT_CSI;
+	buf[at + 1] = 1;
+	buf[at + 4] = csi;
+}
+
+/* I/O Command Set data structure (CNS 1Ch): vector 0 NVM, vector 1 NVM and
+ * zoned; or vectors the input writes (none with NVM, any index). */
+static void id_iocs(uint8_t *buf)
+{
+	uint64_t v[2] = { 1u << NVME_CSI_NVM, (D.fam & FAM_ZNS) ? (1u << NVME_CSI_NVM) | (1u << NVME_CSI_ZNS) : 0 };
+	memcpy(buf, v, sizeof(v));
+	if (in8() < 160)
+		return;
+	unsigned n = in8() % 6u;
+	if (in8() & 1)
+		memset(buf, 0, 16);
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t x = (in8() & 1) ? (uint64_t)in32() << 32 | in32() : in8();
+		memcpy(buf + 8u * (in16() % NVME_IOCS_VECTORS), &x, 8);
+	}
+}
+
+/* I/O command set specific Identify Namespace (CNS 05h): the zoned one
+ * (zone size, extension, limits) or the NVM one (extended LBA formats:
+ * 16b or 64b guard, or reserved formats and storage tags). */
+static void id_ns_cs(uint8_t *buf, uint8_t csi)
+{
+	if (csi == NVME_CSI_ZNS) {
+		struct nvme_id_ns_zns *z = (struct nvme_id_ns_zns *)buf;
+		z->ozcs = 1;
+		z->mar = 13;
+		z->mor = 13;
+		for (unsigned i = 0; i < 16; i++) {
+			z->lbafe[i].zsze = D.zsze;
+			z->lbafe[i].zdes = D.zdes;
+		}
+		if (in8() < 160)
+			return;
+		uint8_t m = in8();
+		z->zoc = (uint16_t)(m & 3u);
+		z->ozcs = (uint16_t)((m >> 2) & 1u);
+		z->mar = (m & 0x10) ? NVME_ZNS_NO_LIMIT : in8();
+		z->mor = (m & 0x20) ? NVME_ZNS_NO_LIMIT : in8();
+		struct nvme_zns_lbafe *f = &z->lbafe[in8() & 15u];
+		f->zsze = (m & 0x40) ? 0 : (m & 0x80) ? in32() : f->zsze;   /* none, beyond NSZE */
+		f->zdes = in8();
+		return;
+	}
+	if (csi != NVME_CSI_NVM)
+		return;
+	struct nvme_id_ns_nvm *n = (struct nvme_id_ns_nvm *)buf;
+	uint8_t m = in8();
+	uint32_t pif = ((D.fam & FAM_ELBAS) && (m & 1)) ? NVME_PIF_64B_GUARD : NVME_PIF_16B_GUARD;
+	for (unsigned i = 0; i < NVME_ID_NS_MAX_LBAF; i++)
+		n->elbaf[i] = pif << 7;
+	if (m >= 200)
+		for (unsigned i = 0; i < 4; i++)
+			n->elbaf[i] = (uint32_t)(in8() & 3u) << 7 | (uint32_t)(in8() & 0x7Fu);
+}
+
+/* Controller list (CNS 12h, 13h): identifiers from first on, or a count
+ * above 2047, identifiers not increasing, below first. */
+static void ctrl_list(uint8_t *buf, uint16_t first)
+{
+	uint16_t ids[8] = { 0 };
+	uint16_t n = 2;
+	ids[0] = first > 1 ? first : 1;
+	ids[1] = (uint16_t)(ids[0] + 1u);
+	if (in8() >= 160) {
+		n = (in8() & 1) ? in16() : (uint16_t)(in8() % 8u);
+		uint16_t prev = first;
+		for (unsigned i = 0; i < 8; i++) {
+			uint8_t k = in8();
+			prev = k < 200 ? (uint16_t)(prev + (k & 3u)) : in16();
+			ids[i] = prev;
+		}
+	}
+	put16(buf, n);
+	for (unsigned i = 0; i < 8; i++)
+		put16(buf + 2 + 2 * i, ids[i]);
+}
+
 static void exec_admin(const struct nvme_sqe *s)
 {
-	static uint8_t buf[4096];
+	static _Alignas(16) uint8_t buf[4096];
 	uint16_t sf = 0;
 	uint32_t dw0 = 0;
 	memset(buf, 0, sizeof(buf));
 	switch (s->opc) {
 	case NVME_ADMIN_IDENTIFY: {
 		unsigned cns = (unsigned)NVME_GET(s->cdw10, NVME_IDENTIFY_CDW10_CNS);
+		uint8_t csi = (uint8_t)NVME_GET(s->cdw11, NVME_IDENTIFY_CDW11_CSI);
 		if (cns == NVME_CNS_CTRL)
 			id_ctrl(buf);
-		else if (cns == NVME_CNS_NS && s->nsid >= 1 && s->nsid <= D.nn)
+		else if ((cns == NVME_CNS_NS || cns == NVME_CNS_ALLOCATED_NS) && s->nsid >= 1 && s->nsid <= D.nn)
 			id_ns(buf);
-		else if (cns == NVME_CNS_ACTIVE_NS_LIST)
+		else if (cns == NVME_CNS_ACTIVE_NS_LIST || cns == NVME_CNS_ALLOCATED_NS_LIST)
 			ns_list(buf, s->nsid);
+		else if (cns == NVME_CNS_CS_CTRL && csi == NVME_CSI_ZNS)
+			buf[0] = in8() < 160 ? 2 : in8();   /* ZASL */
 		else if (cns == NVME_CNS_CS_CTRL)
 			id_ctrl_nvm(buf);
+		else if (cns == NVME_CNS_CS_NS && D.fam)
+			id_ns_cs(buf, csi);
+		else if (cns == NVME_CNS_NS_ID_DESCRIPTORS && D.fam)
+			id_descs(buf, s->nsid);
+		else if (cns == NVME_CNS_IOCS && D.fam)
+			id_iocs(buf);
+		else if ((cns == NVME_CNS_CTRL_LIST || cns == NVME_CNS_NS_CTRL_LIST) && D.fam)
+			ctrl_list(buf, (uint16_t)NVME_GET(s->cdw10, NVME_IDENTIFY_CDW10_CNTID));
 		payload_mutate(buf, sizeof(buf));
 		if (cns == NVME_CNS_NS && s->nsid >= 1 && s->nsid < 8) {
 			const struct nvme_id_ns *id = (const struct nvme_id_ns *)buf;
@@ -829,6 +1081,8 @@ static void exec_admin(const struct nvme_sqe *s)
 			uint8_t l = id->lbaf[fi].lbads;
 			if (l >= 9 && l <= 16 && (D.ns_lbads[s->nsid] == 0 || l < D.ns_lbads[s->nsid]))
 				D.ns_lbads[s->nsid] = l;
+			if (id->lbaf[fi].ms < D.ns_ms[s->nsid])
+				D.ns_ms[s->nsid] = id->lbaf[fi].ms;
 		}
 		if (!prp_xfer(s, buf, 4096, true))
 			sf = 0x4004;
@@ -946,6 +1200,20 @@ static void exec_admin(const struct nvme_sqe *s)
 		}
 		sf = 0x4105;
 		break;
+	case NVME_ADMIN_NS_MANAGEMENT:
+		if (NVME_GET(s->cdw10, NVME_NSMGMT_CDW10_SEL) == NVME_NSMGMT_SEL_CREATE) {
+			/* the host's fields, then the NSID created (or none, one above
+			 * NN, the broadcast value) */
+			if (s->dptr.prp.prp1 == 0 || !prp_xfer(s, buf, 64, false))
+				sf = 0x4004;
+			uint8_t c = in8();
+			dw0 = c < 160 ? 1u + c % (D.nn ? D.nn : 1u) : c < 200 ? 0u : c < 230 ? D.nn + 1u : c < 250 ? 0xFFFFFFFFu : in32();
+		}
+		break;
+	case NVME_ADMIN_NS_ATTACHMENT:
+		if (s->dptr.prp.prp1 == 0 || !prp_xfer(s, buf, 64, false))   /* the controller list */
+			sf = 0x4004;
+		break;
 	case NVME_ADMIN_FORMAT_NVM:
 		/* a format takes a while: its completion comes after input-chosen
 		 * device ticks (the driver polls progress meanwhile) */
@@ -960,12 +1228,65 @@ static void exec_admin(const struct nvme_sqe *s)
 	complete(0, s->cid, sf, dw0);
 }
 
+/* Report Zones (Zone Management Receive): the zones from SLBA on, in
+ * every state, with the extension in an extended report; or hostile: a zone
+ * count beyond what was returned or in the namespace, write pointers
+ * outside their zone, capacity 0 or above the zone size, descriptors off a
+ * zone boundary or beyond the namespace. */
+static void zone_report(const struct nvme_sqe *s, uint8_t *buf, uint64_t len)
+{
+	static const uint8_t states[] = { NVME_ZS_EMPTY, NVME_ZS_IMP_OPEN, NVME_ZS_EXP_OPEN, NVME_ZS_CLOSED,
+					  NVME_ZS_READ_ONLY, NVME_ZS_FULL, NVME_ZS_OFFLINE, 0x5 };
+	uint64_t zs = D.zsze ? D.zsze : 16;
+	uint64_t slba = (uint64_t)s->cdw11 << 32 | s->cdw10;
+	bool ext = NVME_GET(s->cdw13, NVME_ZMR_CDW13_ZRA) == NVME_ZRA_EXT_REPORT;
+	bool partial = NVME_GET(s->cdw13, NVME_ZMR_CDW13_PARTIAL) != 0;
+	uint64_t dsz = 64u + (ext ? (uint64_t)D.zdes * 64u : 0u);
+	uint64_t nz = D.nsze / zs, first = slba / zs;
+	uint64_t left = first < nz ? nz - first : 0, fit = len >= 64 ? (len - 64) / dsz : 0;
+	uint64_t n = left < fit ? left : fit;
+	uint64_t nr = partial ? n : left;
+	bool hostile = in8() >= 200;
+	for (uint64_t i = 0; i < n; i++) {
+		struct nvme_zone_desc d;
+		memset(&d, 0, sizeof(d));
+		uint8_t k = in8();
+		d.zt = NVME_ZT_SEQ_WRITE_REQUIRED;
+		d.zs = (uint8_t)(states[k & 7u] << 4);
+		d.zslba = (first + i) * zs;
+		d.zcap = zs - (k >> 7);
+		d.wp = d.zslba + ((k >> 3) & 15u) % (d.zcap + 1u);
+		d.za = ext ? 0x80 : (uint8_t)(k & 0x07);
+		if (hostile) {
+			uint8_t h = in8();
+			switch (h & 7u) {
+			case 0: d.wp = d.zslba + d.zcap + 1u + in8(); break;     /* past the capacity */
+			case 1: d.wp = d.zslba ? d.zslba - 1u : 0; break;        /* before the zone */
+			case 2: d.zcap = 0; break;
+			case 3: d.zcap = zs + 1u + in8(); break;
+			case 4: d.zslba += 1u + in8() % zs; break;               /* off a boundary */
+			case 5: d.zslba = (uint64_t)in32() << (in8() & 31u); break;
+			case 6: d.zs = in8(); break;
+			default: break;
+			}
+		}
+		memcpy(buf + 64 + i * dsz, &d, sizeof(d));
+		if (ext && D.zdes)
+			buf[64 + i * dsz + 64] = in8();
+	}
+	if (hostile && (in8() & 1))
+		nr = (in8() & 1) ? ~0ull - in8() : nr + 1u + in8();
+	put32(buf, (uint32_t)nr);
+	put32(buf + 4, (uint32_t)(nr >> 32));
+}
+
 static void exec_io(uint16_t sqid, const struct nvme_sqe *s)
 {
-	static uint8_t buf[1u << 20];
+	static _Alignas(16) uint8_t buf[1u << 20];
 	uint16_t sf = 0;
 	unsigned nsid = s->nsid;
 	unsigned lbads = 9;
+	prp_desc_len = 0;
 	if (nsid < 8 && D.ns_lbads[nsid] >= 9)
 		lbads = D.ns_lbads[nsid] < D.lbads ? D.ns_lbads[nsid] : D.lbads;
 	uint64_t len = ((uint64_t)NVME_GET(s->cdw12, NVME_RW_CDW12_NLB) + 1u) << lbads;
@@ -973,9 +1294,44 @@ static void exec_io(uint16_t sqid, const struct nvme_sqe *s)
 	case NVME_CMD_READ:
 	case NVME_CMD_WRITE:
 	case NVME_CMD_COMPARE:
+	case NVME_CMD_ZONE_APPEND:
 		if (len > sizeof(buf)) {
 			sf = 0x4002;
 			break;
+		}
+		/* the command describes NLB+1 blocks of the size the driver was
+		 * told (with extended LBAs data and metadata), which may be more
+		 * than the device moves: the PRPs are laid out for that length,
+		 * as a device consistent with what it told the driver */
+		for (uint32_t i = 0; i < nvme_ns_count(&ctrl); i++) {
+			const struct nvme_ns *dn = nvme_ns_at(&ctrl, i);
+			if (dn->nsid != nsid || dn->lba_size == 0)
+				continue;
+			bool strips = NVME_GET(s->cdw12, NVME_RW_CDW12_PRINFO) & NVME_PRINFO_PRACT &&
+				      dn->meta_size == dn->cmdset.pi_size;
+			prp_desc_len = ((uint64_t)NVME_GET(s->cdw12, NVME_RW_CDW12_NLB) + 1u) *
+				       (dn->lba_size + (dn->meta_extended && !strips ? dn->meta_size : 0u));
+		}
+		if (s->mptr != 0 && NVME_GET(s->flags, NVME_SQE_FLAGS_PSDT) != NVME_PSDT_SGL_MPTR_SGL) {
+			/* separate metadata: (NLB+1) x the smallest metadata size the
+			 * device ever reported for the namespace */
+			uint16_t ms = nsid < 8 && D.ns_ms[nsid] != 0xFFFF ? D.ns_ms[nsid] : 0;
+			uint64_t ml = ((uint64_t)NVME_GET(s->cdw12, NVME_RW_CDW12_NLB) + 1u) * ms;
+			uint8_t *mp = dma_ptr(s->mptr, ml ? ml : 1);
+			if (!mp)
+				fz_fail("metadata pointer outside the driver's memory");
+			if (s->opc == NVME_CMD_READ)
+				for (uint64_t i = 0; i < ml && i < 16; i++)
+					mp[i] = in8();
+		}
+		if (s->opc == NVME_CMD_ZONE_APPEND) {
+			/* the LBA written: the zone's start, inside it, or anywhere */
+			uint64_t zslba = (uint64_t)s->cdw11 << 32 | s->cdw10, lba = zslba;
+			uint8_t c = in8();
+			if (c >= 160)
+				lba = c < 220 ? zslba + in8() % (D.zsze ? D.zsze : 16) : (uint64_t)in32() << 32 | in32();
+			next_dw1 = (uint32_t)(lba >> 32);
+			complete_dw0 = (uint32_t)lba;
 		}
 		if (s->opc == NVME_CMD_READ) {
 			memset(buf, (int)(s->cdw10 & 0xFF), (size_t)len);
@@ -992,10 +1348,31 @@ static void exec_io(uint16_t sqid, const struct nvme_sqe *s)
 			sf = 0x4004;
 		break;
 	}
-	default:
-		break;   /* flush, write zeroes, verify, reservations: accepted */
+	case NVME_CMD_COPY: {   /* the source range list */
+		uint64_t n = ((uint64_t)NVME_GET(s->cdw12, NVME_COPY_CDW12_NR) + 1u) *
+			     (NVME_GET(s->cdw12, NVME_COPY_CDW12_DESFMT) == 1 ? 40u : 32u);
+		if (!prp_xfer(s, buf, n, false))
+			sf = 0x4004;
+		break;
 	}
-	complete(sqid, s->cid, sf, 0);
+	case NVME_CMD_ZONE_MGMT_RECV: {
+		uint64_t n = ((uint64_t)s->cdw12 + 1u) * 4u;
+		if (n > sizeof(buf)) {
+			sf = 0x4002;
+			break;
+		}
+		memset(buf, 0, (size_t)n);
+		zone_report(s, buf, n);
+		if (!prp_xfer(s, buf, n, true))
+			sf = 0x4004;
+		break;
+	}
+	default:
+		break;   /* flush, write zeroes, verify, reservations, zone send: accepted */
+	}
+	uint32_t dw0 = complete_dw0;
+	complete_dw0 = 0;
+	complete(sqid, s->cid, sf, dw0);
 }
 
 static unsigned long dev_cmds;   /* commands the device fetched */
@@ -1173,11 +1550,9 @@ static void *h_dma_alloc(void *ctx, size_t size, size_t align, uint64_t *phys)
 		return NULL;   /* the host is out of memory */
 	size_t a = align < 64 ? 64 : align;
 	size_t n = (size + a - 1) & ~(a - 1);
-	uint8_t *p = aligned_alloc(a, n);
-	if (!p)
-		abort();
+	uint8_t *p = blk_get(a, n);
 	memset(p, 0, n);
-	region_add(p, size, true);
+	region_add(p, size, true, a, n);
 	if (echo_log())
 		fprintf(stderr, "host: dma_alloc %p + %zu\n", (void *)p, size);
 	*phys = (uint64_t)(uintptr_t)p;
@@ -1189,12 +1564,13 @@ static void h_dma_free(void *ctx, void *virt, uint64_t phys, size_t size)
 {
 	(void)ctx;
 	(void)size;
-	if (phys != (uint64_t)(uintptr_t)virt || !region_del(virt, true))
+	size_t align = 0, bytes = 0;
+	if (phys != (uint64_t)(uintptr_t)virt || !region_del(virt, true, &align, &bytes))
 		fz_fail("dma_free of memory dma_alloc did not return");
 	dma_live--;
 	if (echo_log())
 		fprintf(stderr, "host: dma_free %p\n", virt);
-	free(virt);
+	blk_put(virt, align, bytes);
 }
 
 static volatile void *h_mmio_map(void *ctx, uint64_t phys, size_t size)
@@ -1409,13 +1785,390 @@ static void poll_all(unsigned iters)
 	}
 }
 
+/* A zone start of ns (the first eight zones), or around it. */
+static uint64_t pick_zone_lba(const struct nvme_ns *ns)
+{
+	uint64_t zs = ns && ns->cmdset.csi == NVME_CSI_ZNS && ns->cmdset.zone_size ? ns->cmdset.zone_size : 16;
+	uint8_t c = in8();
+	uint64_t lba = (uint64_t)(c & 7u) * zs;
+	if (c >= 240)
+		return (uint64_t)in32() << (in8() & 31u);
+	return c >= 200 ? lba + 1u + in8() % zs : lba;
+}
+
+/* A device status of the families' codes: ZNS (SCT 1h B8h-BFh), PI checks
+ * (SCT 2h 82h-84h), Copy and namespace management (SCT 1h), or any. */
+static int pick_family_status(void)
+{
+	uint8_t c = in8();
+	unsigned sf;
+	switch (c & 3u) {
+	case 0: sf = 0x100u | (0xB8u + in8() % 8u); break;
+	case 1: sf = 0x200u | (0x82u + in8() % 3u); break;
+	case 2: sf = 0x100u | (in8() & 1 ? 0x83u : 0x15u + in8() % 8u); break;
+	default: return pick_any_status();
+	}
+	return -(int)(NVME_STATUS_DEVICE_FLAG | sf);
+}
+
+/* The zoned namespace calls: info, reports (partial, extended, every
+ * state filter, any length), entries, one zone, management actions, Zone
+ * Append, the explanation of a failure; invalid arguments never reach the
+ * device. */
+static void op_zns(struct nvme_ns *ns)
+{
+	struct nvme_zns_info zi;
+	(void)nvme_ns_is_zoned(ns);
+	(void)nvme_zns_info(ns, &zi);
+	(void)nvme_zns_info(ns, NULL);
+	size_t rl = (in8() & 1) ? 64u * (1u + in8() % 16u) + ((in8() & 1) ? 0 : 4u * (in8() & 15u)) : (size_t)in16() % 8192u;
+	uint8_t *b = harness_buf(rl ? rl : 4);
+	struct nvme_zone_report rep;
+	uint8_t zr = in8();
+	unsigned long cmds = dev_cmds;
+	int rc = nvme_zns_report(ns, pick_q(), pick_zone_lba(ns), (uint8_t)(zr % 9u), (zr >> 4) & 1, (zr >> 5) & 1, b, rl,
+				 &rep);
+	if ((rl < 64 || (rl & 3u) || zr % 9u > 7u) && dev_cmds != cmds)
+		fz_fail("Report Zones with invalid arguments reached the device");
+	if (rc == 0) {
+		for (uint32_t i = 0; i <= rep.count && i < 40; i++) {
+			struct nvme_zone z;
+			const uint8_t *ext;
+			if (nvme_zns_report_entry(ns, b, rl, &rep, i, &z, (in8() & 1) ? &ext : NULL) == 0)
+				(void)nvme_zone_state_name(z.state);
+		}
+		struct nvme_zone z;
+		(void)nvme_zns_report_entry(ns, b, rl / 2u, &rep, 0, &z, NULL);   /* a shorter buffer */
+	}
+	sync_buf_done(b, rc);
+	struct nvme_zone z;
+	(void)nvme_zns_zone(ns, pick_q(), pick_zone_lba(ns), &z);
+	uint8_t zsa = (uint8_t)(in8() % 7u);   /* 0 and 6: invalid */
+	uint64_t slba = pick_zone_lba(ns);
+	bool all = in8() & 1;
+	cmds = dev_cmds;
+	(void)nvme_zns_mgmt(ns, pick_q(), slba, zsa, all);
+	if ((zsa == 0 || zsa == 6) && dev_cmds != cmds)
+		fz_fail("Zone Management Send with an invalid action reached the device");
+	(void)nvme_zsa_name(in8());
+	(void)nvme_zone_state_name(in8());
+	if (ns && ns->lba_size != 0 && ns->lba_size <= 65536 && ns->unusable == 0) {
+		uint32_t cnt = 1u + in8() % 8u;
+		b = harness_buf((size_t)cnt * ns->lba_size);
+		uint64_t out;
+		slba = pick_zone_lba(ns);
+		rc = nvme_zns_append(ns, pick_q(), slba, cnt, b, (in8() & 1) ? &out : NULL);
+		sync_buf_done(b, rc);
+		char *w;
+		size_t wl = pick_text(&w);
+		int st = (in8() & 1) ? rc : pick_family_status();
+		(void)nvme_zns_explain(ns, pick_q(), st, (in8() & 1) ? slba + in8() : pick_zone_lba(ns), cnt, in8() & 1, w,
+				       wl);
+	}
+	/* nothing of this reaches the device */
+	uint64_t tmp[16];
+	cmds = dev_cmds;
+	(void)nvme_zns_report(ns, NULL, 0, 0, false, false, NULL, sizeof(tmp), &rep);
+	(void)nvme_zns_report(ns, NULL, 0, 0, false, false, tmp, 60, &rep);
+	(void)nvme_zns_report(ns, NULL, 0, 0, false, false, tmp, 66, &rep);
+	(void)nvme_zns_report(ns, NULL, 0, 8, false, false, tmp, sizeof(tmp), &rep);
+	(void)nvme_zns_report(ns, NULL, 0, 0, false, false, tmp, sizeof(tmp), NULL);
+	(void)nvme_zns_report(ns, NULL, ns ? ns->size : 0, 0, false, false, tmp, sizeof(tmp), &rep);
+	(void)nvme_zns_report(NULL, NULL, 0, 0, false, false, tmp, sizeof(tmp), &rep);
+	(void)nvme_zns_mgmt(ns, NULL, 0, 0, false);
+	(void)nvme_zns_mgmt(ns, NULL, 0, NVME_ZSA_OFFLINE + 1u, true);
+	(void)nvme_zns_mgmt(ns, NULL, ns ? ns->size : 0, NVME_ZSA_RESET, false);
+	(void)nvme_zns_append(ns, NULL, 0, 0, tmp, NULL);
+	(void)nvme_zns_append(ns, NULL, 0, 1, NULL, NULL);
+	(void)nvme_zns_append(ns, NULL, ns ? ns->size : 0, 1, tmp, NULL);
+	(void)nvme_zns_zone(ns, NULL, 0, NULL);
+	(void)nvme_zns_zone(NULL, NULL, 0, &z);
+	rep.count = 1;
+	rep.desc_bytes = 64;
+	(void)nvme_zns_report_entry(NULL, tmp, sizeof(tmp), &rep, 0, &z, NULL);
+	(void)nvme_zns_report_entry(ns, tmp, sizeof(tmp), &rep, 1, &z, NULL);
+	(void)nvme_zns_report_entry(ns, tmp, sizeof(tmp), NULL, 0, &z, NULL);
+	(void)nvme_zns_info(NULL, &zi);
+	if (dev_cmds != cmds)
+		fz_fail("a zoned call with invalid arguments reached the device");
+}
+
+static void areq_cb(void *arg, int status, const struct nvme_cqe *cqe);
+static struct areq *areq_new(size_t len);
+
+/* Metadata and protection information: the namespace's facts, CRCs,
+ * driver-side generate/check/describe, and the metadata I/O calls (sync
+ * and async) with input-chosen PRINFO, tags and buffers; invalid requests
+ * never reach the device. */
+static void op_pi(struct nvme_ns *ns)
+{
+	uint8_t raw[64];
+	for (unsigned i = 0; i < sizeof(raw); i++)
+		raw[i] = in8();
+	(void)nvme_crc16_t10dif(in16(), raw, in8() % sizeof(raw));
+	(void)nvme_crc64_nvme((uint64_t)in32() << 32, raw, in8() % sizeof(raw));
+	(void)nvme_ns_pi_type(ns);
+	(void)nvme_ns_pi_first(ns);
+	(void)nvme_ns_pi_type(NULL);
+	(void)nvme_ns_pi_first(NULL);
+	(void)nvme_pi_max_blocks(ns);
+	char *w;
+	size_t wl;
+	struct nvme_pi_error pe = { in32(), in32(), in32() };
+	wl = pick_text(&w);
+	(void)nvme_pi_describe((in8() & 1) ? -(50 + (int)(in8() % 4u)) : pick_family_status(), in32(), in8(),
+			       (in8() & 1) ? &pe : NULL, w, wl);
+	if (!ns || ns->lba_size == 0 || ns->lba_size > 16384 || ns->unusable)
+		return;
+	uint32_t count = 1u + in8() % 4u;
+	size_t ms = ns->meta_size;
+	size_t dlen = (size_t)count * (ns->lba_size + (ns->meta_extended ? ms : 0));
+	uint8_t *data = harness_buf(dlen);
+	uint8_t *meta = harness_buf(count * ms + 8);
+	struct nvme_pi_req r;
+	memset(&r, 0, sizeof(r));
+	uint8_t c = in8();
+	r.data = data;
+	r.meta = (ns->meta_extended || (c & 1)) ? NULL : meta + ((c & 2) ? 2 : 0);   /* misaligned sometimes */
+	r.prinfo = (uint8_t)((c & 4) ? in8() & 0x1F : in8() & 0xF);
+	r.ref_tag = (c & 8) ? in32() | ((uint64_t)in16() << 32) : in8();
+	r.app_tag = in16();
+	r.app_mask = in16();
+	r.flags = pick_flags() & (NVME_IO_FUA | NVME_IO_LIMITED_RETRY | NVME_CMD_FORCE);
+	uint64_t lba = (c & 16) ? in16() : (uint64_t)in32() << 16;
+	/* driver-side PI, then what the device may return */
+	int grc = nvme_pi_generate(ns, data, ns->meta_extended ? NULL : meta, count, r.ref_tag, r.app_tag);
+	if ((in8() & 3) == 0)
+		data[in16() % dlen] ^= (uint8_t)(1u + in8());   /* a corrupted block */
+	struct nvme_pi_error err;
+	int crc_rc = nvme_pi_check(ns, data, ns->meta_extended ? NULL : meta, count, lba, r.ref_tag ^ (in8() & 1),
+				   r.app_tag, r.app_mask, in8() & 7, (in8() & 1) ? &err : NULL);
+	wl = pick_text(&w);
+	(void)nvme_pi_describe(crc_rc, lba, count, &err, w, wl);
+	(void)grc;
+	(void)nvme_pi_generate(ns, NULL, meta, count, 0, 0);
+	(void)nvme_pi_check(ns, NULL, meta, count, 0, 0, 0, 0, 7, NULL);
+	int rc;
+	switch (in8() % 5u) {
+	case 0: rc = nvme_pi_read(ns, pick_q(), lba, count, &r); break;
+	case 1: rc = nvme_pi_write(ns, pick_q(), lba, count, &r); break;
+	case 2: rc = nvme_pi_compare(ns, pick_q(), lba, count, &r); break;
+	case 3: rc = nvme_pi_verify(ns, pick_q(), lba, count, &r); break;
+	default: rc = nvme_pi_write_zeroes(ns, pick_q(), lba, count, &r); break;
+	}
+	wl = pick_text(&w);
+	(void)nvme_pi_describe(rc, lba, count, NULL, w, wl);
+	int sync_rc = rc;
+	/* invalid requests: NULL request, data or PRINFO above 15 */
+	unsigned long cmds = dev_cmds;
+	struct nvme_pi_req bad = r;
+	(void)nvme_pi_read(ns, NULL, lba, count, NULL);
+	bad.data = NULL;
+	(void)nvme_pi_write(ns, NULL, 0, 1, &bad);
+	bad = r;
+	bad.prinfo = 0x10;
+	(void)nvme_pi_read(ns, NULL, 0, 1, &bad);
+	(void)nvme_pi_verify(ns, NULL, 0, 1, &bad);
+	(void)nvme_pi_read(ns, NULL, ns->size, 1, &r);
+	(void)nvme_pi_read_async(ns, NULL, 0, 1, &r, NULL, NULL);
+	if (dev_cmds != cmds)
+		fz_fail("a metadata call with invalid arguments reached the device");
+	/* the asynchronous forms, exactly once (the buffers live until detach) */
+	struct areq *a = areq_new(dlen), *m = areq_new(count * ms + 8);
+	if (!a || !m) {
+		if (a) a->calls = 1;
+		if (m) m->calls = 1;
+	} else {
+		m->calls = 1;   /* only the buffer */
+		r.data = a->buf;
+		if (r.meta)
+			r.meta = m->buf;
+		struct nvme_qpair *q = nvme_ctrl_io_qpair(&ctrl, in8() % 4u);
+		rc = (in8() & 1) ? nvme_pi_read_async(ns, q, lba, count, &r, areq_cb, a)
+				 : nvme_pi_write_async(ns, q, lba, count, &r, areq_cb, a);
+		if (rc != 0)
+			a->calls = 1;
+		poll_all(200u + in8() * 4u);
+	}
+	sync_buf_done(data, sync_rc);
+	sync_buf_done(meta, sync_rc);
+}
+
+/* Copy: the namespace's limits, descriptor lists of every format (valid
+ * and not), Copy itself sync and async with PI; bad arguments never reach
+ * the device. */
+static void op_copy(struct nvme_ns *ns)
+{
+	struct nvme_copy_limits cl;
+	(void)nvme_copy_limits(ns, &cl);
+	(void)nvme_copy_limits(NULL, &cl);
+	(void)nvme_copy_limits(ns, NULL);
+	struct nvme_copy_range r[6];
+	uint32_t nr = in8() % 7u;
+	uint8_t c = in8();
+	for (unsigned i = 0; i < 6; i++) {
+		r[i].slba = (c & 1) ? in8() : in32();
+		r[i].nlb = (c & 2) ? 1u + in8() : in32() % 70000u;
+		r[i].eilbrt = (c & 4) ? in8() : (uint64_t)in32() << (in8() & 31u);
+		r[i].elbat = in16();
+		r[i].elbatm = in16();
+	}
+	unsigned fmt = (c & 8) ? in8() % 3u : (ns && ns->cmdset.copy_pif != NVME_COPY_PIF_16 ? 1u : 0u);
+	(void)nvme_copy_desc_size(in8() % 3u, in16() % 300u);
+	size_t dl = nvme_copy_desc_size(fmt, nr ? nr : 1);
+	uint8_t *d = harness_buf(dl ? dl + 8 : 8);
+	int erc = nvme_copy_encode(d, (c & 16) ? dl / 2u : dl, fmt, r, nr);
+	(void)erc;
+	struct nvme_copy_pi pi = { (uint8_t)(in8() % 17u), (uint8_t)(in8() % 17u), (c & 32) ? in8() : in32(), in16(),
+				   in16() };
+	unsigned flags = pick_flags() & (NVME_IO_FUA | NVME_IO_LIMITED_RETRY | NVME_CMD_FORCE);
+	uint64_t sdlba = (c & 64) ? in8() : (uint64_t)in32() << (in8() & 31u);
+	int rc = nvme_copy(ns, pick_q(), sdlba, d, nr, fmt, (in8() & 1) ? &pi : NULL, flags);
+	(void)nvme_ctrl_refusal(&ctrl);
+	sync_buf_done(d, rc);
+	/* invalid: no list, no ranges, a third format, a short buffer */
+	unsigned long cmds = dev_cmds;
+	uint8_t tmp[64];
+	(void)nvme_copy(ns, NULL, 0, NULL, 1, 0, NULL, NVME_CMD_FORCE);
+	(void)nvme_copy(ns, NULL, 0, tmp, 0, 0, NULL, NVME_CMD_FORCE);
+	(void)nvme_copy(ns, NULL, 0, tmp, 1, 2, NULL, NVME_CMD_FORCE);
+	(void)nvme_copy(ns, NULL, 0, tmp, 300, 0, NULL, NVME_CMD_FORCE);
+	(void)nvme_copy_async(ns, NULL, 0, tmp, 1, 0, NULL, 0, NULL, NULL);
+	(void)nvme_copy_encode(tmp, sizeof(tmp), 0, r, 0);
+	(void)nvme_copy_encode(tmp, 8, 0, r, 1);
+	(void)nvme_copy_encode(NULL, sizeof(tmp), 1, r, 1);
+	(void)nvme_copy_encode(tmp, sizeof(tmp), 7, r, 1);
+	if (dev_cmds != cmds)
+		fz_fail("a Copy with invalid arguments reached the device");
+	/* asynchronous, exactly once */
+	if (nr == 0 || dl == 0)
+		return;
+	struct areq *a = areq_new(dl);
+	if (!a)
+		return;
+	if (nvme_copy_encode(a->buf, dl, fmt, r, nr) != 0 ||
+	    nvme_copy_async(ns, nvme_ctrl_io_qpair(&ctrl, in8() % 4u), sdlba, a->buf, nr, fmt, NULL, flags, areq_cb, a) != 0)
+		a->calls = 1;
+	poll_all(200u + in8() * 4u);
+}
+
+/* Namespace management and attachment, controller lists, allocated
+ * namespaces; invalid arguments never reach the device. */
+static void op_nsmgmt(void)
+{
+	uint16_t ids[16];
+	uint32_t n, total, list[16];
+	(void)nvme_ctrl_cntlid(&ctrl);
+	uint8_t c = in8();
+	uint32_t nsid = (c & 1) ? in8() % 4u : in32();
+	uint16_t first = (c & 2) ? in16() : (uint16_t)(in8() % 4u);
+	uint32_t max = (c & 4) ? 0 : in8() % 17u;
+	(void)nvme_ctrl_list(&ctrl, nsid, first, max || (c & 8) ? ids : NULL, max, &n, (c & 16) ? &total : NULL);
+	max = (c & 32) ? 0 : in8() % 17u;
+	(void)nvme_ns_list_allocated(&ctrl, (c & 64) ? in32() : in8() % 4u, max || (c & 128) ? list : NULL, max, &n);
+	struct nvme_id_ns *idn = (struct nvme_id_ns *)harness_buf(sizeof(*idn));
+	sync_buf_done(idn, nvme_ns_identify_allocated(&ctrl, (in8() & 1) ? 1u + in8() % 4u : in32(), idn));
+	uint32_t k = (in8() & 1) ? in8() % 17u : in16();
+	for (unsigned i = 0; i < 16; i++)
+		ids[i] = in16();
+	unsigned fl = pick_flags();
+	uint32_t target = (in8() & 1) ? 1u + in8() % 4u : in32();
+	switch (in8() % 4u) {
+	case 0: (void)nvme_ns_attach(&ctrl, target, k ? ids : NULL, k > 16 ? 16 : k, fl); break;
+	case 1: (void)nvme_ns_detach(&ctrl, target, ids, k > 16 && k <= 2047 ? 16 : k % 17u, fl); break;
+	case 2: {
+		struct nvme_ns_create_args a = { .nsze = (in8() & 1) ? 1u + in16() : in32(), .ncap = in8() & 1 ? 0 : in32(),
+						 .flbas = (uint8_t)(in8() % 70u), .dps = (uint8_t)(in8() & 15u),
+						 .shared = in8() & 1, .csi = (uint8_t)(in8() % 3u) };
+		uint32_t created;
+		(void)nvme_ns_create(&ctrl, &a, fl, (in8() & 1) ? &created : NULL);
+		break;
+	}
+	default:
+		(void)nvme_ns_delete(&ctrl, (in8() & 1) ? NVME_NSID_ALL : target, fl | ((in8() & 1) ? NVME_NSMGMT_ALL : 0));
+		break;
+	}
+	/* invalid: nothing reaches the device */
+	unsigned long cmds = dev_cmds;
+	struct nvme_ns_create_args z = { 0 };
+	(void)nvme_ns_create(&ctrl, &z, NVME_CMD_FORCE, &n);
+	z.nsze = 8;
+	z.ncap = 9;
+	(void)nvme_ns_create(&ctrl, &z, NVME_CMD_FORCE, &n);
+	z.ncap = 0;
+	z.flbas = 0x80;   /* FLBAS bit 7: reserved (index bits are 3:0 and 6:5) */
+	(void)nvme_ns_create(&ctrl, &z, NVME_CMD_FORCE, &n);
+	z.flbas = 0;
+	z.dps = 0x10;
+	(void)nvme_ns_create(&ctrl, &z, NVME_CMD_FORCE, &n);
+	z.dps = 0;
+	(void)nvme_ns_create(&ctrl, &z, NVME_CMD_FORCE, NULL);
+	(void)nvme_ns_create(&ctrl, NULL, NVME_CMD_FORCE, &n);
+	(void)nvme_ns_create(NULL, &z, NVME_CMD_FORCE, &n);
+	(void)nvme_ns_attach(&ctrl, 1, ids, 2048, NVME_CMD_FORCE);
+	(void)nvme_ns_attach(&ctrl, 1, NULL, 3, NVME_CMD_FORCE);
+	(void)nvme_ns_detach(NULL, 1, ids, 1, NVME_CMD_FORCE);
+	(void)nvme_ns_delete(&ctrl, NVME_NSID_ALL, NVME_CMD_FORCE);
+	(void)nvme_ns_list_allocated(&ctrl, 0xFFFFFFFEu, list, 16, &n);
+	(void)nvme_ns_list_allocated(NULL, 0, list, 16, &n);
+	(void)nvme_ns_identify_allocated(&ctrl, 0, idn);
+	(void)nvme_ns_identify_allocated(&ctrl, 1, NULL);
+	(void)nvme_ctrl_list(&ctrl, NVME_NSID_ALL, 0, ids, 16, &n, &total);
+	(void)nvme_ctrl_list(NULL, 0, 0, ids, 16, &n, &total);
+	(void)nvme_ctrl_cntlid(NULL);
+	if (dev_cmds != cmds)
+		fz_fail("a namespace management call with invalid arguments reached the device");
+}
+
+/* I/O command sets: CNS 05h/06h of any command set, the profile chosen,
+ * names; a rescan reads the descriptor lists again. */
+static void op_iocs(struct nvme_ns *ns)
+{
+	uint8_t css;
+	uint16_t idx;
+	uint64_t vec;
+	nvme_ctrl_iocs(&ctrl, &css, &idx, &vec);
+	nvme_ctrl_iocs(NULL, &css, &idx, &vec);
+	nvme_ctrl_iocs(&ctrl, NULL, NULL, NULL);
+	(void)nvme_csi_name(in8() % 4u);
+	uint8_t *b = harness_buf(4096);
+	uint8_t cns = (in8() & 1) ? (in8() & 1 ? NVME_CNS_CS_NS : NVME_CNS_CS_CTRL) : in8();
+	uint8_t csi = (in8() & 1) ? (in8() & 1 ? NVME_CSI_ZNS : NVME_CSI_NVM) : in8();
+	unsigned long cmds = dev_cmds;
+	int rc = nvme_identify_csi(&ctrl, cns, csi, ns ? ns->nsid : in32(), (in8() & 1) ? b : NULL);
+	if ((cns != NVME_CNS_CS_NS && cns != NVME_CNS_CS_CTRL) && dev_cmds != cmds)
+		fz_fail("Identify of a command set with an invalid CNS reached the device");
+	(void)nvme_identify_csi(NULL, NVME_CNS_CS_NS, 0, 1, b);
+	sync_buf_done(b, rc);
+	if (in8() & 1)
+		(void)nvme_ns_rescan(&ctrl);
+}
+
 static void op(uint8_t which)
 {
 	struct nvme_ns *ns = pick_ns();
 	uint8_t *b = NULL;
+	/* the families' operations (35-39) with a family configuration only:
+	 * the inputs of the harness before them keep their meaning */
+	unsigned nops = D.fam ? 40u : 35u;
 	if (echo_log())
-		fprintf(stderr, "harness: operation %u\n", which % 35u);
-	switch (which % 35u) {
+		fprintf(stderr, "harness: operation %u\n", which % nops);
+	switch (which % nops) {
+	case 35:
+		op_zns(ns);
+		break;
+	case 36:
+		op_pi(ns);
+		break;
+	case 37:
+		op_copy(ns);
+		break;
+	case 38:
+		op_nsmgmt();
+		break;
+	case 39:
+		op_iocs(ns);
+		break;
 	case 0:
 	case 1: {   /* synchronous read / write */
 		if (!ns || ns->lba_size == 0)
@@ -1529,11 +2282,13 @@ static void op(uint8_t which)
 		int rc = nvme_admin_passthru(&ctrl, &s, b, 4096, &cqe);
 		struct nvme_qpair *q = nvme_ctrl_io_qpair(&ctrl, 0);
 		/* a passthrough Read of one block needs a buffer of one block */
-		if (rc == 0 && q && ns && ns->unusable == 0 && ns->lba_size <= 4096) {   /* b has 4096 */
+		/* (with extended LBAs a block carries its metadata) */
+		uint32_t blk = ns ? ns->lba_size + (ns->meta_extended ? ns->meta_size : 0u) : 0;
+		if (rc == 0 && q && ns && ns->unusable == 0 && blk <= 4096) {   /* b has 4096 */
 			memset(&s, 0, sizeof(s));
 			s.opc = NVME_CMD_READ;
 			s.nsid = ns->nsid;
-			rc = nvme_io_passthru(q, &s, b, ns->lba_size, &cqe);
+			rc = nvme_io_passthru(q, &s, b, blk, &cqe);
 		}
 		sync_buf_done(b, rc);
 		break;
@@ -1848,7 +2603,8 @@ static void op(uint8_t which)
 		uint64_t ph, by;
 		void *vi;
 		(void)nvme_hmb_chunk(&ctrl, in8() % 6u, &ph, &vi, &by);
-		nvme_ctrl_set_log_level(&ctrl, getenv("FUZZ_LOG") ? NVME_LOG_DEBUG : (enum nvme_log_level)(in8() % 6u));
+		uint8_t lv = in8();   /* consumed with FUZZ_LOG too: the same path replays */
+		nvme_ctrl_set_log_level(&ctrl, getenv("FUZZ_LOG") ? NVME_LOG_DEBUG : (enum nvme_log_level)(lv % 6u));
 		break;
 	}
 	case 29: {   /* firmware: offsets, piece sizes, a progress callback that stops, any slot and action */
@@ -1951,7 +2707,12 @@ static void op(uint8_t which)
 		sync_buf_done(b, rc);
 		/* the asynchronous forms, exactly once */
 		struct nvme_qpair *q = nvme_ctrl_io_qpair(&ctrl, in8() % 4u);
-		struct areq *r1 = areq_new(len), *r2 = areq_new(16), *r3 = areq_new(len);
+		/* a passthrough moves what the command says: with extended LBAs
+		 * each block carries its metadata */
+		size_t len3 = (size_t)count * (ns->lba_size + (ns->meta_extended ? ns->meta_size : 0u));
+		if (len3 == 0)
+			len3 = len;   /* the namespace changed under the calls above (a rescan) */
+		struct areq *r1 = areq_new(len), *r2 = areq_new(16), *r3 = areq_new(len3);
 		if (!r1 || !r2 || !r3) {
 			if (r1) r1->calls = 1;
 			if (r2) r2->calls = 1;
@@ -1970,7 +2731,10 @@ static void op(uint8_t which)
 		sq.opc = (in8() & 1) ? NVME_CMD_READ : NVME_CMD_WRITE;
 		sq.nsid = ns->nsid;
 		sq.cdw12 = count - 1u;
-		if (nvme_io_passthru_async(q, &sq, r3->buf, len, areq_cb, r3) != 0)
+		/* only while the namespace still has the block size the buffer
+		 * was made for: a passthrough moves what the command says */
+		if ((size_t)count * (ns->lba_size + (ns->meta_extended ? ns->meta_size : 0u)) != len3 ||
+		    nvme_io_passthru_async(q, &sq, r3->buf, len3, areq_cb, r3) != 0)
 			r3->calls = 1;
 		nvme_qpair_batch_end(q);
 		poll_all(500u + in8() * 10u);
@@ -2072,6 +2836,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	reg_ops = 0;
 	nareq = 0;
 	memset(&D, 0, sizeof(D));
+	memset(D.ns_ms, 0xFF, sizeof(D.ns_ms));
+	next_dw1 = complete_dw0 = 0;
 
 	/* the device */
 	uint8_t c0 = in8(), c1 = in8(), c2 = in8();
@@ -2141,6 +2907,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t bar_size = (bb & 1) ? 0x4000u : BAR_MAX;
 	if (bb & 0x80)   /* a quirk the host's PCI IDs would have chosen */
 		cfg.quirks = (1u << ((bb >> 1) % NVME_QUIRK_COUNT)) | ((bb & 0x40) ? NVME_QUIRK_NO_CNS_06 : 0);
+	else   /* or the families: command sets, PI, ZNS, namespace management, Copy, ELBAS */
+		D.fam = (uint8_t)((bb >> 1) & 0x3Fu);
+	if (D.fam & (FAM_IOCS | FAM_ZNS))
+		D.cap |= NVME_SET(NVME_CAP_CSS, NVME_CAP_CSS_NVM | NVME_CAP_CSS_IOCS);
+	if (D.fam & FAM_ZNS) {
+		D.zsze = 16u << (in8() % 3u);   /* NSZE is 64 or more */
+		D.zdes = (uint8_t)(in8() & 1u);
+	}
 
 	int rc = nvme_ctrl_init(&ctrl, &hv, BAR_PHYS, bar_size, &cfg);
 	if (rc == 0) {

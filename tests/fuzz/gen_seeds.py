@@ -14,24 +14,32 @@ import os
 
 def cfg(mqes=63, to=1, mdts=5, nn=2, vs10=False, dstrd=0, lbads12=False, sgls=0, grant=3, vwc=True,
         nsze=0x1000, ioq=2, adepth=30, iodepth=32, xfer_shift=2, auto_dptr=False, aer=True,
-        recovery=True, small_bar=False, vs20=False, iocs=False, quirk=None):
+        recovery=True, small_bar=False, vs20=False, iocs=False, quirk=None, fam=0, zsze=0, zdes=0):
     c0 = ((mqes - 1) & 0x3F) | (((to - 1) & 3) << 6)
     c1 = (mdts & 7) | ((nn & 3) << 3) | (0x40 if vs10 else 0) | ((0x80 | dstrd) if dstrd else 0)
     c2 = ((1 if lbads12 else 0) | ((sgls & 3) << 1) | (((grant - 1) & 3) << 3) | (0x20 if vwc else 0) |
           (0x40 if vs20 else 0) | (0x80 if iocs else 0))
     d0 = (ioq & 3) | (((adepth - 2) & 0x1F) << 2) | (0x80 if auto_dptr else 0)
     d1 = ((iodepth - 2) & 0x3F) | ((xfer_shift & 3) << 6)
-    # last byte: BAR size (bit 0), a quirk bit index (bits 6:1, with bit 7)
-    bar = (1 if small_bar else 0) | ((0x80 | (quirk << 1)) if quirk is not None else 0)
+    # last byte: BAR size (bit 0), a quirk bit index (bits 6:1, with bit 7),
+    # or without a quirk the families (bits 6:1): FAM_* of fuzz_nvme.c
+    bar = (1 if small_bar else 0) | ((0x80 | (quirk << 1)) if quirk is not None else (fam & 0x3F) << 1)
+    extra = bytes([zsze, zdes]) if fam & FAM_ZNS else b""   # zone size 16 << zsze, extension
     return bytes([c0, c1, c2, nsze & 0xFF, nsze >> 8, d0, d1, 1 if aer else 0,
-                  1 if recovery else 0, bar])
+                  1 if recovery else 0, bar]) + extra
 
-NOPS = 35   # operations of op() in fuzz_nvme.c
+# the families (issue 18): command sets, metadata/PI, ZNS, namespace
+# management, Copy, extended LBA formats (64b guard)
+FAM_IOCS, FAM_PI, FAM_ZNS, FAM_NSM, FAM_COPY, FAM_ELBAS = 1, 2, 4, 8, 16, 32
 
-def stream(n, extra=(), every=0, mul=7):
+NOPS = 35   # operations of op() in fuzz_nvme.c (40 with a family configuration)
+
+def stream(n, extra=(), every=0, mul=7, nops=NOPS, ops=()):
     out = bytearray()
     for i in range(n):
-        b = (i * mul + 3) % NOPS      # varied operations, all sane decisions
+        b = (i * mul + 3) % nops      # varied operations, all sane decisions
+        if ops and i % 3 != 2:
+            b = ops[(i * mul) % len(ops)]  # mostly these operations
         if every and i % every == every - 1:
             b = extra[(i // every) % len(extra)]
         out.append(b)
@@ -58,6 +66,16 @@ seeds = {
     "quirk-qdepth-one": cfg(quirk=7) + stream(1200, mul=3),
     # structure-aware payloads and defined statuses/events sprinkled in
     "structured": cfg() + stream(2500, extra=(160, 190, 250, 255), every=23),
+    # the families: zoned namespaces (odd NSIDs), metadata and PI (separate
+    # or extended, 16b/64b guard), Copy, namespace management, all together
+    # with structure-aware payloads and family statuses sprinkled in
+    "fam-zns": cfg(nn=3, fam=FAM_IOCS | FAM_ZNS, zsze=1, zdes=1) + stream(1500, mul=5, nops=40, ops=(35, 35, 1, 39, 7)),
+    "fam-zns-hostile": cfg(nn=1, fam=FAM_ZNS, zsze=0) + stream(2000, extra=(165, 205, 215, 245), every=13, mul=17, nops=40, ops=(35, 35, 39, 1)),
+    "fam-pi-64b": cfg(nn=2, fam=FAM_PI | FAM_ELBAS | FAM_IOCS, vs20=True) + stream(1500, mul=3, nops=40, ops=(36, 36, 0, 1, 15)),
+    "fam-pi-16b": cfg(nn=2, fam=FAM_PI, lbads12=True) + stream(1500, mul=9, nops=40, ops=(36, 36, 2, 12)),
+    "fam-copy": cfg(fam=FAM_COPY | FAM_PI | FAM_ELBAS, vs20=True) + stream(1500, mul=1, nops=40, ops=(37, 37, 26)),
+    "fam-nsmgmt": cfg(nn=3, fam=FAM_NSM) + stream(1500, mul=21, nops=40, ops=(38, 38, 28)),
+    "fam-all": cfg(nn=3, fam=0x3F, zsze=2, zdes=0, vs20=True) + stream(2500, extra=(160, 165, 185), every=17, mul=13, nops=40, ops=(35, 36, 37, 38, 39)),
 }
 
 here = os.path.dirname(os.path.abspath(__file__))

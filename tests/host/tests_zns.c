@@ -502,6 +502,34 @@ static void zns_zone_append(void)
 }
 
 /* A refused write: a clear error, nothing written in the zone or the next. */
+/* Zone Append moves data only: on a zoned namespace with separate metadata
+ * (not PI-only) it must be refused like nvme_write, or the device would
+ * read the metadata from an MPTR the driver never set (found by the fuzzer,
+ * issue 18: the fake device saw a data-only append on an extended-LBA zoned
+ * namespace). */
+static void zns_append_metadata_refused(void)
+{
+	fx_defaults(&f);
+	f.ns[2] = (struct nvme_model_ns_config){ .nsid = ZNSID, .lba_size = 512, .blocks = ZSZ * NZONES, .ms = 8 };
+	f.mcfg.ns_count = 3;
+	fx_start(&f);
+	struct nvme_model_zns_config zc = { .zone_size = ZSZ, .max_active = 4, .max_open = 3, .zdes = 1, .zasl = 1 };
+	REQUIRE_EQ(nvme_model_ns_zoned(f.m, ZNSID, &zc), 0);
+	fx_up(&f);
+	struct nvme_ns *ns = nvme_ns_get(f.c, ZNSID);
+	REQUIRE(ns != NULL);
+	REQUIRE(nvme_ns_is_zoned(ns));
+	CHECK_EQ(ns->meta_size, 8u);
+	uint8_t *a = fx_buf(&f, 512, 0, 0);
+	uint64_t lba = 7;
+	uint64_t wp = zwp(2);
+	CHECK_RC(nvme_zns_append(ns, NULL, 2 * ZSZ, 1, a, &lba), NVME_ERR_UNSUPPORTED);
+	CHECK_EQ(lba, 0u);
+	CHECK_EQ(zwp(2), wp);   /* nothing reached the device */
+	CHECK_RC(nvme_write(ns, NULL, 2 * ZSZ, 1, a), NVME_ERR_UNSUPPORTED);   /* the same rule */
+	fx_buf_free(&f, a);
+}
+
 static void zns_write_not_at_wp(void)
 {
 	struct nvme_ns *ns = zfx_up();
@@ -589,6 +617,7 @@ static const struct check_test tests[] = {
 	CHECK_TEST(zns_report_zones),
 	CHECK_TEST(zns_no_extension),
 	CHECK_TEST(zns_zone_append),
+	CHECK_TEST(zns_append_metadata_refused),
 	CHECK_TEST(zns_write_not_at_wp),
 	CHECK_TEST(zns_write_across_zone_boundary),
 	CHECK_TEST(zns_status_words),
