@@ -63,10 +63,7 @@ NVME_COLD int nvme_admin_passthru(struct nvme_ctrl *c, const struct nvme_sqe *sq
 NVME_COLD int nvme_identify_idbuf(struct nvme_ctrl *c, uint8_t cns, uint32_t nsid)
 {
 	struct nvme_sqe sqe;
-	__builtin_memset(&sqe, 0, sizeof(sqe));
-	sqe.opc = NVME_ADMIN_IDENTIFY;
-	sqe.nsid = nsid;
-	sqe.cdw10 = (uint32_t)NVME_SET(NVME_IDENTIFY_CDW10_CNS, cns);
+	nvme_identify_sqe(&sqe, cns, nsid, 0, 0);
 	return nvme_q_exec(&c->admin, &sqe, c->idbuf, NVME_IDENTIFY_DATA_SIZE, c->admin_timeout_ms, NULL);
 }
 
@@ -75,11 +72,7 @@ NVME_COLD int nvme_identify(struct nvme_ctrl *c, uint8_t cns, uint32_t nsid, uin
 	struct nvme_sqe sqe;
 	if (c == NULL || buf == NULL)
 		return NVME_ERR_INVAL;
-	__builtin_memset(&sqe, 0, sizeof(sqe));
-	sqe.opc = NVME_ADMIN_IDENTIFY;
-	sqe.nsid = nsid;
-	sqe.cdw10 = (uint32_t)(NVME_SET(NVME_IDENTIFY_CDW10_CNS, cns) |
-			       NVME_SET(NVME_IDENTIFY_CDW10_CNTID, cntid));
+	nvme_identify_sqe(&sqe, cns, nsid, cntid, 0);
 	return nvme_admin_exec(c, &sqe, buf, NVME_IDENTIFY_DATA_SIZE, NULL);
 }
 

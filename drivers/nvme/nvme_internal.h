@@ -576,6 +576,18 @@ int nvme_admin_exec(struct nvme_ctrl *c, struct nvme_sqe *sqe, void *buf, size_t
 /* Identify (CNS cns, NSID nsid) into c->idbuf, from init and reset too (no
  * state check: the admin queue being live is enough). */
 int nvme_identify_idbuf(struct nvme_ctrl *c, uint8_t cns, uint32_t nsid);
+/* An Identify command: CNS cns of namespace nsid, controller cntid, command set csi. */
+static inline void nvme_identify_sqe(struct nvme_sqe *sqe, uint8_t cns, uint32_t nsid, uint16_t cntid, uint8_t csi)
+{
+	__builtin_memset(sqe, 0, sizeof(*sqe));
+	sqe->opc = NVME_ADMIN_IDENTIFY;
+	sqe->nsid = nsid;
+	sqe->cdw10 = (uint32_t)(NVME_SET(NVME_IDENTIFY_CDW10_CNS, cns) | NVME_SET(NVME_IDENTIFY_CDW10_CNTID, cntid));
+	sqe->cdw11 = (uint32_t)NVME_SET(NVME_IDENTIFY_CDW11_CSI, csi);
+}
+/* A namespace list (CNS 02h active, 10h allocated) read and checked (nvme_ns.c). */
+int nvme_ns_list_cns(struct nvme_ctrl *c, uint8_t cns, const char *what, uint32_t after_nsid,
+		     uint32_t *out, uint32_t max, uint32_t *n);
 /* Create (on the device) a queue pair whose memory is allocated. */
 int nvme_qpair_create_hw(struct nvme_ctrl *c, struct nvme_qpair *q);
 /* Delete SQ and CQ on the device (errors logged, not fatal); abort leftovers. */

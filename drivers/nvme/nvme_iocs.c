@@ -43,12 +43,8 @@ NVME_COLD const char *nvme_csi_name(uint8_t csi)
 NVME_COLD int nvme_identify_csi_idbuf(struct nvme_ctrl *c, uint8_t cns, uint8_t csi, uint32_t nsid)
 {
 	struct nvme_sqe sqe;
-	__builtin_memset(&sqe, 0, sizeof(sqe));
 	__builtin_memset(c->idbuf, 0, NVME_IDENTIFY_DATA_SIZE);
-	sqe.opc = NVME_ADMIN_IDENTIFY;
-	sqe.nsid = nsid;
-	sqe.cdw10 = (uint32_t)NVME_SET(NVME_IDENTIFY_CDW10_CNS, cns);
-	sqe.cdw11 = (uint32_t)NVME_SET(NVME_IDENTIFY_CDW11_CSI, csi);
+	nvme_identify_sqe(&sqe, cns, nsid, 0, csi);
 	return nvme_q_exec(&c->admin, &sqe, c->idbuf, NVME_IDENTIFY_DATA_SIZE, c->admin_timeout_ms, NULL);
 }
 
@@ -62,11 +58,7 @@ NVME_COLD int nvme_identify_csi(struct nvme_ctrl *c, uint8_t cns, uint8_t csi, u
 	if (!nvme_ctrl_cns_exists(c, cns))
 		return NVME_ERR_UNSUPPORTED;
 	struct nvme_sqe sqe;
-	__builtin_memset(&sqe, 0, sizeof(sqe));
-	sqe.opc = NVME_ADMIN_IDENTIFY;
-	sqe.nsid = nsid;
-	sqe.cdw10 = (uint32_t)NVME_SET(NVME_IDENTIFY_CDW10_CNS, cns);
-	sqe.cdw11 = (uint32_t)NVME_SET(NVME_IDENTIFY_CDW11_CSI, csi);
+	nvme_identify_sqe(&sqe, cns, nsid, 0, csi);
 	return nvme_admin_exec(c, &sqe, buf, NVME_IDENTIFY_DATA_SIZE, NULL);
 }
 

@@ -117,8 +117,13 @@ NVME_COLD static uint32_t parse_ns_list(const struct nvme_ctrl *c, uint32_t afte
 	return n;
 }
 
-NVME_COLD int nvme_ns_list_active(struct nvme_ctrl *c, uint32_t after_nsid, uint32_t *out, uint32_t max,
-			uint32_t *n)
+/*
+ * One namespace list of CNS cns (active 02h, allocated 10h) after
+ * after_nsid, checked as parse_ns_list() says; `what` names it in the
+ * warning. Shared by nvme_ns_list_active() and nvme_ns_list_allocated().
+ */
+NVME_COLD int nvme_ns_list_cns(struct nvme_ctrl *c, uint8_t cns, const char *what, uint32_t after_nsid,
+			       uint32_t *out, uint32_t max, uint32_t *n)
 {
 	if (c == NULL || n == NULL || (out == NULL && max != 0))
 		return NVME_ERR_INVAL;
@@ -128,9 +133,9 @@ NVME_COLD int nvme_ns_list_active(struct nvme_ctrl *c, uint32_t after_nsid, uint
 		return rc;
 	if (after_nsid >= 0xFFFFFFFEu)
 		return NVME_ERR_INVAL;
-	if (!nvme_ctrl_cns_exists(c, NVME_CNS_ACTIVE_NS_LIST))
-		return NVME_ERR_UNSUPPORTED;   /* NVMe 1.0, or quirk no-ns-list */
-	rc = nvme_identify_idbuf(c, NVME_CNS_ACTIVE_NS_LIST, after_nsid);
+	if (!nvme_ctrl_cns_exists(c, cns))
+		return NVME_ERR_UNSUPPORTED;   /* NVMe 1.0, quirk no-ns-list, or no namespace management */
+	rc = nvme_identify_idbuf(c, cns, after_nsid);
 	if (rc != 0)
 		return rc;
 	bool bad;
@@ -138,11 +143,17 @@ NVME_COLD int nvme_ns_list_active(struct nvme_ctrl *c, uint32_t after_nsid, uint
 	(void)parse_ns_list(c, after_nsid, out, nvme_min_u32(max, NVME_NS_LIST_ENTRIES), &stored, &bad);
 	*n = stored;
 	if (bad) {
-		nvme_warn(c, "active namespace list after %u is not increasing or exceeds NN",
-			  (unsigned)after_nsid);
+		nvme_warn(c, "%s namespace list after %u is not increasing or exceeds NN %u", what,
+			  (unsigned)after_nsid, (unsigned)c->id.nn);
 		return stored != 0 ? 0 : NVME_ERR_BAD_NS_LIST;
 	}
 	return 0;
+}
+
+NVME_COLD int nvme_ns_list_active(struct nvme_ctrl *c, uint32_t after_nsid, uint32_t *out, uint32_t max,
+			uint32_t *n)
+{
+	return nvme_ns_list_cns(c, NVME_CNS_ACTIVE_NS_LIST, "active", after_nsid, out, max, n);
 }
 
 /* Walk the active list: store the first NVME_CFG_MAX_NS NSIDs, count all. */

@@ -44,10 +44,7 @@ NVME_COLD int nvme_ctrl_list(struct nvme_ctrl *c, uint32_t nsid, uint16_t first,
 	if (!nvme_ctrl_cns_exists(c, cns))
 		return NVME_ERR_UNSUPPORTED;
 	struct nvme_sqe sqe;
-	__builtin_memset(&sqe, 0, sizeof(sqe));
-	sqe.opc = NVME_ADMIN_IDENTIFY;
-	sqe.nsid = nsid;
-	sqe.cdw10 = (uint32_t)(NVME_SET(NVME_IDENTIFY_CDW10_CNS, cns) | NVME_SET(NVME_IDENTIFY_CDW10_CNTID, first));
+	nvme_identify_sqe(&sqe, cns, nsid, first, 0);
 	__builtin_memset(c->idbuf, 0, NVME_IDENTIFY_DATA_SIZE);
 	rc = nvme_admin_exec(c, &sqe, c->idbuf, NVME_IDENTIFY_DATA_SIZE, NULL);
 	if (rc != 0)
@@ -76,36 +73,7 @@ NVME_COLD int nvme_ctrl_list(struct nvme_ctrl *c, uint32_t nsid, uint16_t first,
 NVME_COLD int nvme_ns_list_allocated(struct nvme_ctrl *c, uint32_t after_nsid, uint32_t *out, uint32_t max,
 			   uint32_t *n)
 {
-	if (c == NULL || n == NULL || (out == NULL && max != 0))
-		return NVME_ERR_INVAL;
-	*n = 0;
-	int rc = nvme_ctrl_usable(c);
-	if (rc != 0)
-		return rc;
-	if (after_nsid >= 0xFFFFFFFEu)
-		return NVME_ERR_INVAL;
-	if (!nvme_ctrl_cns_exists(c, NVME_CNS_ALLOCATED_NS_LIST))
-		return NVME_ERR_UNSUPPORTED;
-	rc = nvme_identify_idbuf(c, NVME_CNS_ALLOCATED_NS_LIST, after_nsid);
-	if (rc != 0)
-		return rc;
-	const uint32_t *list = c->idbuf;
-	uint32_t prev = after_nsid;
-	max = nvme_min_u32(max, NVME_NS_LIST_ENTRIES);
-	for (uint32_t i = 0; i < NVME_NS_LIST_ENTRIES; i++) {
-		uint32_t id = list[i];
-		if (id == 0)
-			break;
-		if (id <= prev || id > c->id.nn || id == NVME_NSID_ALL) {
-			nvme_warn(c, "allocated namespace list after %u: entry %u (%u) not increasing or above NN %u",
-				  (unsigned)after_nsid, (unsigned)i, (unsigned)id, (unsigned)c->id.nn);
-			return *n != 0 ? 0 : NVME_ERR_BAD_NS_LIST;
-		}
-		if (*n < max)
-			out[(*n)++] = id;
-		prev = id;
-	}
-	return 0;
+	return nvme_ns_list_cns(c, NVME_CNS_ALLOCATED_NS_LIST, "allocated", after_nsid, out, max, n);
 }
 
 NVME_COLD int nvme_ns_identify_allocated(struct nvme_ctrl *c, uint32_t nsid, struct nvme_id_ns *out)

@@ -75,11 +75,7 @@ NVME_COLD static unsigned read_pif(struct nvme_ctrl *c, const struct nvme_ns *ns
 	if (!NVME_GET(c->id.ctratt, NVME_CTRATT_ELBAS))
 		return NVME_PIF_16B_GUARD;
 	struct nvme_sqe sqe;
-	__builtin_memset(&sqe, 0, sizeof(sqe));
-	sqe.opc = NVME_ADMIN_IDENTIFY;
-	sqe.nsid = ns->nsid;
-	sqe.cdw10 = (uint32_t)NVME_SET(NVME_IDENTIFY_CDW10_CNS, NVME_CNS_CS_NS);
-	sqe.cdw11 = (uint32_t)NVME_SET(NVME_IDENTIFY_CDW11_CSI, NVME_CSI_NVM);
+	nvme_identify_sqe(&sqe, NVME_CNS_CS_NS, ns->nsid, 0, NVME_CSI_NVM);
 	int rc = nvme_q_exec(&c->admin, &sqe, c->idbuf, NVME_IDENTIFY_DATA_SIZE, c->admin_timeout_ms, NULL);
 	if (rc != 0) {
 		nvme_dbg(c, "ns %u: NVM Identify Namespace (CNS 05h) failed (%s): 16b guard assumed",
