@@ -136,18 +136,25 @@ static uint32_t timer_calibrate(void)
 	return timer_ticks_per_ms;
 }
 
-bool lapic_timer_periodic(int vector, uint32_t us)
+/* The timer's initial count (divide by 16) for us microseconds: 1 to 2^32-1. */
+static uint32_t timer_count(uint32_t us)
 {
-	if (!present || vector < 32 || vector > 255 || us == 0)
-		return false;
 	uint64_t count = (uint64_t)timer_calibrate() * us / 1000;
 	if (count == 0)
 		count = 1;
 	if (count > 0xFFFFFFFFu)
 		count = 0xFFFFFFFFu;
+	return (uint32_t)count;
+}
+
+bool lapic_timer_periodic(int vector, uint32_t us)
+{
+	if (!present || vector < 32 || vector > 255 || us == 0)
+		return false;
+	uint32_t count = timer_count(us);
 	lapic_write(REG_TIMER_DIV, TIMER_DIV_16);
 	lapic_write(REG_LVT_TIMER, LVT_PERIODIC | (uint32_t)vector);
-	lapic_write(REG_TIMER_INIT, (uint32_t)count);
+	lapic_write(REG_TIMER_INIT, count);
 	timer_periodic_on = true;
 	return true;
 }
@@ -156,15 +163,11 @@ bool lapic_timer_oneshot(int vector, uint32_t us)
 {
 	if (!present || vector < 32 || vector > 255 || us == 0 || timer_periodic_on)
 		return false;
-	uint64_t count = (uint64_t)timer_calibrate() * us / 1000;
-	if (count == 0)
-		count = 1;
-	if (count > 0xFFFFFFFFu)
-		count = 0xFFFFFFFFu;
+	uint32_t count = timer_count(us);
 	/* LVT mode bits 0: one-shot; writing the initial count starts it */
 	lapic_write(REG_TIMER_DIV, TIMER_DIV_16);
 	lapic_write(REG_LVT_TIMER, (uint32_t)vector);
-	lapic_write(REG_TIMER_INIT, (uint32_t)count);
+	lapic_write(REG_TIMER_INIT, count);
 	return true;
 }
 
