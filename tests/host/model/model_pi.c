@@ -360,18 +360,28 @@ static uint16_t check_all(const struct model_ns *ns, const uint8_t *b, const str
 	return 0;
 }
 
+/* The opening of a PI-aware Read, Write or Compare: its PRINFO checked,
+ * the metadata layout found and the data pointer mapped; false (with
+ * c->status set) when the command ends there. */
+static bool pi_begin(struct model_cmd *c, struct model_ns *ns, uint64_t slba, uint64_t nlb,
+		     struct pi_args *a, struct xfer *x, struct model_sg *sg)
+{
+	*a = args_of(ns, &c->sqe);
+	if (pi_type(ns) && (c->status = prinfo_ok(ns, a, slba)) != 0)
+		return false;
+	if ((c->status = xfer_of(c, ns, a, x)) != 0)
+		return false;
+	c->status = model_map_dptr(c, nlb * x->stride, sg);
+	return c->status == 0;
+}
+
 void model_pi_rw(struct model_cmd *c, struct model_ns *ns, bool write, uint64_t slba, uint64_t nlb)
 {
 	struct nvme_model *m = c->m;
-	struct pi_args a = args_of(ns, &c->sqe);
+	struct pi_args a;
 	struct xfer x;
-	if (pi_type(ns) && (c->status = prinfo_ok(ns, &a, slba)) != 0)
-		return;
-	if ((c->status = xfer_of(c, ns, &a, &x)) != 0)
-		return;
 	struct model_sg sg;
-	c->status = model_map_dptr(c, nlb * x.stride, &sg);
-	if (c->status)
+	if (!pi_begin(c, ns, slba, nlb, &a, &x, &sg))
 		return;
 	size_t bs = (size_t)ns->lba_size + ns->ms;
 	uint8_t *b;
@@ -414,15 +424,10 @@ void model_pi_rw(struct model_cmd *c, struct model_ns *ns, bool write, uint64_t 
 
 void model_pi_compare(struct model_cmd *c, struct model_ns *ns, uint64_t slba, uint64_t nlb)
 {
-	struct pi_args a = args_of(ns, &c->sqe);
+	struct pi_args a;
 	struct xfer x;
-	if (pi_type(ns) && (c->status = prinfo_ok(ns, &a, slba)) != 0)
-		return;
-	if ((c->status = xfer_of(c, ns, &a, &x)) != 0)
-		return;
 	struct model_sg sg;
-	c->status = model_map_dptr(c, nlb * x.stride, &sg);
-	if (c->status)
+	if (!pi_begin(c, ns, slba, nlb, &a, &x, &sg))
 		return;
 	size_t bs = (size_t)ns->lba_size + ns->ms;
 	uint8_t *host = calloc(nlb, bs), *media = load(ns, slba, nlb);
