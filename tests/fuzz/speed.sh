@@ -2,13 +2,15 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # tests/fuzz/speed.sh - CPU cost of the harness (the speed table of README.md).
 #
-#   tests/fuzz/speed.sh exec   BINARY CORPUS RUNS   libFuzzer -runs=RUNS -seed=1 from a
-#                                                   copy of CORPUS (nothing written to it)
+#   tests/fuzz/speed.sh exec   BINARY CORPUS RUNS   libFuzzer -runs=RUNS -seed=1 from CORPUS
+#                                                   (read only: new inputs go to a temporary
+#                                                   directory)
 #   tests/fuzz/speed.sh replay BINARY FILES...      each file run once (libFuzzer's file
 #                                                   mode: no mutation, no feature bookkeeping)
-#   tests/fuzz/speed.sh growth BINARY CORPUS CPUSEC libFuzzer from CORPUS (-seed=1) until it has
-#                                                   used CPUSEC seconds of CPU (user+sys, SIGINT
-#                                                   then), then the coverage build over
+#   tests/fuzz/speed.sh growth BINARY CORPUS CPUSEC libFuzzer from CORPUS (-seed=SEED, default 1)
+#                                                   until it has used CPUSEC seconds of CPU
+#                                                   (user+sys; SIGINT then), then the coverage
+#                                                   build (build/fuzz_cov, or COV=FILE) over
 #                                                   CORPUS + what it found (drivers/nvme total)
 #
 # Every line printed starts with the mode; CPU time is user+sys of the
@@ -49,7 +51,7 @@ replay)
 growth)
 	corpus=$1 budget=$2
 	mkdir -p "$tmp/out"
-	"$bin" "${flags[@]}" -seed=1 "$tmp/out" "$corpus" >"$tmp/log" 2>&1 &
+	"$bin" "${flags[@]}" -seed="${SEED:-1}" "$tmp/out" "$corpus" >"$tmp/log" 2>&1 &
 	pid=$!
 	tck=$(getconf CLK_TCK)
 	cpu=0
@@ -61,11 +63,13 @@ growth)
 	done
 	wait "$pid"
 	last=$(grep -E '^#[0-9]+' "$tmp/log" | tail -n 1 | grep -oE '^#[0-9]+|cov: [0-9]+ ft: [0-9]+' | tr '\n' ' ')
-	make -s build/fuzz_cov >/dev/null || exit 1
+	# the coverage build of the tree (or COV=another one)
+	cov=${COV:-build/fuzz_cov}
+	[ -n "${COV:-}" ] || make -s build/fuzz_cov >/dev/null || exit 1
 	rm -f "$tmp"/*.profraw
-	LLVM_PROFILE_FILE="$tmp/cov-%p.profraw" build/fuzz_cov -runs=0 "$tmp/out" "$corpus" >/dev/null 2>&1
+	LLVM_PROFILE_FILE="$tmp/cov-%p.profraw" "$cov" -runs=0 "$tmp/out" "$corpus" >/dev/null 2>&1
 	llvm-profdata merge -sparse "$tmp"/cov-*.profraw -o "$tmp/cov.profdata"
-	tot=$(llvm-cov report build/fuzz_cov -instr-profile="$tmp/cov.profdata" ../../drivers/nvme/*.c |
+	tot=$(llvm-cov report "$cov" -instr-profile="$tmp/cov.profdata" ../../drivers/nvme/*.c |
 	      awk 'NF >= 13 && $1 != "TOTAL" && $1 !~ /fuzz_nvme/ && $1 !~ /^(Filename|---)/ { l += $8; lm += $9; b += $11; bm += $12 }
 		   END { printf "lines %.2f%% (%d of %d), branches %.2f%% (%d of %d)", 100 * (l - lm) / l, l - lm, l, 100 * (b - bm) / b, b - bm, b }')
 	echo "growth $bin: ${cpu} s CPU, executions and libFuzzer's last line: $last; $(ls "$tmp/out" | wc -l) new inputs; drivers/nvme over the start corpus + them: $tot; load $(cut -d' ' -f1-3 /proc/loadavg)"
