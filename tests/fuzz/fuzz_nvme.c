@@ -2064,9 +2064,15 @@ static void op_pi(struct nvme_ns *ns)
 	(void)nvme_pi_read_async(ns, NULL, 0, 1, &r, NULL, NULL);
 	if (dev_cmds != cmds)
 		fz_fail("a metadata call with invalid arguments reached the device");
-	/* the asynchronous forms, exactly once (the buffers live until detach) */
+	/* the asynchronous forms, exactly once (the buffers live until detach),
+	 * only while the namespace still has the block size and metadata the
+	 * buffers were made for: a rescan during the calls above may change
+	 * them, and the API moves count blocks of the current format
+	 * (regressions/pi-async-after-rescan-short-buffer) */
 	struct areq *a = areq_new(dlen), *m = areq_new(count * ms + 8);
-	if (!a || !m) {
+	bool same = ns->meta_size == ms &&
+		    (size_t)count * (ns->lba_size + (ns->meta_extended ? ms : 0)) == dlen;
+	if (!a || !m || !same) {
 		if (a) a->calls = 1;
 		if (m) m->calls = 1;
 	} else {
