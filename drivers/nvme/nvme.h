@@ -76,7 +76,7 @@ struct nvme_event;
 
 /* Data pointers of I/O commands (admin commands always use PRP). */
 enum nvme_dptr_mode {
-	NVME_DPTR_AUTO = 0, /* SGL when Identify SGLS advertises it, else PRP */
+	NVME_DPTR_AUTO = 0, /* SGL when SGLS offers it (a 1-page Read/Write: PRP1), else PRP */
 	NVME_DPTR_PRP  = 1, /* always PRP */
 	NVME_DPTR_SGL  = 2  /* always SGL; init fails (UNSUPPORTED) without SGLS */
 };

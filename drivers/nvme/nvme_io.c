@@ -164,7 +164,7 @@ static __attribute__((noinline)) int rw_async_general(struct nvme_ns *ns, struct
 /*
  * The Read/Write fast path: an I/O queue pair (NULL: the default one) of a
  * READY controller, a usable namespace, a range inside it, a count within the max
- * transfer, PRP data pointers (no SGL for I/O), and a dword-aligned buffer
+ * transfer, PRP allowed (cfg.dptr_mode not NVME_DPTR_SGL), and a dword-aligned buffer
  * inside one host page - the common 4 KiB block. Such a buffer never
  * crosses a driver page (driver page = max(host page, 2^(12+MPSMIN)), both
  * powers of two) and is at most one page, which every I/O queue's max
@@ -251,7 +251,7 @@ NVME_HOT_INLINE int rw_async(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t o
 	uint64_t size = ns->cmdset.fast_blocks;
 	size_t len = (size_t)count << ns->lba_shift;
 	uintptr_t v = (uintptr_t)buf;
-	/* q->fast_rw: an I/O queue of 64-byte SQEs, PRP data pointers */
+	/* q->fast_rw: an I/O queue of 64-byte SQEs, PRP allowed */
 	if (NVME_UNLIKELY(c->state != NVME_CTRL_READY || !q->fast_rw || count - 1u >= ns->max_blocks ||
 			  lba >= size || count > size - lba || v == 0 || !nvme_one_page(h, v, len)))
 		goto general;

@@ -95,11 +95,17 @@ NVME_COLD int nvme_q_set_doorbells(struct nvme_ctrl *c, struct nvme_qpair *q)
 }
 
 /* May the Read/Write fast path use q? An I/O queue of 64-byte SQEs (128-byte
- * ones, NVME_QUIRK_SQE_128, take the general path) while I/O uses PRPs. Set
- * when the queue is allocated and again whenever c->sgl_io is chosen. */
+ * ones, NVME_QUIRK_SQE_128, take the general path), unless the caller asked
+ * for SGLs only (NVME_DPTR_SGL). With NVME_DPTR_AUTO on a controller that
+ * offers SGLs, a Read or Write of one page still goes by PRP1 there: one
+ * address either way for the device, and the general SGL path costs the
+ * driver about 420 more instructions per I/O (bench/README.md, "The QD32
+ * gap to the floor"); every other transfer goes by SGL. Set when the queue
+ * is allocated and again whenever c->sgl_io is chosen. */
 NVME_COLD void nvme_q_set_fast_rw(const struct nvme_ctrl *c, struct nvme_qpair *q)
 {
-	q->fast_rw = q->qid != 0 && q->sqe_shift == 6u && !(NVME_CFG_SGL && c->sgl_io);
+	q->fast_rw = q->qid != 0 && q->sqe_shift == 6u &&
+		     !(NVME_CFG_SGL && c->sgl_io && c->cfg.dptr_mode == NVME_DPTR_SGL);
 }
 
 NVME_COLD int nvme_q_alloc(struct nvme_ctrl *c, struct nvme_qpair *q, uint16_t qid, uint32_t depth)

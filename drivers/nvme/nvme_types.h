@@ -128,7 +128,7 @@ struct nvme_qpair {
 	uint32_t nslots;
 	uint8_t  sqe_shift;      /* log2 of the SQ entry stride: 6, or 7 (NVME_QUIRK_SQE_128) */
 	bool     fast_rw;        /* the Read/Write fast path may use it: an I/O queue of 64-byte SQEs,
-	                          * PRP data pointers (nvme_q_set_fast_rw) */
+	                          * PRP allowed (nvme_q_set_fast_rw) */
 	uint64_t dma_last;       /* host dma_limit - 1: the last bus address data may use (nvme_prp1_ok) */
 
 	/* rings */

@@ -298,6 +298,54 @@ static void sgl_transfers(void)
 	CHECK_RC(fx_init(&f), NVME_ERR_UNSUPPORTED);
 }
 
+/* NVME_DPTR_AUTO on a controller offering SGLs: an asynchronous Read or
+ * Write of one page goes by PRP1 (on the fast path, NVME_CFG_FAST_PATH),
+ * anything larger by SGL;
+ * NVME_DPTR_SGL sends every I/O command by SGL. Counted by the model. */
+static void sgl_auto_one_page_by_prp(void)
+{
+	static const enum nvme_dptr_mode modes[] = { NVME_DPTR_AUTO, NVME_DPTR_SGL };
+	for (unsigned i = 0; i < 2; i++) {
+		static struct fx f;
+		fx_defaults(&f);
+		f.mcfg.sgls = NVME_SGLS_SUPPORT_ANY_ALIGN;
+		f.mcfg.mdts = 6;
+		f.cfg.dptr_mode = modes[i];
+		fx_up(&f);
+		CHECK(nvme_ctrl_uses_sgl(f.c));
+		struct nvme_ns *ns = fx_ns1(&f);
+		struct nvme_qpair *q = nvme_ctrl_io_qpair(f.c, 0);
+		uint32_t per_page = 4096u >> ns->lba_shift;
+		uint8_t *a = fx_buf(&f, 4 * 4096, 0, 0), *b = fx_buf(&f, 4 * 4096, 0, 0);
+		fill_pattern(a, 4 * 4096, 7 + i);
+		memset(b, 0, 4 * 4096);
+		const struct { uint32_t pages; bool write; } io[] = {
+			{ 1, true }, { 1, false }, { 3, true }, { 3, false },
+		};
+		for (unsigned k = 0; k < 4; k++) {
+			uint64_t sgl0 = nvme_model_stats(f.m)->sgl_cmds;
+			struct cb_rec rec = { 0 };
+			uint32_t n = io[k].pages * per_page;
+			if (io[k].write)
+				CHECK_OK(nvme_write_async(ns, q, 64, n, a, cb_record, &rec));
+			else
+				CHECK_OK(nvme_read_async(ns, q, 64, n, b, cb_record, &rec));
+			while (rec.calls == 0 && nvme_qpair_poll(q, 0) >= 0)
+				;
+			CHECK_EQ(rec.status, 0);
+			/* without the fast path (NVME_CFG_FAST_PATH 0) every transfer takes the general one: SGL */
+			bool want_sgl = modes[i] == NVME_DPTR_SGL || io[k].pages > 1 || !NVME_CFG_FAST_PATH;
+			CHECK_MSG(nvme_model_stats(f.m)->sgl_cmds - sgl0 == (want_sgl ? 1u : 0u),
+				  "mode %u, %u page(s), %s: %s expected", (unsigned)modes[i], (unsigned)io[k].pages,
+				  io[k].write ? "write" : "read", want_sgl ? "SGL" : "PRP");
+		}
+		CHECK_EQ(mem_diff(a, b, 3 * 4096), -1);
+		fx_buf_free(&f, a);
+		fx_buf_free(&f, b);
+		fx_finish(&f);
+	}
+}
+
 static void passthru_data(void)
 {
 	static struct fx f;
@@ -351,6 +399,7 @@ static const struct check_test tests[] = {
 	CHECK_TEST(mdts_splitting),
 	CHECK_TEST(bounce_buffers),
 	CHECK_TEST(sgl_transfers),
+	CHECK_TEST(sgl_auto_one_page_by_prp),
 	CHECK_TEST(passthru_data),
 };
 
