@@ -241,19 +241,22 @@ NVME_HOT_INLINE int rw_async(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t o
 	struct nvme_ctrl *c = ns->ctrl;
 	if (NVME_UNLIKELY(q == NULL))
 		return rw_async_again(ns, q, opc, lba, count, buf, cb, arg);
-	/* q live implies q->ctrl set: ns->ctrl equal to it is not NULL */
-	if (NVME_UNLIKELY(!q->live || q->ctrl != c))
+	/* live and fast_rw (an I/O queue of 64-byte SQEs, PRP data pointers)
+	 * in one test; q live implies q->ctrl set: ns->ctrl equal to it is not
+	 * NULL */
+	if (NVME_UNLIKELY(!nvme_q_fast_live(q) || q->ctrl != c))
 		goto general;
 	const struct nvme_host *h = c->host;
-	/* ns->cmdset.fast_blocks: ns->size when the namespace's own checks
-	 * (NSID, usable, no metadata to handle) all pass, else 0, which no
-	 * range fits (computed at namespace scan, nvme_ns.c) */
+	/* ns->cmdset.fast_max: ns->max_blocks when the namespace's own checks
+	 * (NSID, usable, no metadata to handle) all pass and the namespace
+	 * holds max_blocks, else 0, which no count fits; fast_blocks is then
+	 * ns->size >= count, so size - count does not wrap (both computed at
+	 * namespace scan, nvme_ns.c) */
 	uint64_t size = ns->cmdset.fast_blocks;
 	size_t len = (size_t)count << ns->lba_shift;
 	uintptr_t v = (uintptr_t)buf;
-	/* q->fast_rw: an I/O queue of 64-byte SQEs, PRP data pointers */
-	if (NVME_UNLIKELY(c->state != NVME_CTRL_READY || !q->fast_rw || count - 1u >= ns->max_blocks ||
-			  lba >= size || count > size - lba || v == 0 || !nvme_one_page(h, v, len)))
+	if (NVME_UNLIKELY(c->state != NVME_CTRL_READY || count - 1u >= ns->cmdset.fast_max ||
+			  lba > size - count || v == 0 || !nvme_one_page(h, v, len)))
 		goto general;
 	/* Read and Write may be sent twice; the slot keeps a short SQE */
 	if (NVME_UNLIKELY(q->in_flight >= q->slot_limit))

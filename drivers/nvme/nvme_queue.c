@@ -65,13 +65,14 @@ NVME_COLD static void q_reset_rings(struct nvme_qpair *q)
 	q->sq_tail = 0;
 	q->sq_tail_rung = 0;
 	q->sq_head = 0;
-	q->cq_head = 0;
+	q->cq_next = q->cq;
+	q->cq_end = q->cq + q->depth;
 	q->cq_head_rung = 0;
 	q->cq_pending = 0;
 	q->slot_limit = q->nslots;
 	q->sq_tail_mmio = 0;
 	q->cq_head_mmio = 0;
-	q->cq_phase = 1;
+	q->cq_phase = NVME_CQ_PHASE16;
 	q->batch = 0;
 	q->empty_polls = 0;
 }
@@ -111,7 +112,10 @@ NVME_COLD int nvme_q_alloc(struct nvme_ctrl *c, struct nvme_qpair *q, uint16_t q
 	q->qid = qid;
 	q->depth = depth;
 	q->nslots = depth - 1;
-	while (q->cid_shift < 16 && (1u << q->cid_shift) < q->nslots)
+	/* cid_mask >= nslots (1 << cid_shift > nslots; depth <= 65536): a
+	 * CID's index bits name one of the cid_mask + 1 slots, and index
+	 * cid_mask is never in use (no CID FFFFh, nvme_cid_next) */
+	while ((1u << q->cid_shift) <= q->nslots)
 		q->cid_shift++;
 	q->cid_mask = (uint16_t)((1u << q->cid_shift) - 1u);
 	q->cid_step = 1u << q->cid_shift;
@@ -149,10 +153,13 @@ NVME_COLD int nvme_q_alloc(struct nvme_ctrl *c, struct nvme_qpair *q, uint16_t q
 	q->cq = nvme_dma_alloc(c, q->cq_bytes, c->page_size, &q->cq_phys);
 	if (q->cq == NULL)
 		goto free_sq;
-	q->slots_bytes = round_up((size_t)q->nslots * sizeof(struct nvme_slot), 64);
+	/* cid_mask + 1 slots: the reap's CID lookup needs no bound but the
+	 * mask; those from nslots on stay free, with no CID, for good */
+	q->slots_bytes = round_up(((size_t)q->cid_mask + 1u) * sizeof(struct nvme_slot), 64);
 	q->slots = nvme_dma_alloc(c, q->slots_bytes, 64, &q->slots_phys);
 	if (q->slots == NULL)
 		goto free_cq;
+	__builtin_memset(q->slots, 0, q->slots_bytes);
 	for (uint32_t i = 0; i < q->nslots; i++)
 		q->slots[i].cid = (uint16_t)(cid_base | i);   /* generation 0 */
 
@@ -406,7 +413,7 @@ void nvme_q_ring_sq(struct nvme_qpair *q)
 
 void nvme_q_cq_publish(struct nvme_qpair *q)
 {
-	uint32_t old = q->cq_head_rung, head = q->cq_head;
+	uint32_t old = q->cq_head_rung, head = nvme_q_cq_head(q);
 	q->cq_head_rung = head;
 	q->cq_pending = 0;
 	q->slot_limit = q->nslots;
@@ -753,18 +760,23 @@ static inline void q_reaped(struct nvme_qpair *q, uint32_t consumed, uint32_t fa
 		q->stats.max_per_poll = consumed;
 }
 
-/* A busy slot holding no bounce buffer and not marked expired: the slots
- * the reap fast path completes. state, bounce_dir, flags (and tries) are
- * adjacent bytes, tested with one 32-bit load instead of three. */
-static inline bool slot_plain_busy(const struct nvme_slot *s)
+/* A busy slot holding no bounce buffer and not marked expired, whose
+ * current CID is cid and the CQE's status field 0: the completions the reap
+ * fast path takes. tl is CQE dword 3 (cid | status << 16) with the phase
+ * tag cleared. state, bounce_dir, flags, tries, the CID and the zero
+ * half-word after it are one aligned 64-bit word (static asserts at struct
+ * nvme_slot; little-endian hosts only, nvme_arch.h): one load, one mask,
+ * one compare, which holds exactly when state is BUSY, bounce_dir is 0,
+ * EXPIRED is clear, the CID equals tl's and tl's status half is 0. */
+static inline bool slot_plain_busy(const struct nvme_slot *s, uint32_t tl)
 {
-	static const uint8_t mask_b[4] = { 0xFFu, 0xFFu, NVME_SLOTF_EXPIRED, 0u };
-	static const uint8_t want_b[4] = { NVME_SLOT_BUSY, 0u, 0u, 0u };
-	uint32_t w, mask, want;
-	__builtin_memcpy(&w, (const unsigned char *)s + offsetof(struct nvme_slot, state), 4);
-	__builtin_memcpy(&mask, mask_b, 4);
-	__builtin_memcpy(&want, want_b, 4);
-	return (w & mask) == want;
+	static const uint8_t mask_b[8] = { 0xFFu, 0xFFu, NVME_SLOTF_EXPIRED, 0u, 0xFFu, 0xFFu, 0xFFu, 0xFFu };
+	static const uint8_t want_b[8] = { NVME_SLOT_BUSY, 0u, 0u, 0u, 0u, 0u, 0u, 0u };
+	uint64_t w, mask, want;
+	__builtin_memcpy(&w, (const unsigned char *)s + offsetof(struct nvme_slot, state), 8);
+	__builtin_memcpy(&mask, mask_b, 8);
+	__builtin_memcpy(&want, want_b, 8);
+	return (w & mask) == (want | (uint64_t)tl << 32);
 }
 
 /*
@@ -829,9 +841,11 @@ NVME_HOT_INLINE int q_reap(struct nvme_qpair *q, uint32_t max)
 	q->ctrl->cb_depth++;
 
 	do {   /* max >= 1 */
-		uint32_t head = q->cq_head, phase = q->cq_phase;
-		const volatile struct nvme_cqe *slot = &q->cq[head];
-		if (((slot->status ^ phase) & 1u) != 0)
+		/* the CQ cursor: the entry, and its phase tag where it sits in
+		 * dword 3 (NVME_CQ_PHASE16) */
+		volatile struct nvme_cqe *slot = q->cq_next;
+		uint32_t phase = q->cq_phase;
+		if (((((const volatile uint32_t *)slot)[3] ^ phase) & NVME_CQ_PHASE16) != 0)
 			break;
 		/* The phase tag says the entry is new; its other fields must be
 		 * read after the tag (weakly ordered CPUs). */
@@ -841,21 +855,23 @@ NVME_HOT_INLINE int q_reap(struct nvme_qpair *q, uint32_t max)
 		w[1] = ((const volatile uint64_t *)slot)[1];   /* sqhd, sqid, cid, status */
 		struct nvme_cqe e;
 		__builtin_memcpy(&e, w, sizeof(e));
-		if (++head == q->depth) {
-			head = 0;
-			q->cq_phase = (uint8_t)(phase ^ 1u);
+		if (NVME_UNLIKELY(++slot == q->cq_end)) {
+			slot = q->cq;
+			q->cq_phase = phase ^ NVME_CQ_PHASE16;
 		}
-		q->cq_head = head;
+		q->cq_next = slot;
 		nvme_trace_cqe(q, &e);
 
 		uint32_t hd = (uint32_t)w[1];           /* sqhd | sqid << 16 */
 		uint32_t tl = (uint32_t)(w[1] >> 32);   /* cid | status << 16 */
-		uint32_t idx = tl & q->cid_mask;
-		/* sqid == qid and sqhd < depth in one compare (depth <= 65536) */
-		if (NVME_CFG_FAST_PATH && NVME_LIKELY(hd - q->cqe_sqid < q->depth && idx < q->nslots)) {
+		/* sqid == qid and sqhd < depth in one compare (depth <= 65536);
+		 * the CID's index bits name one of the cid_mask + 1 slots (those
+		 * from nslots on are never busy) */
+		if (NVME_CFG_FAST_PATH && NVME_LIKELY(hd - q->cqe_sqid < q->depth)) {
+			uint32_t idx = tl & q->cid_mask;
 			struct nvme_slot *s = &q->slots[idx];
 			/* this CID, status field 0 with the phase just seen */
-			if (NVME_LIKELY(tl == ((uint32_t)s->cid | phase << 16) && slot_plain_busy(s))) {
+			if (NVME_LIKELY(slot_plain_busy(s, tl ^ phase))) {
 				nvme_cmd_cb cb = s->cb;
 				void *arg = s->arg;
 				q->sq_head = hd & 0xFFFFu;
