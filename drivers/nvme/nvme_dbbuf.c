@@ -71,7 +71,6 @@ NVME_COLD void nvme_dbbuf_queue_init(struct nvme_ctrl *c, struct nvme_qpair *q)
 	*ei_cq = nvme_q_cq_head(q);
 	q->sq_tail_rung = q->sq_tail;
 	q->cq_head_rung = nvme_q_cq_head(q);
-	q->cq_pending = 0;
 	q->slot_limit = q->nslots;
 	q->sq_tail_mmio = q->sq_tail;
 	q->cq_head_mmio = nvme_q_cq_head(q);

@@ -415,12 +415,17 @@ void nvme_q_cq_publish(struct nvme_qpair *q);
  * publishes first when the pending entries plus the commands in flight
  * could fill it.
  */
+static inline uint32_t nvme_q_cq_pending(const struct nvme_qpair *q)
+{
+	return q->nslots - q->slot_limit;
+}
 static inline void nvme_q_cq_consumed(struct nvme_qpair *q, uint32_t n)
 {
-	uint32_t pending = q->cq_pending + n;
-	if (NVME_LIKELY(pending <= q->cq_defer)) {
-		q->cq_pending = pending;
-		q->slot_limit = q->nslots - pending;
+	/* pending + n <= cq_defer, as slot_limit - n >= nslots - cq_defer
+	 * (signed: n may exceed slot_limit; both below 2^31) */
+	int32_t limit = (int32_t)q->slot_limit - (int32_t)n;
+	if (NVME_LIKELY(limit >= (int32_t)q->slot_floor)) {
+		q->slot_limit = (uint32_t)limit;
 		return;
 	}
 	nvme_q_cq_publish(q);
@@ -433,8 +438,8 @@ static inline void nvme_q_cq_consumed(struct nvme_qpair *q, uint32_t n)
  * Read/Write fast path and the general path; the caller fills the rest.
  *
  * The CQ bound: the device may post one CQE per command in flight, into a
- * CQ of depth entries that it believes to hold the cq_pending entries we
- * consumed but did not publish. in_flight + cq_pending <= nslots (depth - 1)
+ * CQ of depth entries that it believes to hold the entries we consumed but
+ * did not publish (cq_pending, nvme_q_cq_pending). in_flight + cq_pending <= nslots (depth - 1)
  * keeps it from ever seeing the CQ full; this is where in_flight grows, so
  * the head is published here when the new command would break that.
  * slot_limit is nslots - cq_pending, so one compare makes both tests:

@@ -292,8 +292,10 @@ NVME_HOT_INLINE int rw_async(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t o
 	 * read back from them (fewer registers to save and restore). */
 	if (NVME_UNLIKELY(h->virt_to_phys(h->ctx, buf, &s->sqe.dptr.prp.prp1) != 0))
 		return rw_fast_fallback(q, s);
+	/* nvme_prp1_ok for a buffer of at most a host page (q->prp1_last,
+	 * nvme_q_set_fast_rw): dword aligned, no wrap, below dma_limit */
 	uint64_t phys = s->sqe.dptr.prp.prp1;
-	if (NVME_UNLIKELY(!nvme_prp1_ok(q, phys, s->user_len)))
+	if (NVME_UNLIKELY((phys & 3u) != 0 || phys > q->prp1_last))
 		return rw_fast_fallback(q, s);
 	uint32_t tail = q->sq_tail;
 	struct nvme_sqe *e = &q->sq[tail];
@@ -303,8 +305,18 @@ NVME_HOT_INLINE int rw_async(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t o
 		tail = 0;
 	q->sq_tail = tail;
 	q->stats.submitted++;
-	if (q->batch == 0)
-		nvme_q_ring_sq_now(q);
+	if (q->batch == 0) {
+		/* nvme_q_ring_sq_now without its test for a tail that did not
+		 * move: this one did, and outside a batch every earlier one was
+		 * rung (the entries not rung never reach depth) */
+		if (NVME_UNLIKELY(q->sdb_sq != NULL)) {
+			nvme_q_ring_sq(q);
+		} else {
+			nvme_dma_wmb();   /* the SQE before the doorbell */
+			q->sq_tail_rung = tail;
+			nvme_q_sq_db_write(q, tail);
+		}
+	}
 	return 0;
 
 general:

@@ -68,7 +68,6 @@ NVME_COLD static void q_reset_rings(struct nvme_qpair *q)
 	q->cq_next = q->cq;
 	q->cq_end = q->cq + q->depth;
 	q->cq_head_rung = 0;
-	q->cq_pending = 0;
 	q->slot_limit = q->nslots;
 	q->sq_tail_mmio = 0;
 	q->cq_head_mmio = 0;
@@ -96,11 +95,19 @@ NVME_COLD int nvme_q_set_doorbells(struct nvme_ctrl *c, struct nvme_qpair *q)
 }
 
 /* May the Read/Write fast path use q? An I/O queue of 64-byte SQEs (128-byte
- * ones, NVME_QUIRK_SQE_128, take the general path) while I/O uses PRPs. Set
- * when the queue is allocated and again whenever c->sgl_io is chosen. */
+ * ones, NVME_QUIRK_SQE_128, take the general path) while I/O uses PRPs, and
+ * a host dma_limit that leaves room for a host page. Set when the queue is
+ * allocated (after q->dma_last) and again whenever c->sgl_io is chosen.
+ * q->prp1_last: a buffer of at most a host page whose PRP1 is dword aligned
+ * and at most prp1_last neither wraps nor ends beyond dma_limit (the fast
+ * path's nvme_prp1_ok; a buffer in the last page below dma_limit takes the
+ * general path, which makes the exact test). */
 NVME_COLD void nvme_q_set_fast_rw(const struct nvme_ctrl *c, struct nvme_qpair *q)
 {
-	q->fast_rw = q->qid != 0 && q->sqe_shift == 6u && !(NVME_CFG_SGL && c->sgl_io);
+	uint64_t page_last = (uint64_t)c->host->page_size - 1u;
+	q->prp1_last = q->dma_last >= page_last ? q->dma_last - page_last : 0;
+	q->fast_rw = q->qid != 0 && q->sqe_shift == 6u && !(NVME_CFG_SGL && c->sgl_io) &&
+		     q->dma_last >= page_last;
 }
 
 NVME_COLD int nvme_q_alloc(struct nvme_ctrl *c, struct nvme_qpair *q, uint16_t qid, uint32_t depth)
@@ -134,12 +141,13 @@ NVME_COLD int nvme_q_alloc(struct nvme_ctrl *c, struct nvme_qpair *q, uint16_t q
 		q->cid_step = 0;
 	}
 	q->sqe_shift = (qid != 0 && (c->quirks & NVME_QUIRK_SQE_128)) ? 7u : 6u;
-	nvme_q_set_fast_rw(c, q);
 	q->dma_last = c->host->dma_limit - 1u;   /* dma_limit 0 (none): the largest address */
+	nvme_q_set_fast_rw(c, q);
 	/* I/O queues publish the CQ head once half the CQ is consumed
 	 * (nvme_q_cq_consumed; a pin interrupt sets 0 at creation); the admin
 	 * queue after every pass */
 	q->cq_defer = qid != 0 ? depth / 2u : 0u;
+	q->slot_floor = q->nslots - q->cq_defer;
 
 	rc = nvme_q_set_doorbells(c, q);
 	if (rc != 0)
@@ -415,7 +423,6 @@ void nvme_q_cq_publish(struct nvme_qpair *q)
 {
 	uint32_t old = q->cq_head_rung, head = nvme_q_cq_head(q);
 	q->cq_head_rung = head;
-	q->cq_pending = 0;
 	q->slot_limit = q->nslots;
 	/* CQE reads are finished (they were program-ordered before this store;
 	 * the MMIO write helpers are compiler barriers). */
@@ -776,6 +783,9 @@ static inline bool slot_plain_busy(const struct nvme_slot *s, uint32_t tl)
 	__builtin_memcpy(&w, (const unsigned char *)s + offsetof(struct nvme_slot, state), 8);
 	__builtin_memcpy(&mask, mask_b, 8);
 	__builtin_memcpy(&want, want_b, 8);
+	/* the 64-bit mask made here, not kept in a callee-saved register
+	 * across the pass (which costs a save and restore per poll) */
+	__asm__("" : "+r"(mask));
 	return (w & mask) == (want | (uint64_t)tl << 32);
 }
 
@@ -829,12 +839,17 @@ NVME_HOT_INLINE int q_reap(struct nvme_qpair *q, uint32_t max)
 	 * ends without reading the phase of an entry that cannot be valid yet.
 	 * Commands a callback submits during the pass are reaped by the next
 	 * one. in_flight < depth: never more than a lap. */
-	if (max - 1u >= q->depth)   /* 0, or more than a lap */
-		max = q->depth;   /* at most one lap per call */
-	slow.lap = max;
 	uint32_t lim = q->in_flight + (q->in_flight == 0);
-	if (max > lim)
+	if (NVME_LIKELY(max == 0)) {
+		slow.lap = q->depth;   /* a lap, more than lim */
 		max = lim;
+	} else {
+		if (max > q->depth)
+			max = q->depth;   /* at most one lap per call */
+		slow.lap = max;
+		if (max > lim)
+			max = lim;
+	}
 	uint32_t left = max;
 	slow.max = max;
 	q->stats.polls++;

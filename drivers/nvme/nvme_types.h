@@ -132,6 +132,8 @@ struct nvme_qpair {
 	uint32_t nslots;
 	uint8_t  sqe_shift;      /* log2 of the SQ entry stride: 6, or 7 (NVME_QUIRK_SQE_128) */
 	uint64_t dma_last;       /* host dma_limit - 1: the last bus address data may use (nvme_prp1_ok) */
+	uint64_t prp1_last;      /* dma_last - (host page - 1): the last PRP1 of the Read/Write fast
+	                          * path, whose buffer is at most a host page (nvme_q_set_fast_rw) */
 
 	/* rings */
 	struct nvme_sqe *sq;
@@ -152,9 +154,10 @@ struct nvme_qpair {
 	uint32_t sq_db;          /* doorbell offsets in BAR0 */
 	uint32_t cq_db;
 	uint32_t cq_head_rung;   /* CQ head value last published */
-	uint32_t cq_pending;     /* CQ entries consumed since then */
 	uint32_t cq_defer;       /* publish once more are pending (nvme_q_cq_consumed) */
-	uint32_t slot_limit;     /* nslots - cq_pending: nvme_slot_take's bound */
+	uint32_t slot_limit;     /* nslots - the CQ entries consumed since then
+	                          * (nvme_q_cq_pending): nvme_slot_take's bound */
+	uint32_t slot_floor;     /* nslots - cq_defer: slot_limit's least value */
 	/* shadow doorbells (nvme_dbbuf.c): this queue's slots in the shadow
 	 * doorbell and EventIdx pages, NULL when not in use; the admin queue
 	 * has shadow slots but no EventIdx (always MMIO as well) */
