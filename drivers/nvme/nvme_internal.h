@@ -491,7 +491,9 @@ static inline void nvme_slot_release(struct nvme_qpair *q, uint32_t i)
 }
 
 /*
- * The one-PRP test of both submission paths. nvme_one_page: one PRP entry
+ * The one-PRP test of both submission paths (the Read/Write fast path
+ * makes nvme_prp1_ok against q->prp1_last instead, nvme_q_set_fast_rw).
+ * nvme_one_page: one PRP entry
  * describes a buffer of len >= 1 bytes inside one host page (a host page
  * never crosses a driver page: both are powers of two and the driver page
  * is the larger); len is then at most a page. nvme_prp1_ok: its translation is usable as PRP1:

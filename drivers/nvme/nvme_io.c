@@ -182,8 +182,10 @@ static __attribute__((noinline)) int rw_async_general(struct nvme_ns *ns, struct
  * makes; the default queue and a CQ head to publish first are dealt with
  * out of line, rw_async_again) and the SQE written straight into the ring
  * before the translation, so only q and the slot are live across that
- * call; if the translation is unusable (nvme_prp1_ok, the test
- * nvme_xfer_map makes too) the slot goes back (nvme_slot_release) and
+ * call; if the translation is unusable (not dword aligned, or beyond
+ * q->prp1_last: nvme_prp1_ok, the test nvme_xfer_map makes, for a buffer
+ * of at most a host page, stricter only in the last host page below
+ * dma_limit) the slot goes back (nvme_slot_release) and
  * nothing was published (the tail has not moved). The slot keeps only the
  * SQE's non-zero fields for a retry (NVME_SLOTF_SQE_SHORT).
  */
