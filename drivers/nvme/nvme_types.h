@@ -177,10 +177,12 @@ struct nvme_qpair {
 	uint64_t slots_phys;
 	size_t   slots_bytes;
 	uint32_t free_head;      /* first free slot, or nslots */
-	uint32_t in_flight;      /* slots not free (incl. timed out, waiting to retry) */
 	uint8_t  cid_shift;      /* CID = generation << cid_shift | slot index */
 	uint16_t cid_mask;       /* the index bits of a CID */
 	uint32_t cid_step;       /* 1 << cid_shift: the next generation of a CID */
+	uint32_t in_flight;      /* slots not free (incl. timed out, waiting to retry); not
+	                          * beside free_head: a slot take then writes the two with
+	                          * two stores instead of merging them through a register */
 	uint32_t cqe_sqid;       /* qid << 16: the SQID as it sits in CQE dword 2 */
 
 	/* timeouts (nvme_q_tick) */
