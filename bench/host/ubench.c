@@ -254,8 +254,8 @@ int main(int argc, char **argv)
 	fake.sq_db = (volatile uint32_t *)(void *)(bar + q->sq_db);
 	*fake.sq_db = q->sq_tail;
 	fake.sq_head = q->sq_tail;
-	fake.cq_tail = q->cq_head;
-	fake.phase = q->cq_phase;
+	fake.cq_tail = (uint32_t)(q->cq_next - q->cq);   /* the CQ cursor's index */
+	fake.phase = (uint16_t)(q->cq_phase >> 16);
 
 	run_qd1(256, 0);   /* warm up (not counted) */
 	run_qd32(256, 0);

@@ -371,8 +371,10 @@ NVME_COLD int nvme_qpair_create(struct nvme_ctrl *c, uint16_t qid, uint32_t dept
 	if (opts != NULL) {
 		q->irq = opts->interrupts;
 		q->intx = opts->interrupts && opts->intx;
-		if (q->intx)
+		if (q->intx) {
 			q->cq_defer = 0;   /* the head deasserts the pin: every pass */
+			q->slot_floor = q->nslots;
+		}
 		/* NVME_QUIRK_SINGLE_VECTOR: every CQ on vector 0 */
 		q->vector = (c->quirks & NVME_QUIRK_SINGLE_VECTOR) ? 0 : opts->vector;
 		q->prio = (uint8_t)(opts->priority & 3u);

@@ -66,15 +66,14 @@ NVME_COLD void nvme_dbbuf_queue_init(struct nvme_ctrl *c, struct nvme_qpair *q)
 	volatile uint32_t *ei_sq = (volatile uint32_t *)(void *)(ei + so);
 	volatile uint32_t *ei_cq = (volatile uint32_t *)(void *)(ei + co);
 	*sdb_sq = q->sq_tail;
-	*sdb_cq = q->cq_head;
+	*sdb_cq = nvme_q_cq_head(q);
 	*ei_sq = q->sq_tail;
-	*ei_cq = q->cq_head;
+	*ei_cq = nvme_q_cq_head(q);
 	q->sq_tail_rung = q->sq_tail;
-	q->cq_head_rung = q->cq_head;
-	q->cq_pending = 0;
+	q->cq_head_rung = nvme_q_cq_head(q);
 	q->slot_limit = q->nslots;
 	q->sq_tail_mmio = q->sq_tail;
-	q->cq_head_mmio = q->cq_head;
+	q->cq_head_mmio = nvme_q_cq_head(q);
 	q->sdb_sq = sdb_sq;
 	q->sdb_cq = sdb_cq;
 	if (q->qid != 0) {
@@ -127,7 +126,7 @@ NVME_COLD void nvme_dbbuf_reset(struct nvme_ctrl *c)
 	/* the admin queue's current values (QEMU stores its own there as well) */
 	uint8_t *db = c->dbbuf;
 	*(volatile uint32_t *)(void *)(db + slot_off(c, 0, false)) = c->admin.sq_tail;
-	*(volatile uint32_t *)(void *)(db + slot_off(c, 0, true)) = c->admin.cq_head;
+	*(volatile uint32_t *)(void *)(db + slot_off(c, 0, true)) = nvme_q_cq_head(&c->admin);
 
 	struct nvme_sqe sqe;
 	__builtin_memset(&sqe, 0, sizeof(sqe));

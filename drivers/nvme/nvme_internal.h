@@ -97,7 +97,9 @@ struct nvme_slot {
 	uint8_t     tries;       /* resubmissions so far */
 	uint16_t    cid;         /* CID of the current attempt: generation << cid_shift
 	                          * | slot index (nvme_queue.c, slot_new_cid) */
-	uint8_t     rsvd[10];    /* 128 bytes on LP64: slot addresses by a shift */
+	uint16_t    cid_zero;    /* always 0: the reap fast path reads the state word,
+	                          * the CID and this as one 64-bit word (slot_plain_busy) */
+	uint8_t     rsvd[8];     /* 128 bytes on LP64: slot addresses by a shift */
 };
 
 /* nvme_slot_take and the reap fast path (slot_plain_busy) write and read
@@ -106,6 +108,10 @@ _Static_assert(offsetof(struct nvme_slot, bounce_dir) == offsetof(struct nvme_sl
 	       offsetof(struct nvme_slot, flags) == offsetof(struct nvme_slot, state) + 2u &&
 	       offsetof(struct nvme_slot, tries) == offsetof(struct nvme_slot, state) + 3u,
 	       "state, bounce_dir, flags and tries must be adjacent bytes");
+_Static_assert(offsetof(struct nvme_slot, cid) == offsetof(struct nvme_slot, state) + 4u &&
+	       offsetof(struct nvme_slot, cid_zero) == offsetof(struct nvme_slot, state) + 6u &&
+	       offsetof(struct nvme_slot, state) % 8u == 0,
+	       "the state word, the CID and a zero half-word must form one aligned 64-bit word");
 
 /* Resubmissions per command (after a retryable status or a reset). */
 #define NVME_MAX_RETRIES        1u
@@ -336,15 +342,35 @@ static inline uint16_t nvme_slot_cid(const struct nvme_qpair *q, uint32_t idx)
 }
 
 /* The next CID of a slot whose CID is cid: the generation bits (above
- * cid_shift) count up, the index bits stay; CID FFFFh (the Error
- * Information log's "no command") is skipped. A 65536-entry queue has no
- * generation bits (cid_step 65536 adds nothing in 16 bits). */
+ * cid_shift) count up, the index bits stay. A 65536-entry queue has no
+ * generation bits (cid_step 65536 adds nothing in 16 bits). CID FFFFh (the
+ * Error Information log's "no command") never comes out: its index bits
+ * are cid_mask, and the slots in use are those below nslots <= cid_mask
+ * (nvme_q_alloc). */
 static inline uint16_t nvme_cid_next(const struct nvme_qpair *q, uint16_t cid)
 {
-	uint16_t n = (uint16_t)(cid + q->cid_step);
-	if (NVME_UNLIKELY(n == 0xFFFFu))
-		n = (uint16_t)(n + q->cid_step);
-	return n;
+	return (uint16_t)(cid + q->cid_step);
+}
+
+/* The CQ cursor (q->cq_next, q->cq_phase): the phase tag as it sits in CQE
+ * dword 3 (cid | status << 16), and the index of the next entry. */
+#define NVME_CQ_PHASE16 0x10000u
+static inline uint32_t nvme_q_cq_head(const struct nvme_qpair *q)
+{
+	return (uint32_t)(q->cq_next - q->cq);
+}
+
+/* live and fast_rw, both true, in one 16-bit load (adjacent bytes). */
+_Static_assert(offsetof(struct nvme_qpair, fast_rw) == offsetof(struct nvme_qpair, live) + 1u &&
+	       offsetof(struct nvme_qpair, live) % 2u == 0, "live and fast_rw must be one aligned 16-bit word");
+static inline bool nvme_q_fast_live(const struct nvme_qpair *q)
+{
+	uint16_t w;
+	const uint8_t both[2] = { 1u, 1u };
+	uint16_t want;
+	__builtin_memcpy(&w, &q->live, 2);
+	__builtin_memcpy(&want, both, 2);
+	return w == want;
 }
 
 /* The MMIO doorbell writes, one of each kind for every path (submission,
@@ -389,12 +415,17 @@ void nvme_q_cq_publish(struct nvme_qpair *q);
  * publishes first when the pending entries plus the commands in flight
  * could fill it.
  */
+static inline uint32_t nvme_q_cq_pending(const struct nvme_qpair *q)
+{
+	return q->nslots - q->slot_limit;
+}
 static inline void nvme_q_cq_consumed(struct nvme_qpair *q, uint32_t n)
 {
-	uint32_t pending = q->cq_pending + n;
-	if (NVME_LIKELY(pending <= q->cq_defer)) {
-		q->cq_pending = pending;
-		q->slot_limit = q->nslots - pending;
+	/* pending + n <= cq_defer, as slot_limit - n >= nslots - cq_defer
+	 * (signed: n may exceed slot_limit; both below 2^31) */
+	int32_t limit = (int32_t)q->slot_limit - (int32_t)n;
+	if (NVME_LIKELY(limit >= (int32_t)q->slot_floor)) {
+		q->slot_limit = (uint32_t)limit;
 		return;
 	}
 	nvme_q_cq_publish(q);
@@ -407,8 +438,8 @@ static inline void nvme_q_cq_consumed(struct nvme_qpair *q, uint32_t n)
  * Read/Write fast path and the general path; the caller fills the rest.
  *
  * The CQ bound: the device may post one CQE per command in flight, into a
- * CQ of depth entries that it believes to hold the cq_pending entries we
- * consumed but did not publish. in_flight + cq_pending <= nslots (depth - 1)
+ * CQ of depth entries that it believes to hold the entries we consumed but
+ * did not publish (cq_pending, nvme_q_cq_pending). in_flight + cq_pending <= nslots (depth - 1)
  * keeps it from ever seeing the CQ full; this is where in_flight grows, so
  * the head is published here when the new command would break that.
  * slot_limit is nslots - cq_pending, so one compare makes both tests:
@@ -425,12 +456,12 @@ static inline struct nvme_slot *nvme_slot_take_free(struct nvme_qpair *q, uint8_
 	struct nvme_slot *s = &q->slots[i];
 	uint16_t cid = nvme_cid_next(q, s->cid);
 	q->free_head = s->next_free;
+	q->in_flight++;
 	/* state BUSY, no bounce buffer, flags, no tries: four adjacent bytes,
-	 * one store */
+	 * one store; the CID last (a caller reading it back needs no load) */
 	const uint8_t word[4] = { NVME_SLOT_BUSY, 0u, flags, 0u };
 	__builtin_memcpy((unsigned char *)s + offsetof(struct nvme_slot, state), word, 4);
 	s->cid = cid;
-	q->in_flight++;
 	return s;
 }
 
@@ -460,7 +491,9 @@ static inline void nvme_slot_release(struct nvme_qpair *q, uint32_t i)
 }
 
 /*
- * The one-PRP test of both submission paths. nvme_one_page: one PRP entry
+ * The one-PRP test of both submission paths (the Read/Write fast path
+ * makes nvme_prp1_ok against q->prp1_last instead, nvme_q_set_fast_rw).
+ * nvme_one_page: one PRP entry
  * describes a buffer of len >= 1 bytes inside one host page (a host page
  * never crosses a driver page: both are powers of two and the driver page
  * is the larger); len is then at most a page. nvme_prp1_ok: its translation is usable as PRP1:

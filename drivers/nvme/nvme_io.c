@@ -182,8 +182,10 @@ static __attribute__((noinline)) int rw_async_general(struct nvme_ns *ns, struct
  * makes; the default queue and a CQ head to publish first are dealt with
  * out of line, rw_async_again) and the SQE written straight into the ring
  * before the translation, so only q and the slot are live across that
- * call; if the translation is unusable (nvme_prp1_ok, the test
- * nvme_xfer_map makes too) the slot goes back (nvme_slot_release) and
+ * call; if the translation is unusable (not dword aligned, or beyond
+ * q->prp1_last: nvme_prp1_ok, the test nvme_xfer_map makes, for a buffer
+ * of at most a host page, stricter only in the last host page below
+ * dma_limit) the slot goes back (nvme_slot_release) and
  * nothing was published (the tail has not moved). The slot keeps only the
  * SQE's non-zero fields for a retry (NVME_SLOTF_SQE_SHORT).
  */
@@ -241,19 +243,22 @@ NVME_HOT_INLINE int rw_async(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t o
 	struct nvme_ctrl *c = ns->ctrl;
 	if (NVME_UNLIKELY(q == NULL))
 		return rw_async_again(ns, q, opc, lba, count, buf, cb, arg);
-	/* q live implies q->ctrl set: ns->ctrl equal to it is not NULL */
-	if (NVME_UNLIKELY(!q->live || q->ctrl != c))
+	/* live and fast_rw (an I/O queue of 64-byte SQEs, PRP allowed)
+	 * in one test; q live implies q->ctrl set: ns->ctrl equal to it is not
+	 * NULL */
+	if (NVME_UNLIKELY(!nvme_q_fast_live(q) || q->ctrl != c))
 		goto general;
 	const struct nvme_host *h = c->host;
-	/* ns->cmdset.fast_blocks: ns->size when the namespace's own checks
-	 * (NSID, usable, no metadata to handle) all pass, else 0, which no
-	 * range fits (computed at namespace scan, nvme_ns.c) */
+	/* ns->cmdset.fast_max: ns->max_blocks when the namespace's own checks
+	 * (NSID, usable, no metadata to handle) all pass and the namespace
+	 * holds max_blocks, else 0, which no count fits; fast_blocks is then
+	 * ns->size >= count, so size - count does not wrap (both computed at
+	 * namespace scan, nvme_ns.c) */
 	uint64_t size = ns->cmdset.fast_blocks;
 	size_t len = (size_t)count << ns->lba_shift;
 	uintptr_t v = (uintptr_t)buf;
-	/* q->fast_rw: an I/O queue of 64-byte SQEs, PRP allowed */
-	if (NVME_UNLIKELY(c->state != NVME_CTRL_READY || !q->fast_rw || count - 1u >= ns->max_blocks ||
-			  lba >= size || count > size - lba || v == 0 || !nvme_one_page(h, v, len)))
+	if (NVME_UNLIKELY(c->state != NVME_CTRL_READY || count - 1u >= ns->cmdset.fast_max ||
+			  lba > size - count || v == 0 || !nvme_one_page(h, v, len)))
 		goto general;
 	/* Read and Write may be sent twice; the slot keeps a short SQE */
 	if (NVME_UNLIKELY(q->in_flight >= q->slot_limit))
@@ -289,8 +294,10 @@ NVME_HOT_INLINE int rw_async(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t o
 	 * read back from them (fewer registers to save and restore). */
 	if (NVME_UNLIKELY(h->virt_to_phys(h->ctx, buf, &s->sqe.dptr.prp.prp1) != 0))
 		return rw_fast_fallback(q, s);
+	/* nvme_prp1_ok for a buffer of at most a host page (q->prp1_last,
+	 * nvme_q_set_fast_rw): dword aligned, no wrap, below dma_limit */
 	uint64_t phys = s->sqe.dptr.prp.prp1;
-	if (NVME_UNLIKELY(!nvme_prp1_ok(q, phys, s->user_len)))
+	if (NVME_UNLIKELY((phys & 3u) != 0 || phys > q->prp1_last))
 		return rw_fast_fallback(q, s);
 	uint32_t tail = q->sq_tail;
 	struct nvme_sqe *e = &q->sq[tail];
@@ -300,8 +307,18 @@ NVME_HOT_INLINE int rw_async(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t o
 		tail = 0;
 	q->sq_tail = tail;
 	q->stats.submitted++;
-	if (q->batch == 0)
-		nvme_q_ring_sq_now(q);
+	if (q->batch == 0) {
+		/* nvme_q_ring_sq_now without its test for a tail that did not
+		 * move: this one did, and outside a batch every earlier one was
+		 * rung (the entries not rung never reach depth) */
+		if (NVME_UNLIKELY(q->sdb_sq != NULL)) {
+			nvme_q_ring_sq(q);
+		} else {
+			nvme_dma_wmb();   /* the SQE before the doorbell */
+			q->sq_tail_rung = tail;
+			nvme_q_sq_db_write(q, tail);
+		}
+	}
 	return 0;
 
 general:

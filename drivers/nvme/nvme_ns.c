@@ -197,8 +197,10 @@ NVME_COLD int nvme_ns_scan(struct nvme_ctrl *c)
 	c->ns_count = 0;
 	c->ns_active = 0;
 	/* no Read/Write fast path to any entry until it is filled again */
-	for (uint32_t i = 0; i < NVME_CFG_MAX_NS; i++)
+	for (uint32_t i = 0; i < NVME_CFG_MAX_NS; i++) {
 		c->ns[i].cmdset.fast_blocks = 0;
+		c->ns[i].cmdset.fast_max = 0;
+	}
 	if (!c->io_capable || c->id.nn == 0)
 		return 0;
 
@@ -269,8 +271,10 @@ NVME_COLD int nvme_ns_scan(struct nvme_ctrl *c)
 		}
 		ns->cmdset.csi = csi;
 		/* the namespace's checks of the Read/Write fast path (nvme_io.c) */
-		ns->cmdset.fast_blocks = ns->nsid != 0 && ns->unusable == 0 &&
-						 ns->cmdset.md_plain == NVME_MD_PLAIN_NONE ? ns->size : 0;
+		bool fast = ns->nsid != 0 && ns->unusable == 0 && ns->cmdset.md_plain == NVME_MD_PLAIN_NONE &&
+			    ns->size >= ns->max_blocks;
+		ns->cmdset.fast_blocks = fast ? ns->size : 0;
+		ns->cmdset.fast_max = fast ? ns->max_blocks : 0;
 		if (ns->unusable == 0) {
 			nvme_info(c, "ns %u: %llu blocks of %u bytes%s", (unsigned)ns->nsid,
 				  (unsigned long long)ns->size, (unsigned)ns->lba_size,

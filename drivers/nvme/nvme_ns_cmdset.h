@@ -38,11 +38,13 @@ struct nvme_ns_cmdset {
 	uint32_t copy_mssrl, copy_mcl;
 	uint16_t copy_ranges;
 	uint8_t  copy_pif;
-	/* driver-internal: the namespace's size (NSZE) when the Read/Write
-	 * fast path may use it (NSID not 0, usable, no metadata for the
-	 * driver to handle), else 0; set at namespace scan, so the fast path
-	 * makes the three tests in its range check */
+	/* driver-internal: the namespace's size (NSZE) and max_blocks when
+	 * the Read/Write fast path may use it (NSID not 0, usable, no metadata
+	 * for the driver to handle, size >= max_blocks), else 0 and 0; set at
+	 * namespace scan, so the fast path makes its namespace tests in its
+	 * count and range checks */
 	uint64_t fast_blocks;
+	uint32_t fast_max;
 };
 
 #endif /* NVME_NS_CMDSET_H */

@@ -65,13 +65,13 @@ NVME_COLD static void q_reset_rings(struct nvme_qpair *q)
 	q->sq_tail = 0;
 	q->sq_tail_rung = 0;
 	q->sq_head = 0;
-	q->cq_head = 0;
+	q->cq_next = q->cq;
+	q->cq_end = q->cq + q->depth;
 	q->cq_head_rung = 0;
-	q->cq_pending = 0;
 	q->slot_limit = q->nslots;
 	q->sq_tail_mmio = 0;
 	q->cq_head_mmio = 0;
-	q->cq_phase = 1;
+	q->cq_phase = NVME_CQ_PHASE16;
 	q->batch = 0;
 	q->empty_polls = 0;
 }
@@ -96,16 +96,24 @@ NVME_COLD int nvme_q_set_doorbells(struct nvme_ctrl *c, struct nvme_qpair *q)
 
 /* May the Read/Write fast path use q? An I/O queue of 64-byte SQEs (128-byte
  * ones, NVME_QUIRK_SQE_128, take the general path), unless the caller asked
- * for SGLs only (NVME_DPTR_SGL). With NVME_DPTR_AUTO on a controller that
- * offers SGLs, a Read or Write of one page still goes by PRP1 there: one
- * address either way for the device, and the general SGL path costs the
- * driver about 420 more instructions per I/O (bench/README.md, "The QD32
- * gap to the floor"); every other transfer goes by SGL. Set when the queue
- * is allocated and again whenever c->sgl_io is chosen. */
+ * for SGLs only (NVME_DPTR_SGL), and a host dma_limit that leaves room for a
+ * host page. With NVME_DPTR_AUTO on a controller that offers SGLs, a Read or
+ * Write of one page still goes by PRP1 there: one address either way for
+ * the device, and the general SGL path costs the driver about 420 more
+ * instructions per I/O (bench/README.md, "The QD32 gap to the floor");
+ * every other transfer goes by SGL. Set when the queue is allocated (after
+ * q->dma_last) and again whenever c->sgl_io is chosen.
+ * q->prp1_last: a buffer of at most a host page whose PRP1 is dword aligned
+ * and at most prp1_last neither wraps nor ends beyond dma_limit (the fast
+ * path's nvme_prp1_ok; a buffer in the last page below dma_limit takes the
+ * general path, which makes the exact test). */
 NVME_COLD void nvme_q_set_fast_rw(const struct nvme_ctrl *c, struct nvme_qpair *q)
 {
+	uint64_t page_last = (uint64_t)c->host->page_size - 1u;
+	q->prp1_last = q->dma_last >= page_last ? q->dma_last - page_last : 0;
 	q->fast_rw = q->qid != 0 && q->sqe_shift == 6u &&
-		     !(NVME_CFG_SGL && c->sgl_io && c->cfg.dptr_mode == NVME_DPTR_SGL);
+		     !(NVME_CFG_SGL && c->sgl_io && c->cfg.dptr_mode == NVME_DPTR_SGL) &&
+		     q->dma_last >= page_last;
 }
 
 NVME_COLD int nvme_q_alloc(struct nvme_ctrl *c, struct nvme_qpair *q, uint16_t qid, uint32_t depth)
@@ -117,7 +125,10 @@ NVME_COLD int nvme_q_alloc(struct nvme_ctrl *c, struct nvme_qpair *q, uint16_t q
 	q->qid = qid;
 	q->depth = depth;
 	q->nslots = depth - 1;
-	while (q->cid_shift < 16 && (1u << q->cid_shift) < q->nslots)
+	/* cid_mask >= nslots (1 << cid_shift > nslots; depth <= 65536): a
+	 * CID's index bits name one of the cid_mask + 1 slots, and index
+	 * cid_mask is never in use (no CID FFFFh, nvme_cid_next) */
+	while ((1u << q->cid_shift) <= q->nslots)
 		q->cid_shift++;
 	q->cid_mask = (uint16_t)((1u << q->cid_shift) - 1u);
 	q->cid_step = 1u << q->cid_shift;
@@ -136,12 +147,13 @@ NVME_COLD int nvme_q_alloc(struct nvme_ctrl *c, struct nvme_qpair *q, uint16_t q
 		q->cid_step = 0;
 	}
 	q->sqe_shift = (qid != 0 && (c->quirks & NVME_QUIRK_SQE_128)) ? 7u : 6u;
-	nvme_q_set_fast_rw(c, q);
 	q->dma_last = c->host->dma_limit - 1u;   /* dma_limit 0 (none): the largest address */
+	nvme_q_set_fast_rw(c, q);
 	/* I/O queues publish the CQ head once half the CQ is consumed
 	 * (nvme_q_cq_consumed; a pin interrupt sets 0 at creation); the admin
 	 * queue after every pass */
 	q->cq_defer = qid != 0 ? depth / 2u : 0u;
+	q->slot_floor = q->nslots - q->cq_defer;
 
 	rc = nvme_q_set_doorbells(c, q);
 	if (rc != 0)
@@ -155,10 +167,13 @@ NVME_COLD int nvme_q_alloc(struct nvme_ctrl *c, struct nvme_qpair *q, uint16_t q
 	q->cq = nvme_dma_alloc(c, q->cq_bytes, c->page_size, &q->cq_phys);
 	if (q->cq == NULL)
 		goto free_sq;
-	q->slots_bytes = round_up((size_t)q->nslots * sizeof(struct nvme_slot), 64);
+	/* cid_mask + 1 slots: the reap's CID lookup needs no bound but the
+	 * mask; those from nslots on stay free, with no CID, for good */
+	q->slots_bytes = round_up(((size_t)q->cid_mask + 1u) * sizeof(struct nvme_slot), 64);
 	q->slots = nvme_dma_alloc(c, q->slots_bytes, 64, &q->slots_phys);
 	if (q->slots == NULL)
 		goto free_cq;
+	__builtin_memset(q->slots, 0, q->slots_bytes);
 	for (uint32_t i = 0; i < q->nslots; i++)
 		q->slots[i].cid = (uint16_t)(cid_base | i);   /* generation 0 */
 
@@ -412,9 +427,8 @@ void nvme_q_ring_sq(struct nvme_qpair *q)
 
 void nvme_q_cq_publish(struct nvme_qpair *q)
 {
-	uint32_t old = q->cq_head_rung, head = q->cq_head;
+	uint32_t old = q->cq_head_rung, head = nvme_q_cq_head(q);
 	q->cq_head_rung = head;
-	q->cq_pending = 0;
 	q->slot_limit = q->nslots;
 	/* CQE reads are finished (they were program-ordered before this store;
 	 * the MMIO write helpers are compiler barriers). */
@@ -759,18 +773,26 @@ static inline void q_reaped(struct nvme_qpair *q, uint32_t consumed, uint32_t fa
 		q->stats.max_per_poll = consumed;
 }
 
-/* A busy slot holding no bounce buffer and not marked expired: the slots
- * the reap fast path completes. state, bounce_dir, flags (and tries) are
- * adjacent bytes, tested with one 32-bit load instead of three. */
-static inline bool slot_plain_busy(const struct nvme_slot *s)
+/* A busy slot holding no bounce buffer and not marked expired, whose
+ * current CID is cid and the CQE's status field 0: the completions the reap
+ * fast path takes. tl is CQE dword 3 (cid | status << 16) with the phase
+ * tag cleared. state, bounce_dir, flags, tries, the CID and the zero
+ * half-word after it are one aligned 64-bit word (static asserts at struct
+ * nvme_slot; little-endian hosts only, nvme_arch.h): one load, one mask,
+ * one compare, which holds exactly when state is BUSY, bounce_dir is 0,
+ * EXPIRED is clear, the CID equals tl's and tl's status half is 0. */
+static inline bool slot_plain_busy(const struct nvme_slot *s, uint32_t tl)
 {
-	static const uint8_t mask_b[4] = { 0xFFu, 0xFFu, NVME_SLOTF_EXPIRED, 0u };
-	static const uint8_t want_b[4] = { NVME_SLOT_BUSY, 0u, 0u, 0u };
-	uint32_t w, mask, want;
-	__builtin_memcpy(&w, (const unsigned char *)s + offsetof(struct nvme_slot, state), 4);
-	__builtin_memcpy(&mask, mask_b, 4);
-	__builtin_memcpy(&want, want_b, 4);
-	return (w & mask) == want;
+	static const uint8_t mask_b[8] = { 0xFFu, 0xFFu, NVME_SLOTF_EXPIRED, 0u, 0xFFu, 0xFFu, 0xFFu, 0xFFu };
+	static const uint8_t want_b[8] = { NVME_SLOT_BUSY, 0u, 0u, 0u, 0u, 0u, 0u, 0u };
+	uint64_t w, mask, want;
+	__builtin_memcpy(&w, (const unsigned char *)s + offsetof(struct nvme_slot, state), 8);
+	__builtin_memcpy(&mask, mask_b, 8);
+	__builtin_memcpy(&want, want_b, 8);
+	/* the 64-bit mask made here, not kept in a callee-saved register
+	 * across the pass (which costs a save and restore per poll) */
+	__asm__("" : "+r"(mask));
+	return (w & mask) == (want | (uint64_t)tl << 32);
 }
 
 /*
@@ -823,21 +845,28 @@ NVME_HOT_INLINE int q_reap(struct nvme_qpair *q, uint32_t max)
 	 * ends without reading the phase of an entry that cannot be valid yet.
 	 * Commands a callback submits during the pass are reaped by the next
 	 * one. in_flight < depth: never more than a lap. */
-	if (max - 1u >= q->depth)   /* 0, or more than a lap */
-		max = q->depth;   /* at most one lap per call */
-	slow.lap = max;
 	uint32_t lim = q->in_flight + (q->in_flight == 0);
-	if (max > lim)
+	if (NVME_LIKELY(max == 0)) {
+		slow.lap = q->depth;   /* a lap, more than lim */
 		max = lim;
+	} else {
+		if (max > q->depth)
+			max = q->depth;   /* at most one lap per call */
+		slow.lap = max;
+		if (max > lim)
+			max = lim;
+	}
 	uint32_t left = max;
 	slow.max = max;
 	q->stats.polls++;
 	q->ctrl->cb_depth++;
 
 	do {   /* max >= 1 */
-		uint32_t head = q->cq_head, phase = q->cq_phase;
-		const volatile struct nvme_cqe *slot = &q->cq[head];
-		if (((slot->status ^ phase) & 1u) != 0)
+		/* the CQ cursor: the entry, and its phase tag where it sits in
+		 * dword 3 (NVME_CQ_PHASE16) */
+		volatile struct nvme_cqe *slot = q->cq_next;
+		uint32_t phase = q->cq_phase;
+		if (((((const volatile uint32_t *)slot)[3] ^ phase) & NVME_CQ_PHASE16) != 0)
 			break;
 		/* The phase tag says the entry is new; its other fields must be
 		 * read after the tag (weakly ordered CPUs). */
@@ -847,21 +876,23 @@ NVME_HOT_INLINE int q_reap(struct nvme_qpair *q, uint32_t max)
 		w[1] = ((const volatile uint64_t *)slot)[1];   /* sqhd, sqid, cid, status */
 		struct nvme_cqe e;
 		__builtin_memcpy(&e, w, sizeof(e));
-		if (++head == q->depth) {
-			head = 0;
-			q->cq_phase = (uint8_t)(phase ^ 1u);
+		if (NVME_UNLIKELY(++slot == q->cq_end)) {
+			slot = q->cq;
+			q->cq_phase = phase ^ NVME_CQ_PHASE16;
 		}
-		q->cq_head = head;
+		q->cq_next = slot;
 		nvme_trace_cqe(q, &e);
 
 		uint32_t hd = (uint32_t)w[1];           /* sqhd | sqid << 16 */
 		uint32_t tl = (uint32_t)(w[1] >> 32);   /* cid | status << 16 */
-		uint32_t idx = tl & q->cid_mask;
-		/* sqid == qid and sqhd < depth in one compare (depth <= 65536) */
-		if (NVME_CFG_FAST_PATH && NVME_LIKELY(hd - q->cqe_sqid < q->depth && idx < q->nslots)) {
+		/* sqid == qid and sqhd < depth in one compare (depth <= 65536);
+		 * the CID's index bits name one of the cid_mask + 1 slots (those
+		 * from nslots on are never busy) */
+		if (NVME_CFG_FAST_PATH && NVME_LIKELY(hd - q->cqe_sqid < q->depth)) {
+			uint32_t idx = tl & q->cid_mask;
 			struct nvme_slot *s = &q->slots[idx];
 			/* this CID, status field 0 with the phase just seen */
-			if (NVME_LIKELY(tl == ((uint32_t)s->cid | phase << 16) && slot_plain_busy(s))) {
+			if (NVME_LIKELY(slot_plain_busy(s, tl ^ phase))) {
 				nvme_cmd_cb cb = s->cb;
 				void *arg = s->arg;
 				q->sq_head = hd & 0xFFFFu;

@@ -118,18 +118,22 @@ struct nvme_slot;            /* private per-command bookkeeping */
 struct nvme_qpair {
 	struct nvme_ctrl *ctrl;
 	uint16_t qid;            /* 0 = admin */
-	bool     created;        /* memory allocated: the driver owns this queue pair */
 	bool     live;           /* exists on the device and accepts commands */
+	bool     fast_rw;        /* the Read/Write fast path may use it: an I/O queue of 64-byte SQEs,
+	                          * PRP allowed (nvme_q_set_fast_rw); live and fast_rw are
+	                          * adjacent bytes at an even offset, tested with one load
+	                          * (nvme_q_fast_live) */
+	bool     created;        /* memory allocated: the driver owns this queue pair */
 	bool     irq;            /* opts.interrupts */
 	bool     intx;           /* opts.intx: a pin interrupt (CQ head every pass) */
-	uint16_t vector;
 	uint8_t  prio;
+	uint16_t vector;
 	uint32_t depth;          /* entries; nslots = depth - 1 */
 	uint32_t nslots;
 	uint8_t  sqe_shift;      /* log2 of the SQ entry stride: 6, or 7 (NVME_QUIRK_SQE_128) */
-	bool     fast_rw;        /* the Read/Write fast path may use it: an I/O queue of 64-byte SQEs,
-	                          * PRP allowed (nvme_q_set_fast_rw) */
 	uint64_t dma_last;       /* host dma_limit - 1: the last bus address data may use (nvme_prp1_ok) */
+	uint64_t prp1_last;      /* dma_last - (host page - 1): the last PRP1 of the Read/Write fast
+	                          * path, whose buffer is at most a host page (nvme_q_set_fast_rw) */
 
 	/* rings */
 	struct nvme_sqe *sq;
@@ -141,14 +145,19 @@ struct nvme_qpair {
 	uint32_t sq_tail;        /* next SQ entry to write */
 	uint32_t sq_tail_rung;   /* tail value last written to the doorbell */
 	uint32_t sq_head;        /* last SQ head reported by the device */
-	uint32_t cq_head;        /* next CQ entry to look at */
-	uint8_t  cq_phase;       /* expected phase tag */
+	/* the CQ cursor: the entry to look at next (its index: nvme_q_cq_head),
+	 * the end of the ring, and the phase tag expected there, kept where it
+	 * sits in CQE dword 3 (bit 16: status bit 0) so that one XOR tests it */
+	volatile struct nvme_cqe *cq_next;
+	volatile struct nvme_cqe *cq_end;
+	uint32_t cq_phase;       /* NVME_CQ_PHASE16 or 0 */
 	uint32_t sq_db;          /* doorbell offsets in BAR0 */
 	uint32_t cq_db;
 	uint32_t cq_head_rung;   /* CQ head value last published */
-	uint32_t cq_pending;     /* CQ entries consumed since then */
 	uint32_t cq_defer;       /* publish once more are pending (nvme_q_cq_consumed) */
-	uint32_t slot_limit;     /* nslots - cq_pending: nvme_slot_take's bound */
+	uint32_t slot_limit;     /* nslots - the CQ entries consumed since then
+	                          * (nvme_q_cq_pending): nvme_slot_take's bound */
+	uint32_t slot_floor;     /* nslots - cq_defer: slot_limit's least value */
 	/* shadow doorbells (nvme_dbbuf.c): this queue's slots in the shadow
 	 * doorbell and EventIdx pages, NULL when not in use; the admin queue
 	 * has shadow slots but no EventIdx (always MMIO as well) */
@@ -160,15 +169,20 @@ struct nvme_qpair {
 	uint64_t kick_us;        /* when that count last changed */
 	uint32_t batch;          /* nvme_qpair_batch_begin nesting */
 
-	/* command slots (CID = index) */
+	/* command slots (CID = generation << cid_shift | index): cid_mask + 1 of
+	 * them, of which the first nslots are used (cid_mask >= nslots, so a
+	 * CID's index bits always name a slot, and index cid_mask, hence CID
+	 * FFFFh, is never used) */
 	struct nvme_slot *slots;
 	uint64_t slots_phys;
 	size_t   slots_bytes;
 	uint32_t free_head;      /* first free slot, or nslots */
-	uint32_t in_flight;      /* slots not free (incl. timed out, waiting to retry) */
 	uint8_t  cid_shift;      /* CID = generation << cid_shift | slot index */
 	uint16_t cid_mask;       /* the index bits of a CID */
 	uint32_t cid_step;       /* 1 << cid_shift: the next generation of a CID */
+	uint32_t in_flight;      /* slots not free (incl. timed out, waiting to retry); not
+	                          * beside free_head: a slot take then writes the two with
+	                          * two stores instead of merging them through a register */
 	uint32_t cqe_sqid;       /* qid << 16: the SQID as it sits in CQE dword 2 */
 
 	/* timeouts (nvme_q_tick) */

@@ -192,11 +192,13 @@ static void hotpath_refusals(void)
 	CHECK_RC(nvme_read_async(ns, q, 0, ns->max_blocks + 1, NULL, cb_record, &r), NVME_ERR_INVAL);
 	/* a namespace struct that is not (or no longer) the driver's: NSID 0
 	 * or unusable, as the driver's scan would leave it (no fast path:
-	 * cmdset.fast_blocks 0, which is how the fast path checks both), and
+	 * cmdset.fast_blocks and fast_max 0, which is how the fast path checks
+	 * both), and
 	 * one of another controller */
 	struct nvme_ns copy = *ns;
 	copy.nsid = 0;
 	copy.cmdset.fast_blocks = 0;
+	copy.cmdset.fast_max = 0;
 	CHECK_RC(nvme_read_async(&copy, q, 0, 1, b, cb_record, &r), NVME_ERR_INVAL);
 	copy = *ns;
 	copy.ctrl = NULL;
@@ -204,9 +206,11 @@ static void hotpath_refusals(void)
 	copy = *ns;
 	copy.unusable = NVME_ERR_UNSUPPORTED;
 	copy.cmdset.fast_blocks = 0;
+	copy.cmdset.fast_max = 0;
 	CHECK_RC(nvme_read_async(&copy, q, 0, 1, b, cb_record, &r), NVME_ERR_UNSUPPORTED);
 	/* the scan's value: the namespace's size, no fast path for an unusable one */
 	CHECK_EQ(ns->cmdset.fast_blocks, ns->size);
+	CHECK_EQ(ns->cmdset.fast_max, ns->max_blocks);
 	nvme_qpair_stats_get(q, &s1);
 	CHECK_EQ(s1.submitted, s0.submitted);
 	CHECK_EQ(s1.in_flight, 0);
