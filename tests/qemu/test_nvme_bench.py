@@ -19,7 +19,8 @@ FIELDS = ("job", "dev", "rw", "bs", "qd", "queues", "mode", "time_s", "ios", "io
           "lat_us_mean", "lat_us_p50", "lat_us_p99", "lat_us_p999", "doorbells_per_io", "shadow",
           "sq_mmio", "cq_mmio", "sq_shadow", "cq_shadow", "kicks", "submitted", "irqs", "errors", "wait",
           "spin_us", "empty_polls", "halts", "wake_msi", "wake_timer", "wake_other", "halted_us", "timer_found",
-          "msi_empty")
+          "msi_empty", "reaps", "direct_halts", "lat")
+LAT_FIELDS = ("lat_us_mean", "lat_us_p50", "lat_us_p99", "lat_us_p999")
 FLOOR_FIELDS = ("job", "dev", "rw", "bs", "qd", "time_s", "ios", "iops", "bw_kib", "lat_us_mean", "wait",
                 "spin_us", "failed", "left")
 
@@ -32,8 +33,12 @@ def bench_line(out):
     for f in FIELDS:
         assert f in kv, "BENCH line without %s: %s" % (f, lines[0])
     num = re.compile(r"^\d+(\.\d+)?$")
+    assert kv["lat"] in ("on", "off"), lines[0]
     for f in FIELDS:
-        if f not in ("job", "dev", "rw", "mode", "shadow", "wait"):
+        if f in LAT_FIELDS and kv["lat"] == "off":
+            # --no-lat: nothing timed, nothing made up
+            assert kv[f] == "-", "BENCH %s=%r with lat=off: %s" % (f, kv[f], lines[0])
+        elif f not in ("job", "dev", "rw", "mode", "shadow", "wait", "lat"):
             assert num.match(kv[f]), "BENCH %s=%r is not a number: %s" % (f, kv[f], lines[0])
     return kv
 
@@ -68,8 +73,15 @@ def sane(kv, mode, rw, bs, qd, queues=1, wait=None):
     assert sub + slack >= ios and ios + slack >= sub, \
         "submitted %d vs completed %d differ by more than qd*queues=%d: %s" % (sub, ios, slack, kv)
     assert int(kv["sq_mmio"]) <= sub and int(kv["cq_mmio"]) <= sub, kv
-    p50, p99, p999 = (float(kv[k]) for k in ("lat_us_p50", "lat_us_p99", "lat_us_p999"))
-    assert 0 < p50 <= p99 <= p999, kv
+    if kv["lat"] == "on":
+        p50, p99, p999 = (float(kv[k]) for k in ("lat_us_p50", "lat_us_p99", "lat_us_p999"))
+        assert 0 < p50 <= p99 <= p999, kv
+    # reaping passes that found completions: each took at least one and at
+    # most what one queue holds in flight; at QD1 on one queue exactly one
+    reaps = int(kv["reaps"])
+    assert 0 < reaps <= ios <= reaps * qd, "reaping passes do not add up: %s" % kv
+    if qd == 1 and queues == 1:
+        assert reaps == ios, "QD1: a reaping pass per completion: %s" % kv
     if mode == "irq" or kv["wait"] == "halt":
         assert int(kv["irqs"]) > 0, "no interrupts counted in irq mode / --wait halt: %s" % kv
     else:
@@ -85,11 +97,18 @@ def wakes(kv, queues=1):
     it is meant to (counts, never times)."""
     halts, msi, timer, other = (int(kv[k]) for k in ("halts", "wake_msi", "wake_timer", "wake_other"))
     empty, found, msi_empty = int(kv["empty_polls"]), int(kv["timer_found"]), int(kv["msi_empty"])
-    assert msi + timer + other == halts <= empty, "halts and their wake-ups do not add up: %s" % kv
+    direct = int(kv["direct_halts"])
+    # a halt follows an empty poll, or (halt without spinning) a reaping pass
+    assert msi + timer + other == halts <= empty + direct, "halts and their wake-ups do not add up: %s" % kv
+    assert direct <= int(kv["reaps"]), kv
+    w = "irq" if kv["mode"] == "irq" else kv["wait"]
+    if w == "halt" and kv["spin_us"] == "0":
+        assert direct > 0, "halt without spinning never halted straight after a reaping pass: %s" % kv
+    else:
+        assert direct == 0, "only halt without spinning halts straight after a reaping pass: %s" % kv
     assert msi_empty <= msi and found <= timer, kv
     # nothing but the bench's queues and timers interrupts a run
     assert other <= halts // 100 + 5, "halts ended by another interrupt: %s" % kv
-    w = "irq" if kv["mode"] == "irq" else kv["wait"]
     if w == "spin":
         assert halts == 0 and int(kv["halted_us"]) == 0, "spin halted: %s" % kv
     elif w == "sleep":
@@ -124,6 +143,14 @@ def _():
         sane(bench_line(out), "irq", "read", 131072, 2, queues=2)
         out = ok(m, "bench --ns nvme0n1 --rw randrw --qd 2 --time 1 --ramp 1 --yes")
         sane(bench_line(out), "poll", "randrw", 4096, 2)
+        # --no-lat: the same counts, no latency (bench/README.md, the floor gap)
+        for args, mode, qd in (("--no-lat", "poll", 1), ("--no-lat --irq --qd 8", "irq", 8),
+                               ("--no-lat --wait halt --qd 8 --ramp 1", "poll", 8)):
+            out = ok(m, "bench --time 1 %s" % args, r"lat=off", r"latency: not measured \(--no-lat\); "
+                     r"qd x queues / IOPS = [\d.]+ us", r"passes: \d+ reaping passes, [\d.]+ completions each")
+            kv = bench_line(out)
+            assert kv["lat"] == "off", kv
+            sane(kv, mode, "randread", 4096, qd)
         # the queues are as before: one polled I/O queue pair, I/O works
         ok(m, "queues", r"nvme0: ready, 1 I/O queue pair")
         ok(m, "write -s 10 --count 8 --pattern random --seed 3 --yes", r"write: Success")

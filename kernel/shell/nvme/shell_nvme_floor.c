@@ -14,7 +14,8 @@
  * CID is the slot, and every completion is resubmitted at once, one SQ and
  * one CQ doorbell write per reaping pass. Latency is mean only, from
  * Little's law (qd / IOPS). Waiting for completions follows --wait like
- * `bench --poll` (halt: the CQ is created with its MSI-X vector).
+ * `bench --poll` (halt: the CQ is created with its MSI-X vector, and without
+ * --spin-us the loop halts after every pass, as bench does).
  *
  * Needs shadow doorbells off (boot with nvmedbbuf=0): QEMU applies the
  * controller's Doorbell Buffer Config to every queue created after it, and
@@ -330,9 +331,11 @@ static int cmd_bench_floor(int argc, char **argv)
 			if (ws.mode == NVME_WAIT_SLEEP)
 				nvme_wait_learn(&st, (now - last) / tpu);
 			last = now;
-		} else {
-			nvme_wait_idle(&st, ws.mode, (uint32_t)spin, (now - last) / tpu, halt);
 		}
+		/* halt without spinning: straight after a pass that reaped too, as
+		 * bench does (a completion posted since raises the MSI-X) */
+		if (!n || (halt && spin == 0))
+			nvme_wait_idle(&st, ws.mode, (uint32_t)spin, (now - last) / tpu, halt);
 	}
 	uint64_t t_stop = rdtsc();
 	uint64_t ios = f.done - done0;
