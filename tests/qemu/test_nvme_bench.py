@@ -22,7 +22,7 @@ FIELDS = ("job", "dev", "rw", "bs", "qd", "queues", "mode", "time_s", "ios", "io
           "msi_empty", "reaps", "direct_halts", "lat")
 LAT_FIELDS = ("lat_us_mean", "lat_us_p50", "lat_us_p99", "lat_us_p999")
 FLOOR_FIELDS = ("job", "dev", "rw", "bs", "qd", "time_s", "ios", "iops", "bw_kib", "lat_us_mean", "wait",
-                "spin_us", "failed", "left")
+                "spin_us", "failed", "left", "passes", "halts")
 
 
 def bench_line(out):
@@ -51,6 +51,15 @@ def floor_line(out):
         assert f in kv, "FLOOR line without %s: %s" % (f, lines[0])
     assert int(kv["ios"]) > 0 and int(kv["iops"]) > 0 and float(kv["lat_us_mean"]) > 0, kv
     assert int(kv["failed"]) == 0 and int(kv["left"]) == 0, kv
+    # every reaping pass took at least one completion and at most qd
+    ios, passes, qd = int(kv["ios"]), int(kv["passes"]), int(kv["qd"])
+    assert 0 < passes <= ios <= passes * qd, "floor passes do not add up: %s" % kv
+    if qd == 1:
+        assert passes == ios, kv
+    if kv["wait"] == "spin":
+        assert int(kv["halts"]) == 0, kv
+    else:
+        assert int(kv["halts"]) > 0, kv
     return kv
 
 
