@@ -339,4 +339,43 @@ def _():
     assert "GAVE UP: linux-irq null pin 0 run 1 after 3 attempts" in out, out
 
 
+
+@t.case("bench-table-paired")
+def _():
+    """bench/table.py on made-up results of one --mix --repeat boot: a
+    --no-lat mode gets its own row with "-" for latency, and the paired
+    section divides each mode by irq and by the floor of the same boot and
+    repetition, never across boots."""
+    d = tempfile.mkdtemp(prefix="bench-table-paired-")
+    boot = " backend=null shadow_cfg=off run=1 pin=0 boot=b1"
+    other = " backend=null shadow_cfg=off run=2 pin=0 boot=b2"
+    with open(os.path.join(d, "ours.txt"), "w") as f:
+        for mode, wait, lat, iops, rep, tags in (("irq", "irq", "on", 100000, 1, boot), ("poll", "halt", "on", 110000, 1, boot),
+                                                 ("poll", "halt", "off", 120000, 1, boot),
+                                                 ("irq", "irq", "on", 200000, 2, boot), ("poll", "halt", "on", 180000, 2, boot),
+                                                 ("poll", "halt", "off", 240000, 2, boot),
+                                                 # another boot: only halt, so no pair
+                                                 ("poll", "halt", "on", 999999, 1, other)):
+            lats = "lat_us_mean=1.0 lat_us_p50=1.0 lat_us_p99=2.0" if lat == "on" else \
+                "lat_us_mean=- lat_us_p50=- lat_us_p99=-"
+            f.write("BENCH job=randread-qd32 mode=%s wait=%s iops=%d bw_kib=%d %s doorbells_per_io=0.037 "
+                    "errors=0 lat=%s%s rep=%d\n" % (mode, wait, iops, iops * 4, lats, lat, tags, rep))
+    with open(os.path.join(d, "floor.txt"), "w") as f:
+        for iops, rep in ((200000, 1), (250000, 2)):
+            f.write("FLOOR job=randread-qd32 iops=%d bw_kib=%d lat_us_mean=160.0 wait=halt%s rep=%d\n" %
+                    (iops, iops * 4, boot, rep))
+    out = subprocess.run(["python3", TABLE, "--runs", "1", d], stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, universal_newlines=True, timeout=60).stdout
+    nolat = [l for l in out.split("\n") if l.startswith("randread-qd32 ") and " halt-nolat " in l and "pairs" not in l]
+    assert len(nolat) == 1, out
+    # IOPS median of 120000 and 240000, latency columns "-"
+    assert "180000 (120000-240000)" in nolat[0] and "       -        -        -  0.037" in nolat[0], out
+    pairs = {tuple(l.split()[2:5]): l for l in out.split("\n") if " pairs: " in l}
+    # halt / irq: 110000/100000 and 180000/200000; the other boot's halt has no irq
+    assert "2 pairs: median 1.000 (0.900-1.100), above 1 in 1" in pairs[("halt", "/", "irq")], out
+    # halt-nolat / floor-halt: 120000/200000 and 240000/250000
+    assert "2 pairs: median 0.780 (0.600-0.960), above 1 in 0" in pairs[("halt-nolat", "/", "floor-halt")], out
+    assert ("floor-halt", "/", "floor-halt") not in pairs, out
+
+
 t.run()
