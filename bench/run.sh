@@ -16,6 +16,8 @@
 #                              each time; default 1); the table pairs modes of one boot
 #     --iso PATH               boot this ISO instead of building ours (A/B against
 #                              another commit's build; modes it lacks fail)
+#     --kargs "K=V ..."        more kernel command-line options for our boots and the
+#                              floor's (e.g. nvmedptr=prp); tagged kargs= in the results
 #     --shadow "on off"        shadow doorbells on our side (default both; one boot each)
 #     --mix / --no-mix         our modes interleaved inside one boot per job (the mode
 #                              order rotated every run; the default) / one boot per
@@ -84,6 +86,7 @@ out=
 jobsonly=
 repeat=1
 isoarg=
+kargs=
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -108,7 +111,8 @@ while [ $# -gt 0 ]; do
 	--jobs) jobsonly=$2; shift ;;
 	--repeat) repeat=$2; shift ;;
 	--iso) isoarg=$2; shift ;;
-	-h|--help) sed -n '2,65p' "$0"; exit 0 ;;
+	--kargs) kargs=$2; shift ;;
+	-h|--help) sed -n '2,66p' "$0"; exit 0 ;;
 	*) echo "bench/run.sh: unknown option '$1' (--help)" >&2; exit 2 ;;
 	esac
 	shift
@@ -252,6 +256,7 @@ ours() { # kind backend shadow mode run attempt
 	tmp=$(mktemp -d /tmp/nvmetk-bench.XXXXXX)
 	local dbarg=""
 	[ "$sh" = off ] && dbarg=" nvmedbbuf=0"
+	[ -n "$kargs" ] && dbarg+=" $kargs"
 	cat >"$tmp/nvmetk.cfg" <<CFG
 set timeout=0
 set default=nvmetk_bench
@@ -305,6 +310,7 @@ CFG
 	fi
 	[ -z "$reason" ] || return 1
 	local tags="backend=$be shadow_cfg=$sh run=$r pin=$pin boot=$name"
+	[ -n "$kargs" ] && tags+=" kargs=${kargs// /,}"
 	# rep=K: the K-th line of its job and mode in this boot (--repeat)
 	sed -n 's/^[0-9.]* \(FLOOR .*\)$/\1 '"$tags"'/p' "$dir/$name.serial.log" |
 		awk '{ for (i = 2; i <= NF; i++) { if ($i ~ /^job=/) j = $i; if ($i ~ /^wait=/) w = $i } n[j w]++; print $0 " rep=" n[j w] }' >>"$out/floor.txt"
@@ -408,7 +414,7 @@ attempt() { # side backend run shadow_cfg mode -- command...
 
 {
 	echo "# $(date -Is) $(uname -r) $(qemu-system-x86_64 --version | head -1)"
-	echo "# nvmetk $(git -C "$root" describe --always --dirty 2>/dev/null) accel=$accel pins=$pins runs=$runs time=$rtime ramp=$ramp modes=$modes mix=$mix repeat=$repeat shadow=$shadows peers=$peers floor=$floorw retries=$retries jobs=$(for j in $jobs; do printf '%s,' "${j%%:*}"; done)${isoarg:+ iso=$iso}"
+	echo "# nvmetk $(git -C "$root" describe --always --dirty 2>/dev/null) accel=$accel pins=$pins runs=$runs time=$rtime ramp=$ramp modes=$modes mix=$mix repeat=$repeat shadow=$shadows peers=$peers floor=$floorw retries=$retries${kargs:+ kargs=$kargs} jobs=$(for j in $jobs; do printf '%s,' "${j%%:*}"; done)${isoarg:+ iso=$iso}"
 	echo "# load before: $(cat /proc/loadavg)"
 } | tee "$out/info.txt" >&2
 : >"$out/ours.txt"

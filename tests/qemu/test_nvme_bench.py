@@ -19,7 +19,7 @@ FIELDS = ("job", "dev", "rw", "bs", "qd", "queues", "mode", "time_s", "ios", "io
           "lat_us_mean", "lat_us_p50", "lat_us_p99", "lat_us_p999", "doorbells_per_io", "shadow",
           "sq_mmio", "cq_mmio", "sq_shadow", "cq_shadow", "kicks", "submitted", "irqs", "errors", "wait",
           "spin_us", "empty_polls", "halts", "wake_msi", "wake_timer", "wake_other", "halted_us", "timer_found",
-          "msi_empty", "reaps", "direct_halts", "lat")
+          "msi_empty", "reaps", "direct_halts", "lat", "dptr")
 LAT_FIELDS = ("lat_us_mean", "lat_us_p50", "lat_us_p99", "lat_us_p999")
 FLOOR_FIELDS = ("job", "dev", "rw", "bs", "qd", "time_s", "ios", "iops", "bw_kib", "lat_us_mean", "wait",
                 "spin_us", "failed", "left", "passes", "halts")
@@ -33,12 +33,12 @@ def bench_line(out):
     for f in FIELDS:
         assert f in kv, "BENCH line without %s: %s" % (f, lines[0])
     num = re.compile(r"^\d+(\.\d+)?$")
-    assert kv["lat"] in ("on", "off"), lines[0]
+    assert kv["lat"] in ("on", "off") and kv["dptr"] in ("prp", "sgl"), lines[0]
     for f in FIELDS:
         if f in LAT_FIELDS and kv["lat"] == "off":
             # --no-lat: nothing timed, nothing made up
             assert kv[f] == "-", "BENCH %s=%r with lat=off: %s" % (f, kv[f], lines[0])
-        elif f not in ("job", "dev", "rw", "mode", "shadow", "wait", "lat"):
+        elif f not in ("job", "dev", "rw", "mode", "shadow", "wait", "lat", "dptr"):
             assert num.match(kv[f]), "BENCH %s=%r is not a number: %s" % (f, kv[f], lines[0])
     return kv
 
@@ -235,16 +235,20 @@ def _():
 @t.case("nvme-bench-shadow-off")
 def _():
     """nvmedbbuf=0: no shadow doorbells, every doorbell an MMIO write; with
-    them (QEMU 7.2 offers OACS bit 8) shadow updates are counted."""
+    them (QEMU 7.2 offers OACS bit 8) shadow updates are counted. nvmedptr=prp:
+    PRP data pointers where QEMU's SGLS would give SGLs (bench says which)."""
     name = "nvme-bench-shadow-off"
     disk = Disk(os.path.join(OUT, name), "ns1", 16 << 20, seed=None)
     c0 = Controller("c0", "nvmetk-bench2")
     c0.ns(1, disk)
-    with Machine(name, nvme=False, qemu_args=controllers([c0]), cmdline="nvmedbbuf=0") as m:
+    with Machine(name, nvme=False, qemu_args=controllers([c0]), cmdline="nvmedbbuf=0 nvmedptr=prp") as m:
         m.expect_prompt()
-        out = ok(m, "bench --qd 4 --time 1", r"shadow=off")
+        out = ok(m, "bench --qd 4 --time 1", r"shadow=off dptr=prp")
         kv = bench_line(out)
         sane(kv, "poll", "randread", 4096, 4)
+        assert kv["dptr"] == "prp", kv
+        sane(bench_line(ok(m, "bench --rw write --bs 128k --qd 2 --time 1 --yes", r"dptr=prp")), "poll", "write",
+             131072, 2)
         assert kv["shadow"] == "off" and int(kv["sq_shadow"]) == 0 and int(kv["cq_shadow"]) == 0, kv
         assert int(kv["kicks"]) == 0, kv
         # the floor: its own queue pair, every wait strategy, PRP lists at 128k
@@ -263,8 +267,9 @@ def _():
         assert m.wait_exit() == 0
     with Machine(name + "-on", nvme=False, qemu_args=controllers([c0])) as m:
         m.expect_prompt()
-        kv = bench_line(ok(m, "bench --qd 4 --time 1 --irq", r"shadow=on"))
+        kv = bench_line(ok(m, "bench --qd 4 --time 1 --irq", r"shadow=on dptr=sgl"))
         sane(kv, "irq", "randread", 4096, 4)
+        assert kv["dptr"] == "sgl", kv   # QEMU 7.2 advertises SGLs for I/O
         assert kv["shadow"] == "on" and int(kv["sq_shadow"]) > 0 and int(kv["cq_shadow"]) > 0, kv
         # an MMIO write only follows a shadow update
         assert int(kv["sq_mmio"]) <= int(kv["sq_shadow"]) + int(kv["kicks"]), kv

@@ -27,6 +27,11 @@
  * only counts and resubmits; the loop alone watches the clock), to measure
  * what the bench's own accounting costs against `bench-floor`.
  *
+ * Commands go through the driver's asynchronous API, nvme_read_async /
+ * nvme_write_async (its fast path where the queue allows one: PRP data
+ * pointers; see dptr= and nvmedptr= in bench/README.md), as a port would
+ * call it.
+ *
  * Offsets: random ones come from a seeded xorshift64* per queue, scaled to
  * whole --bs units with a 64x64->128 multiply (no division); sequential ones
  * walk the queue's share of the namespace and wrap. No data is checked: this
@@ -203,8 +208,8 @@ static int submit(struct bench_io *io, uint64_t now)
 	}
 	bool write = B.write_only || (B.mixed && (rng_next(&bq->rng) >> 63));
 	io->t0 = now;
-	int rc = write ? nvsh_write_async(B.ns, bq->q, lba, B.nlb, io->buf, bench_done, io)
-		       : nvsh_read_async(B.ns, bq->q, lba, B.nlb, io->buf, bench_done, io);
+	int rc = write ? nvme_write_async(B.ns, bq->q, lba, B.nlb, io->buf, bench_done, io)
+		       : nvme_read_async(B.ns, bq->q, lba, B.nlb, io->buf, bench_done, io);
 	if (rc != 0) {
 		B.submit_errors++;
 		if (!B.first_error)
@@ -385,6 +390,7 @@ struct bench_cfg {
 	uint32_t nlb;            /* blocks per I/O */
 	bool irq, writes, shadow;
 	bool lat;                /* per-I/O latency (not --no-lat) */
+	bool sgl;                /* the controller's I/O data pointers are SGLs */
 	bool armed;              /* queues with MSI-X and the 1 ms timer: --irq or --wait halt */
 	enum nvme_wait_mode wait;
 	uint32_t spin_us;
@@ -570,13 +576,15 @@ static int bench_setup(struct nvsh_target *tg, struct bench_cfg *cfg, struct qse
 	}
 
 	cfg->shadow = nvme_ctrl_shadow_doorbells(tg->c);
+	cfg->sgl = nvme_ctrl_uses_sgl(tg->c);
 	char waits[32] = "";
 	if (!cfg->irq)
 		ksnprintf(waits, sizeof(waits), " wait=%s spin=%uus", nvme_wait_name(cfg->wait), (unsigned)cfg->spin_us);
-	kprintf("bench %s: %s %s bs=%s qd=%llu queues=%llu mode=%s%s shadow=%s%s, %llu s (ramp %llu s), TSC "
-		"%llu.%03llu MHz (%s)\n",
+	kprintf("bench %s: %s %s bs=%s qd=%llu queues=%llu mode=%s%s shadow=%s dptr=%s%s, %llu s (ramp %llu s), "
+		"TSC %llu.%03llu MHz (%s)\n",
 		cfg->name, tg->name, rw_names[rw], cfg->bsz, (unsigned long long)qd, (unsigned long long)nq,
-		cfg->irq ? "irq" : "poll", waits, cfg->shadow ? "on" : "off", cfg->lat ? "" : " lat=off",
+		cfg->irq ? "irq" : "poll", waits, cfg->shadow ? "on" : "off", cfg->sgl ? "sgl" : "prp",
+		cfg->lat ? "" : " lat=off",
 		(unsigned long long)cfg->secs,
 		(unsigned long long)cfg->ramp, (unsigned long long)(time_tsc_hz() / 1000000),
 		(unsigned long long)(time_tsc_hz() / 1000 % 1000), time_source());
@@ -884,7 +892,8 @@ static int bench_report(const struct nvsh_target *tg, const struct bench_cfg *cf
 		"bw_kib=%llu lat_us_mean=%s lat_us_p50=%s lat_us_p99=%s lat_us_p999=%s doorbells_per_io=%s "
 		"shadow=%s sq_mmio=%llu cq_mmio=%llu sq_shadow=%llu cq_shadow=%llu kicks=%llu submitted=%llu "
 		"irqs=%llu errors=%llu wait=%s spin_us=%u empty_polls=%llu halts=%llu wake_msi=%llu wake_timer=%llu "
-		"wake_other=%llu halted_us=%llu timer_found=%llu msi_empty=%llu reaps=%llu direct_halts=%llu lat=%s\n",
+		"wake_other=%llu halted_us=%llu timer_found=%llu msi_empty=%llu reaps=%llu direct_halts=%llu lat=%s "
+		"dptr=%s\n",
 		cfg->name, tg->name, rw_names[cfg->rw], (unsigned long long)bs, (unsigned long long)cfg->qd,
 		(unsigned long long)cfg->nq, cfg->irq ? "irq" : "poll", (unsigned long long)cfg->secs,
 		(unsigned long long)ios, (unsigned long long)iops, (unsigned long long)bw_kib, mean, p50, p99, p999,
@@ -895,7 +904,7 @@ static int bench_report(const struct nvsh_target *tg, const struct bench_cfg *cf
 		(unsigned long long)B.empty, (unsigned long long)B.halts, (unsigned long long)B.wake_msi,
 		(unsigned long long)B.wake_timer, (unsigned long long)B.wake_other, (unsigned long long)halted_us,
 		(unsigned long long)B.timer_found, (unsigned long long)B.msi_empty, (unsigned long long)B.reaps,
-		(unsigned long long)B.direct, cfg->lat ? "on" : "off");
+		(unsigned long long)B.direct, cfg->lat ? "on" : "off", cfg->sgl ? "sgl" : "prp");
 
 	int rc = SHELL_OK;
 	if (res->removal) {
