@@ -7,7 +7,17 @@
 #     --backends "file null"   which -drive backends (default both)
 #     --runs N                 runs of every configuration, interleaved (default 1)
 #     --modes "irq poll"       bench modes on our side (default both): irq, poll (the
-#                              default wait strategy), or a strategy: spin, sleep, halt
+#                              default wait strategy), or a strategy: spin, sleep, halt;
+#                              any of them with -nolat (bench --no-lat: no per-I/O
+#                              latency), and with --mix and shadow off floor-spin,
+#                              floor-halt (bench-floor in the same boot as ours)
+#     --jobs "J..."            only these jobs (names as in the table, e.g. randread-qd32)
+#     --repeat N               with --mix: every mode N times per boot (order rotated
+#                              each time; default 1); the table pairs modes of one boot
+#     --iso PATH               boot this ISO instead of building ours (A/B against
+#                              another commit's build; modes it lacks fail)
+#     --kargs "K=V ..."        more kernel command-line options for our boots and the
+#                              floor's (e.g. nvmedptr=prp); tagged kargs= in the results
 #     --shadow "on off"        shadow doorbells on our side (default both; one boot each)
 #     --mix / --no-mix         our modes interleaved inside one boot per job (the mode
 #                              order rotated every run; the default) / one boot per
@@ -51,6 +61,9 @@
 # micro-benchmark (driver instructions per 4K I/O, .text sizes). Everything
 # is kept in the output directory (serial logs, BENCH/FLOOR/PEER/UBOOT
 # lines, QEMU command lines, traces). Exit status 0 unless a run failed.
+# With several modes in one boot (--mix) the table also pairs them: each
+# mode's figure over irq's (and over the floor's, with floor-* modes) from
+# the same boot and repetition, median and range of the ratios.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -70,6 +83,10 @@ retries=2
 hostb=1
 mix=1
 out=
+jobsonly=
+repeat=1
+isoarg=
+kargs=
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -91,13 +108,18 @@ while [ $# -gt 0 ]; do
 	--out) out=$2; shift ;;
 	--mix) mix=1 ;;
 	--no-mix) mix=0 ;;
-	-h|--help) sed -n '2,53p' "$0"; exit 0 ;;
+	--jobs) jobsonly=$2; shift ;;
+	--repeat) repeat=$2; shift ;;
+	--iso) isoarg=$2; shift ;;
+	--kargs) kargs=$2; shift ;;
+	-h|--help) sed -n '2,66p' "$0"; exit 0 ;;
 	*) echo "bench/run.sh: unknown option '$1' (--help)" >&2; exit 2 ;;
 	esac
 	shift
 done
 
 iso=$root/build/nvmetk.iso
+[ -n "$isoarg" ] && iso=$(cd "$(dirname "$isoarg")" && pwd)/$(basename "$isoarg")
 [ -n "$out" ] || out=$root/build/bench/$(date +%Y%m%d-%H%M%S)
 mkdir -p "$out"
 img=$root/build/bench/nvme-1G.img
@@ -112,14 +134,24 @@ fi
 
 log() { echo "[bench] $*" >&2; }
 
-make -C "$root" -s >/dev/null || { log "build failed"; exit 1; }
+if [ -n "$isoarg" ]; then
+	[ -f "$iso" ] || { log "no ISO $iso"; exit 2; }
+else
+	make -C "$root" -s >/dev/null || { log "build failed"; exit 1; }
+fi
+case $repeat in ''|*[!0-9]*|0) log "--repeat wants a number >= 1"; exit 2 ;; esac
 if [ ! -f "$img" ]; then
 	log "creating $img (1 GiB, zero-filled like the peer's)"
 	mkdir -p "$(dirname "$img")"
 	dd if=/dev/zero of="$img" bs=1M count=1024 status=none
 fi
 for m in $modes; do
-	case $m in irq|poll|spin|sleep|halt) ;; *) log "unknown mode '$m' (irq poll spin sleep halt)"; exit 2 ;; esac
+	case ${m%-nolat} in
+	irq|poll|spin|sleep|halt) ;;
+	floor-spin|floor-sleep|floor-halt)
+		[ "$mix" = 1 ] && [ "$m" = "${m%-nolat}" ] || { log "mode '$m' needs --mix (and no -nolat)"; exit 2; } ;;
+	*) log "unknown mode '$m' (irq poll spin sleep halt, X-nolat, floor-spin floor-halt)"; exit 2 ;;
+	esac
 done
 case " $peers " in *" linux-"*) peer=1 ;; *) peer=0 ;; esac
 if [ "$peer" = 1 ]; then
@@ -144,7 +176,17 @@ fi
 # MDTS-sized commands its driver sends one at a time) when uboot is a peer.
 jobs="randread-qd1:randread:4k:1 randread-qd32:randread:4k:32 randwrite-qd1:randwrite:4k:1 randwrite-qd32:randwrite:4k:32 seqread-128k-qd8:read:128k:8"
 case " $peers " in *" uboot "*) jobs+=" seqread-512k-qd1:read:512k:1 seqwrite-512k-qd1:write:512k:1" ;; esac
-njobs_each=$(echo $jobs | wc -w)
+if [ -n "$jobsonly" ]; then
+	sel=
+	for jn in $jobsonly; do
+		found=
+		for j in $jobs; do
+			[ "${j%%:*}" = "$jn" ] && { sel+="${sel:+ }$j"; found=1; }
+		done
+		[ -n "$found" ] || { log "unknown job '$jn' (one of: $(for j in $jobs; do printf '%s ' "${j%%:*}"; done))"; exit 2; }
+	done
+	jobs=$sel
+fi
 
 drive_for() { # backend -> -drive value
 	if [ "$1" = null ]; then
@@ -173,31 +215,48 @@ ours() { # kind backend shadow mode run attempt
 		name=$kind-$be-shadow$sh-${jobsel%%:*}-$m-pin$pin-r$r-a$a
 	fi
 	mkdir -p "$dir"
-	local script="" j njobs=0 tag=BENCH mm
+	local script="" j njobs=0 nbench=0 nfloor=0 mm k
 	if [ "$kind" = floor ]; then
-		tag=FLOOR
 		for j in $jobs; do
 			IFS=: read -r jn rw bs qd <<<"$j"
 			script+="bench-floor --name $jn --rw $rw --bs $bs --qd $qd --time $rtime --ramp $ramp --wait $m --yes; "
-			njobs=$((njobs + 1))
+			nfloor=$((nfloor + 1))
 		done
 	else
-		local mo
+		local mo ml
 		for j in $jl; do
 			IFS=: read -r jn rw bs qd <<<"$j"
-			for mm in ${m//+/ }; do
-				mo="--$mm"
-				case $mm in spin|sleep|halt) mo="--poll --wait $mm" ;; esac
-				script+="bench --name $jn --rw $rw --bs $bs --qd $qd --time $rtime --ramp $ramp $mo --yes; "
-				njobs=$((njobs + 1))
+			# shellcheck disable=SC2086
+			set -- ${m//+/ }
+			for k in $(seq 1 "$repeat"); do
+				ml="$*"
+				for mm in $ml; do
+					case $mm in
+					floor-*)
+						# bench-floor needs shadow doorbells off
+						[ "$sh" = off ] || continue
+						script+="bench-floor --name $jn --rw $rw --bs $bs --qd $qd --time $rtime --ramp $ramp --wait ${mm#floor-} --yes; "
+						nfloor=$((nfloor + 1))
+						continue ;;
+					esac
+					mo="--${mm%-nolat}"
+					case ${mm%-nolat} in spin|sleep|halt) mo="--poll --wait ${mm%-nolat}" ;; esac
+					[ "$mm" != "${mm%-nolat}" ] && mo+=" --no-lat"
+					script+="bench --name $jn --rw $rw --bs $bs --qd $qd --time $rtime --ramp $ramp $mo --yes; "
+					nbench=$((nbench + 1))
+				done
+				# the next repetition in another order
+				set -- "${@:2}" "$1"
 			done
 		done
 	fi
+	njobs=$((nbench + nfloor))
 	script+="exit 0"
 	local tmp
 	tmp=$(mktemp -d /tmp/nvmetk-bench.XXXXXX)
 	local dbarg=""
 	[ "$sh" = off ] && dbarg=" nvmedbbuf=0"
+	[ -n "$kargs" ] && dbarg+=" $kargs"
 	cat >"$tmp/nvmetk.cfg" <<CFG
 set timeout=0
 set default=nvmetk_bench
@@ -230,28 +289,34 @@ CFG
 		while IFS= read -r line; do printf '%s %s\n' "$EPOCHREALTIME" "${line//$'\r'/}"; done >"$dir/$name.serial.log"
 	local rc=${PIPESTATUS[0]}
 	rm -rf "$tmp"
-	local got err
-	got=$(grep -c "^[0-9.]* $tag " "$dir/$name.serial.log")
+	local got gotb gotf err
+	gotb=$(grep -c "^[0-9.]* BENCH " "$dir/$name.serial.log")
+	gotf=$(grep -c "^[0-9.]* FLOOR " "$dir/$name.serial.log")
+	got=$((gotb + gotf))
 	err=$(sed -n 's/^[0-9.]* \(error: .*\)$/\1/p' "$dir/$name.serial.log" | head -1)
 	# kernel `exit 0` -> QEMU status 1
 	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 		reason="timed out after ${tmo} s ($got of $njobs jobs done${err:+; $err})"
 	elif [ "$rc" != 1 ]; then
 		reason="QEMU status $rc ($got of $njobs jobs done${err:+; $err})"
-	elif [ "$got" -ne "$njobs" ]; then
+	elif [ "$gotb" -ne "$nbench" ] || [ "$gotf" -ne "$nfloor" ]; then
 		reason="$got of $njobs jobs reported${err:+ ($err)}"
-	elif grep -q "^[0-9.]* $tag .* errors=[1-9]" "$dir/$name.serial.log"; then
-		reason="I/O errors in a job ($(grep -o "^[0-9.]* $tag job=[^ ]*" "$dir/$name.serial.log" | head -1))"
+	elif grep -q "^[0-9.]* BENCH .* errors=[1-9]" "$dir/$name.serial.log"; then
+		reason="I/O errors in a job ($(grep -o "^[0-9.]* BENCH job=[^ ]*" "$dir/$name.serial.log" | head -1))"
+	elif grep -q "^[0-9.]* FLOOR .* failed=[1-9]" "$dir/$name.serial.log"; then
+		reason="failed commands in a floor job ($(grep -o "^[0-9.]* FLOOR job=[^ ]*" "$dir/$name.serial.log" | head -1))"
 	else
 		reason=
 	fi
 	[ -z "$reason" ] || return 1
-	local tags="backend=$be shadow_cfg=$sh run=$r pin=$pin"
-	if [ "$kind" = floor ]; then
-		sed -n 's/^[0-9.]* \(FLOOR .*\)$/\1 '"$tags"'/p' "$dir/$name.serial.log" >>"$out/floor.txt"
-		return 0
-	fi
-	sed -n 's/^[0-9.]* \(BENCH .*\)$/\1 '"$tags"'/p' "$dir/$name.serial.log" >>"$out/ours.txt"
+	local tags="backend=$be shadow_cfg=$sh run=$r pin=$pin boot=$name"
+	[ -n "$kargs" ] && tags+=" kargs=${kargs// /,}"
+	# rep=K: the K-th line of its job and mode in this boot (--repeat)
+	sed -n 's/^[0-9.]* \(FLOOR .*\)$/\1 '"$tags"'/p' "$dir/$name.serial.log" |
+		awk '{ for (i = 2; i <= NF; i++) { if ($i ~ /^job=/) j = $i; if ($i ~ /^wait=/) w = $i } n[j w]++; print $0 " rep=" n[j w] }' >>"$out/floor.txt"
+	[ "$kind" = floor ] && return 0
+	sed -n 's/^[0-9.]* \(BENCH .*\)$/\1 '"$tags"'/p' "$dir/$name.serial.log" |
+		awk '{ l = ""; for (i = 2; i <= NF; i++) { if ($i ~ /^job=/) j = $i; if ($i ~ /^mode=/) mo = $i; if ($i ~ /^wait=/) w = $i; if ($i ~ /^lat=/) l = $i } n[j mo w l]++; print $0 " rep=" n[j mo w l] }' >>"$out/ours.txt"
 	if [ "$trace" = 1 ]; then
 		awk '
 			FNR == NR {
@@ -349,7 +414,7 @@ attempt() { # side backend run shadow_cfg mode -- command...
 
 {
 	echo "# $(date -Is) $(uname -r) $(qemu-system-x86_64 --version | head -1)"
-	echo "# nvmetk $(git -C "$root" describe --always --dirty 2>/dev/null) accel=$accel pins=$pins runs=$runs time=$rtime ramp=$ramp modes=$modes mix=$mix shadow=$shadows peers=$peers floor=$floorw retries=$retries"
+	echo "# nvmetk $(git -C "$root" describe --always --dirty 2>/dev/null) accel=$accel pins=$pins runs=$runs time=$rtime ramp=$ramp modes=$modes mix=$mix repeat=$repeat shadow=$shadows peers=$peers floor=$floorw retries=$retries${kargs:+ kargs=$kargs} jobs=$(for j in $jobs; do printf '%s,' "${j%%:*}"; done)${isoarg:+ iso=$iso}"
 	echo "# load before: $(cat /proc/loadavg)"
 } | tee "$out/info.txt" >&2
 : >"$out/ours.txt"

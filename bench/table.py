@@ -76,6 +76,52 @@ def is_seq(job):
     return job.startswith("seq")
 
 
+def mode_of(d):
+    """The table's mode of a BENCH line: irq or the wait strategy, with
+    "-nolat" for a `bench --no-lat` run (no per-I/O latency)."""
+    m = "irq" if d.get("mode") == "irq" else d.get("wait", "poll")
+    return m + "-nolat" if d.get("lat") == "off" else m
+
+
+def f81(v):
+    """%8.1f, or "-" without a figure (--no-lat has no latency)."""
+    return "%8.1f" % v if v is not None else "%8s" % "-"
+
+
+def paired(o, fl):
+    """Modes run in the same boot (bench/run.sh --mix, --repeat): each mode's
+    IOPS over irq's and over each floor strategy's of the same boot and
+    repetition. Whole boots run faster or slower together on a loaded host,
+    so these ratios compare modes more fairly than medians across boots."""
+    cells = {}
+    for d in o + [dict(x, mode="floor-" + x.get("wait", "?"), wait="", lat="") for x in fl]:
+        if "boot" not in d:
+            continue
+        m = d["mode"] if d["mode"].startswith("floor-") else mode_of(d)
+        key = (d["job"], d.get("shadow_cfg", "?"))
+        cells.setdefault(key, {}).setdefault((d["boot"], d.get("rep", "1")), {})[m] = num(d, "iops")
+    lines = []
+    for (job, sh), boots in cells.items():
+        modes = []
+        for ms in boots.values():
+            modes += [m for m in ms if m not in modes]
+        refs = [m for m in modes if m == "irq" or m.startswith("floor-")]
+        for ref in refs:
+            for m in modes:
+                if m == ref or (ref != "irq" and m.startswith("floor-")):
+                    continue
+                r = [ms[m] / ms[ref] for ms in boots.values() if m in ms and ref in ms and ms[ref] > 0]
+                if not r:
+                    continue
+                lines.append("%-18s %-6s %10s / %-10s %3d pairs: median %.3f (%.3f-%.3f), above 1 in %d" %
+                             (job, sh, m, ref, len(r), statistics.median(r), min(r), max(r),
+                              sum(1 for x in r if x > 1)))
+    if lines:
+        print("-- paired in one boot (IOPS ratio per boot and repetition)")
+        for line in lines:
+            print(line)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("dir")
@@ -112,14 +158,13 @@ def main():
         print()
         print("== backend %s, pin %s (%s, %s run(s), %ss per job after %ss ramp)" %
               (be, pin, a.accel, a.runs, a.time, a.ramp))
-        hdr = ("%-18s %-5s %-6s %2s %21s %8s %8s %8s %8s %6s | %-22s | %-17s | %-17s | %s" %
+        hdr = ("%-18s %-10s %-6s %2s %21s %8s %8s %8s %8s %6s | %-22s | %-17s | %-17s | %s" %
                ("job", "mode", "shadow", "n", "IOPS med (min-max)", "MiB/s", "lat_mean", "lat_p50", "lat_p99",
                 "db/io", "floor IOPS lat (wait)", "linux-irq IOPS p50", "linux-poll IOPS p50", "ratio"))
         print(hdr)
         jobs, keys = [], []
         for d in o:
-            mode = "irq" if d.get("mode") == "irq" else d.get("wait", "poll")
-            k = (d["job"], mode, d.get("shadow_cfg", "?"))
+            k = (d["job"], mode_of(d), d.get("shadow_cfg", "?"))
             if k not in keys:
                 keys.append(k)
             if d["job"] not in jobs:
@@ -173,8 +218,7 @@ def main():
             return mib * 1024, "U-Boot %.0f MiB/s (n=%d)" % (mib, len(rows))
 
         for job, mode, sh in keys:
-            rows = [d for d in o if d["job"] == job and d.get("shadow_cfg") == sh and
-                    ("irq" if d.get("mode") == "irq" else d.get("wait", "poll")) == mode]
+            rows = [d for d in o if d["job"] == job and d.get("shadow_cfg") == sh and mode_of(d) == mode]
             fv, fcell = floor_cell(job)
             if job in UBOOT_JOBS:
                 pv, c1 = uboot_cell(job)
@@ -186,17 +230,18 @@ def main():
             if not rows:
                 g = gave_up("ours", sh, mode)
                 why = ("failed: %s" % g["reason"]) if g else "no figure"
-                print("%-18s %-5s %-6s %2d %s | %-22s | %-17s | %-17s | -" % (job, mode, sh, 0, why, fcell, c1, c2))
+                print("%-18s %-10s %-6s %2d %s | %-22s | %-17s | %-17s | -" % (job, mode, sh, 0, why, fcell, c1, c2))
                 continue
             iops = [num(d, "iops") for d in rows]
             ov = med([num(d, "bw_kib") for d in rows]) if is_seq(job) else med(iops)
             ratio = "%.2fx" % (ov / pv) if pv and ov is not None else "-"
-            print("%-18s %-5s %-6s %2d %21s %8.1f %8.1f %8.1f %8.1f %6.3f | %-22s | %-17s | %-17s | %s" %
+            print("%-18s %-10s %-6s %2d %21s %8.1f %s %s %s %6.3f | %-22s | %-17s | %-17s | %s" %
                   (job, mode, sh, len(rows), spread(iops), med([num(d, "bw_kib") for d in rows]) / 1024,
-                   med([num(d, "lat_us_mean") for d in rows]), med([num(d, "lat_us_p50") for d in rows]),
-                   med([num(d, "lat_us_p99") for d in rows]), med([num(d, "doorbells_per_io") for d in rows]),
+                   f81(med([num(d, "lat_us_mean") for d in rows])), f81(med([num(d, "lat_us_p50") for d in rows])),
+                   f81(med([num(d, "lat_us_p99") for d in rows])), med([num(d, "doorbells_per_io") for d in rows]),
                    fcell, c1, c2, ratio))
-    print("(mode: irq, or the poll mode's wait strategy; floor: bench-floor's median, the better wait "
+        paired(o, fl)
+    print("(mode: irq, or the poll mode's wait strategy, -nolat: bench --no-lat; floor: bench-floor's median, the better wait "
           "strategy, latency = qd / IOPS; ratio: our median over the better Linux median, IOPS or for "
           "seq* bandwidth; U-Boot's jobs: over U-Boot's MiB/s; no ratio without a median on both sides)")
     if fails:

@@ -213,6 +213,12 @@ static int attach_one(struct nvmetk_ctrl *t, uint32_t io_queues)
 	 * (for comparisons: bench prints which one ran) */
 	const char *db = cmdline_get("nvmedbbuf");
 	cfg.no_shadow_doorbells = db && strcmp(db, "0") == 0;
+	/* nvmedptr=prp|sgl|auto: the data pointer mode of I/O commands */
+	const char *dp = cmdline_get("nvmedptr");
+	if (dp && strcmp(dp, "prp") == 0)
+		cfg.dptr_mode = NVME_DPTR_PRP;
+	else if (dp && strcmp(dp, "sgl") == 0)
+		cfg.dptr_mode = NVME_DPTR_SGL;
 	/* the driver has no PCI: the host looks its quirks up by PCI IDs */
 	cfg.quirks = nvme_quirks_for(d->vendor, d->device, d->subsys_vendor, d->subsys_id);
 	quirk_override(&cfg.quirks_add, &cfg.quirks_remove);

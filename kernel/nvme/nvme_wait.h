@@ -4,7 +4,9 @@
  * for: the wait strategy of the polled path (hybrid polling).
  *
  * A poll that finds nothing calls nvme_wait_idle() with the time since the
- * last progress. Strategies:
+ * last progress (`bench` and `bench-floor` with halt and no spin also call
+ * it straight after a pass that reaped: the MSI-X covers what came since).
+ * Strategies:
  *   spin   a CPU pause hint, nothing else: the lowest latency when the CPU
  *          has nothing better to do (a real drive, a core of its own).
  *   sleep  Linux's hybrid polling, with naps instead of the spin: after
@@ -65,7 +67,8 @@ struct nvme_wait_setting {
  * how the CPU waited, counted so that a wake-up mechanism that regresses
  * shows up as counts (bench prints them per job), not only as time. */
 struct nvme_wait_stats {
-	uint64_t idle_calls;     /* nvme_wait_idle / the idle callback: empty polls */
+	uint64_t idle_calls;     /* nvme_wait_idle / the idle callback: empty polls (and
+	                          * bench's halts straight after a reaping pass) */
 	uint64_t pauses;         /* of those, answered with a pause hint (spin) */
 	uint64_t halts;          /* sti; hlt executed */
 	uint64_t halted_tsc;     /* TSC ticks spent in those halts */

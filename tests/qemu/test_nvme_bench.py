@@ -19,9 +19,10 @@ FIELDS = ("job", "dev", "rw", "bs", "qd", "queues", "mode", "time_s", "ios", "io
           "lat_us_mean", "lat_us_p50", "lat_us_p99", "lat_us_p999", "doorbells_per_io", "shadow",
           "sq_mmio", "cq_mmio", "sq_shadow", "cq_shadow", "kicks", "submitted", "irqs", "errors", "wait",
           "spin_us", "empty_polls", "halts", "wake_msi", "wake_timer", "wake_other", "halted_us", "timer_found",
-          "msi_empty")
+          "msi_empty", "reaps", "direct_halts", "lat", "dptr")
+LAT_FIELDS = ("lat_us_mean", "lat_us_p50", "lat_us_p99", "lat_us_p999")
 FLOOR_FIELDS = ("job", "dev", "rw", "bs", "qd", "time_s", "ios", "iops", "bw_kib", "lat_us_mean", "wait",
-                "spin_us", "failed", "left")
+                "spin_us", "failed", "left", "passes", "halts")
 
 
 def bench_line(out):
@@ -32,8 +33,12 @@ def bench_line(out):
     for f in FIELDS:
         assert f in kv, "BENCH line without %s: %s" % (f, lines[0])
     num = re.compile(r"^\d+(\.\d+)?$")
+    assert kv["lat"] in ("on", "off") and kv["dptr"] in ("prp", "sgl"), lines[0]
     for f in FIELDS:
-        if f not in ("job", "dev", "rw", "mode", "shadow", "wait"):
+        if f in LAT_FIELDS and kv["lat"] == "off":
+            # --no-lat: nothing timed, nothing made up
+            assert kv[f] == "-", "BENCH %s=%r with lat=off: %s" % (f, kv[f], lines[0])
+        elif f not in ("job", "dev", "rw", "mode", "shadow", "wait", "lat", "dptr"):
             assert num.match(kv[f]), "BENCH %s=%r is not a number: %s" % (f, kv[f], lines[0])
     return kv
 
@@ -46,6 +51,15 @@ def floor_line(out):
         assert f in kv, "FLOOR line without %s: %s" % (f, lines[0])
     assert int(kv["ios"]) > 0 and int(kv["iops"]) > 0 and float(kv["lat_us_mean"]) > 0, kv
     assert int(kv["failed"]) == 0 and int(kv["left"]) == 0, kv
+    # every reaping pass took at least one completion and at most qd
+    ios, passes, qd = int(kv["ios"]), int(kv["passes"]), int(kv["qd"])
+    assert 0 < passes <= ios <= passes * qd, "floor passes do not add up: %s" % kv
+    if qd == 1:
+        assert passes == ios, kv
+    if kv["wait"] == "spin":
+        assert int(kv["halts"]) == 0, kv
+    else:
+        assert int(kv["halts"]) > 0, kv
     return kv
 
 
@@ -68,8 +82,15 @@ def sane(kv, mode, rw, bs, qd, queues=1, wait=None):
     assert sub + slack >= ios and ios + slack >= sub, \
         "submitted %d vs completed %d differ by more than qd*queues=%d: %s" % (sub, ios, slack, kv)
     assert int(kv["sq_mmio"]) <= sub and int(kv["cq_mmio"]) <= sub, kv
-    p50, p99, p999 = (float(kv[k]) for k in ("lat_us_p50", "lat_us_p99", "lat_us_p999"))
-    assert 0 < p50 <= p99 <= p999, kv
+    if kv["lat"] == "on":
+        p50, p99, p999 = (float(kv[k]) for k in ("lat_us_p50", "lat_us_p99", "lat_us_p999"))
+        assert 0 < p50 <= p99 <= p999, kv
+    # reaping passes that found completions: each took at least one and at
+    # most what one queue holds in flight; at QD1 on one queue exactly one
+    reaps = int(kv["reaps"])
+    assert 0 < reaps <= ios <= reaps * qd, "reaping passes do not add up: %s" % kv
+    if qd == 1 and queues == 1:
+        assert reaps == ios, "QD1: a reaping pass per completion: %s" % kv
     if mode == "irq" or kv["wait"] == "halt":
         assert int(kv["irqs"]) > 0, "no interrupts counted in irq mode / --wait halt: %s" % kv
     else:
@@ -85,11 +106,18 @@ def wakes(kv, queues=1):
     it is meant to (counts, never times)."""
     halts, msi, timer, other = (int(kv[k]) for k in ("halts", "wake_msi", "wake_timer", "wake_other"))
     empty, found, msi_empty = int(kv["empty_polls"]), int(kv["timer_found"]), int(kv["msi_empty"])
-    assert msi + timer + other == halts <= empty, "halts and their wake-ups do not add up: %s" % kv
+    direct = int(kv["direct_halts"])
+    # a halt follows an empty poll, or (halt without spinning) a reaping pass
+    assert msi + timer + other == halts <= empty + direct, "halts and their wake-ups do not add up: %s" % kv
+    assert direct <= int(kv["reaps"]), kv
+    w = "irq" if kv["mode"] == "irq" else kv["wait"]
+    if w == "halt" and kv["spin_us"] == "0":
+        assert direct > 0, "halt without spinning never halted straight after a reaping pass: %s" % kv
+    else:
+        assert direct == 0, "only halt without spinning halts straight after a reaping pass: %s" % kv
     assert msi_empty <= msi and found <= timer, kv
     # nothing but the bench's queues and timers interrupts a run
     assert other <= halts // 100 + 5, "halts ended by another interrupt: %s" % kv
-    w = "irq" if kv["mode"] == "irq" else kv["wait"]
     if w == "spin":
         assert halts == 0 and int(kv["halted_us"]) == 0, "spin halted: %s" % kv
     elif w == "sleep":
@@ -124,6 +152,14 @@ def _():
         sane(bench_line(out), "irq", "read", 131072, 2, queues=2)
         out = ok(m, "bench --ns nvme0n1 --rw randrw --qd 2 --time 1 --ramp 1 --yes")
         sane(bench_line(out), "poll", "randrw", 4096, 2)
+        # --no-lat: the same counts, no latency (bench/README.md, the floor gap)
+        for args, mode, qd in (("--no-lat", "poll", 1), ("--no-lat --irq --qd 8", "irq", 8),
+                               ("--no-lat --wait halt --qd 8 --ramp 1", "poll", 8)):
+            out = ok(m, "bench --time 1 %s" % args, r"lat=off", r"latency: not measured \(--no-lat\); "
+                     r"qd x queues / IOPS = [\d.]+ us", r"passes: \d+ reaping passes, [\d.]+ completions each")
+            kv = bench_line(out)
+            assert kv["lat"] == "off", kv
+            sane(kv, mode, "randread", 4096, qd)
         # the queues are as before: one polled I/O queue pair, I/O works
         ok(m, "queues", r"nvme0: ready, 1 I/O queue pair")
         ok(m, "write -s 10 --count 8 --pattern random --seed 3 --yes", r"write: Success")
@@ -199,16 +235,20 @@ def _():
 @t.case("nvme-bench-shadow-off")
 def _():
     """nvmedbbuf=0: no shadow doorbells, every doorbell an MMIO write; with
-    them (QEMU 7.2 offers OACS bit 8) shadow updates are counted."""
+    them (QEMU 7.2 offers OACS bit 8) shadow updates are counted. nvmedptr=prp:
+    PRP data pointers where QEMU's SGLS would give SGLs (bench says which)."""
     name = "nvme-bench-shadow-off"
     disk = Disk(os.path.join(OUT, name), "ns1", 16 << 20, seed=None)
     c0 = Controller("c0", "nvmetk-bench2")
     c0.ns(1, disk)
-    with Machine(name, nvme=False, qemu_args=controllers([c0]), cmdline="nvmedbbuf=0") as m:
+    with Machine(name, nvme=False, qemu_args=controllers([c0]), cmdline="nvmedbbuf=0 nvmedptr=prp") as m:
         m.expect_prompt()
-        out = ok(m, "bench --qd 4 --time 1", r"shadow=off")
+        out = ok(m, "bench --qd 4 --time 1", r"shadow=off dptr=prp")
         kv = bench_line(out)
         sane(kv, "poll", "randread", 4096, 4)
+        assert kv["dptr"] == "prp", kv
+        sane(bench_line(ok(m, "bench --rw write --bs 128k --qd 2 --time 1 --yes", r"dptr=prp")), "poll", "write",
+             131072, 2)
         assert kv["shadow"] == "off" and int(kv["sq_shadow"]) == 0 and int(kv["cq_shadow"]) == 0, kv
         assert int(kv["kicks"]) == 0, kv
         # the floor: its own queue pair, every wait strategy, PRP lists at 128k
@@ -227,8 +267,9 @@ def _():
         assert m.wait_exit() == 0
     with Machine(name + "-on", nvme=False, qemu_args=controllers([c0])) as m:
         m.expect_prompt()
-        kv = bench_line(ok(m, "bench --qd 4 --time 1 --irq", r"shadow=on"))
+        kv = bench_line(ok(m, "bench --qd 4 --time 1 --irq", r"shadow=on dptr=sgl"))
         sane(kv, "irq", "randread", 4096, 4)
+        assert kv["dptr"] == "sgl", kv   # QEMU 7.2 advertises SGLs for I/O
         assert kv["shadow"] == "on" and int(kv["sq_shadow"]) > 0 and int(kv["cq_shadow"]) > 0, kv
         # an MMIO write only follows a shadow update
         assert int(kv["sq_mmio"]) <= int(kv["sq_shadow"]) + int(kv["kicks"]), kv
@@ -301,6 +342,45 @@ def _():
     assert "inf" not in out and " 0 (0-0)" not in out, out
     assert "== failed attempts" in out and "ours null pin 0 run 1 attempt 1: timed out after 300 s" in out, out
     assert "GAVE UP: linux-irq null pin 0 run 1 after 3 attempts" in out, out
+
+
+
+@t.case("bench-table-paired")
+def _():
+    """bench/table.py on made-up results of one --mix --repeat boot: a
+    --no-lat mode gets its own row with "-" for latency, and the paired
+    section divides each mode by irq and by the floor of the same boot and
+    repetition, never across boots."""
+    d = tempfile.mkdtemp(prefix="bench-table-paired-")
+    boot = " backend=null shadow_cfg=off run=1 pin=0 boot=b1"
+    other = " backend=null shadow_cfg=off run=2 pin=0 boot=b2"
+    with open(os.path.join(d, "ours.txt"), "w") as f:
+        for mode, wait, lat, iops, rep, tags in (("irq", "irq", "on", 100000, 1, boot), ("poll", "halt", "on", 110000, 1, boot),
+                                                 ("poll", "halt", "off", 120000, 1, boot),
+                                                 ("irq", "irq", "on", 200000, 2, boot), ("poll", "halt", "on", 180000, 2, boot),
+                                                 ("poll", "halt", "off", 240000, 2, boot),
+                                                 # another boot: only halt, so no pair
+                                                 ("poll", "halt", "on", 999999, 1, other)):
+            lats = "lat_us_mean=1.0 lat_us_p50=1.0 lat_us_p99=2.0" if lat == "on" else \
+                "lat_us_mean=- lat_us_p50=- lat_us_p99=-"
+            f.write("BENCH job=randread-qd32 mode=%s wait=%s iops=%d bw_kib=%d %s doorbells_per_io=0.037 "
+                    "errors=0 lat=%s%s rep=%d\n" % (mode, wait, iops, iops * 4, lats, lat, tags, rep))
+    with open(os.path.join(d, "floor.txt"), "w") as f:
+        for iops, rep in ((200000, 1), (250000, 2)):
+            f.write("FLOOR job=randread-qd32 iops=%d bw_kib=%d lat_us_mean=160.0 wait=halt%s rep=%d\n" %
+                    (iops, iops * 4, boot, rep))
+    out = subprocess.run(["python3", TABLE, "--runs", "1", d], stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, universal_newlines=True, timeout=60).stdout
+    nolat = [l for l in out.split("\n") if l.startswith("randread-qd32 ") and " halt-nolat " in l and "pairs" not in l]
+    assert len(nolat) == 1, out
+    # IOPS median of 120000 and 240000, latency columns "-"
+    assert "180000 (120000-240000)" in nolat[0] and "       -        -        -  0.037" in nolat[0], out
+    pairs = {tuple(l.split()[2:5]): l for l in out.split("\n") if " pairs: " in l}
+    # halt / irq: 110000/100000 and 180000/200000; the other boot's halt has no irq
+    assert "2 pairs: median 1.000 (0.900-1.100), above 1 in 1" in pairs[("halt", "/", "irq")], out
+    # halt-nolat / floor-halt: 120000/200000 and 240000/250000
+    assert "2 pairs: median 0.780 (0.600-0.960), above 1 in 0" in pairs[("halt-nolat", "/", "floor-halt")], out
+    assert ("floor-halt", "/", "floor-halt") not in pairs, out
 
 
 t.run()

@@ -14,7 +14,8 @@
  * CID is the slot, and every completion is resubmitted at once, one SQ and
  * one CQ doorbell write per reaping pass. Latency is mean only, from
  * Little's law (qd / IOPS). Waiting for completions follows --wait like
- * `bench --poll` (halt: the CQ is created with its MSI-X vector).
+ * `bench --poll` (halt: the CQ is created with its MSI-X vector, and without
+ * --spin-us the loop halts after every pass, as bench does).
  *
  * Needs shadow doorbells off (boot with nvmedbbuf=0): QEMU applies the
  * controller's Doorbell Buffer Config to every queue created after it, and
@@ -51,6 +52,7 @@ struct floor_run {
 	uint64_t data_phys, prp_phys;   /* per-slot buffers and PRP list pages */
 	uint32_t pages_per_io;
 	uint64_t done, failed;
+	uint64_t passes;                /* reaping passes that found completions */
 };
 
 static uint64_t floor_lba(struct floor_run *f)
@@ -301,7 +303,9 @@ static int cmd_bench_floor(int argc, char **argv)
 	}
 	uint64_t hz = time_tsc_hz(), tpu = hz / 1000000 ? hz / 1000000 : 1;
 	uint64_t t0 = rdtsc(), t_meas = t0 + ramp * hz, t_end = t_meas + secs * hz;
-	uint64_t next_check = t0 + hz / 50, last = t0, done0 = 0;
+	uint64_t next_check = t0 + hz / 50, last = t0, done0 = 0, passes0 = 0;
+	struct nvme_wait_stats w0, w1;
+	nvme_wait_stats_get(&w0);
 	bool measuring = ramp == 0, interrupted = false;
 	struct nvme_wait_state st = { 0 };
 	for (uint16_t s = 0; s < qd; s++)
@@ -314,6 +318,8 @@ static int cmd_bench_floor(int argc, char **argv)
 			measuring = true;
 			t_meas = now;
 			done0 = f.done;
+			passes0 = f.passes;
+			nvme_wait_stats_get(&w0);
 		}
 		if (now >= t_end)
 			break;
@@ -327,15 +333,19 @@ static int cmd_bench_floor(int argc, char **argv)
 		unsigned n = floor_reap(&f, true);
 		if (n) {
 			f.done += n;
+			f.passes++;
 			if (ws.mode == NVME_WAIT_SLEEP)
 				nvme_wait_learn(&st, (now - last) / tpu);
 			last = now;
-		} else {
-			nvme_wait_idle(&st, ws.mode, (uint32_t)spin, (now - last) / tpu, halt);
 		}
+		/* halt without spinning: straight after a pass that reaped too, as
+		 * bench does (a completion posted since raises the MSI-X) */
+		if (!n || (halt && spin == 0))
+			nvme_wait_idle(&st, ws.mode, (uint32_t)spin, (now - last) / tpu, halt);
 	}
 	uint64_t t_stop = rdtsc();
-	uint64_t ios = f.done - done0;
+	nvme_wait_stats_get(&w1);
+	uint64_t ios = f.done - done0, passes = f.passes - passes0, halts = w1.halts - w0.halts;
 	/* drain: every command still in flight completes, bounded */
 	uint64_t left = qd, drain_end = rdtsc() + FLOOR_DRAIN_TIMEOUT_US * tpu;
 	while (left && rdtsc() < drain_end) {
@@ -361,12 +371,18 @@ static int cmd_bench_floor(int argc, char **argv)
 		(unsigned long long)ios, (unsigned long long)(el_us / 1000000), (unsigned long long)(el_us / 1000 % 1000),
 		(unsigned long long)iops, (unsigned long long)bw_kib, (unsigned long long)(lat_tenths / 10),
 		(unsigned long long)(lat_tenths % 10), (unsigned long long)f.failed);
+	/* completions per reaping pass, 1 decimal (each pass: one SQ and one CQ doorbell) */
+	uint64_t cpp = passes ? ios * 10 / passes : 0;
+	kprintf("  %llu reaping passes (%llu.%llu completions each, 2 MMIO doorbell writes each), %llu halts\n",
+		(unsigned long long)passes, (unsigned long long)(cpp / 10), (unsigned long long)(cpp % 10),
+		(unsigned long long)halts);
 	kprintf("FLOOR job=%s dev=%s rw=%s bs=%llu qd=%llu time_s=%llu ios=%llu iops=%llu bw_kib=%llu "
-		"lat_us_mean=%llu.%llu wait=%s spin_us=%u failed=%llu left=%llu\n",
+		"lat_us_mean=%llu.%llu wait=%s spin_us=%u failed=%llu left=%llu passes=%llu halts=%llu\n",
 		name, tg.name, rw, (unsigned long long)bs, (unsigned long long)qd, (unsigned long long)secs,
 		(unsigned long long)ios, (unsigned long long)iops, (unsigned long long)bw_kib,
 		(unsigned long long)(lat_tenths / 10), (unsigned long long)(lat_tenths % 10), nvme_wait_name(ws.mode),
-		(unsigned)spin, (unsigned long long)f.failed, (unsigned long long)left);
+		(unsigned)spin, (unsigned long long)f.failed, (unsigned long long)left, (unsigned long long)passes,
+		(unsigned long long)halts);
 	if (interrupted)
 		rc = shell_error("interrupted");
 	else if (f.failed)
@@ -410,6 +426,7 @@ NVSH_COMMAND("bench-floor",
 	     "checks only the phase tag, one SQ and one CQ doorbell per pass, no per-command\n"
 	     "statistics. Idles like `bench --poll` (--wait, --spin-us; default the poll-wait\n"
 	     "setting). Prints IOPS, KiB/s and the mean latency from Little's law (qd / IOPS),\n"
-	     "then a line FLOOR job=.. iops=.. bw_kib=.. lat_us_mean=.. Needs shadow doorbells\n"
+	     "the reaping passes (completions each) and halts, then a line\n"
+	     "FLOOR job=.. iops=.. bw_kib=.. lat_us_mean=.. passes=.. halts=.. Needs shadow doorbells\n"
 	     "off (boot with nvmedbbuf=0). Writes destroy data: confirm or --yes.\n" NVSH_HELP_DEVICE,
 	     cmd_bench_floor);
