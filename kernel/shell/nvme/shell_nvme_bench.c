@@ -28,9 +28,9 @@
  * what the bench's own accounting costs against `bench-floor`.
  *
  * Commands go through the driver's asynchronous API, nvme_read_async /
- * nvme_write_async (its fast path where the queue allows one: PRP data
- * pointers; see dptr= and nvmedptr= in bench/README.md), as a port would
- * call it.
+ * nvme_write_async (its fast path where the queue allows one: a one-page
+ * transfer by PRP1 unless nvmedptr=sgl; see dptr= and nvmedptr= in
+ * bench/README.md), as a port would call it.
  *
  * Offsets: random ones come from a seeded xorshift64* per queue, scaled to
  * whole --bs units with a 64x64->128 multiply (no division); sequential ones
@@ -343,7 +343,7 @@ static void queues_restore(struct nvsh_target *tg, unsigned nq, bool irq, const 
 /* ------------------------------------------------------------ the command */
 
 struct db_counts {
-	uint64_t sq_mmio, cq_mmio, sq_shadow, cq_shadow, kicks, submitted, completed;
+	uint64_t sq_mmio, cq_mmio, sq_shadow, cq_shadow, kicks, submitted, completed, sgl;
 };
 
 static void db_snapshot(unsigned nq, struct db_counts *d)
@@ -359,6 +359,7 @@ static void db_snapshot(unsigned nq, struct db_counts *d)
 		d->kicks += s.db_kicks;
 		d->submitted += s.submitted;
 		d->completed += s.completed;
+		d->sgl += s.sgl_commands;
 	}
 }
 
@@ -390,7 +391,6 @@ struct bench_cfg {
 	uint32_t nlb;            /* blocks per I/O */
 	bool irq, writes, shadow;
 	bool lat;                /* per-I/O latency (not --no-lat) */
-	bool sgl;                /* the controller's I/O data pointers are SGLs */
 	bool armed;              /* queues with MSI-X and the 1 ms timer: --irq or --wait halt */
 	enum nvme_wait_mode wait;
 	uint32_t spin_us;
@@ -576,14 +576,13 @@ static int bench_setup(struct nvsh_target *tg, struct bench_cfg *cfg, struct qse
 	}
 
 	cfg->shadow = nvme_ctrl_shadow_doorbells(tg->c);
-	cfg->sgl = nvme_ctrl_uses_sgl(tg->c);
 	char waits[32] = "";
 	if (!cfg->irq)
 		ksnprintf(waits, sizeof(waits), " wait=%s spin=%uus", nvme_wait_name(cfg->wait), (unsigned)cfg->spin_us);
-	kprintf("bench %s: %s %s bs=%s qd=%llu queues=%llu mode=%s%s shadow=%s dptr=%s%s, %llu s (ramp %llu s), "
+	kprintf("bench %s: %s %s bs=%s qd=%llu queues=%llu mode=%s%s shadow=%s%s, %llu s (ramp %llu s), "
 		"TSC %llu.%03llu MHz (%s)\n",
 		cfg->name, tg->name, rw_names[rw], cfg->bsz, (unsigned long long)qd, (unsigned long long)nq,
-		cfg->irq ? "irq" : "poll", waits, cfg->shadow ? "on" : "off", cfg->sgl ? "sgl" : "prp",
+		cfg->irq ? "irq" : "poll", waits, cfg->shadow ? "on" : "off",
 		cfg->lat ? "" : " lat=off",
 		(unsigned long long)cfg->secs,
 		(unsigned long long)cfg->ramp, (unsigned long long)(time_tsc_hz() / 1000000),
@@ -841,6 +840,11 @@ static int bench_report(const struct nvsh_target *tg, const struct bench_cfg *cf
 	const struct db_counts *d0 = &res->d0, *d1 = &res->d1;
 	uint64_t sq = d1->sq_mmio - d0->sq_mmio, cq = d1->cq_mmio - d0->cq_mmio;
 	uint64_t sub = d1->submitted - d0->submitted;
+	/* the data pointers the run's commands used, counted by the driver:
+	 * with NVME_DPTR_AUTO on a controller offering SGLs a one-page Read or
+	 * Write goes by PRP1, a larger one by SGL */
+	uint64_t sgl_n = d1->sgl - d0->sgl;
+	const char *dptr = sgl_n == 0 ? "prp" : sgl_n >= sub ? "sgl" : "mixed";
 	/* doorbell writes per submitted command, 3 decimals */
 	uint64_t dpi_m = sub ? (sq + cq) * 1000 / sub : 0;
 	ksnprintf(dpi, sizeof(dpi), "%llu.%03llu", (unsigned long long)(dpi_m / 1000),
@@ -904,7 +908,7 @@ static int bench_report(const struct nvsh_target *tg, const struct bench_cfg *cf
 		(unsigned long long)B.empty, (unsigned long long)B.halts, (unsigned long long)B.wake_msi,
 		(unsigned long long)B.wake_timer, (unsigned long long)B.wake_other, (unsigned long long)halted_us,
 		(unsigned long long)B.timer_found, (unsigned long long)B.msi_empty, (unsigned long long)B.reaps,
-		(unsigned long long)B.direct, cfg->lat ? "on" : "off", cfg->sgl ? "sgl" : "prp");
+		(unsigned long long)B.direct, cfg->lat ? "on" : "off", dptr);
 
 	int rc = SHELL_OK;
 	if (res->removal) {
