@@ -2916,7 +2916,9 @@ static void op(uint8_t which)
 			(void)nvme_ns_unusable_text(nvme_ns_at(&ctrl, i), t, sizeof(t));
 		for (uint32_t i = 0; i < 4; i++)
 			nvme_qpair_stats_get(nvme_ctrl_io_qpair(&ctrl, i), &st);
-		(void)nvme_status_describe(-(int)in32(), t, sizeof(t));
+		/* any negative int, INT_MIN included (negating it would overflow) */
+		uint32_t neg = in32();
+		(void)nvme_status_describe(neg == 0x80000000u ? -2147483647 - 1 : -(int)neg, t, sizeof(t));
 		break;
 	}
 	}
