@@ -952,6 +952,8 @@ NVME_COLD int nvme_ctrl_reinit(struct nvme_ctrl *c)
 			continue;
 		geom[ngeom].nsid = c->ns[i].nsid;
 		geom[ngeom].lba_shift = c->ns[i].lba_shift;
+		geom[ngeom].meta_size = c->ns[i].meta_size;
+		geom[ngeom].meta_extended = c->ns[i].meta_extended;
 		ngeom++;
 	}
 	bool was_ready = c->state == NVME_CTRL_READY;

@@ -277,6 +277,8 @@ void nvme_q_resubmit_kept(struct nvme_qpair *q);
 struct nvme_ns_geom {
 	uint32_t nsid;
 	uint8_t  lba_shift;
+	bool     meta_extended;   /* with meta_size: the bytes a block moves */
+	uint16_t meta_size;
 };
 void nvme_q_check_kept(struct nvme_qpair *q, const struct nvme_ns_geom *before, uint32_t n);
 /* Write q's doorbell offsets; NVME_ERR_BAD_CAP if they lie beyond the BAR. */

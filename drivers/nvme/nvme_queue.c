@@ -623,7 +623,10 @@ NVME_COLD void nvme_q_check_kept(struct nvme_qpair *q, const struct nvme_ns_geom
 			if (before[k].nsid == s->sqe.nsid)
 				old = &before[k];
 		const struct nvme_ns *now = nvme_ns_get(c, s->sqe.nsid);
-		if (old != NULL && now != NULL && now->unusable == 0 && now->lba_shift == old->lba_shift)
+		/* the same data and metadata bytes per block: the kept data
+		 * pointers still describe what the command moves */
+		if (old != NULL && now != NULL && now->unusable == 0 && now->lba_shift == old->lba_shift &&
+		    now->meta_size == old->meta_size && now->meta_extended == old->meta_extended)
 			continue;
 		nvme_warn(c, "queue %u: opcode %02x for namespace %u not resubmitted: the namespace changed across the reset",
 			  (unsigned)q->qid, (unsigned)s->sqe.opc, (unsigned)s->sqe.nsid);

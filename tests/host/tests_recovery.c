@@ -971,6 +971,76 @@ static void recovery_ns_changed_across_reset(void)
 	fx_buf_free(&f, b2);
 }
 
+/* The same with the block size unchanged but the bytes each block moves
+ * changed: a kept read of namespace 1 is aborted, not resubmitted, when the
+ * reset's re-identify patches byte `off` of its Identify Namespace to v
+ * (found by the fuzzer: the device laid out PRP2 for data and metadata;
+ * tests/fuzz/regressions/kept-command-resubmitted-after-metadata-change). */
+static void kept_read_meta_changed(uint8_t ms, uint8_t pi, size_t off, uint8_t v, uint16_t want_ms,
+				   bool want_ext)
+{
+	static struct fx f;
+	fx_defaults(&f);
+	f.ns[0].ms = ms;
+	f.ns[0].pi = pi;
+	f.ecfg.clock_step_us = 20;
+	f.mcfg.to = 1;
+	f.cfg.admin_timeout_ms = 100;
+	f.cfg.io_timeout_ms = 100;
+	f.cfg.io_queue_depth = IO_DEPTH;
+	f.cfg.no_aer = true;
+	f.cfg.log_level = NVME_LOG_WARN;
+	fx_up(&f);
+	struct nvme_qpair *q = nvme_ctrl_io_qpair(f.c, 0);
+	uint8_t *b = fx_buf(&f, 512, 0, 0), *b2 = fx_buf(&f, BLK, 0, 0);
+	nvme_model_set_defer(f.m, NVME_MODEL_DEFER_IO, 0);
+	struct cb_rec r1 = { 0 }, r2 = { 0 };
+	REQUIRE_OK(nvme_read_async(nvme_ns_get(f.c, 1), q, 0, 1, b, cb_record, &r1));
+	REQUIRE_OK(nvme_read_async(ns2(&f), q, 0, 1, b2, cb_record, &r2));
+	nvme_model_set_defer(f.m, 0, 0);
+	if (off == offsetof(struct nvme_id_ns, flbas))   /* keep the format index */
+		v |= nvme_ns_get(f.c, 1)->format_index;
+	nvme_model_patch_byte_id_ns(f.m, 1, off, v);
+	uint64_t reads_before = nvme_model_stats(f.m)->reads;
+	CHECK_OK(nvme_ctrl_reset(f.c));
+	CHECK_EQ(r1.calls, 1);
+	CHECK_RC(r1.status, NVME_ERR_ABORTED);
+	CHECK(host_env_log_contains(f.env, "namespace changed across the reset"));
+	const struct nvme_ns *n1 = nvme_ns_get(f.c, 1);
+	REQUIRE(n1 != NULL);
+	/* without NVME_CFG_PI a namespace with metadata is unusable (the
+	 * other reason for the abort); with it, usable in its new layout */
+	char why[96];
+	(void)nvme_ns_unusable_text(n1, why, sizeof(why));
+	CHECK_MSG((n1->unusable == 0) == (NVME_CFG_PI != 0), "namespace 1 unusable %d: %s", n1->unusable, why);
+	CHECK_EQ(n1->lba_size, 512);
+	CHECK_EQ(n1->meta_size, want_ms);
+	CHECK_EQ(n1->meta_extended, want_ext);
+	/* namespace 2's read alone reaches the device */
+	CHECK_EQ(nvme_qpair_poll(q, 0), 1);
+	CHECK_EQ(r2.calls, 1);
+	CHECK_RC(r2.status, 0);
+	CHECK_EQ(nvme_model_stats(f.m)->reads - reads_before, 1);
+	fx_buf_free(&f, b);
+	fx_buf_free(&f, b2);
+}
+
+/* no metadata -> 8 bytes of separate metadata per block */
+static void recovery_meta_size_changed_across_reset(void)
+{
+	kept_read_meta_changed(0, 0, offsetof(struct nvme_id_ns, lbaf[0].ms), 8, 8, false);
+}
+
+#if NVME_CFG_PI   /* a namespace with metadata is usable before the reset */
+/* 8 bytes of protection information, separate -> at the end of each block
+ * (FLBAS bit 4, the format index kept): the same metadata size, other bytes
+ * in the data buffer */
+static void recovery_meta_extended_across_reset(void)
+{
+	kept_read_meta_changed(8, 1, offsetof(struct nvme_id_ns, flbas), 0x10, 8, true);
+}
+#endif
+
 /* A timeout on queue 2 resets the controller, and the new Number of Queues
  * grant has no queue 2 any more: the request completes (aborted) once, and
  * recovery does not touch the freed queue (found by the fuzzer: UBSan,
@@ -1020,6 +1090,10 @@ static const struct check_test tests[] = {
 	T(recovery_rdy_shst_never), T(recovery_limits_then_io), T(recovery_stale_after_reset),
 	T(recovery_timeout_granularity), T(recovery_disabled_async), T(recovery_gives_up),
 	T(recovery_random_soak), T(recovery_ns_changed_across_reset),
+	T(recovery_meta_size_changed_across_reset),
+#if NVME_CFG_PI
+	T(recovery_meta_extended_across_reset),
+#endif
 	T(recovery_queue_gone_after_reset),
 };
 
