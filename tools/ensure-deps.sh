@@ -8,8 +8,9 @@
 #   test   run + what `make test` needs beyond it: clang, the aarch64 and
 #          riscv64 cross compilers (build tier), libFuzzer's runtime (fuzz
 #          tier), QEMU for the aarch64 and riscv64 virt ports
-#   bench  test + U-Boot for QEMU and OpenSBI (bench/ports.sh: the virt
-#          ports against U-Boot's NVMe driver)
+#   bench  test + U-Boot for QEMU and OpenSBI (the U-Boot peer of
+#          `make bench`, bench/ports.sh) and valgrind (bench/host/run.sh
+#          counts the driver's instructions with callgrind)
 #   all    same as test (default)
 #
 # Missing pieces are installed with apt-get when running as root; otherwise the
@@ -60,6 +61,8 @@ fi
 if [ "$what" = bench ]; then
 	need_path /usr/lib/u-boot/qemu_arm64/u-boot.bin u-boot-qemu
 	need_path /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin opensbi
+	need_cmd valgrind valgrind
+	need_cmd callgrind_annotate valgrind
 fi
 
 [ ${#missing[@]} -eq 0 ] && exit 0

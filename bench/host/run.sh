@@ -9,8 +9,9 @@
 #      optional command families) and core-small (also no SGL, no fast
 #      paths, error messages only), at -O2 and -Os.
 # Output: "HOST-UBENCH ..." and "HOST-TEXT ..." lines plus a short table.
-# Needs gcc and valgrind (apt-get install valgrind); builds into
-# build/bench-host/. N=<reads> overrides the loop count (default 32768).
+# Needs gcc and valgrind: installed by `tools/ensure-deps.sh bench` when
+# missing (as root; otherwise it prints the apt-get line and this stops).
+# Builds into build/bench-host/. N=<reads> overrides the loop count (default 32768).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -18,6 +19,8 @@ out=$root/build/bench-host
 drv=$root/drivers/nvme
 th=$root/tests/host
 n=${N:-32768}
+command -v valgrind >/dev/null 2>&1 && command -v callgrind_annotate >/dev/null 2>&1 ||
+	"$root/tools/ensure-deps.sh" bench
 mkdir -p "$out/drv" "$out/model" "$out/text"
 
 # The kernel's flags for driver code (top-level Makefile CFLAGS, without
