@@ -452,8 +452,29 @@ static uint32_t complete_dw0;
 static struct nvme_ctrl ctrl;   /* the driver under test (tentative: defined below) */
 
 /* One completion, as the input wants it. */
+/* The I/O queue a Create I/O CQ/SQ just made (set by admin_cmd, taken by
+ * the complete() call of that command): the device's state follows the
+ * status it posts. A status the fuzzer turns into an error undoes the
+ * creation, and a creation the device refused is never reported as done: a
+ * device whose queue state differs from what it told the driver (a queue
+ * at memory the driver freed after the error, or a "created" queue still
+ * at an older queue's memory) makes any driver's next doorbell unsafe
+ * (found as regressions/create-sq-status-lies-about-queue-state). */
+static struct {
+	bool     pending;
+	bool     sq;
+	uint16_t qid;
+} q_created;
+static bool q_create_cmd;   /* the command being completed is a Create I/O CQ/SQ */
+
 static void complete(uint16_t sqid, uint16_t cid, uint16_t sf, uint32_t dw0)
 {
+	const bool create = q_create_cmd;
+	const bool made = q_created.pending;
+	const bool made_sq = q_created.sq;
+	const uint16_t made_qid = q_created.qid;
+	q_create_cmd = false;
+	q_created.pending = false;
 	uint32_t base_delay = next_delay;
 	next_delay = 0;
 	struct nvme_cqe e;
@@ -516,6 +537,17 @@ static void complete(uint16_t sqid, uint16_t cid, uint16_t sf, uint32_t dw0)
 		e.status = (uint16_t)((sf | ((uint16_t)(in8() & 3) << 11)) << 1);   /* CRD */
 	} else {
 		delay = (uint32_t)in8() << 4;
+	}
+	if (create && e.cid == cid && e.sqid == sqid) {
+		if (sf != 0 && e.status == 0)
+			e.status = (uint16_t)(sf << 1);   /* refused: never "created" */
+		if (made && e.status != 0) {
+			/* reported as failed: not made */
+			if (made_sq)
+				D.sq[made_qid].live = false;
+			else
+				D.cq[made_qid].live = false;
+		}
 	}
 	pend_add(cqid, &e, base_delay + delay, held);
 }
@@ -1228,6 +1260,9 @@ static void exec_admin(const struct nvme_sqe *s)
 		if (!dma_ptr(s->dptr.prp.prp1, (uint64_t)size * 16u))
 			fz_fail("Create I/O CQ outside the driver's memory");
 		D.cq[qid] = (struct dq){ true, s->dptr.prp.prp1, size, 0, 0, 1, 0 };
+		q_created.pending = true;
+		q_created.sq = false;
+		q_created.qid = qid;
 		break;
 	}
 	case NVME_ADMIN_CREATE_SQ: {
@@ -1241,6 +1276,9 @@ static void exec_admin(const struct nvme_sqe *s)
 		if (!dma_ptr(s->dptr.prp.prp1, (uint64_t)size * 64u))
 			fz_fail("Create I/O SQ outside the driver's memory");
 		D.sq[qid] = (struct dq){ true, s->dptr.prp.prp1, size, 0, 0, 0, cqid };
+		q_created.pending = true;
+		q_created.sq = true;
+		q_created.qid = qid;
 		break;
 	}
 	case NVME_ADMIN_DELETE_SQ: {
@@ -1315,6 +1353,7 @@ static void exec_admin(const struct nvme_sqe *s)
 			sf = 0x4004;
 		break;
 	}
+	q_create_cmd = s->opc == NVME_ADMIN_CREATE_CQ || s->opc == NVME_ADMIN_CREATE_SQ;
 	complete(0, s->cid, sf, dw0);
 }
 
