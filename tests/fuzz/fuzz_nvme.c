@@ -451,7 +451,6 @@ static uint32_t complete_dw0;
 
 static struct nvme_ctrl ctrl;   /* the driver under test (tentative: defined below) */
 
-/* One completion, as the input wants it. */
 /* The I/O queue a Create I/O CQ/SQ just made (set by admin_cmd, taken by
  * the complete() call of that command): the device's state follows the
  * status it posts. A status the fuzzer turns into an error undoes the
@@ -467,6 +466,7 @@ static struct {
 } q_created;
 static bool q_create_cmd;   /* the command being completed is a Create I/O CQ/SQ */
 
+/* One completion, as the input wants it. */
 static void complete(uint16_t sqid, uint16_t cid, uint16_t sf, uint32_t dw0)
 {
 	const bool create = q_create_cmd;
