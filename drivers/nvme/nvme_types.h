@@ -208,6 +208,12 @@ struct nvme_qpair {
 	bool     bounce_busy;
 
 	uint32_t empty_polls;    /* for the periodic CSTS check */
+	/* SQ and CQ wraps since the rings were last reset: the I/O path counts
+	 * no submitted or reaped commands one by one; both are derived from
+	 * the ring positions (nvme_q_submitted, nvme_q_reaped) and
+	 * stats.submitted and stats.reaped hold what came before (folded in
+	 * when the rings are reset) */
+	uint32_t sq_laps, cq_laps;
 	struct nvme_qpair_stats stats;
 };
 
