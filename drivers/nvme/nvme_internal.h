@@ -37,10 +37,11 @@ enum nvme_slot_state {
 #define NVME_SLOTF_NOTIMEOUT   0x04u  /* never times out (Asynchronous Event Request) */
 #define NVME_SLOTF_EXPIRED     0x08u  /* timed out; recovery pending or running */
 #define NVME_SLOTF_ABORT_SENT  0x10u  /* an Abort was sent for this attempt */
-#define NVME_SLOTF_SQE_SHORT   0x20u  /* sqe holds only dword 0 (opc, flags, CID), NSID,
+#define NVME_SLOTF_SQE_SHORT   0x20u  /* sqe holds only opc and flags (CID 0), NSID,
                                        * PRP1 and cdw10..12 (the Read/Write fast path);
                                        * the other fields are zero and are filled in
-                                       * before the SQE is sent again (q_push) */
+                                       * before the SQE is sent again (q_push; the CID
+                                       * by q_resubmit, the only sender of such a slot) */
 
 /* Flags of nvme_q_submit_flags / nvme_q_exec_flags */
 #define NVME_QF_NORETRY        0x01u  /* never resubmit (passthrough: the caller's command) */

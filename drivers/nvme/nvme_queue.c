@@ -866,8 +866,7 @@ NVME_HOT_INLINE int q_reap(struct nvme_qpair *q, uint32_t max)
 	}
 	uint32_t left = max;
 	slow.max = max;
-	q->stats.polls++;
-	q->ctrl->cb_depth++;
+	q->ctrl->cb_depth++;   /* (stats.polls: counted below, by outcome) */
 
 	do {   /* max >= 1 */
 		/* the CQ cursor: the entry, and its phase tag where it sits in
@@ -903,7 +902,7 @@ NVME_HOT_INLINE int q_reap(struct nvme_qpair *q, uint32_t max)
 			/* this CID, status field 0 with the phase just seen */
 			if (NVME_LIKELY(slot_plain_busy(s, tl ^ phase))) {
 				nvme_cmd_cb cb = s->cb;
-				q->sq_head = hd & 0xFFFFu;
+				q->sq_head = (uint16_t)hd;
 				nvme_slot_release(q, idx);
 				if (cb != NULL)
 					cb(s->arg, 0, &e);   /* arg: release leaves it */
@@ -919,6 +918,8 @@ NVME_HOT_INLINE int q_reap(struct nvme_qpair *q, uint32_t max)
 	uint32_t fast = consumed - slow.cqes;
 	if (consumed != 0)
 		q_reaped(q, c, consumed, fast);
+	else
+		q->polls_empty++;
 	return slow.done + (int)fast;
 }
 
@@ -1255,6 +1256,7 @@ NVME_COLD void nvme_qpair_stats_get(const struct nvme_qpair *q, struct nvme_qpai
 	}
 	*out = q->stats;
 	out->submitted = nvme_q_submitted(q);
+	out->polls = q->stats.polls_with_completions + q->polls_empty;
 	out->reaped = nvme_q_reaped(q);
 	/* every consumed CQE is either valid (completed) or ignored (bad): not
 	 * counted on the I/O path */
@@ -1267,6 +1269,7 @@ NVME_COLD void nvme_qpair_stats_reset(struct nvme_qpair *q)
 	if (q == NULL)
 		return;
 	__builtin_memset(&q->stats, 0, sizeof(q->stats));
+	q->polls_empty = 0;
 	/* the derived counts start again from 0 here (modulo 2^64) */
 	q->stats.submitted = 0u - nvme_q_submitted(q);
 	q->stats.reaped = 0u - nvme_q_reaped(q);
