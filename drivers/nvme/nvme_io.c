@@ -281,9 +281,9 @@ NVME_HOT_INLINE int rw_async(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t o
 	s->arg = arg;
 	s->user_buf = buf;   /* for rw_fast_fallback (no bounce: bounce_dir 0) and below */
 	s->user_len = len;
-	s = nvme_slot_take_at(q, s, NVME_SLOTF_RETRY | NVME_SLOTF_SQE_SHORT);
+	/* the epoch: written by the next tick that starts one (NVME_SLOTF_STAMP) */
+	s = nvme_slot_take_at(q, s, NVME_SLOTF_RETRY | NVME_SLOTF_SQE_SHORT | NVME_SLOTF_STAMP);
 	uint16_t cid = s->cid;   /* read once (the stores below may alias it) */
-	s->epoch = q->epoch;
 
 	/* The SQE, built once in the ring entry at the tail (the tail has not
 	 * moved, so the device cannot read it yet): dword 0 (opc, flags 0 =

@@ -516,6 +516,7 @@ static void q_push(struct nvme_qpair *q, uint32_t idx)
 		q->sq_laps++;   /* stats.submitted: nvme_q_submitted */
 	}
 	s->epoch = q->epoch;
+	s->flags &= (uint8_t)~NVME_SLOTF_STAMP;
 	if (NVME_GET(s->sqe.flags, NVME_SQE_FLAGS_PSDT) != NVME_PSDT_PRP)
 		q->stats.sgl_commands++;
 }
@@ -941,7 +942,8 @@ int nvme_q_reap(struct nvme_qpair *q)
 
 /*
  * No clock read on submit or completion: each slot records the queue's epoch
- * when it is (re)submitted, and a tick (a poll every NVME_POLL_CLOCK_EVERY
+ * when it is (re)submitted (the Read/Write fast path sets NVME_SLOTF_STAMP
+ * instead, and the tick that ends that epoch writes it), and a tick (a poll every NVME_POLL_CLOCK_EVERY
  * polls, a synchronous wait, nvme_ctrl_check_timeouts) starts a new epoch
  * when at least timeout/NVME_TIMEOUT_EPOCHS has passed since the last one.
  * A command is expired once more than NVME_TIMEOUT_EPOCHS epochs have begun
@@ -972,9 +974,14 @@ NVME_COLD uint32_t nvme_q_tick(struct nvme_qpair *q, uint64_t now)
 	if (now - q->tick_us < epoch_us)
 		return q->expired;
 	q->tick_us = now;
-	q->epoch++;
+	uint32_t ended = q->epoch++;
 	for (uint32_t i = 0; i < q->nslots; i++) {
 		struct nvme_slot *s = &q->slots[i];
+		if (s->flags & NVME_SLOTF_STAMP) {
+			/* submitted since the last epoch began: in the one ending */
+			s->epoch = ended;
+			s->flags &= (uint8_t)~NVME_SLOTF_STAMP;
+		}
 		if (s->state != NVME_SLOT_BUSY ||
 		    (s->flags & (NVME_SLOTF_NOTIMEOUT | NVME_SLOTF_SYNC | NVME_SLOTF_EXPIRED)))
 			continue;
