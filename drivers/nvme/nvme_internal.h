@@ -37,10 +37,15 @@ enum nvme_slot_state {
 #define NVME_SLOTF_NOTIMEOUT   0x04u  /* never times out (Asynchronous Event Request) */
 #define NVME_SLOTF_EXPIRED     0x08u  /* timed out; recovery pending or running */
 #define NVME_SLOTF_ABORT_SENT  0x10u  /* an Abort was sent for this attempt */
-#define NVME_SLOTF_SQE_SHORT   0x20u  /* sqe holds only dword 0 (opc, flags, CID), NSID,
+#define NVME_SLOTF_STAMP       0x40u  /* epoch not written at submission (the Read/Write
+                                       * fast path): the next tick that starts an epoch
+                                       * writes the one it ends, the epoch the command
+                                       * was submitted in (nvme_q_tick) */
+#define NVME_SLOTF_SQE_SHORT   0x20u  /* sqe holds only opc and flags (CID 0), NSID,
                                        * PRP1 and cdw10..12 (the Read/Write fast path);
                                        * the other fields are zero and are filled in
-                                       * before the SQE is sent again (q_push) */
+                                       * before the SQE is sent again (q_push; the CID
+                                       * by q_resubmit, the only sender of such a slot) */
 
 /* Flags of nvme_q_submit_flags / nvme_q_exec_flags */
 #define NVME_QF_NORETRY        0x01u  /* never resubmit (passthrough: the caller's command) */
@@ -90,7 +95,8 @@ struct nvme_slot {
 	size_t      user_len;
 	uint64_t    retry_at_us; /* NVME_SLOT_RETRY_WAIT: when to resubmit */
 	uint32_t    next_free;   /* free-list link */
-	uint32_t    epoch;       /* q->epoch when (re)submitted */
+	uint32_t    epoch;       /* q->epoch when (re)submitted (NVME_SLOTF_STAMP: not
+	                          * yet written) */
 	uint8_t     flags;       /* NVME_SLOTF_* */
 	uint8_t     tries;       /* resubmissions so far */
 	uint8_t     bounce_dir;  /* nonzero: holds the queue's bounce buffer */

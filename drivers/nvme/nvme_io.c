@@ -281,18 +281,20 @@ NVME_HOT_INLINE int rw_async(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t o
 	s->arg = arg;
 	s->user_buf = buf;   /* for rw_fast_fallback (no bounce: bounce_dir 0) and below */
 	s->user_len = len;
-	s = nvme_slot_take_at(q, s, NVME_SLOTF_RETRY | NVME_SLOTF_SQE_SHORT);
-	uint64_t cid = s->cid;   /* read once (the stores below may alias it) */
-	s->epoch = q->epoch;
+	/* the epoch: written by the next tick that starts one (NVME_SLOTF_STAMP) */
+	s = nvme_slot_take_at(q, s, NVME_SLOTF_RETRY | NVME_SLOTF_SQE_SHORT | NVME_SLOTF_STAMP);
+	uint16_t cid = s->cid;   /* read once (the stores below may alias it) */
 
 	/* The SQE, built once in the ring entry at the tail (the tail has not
 	 * moved, so the device cannot read it yet): dword 0 (opc, flags 0 =
-	 * PRP, CID) and NSID, SLBA, NLB; PRP1 after the translation. The slot
-	 * keeps the non-zero fields for a retry. */
-	uint64_t dw0 = (uint64_t)opc | cid << 16 | (uint64_t)ns->nsid << 32;
+	 * PRP; the CID stored apart, no shift to merge it) and NSID, SLBA,
+	 * NLB; PRP1 after the translation. The slot keeps the non-zero fields
+	 * but the CID (a retry gets a new one) for a retry. */
+	uint64_t dw0 = (uint64_t)opc | ns->cmdset.fast_nsid_hi;   /* CID 0 */
 	uint64_t nlb = count - 1u;   /* cdw12: NLB, 0's based; cdw13 0 */
 	nvme_u64_alias *d = (nvme_u64_alias *)(void *)&q->sq[q->sq_tail];   /* 64-byte SQEs: fast_rw */
 	d[0] = dw0;
+	((struct nvme_sqe *)(void *)d)->cid = cid;
 	d[1] = 0;      /* cdw2, cdw3 */
 	d[2] = 0;      /* MPTR */
 	d[4] = 0;      /* PRP2 */

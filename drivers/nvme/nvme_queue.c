@@ -516,6 +516,7 @@ static void q_push(struct nvme_qpair *q, uint32_t idx)
 		q->sq_laps++;   /* stats.submitted: nvme_q_submitted */
 	}
 	s->epoch = q->epoch;
+	s->flags &= (uint8_t)~NVME_SLOTF_STAMP;
 	if (NVME_GET(s->sqe.flags, NVME_SQE_FLAGS_PSDT) != NVME_PSDT_PRP)
 		q->stats.sgl_commands++;
 }
@@ -866,8 +867,7 @@ NVME_HOT_INLINE int q_reap(struct nvme_qpair *q, uint32_t max)
 	}
 	uint32_t left = max;
 	slow.max = max;
-	q->stats.polls++;
-	q->ctrl->cb_depth++;
+	q->ctrl->cb_depth++;   /* (stats.polls: counted below, by outcome) */
 
 	do {   /* max >= 1 */
 		/* the CQ cursor: the entry, and its phase tag where it sits in
@@ -903,7 +903,7 @@ NVME_HOT_INLINE int q_reap(struct nvme_qpair *q, uint32_t max)
 			/* this CID, status field 0 with the phase just seen */
 			if (NVME_LIKELY(slot_plain_busy(s, tl ^ phase))) {
 				nvme_cmd_cb cb = s->cb;
-				q->sq_head = hd & 0xFFFFu;
+				q->sq_head = (uint16_t)hd;
 				nvme_slot_release(q, idx);
 				if (cb != NULL)
 					cb(s->arg, 0, &e);   /* arg: release leaves it */
@@ -919,6 +919,8 @@ NVME_HOT_INLINE int q_reap(struct nvme_qpair *q, uint32_t max)
 	uint32_t fast = consumed - slow.cqes;
 	if (consumed != 0)
 		q_reaped(q, c, consumed, fast);
+	else
+		q->polls_empty++;
 	return slow.done + (int)fast;
 }
 
@@ -940,7 +942,8 @@ int nvme_q_reap(struct nvme_qpair *q)
 
 /*
  * No clock read on submit or completion: each slot records the queue's epoch
- * when it is (re)submitted, and a tick (a poll every NVME_POLL_CLOCK_EVERY
+ * when it is (re)submitted (the Read/Write fast path sets NVME_SLOTF_STAMP
+ * instead, and the tick that ends that epoch writes it), and a tick (a poll every NVME_POLL_CLOCK_EVERY
  * polls, a synchronous wait, nvme_ctrl_check_timeouts) starts a new epoch
  * when at least timeout/NVME_TIMEOUT_EPOCHS has passed since the last one.
  * A command is expired once more than NVME_TIMEOUT_EPOCHS epochs have begun
@@ -971,9 +974,14 @@ NVME_COLD uint32_t nvme_q_tick(struct nvme_qpair *q, uint64_t now)
 	if (now - q->tick_us < epoch_us)
 		return q->expired;
 	q->tick_us = now;
-	q->epoch++;
+	uint32_t ended = q->epoch++;
 	for (uint32_t i = 0; i < q->nslots; i++) {
 		struct nvme_slot *s = &q->slots[i];
+		if (s->flags & NVME_SLOTF_STAMP) {
+			/* submitted since the last epoch began: in the one ending */
+			s->epoch = ended;
+			s->flags &= (uint8_t)~NVME_SLOTF_STAMP;
+		}
 		if (s->state != NVME_SLOT_BUSY ||
 		    (s->flags & (NVME_SLOTF_NOTIMEOUT | NVME_SLOTF_SYNC | NVME_SLOTF_EXPIRED)))
 			continue;
@@ -1255,6 +1263,7 @@ NVME_COLD void nvme_qpair_stats_get(const struct nvme_qpair *q, struct nvme_qpai
 	}
 	*out = q->stats;
 	out->submitted = nvme_q_submitted(q);
+	out->polls = q->stats.polls_with_completions + q->polls_empty;
 	out->reaped = nvme_q_reaped(q);
 	/* every consumed CQE is either valid (completed) or ignored (bad): not
 	 * counted on the I/O path */
@@ -1267,6 +1276,7 @@ NVME_COLD void nvme_qpair_stats_reset(struct nvme_qpair *q)
 	if (q == NULL)
 		return;
 	__builtin_memset(&q->stats, 0, sizeof(q->stats));
+	q->polls_empty = 0;
 	/* the derived counts start again from 0 here (modulo 2^64) */
 	q->stats.submitted = 0u - nvme_q_submitted(q);
 	q->stats.reaped = 0u - nvme_q_reaped(q);

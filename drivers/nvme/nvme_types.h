@@ -144,7 +144,8 @@ struct nvme_qpair {
 	size_t   cq_bytes;
 	uint32_t sq_tail;        /* next SQ entry to write */
 	uint32_t sq_tail_rung;   /* tail value last written to the doorbell */
-	uint32_t sq_head;        /* last SQ head reported by the device */
+	uint16_t sq_head;        /* last SQ head reported by the device (16 bits on
+	                          * the wire: the reap stores it with no widening) */
 	/* the CQ cursor: the entry to look at next (its index: nvme_q_cq_head),
 	 * the end of the ring, and the phase tag expected there, kept where it
 	 * sits in CQE dword 3 (bit 16: status bit 0) so that one XOR tests it */
@@ -214,6 +215,9 @@ struct nvme_qpair {
 	 * stats.submitted and stats.reaped hold what came before (folded in
 	 * when the rings are reset) */
 	uint32_t sq_laps, cq_laps;
+	/* reaping passes that consumed nothing: stats.polls is derived
+	 * (polls_with_completions + polls_empty, nvme_qpair_stats_get) */
+	uint64_t polls_empty;
 	struct nvme_qpair_stats stats;
 };
 
