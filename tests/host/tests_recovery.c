@@ -949,9 +949,6 @@ static void recovery_gives_up(void)
 	check_usable_after(&f);
 }
 
-/* A command kept across a reset is not resubmitted when its namespace now
- * has another block size: it would move a different number of bytes
- * (found by the fuzzer: tests/fuzz/regressions/resubmit-after-block-size-change). */
 /* One read of one block on each namespace, queued on q while the model
  * holds I/O back: both are in flight (kept) when the test resets. */
 static void two_kept_reads(struct fx *f, struct nvme_qpair *q, uint8_t *b, uint8_t *b2, struct cb_rec *r1,
@@ -963,6 +960,9 @@ static void two_kept_reads(struct fx *f, struct nvme_qpair *q, uint8_t *b, uint8
 	nvme_model_set_defer(f->m, 0, 0);
 }
 
+/* A command kept across a reset is not resubmitted when its namespace now
+ * has another block size: it would move a different number of bytes
+ * (found by the fuzzer: tests/fuzz/regressions/resubmit-after-block-size-change). */
 static void recovery_ns_changed_across_reset(void)
 {
 	static struct fx f;
