@@ -123,6 +123,10 @@ _Static_assert(offsetof(struct nvme_slot, cid) == NVME_SLOT_WORD + 4u &&
 	       offsetof(struct nvme_slot, cid_zero) == NVME_SLOT_WORD + 6u && NVME_SLOT_WORD % 8u == 0,
 	       "the state word, the CID and a zero half-word must form one aligned 64-bit word");
 
+_Static_assert(offsetof(struct nvme_ctrl, cb_depth) == offsetof(struct nvme_ctrl, cb_word) &&
+	       offsetof(struct nvme_ctrl, auto_resets_in_row) == offsetof(struct nvme_ctrl, cb_word) + 4u,
+	       "cb_depth must be the low half of cb_word, auto_resets_in_row the high half");
+
 /* Resubmissions per command (after a retryable status or a reset). */
 #define NVME_MAX_RETRIES        1u
 /* A command times out after more than this many epochs (timer ticks at

@@ -767,15 +767,10 @@ static __attribute__((noinline)) int q_cqe_slow(struct nvme_qpair *q, const stru
 	return q_handle_cqe(q, e->cid & q->cid_mask, e);
 }
 
-/* After a pass that consumed CQ entries, fast of them successes taken by
- * the fast path of q_reap (c: q->ctrl): the CQ head (at most one doorbell
- * per pass, see nvme_q_cq_consumed) and the counters. */
-static inline void q_reaped(struct nvme_qpair *q, struct nvme_ctrl *c, uint32_t consumed, uint32_t fast)
+/* After a pass that consumed CQ entries: the CQ head (at most one
+ * doorbell per pass, see nvme_q_cq_consumed) and the counters. */
+static inline void q_reaped(struct nvme_qpair *q, uint32_t consumed)
 {
-	/* an I/O command succeeded: recovery may reset again if it has to
-	 * (written only when set: the common case is one load) */
-	if (NVME_UNLIKELY(c->auto_resets_in_row != 0) && fast != 0 && q->qid != 0)
-		c->auto_resets_in_row = 0;
 	nvme_q_cq_consumed(q, consumed);
 	q->stats.polls_with_completions++;   /* (reaped: nvme_q_reaped) */
 	if (consumed > q->stats.max_per_poll)
@@ -825,7 +820,8 @@ struct reap_acct {
 	uint32_t lap;    /* ... at most: the caller's max, 0 or beyond the
 	                  * depth meaning a lap (q_reap_slow bounds it) */
 	uint32_t cqes;   /* entries the slow path consumed */
-	int      done;   /* commands it completed */
+	uint32_t lost;   /* of those, the ones that completed no command: the
+	                  * pass completed consumed - lost */
 };
 
 /* A CQE the fast path of q_reap did not take (q_cqe_slow), accounted: an
@@ -837,13 +833,24 @@ static __attribute__((noinline)) uint32_t q_reap_slow(struct nvme_qpair *q, cons
 {
 	a->cqes++;
 	int done = q_cqe_slow(q, e);
-	a->done += done;
+	a->lost += (uint32_t)(1 - done);
 	uint32_t lap = a->lap - 1u < q->depth ? a->lap : q->depth;
 	if (done == 0 && a->max < lap) {
 		a->max++;
 		left++;
 	}
 	return left;
+}
+
+/* The end of a pass whose cb_word did not come back to 0: fast of its
+ * completions were successes the fast path took; one on an I/O queue lets
+ * recovery reset again if it has to. (A success of the slow path does the
+ * same in q_handle_cqe.) */
+NVME_COLD static __attribute__((noinline)) void q_reap_nested_or_reset(struct nvme_qpair *q, struct nvme_ctrl *c,
+							     uint32_t fast)
+{
+	if (c->auto_resets_in_row != 0 && fast != 0 && q->qid != 0)
+		c->auto_resets_in_row = 0;
 }
 
 NVME_HOT_INLINE int q_reap(struct nvme_qpair *q, uint32_t max)
@@ -914,14 +921,17 @@ NVME_HOT_INLINE int q_reap(struct nvme_qpair *q, uint32_t max)
 	} while (--left != 0);
 
 	struct nvme_ctrl *c = q->ctrl;
-	c->cb_depth--;
 	uint32_t consumed = slow.max - left;
-	uint32_t fast = consumed - slow.cqes;
+	/* cb_depth back down; the word nonzero: this pass was nested in a
+	 * callback, or recovery reset the controller since the last I/O
+	 * success (auto_resets_in_row) */
+	if (NVME_UNLIKELY(--c->cb_word != 0))
+		q_reap_nested_or_reset(q, c, consumed - slow.cqes);
 	if (consumed != 0)
-		q_reaped(q, c, consumed, fast);
+		q_reaped(q, consumed);
 	else
 		q->polls_empty++;
-	return slow.done + (int)fast;
+	return (int)(consumed - slow.lost);
 }
 
 int nvme_q_poll(struct nvme_qpair *q, uint32_t max)

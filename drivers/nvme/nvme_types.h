@@ -305,11 +305,20 @@ struct nvme_ctrl {
 #endif
 
 	/* recovery (nvme_recover.c) */
-	uint32_t cb_depth;       /* completion callbacks running */
+	union {
+		/* both counters as one word (little-endian: cb_depth the low
+		 * half): the end of a reaping pass lowers the depth and learns
+		 * whether either is still nonzero (a nested pass, or automatic
+		 * resets waiting for an I/O success) with one instruction */
+		uint64_t cb_word;
+		struct {
+			uint32_t cb_depth;            /* completion callbacks running */
+			uint32_t auto_resets_in_row;  /* automatic resets without an I/O success between */
+		};
+	};
 	bool     ctrl_busy;      /* init, re-initialisation, shutdown or recovery is
 	                          * running: a timeout in there fails the command
 	                          * instead of starting another recovery */
-	uint32_t auto_resets_in_row; /* automatic resets without an I/O success between */
 	struct nvme_recovery_stats rstats;
 
 	/* shadow doorbells (nvme_dbbuf.c): two pages, shadow then EventIdx */
