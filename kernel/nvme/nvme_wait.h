@@ -35,10 +35,11 @@
  *          than half, and spinning is off (halt at once) for the next
  *          NVME_WAIT_HYBRID_OFF_MIN waits, doubling after every further
  *          window that fails up to NVME_WAIT_HYBRID_OFF_MAX, then tried
- *          again. Spinning pays where the device runs beside the CPU (a
- *          real drive; QEMU with a host core for its device thread),
- *          never where the vCPU shares one host core with it (the device
- *          cannot progress while the vCPU spins).
+ *          again. Spinning ends in completions where the device runs
+ *          beside the CPU (a real drive; QEMU with a host core for its
+ *          device thread, where it nevertheless measured slower than
+ *          halt: bench/README.md), never where the vCPU shares one host
+ *          core with it (the device cannot progress while the vCPU spins).
  * On an emulated device (QEMU under TCG) a spinning vCPU takes the host
  * core from the thread that emulates the device; halting gives it back.
  * bench/README.md has the measurements behind the default (halt).
