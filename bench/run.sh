@@ -7,7 +7,7 @@
 #     --backends "file null"   which -drive backends (default both)
 #     --runs N                 runs of every configuration, interleaved (default 1)
 #     --modes "irq poll"       bench modes on our side (default both): irq, poll (the
-#                              default wait strategy), or a strategy: spin, sleep, halt;
+#                              default wait strategy), or a strategy: spin, sleep, halt, hybrid;
 #                              any of them with -nolat (bench --no-lat: no per-I/O
 #                              latency), and with --mix and shadow off floor-spin,
 #                              floor-halt (bench-floor in the same boot as ours)
@@ -147,10 +147,10 @@ if [ ! -f "$img" ]; then
 fi
 for m in $modes; do
 	case ${m%-nolat} in
-	irq|poll|spin|sleep|halt) ;;
-	floor-spin|floor-sleep|floor-halt)
+	irq|poll|spin|sleep|halt|hybrid) ;;
+	floor-spin|floor-sleep|floor-halt|floor-hybrid)
 		[ "$mix" = 1 ] && [ "$m" = "${m%-nolat}" ] || { log "mode '$m' needs --mix (and no -nolat)"; exit 2; } ;;
-	*) log "unknown mode '$m' (irq poll spin sleep halt, X-nolat, floor-spin floor-halt)"; exit 2 ;;
+	*) log "unknown mode '$m' (irq poll spin sleep halt hybrid, X-nolat, floor-spin floor-halt floor-hybrid)"; exit 2 ;;
 	esac
 done
 case " $peers " in *" linux-"*) peer=1 ;; *) peer=0 ;; esac
@@ -240,7 +240,7 @@ ours() { # kind backend shadow mode run attempt
 						continue ;;
 					esac
 					mo="--${mm%-nolat}"
-					case ${mm%-nolat} in spin|sleep|halt) mo="--poll --wait ${mm%-nolat}" ;; esac
+					case ${mm%-nolat} in spin|sleep|halt|hybrid) mo="--poll --wait ${mm%-nolat}" ;; esac
 					[ "$mm" != "${mm%-nolat}" ] && mo+=" --no-lat"
 					script+="bench --name $jn --rw $rw --bs $bs --qd $qd --time $rtime --ramp $ramp $mo --yes; "
 					nbench=$((nbench + 1))

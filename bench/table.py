@@ -6,7 +6,7 @@
 
 DIR holds what bench/run.sh collected, one line per job and run, every line
 tagged with backend=, run=, pin= (and shadow_cfg= / peer=):
-  ours.txt   BENCH lines of our `bench` (mode=irq|poll, wait=spin|sleep|halt)
+  ours.txt   BENCH lines of our `bench` (mode=irq|poll, wait=spin|sleep|halt|hybrid)
   floor.txt  FLOOR lines of `bench-floor` (one per job and floor wait strategy)
   peer.txt   PEER lines of the Linux peer (peer=linux-irq|linux-poll)
   uboot.txt  UBOOT lines of U-Boot (op=read|write)

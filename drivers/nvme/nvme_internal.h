@@ -37,10 +37,15 @@ enum nvme_slot_state {
 #define NVME_SLOTF_NOTIMEOUT   0x04u  /* never times out (Asynchronous Event Request) */
 #define NVME_SLOTF_EXPIRED     0x08u  /* timed out; recovery pending or running */
 #define NVME_SLOTF_ABORT_SENT  0x10u  /* an Abort was sent for this attempt */
-#define NVME_SLOTF_SQE_SHORT   0x20u  /* sqe holds only dword 0 (opc, flags, CID), NSID,
+#define NVME_SLOTF_STAMP       0x40u  /* epoch not written at submission (the Read/Write
+                                       * fast path): the next tick that starts an epoch
+                                       * writes the one it ends, the epoch the command
+                                       * was submitted in (nvme_q_tick) */
+#define NVME_SLOTF_SQE_SHORT   0x20u  /* sqe holds only opc and flags (CID 0), NSID,
                                        * PRP1 and cdw10..12 (the Read/Write fast path);
                                        * the other fields are zero and are filled in
-                                       * before the SQE is sent again (q_push) */
+                                       * before the SQE is sent again (q_push; the CID
+                                       * by q_resubmit, the only sender of such a slot) */
 
 /* Flags of nvme_q_submit_flags / nvme_q_exec_flags */
 #define NVME_QF_NORETRY        0x01u  /* never resubmit (passthrough: the caller's command) */
@@ -90,11 +95,12 @@ struct nvme_slot {
 	size_t      user_len;
 	uint64_t    retry_at_us; /* NVME_SLOT_RETRY_WAIT: when to resubmit */
 	uint32_t    next_free;   /* free-list link */
-	uint32_t    epoch;       /* q->epoch when (re)submitted */
-	uint8_t     state;       /* enum nvme_slot_state */
-	uint8_t     bounce_dir;  /* nonzero: holds the queue's bounce buffer */
+	uint32_t    epoch;       /* q->epoch when (re)submitted (NVME_SLOTF_STAMP: not
+	                          * yet written) */
 	uint8_t     flags;       /* NVME_SLOTF_* */
 	uint8_t     tries;       /* resubmissions so far */
+	uint8_t     bounce_dir;  /* nonzero: holds the queue's bounce buffer */
+	uint8_t     state;       /* enum nvme_slot_state */
 	uint16_t    cid;         /* CID of the current attempt: generation << cid_shift
 	                          * | slot index (nvme_queue.c, slot_new_cid) */
 	uint16_t    cid_zero;    /* always 0: the reap fast path reads the state word,
@@ -103,15 +109,23 @@ struct nvme_slot {
 };
 
 /* nvme_slot_take and the reap fast path (slot_plain_busy) write and read
- * state, bounce_dir, flags and tries as one 32-bit word. */
-_Static_assert(offsetof(struct nvme_slot, bounce_dir) == offsetof(struct nvme_slot, state) + 1u &&
-	       offsetof(struct nvme_slot, flags) == offsetof(struct nvme_slot, state) + 2u &&
-	       offsetof(struct nvme_slot, tries) == offsetof(struct nvme_slot, state) + 3u,
-	       "state, bounce_dir, flags and tries must be adjacent bytes");
-_Static_assert(offsetof(struct nvme_slot, cid) == offsetof(struct nvme_slot, state) + 4u &&
-	       offsetof(struct nvme_slot, cid_zero) == offsetof(struct nvme_slot, state) + 6u &&
-	       offsetof(struct nvme_slot, state) % 8u == 0,
+ * flags, tries, bounce_dir and state as one 32-bit word (the "state word",
+ * at NVME_SLOT_WORD), and that word with the CID and a zero half-word as one
+ * aligned 64-bit word. state is its top byte and flags its bottom one, so
+ * that the reap's mask (every byte but tries and all flags but EXPIRED) is
+ * a sign-extended 32-bit immediate on x86_64 (no 64-bit constant). */
+#define NVME_SLOT_WORD offsetof(struct nvme_slot, flags)
+_Static_assert(offsetof(struct nvme_slot, tries) == NVME_SLOT_WORD + 1u &&
+	       offsetof(struct nvme_slot, bounce_dir) == NVME_SLOT_WORD + 2u &&
+	       offsetof(struct nvme_slot, state) == NVME_SLOT_WORD + 3u,
+	       "flags, tries, bounce_dir and state must be adjacent bytes");
+_Static_assert(offsetof(struct nvme_slot, cid) == NVME_SLOT_WORD + 4u &&
+	       offsetof(struct nvme_slot, cid_zero) == NVME_SLOT_WORD + 6u && NVME_SLOT_WORD % 8u == 0,
 	       "the state word, the CID and a zero half-word must form one aligned 64-bit word");
+
+_Static_assert(offsetof(struct nvme_ctrl, cb_depth) == offsetof(struct nvme_ctrl, cb_word) &&
+	       offsetof(struct nvme_ctrl, auto_resets_in_row) == offsetof(struct nvme_ctrl, cb_word) + 4u,
+	       "cb_depth must be the low half of cb_word, auto_resets_in_row the high half");
 
 /* Resubmissions per command (after a retryable status or a reset). */
 #define NVME_MAX_RETRIES        1u
@@ -362,6 +376,20 @@ static inline uint32_t nvme_q_cq_head(const struct nvme_qpair *q)
 	return (uint32_t)(q->cq_next - q->cq);
 }
 
+/* The commands written to the SQ and the CQ entries consumed so far
+ * (struct nvme_qpair_stats submitted and reaped): the count before the last
+ * ring reset (or minus the positions at nvme_qpair_stats_reset) plus the
+ * whole laps and the position since; every SQE written advances sq_tail by
+ * one and every consumed CQE the CQ cursor (cq_next NULL: rings not set up). */
+static inline uint64_t nvme_q_submitted(const struct nvme_qpair *q)
+{
+	return q->stats.submitted + (uint64_t)q->sq_laps * q->depth + q->sq_tail;
+}
+static inline uint64_t nvme_q_reaped(const struct nvme_qpair *q)
+{
+	return q->stats.reaped + (uint64_t)q->cq_laps * q->depth + (q->cq_next != NULL ? nvme_q_cq_head(q) : 0u);
+}
+
 /* live and fast_rw, both true, in one 16-bit load (adjacent bytes). */
 _Static_assert(offsetof(struct nvme_qpair, fast_rw) == offsetof(struct nvme_qpair, live) + 1u &&
 	       offsetof(struct nvme_qpair, live) % 2u == 0, "live and fast_rw must be one aligned 16-bit word");
@@ -449,22 +477,26 @@ static inline void nvme_q_cq_consumed(struct nvme_qpair *q, uint32_t n)
  * release goes through these helpers; q_reset_slots and q_relink_free
  * recount both), so in_flight < nslots means free_head < nslots.
  * nvme_slot_take_free is its second half, for a caller that has made the
- * in_flight < slot_limit test itself (the Read/Write fast path, which keeps
- * the publishing call out of its body).
+ * in_flight < slot_limit test itself; nvme_slot_take_at the same for s, the
+ * slot at free_head, that the caller has already addressed (the Read/Write
+ * fast path, which keeps the publishing call out of its body and fills
+ * the slot's callback fields before taking it).
  */
-static inline struct nvme_slot *nvme_slot_take_free(struct nvme_qpair *q, uint8_t flags)
+static inline struct nvme_slot *nvme_slot_take_at(struct nvme_qpair *q, struct nvme_slot *s, uint8_t flags)
 {
-	uint32_t i = q->free_head;
-	struct nvme_slot *s = &q->slots[i];
 	uint16_t cid = nvme_cid_next(q, s->cid);
 	q->free_head = s->next_free;
 	q->in_flight++;
-	/* state BUSY, no bounce buffer, flags, no tries: four adjacent bytes,
+	/* flags, no tries, no bounce buffer, state BUSY: four adjacent bytes,
 	 * one store; the CID last (a caller reading it back needs no load) */
-	const uint8_t word[4] = { NVME_SLOT_BUSY, 0u, flags, 0u };
-	__builtin_memcpy((unsigned char *)s + offsetof(struct nvme_slot, state), word, 4);
+	const uint8_t word[4] = { flags, 0u, 0u, NVME_SLOT_BUSY };
+	__builtin_memcpy((unsigned char *)s + NVME_SLOT_WORD, word, 4);
 	s->cid = cid;
 	return s;
+}
+static inline struct nvme_slot *nvme_slot_take_free(struct nvme_qpair *q, uint8_t flags)
+{
+	return nvme_slot_take_at(q, &q->slots[q->free_head], flags);
 }
 
 static inline struct nvme_slot *nvme_slot_take(struct nvme_qpair *q, uint8_t flags)
@@ -484,9 +516,9 @@ static inline struct nvme_slot *nvme_slot_take(struct nvme_qpair *q, uint8_t fla
 static inline void nvme_slot_release(struct nvme_qpair *q, uint32_t i)
 {
 	struct nvme_slot *s = &q->slots[i];
-	/* state FREE, no bounce buffer, no flags, no tries: one store */
-	const uint8_t word[4] = { NVME_SLOT_FREE, 0u, 0u, 0u };
-	__builtin_memcpy((unsigned char *)s + offsetof(struct nvme_slot, state), word, 4);
+	/* no flags, no tries, no bounce buffer, state FREE: one store */
+	const uint8_t word[4] = { 0u, 0u, 0u, NVME_SLOT_FREE };
+	__builtin_memcpy((unsigned char *)s + NVME_SLOT_WORD, word, 4);
 	s->next_free = q->free_head;
 	q->free_head = i;
 	q->in_flight--;

@@ -178,7 +178,7 @@ static __attribute__((noinline)) int rw_async_general(struct nvme_ns *ns, struct
  * beyond dma_limit), rw_async_general runs from the start and returns the
  * documented error in the documented order, or takes the general data path.
  *
- * The slot is taken (nvme_slot_take_free after the test nvme_slot_take
+ * The slot is taken (nvme_slot_take_at after the test nvme_slot_take
  * makes; the default queue and a CQ head to publish first are dealt with
  * out of line, rw_async_again) and the SQE written straight into the ring
  * before the translation, so only q and the slot are live across that
@@ -234,6 +234,14 @@ NVME_COLD static __attribute__((noinline)) int rw_async_again(struct nvme_ns *ns
 				    : nvme_write_async(ns, q, lba, count, buf, cb, arg);
 }
 
+/* The fast path's doorbell with shadow doorbells on; returns 0 (a tail call
+ * from it, so that its frame needs no slot for the result across the call). */
+static __attribute__((noinline)) int rw_ring_shadow(struct nvme_qpair *q)
+{
+	nvme_q_ring_sq(q);
+	return 0;
+}
+
 NVME_HOT_INLINE int rw_async(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t opc,
 							  uint64_t lba, uint32_t count, void *buf,
 							  nvme_cmd_cb cb, void *arg)
@@ -255,7 +263,9 @@ NVME_HOT_INLINE int rw_async(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t o
 	 * ns->size >= count, so size - count does not wrap (both computed at
 	 * namespace scan, nvme_ns.c) */
 	uint64_t size = ns->cmdset.fast_blocks;
-	size_t len = (size_t)count << ns->lba_shift;
+	/* count << lba_shift as a multiply (fast_max != 0: lba_size is
+	 * 1 << lba_shift), which leaves the shift-count register free */
+	size_t len = (size_t)count * ns->lba_size;
 	uintptr_t v = (uintptr_t)buf;
 	if (NVME_UNLIKELY(c->state != NVME_CTRL_READY || count - 1u >= ns->cmdset.fast_max ||
 			  lba > size - count || v == 0 || !nvme_one_page(h, v, len)))
@@ -263,22 +273,28 @@ NVME_HOT_INLINE int rw_async(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t o
 	/* Read and Write may be sent twice; the slot keeps a short SQE */
 	if (NVME_UNLIKELY(q->in_flight >= q->slot_limit))
 		return rw_async_again(ns, q, opc, lba, count, buf, cb, arg);
-	struct nvme_slot *s = nvme_slot_take_free(q, NVME_SLOTF_RETRY | NVME_SLOTF_SQE_SHORT);
-	uint64_t cid = s->cid;   /* read once (the stores below may alias it) */
+	/* The slot: the caller's values stored first, so that they stop
+	 * taking registers (nvme_slot_take_free's work, in this order: fewer
+	 * values live at once, no callee-saved registers for them) */
+	struct nvme_slot *s = &q->slots[q->free_head];
 	s->cb = cb;
 	s->arg = arg;
 	s->user_buf = buf;   /* for rw_fast_fallback (no bounce: bounce_dir 0) and below */
 	s->user_len = len;
-	s->epoch = q->epoch;
+	/* the epoch: written by the next tick that starts one (NVME_SLOTF_STAMP) */
+	s = nvme_slot_take_at(q, s, NVME_SLOTF_RETRY | NVME_SLOTF_SQE_SHORT | NVME_SLOTF_STAMP);
+	uint16_t cid = s->cid;   /* read once (the stores below may alias it) */
 
 	/* The SQE, built once in the ring entry at the tail (the tail has not
 	 * moved, so the device cannot read it yet): dword 0 (opc, flags 0 =
-	 * PRP, CID) and NSID, SLBA, NLB; PRP1 after the translation. The slot
-	 * keeps the non-zero fields for a retry. */
-	uint64_t dw0 = (uint64_t)opc | cid << 16 | (uint64_t)ns->nsid << 32;
+	 * PRP; the CID stored apart, no shift to merge it) and NSID, SLBA,
+	 * NLB; PRP1 after the translation. The slot keeps the non-zero fields
+	 * but the CID (a retry gets a new one) for a retry. */
+	uint64_t dw0 = (uint64_t)opc | ns->cmdset.fast_nsid_hi;   /* CID 0 */
 	uint64_t nlb = count - 1u;   /* cdw12: NLB, 0's based; cdw13 0 */
 	nvme_u64_alias *d = (nvme_u64_alias *)(void *)&q->sq[q->sq_tail];   /* 64-byte SQEs: fast_rw */
 	d[0] = dw0;
+	((struct nvme_sqe *)(void *)d)->cid = cid;
 	d[1] = 0;      /* cdw2, cdw3 */
 	d[2] = 0;      /* MPTR */
 	d[4] = 0;      /* PRP2 */
@@ -303,16 +319,17 @@ NVME_HOT_INLINE int rw_async(struct nvme_ns *ns, struct nvme_qpair *q, uint8_t o
 	struct nvme_sqe *e = &q->sq[tail];
 	e->dptr.prp.prp1 = phys;
 	nvme_trace_sqe(q, e);
-	if (++tail == q->depth)
+	if (++tail == q->depth) {
 		tail = 0;
+		q->sq_laps++;   /* stats.submitted: nvme_q_submitted */
+	}
 	q->sq_tail = tail;
-	q->stats.submitted++;
 	if (q->batch == 0) {
 		/* nvme_q_ring_sq_now without its test for a tail that did not
 		 * move: this one did, and outside a batch every earlier one was
 		 * rung (the entries not rung never reach depth) */
 		if (NVME_UNLIKELY(q->sdb_sq != NULL)) {
-			nvme_q_ring_sq(q);
+			return rw_ring_shadow(q);   /* a tail call: no frame for it here */
 		} else {
 			nvme_dma_wmb();   /* the SQE before the doorbell */
 			q->sq_tail_rung = tail;

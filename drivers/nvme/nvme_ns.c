@@ -200,6 +200,7 @@ NVME_COLD int nvme_ns_scan(struct nvme_ctrl *c)
 	for (uint32_t i = 0; i < NVME_CFG_MAX_NS; i++) {
 		c->ns[i].cmdset.fast_blocks = 0;
 		c->ns[i].cmdset.fast_max = 0;
+		c->ns[i].cmdset.fast_nsid_hi = 0;
 	}
 	if (!c->io_capable || c->id.nn == 0)
 		return 0;
@@ -275,6 +276,7 @@ NVME_COLD int nvme_ns_scan(struct nvme_ctrl *c)
 			    ns->size >= ns->max_blocks;
 		ns->cmdset.fast_blocks = fast ? ns->size : 0;
 		ns->cmdset.fast_max = fast ? ns->max_blocks : 0;
+		ns->cmdset.fast_nsid_hi = (uint64_t)ns->nsid << 32;
 		if (ns->unusable == 0) {
 			nvme_info(c, "ns %u: %llu blocks of %u bytes%s", (unsigned)ns->nsid,
 				  (unsigned long long)ns->size, (unsigned)ns->lba_size,

@@ -45,6 +45,9 @@ struct nvme_ns_cmdset {
 	 * count and range checks */
 	uint64_t fast_blocks;
 	uint32_t fast_max;
+	/* and the NSID where it sits in the first 64 bits of an SQE (NSID <<
+	 * 32), for the fast path to OR the opcode into */
+	uint64_t fast_nsid_hi;
 };
 
 #endif /* NVME_NS_CMDSET_H */

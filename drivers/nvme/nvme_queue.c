@@ -62,6 +62,11 @@ NVME_COLD static void q_reset_rings(struct nvme_qpair *q)
 {
 	/* Phase tags start at 1 on a zeroed CQ (section 4.6). */
 	__builtin_memset((void *)q->cq, 0, q->cq_bytes);
+	/* the counts derived from the ring positions, kept */
+	q->stats.submitted = nvme_q_submitted(q);
+	q->stats.reaped = nvme_q_reaped(q);
+	q->sq_laps = 0;
+	q->cq_laps = 0;
 	q->sq_tail = 0;
 	q->sq_tail_rung = 0;
 	q->sq_head = 0;
@@ -452,7 +457,7 @@ void nvme_q_cq_publish(struct nvme_qpair *q)
  * are written to MMIO (see nvme_dbbuf.c). */
 NVME_COLD static void q_dbbuf_kick(struct nvme_qpair *q, uint64_t now)
 {
-	uint64_t progress = q->stats.submitted + q->stats.reaped;
+	uint64_t progress = nvme_q_submitted(q) + nvme_q_reaped(q);
 	if (progress != q->kick_progress || q->in_flight == 0) {
 		q->kick_progress = progress;
 		q->kick_us = now;
@@ -506,10 +511,12 @@ static void q_push(struct nvme_qpair *q, uint32_t idx)
 	}
 	nvme_trace_sqe(q, &s->sqe);
 	__builtin_memcpy(nvme_q_sqe(q, q->sq_tail), &s->sqe, sizeof(s->sqe));
-	if (++q->sq_tail == q->depth)
+	if (++q->sq_tail == q->depth) {
 		q->sq_tail = 0;
+		q->sq_laps++;   /* stats.submitted: nvme_q_submitted */
+	}
 	s->epoch = q->epoch;
-	q->stats.submitted++;
+	s->flags &= (uint8_t)~NVME_SLOTF_STAMP;
 	if (NVME_GET(s->sqe.flags, NVME_SQE_FLAGS_PSDT) != NVME_PSDT_PRP)
 		q->stats.sgl_commands++;
 }
@@ -760,18 +767,12 @@ static __attribute__((noinline)) int q_cqe_slow(struct nvme_qpair *q, const stru
 	return q_handle_cqe(q, e->cid & q->cid_mask, e);
 }
 
-/* After a pass that consumed CQ entries, fast of them successes taken by
- * the fast path of q_reap: the CQ head (at most one doorbell per pass, see
- * nvme_q_cq_consumed) and the counters. */
-static inline void q_reaped(struct nvme_qpair *q, uint32_t consumed, uint32_t fast)
+/* After a pass that consumed CQ entries: the CQ head (at most one
+ * doorbell per pass, see nvme_q_cq_consumed) and the counters. */
+static inline void q_reaped(struct nvme_qpair *q, uint32_t consumed)
 {
-	/* an I/O command succeeded: recovery may reset again if it has to
-	 * (written only when set: the common case is one load) */
-	if (NVME_UNLIKELY(q->ctrl->auto_resets_in_row != 0) && fast != 0 && q->qid != 0)
-		q->ctrl->auto_resets_in_row = 0;
 	nvme_q_cq_consumed(q, consumed);
-	q->stats.polls_with_completions++;
-	q->stats.reaped += consumed;
+	q->stats.polls_with_completions++;   /* (reaped: nvme_q_reaped) */
 	if (consumed > q->stats.max_per_poll)
 		q->stats.max_per_poll = consumed;
 }
@@ -779,22 +780,21 @@ static inline void q_reaped(struct nvme_qpair *q, uint32_t consumed, uint32_t fa
 /* A busy slot holding no bounce buffer and not marked expired, whose
  * current CID is cid and the CQE's status field 0: the completions the reap
  * fast path takes. tl is CQE dword 3 (cid | status << 16) with the phase
- * tag cleared. state, bounce_dir, flags, tries, the CID and the zero
- * half-word after it are one aligned 64-bit word (static asserts at struct
- * nvme_slot; little-endian hosts only, nvme_arch.h): one load, one mask,
- * one compare, which holds exactly when state is BUSY, bounce_dir is 0,
- * EXPIRED is clear, the CID equals tl's and tl's status half is 0. */
+ * tag cleared. flags, tries, bounce_dir, state, the CID and the zero
+ * half-word after it are one aligned 64-bit word (NVME_SLOT_WORD, static
+ * asserts at struct nvme_slot; little-endian hosts only, nvme_arch.h): one
+ * load, one mask, one compare, which holds exactly when state is BUSY,
+ * bounce_dir is 0, EXPIRED is clear, the CID equals tl's and tl's status
+ * half is 0. The mask's upper 33 bits are all ones (state and the CID
+ * half compared whole): a sign-extended 32-bit immediate on x86_64. */
 static inline bool slot_plain_busy(const struct nvme_slot *s, uint32_t tl)
 {
-	static const uint8_t mask_b[8] = { 0xFFu, 0xFFu, NVME_SLOTF_EXPIRED, 0u, 0xFFu, 0xFFu, 0xFFu, 0xFFu };
-	static const uint8_t want_b[8] = { NVME_SLOT_BUSY, 0u, 0u, 0u, 0u, 0u, 0u, 0u };
+	static const uint8_t mask_b[8] = { NVME_SLOTF_EXPIRED, 0u, 0xFFu, 0xFFu, 0xFFu, 0xFFu, 0xFFu, 0xFFu };
+	static const uint8_t want_b[8] = { 0u, 0u, 0u, NVME_SLOT_BUSY, 0u, 0u, 0u, 0u };
 	uint64_t w, mask, want;
-	__builtin_memcpy(&w, (const unsigned char *)s + offsetof(struct nvme_slot, state), 8);
+	__builtin_memcpy(&w, (const unsigned char *)s + NVME_SLOT_WORD, 8);
 	__builtin_memcpy(&mask, mask_b, 8);
 	__builtin_memcpy(&want, want_b, 8);
-	/* the 64-bit mask made here, not kept in a callee-saved register
-	 * across the pass (which costs a save and restore per poll) */
-	__asm__("" : "+r"(mask));
 	return (w & mask) == (want | (uint64_t)tl << 32);
 }
 
@@ -817,9 +817,11 @@ static inline bool slot_plain_busy(const struct nvme_slot *s, uint32_t tl)
  * entries left live in registers across the callbacks. */
 struct reap_acct {
 	uint32_t max;    /* entries this pass may consume */
-	uint32_t lap;    /* ... at most (a lap, or the caller's max) */
+	uint32_t lap;    /* ... at most: the caller's max, 0 or beyond the
+	                  * depth meaning a lap (q_reap_slow bounds it) */
 	uint32_t cqes;   /* entries the slow path consumed */
-	int      done;   /* commands it completed */
+	uint32_t lost;   /* of those, the ones that completed no command: the
+	                  * pass completed consumed - lost */
 };
 
 /* A CQE the fast path of q_reap did not take (q_cqe_slow), accounted: an
@@ -831,12 +833,24 @@ static __attribute__((noinline)) uint32_t q_reap_slow(struct nvme_qpair *q, cons
 {
 	a->cqes++;
 	int done = q_cqe_slow(q, e);
-	a->done += done;
-	if (done == 0 && a->max < a->lap) {
+	a->lost += (uint32_t)(1 - done);
+	uint32_t lap = a->lap - 1u < q->depth ? a->lap : q->depth;
+	if (done == 0 && a->max < lap) {
 		a->max++;
 		left++;
 	}
 	return left;
+}
+
+/* The end of a pass whose cb_word did not come back to 0: fast of its
+ * completions were successes the fast path took; one on an I/O queue lets
+ * recovery reset again if it has to. (A success of the slow path does the
+ * same in q_handle_cqe.) */
+NVME_COLD static __attribute__((noinline)) void q_reap_nested_or_reset(struct nvme_qpair *q, struct nvme_ctrl *c,
+							     uint32_t fast)
+{
+	if (c->auto_resets_in_row != 0 && fast != 0 && q->qid != 0)
+		c->auto_resets_in_row = 0;
 }
 
 NVME_HOT_INLINE int q_reap(struct nvme_qpair *q, uint32_t max)
@@ -849,20 +863,18 @@ NVME_HOT_INLINE int q_reap(struct nvme_qpair *q, uint32_t max)
 	 * Commands a callback submits during the pass are reaped by the next
 	 * one. in_flight < depth: never more than a lap. */
 	uint32_t lim = q->in_flight + (q->in_flight == 0);
+	slow.lap = max;   /* 0, or beyond the depth: a lap (at most one per call) */
 	if (NVME_LIKELY(max == 0)) {
-		slow.lap = q->depth;   /* a lap, more than lim */
-		max = lim;
+		max = lim;   /* a lap is more than lim */
 	} else {
 		if (max > q->depth)
-			max = q->depth;   /* at most one lap per call */
-		slow.lap = max;
+			max = q->depth;
 		if (max > lim)
 			max = lim;
 	}
 	uint32_t left = max;
 	slow.max = max;
-	q->stats.polls++;
-	q->ctrl->cb_depth++;
+	q->ctrl->cb_depth++;   /* (stats.polls: counted below, by outcome) */
 
 	do {   /* max >= 1 */
 		/* the CQ cursor: the entry, and its phase tag where it sits in
@@ -882,6 +894,7 @@ NVME_HOT_INLINE int q_reap(struct nvme_qpair *q, uint32_t max)
 		if (NVME_UNLIKELY(++slot == q->cq_end)) {
 			slot = q->cq;
 			q->cq_phase = phase ^ NVME_CQ_PHASE16;
+			q->cq_laps++;   /* stats.reaped: nvme_q_reaped */
 		}
 		q->cq_next = slot;
 		nvme_trace_cqe(q, &e);
@@ -897,23 +910,28 @@ NVME_HOT_INLINE int q_reap(struct nvme_qpair *q, uint32_t max)
 			/* this CID, status field 0 with the phase just seen */
 			if (NVME_LIKELY(slot_plain_busy(s, tl ^ phase))) {
 				nvme_cmd_cb cb = s->cb;
-				void *arg = s->arg;
-				q->sq_head = hd & 0xFFFFu;
+				q->sq_head = (uint16_t)hd;
 				nvme_slot_release(q, idx);
 				if (cb != NULL)
-					cb(arg, 0, &e);
+					cb(s->arg, 0, &e);   /* arg: release leaves it */
 				continue;
 			}
 		}
 		left = q_reap_slow(q, &e, &slow, left);
 	} while (--left != 0);
 
-	q->ctrl->cb_depth--;
+	struct nvme_ctrl *c = q->ctrl;
 	uint32_t consumed = slow.max - left;
-	uint32_t fast = consumed - slow.cqes;
+	/* cb_depth back down; the word nonzero: this pass was nested in a
+	 * callback, or recovery reset the controller since the last I/O
+	 * success (auto_resets_in_row) */
+	if (NVME_UNLIKELY(--c->cb_word != 0))
+		q_reap_nested_or_reset(q, c, consumed - slow.cqes);
 	if (consumed != 0)
-		q_reaped(q, consumed, fast);
-	return slow.done + (int)fast;
+		q_reaped(q, consumed);
+	else
+		q->polls_empty++;
+	return (int)(consumed - slow.lost);
 }
 
 int nvme_q_poll(struct nvme_qpair *q, uint32_t max)
@@ -934,7 +952,8 @@ int nvme_q_reap(struct nvme_qpair *q)
 
 /*
  * No clock read on submit or completion: each slot records the queue's epoch
- * when it is (re)submitted, and a tick (a poll every NVME_POLL_CLOCK_EVERY
+ * when it is (re)submitted (the Read/Write fast path sets NVME_SLOTF_STAMP
+ * instead, and the tick that ends that epoch writes it), and a tick (a poll every NVME_POLL_CLOCK_EVERY
  * polls, a synchronous wait, nvme_ctrl_check_timeouts) starts a new epoch
  * when at least timeout/NVME_TIMEOUT_EPOCHS has passed since the last one.
  * A command is expired once more than NVME_TIMEOUT_EPOCHS epochs have begun
@@ -965,9 +984,14 @@ NVME_COLD uint32_t nvme_q_tick(struct nvme_qpair *q, uint64_t now)
 	if (now - q->tick_us < epoch_us)
 		return q->expired;
 	q->tick_us = now;
-	q->epoch++;
+	uint32_t ended = q->epoch++;
 	for (uint32_t i = 0; i < q->nslots; i++) {
 		struct nvme_slot *s = &q->slots[i];
+		if (s->flags & NVME_SLOTF_STAMP) {
+			/* submitted since the last epoch began: in the one ending */
+			s->epoch = ended;
+			s->flags &= (uint8_t)~NVME_SLOTF_STAMP;
+		}
 		if (s->state != NVME_SLOT_BUSY ||
 		    (s->flags & (NVME_SLOTF_NOTIMEOUT | NVME_SLOTF_SYNC | NVME_SLOTF_EXPIRED)))
 			continue;
@@ -1248,14 +1272,22 @@ NVME_COLD void nvme_qpair_stats_get(const struct nvme_qpair *q, struct nvme_qpai
 		return;
 	}
 	*out = q->stats;
+	out->submitted = nvme_q_submitted(q);
+	out->polls = q->stats.polls_with_completions + q->polls_empty;
+	out->reaped = nvme_q_reaped(q);
 	/* every consumed CQE is either valid (completed) or ignored (bad): not
 	 * counted on the I/O path */
-	out->completed = q->stats.reaped - q->stats.bad_completions;
+	out->completed = out->reaped - q->stats.bad_completions;
 	out->in_flight = q->in_flight;
 }
 
 NVME_COLD void nvme_qpair_stats_reset(struct nvme_qpair *q)
 {
-	if (q != NULL)
-		__builtin_memset(&q->stats, 0, sizeof(q->stats));
+	if (q == NULL)
+		return;
+	__builtin_memset(&q->stats, 0, sizeof(q->stats));
+	q->polls_empty = 0;
+	/* the derived counts start again from 0 here (modulo 2^64) */
+	q->stats.submitted = 0u - nvme_q_submitted(q);
+	q->stats.reaped = 0u - nvme_q_reaped(q);
 }

@@ -144,7 +144,8 @@ struct nvme_qpair {
 	size_t   cq_bytes;
 	uint32_t sq_tail;        /* next SQ entry to write */
 	uint32_t sq_tail_rung;   /* tail value last written to the doorbell */
-	uint32_t sq_head;        /* last SQ head reported by the device */
+	uint16_t sq_head;        /* last SQ head reported by the device (16 bits on
+	                          * the wire: the reap stores it with no widening) */
 	/* the CQ cursor: the entry to look at next (its index: nvme_q_cq_head),
 	 * the end of the ring, and the phase tag expected there, kept where it
 	 * sits in CQE dword 3 (bit 16: status bit 0) so that one XOR tests it */
@@ -208,6 +209,15 @@ struct nvme_qpair {
 	bool     bounce_busy;
 
 	uint32_t empty_polls;    /* for the periodic CSTS check */
+	/* SQ and CQ wraps since the rings were last reset: the I/O path counts
+	 * no submitted or reaped commands one by one; both are derived from
+	 * the ring positions (nvme_q_submitted, nvme_q_reaped) and
+	 * stats.submitted and stats.reaped hold what came before (folded in
+	 * when the rings are reset) */
+	uint32_t sq_laps, cq_laps;
+	/* reaping passes that consumed nothing: stats.polls is derived
+	 * (polls_with_completions + polls_empty, nvme_qpair_stats_get) */
+	uint64_t polls_empty;
 	struct nvme_qpair_stats stats;
 };
 
@@ -295,11 +305,20 @@ struct nvme_ctrl {
 #endif
 
 	/* recovery (nvme_recover.c) */
-	uint32_t cb_depth;       /* completion callbacks running */
+	union {
+		/* both counters as one word (little-endian: cb_depth the low
+		 * half): the end of a reaping pass lowers the depth and learns
+		 * whether either is still nonzero (a nested pass, or automatic
+		 * resets waiting for an I/O success) with one instruction */
+		uint64_t cb_word;
+		struct {
+			uint32_t cb_depth;            /* completion callbacks running */
+			uint32_t auto_resets_in_row;  /* automatic resets without an I/O success between */
+		};
+	};
 	bool     ctrl_busy;      /* init, re-initialisation, shutdown or recovery is
 	                          * running: a timeout in there fails the command
 	                          * instead of starting another recovery */
-	uint32_t auto_resets_in_row; /* automatic resets without an I/O success between */
 	struct nvme_recovery_stats rstats;
 
 	/* shadow doorbells (nvme_dbbuf.c): two pages, shadow then EventIdx */

@@ -10,7 +10,7 @@
 /* The default: measured in bench/README.md ("Waiting for completions"). */
 static struct nvme_wait_setting setting = { NVME_WAIT_HALT, 0 };
 
-static const char *const names[] = { "spin", "sleep", "halt" };
+static const char *const names[] = { "spin", "sleep", "halt", "hybrid" };
 
 /* The one-shot timer's vector, allocated on the first nap (-1: none). */
 static int nap_vector;
@@ -92,8 +92,65 @@ static void nap(struct nvme_wait_state *st, uint64_t idle_us, uint64_t us)
 	halt_once();
 }
 
+/* hybrid: one spinning wait's verdict (hit: it ended while spinning). */
+static void hybrid_verdict(struct nvme_wait_state *st, bool hit)
+{
+	st->win_waits++;
+	if (hit)
+		st->win_hits++;
+	if (st->win_waits < NVME_WAIT_HYBRID_WINDOW)
+		return;
+	if (2u * st->win_hits < st->win_waits) {
+		uint32_t off = st->off_next ? st->off_next : NVME_WAIT_HYBRID_OFF_MIN;
+		st->off_left = off;
+		st->off_next = off * 2u > NVME_WAIT_HYBRID_OFF_MAX ? NVME_WAIT_HYBRID_OFF_MAX : off * 2u;
+		stats.spin_offs++;
+	} else {
+		st->off_next = 0;
+	}
+	st->win_waits = 0;
+	st->win_hits = 0;
+}
+
+uint32_t nvme_wait_spin_budget(const struct nvme_wait_state *st, uint32_t spin_us)
+{
+	if (st->off_left)
+		return 0;
+	uint32_t cap = spin_us ? spin_us : NVME_WAIT_HYBRID_MAX_US;
+	/* no wait has ended spinning yet: the whole cap */
+	uint64_t b = st->spin_mean_us ? 2u * (uint64_t)st->spin_mean_us : cap;
+	if (b < NVME_WAIT_HYBRID_MIN_US)
+		b = NVME_WAIT_HYBRID_MIN_US;
+	return b > cap ? cap : (uint32_t)b;
+}
+
+bool nvme_wait_spins(const struct nvme_wait_state *st, enum nvme_wait_mode m, uint32_t spin_us)
+{
+	switch (m) {
+	case NVME_WAIT_SPIN:
+		return true;
+	case NVME_WAIT_HYBRID:
+		return st->off_left == 0;
+	default:
+		return spin_us != 0;
+	}
+}
+
 void nvme_wait_learn(struct nvme_wait_state *st, uint64_t idle_us)
 {
+	/* hybrid: how the wait that just ended went */
+	if (st->spun && !st->stopped) {
+		stats.spin_hits++;
+		uint64_t v = idle_us > NVME_WAIT_HYBRID_MAX_US ? NVME_WAIT_HYBRID_MAX_US : idle_us;
+		st->spin_mean_us = st->spin_mean_us ? (uint32_t)((7u * (uint64_t)st->spin_mean_us + v) / 8u)
+						    : (uint32_t)(v ? v : 1);
+		hybrid_verdict(st, true);
+	} else if (!st->spun && st->off_left) {
+		st->off_left--;
+	}
+	st->spun = false;
+	st->stopped = false;
+
 	if (st->due_us && st->due_us < idle_us)
 		idle_us = st->due_us;
 	st->due_us = 0;
@@ -106,6 +163,27 @@ void nvme_wait_idle(struct nvme_wait_state *st, enum nvme_wait_mode m, uint32_t 
 		    bool irq_armed)
 {
 	stats.idle_calls++;
+	if (m == NVME_WAIT_HYBRID) {
+		uint32_t budget = nvme_wait_spin_budget(st, spin_us);
+		if (!st->stopped && idle_us < budget) {
+			st->spun = true;
+			stats.pauses++;
+			cpu_pause();
+			return;
+		}
+		if (!st->stopped) {
+			st->stopped = true;
+			if (st->spun) {
+				stats.spin_misses++;
+				hybrid_verdict(st, false);
+			} else {
+				stats.spin_skipped++;
+			}
+		}
+		/* then as halt, without its spin */
+		m = NVME_WAIT_HALT;
+		spin_us = 0;
+	}
 	if (m == NVME_WAIT_SPIN || idle_us < spin_us) {
 		stats.pauses++;
 		cpu_pause();

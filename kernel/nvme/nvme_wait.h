@@ -26,6 +26,20 @@
  *          `sti; hlt` takes it at once (sti holds interrupts off for one
  *          more instruction, so the halt itself is what it interrupts).
  *          The caller also owns a periodic timer that bounds every halt.
+ *   hybrid spin while spinning pays off, else halt as halt does: each wait
+ *          first spins for up to a budget learned from the waits that
+ *          ended while spinning (twice their moving mean, between
+ *          NVME_WAIT_HYBRID_MIN_US and spin_us, or NVME_WAIT_HYBRID_MAX_US
+ *          when spin_us is 0), then waits as halt does. Every NVME_WAIT_HYBRID_WINDOW
+ *          spinning waits it checks how many ended while spinning; fewer
+ *          than half, and spinning is off (halt at once) for the next
+ *          NVME_WAIT_HYBRID_OFF_MIN waits, doubling after every further
+ *          window that fails up to NVME_WAIT_HYBRID_OFF_MAX, then tried
+ *          again. Spinning ends in completions where the device runs
+ *          beside the CPU (a real drive; QEMU with a host core for its
+ *          device thread, where it nevertheless measured slower than
+ *          halt: bench/README.md), never where the vCPU shares one host
+ *          core with it (the device cannot progress while the vCPU spins).
  * On an emulated device (QEMU under TCG) a spinning vCPU takes the host
  * core from the thread that emulates the device; halting gives it back.
  * bench/README.md has the measurements behind the default (halt).
@@ -40,7 +54,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-enum nvme_wait_mode { NVME_WAIT_SPIN, NVME_WAIT_SLEEP, NVME_WAIT_HALT };
+enum nvme_wait_mode { NVME_WAIT_SPIN, NVME_WAIT_SLEEP, NVME_WAIT_HALT, NVME_WAIT_HYBRID };
 
 /* Bounds of one nap (the longest one also bounds how late a completion
  * can be seen, and how long nvme_wait_idle() keeps the CPU). */
@@ -49,13 +63,30 @@ enum nvme_wait_mode { NVME_WAIT_SPIN, NVME_WAIT_SLEEP, NVME_WAIT_HALT };
 /* Largest spin_us the setting takes. */
 #define NVME_WAIT_SPIN_MAX_US 100000u
 
-/* What sleep learns from one caller's waits (zeroed to start). */
+/* hybrid: the spin budget's bounds (the upper one unless spin_us sets it),
+ * the waits per verdict on spinning, and how long spinning stays off after
+ * a window in which fewer than half of the spinning waits ended spinning. */
+#define NVME_WAIT_HYBRID_MIN_US 4u
+#define NVME_WAIT_HYBRID_MAX_US 100u
+#define NVME_WAIT_HYBRID_WINDOW 16u
+#define NVME_WAIT_HYBRID_OFF_MIN 256u
+#define NVME_WAIT_HYBRID_OFF_MAX 65536u
+
+/* What sleep and hybrid learn from one caller's waits (zeroed to start). */
 struct nvme_wait_state {
 	uint32_t mean_us;        /* moving mean (1/8) of the waits that ended in progress */
 	bool napped;             /* the half-mean nap of this wait was taken */
 	uint64_t due_us;         /* when the last nap of this wait was due to end
 	                          * (us since the wait began; 0: no nap) */
 	uint64_t last_idle_us;   /* nvme_wait_host_idle: the current wait so far */
+	/* hybrid */
+	bool spun;               /* this wait spun ... */
+	bool stopped;            /* ... and then halted or napped (its budget ran out) */
+	uint32_t spin_mean_us;   /* moving mean (1/8) of the waits that ended spinning */
+	uint16_t win_waits;      /* spinning waits in the current window */
+	uint16_t win_hits;       /* of those, ended spinning */
+	uint32_t off_left;       /* waits left with spinning off */
+	uint32_t off_next;       /* the next off period (0: NVME_WAIT_HYBRID_OFF_MIN) */
 };
 
 struct nvme_wait_setting {
@@ -74,6 +105,10 @@ struct nvme_wait_stats {
 	uint64_t halted_tsc;     /* TSC ticks spent in those halts */
 	uint64_t naps;           /* one-shot timers armed (sleep; halt on polled queues) */
 	uint64_t nap_ticks;      /* one-shot timer interrupts taken */
+	/* hybrid: waits that ended while spinning / spun their whole budget;
+	 * windows that turned spinning off, and waits that started with
+	 * spinning off */
+	uint64_t spin_hits, spin_misses, spin_offs, spin_skipped;
 };
 
 void nvme_wait_stats_get(struct nvme_wait_stats *out);
@@ -81,7 +116,7 @@ void nvme_wait_stats_get(struct nvme_wait_stats *out);
 void nvme_wait_get(struct nvme_wait_setting *s);
 void nvme_wait_set(const struct nvme_wait_setting *s);
 const char *nvme_wait_name(enum nvme_wait_mode m);
-/* "spin", "sleep" or "halt" -> *m; false for anything else. */
+/* "spin", "sleep", "halt" or "hybrid" -> *m; false for anything else. */
 bool nvme_wait_parse(const char *name, enum nvme_wait_mode *m);
 
 /*
@@ -98,6 +133,12 @@ void nvme_wait_idle(struct nvme_wait_state *st, enum nvme_wait_mode m, uint32_t 
  * milliseconds late) would otherwise lengthen the mean, hence the next
  * naps, hence the next samples (bench/README.md, "Waiting for completions"). */
 void nvme_wait_learn(struct nvme_wait_state *st, uint64_t idle_us);
+/* Whether the next wait starts by spinning (with spin_us of the setting):
+ * a caller that would halt straight after a pass that reaped (the MSI-X
+ * covers what comes after it) polls on instead when this says so. */
+bool nvme_wait_spins(const struct nvme_wait_state *st, enum nvme_wait_mode m, uint32_t spin_us);
+/* hybrid's current spin budget in microseconds (0: spinning is off). */
+uint32_t nvme_wait_spin_budget(const struct nvme_wait_state *st, uint32_t spin_us);
 
 /* The nvme_host.idle callback (nvme_host.h): the setting, on polled queues. */
 void nvme_wait_host_idle(void *ctx, uint16_t qid, uint64_t waited_us);

@@ -460,21 +460,20 @@ static struct nvme_ctrl ctrl;   /* the driver under test (tentative: defined bel
  * at an older queue's memory) makes any driver's next doorbell unsafe
  * (found as regressions/create-sq-status-lies-about-queue-state). */
 static struct {
-	bool     pending;
+	bool     cmd;    /* the command being completed is a Create I/O CQ/SQ ... */
+	bool     made;   /* ... and the device made its queue: */
 	bool     sq;
 	uint16_t qid;
-} q_created;
-static bool q_create_cmd;   /* the command being completed is a Create I/O CQ/SQ */
+} q_create;
 
 /* One completion, as the input wants it. */
 static void complete(uint16_t sqid, uint16_t cid, uint16_t sf, uint32_t dw0)
 {
-	const bool create = q_create_cmd;
-	const bool made = q_created.pending;
-	const bool made_sq = q_created.sq;
-	const uint16_t made_qid = q_created.qid;
-	q_create_cmd = false;
-	q_created.pending = false;
+	const bool create = q_create.cmd;
+	const bool made = q_create.made;
+	const bool made_sq = q_create.sq;
+	const uint16_t made_qid = q_create.qid;
+	memset(&q_create, 0, sizeof(q_create));
 	uint32_t base_delay = next_delay;
 	next_delay = 0;
 	struct nvme_cqe e;
@@ -1251,6 +1250,7 @@ static void exec_admin(const struct nvme_sqe *s)
 		break;
 	}
 	case NVME_ADMIN_CREATE_CQ: {
+		q_create.cmd = true;
 		uint16_t qid = (uint16_t)NVME_GET(s->cdw10, NVME_CREATE_CQ_CDW10_QID);
 		uint32_t size = (uint32_t)NVME_GET(s->cdw10, NVME_CREATE_CQ_CDW10_QSIZE) + 1u;
 		if (qid == 0 || qid >= DQ || D.cq[qid].live) {
@@ -1260,12 +1260,13 @@ static void exec_admin(const struct nvme_sqe *s)
 		if (!dma_ptr(s->dptr.prp.prp1, (uint64_t)size * 16u))
 			fz_fail("Create I/O CQ outside the driver's memory");
 		D.cq[qid] = (struct dq){ true, s->dptr.prp.prp1, size, 0, 0, 1, 0 };
-		q_created.pending = true;
-		q_created.sq = false;
-		q_created.qid = qid;
+		q_create.made = true;
+		q_create.sq = false;
+		q_create.qid = qid;
 		break;
 	}
 	case NVME_ADMIN_CREATE_SQ: {
+		q_create.cmd = true;
 		uint16_t qid = (uint16_t)NVME_GET(s->cdw10, NVME_CREATE_SQ_CDW10_QID);
 		uint32_t size = (uint32_t)NVME_GET(s->cdw10, NVME_CREATE_SQ_CDW10_QSIZE) + 1u;
 		uint16_t cqid = (uint16_t)NVME_GET(s->cdw11, NVME_CREATE_SQ_CDW11_CQID);
@@ -1276,9 +1277,9 @@ static void exec_admin(const struct nvme_sqe *s)
 		if (!dma_ptr(s->dptr.prp.prp1, (uint64_t)size * 64u))
 			fz_fail("Create I/O SQ outside the driver's memory");
 		D.sq[qid] = (struct dq){ true, s->dptr.prp.prp1, size, 0, 0, 0, cqid };
-		q_created.pending = true;
-		q_created.sq = true;
-		q_created.qid = qid;
+		q_create.made = true;
+		q_create.sq = true;
+		q_create.qid = qid;
 		break;
 	}
 	case NVME_ADMIN_DELETE_SQ: {
@@ -1353,7 +1354,6 @@ static void exec_admin(const struct nvme_sqe *s)
 			sf = 0x4004;
 		break;
 	}
-	q_create_cmd = s->opc == NVME_ADMIN_CREATE_CQ || s->opc == NVME_ADMIN_CREATE_SQ;
 	complete(0, s->cid, sf, dw0);
 }
 

@@ -91,7 +91,10 @@ static struct nvme_ns *ns2(struct fx *f)
 	return nvme_ns_get(f->c, 2);
 }
 
-static void setup(struct fx *f, bool admin_full, bool no_aer)
+/* The fixture configuration of these tests, before fx_up (a test that
+ * changes the model's namespaces first calls this, changes them, then
+ * fx_up; the others call setup). */
+static void setup_cfg(struct fx *f, bool admin_full, bool no_aer)
 {
 	fx_defaults(f);
 	f->ecfg.clock_step_us = 20;
@@ -102,6 +105,11 @@ static void setup(struct fx *f, bool admin_full, bool no_aer)
 	f->cfg.admin_queue_depth = admin_full ? ADMIN_DEPTH : 32u;
 	f->cfg.no_aer = no_aer;
 	f->cfg.log_level = NVME_LOG_WARN;
+}
+
+static void setup(struct fx *f, bool admin_full, bool no_aer)
+{
+	setup_cfg(f, admin_full, no_aer);
 	fx_up(f);
 }
 
@@ -941,6 +949,17 @@ static void recovery_gives_up(void)
 	check_usable_after(&f);
 }
 
+/* One read of one block on each namespace, queued on q while the model
+ * holds I/O back: both are in flight (kept) when the test resets. */
+static void two_kept_reads(struct fx *f, struct nvme_qpair *q, uint8_t *b, uint8_t *b2, struct cb_rec *r1,
+			   struct cb_rec *r2)
+{
+	nvme_model_set_defer(f->m, NVME_MODEL_DEFER_IO, 0);
+	REQUIRE_OK(nvme_read_async(nvme_ns_get(f->c, 1), q, 0, 1, b, cb_record, r1));
+	REQUIRE_OK(nvme_read_async(ns2(f), q, 0, 1, b2, cb_record, r2));
+	nvme_model_set_defer(f->m, 0, 0);
+}
+
 /* A command kept across a reset is not resubmitted when its namespace now
  * has another block size: it would move a different number of bytes
  * (found by the fuzzer: tests/fuzz/regressions/resubmit-after-block-size-change). */
@@ -950,11 +969,8 @@ static void recovery_ns_changed_across_reset(void)
 	setup(&f, false, true);
 	struct nvme_qpair *q = nvme_ctrl_io_qpair(f.c, 0);
 	uint8_t *b = fx_buf(&f, 512, 0, 0), *b2 = fx_buf(&f, BLK, 0, 0);
-	nvme_model_set_defer(f.m, NVME_MODEL_DEFER_IO, 0);
 	struct cb_rec r1 = { 0 }, r2 = { 0 };
-	REQUIRE_OK(nvme_read_async(nvme_ns_get(f.c, 1), q, 0, 1, b, cb_record, &r1));
-	REQUIRE_OK(nvme_read_async(ns2(&f), q, 0, 1, b2, cb_record, &r2));
-	nvme_model_set_defer(f.m, 0, 0);
+	two_kept_reads(&f, q, b, b2, &r1, &r2);
 	/* namespace 1 now reports 4 KiB blocks (LBADS 12) */
 	nvme_model_patch_byte_id_ns(f.m, 1, offsetof(struct nvme_id_ns, lbaf[0].lbads), 12);
 	CHECK_OK(nvme_ctrl_reset(f.c));
@@ -980,24 +996,14 @@ static void kept_read_meta_changed(uint8_t ms, uint8_t pi, size_t off, uint8_t v
 				   bool want_ext)
 {
 	static struct fx f;
-	fx_defaults(&f);
+	setup_cfg(&f, false, true);
 	f.ns[0].ms = ms;
 	f.ns[0].pi = pi;
-	f.ecfg.clock_step_us = 20;
-	f.mcfg.to = 1;
-	f.cfg.admin_timeout_ms = 100;
-	f.cfg.io_timeout_ms = 100;
-	f.cfg.io_queue_depth = IO_DEPTH;
-	f.cfg.no_aer = true;
-	f.cfg.log_level = NVME_LOG_WARN;
 	fx_up(&f);
 	struct nvme_qpair *q = nvme_ctrl_io_qpair(f.c, 0);
 	uint8_t *b = fx_buf(&f, 512, 0, 0), *b2 = fx_buf(&f, BLK, 0, 0);
-	nvme_model_set_defer(f.m, NVME_MODEL_DEFER_IO, 0);
 	struct cb_rec r1 = { 0 }, r2 = { 0 };
-	REQUIRE_OK(nvme_read_async(nvme_ns_get(f.c, 1), q, 0, 1, b, cb_record, &r1));
-	REQUIRE_OK(nvme_read_async(ns2(&f), q, 0, 1, b2, cb_record, &r2));
-	nvme_model_set_defer(f.m, 0, 0);
+	two_kept_reads(&f, q, b, b2, &r1, &r2);
 	if (off == offsetof(struct nvme_id_ns, flbas))   /* keep the format index */
 		v |= nvme_ns_get(f.c, 1)->format_index;
 	nvme_model_patch_byte_id_ns(f.m, 1, off, v);

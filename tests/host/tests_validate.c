@@ -14,6 +14,7 @@
 #include <stdlib.h>
 
 #include "test_util.h"
+#include "nvme_internal.h"   /* NVME_MAX_AUTO_RESETS */
 
 /* ------------------------------------------------------------------------ */
 /* Completion queue entries                                                  */
@@ -76,6 +77,33 @@ static void validate_cqe_cid_sqhd_sqid(void)
 	mangled_completion(NVME_MODEL_MANGLE_SQHD, 0, 0xFFFF, 0, "SQ head FFFFh");
 	mangled_completion(NVME_MODEL_MANGLE_SQID, 0, 0, 2, "SQID of another queue");
 	mangled_completion(NVME_MODEL_MANGLE_SQID, 0, 0, 0, "SQID 0 on an I/O queue");
+}
+
+/* Recovery gives up after NVME_MAX_AUTO_RESETS automatic resets in a row,
+ * but an I/O success between two resets starts the count again: five
+ * rounds of "a completion is ignored, the read times out, recovery resets
+ * and retries it, the retry succeeds" never give up. The retried read's
+ * success is a plain one (the reap's fast path, where the count is cleared
+ * at the end of the pass when cb_depth's word is not back to 0). */
+static void validate_resets_in_row_end_at_success(void)
+{
+	cqe_setup();
+	struct nvme_ns *ns = nvme_ns_get(F.c, 1);
+	uint8_t *b = fx_buf(&F, 512, 0, 0);
+	const unsigned rounds = NVME_MAX_AUTO_RESETS + 2u;
+	for (unsigned i = 0; i < rounds; i++) {
+		struct nvme_model_mangle m = { .cqid = 1, .count = 1, .what = NVME_MODEL_MANGLE_CID, .cid = 7 };
+		nvme_model_mangle(F.m, &m);
+		int rc = nvme_read(ns, NULL, 0, 1, b);
+		CHECK_MSG(rc == 0, "round %u: read -> %s, want recovered", i, st(rc));
+	}
+	struct nvme_recovery_stats rs;
+	nvme_ctrl_recovery_stats(F.c, &rs);
+	CHECK_EQ(rs.resets_auto, rounds);
+	CHECK_EQ(rs.gave_up, 0);
+	CHECK_EQ(nvme_ctrl_get_state(F.c), NVME_CTRL_READY);
+	fx_buf_free(&F, b);
+	fx_finish(&F);
 }
 
 static void validate_cqe_duplicate_and_spurious(void)
@@ -622,6 +650,7 @@ static void validate_grant_shrinks_on_reset(void)
 
 static const struct check_test tests[] = {
 	CHECK_TEST(validate_cqe_cid_sqhd_sqid),
+	CHECK_TEST(validate_resets_in_row_end_at_success),
 	CHECK_TEST(validate_cqe_duplicate_and_spurious),
 	CHECK_TEST(validate_mdts_all_values),
 	CHECK_TEST(validate_nn),

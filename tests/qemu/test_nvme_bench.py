@@ -2,7 +2,7 @@
 """`bench`: short runs in polling (every wait strategy) and interrupt mode,
 `bench-floor` and `poll-wait`. Checks that the output is well formed and the
 counts are sane (I/Os done, no errors, doorbell writes per I/O within [0, 2],
-interrupts counted in --irq mode and with --wait halt), that the queues are
+interrupts counted in --irq mode and with --wait halt or hybrid), that the queues are
 back in their old mode and I/O still works afterwards. Never a speed
 threshold: no test passes or fails on a time. Also bench/table.py on made-up
 results: a failed or stalled run is reported as failed, never a ratio."""
@@ -19,7 +19,8 @@ FIELDS = ("job", "dev", "rw", "bs", "qd", "queues", "mode", "time_s", "ios", "io
           "lat_us_mean", "lat_us_p50", "lat_us_p99", "lat_us_p999", "doorbells_per_io", "shadow",
           "sq_mmio", "cq_mmio", "sq_shadow", "cq_shadow", "kicks", "submitted", "irqs", "errors", "wait",
           "spin_us", "empty_polls", "halts", "wake_msi", "wake_timer", "wake_other", "halted_us", "timer_found",
-          "msi_empty", "reaps", "direct_halts", "lat", "dptr")
+          "msi_empty", "reaps", "direct_halts", "lat", "dptr", "spin_hits", "spin_misses", "spin_skipped",
+          "spin_offs")
 LAT_FIELDS = ("lat_us_mean", "lat_us_p50", "lat_us_p99", "lat_us_p999")
 FLOOR_FIELDS = ("job", "dev", "rw", "bs", "qd", "time_s", "ios", "iops", "bw_kib", "lat_us_mean", "wait",
                 "spin_us", "failed", "left", "passes", "halts")
@@ -58,7 +59,8 @@ def floor_line(out):
         assert passes == ios, kv
     if kv["wait"] == "spin":
         assert int(kv["halts"]) == 0, kv
-    else:
+    elif kv["wait"] != "hybrid":
+        # (hybrid halts only when its spinning stops paying off)
         assert int(kv["halts"]) > 0, kv
     return kv
 
@@ -91,8 +93,8 @@ def sane(kv, mode, rw, bs, qd, queues=1, wait=None):
     assert 0 < reaps <= ios <= reaps * qd, "reaping passes do not add up: %s" % kv
     if qd == 1 and queues == 1:
         assert reaps == ios, "QD1: a reaping pass per completion: %s" % kv
-    if mode == "irq" or kv["wait"] == "halt":
-        assert int(kv["irqs"]) > 0, "no interrupts counted in irq mode / --wait halt: %s" % kv
+    if mode == "irq" or kv["wait"] == "halt" or (kv["wait"] == "hybrid" and int(kv["halts"]) > 0):
+        assert int(kv["irqs"]) > 0, "no interrupts counted in irq mode / --wait halt or hybrid: %s" % kv
     else:
         # spin/sleep never arm the queues' vectors; a sleep nap (sti; hlt)
         # may still take one MSI left pending in the LAPIC per queue by an
@@ -111,10 +113,23 @@ def wakes(kv, queues=1):
     assert msi + timer + other == halts <= empty + direct, "halts and their wake-ups do not add up: %s" % kv
     assert direct <= int(kv["reaps"]), kv
     w = "irq" if kv["mode"] == "irq" else kv["wait"]
+    hits, misses, skipped, offs = (int(kv[k]) for k in ("spin_hits", "spin_misses", "spin_skipped", "spin_offs"))
     if w == "halt" and kv["spin_us"] == "0":
         assert direct > 0, "halt without spinning never halted straight after a reaping pass: %s" % kv
-    else:
+    elif w != "hybrid":
+        # (hybrid does so while its spinning is off)
         assert direct == 0, "only halt without spinning halts straight after a reaping pass: %s" % kv
+    if w == "hybrid":
+        # every wait has one verdict: ended spinning, spun its budget out
+        # (then halted), or started with spinning off (then halted); a
+        # verdict on the window's edge may fall outside the measured counts
+        assert hits + misses + skipped > 0, "hybrid waited without a verdict: %s" % kv
+        assert misses + skipped <= halts + 2, "hybrid stopped spinning without halting: %s" % kv
+        # spinning goes off only after a window of 16 spinning waits
+        assert offs <= (hits + misses) // 16 + 1, "hybrid turned spinning off too often: %s" % kv
+        assert direct <= skipped + 2, "hybrid halted straight after a pass while spinning: %s" % kv
+    else:
+        assert hits == misses == skipped == offs == 0, "spin verdicts outside hybrid: %s" % kv
     assert msi_empty <= msi and found <= timer, kv
     # nothing but the bench's queues and timers interrupts a run
     assert other <= halts // 100 + 5, "halts ended by another interrupt: %s" % kv
@@ -123,6 +138,8 @@ def wakes(kv, queues=1):
     elif w == "sleep":
         # polled queues: every nap ends by its timer (or one stale MSI per queue)
         assert msi <= queues and halts > 0, kv
+    elif w == "hybrid" and halts == 0:
+        assert hits > 0, kv
     else:
         # irq and halt: the MSI-X ends the halts; a timer tick that finds
         # completions waiting means the MSI-X came late or not at all
@@ -171,7 +188,7 @@ def _():
         bad(m, "bench --irq --poll", r"^error: give --irq or --poll, not both")
         bad(m, "bench --qd 300", r"^error: --qd 300 is above what queue 1 holds \(255\)")
         # wait strategies of the polled path, per run and as the setting
-        for w in ("spin", "sleep", "halt"):
+        for w in ("spin", "sleep", "halt", "hybrid"):
             out = ok(m, "bench --qd 4 --time 1 --wait %s" % w, r"mode=poll wait=%s spin=0us" % w)
             sane(bench_line(out), "poll", "randread", 4096, 4, wait=w)
         out = ok(m, "bench --mode poll --wait sleep --spin-us 20 --time 1", r"wait=sleep spin=20us")
@@ -189,6 +206,16 @@ def _():
         # every empty poll paused or halted; every nap armed one one-shot and
         # halted; halt and sleep ran above, so both happened
         assert pauses + halts == idle and 0 < naps <= halts and ticks <= naps, st.group(0)
+        # hybrid as the setting: bench and synchronous commands use it
+        ok(m, "poll-wait hybrid --spin-us 30", r"poll-wait: hybrid, spin 30 us")
+        out = ok(m, "bench --time 1", r"wait=hybrid spin=30us", r"hybrid: \d+ waits ended spinning, \d+ spun their "
+                 r"whole budget, \d+ started with spinning off; spinning turned off \d+ times")
+        sane(bench_line(out), "poll", "randread", 4096, 1, wait="hybrid")
+        ok(m, "read -s 10 --count 8 --check random --seed 3", r"matches")
+        hy = re.search(r"hybrid: (\d+) waits ended spinning, (\d+) spun their whole budget, (\d+) started",
+                       ok(m, "poll-wait", r"poll-wait: hybrid, spin 30 us"))
+        assert hy and sum(int(x) for x in hy.groups()) > 0, "poll-wait without hybrid's verdicts"
+        ok(m, "poll-wait halt --spin-us 0", r"poll-wait: halt, spin 0 us")
         ok(m, "poll-wait sleep", r"poll-wait: sleep, spin 0 us")
         bad(m, "poll-wait doze", r"^error: bad strategy 'doze'")
         bad(m, "poll-wait spin --spin-us 100001", r"^error: --spin-us 100001 is above 100000")
@@ -252,7 +279,8 @@ def _():
         assert kv["shadow"] == "off" and int(kv["sq_shadow"]) == 0 and int(kv["cq_shadow"]) == 0, kv
         assert int(kv["kicks"]) == 0, kv
         # the floor: its own queue pair, every wait strategy, PRP lists at 128k
-        for w, args in (("spin", "--qd 1"), ("halt", "--qd 8"), ("sleep", "--rw read --bs 128k --qd 4")):
+        for w, args in (("spin", "--qd 1"), ("halt", "--qd 8"), ("sleep", "--rw read --bs 128k --qd 4"),
+                        ("hybrid", "--qd 4")):
             kv = floor_line(ok(m, "bench-floor %s --time 1 --wait %s" % (args, w), r"FLOOR job="))
             assert kv["wait"] == w, kv
         kv = floor_line(ok(m, "bench-floor --rw randwrite --qd 2 --time 1 --yes --name fw"))

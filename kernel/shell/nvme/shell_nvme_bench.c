@@ -111,6 +111,9 @@ struct bench {
 	/* halts entered straight after a pass that reaped (--wait halt
 	 * without spinning: no empty poll first; see bench_run) */
 	uint64_t direct;
+	/* --wait hybrid: waits that ended while spinning, spun their whole
+	 * budget, or started with spinning off; windows that turned it off */
+	uint64_t spin_hits, spin_misses, spin_skipped, spin_offs;
 	int last_wake;           /* WAKE_* of the last halt, until the next pass */
 	uint32_t hist[HIST_BUCKETS];
 	struct bench_q qs[BENCH_MAX_QUEUES];
@@ -391,7 +394,7 @@ struct bench_cfg {
 	uint32_t nlb;            /* blocks per I/O */
 	bool irq, writes, shadow;
 	bool lat;                /* per-I/O latency (not --no-lat) */
-	bool armed;              /* queues with MSI-X and the 1 ms timer: --irq or --wait halt */
+	bool armed;              /* queues with MSI-X and the 1 ms timer: --irq, --wait halt or hybrid */
 	enum nvme_wait_mode wait;
 	uint32_t spin_us;
 	char bsz[16], name[48];
@@ -476,14 +479,14 @@ static int bench_parse(int argc, char **argv, struct nvsh_target *tg, struct ben
 	cfg->spin_us = ws.spin_us;
 	struct shell_opt *waito = nvsh_opt(opts, "wait");
 	if (waito->set && !nvme_wait_parse(waito->value, &cfg->wait))
-		return shell_usage_error("bad --wait '%s' (expected spin, sleep or halt)", waito->value);
+		return shell_usage_error("bad --wait '%s' (expected spin, sleep, halt or hybrid)", waito->value);
 	uint64_t spin = cfg->spin_us;
 	if ((rc = nvsh_opt_u64_max(opts, "spin-us", NVME_WAIT_SPIN_MAX_US, &spin)))
 		return rc;
 	cfg->spin_us = (uint32_t)spin;
 	if (cfg->irq && (waito->set || nvsh_isset(opts, "spin-us")))
 		return shell_usage_error("--wait and --spin-us are for polling, not --irq");
-	cfg->armed = cfg->irq || cfg->wait == NVME_WAIT_HALT;
+	cfg->armed = cfg->irq || cfg->wait == NVME_WAIT_HALT || cfg->wait == NVME_WAIT_HYBRID;
 	if (cfg->qd == 0 || cfg->nq == 0 || cfg->secs == 0)
 		return shell_usage_error("--qd, --queues and --time must be at least 1");
 	const struct nvme_ns *ns = tg->ns;
@@ -702,8 +705,12 @@ static int bench_run(struct nvsh_target *tg, const struct bench_cfg *cfg, struct
 	 * queue's MSI-X, which the halt takes at once, and on an emulated
 	 * device sharing the host core it only delays the halt that lets the
 	 * device thread run (bench/README.md, "Polled against interrupts at QD32").
+	 * --wait hybrid does so while its spinning is off.
 	 */
 	bool halt_direct = !irq && cfg->wait == NVME_WAIT_HALT && cfg->spin_us == 0;
+	bool hybrid = !irq && cfg->wait == NVME_WAIT_HYBRID;
+	struct nvme_wait_stats sp0;
+	nvme_wait_stats_get(&sp0);
 	while (!B.stop) {
 		uint64_t now = rdtsc();
 		if (!B.measuring && now >= B.ramp_tsc) {
@@ -711,6 +718,7 @@ static int bench_run(struct nvsh_target *tg, const struct bench_cfg *cfg, struct
 			res->t_meas = now;
 			db_snapshot(nq, &res->d0);
 			res->irq0 = irq_sum(tg, nq);
+			nvme_wait_stats_get(&sp0);
 		}
 		if (now >= B.end_tsc)
 			break;
@@ -759,10 +767,10 @@ static int bench_run(struct nvsh_target *tg, const struct bench_cfg *cfg, struct
 		if (B.last_wake != WAKE_NONE)
 			wake_pass(done);
 		if (done != 0) {
-			if (cfg->wait == NVME_WAIT_SLEEP)
+			if (cfg->wait == NVME_WAIT_SLEEP || hybrid)
 				nvme_wait_learn(&ws, (now - last_progress) / tsc_per_us);
 			last_progress = now;
-			if (!halt_direct)
+			if (!halt_direct && !(hybrid && !nvme_wait_spins(&ws, cfg->wait, cfg->spin_us)))
 				continue;
 		}
 		if (!irq) {
@@ -789,6 +797,14 @@ static int bench_run(struct nvsh_target *tg, const struct bench_cfg *cfg, struct
 	}
 	res->t_end = rdtsc();
 	db_snapshot(nq, &res->d1);
+	if (B.measuring) {
+		struct nvme_wait_stats sp1;
+		nvme_wait_stats_get(&sp1);
+		B.spin_hits = sp1.spin_hits - sp0.spin_hits;
+		B.spin_misses = sp1.spin_misses - sp0.spin_misses;
+		B.spin_skipped = sp1.spin_skipped - sp0.spin_skipped;
+		B.spin_offs = sp1.spin_offs - sp0.spin_offs;
+	}
 	res->irq1 = irq_sum(tg, nq);
 	res->was_measuring = B.measuring;
 	B.measuring = false;
@@ -892,12 +908,17 @@ static int bench_report(const struct nvsh_target *tg, const struct bench_cfg *cf
 	kprintf("  passes: %llu reaping passes, %llu.%llu completions each; %llu halts straight after one\n",
 		(unsigned long long)B.reaps, (unsigned long long)(cpr / 10), (unsigned long long)(cpr % 10),
 		(unsigned long long)B.direct);
+	if (!cfg->irq && cfg->wait == NVME_WAIT_HYBRID)
+		kprintf("  hybrid: %llu waits ended spinning, %llu spun their whole budget, %llu started with "
+			"spinning off; spinning turned off %llu times\n",
+			(unsigned long long)B.spin_hits, (unsigned long long)B.spin_misses,
+			(unsigned long long)B.spin_skipped, (unsigned long long)B.spin_offs);
 	kprintf("BENCH job=%s dev=%s rw=%s bs=%llu qd=%llu queues=%llu mode=%s time_s=%llu ios=%llu iops=%llu "
 		"bw_kib=%llu lat_us_mean=%s lat_us_p50=%s lat_us_p99=%s lat_us_p999=%s doorbells_per_io=%s "
 		"shadow=%s sq_mmio=%llu cq_mmio=%llu sq_shadow=%llu cq_shadow=%llu kicks=%llu submitted=%llu "
 		"irqs=%llu errors=%llu wait=%s spin_us=%u empty_polls=%llu halts=%llu wake_msi=%llu wake_timer=%llu "
 		"wake_other=%llu halted_us=%llu timer_found=%llu msi_empty=%llu reaps=%llu direct_halts=%llu lat=%s "
-		"dptr=%s\n",
+		"dptr=%s spin_hits=%llu spin_misses=%llu spin_skipped=%llu spin_offs=%llu\n",
 		cfg->name, tg->name, rw_names[cfg->rw], (unsigned long long)bs, (unsigned long long)cfg->qd,
 		(unsigned long long)cfg->nq, cfg->irq ? "irq" : "poll", (unsigned long long)cfg->secs,
 		(unsigned long long)ios, (unsigned long long)iops, (unsigned long long)bw_kib, mean, p50, p99, p999,
@@ -908,7 +929,8 @@ static int bench_report(const struct nvsh_target *tg, const struct bench_cfg *cf
 		(unsigned long long)B.empty, (unsigned long long)B.halts, (unsigned long long)B.wake_msi,
 		(unsigned long long)B.wake_timer, (unsigned long long)B.wake_other, (unsigned long long)halted_us,
 		(unsigned long long)B.timer_found, (unsigned long long)B.msi_empty, (unsigned long long)B.reaps,
-		(unsigned long long)B.direct, cfg->lat ? "on" : "off", dptr);
+		(unsigned long long)B.direct, cfg->lat ? "on" : "off", dptr, (unsigned long long)B.spin_hits,
+		(unsigned long long)B.spin_misses, (unsigned long long)B.spin_skipped, (unsigned long long)B.spin_offs);
 
 	int rc = SHELL_OK;
 	if (res->removal) {
@@ -938,7 +960,7 @@ static int cmd_bench(int argc, char **argv)
 	if (rc)
 		return rc;
 	if (cfg.armed && nvme_irq_enable(tg.t) != 0)
-		return shell_error("%s needs MSI-X on %s", cfg.irq ? "interrupt mode" : "--wait halt", tg.t->name);
+		return shell_error("%s needs MSI-X on %s", cfg.irq ? "interrupt mode" : "--wait halt/hybrid", tg.t->name);
 	struct qsetup qs[BENCH_MAX_QUEUES];
 	struct nvsh_buf buf = { 0 };
 	rc = bench_setup(&tg, &cfg, qs, &buf);
@@ -955,7 +977,7 @@ static int cmd_bench(int argc, char **argv)
 
 NVSH_COMMAND("bench",
 	     "bench [DEVICE] [--rw randread|randwrite|read|write|rw|randrw] [--bs SIZE] [--qd N] [--time S] "
-	     "[--ramp S] [--ns NAME] [--queues N] [--irq|--poll|--mode irq|poll] [--wait spin|sleep|halt] "
+	     "[--ramp S] [--ns NAME] [--queues N] [--irq|--poll|--mode irq|poll] [--wait spin|sleep|halt|hybrid] "
 	     "[--spin-us N] [--seed S] [--name JOB] [--no-lat] [--yes]",
 	     "fio-like benchmark: IOPS, MiB/s, latency percentiles, doorbell writes per I/O",
 	     "Keeps --qd commands (default 1) of --bs bytes (default 4k, a multiple of the block\n"
@@ -966,8 +988,9 @@ NVSH_COMMAND("bench",
 	     "(half reads, half writes). Random offsets come from a generator seeded with --seed,\n"
 	     "aligned to --bs. --poll (default; --mode poll): the queues are polled; a pass that\n"
 	     "finds nothing waits with --wait (default: the `poll-wait` setting) after --spin-us\n"
-	     "of spinning: spin, sleep (LAPIC timer naps) or halt (the queues get MSI-X vectors,\n"
-	     "the CPU halts until one fires). --irq (--mode irq): the queues are recreated with\n"
+	     "of spinning: spin, sleep (LAPIC timer naps), halt (the queues get MSI-X vectors,\n"
+	     "the CPU halts until one fires) or hybrid (spins while that pays off, else as\n"
+	     "halt; --spin-us caps its learned spin). --irq (--mode irq): the queues are recreated with\n"
 	     "MSI-X vectors, the CPU sleeps (sti; hlt) between interrupts and reaps only the\n"
 	     "queues that signalled; they are polled again afterwards. Writes destroy data:\n"
 	     "confirm or --yes.\n"
@@ -999,7 +1022,7 @@ static int cmd_poll_wait(int argc, char **argv)
 	struct nvme_wait_setting s;
 	nvme_wait_get(&s);
 	if (npos == 1 && !nvme_wait_parse(pos[0], &s.mode))
-		return shell_usage_error("bad strategy '%s' (expected spin, sleep or halt)", pos[0]);
+		return shell_usage_error("bad strategy '%s' (expected spin, sleep, halt or hybrid)", pos[0]);
 	uint64_t spin = s.spin_us;
 	if ((rc = shell_opt_u64(&opts[0], &spin)))
 		return rc;
@@ -1016,11 +1039,15 @@ static int cmd_poll_wait(int argc, char **argv)
 		(unsigned long long)st.idle_calls, (unsigned long long)st.pauses, (unsigned long long)st.halts,
 		(unsigned long long)(time_tsc_to_us(st.halted_tsc) / 1000), (unsigned long long)st.naps,
 		(unsigned long long)st.nap_ticks);
+	kprintf("  hybrid: %llu waits ended spinning, %llu spun their whole budget, %llu started with spinning "
+		"off; spinning turned off %llu times\n",
+		(unsigned long long)st.spin_hits, (unsigned long long)st.spin_misses,
+		(unsigned long long)st.spin_skipped, (unsigned long long)st.spin_offs);
 	return SHELL_OK;
 }
 
-NVSH_COMMAND("poll-wait", "poll-wait [spin|sleep|halt] [--spin-us N]",
-	     "how polled NVMe waits idle: spin, sleep (timer naps) or halt",
+NVSH_COMMAND("poll-wait", "poll-wait [spin|sleep|halt|hybrid] [--spin-us N]",
+	     "how polled NVMe waits idle: spin, sleep (timer naps), halt or hybrid",
 	     "Sets (or, without arguments, shows) the wait strategy of the polled path:\n"
 	     "what a synchronous command (every other shell command) and `bench --poll`\n"
 	     "do when a poll finds no completion. After --spin-us microseconds of\n"
@@ -1034,7 +1061,13 @@ NVSH_COMMAND("poll-wait", "poll-wait [spin|sleep|halt] [--spin-us N]",
 	     "         get MSI-X vectors and the CPU halts until one fires, so an\n"
 	     "         emulated device's thread gets the host core; synchronous commands\n"
 	     "         (on the polled queues: no interrupt) nap as with sleep\n"
+	     "  hybrid spin first, then as halt: the spin lasts up to twice the mean of the\n"
+	     "         waits that ended while spinning (4 us to --spin-us, or to 100 us when\n"
+	     "         it is 0); when fewer than half of 16 spinning waits end spinning\n"
+	     "         (the device cannot progress while this CPU spins: QEMU sharing one\n"
+	     "         host core), spinning is off for 256 waits, doubling to 65536 while\n"
+	     "         it keeps failing, then tried again\n"
 	     "`bench --wait S --spin-us N` overrides it for one run. Also prints how the\n"
 	     "strategies waited since boot (empty polls, pauses, halts and time halted,\n"
-	     "timer naps and the timer interrupts that ended them).\n",
+	     "timer naps and the timer interrupts that ended them, hybrid's spin verdicts).\n",
 	     cmd_poll_wait);

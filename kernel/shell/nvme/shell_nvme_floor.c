@@ -15,7 +15,8 @@
  * one CQ doorbell write per reaping pass. Latency is mean only, from
  * Little's law (qd / IOPS). Waiting for completions follows --wait like
  * `bench --poll` (halt: the CQ is created with its MSI-X vector, and without
- * --spin-us the loop halts after every pass, as bench does).
+ * --spin-us the loop halts after every pass, as bench does; hybrid as halt
+ * with its learned spin first).
  *
  * Needs shadow doorbells off (boot with nvmedbbuf=0): QEMU applies the
  * controller's Doorbell Buffer Config to every queue created after it, and
@@ -181,7 +182,7 @@ static int cmd_bench_floor(int argc, char **argv)
 	nvme_wait_get(&ws);
 	struct shell_opt *waito = nvsh_opt(opts, "wait");
 	if (waito->set && !nvme_wait_parse(waito->value, &ws.mode))
-		return shell_usage_error("bad --wait '%s' (expected spin, sleep or halt)", waito->value);
+		return shell_usage_error("bad --wait '%s' (expected spin, sleep, halt or hybrid)", waito->value);
 	uint64_t spin = ws.spin_us;
 	if ((rc = nvsh_opt_u64_max(opts, "spin-us", NVME_WAIT_SPIN_MAX_US, &spin)))
 		return rc;
@@ -216,9 +217,9 @@ static int cmd_bench_floor(int argc, char **argv)
 			qid = (uint16_t)q;
 	if (!qid)
 		return shell_error("no free I/O queue ID on %s (the driver uses all %u)", tg.t->name, (unsigned)maxq);
-	bool halt = ws.mode == NVME_WAIT_HALT;
+	bool halt = ws.mode == NVME_WAIT_HALT || ws.mode == NVME_WAIT_HYBRID;
 	if (halt && (nvme_irq_enable(tg.t) != 0 || nvme_irq_bind(tg.t, qid) < 0))
-		return shell_error("--wait halt needs MSI-X on %s", tg.t->name);
+		return shell_error("--wait %s needs MSI-X on %s", nvme_wait_name(ws.mode), tg.t->name);
 
 	struct floor_run f;
 	memset(&f, 0, sizeof(f));
@@ -297,7 +298,7 @@ static int cmd_bench_floor(int argc, char **argv)
 		if (timer_vec < 0 || !lapic_timer_periodic(timer_vec, 1000)) {
 			if (was_on)
 				cpu_sti();
-			rc = shell_error("no LAPIC timer for --wait halt");
+			rc = shell_error("no LAPIC timer for --wait %s", nvme_wait_name(ws.mode));
 			goto out;
 		}
 	}
@@ -334,13 +335,13 @@ static int cmd_bench_floor(int argc, char **argv)
 		if (n) {
 			f.done += n;
 			f.passes++;
-			if (ws.mode == NVME_WAIT_SLEEP)
+			if (ws.mode == NVME_WAIT_SLEEP || ws.mode == NVME_WAIT_HYBRID)
 				nvme_wait_learn(&st, (now - last) / tpu);
 			last = now;
 		}
 		/* halt without spinning: straight after a pass that reaped too, as
 		 * bench does (a completion posted since raises the MSI-X) */
-		if (!n || (halt && spin == 0))
+		if (!n || (halt && !nvme_wait_spins(&st, ws.mode, (uint32_t)spin)))
 			nvme_wait_idle(&st, ws.mode, (uint32_t)spin, (now - last) / tpu, halt);
 	}
 	uint64_t t_stop = rdtsc();
@@ -417,7 +418,7 @@ out:
 
 NVSH_COMMAND("bench-floor",
 	     "bench-floor [DEVICE] [--rw randread|randwrite|read|write] [--bs SIZE] [--qd N] [--time S] [--ramp S] "
-	     "[--ns NAME] [--wait spin|sleep|halt] [--spin-us N] [--name JOB] [--yes]",
+	     "[--ns NAME] [--wait spin|sleep|halt|hybrid] [--spin-us N] [--name JOB] [--yes]",
 	     "the device's floor: the leanest submit/reap loop, without the driver",
 	     "Keeps --qd commands (default 1, at most 255) of --bs bytes (default 4k, a multiple\n"
 	     "of 4096) in flight on a queue pair of its own (the highest I/O queue ID the driver\n"
