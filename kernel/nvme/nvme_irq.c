@@ -16,6 +16,7 @@
 #define MSIX_CTRL_FMASK 0x4000u
 #define MSIX_CTRL_QSIZE 0x07FFu
 #define MSIX_TABLE 4         /* 32-bit: BIR 2:0, offset 31:3 */
+#define MSIX_PBA 8           /* 32-bit: BIR 2:0, offset 31:3 (Pending Bit Array) */
 #define MSIX_ENTRY_BYTES 16u
 #define MSIX_VCTRL_MASK 1u
 
@@ -23,6 +24,9 @@ struct irq_queue {
 	volatile uint32_t pending;   /* set by the handler, cleared by nvme_irq_take */
 	volatile uint64_t total;
 	int vector;                  /* LAPIC vector, 0 = none yet */
+	bool bound;                  /* the entry is programmed (nvme_irq_bind) */
+	uint32_t vctrl;              /* its Vector Control without the mask bit
+	                              * (the reserved bits, kept as read) */
 };
 
 struct irq_ctrl {
@@ -30,6 +34,7 @@ struct irq_ctrl {
 	uint8_t cap;
 	uint32_t size;               /* table entries */
 	volatile uint32_t *table;
+	volatile uint32_t *pba;      /* NULL: not in BAR0 (then nvme_irq_gate reports nothing held) */
 	struct irq_queue q[NVME_IRQ_MAX_ENTRIES];
 };
 
@@ -95,6 +100,13 @@ int nvme_irq_enable(struct nvmetk_ctrl *t)
 	s->cap = cap;
 	s->size = size;
 	s->table = (volatile uint32_t *)p;
+	/* The Pending Bit Array, read only by nvme_irq_gate: used when it lies
+	 * in BAR0 (QEMU: BAR0 + 0x3000), else left alone. */
+	uint32_t pba = pci_read32(d, (uint8_t)(cap + MSIX_PBA));
+	uint64_t pba_off = pba & ~7u, pba_bytes = ((uint64_t)size + 31u) / 32u * 4u;
+	s->pba = NULL;
+	if ((pba & 7u) == 0 && pba_off + pba_bytes <= t->bar_size)
+		s->pba = (volatile uint32_t *)vmm_map_mmio(t->bar_phys + pba_off, pba_bytes);
 	/* Function mask while the entries are set up, all entries masked. */
 	pci_write16(d, (uint8_t)(cap + MSIX_CTRL), (uint16_t)(ctl | MSIX_CTRL_FMASK | MSIX_CTRL_ENABLE));
 	for (uint32_t i = 0; i < size; i++)
@@ -120,11 +132,14 @@ int nvme_irq_bind(struct nvmetk_ctrl *t, uint16_t qid)
 	if (msi_compose(lapic_id(), (uint8_t)q->vector, &addr, &data) != 0)
 		return -1; /* unreachable destination (see nvme_irq_enable) */
 	volatile uint32_t *e = entry(s, qid);
-	e[3] |= MSIX_VCTRL_MASK;
+	uint32_t vctrl = e[3] & ~MSIX_VCTRL_MASK;
+	e[3] = vctrl | MSIX_VCTRL_MASK;
 	e[0] = addr;
 	e[1] = 0;
 	e[2] = data;                      /* fixed delivery, edge */
-	e[3] &= ~MSIX_VCTRL_MASK;
+	e[3] = vctrl;
+	q->vctrl = vctrl;
+	q->bound = true;
 	return q->vector;
 }
 
@@ -133,6 +148,20 @@ void nvme_irq_mask(struct nvmetk_ctrl *t, uint16_t qid)
 	struct irq_ctrl *s = &irqs[t->index];
 	if (s->enabled && qid < NVME_IRQ_MAX_ENTRIES && qid < s->size)
 		entry(s, qid)[3] |= MSIX_VCTRL_MASK;
+}
+
+bool nvme_irq_gate(struct nvmetk_ctrl *t, uint16_t qid, bool open)
+{
+	struct irq_ctrl *s = &irqs[t->index];
+	if (!s->enabled || qid >= NVME_IRQ_MAX_ENTRIES || qid >= s->size || !s->q[qid].bound)
+		return false;
+	/* held back while masked: the entry's pending bit, just before the
+	 * unmask sends it (one read; a value that is not 0 or 1 in that bit
+	 * cannot be, and the bit is all we look at) */
+	bool held = open && s->pba && (s->pba[qid / 32u] >> (qid % 32u) & 1u);
+	/* one write, no read: the reserved bits come from the bind */
+	entry(s, qid)[3] = open ? s->q[qid].vctrl : s->q[qid].vctrl | MSIX_VCTRL_MASK;
+	return held;
 }
 
 uint32_t nvme_irq_take(struct nvmetk_ctrl *t, uint16_t qid)

@@ -45,6 +45,14 @@ int nvme_irq_enable(struct nvmetk_ctrl *t);
 int nvme_irq_bind(struct nvmetk_ctrl *t, uint16_t qid);
 /* Masks entry qid again (the vector stays allocated for the next bind). */
 void nvme_irq_mask(struct nvmetk_ctrl *t, uint16_t qid);
+/* Masks (open false) or unmasks entry qid of a bound queue with one MMIO
+ * write, for a caller that polls for a while (nvme_wait.h, hybrid's gate):
+ * the device keeps what it would have sent as the entry's Pending bit and
+ * sends it when the entry is unmasked, so a halt after the unmask still
+ * wakes. Unmasking returns whether that Pending bit was set (a message was
+ * held back; false when the PBA is not in BAR0). Does nothing (false) for
+ * an entry nvme_irq_bind() has not programmed. */
+bool nvme_irq_gate(struct nvmetk_ctrl *t, uint16_t qid, bool open);
 /* Interrupts on entry qid since the last call (cleared). */
 uint32_t nvme_irq_take(struct nvmetk_ctrl *t, uint16_t qid);
 /* Interrupts on entry qid since boot. */

@@ -6,9 +6,10 @@
 #include "cpu.h"
 #include "idt.h"
 #include "kstring.h"
+#include "time.h"
 
-/* The default: measured in bench/README.md ("Waiting for completions"). */
-static struct nvme_wait_setting setting = { NVME_WAIT_HALT, 0 };
+/* The default: measured in bench/README.md ("`hybrid` by throughput"). */
+static struct nvme_wait_setting setting = { NVME_WAIT_HYBRID, 0 };
 
 static const char *const names[] = { "spin", "sleep", "halt", "hybrid" };
 
@@ -49,6 +50,37 @@ bool nvme_wait_parse(const char *name, enum nvme_wait_mode *m)
 	return false;
 }
 
+/* PAUSE, or not under QEMU's TCG (nvme_wait.h); looked up once. */
+static bool pause_hint = true, pause_hint_known;
+
+bool nvme_wait_pause_hint(void)
+{
+	if (!pause_hint_known) {
+		pause_hint_known = true;
+		uint32_t a, b, c, d;
+		cpuid(1, 0, &a, &b, &c, &d);
+		if (c & (1u << 31)) {   /* a hypervisor: leaf 0x40000000 names it */
+			char sig[12];
+			cpuid(0x40000000u, 0, &a, &b, &c, &d);
+			memcpy(sig, &b, 4);
+			memcpy(sig + 4, &c, 4);
+			memcpy(sig + 8, &d, 4);
+			pause_hint = memcmp(sig, "TCGTCGTCGTCG", 12) != 0;
+		}
+	}
+	return pause_hint;
+}
+
+/* One iteration of a spinning wait. */
+static void spin_once(void)
+{
+	stats.pauses++;
+	if (nvme_wait_pause_hint())
+		cpu_pause();
+	else
+		__asm__ volatile("" ::: "memory");
+}
+
 static void nap_tick(void *ctx)
 {
 	(void)ctx;   /* only wakes the hlt */
@@ -83,8 +115,7 @@ static void nap(struct nvme_wait_state *st, uint64_t idle_us, uint64_t us)
 	/* No timer: nothing would end the halt; spin instead. A one-shot
 	 * that outlives an earlier wake-up only ends a later halt early. */
 	if (nap_vector < 0 || !lapic_timer_oneshot(nap_vector, (uint32_t)us)) {
-		stats.pauses++;
-		cpu_pause();
+		spin_once();
 		return;
 	}
 	stats.naps++;
@@ -92,29 +123,91 @@ static void nap(struct nvme_wait_state *st, uint64_t idle_us, uint64_t us)
 	halt_once();
 }
 
-/* hybrid: one spinning wait's verdict (hit: it ended while spinning). */
-static void hybrid_verdict(struct nvme_wait_state *st, bool hit)
+/* hybrid: the gate (the caller's interrupt) opened or closed, once per change. */
+static void gate_set(struct nvme_wait_state *st, bool open)
 {
-	st->win_waits++;
-	if (hit)
-		st->win_hits++;
-	if (st->win_waits < NVME_WAIT_HYBRID_WINDOW)
+	if (!st->gate || st->gate_closed == !open)
 		return;
-	if (2u * st->win_hits < st->win_waits) {
-		uint32_t off = st->off_next ? st->off_next : NVME_WAIT_HYBRID_OFF_MIN;
-		st->off_left = off;
-		st->off_next = off * 2u > NVME_WAIT_HYBRID_OFF_MAX ? NVME_WAIT_HYBRID_OFF_MAX : off * 2u;
+	if (st->gate(st->gate_ctx, open))
+		stats.gate_held++;
+	st->gate_closed = !open;
+	if (!open)
+		stats.gate_closes++;
+}
+
+void nvme_wait_release(struct nvme_wait_state *st)
+{
+	gate_set(st, true);
+}
+
+/* hybrid: the verdict on a pair of trials (or on a spinning trial cut
+ * short), then the winner is kept. */
+static void hybrid_verdict(struct nvme_wait_state *st, bool spin_won, uint64_t now)
+{
+	if (st->hold == 0 || spin_won != st->last_spin_won)
+		st->hold = NVME_WAIT_HYBRID_HOLD_MIN;
+	else if (st->hold < NVME_WAIT_HYBRID_HOLD_MAX)
+		st->hold *= 2u;
+	st->last_spin_won = spin_won;
+	st->spinning = spin_won;
+	st->phase = 2;
+	st->phase_tsc = now;
+	st->phase_ios = 0;
+	if (spin_won)
+		stats.spin_ons++;
+	else
 		stats.spin_offs++;
-	} else {
-		st->off_next = 0;
+}
+
+/* hybrid: n completions reported; ends a trial or a keep when it is due. */
+static void hybrid_progress(struct nvme_wait_state *st, uint32_t n)
+{
+	uint64_t now = rdtsc();
+	if (!st->phase_tsc) {   /* the first report: the first trial spins */
+		st->phase = 0;
+		st->spinning = true;
+		st->spin_first = false;   /* the next pair starts with halting */
+		st->phase_tsc = now;
+		st->phase_ios = 0;
+		st->trial_hits = 0;
+		st->trial_spins = 0;
+		return;
 	}
-	st->win_waits = 0;
-	st->win_hits = 0;
+	st->phase_ios += n;
+	uint64_t us = time_tsc_to_us(now - st->phase_tsc);
+	uint64_t len = (uint64_t)NVME_WAIT_HYBRID_TRIAL_US * (st->phase == 2 ? st->hold : 1u);
+	if (us < len || (st->phase < 2 && st->phase_ios < NVME_WAIT_HYBRID_TRIAL_MIN_IOS) || us == 0)
+		return;
+	if (st->phase == 2) {
+		/* the keep is over: try both again */
+		st->phase = 0;
+		st->spinning = st->spin_first;
+		st->spin_first = !st->spin_first;
+	} else {
+		uint64_t rate = st->phase_ios * 1000000u / us;   /* completions per second */
+		if (st->phase == 0) {
+			st->trial_rate = rate;
+			st->phase = 1;
+			st->spinning = !st->spinning;
+		} else {
+			uint64_t spin_rate = st->spinning ? rate : st->trial_rate;
+			uint64_t halt_rate = st->spinning ? st->trial_rate : rate;
+			hybrid_verdict(st, spin_rate * 100u > halt_rate * (100u + NVME_WAIT_HYBRID_MARGIN_PCT) &&
+						   2u * st->trial_hits >= st->trial_spins, now);
+			return;
+		}
+	}
+	st->phase_tsc = now;
+	st->phase_ios = 0;
+	if (st->spinning && st->phase < 2) {   /* a spinning trial begins */
+		st->trial_hits = 0;
+		st->trial_spins = 0;
+	}
 }
 
 uint32_t nvme_wait_spin_budget(const struct nvme_wait_state *st, uint32_t spin_us)
 {
-	if (st->off_left)
+	if (!st->spinning)
 		return 0;
 	uint32_t cap = spin_us ? spin_us : NVME_WAIT_HYBRID_MAX_US;
 	/* no wait has ended spinning yet: the whole cap */
@@ -130,26 +223,27 @@ bool nvme_wait_spins(const struct nvme_wait_state *st, enum nvme_wait_mode m, ui
 	case NVME_WAIT_SPIN:
 		return true;
 	case NVME_WAIT_HYBRID:
-		return st->off_left == 0;
+		return st->spinning;
 	default:
 		return spin_us != 0;
 	}
 }
 
-void nvme_wait_learn(struct nvme_wait_state *st, uint64_t idle_us)
+void nvme_wait_learn(struct nvme_wait_state *st, uint64_t idle_us, uint32_t n)
 {
 	/* hybrid: how the wait that just ended went */
 	if (st->spun && !st->stopped) {
 		stats.spin_hits++;
+		st->trial_hits++;
+		st->trial_spins++;
 		uint64_t v = idle_us > NVME_WAIT_HYBRID_MAX_US ? NVME_WAIT_HYBRID_MAX_US : idle_us;
 		st->spin_mean_us = st->spin_mean_us ? (uint32_t)((7u * (uint64_t)st->spin_mean_us + v) / 8u)
 						    : (uint32_t)(v ? v : 1);
-		hybrid_verdict(st, true);
-	} else if (!st->spun && st->off_left) {
-		st->off_left--;
 	}
 	st->spun = false;
 	st->stopped = false;
+	if (st->hybrid)
+		hybrid_progress(st, n);
 
 	if (st->due_us && st->due_us < idle_us)
 		idle_us = st->due_us;
@@ -163,30 +257,40 @@ void nvme_wait_idle(struct nvme_wait_state *st, enum nvme_wait_mode m, uint32_t 
 		    bool irq_armed)
 {
 	stats.idle_calls++;
-	if (m == NVME_WAIT_HYBRID) {
+	st->hybrid = m == NVME_WAIT_HYBRID;
+	if (st->hybrid) {
 		uint32_t budget = nvme_wait_spin_budget(st, spin_us);
 		if (!st->stopped && idle_us < budget) {
 			st->spun = true;
-			stats.pauses++;
-			cpu_pause();
+			gate_set(st, false);
+			spin_once();
+			if (!interrupts_enabled())
+				__asm__ volatile("sti; nop; cli" ::: "memory");
 			return;
 		}
 		if (!st->stopped) {
 			st->stopped = true;
 			if (st->spun) {
 				stats.spin_misses++;
-				hybrid_verdict(st, false);
+				st->trial_spins++;
+				/* a spinning trial whose waits mostly run out their
+				 * budget has lost already: halting wins without its
+				 * trial (spinning costs most where it fails) */
+				if (st->phase < 2 && st->trial_spins >= NVME_WAIT_HYBRID_WINDOW &&
+				    2u * st->trial_hits < st->trial_spins)
+					hybrid_verdict(st, false, rdtsc());
 			} else {
 				stats.spin_skipped++;
 			}
 		}
-		/* then as halt, without its spin */
+		/* then as halt, without its spin, the interrupt unmasked first
+		 * (what came while it was masked is sent now: no lost wake-up) */
+		gate_set(st, true);
 		m = NVME_WAIT_HALT;
 		spin_us = 0;
 	}
 	if (m == NVME_WAIT_SPIN || idle_us < spin_us) {
-		stats.pauses++;
-		cpu_pause();
+		spin_once();
 		return;
 	}
 	if (m == NVME_WAIT_HALT && irq_armed) {
@@ -212,7 +316,7 @@ void nvme_wait_host_idle(void *ctx, uint16_t qid, uint64_t waited_us)
 	/* a wait shorter than the last one is a new command: the last one
 	 * ended in its completion after about last_idle_us */
 	if (waited_us < host_state.last_idle_us)
-		nvme_wait_learn(&host_state, host_state.last_idle_us);
+		nvme_wait_learn(&host_state, host_state.last_idle_us, 1);
 	host_state.last_idle_us = waited_us;
 	/* the kernel's queues are polled (no interrupt to wait for) */
 	nvme_wait_idle(&host_state, setting.mode, setting.spin_us, waited_us, false);

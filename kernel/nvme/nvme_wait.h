@@ -26,23 +26,42 @@
  *          `sti; hlt` takes it at once (sti holds interrupts off for one
  *          more instruction, so the halt itself is what it interrupts).
  *          The caller also owns a periodic timer that bounds every halt.
- *   hybrid spin while spinning pays off, else halt as halt does: each wait
- *          first spins for up to a budget learned from the waits that
- *          ended while spinning (twice their moving mean, between
- *          NVME_WAIT_HYBRID_MIN_US and spin_us, or NVME_WAIT_HYBRID_MAX_US
- *          when spin_us is 0), then waits as halt does. Every NVME_WAIT_HYBRID_WINDOW
- *          spinning waits it checks how many ended while spinning; fewer
- *          than half, and spinning is off (halt at once) for the next
- *          NVME_WAIT_HYBRID_OFF_MIN waits, doubling after every further
- *          window that fails up to NVME_WAIT_HYBRID_OFF_MAX, then tried
- *          again. Spinning ends in completions where the device runs
- *          beside the CPU (a real drive; QEMU with a host core for its
- *          device thread, where it nevertheless measured slower than
- *          halt: bench/README.md), never where the vCPU shares one host
- *          core with it (the device cannot progress while the vCPU spins).
+ *   hybrid spin or halt, whichever completes more commands per second here,
+ *          chosen by measurement and measured again: a trial spins for
+ *          NVME_WAIT_HYBRID_TRIAL_US, another halts for as long (the order
+ *          alternates), each counting the completions the caller reports;
+ *          spinning wins only if it completed NVME_WAIT_HYBRID_MARGIN_PCT
+ *          percent more and at least half of its spinning waits ended while
+ *          spinning (a spin that mostly runs out its budget is a halt made
+ *          late, whatever the count says; a spinning trial in which that
+ *          is already so after NVME_WAIT_HYBRID_WINDOW spinning waits ends
+ *          there, lost). The winner is kept for NVME_WAIT_HYBRID_HOLD_MIN
+ *          trial lengths, twice as long each time the same side wins again
+ *          (up to NVME_WAIT_HYBRID_HOLD_MAX), then both are tried again.
+ *          While spinning, one wait spins for up to a budget learned from
+ *          the waits that ended while spinning (twice their moving mean,
+ *          NVME_WAIT_HYBRID_MIN_US to spin_us, or to NVME_WAIT_HYBRID_MAX_US
+ *          when spin_us is 0), then halts as halt does. And while it spins
+ *          it keeps the caller's interrupt masked (the gate, below): a
+ *          device interrupt that a spinning CPU does not need costs an
+ *          emulator its global lock (QEMU's TCG stops a vCPU at every
+ *          pending interrupt to look at it, cli or not) and, on real
+ *          hardware, an interrupt taken later for nothing. For the same
+ *          reason a spin with interrupts off opens a one-instruction
+ *          window (sti; nop; cli) so that one left pending (the caller's
+ *          periodic timer) is taken instead of kept pending.
+ *          Which side wins depends on the machine: measured in
+ *          bench/README.md ("`hybrid` by throughput").
+ * A spinning wait's pause hint: PAUSE, except under QEMU's TCG (CPUID
+ * leaf 0x40000000 says "TCGTCGTCGTCG"), where PAUSE makes the vCPU leave
+ * translated code and take QEMU's global lock, which the thread that
+ * emulates the device needs (helper_pause in target/i386/tcg): there a
+ * spinning wait polls again at once (nvme_wait_pause_hint() says which).
  * On an emulated device (QEMU under TCG) a spinning vCPU takes the host
- * core from the thread that emulates the device; halting gives it back.
- * bench/README.md has the measurements behind the default (halt).
+ * core from the thread that emulates the device when they share one;
+ * halting gives it back. bench/README.md has the measurements behind the
+ * default (hybrid: it halts there, and spins where the device has a core
+ * of its own).
  *
  * The setting (`poll-wait` in the shell) is what `bench --poll` uses by
  * default and what the driver's synchronous waits use through the
@@ -64,13 +83,19 @@ enum nvme_wait_mode { NVME_WAIT_SPIN, NVME_WAIT_SLEEP, NVME_WAIT_HALT, NVME_WAIT
 #define NVME_WAIT_SPIN_MAX_US 100000u
 
 /* hybrid: the spin budget's bounds (the upper one unless spin_us sets it),
- * the waits per verdict on spinning, and how long spinning stays off after
- * a window in which fewer than half of the spinning waits ended spinning. */
+ * the length of one trial, how much more spinning must complete to win,
+ * how long a winner is kept (in trial lengths), and how few completions
+ * make a trial worth judging (one with fewer runs on). */
 #define NVME_WAIT_HYBRID_MIN_US 4u
 #define NVME_WAIT_HYBRID_MAX_US 100u
+#define NVME_WAIT_HYBRID_TRIAL_US 16000u
+#define NVME_WAIT_HYBRID_MARGIN_PCT 3u
+#define NVME_WAIT_HYBRID_HOLD_MIN 8u
+#define NVME_WAIT_HYBRID_HOLD_MAX 256u
+#define NVME_WAIT_HYBRID_TRIAL_MIN_IOS 8u
+/* hybrid: a spinning trial loses at once when, after this many spinning
+ * waits, fewer than half ended while spinning. */
 #define NVME_WAIT_HYBRID_WINDOW 16u
-#define NVME_WAIT_HYBRID_OFF_MIN 256u
-#define NVME_WAIT_HYBRID_OFF_MAX 65536u
 
 /* What sleep and hybrid learn from one caller's waits (zeroed to start). */
 struct nvme_wait_state {
@@ -80,13 +105,26 @@ struct nvme_wait_state {
 	                          * (us since the wait began; 0: no nap) */
 	uint64_t last_idle_us;   /* nvme_wait_host_idle: the current wait so far */
 	/* hybrid */
+	bool hybrid;             /* the last wait was hybrid's (trials run only then) */
 	bool spun;               /* this wait spun ... */
 	bool stopped;            /* ... and then halted or napped (its budget ran out) */
+	bool spinning;           /* the side in use: spin (else halt) */
+	uint8_t phase;           /* 0: first trial, 1: second trial, 2: keeping the winner */
+	bool spin_first;         /* the next pair of trials starts with spinning */
+	bool last_spin_won;      /* the last verdict */
 	uint32_t spin_mean_us;   /* moving mean (1/8) of the waits that ended spinning */
-	uint16_t win_waits;      /* spinning waits in the current window */
-	uint16_t win_hits;       /* of those, ended spinning */
-	uint32_t off_left;       /* waits left with spinning off */
-	uint32_t off_next;       /* the next off period (0: NVME_WAIT_HYBRID_OFF_MIN) */
+	uint32_t hold;           /* the next keep, in trial lengths */
+	uint64_t phase_tsc;      /* when the current phase began (0: not yet) */
+	uint64_t phase_ios;      /* completions reported in it */
+	uint64_t trial_rate;     /* the first trial's completions per second */
+	uint32_t trial_hits;     /* the spinning trial's waits that ended spinning ... */
+	uint32_t trial_spins;    /* ... of its waits that spun */
+	/* the gate: closed (the caller's interrupt masked) while spinning,
+	 * opened before a halt; NULL: no interrupt to mask. Opening returns
+	 * whether the device held an interrupt back while it was closed. */
+	bool (*gate)(void *ctx, bool open);
+	void *gate_ctx;
+	bool gate_closed;
 };
 
 struct nvme_wait_setting {
@@ -100,15 +138,17 @@ struct nvme_wait_setting {
 struct nvme_wait_stats {
 	uint64_t idle_calls;     /* nvme_wait_idle / the idle callback: empty polls (and
 	                          * bench's halts straight after a reaping pass) */
-	uint64_t pauses;         /* of those, answered with a pause hint (spin) */
+	uint64_t pauses;         /* of those, answered by polling again (spin_once) */
 	uint64_t halts;          /* sti; hlt executed */
 	uint64_t halted_tsc;     /* TSC ticks spent in those halts */
 	uint64_t naps;           /* one-shot timers armed (sleep; halt on polled queues) */
 	uint64_t nap_ticks;      /* one-shot timer interrupts taken */
 	/* hybrid: waits that ended while spinning / spun their whole budget;
 	 * windows that turned spinning off, and waits that started with
-	 * spinning off */
-	uint64_t spin_hits, spin_misses, spin_offs, spin_skipped;
+	 * spinning off; verdicts for halting and for spinning; gate
+	 * closes (interrupt masked) and opens that found an interrupt held
+	 * back by the device */
+	uint64_t spin_hits, spin_misses, spin_offs, spin_skipped, spin_ons, gate_closes, gate_held;
 };
 
 void nvme_wait_stats_get(struct nvme_wait_stats *out);
@@ -131,13 +171,19 @@ void nvme_wait_idle(struct nvme_wait_state *st, enum nvme_wait_mode m, uint32_t 
  * mean. After a nap the sample is when that nap was due, not idle_us: a
  * timer that fires late (an emulated LAPIC on a loaded host comes
  * milliseconds late) would otherwise lengthen the mean, hence the next
- * naps, hence the next samples (bench/README.md, "Waiting for completions"). */
-void nvme_wait_learn(struct nvme_wait_state *st, uint64_t idle_us);
+ * naps, hence the next samples (bench/README.md, "Waiting for completions").
+ * n: the completions that poll found (hybrid's trials count them). */
+void nvme_wait_learn(struct nvme_wait_state *st, uint64_t idle_us, uint32_t n);
+/* hybrid: opens the gate if the state closed it (call when the caller's
+ * waits end, before it unmasks or tears down the interrupt itself). */
+void nvme_wait_release(struct nvme_wait_state *st);
+/* Whether a spinning wait uses PAUSE (false under QEMU's TCG). */
+bool nvme_wait_pause_hint(void);
 /* Whether the next wait starts by spinning (with spin_us of the setting):
  * a caller that would halt straight after a pass that reaped (the MSI-X
  * covers what comes after it) polls on instead when this says so. */
 bool nvme_wait_spins(const struct nvme_wait_state *st, enum nvme_wait_mode m, uint32_t spin_us);
-/* hybrid's current spin budget in microseconds (0: spinning is off). */
+/* hybrid's current spin budget in microseconds (0: halting is in use). */
 uint32_t nvme_wait_spin_budget(const struct nvme_wait_state *st, uint32_t spin_us);
 
 /* The nvme_host.idle callback (nvme_host.h): the setting, on polled queues. */

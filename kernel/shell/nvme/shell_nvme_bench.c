@@ -113,7 +113,7 @@ struct bench {
 	uint64_t direct;
 	/* --wait hybrid: waits that ended while spinning, spun their whole
 	 * budget, or started with spinning off; windows that turned it off */
-	uint64_t spin_hits, spin_misses, spin_skipped, spin_offs;
+	uint64_t spin_hits, spin_misses, spin_skipped, spin_offs, spin_ons, gate_closes, gate_held;
 	int last_wake;           /* WAKE_* of the last halt, until the next pass */
 	uint32_t hist[HIST_BUCKETS];
 	struct bench_q qs[BENCH_MAX_QUEUES];
@@ -657,6 +657,19 @@ static inline void wake_pass(int done)
 	B.last_wake = WAKE_NONE;
 }
 
+/* hybrid's gate: every bench queue's MSI-X entry masked or unmasked. */
+static struct nvsh_target *gate_tg;
+static unsigned gate_nq;
+
+static bool bench_gate(void *ctx, bool open)
+{
+	(void)ctx;
+	bool held = false;
+	for (unsigned i = 0; i < gate_nq; i++)
+		held |= nvme_irq_gate(gate_tg->t, B.qs[i].qid, open);
+	return held;
+}
+
 /* Run: --ramp then --time seconds with interrupts off (or sleeping in hlt
  * between MSI-X vectors with --irq), then every command drained. */
 static int bench_run(struct nvsh_target *tg, const struct bench_cfg *cfg, struct bench_result *res)
@@ -698,6 +711,12 @@ static int bench_run(struct nvsh_target *tg, const struct bench_cfg *cfg, struct
 	uint64_t next_check = start + hz / 50, next_tick = start + hz / 1000;
 	uint64_t last_progress = start, tsc_per_us = hz / 1000000 ? hz / 1000000 : 1;
 	struct nvme_wait_state ws = { 0 };
+	if (cfg->wait == NVME_WAIT_HYBRID && armed && !irq) {
+		/* hybrid spins with the MSI-X masked (nvme_wait.h) */
+		gate_tg = tg;
+		gate_nq = nq;
+		ws.gate = bench_gate;
+	}
 	/*
 	 * --wait halt without spinning halts straight after a pass that reaped,
 	 * as --irq does, instead of polling once more first. That poll cannot
@@ -705,7 +724,7 @@ static int bench_run(struct nvsh_target *tg, const struct bench_cfg *cfg, struct
 	 * queue's MSI-X, which the halt takes at once, and on an emulated
 	 * device sharing the host core it only delays the halt that lets the
 	 * device thread run (bench/README.md, "Polled against interrupts at QD32").
-	 * --wait hybrid does so while its spinning is off.
+	 * --wait hybrid does so while halting is its choice.
 	 */
 	bool halt_direct = !irq && cfg->wait == NVME_WAIT_HALT && cfg->spin_us == 0;
 	bool hybrid = !irq && cfg->wait == NVME_WAIT_HYBRID;
@@ -768,7 +787,7 @@ static int bench_run(struct nvsh_target *tg, const struct bench_cfg *cfg, struct
 			wake_pass(done);
 		if (done != 0) {
 			if (cfg->wait == NVME_WAIT_SLEEP || hybrid)
-				nvme_wait_learn(&ws, (now - last_progress) / tsc_per_us);
+				nvme_wait_learn(&ws, (now - last_progress) / tsc_per_us, (uint32_t)done);
 			last_progress = now;
 			if (!halt_direct && !(hybrid && !nvme_wait_spins(&ws, cfg->wait, cfg->spin_us)))
 				continue;
@@ -796,6 +815,7 @@ static int bench_run(struct nvsh_target *tg, const struct bench_cfg *cfg, struct
 		}
 	}
 	res->t_end = rdtsc();
+	nvme_wait_release(&ws);
 	db_snapshot(nq, &res->d1);
 	if (B.measuring) {
 		struct nvme_wait_stats sp1;
@@ -804,6 +824,9 @@ static int bench_run(struct nvsh_target *tg, const struct bench_cfg *cfg, struct
 		B.spin_misses = sp1.spin_misses - sp0.spin_misses;
 		B.spin_skipped = sp1.spin_skipped - sp0.spin_skipped;
 		B.spin_offs = sp1.spin_offs - sp0.spin_offs;
+		B.spin_ons = sp1.spin_ons - sp0.spin_ons;
+		B.gate_closes = sp1.gate_closes - sp0.gate_closes;
+		B.gate_held = sp1.gate_held - sp0.gate_held;
 	}
 	res->irq1 = irq_sum(tg, nq);
 	res->was_measuring = B.measuring;
@@ -909,16 +932,19 @@ static int bench_report(const struct nvsh_target *tg, const struct bench_cfg *cf
 		(unsigned long long)B.reaps, (unsigned long long)(cpr / 10), (unsigned long long)(cpr % 10),
 		(unsigned long long)B.direct);
 	if (!cfg->irq && cfg->wait == NVME_WAIT_HYBRID)
-		kprintf("  hybrid: %llu waits ended spinning, %llu spun their whole budget, %llu started with "
-			"spinning off; spinning turned off %llu times\n",
+		kprintf("  hybrid: %llu waits ended spinning, %llu spun their whole budget, %llu halted without "
+			"spinning; trials won by spinning %llu, by halting %llu; MSI-X masked %llu times, %llu "
+			"held back\n",
 			(unsigned long long)B.spin_hits, (unsigned long long)B.spin_misses,
-			(unsigned long long)B.spin_skipped, (unsigned long long)B.spin_offs);
+			(unsigned long long)B.spin_skipped, (unsigned long long)B.spin_ons,
+			(unsigned long long)B.spin_offs, (unsigned long long)B.gate_closes,
+			(unsigned long long)B.gate_held);
 	kprintf("BENCH job=%s dev=%s rw=%s bs=%llu qd=%llu queues=%llu mode=%s time_s=%llu ios=%llu iops=%llu "
 		"bw_kib=%llu lat_us_mean=%s lat_us_p50=%s lat_us_p99=%s lat_us_p999=%s doorbells_per_io=%s "
 		"shadow=%s sq_mmio=%llu cq_mmio=%llu sq_shadow=%llu cq_shadow=%llu kicks=%llu submitted=%llu "
 		"irqs=%llu errors=%llu wait=%s spin_us=%u empty_polls=%llu halts=%llu wake_msi=%llu wake_timer=%llu "
 		"wake_other=%llu halted_us=%llu timer_found=%llu msi_empty=%llu reaps=%llu direct_halts=%llu lat=%s "
-		"dptr=%s spin_hits=%llu spin_misses=%llu spin_skipped=%llu spin_offs=%llu\n",
+		"dptr=%s spin_hits=%llu spin_misses=%llu spin_skipped=%llu spin_offs=%llu spin_ons=%llu gate_closes=%llu gate_held=%llu\n",
 		cfg->name, tg->name, rw_names[cfg->rw], (unsigned long long)bs, (unsigned long long)cfg->qd,
 		(unsigned long long)cfg->nq, cfg->irq ? "irq" : "poll", (unsigned long long)cfg->secs,
 		(unsigned long long)ios, (unsigned long long)iops, (unsigned long long)bw_kib, mean, p50, p99, p999,
@@ -930,7 +956,8 @@ static int bench_report(const struct nvsh_target *tg, const struct bench_cfg *cf
 		(unsigned long long)B.wake_timer, (unsigned long long)B.wake_other, (unsigned long long)halted_us,
 		(unsigned long long)B.timer_found, (unsigned long long)B.msi_empty, (unsigned long long)B.reaps,
 		(unsigned long long)B.direct, cfg->lat ? "on" : "off", dptr, (unsigned long long)B.spin_hits,
-		(unsigned long long)B.spin_misses, (unsigned long long)B.spin_skipped, (unsigned long long)B.spin_offs);
+		(unsigned long long)B.spin_misses, (unsigned long long)B.spin_skipped, (unsigned long long)B.spin_offs,
+		(unsigned long long)B.spin_ons, (unsigned long long)B.gate_closes, (unsigned long long)B.gate_held);
 
 	int rc = SHELL_OK;
 	if (res->removal) {
@@ -989,8 +1016,9 @@ NVSH_COMMAND("bench",
 	     "aligned to --bs. --poll (default; --mode poll): the queues are polled; a pass that\n"
 	     "finds nothing waits with --wait (default: the `poll-wait` setting) after --spin-us\n"
 	     "of spinning: spin, sleep (LAPIC timer naps), halt (the queues get MSI-X vectors,\n"
-	     "the CPU halts until one fires) or hybrid (spins while that pays off, else as\n"
-	     "halt; --spin-us caps its learned spin). --irq (--mode irq): the queues are recreated with\n"
+	     "the CPU halts until one fires) or hybrid (spin or halt, whichever completes\n"
+	     "more I/O per second in trials it repeats; spins with the MSI-X masked; --spin-us\n"
+	     "caps one wait's learned spin). --irq (--mode irq): the queues are recreated with\n"
 	     "MSI-X vectors, the CPU sleeps (sti; hlt) between interrupts and reaps only the\n"
 	     "queues that signalled; they are polled again afterwards. Writes destroy data:\n"
 	     "confirm or --yes.\n"
@@ -1034,15 +1062,19 @@ static int cmd_poll_wait(int argc, char **argv)
 	kprintf("poll-wait: %s, spin %u us\n", nvme_wait_name(s.mode), (unsigned)s.spin_us);
 	struct nvme_wait_stats st;
 	nvme_wait_stats_get(&st);
-	kprintf("  since boot: %llu empty polls, %llu pauses, %llu halts (%llu ms), %llu timer naps (%llu timer "
+	kprintf("  since boot: %llu empty polls, %llu spin polls, %llu halts (%llu ms), %llu timer naps (%llu timer "
 		"interrupts)\n",
 		(unsigned long long)st.idle_calls, (unsigned long long)st.pauses, (unsigned long long)st.halts,
 		(unsigned long long)(time_tsc_to_us(st.halted_tsc) / 1000), (unsigned long long)st.naps,
 		(unsigned long long)st.nap_ticks);
-	kprintf("  hybrid: %llu waits ended spinning, %llu spun their whole budget, %llu started with spinning "
-		"off; spinning turned off %llu times\n",
+	kprintf("  hybrid: %llu waits ended spinning, %llu spun their whole budget, %llu halted without "
+		"spinning; trials won by spinning %llu, by halting %llu; MSI-X masked %llu times, %llu held "
+		"back\n",
 		(unsigned long long)st.spin_hits, (unsigned long long)st.spin_misses,
-		(unsigned long long)st.spin_skipped, (unsigned long long)st.spin_offs);
+		(unsigned long long)st.spin_skipped, (unsigned long long)st.spin_ons, (unsigned long long)st.spin_offs,
+		(unsigned long long)st.gate_closes, (unsigned long long)st.gate_held);
+	kprintf("  spinning waits use %s\n", nvme_wait_pause_hint() ? "PAUSE"
+		: "no PAUSE (QEMU's TCG: PAUSE would take QEMU's global lock)");
 	return SHELL_OK;
 }
 
@@ -1052,22 +1084,27 @@ NVSH_COMMAND("poll-wait", "poll-wait [spin|sleep|halt|hybrid] [--spin-us N]",
 	     "what a synchronous command (every other shell command) and `bench --poll`\n"
 	     "do when a poll finds no completion. After --spin-us microseconds of\n"
 	     "spinning (default 0):\n"
-	     "  spin   keep polling (pause hint only): lowest latency when the CPU is not\n"
-	     "         shared with the device, e.g. a real drive\n"
+	     "  spin   keep polling (a PAUSE hint, none under QEMU's TCG): lowest latency\n"
+	     "         when the CPU is not shared with the device, e.g. a real drive\n"
 	     "  sleep  halt until a LAPIC one-shot timer half the mean wait ahead, then\n"
 	     "         poll, then nap for an eighth of the mean or a quarter of the time\n"
 	     "         waited (2 us to 1 ms) until the completion (Linux's hybrid polling)\n"
-	     "  halt   (default at boot: measured in bench/README.md) bench: the queues\n"
-	     "         get MSI-X vectors and the CPU halts until one fires, so an\n"
-	     "         emulated device's thread gets the host core; synchronous commands\n"
-	     "         (on the polled queues: no interrupt) nap as with sleep\n"
-	     "  hybrid spin first, then as halt: the spin lasts up to twice the mean of the\n"
-	     "         waits that ended while spinning (4 us to --spin-us, or to 100 us when\n"
-	     "         it is 0); when fewer than half of 16 spinning waits end spinning\n"
-	     "         (the device cannot progress while this CPU spins: QEMU sharing one\n"
-	     "         host core), spinning is off for 256 waits, doubling to 65536 while\n"
-	     "         it keeps failing, then tried again\n"
+	     "  halt   bench: the queues get MSI-X vectors and the CPU halts until one\n"
+	     "         fires, so an emulated device's thread gets the host core;\n"
+	     "         synchronous commands (on the polled queues: no interrupt) nap as\n"
+	     "         with sleep\n"
+	     "  hybrid (default at boot: measured in bench/README.md) spin or halt,\n"
+	     "         whichever completes more commands per second: a 16 ms trial of\n"
+	     "         each (spinning must win by 3 % with at least half of its waits\n"
+	     "         ending while spinning; it loses at once when 16 spinning waits\n"
+	     "         mostly ran out), the winner kept for 8 trial lengths, doubling to\n"
+	     "         256 while it keeps winning, then both tried again. A spinning wait\n"
+	     "         spins up to twice the mean of the waits that ended spinning (4 us\n"
+	     "         to --spin-us, or 100 us when it is 0), then halts as halt does;\n"
+	     "         bench keeps its MSI-X masked while it spins\n"
 	     "`bench --wait S --spin-us N` overrides it for one run. Also prints how the\n"
-	     "strategies waited since boot (empty polls, pauses, halts and time halted,\n"
-	     "timer naps and the timer interrupts that ended them, hybrid's spin verdicts).\n",
+	     "strategies waited since boot (empty polls, spin polls, halts and time halted,\n"
+	     "timer naps and the timer interrupts that ended them, hybrid's waits and trials)\n"
+	     "and whether spinning uses PAUSE (not under QEMU's TCG, where PAUSE takes\n"
+	     "QEMU's global lock from the device's thread).\n",
 	     cmd_poll_wait);

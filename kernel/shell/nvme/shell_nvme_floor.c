@@ -15,8 +15,8 @@
  * one CQ doorbell write per reaping pass. Latency is mean only, from
  * Little's law (qd / IOPS). Waiting for completions follows --wait like
  * `bench --poll` (halt: the CQ is created with its MSI-X vector, and without
- * --spin-us the loop halts after every pass, as bench does; hybrid as halt
- * with its learned spin first).
+ * --spin-us the loop halts after every pass, as bench does; hybrid spins
+ * or halts by its trials, with the queue's MSI-X masked while it spins).
  *
  * Needs shadow doorbells off (boot with nvmedbbuf=0): QEMU applies the
  * controller's Doorbell Buffer Config to every queue created after it, and
@@ -142,6 +142,16 @@ static int admin(struct nvsh_target *tg, uint8_t opc, uint64_t prp1, uint32_t cd
 static void floor_tick(void *ctx)
 {
 	(void)ctx;
+}
+
+/* hybrid's gate: the floor queue's MSI-X entry masked or unmasked. */
+static struct nvmetk_ctrl *gate_t;
+static uint16_t gate_qid;
+
+static bool floor_gate(void *ctx, bool open)
+{
+	(void)ctx;
+	return nvme_irq_gate(gate_t, gate_qid, open);
 }
 
 static int cmd_bench_floor(int argc, char **argv)
@@ -309,6 +319,11 @@ static int cmd_bench_floor(int argc, char **argv)
 	nvme_wait_stats_get(&w0);
 	bool measuring = ramp == 0, interrupted = false;
 	struct nvme_wait_state st = { 0 };
+	if (ws.mode == NVME_WAIT_HYBRID) {
+		gate_t = tg.t;
+		gate_qid = qid;
+		st.gate = floor_gate;
+	}
 	for (uint16_t s = 0; s < qd; s++)
 		floor_put(&f, s);
 	__asm__ volatile("" ::: "memory");
@@ -336,7 +351,7 @@ static int cmd_bench_floor(int argc, char **argv)
 			f.done += n;
 			f.passes++;
 			if (ws.mode == NVME_WAIT_SLEEP || ws.mode == NVME_WAIT_HYBRID)
-				nvme_wait_learn(&st, (now - last) / tpu);
+				nvme_wait_learn(&st, (now - last) / tpu, n);
 			last = now;
 		}
 		/* halt without spinning: straight after a pass that reaped too, as
@@ -345,6 +360,7 @@ static int cmd_bench_floor(int argc, char **argv)
 			nvme_wait_idle(&st, ws.mode, (uint32_t)spin, (now - last) / tpu, halt);
 	}
 	uint64_t t_stop = rdtsc();
+	nvme_wait_release(&st);
 	nvme_wait_stats_get(&w1);
 	uint64_t ios = f.done - done0, passes = f.passes - passes0, halts = w1.halts - w0.halts;
 	/* drain: every command still in flight completes, bounded */
