@@ -658,15 +658,17 @@ static inline void wake_pass(int done)
 }
 
 /* hybrid's gate: every bench queue's MSI-X entry masked or unmasked. */
-static struct nvsh_target *gate_tg;
-static unsigned gate_nq;
+struct bench_gate {
+	struct nvsh_target *tg;
+	unsigned nq;
+};
 
 static bool bench_gate(void *ctx, bool open)
 {
-	(void)ctx;
+	const struct bench_gate *g = ctx;
 	bool held = false;
-	for (unsigned i = 0; i < gate_nq; i++)
-		held |= nvme_irq_gate(gate_tg->t, B.qs[i].qid, open);
+	for (unsigned i = 0; i < g->nq; i++)
+		held |= nvme_irq_gate(g->tg->t, B.qs[i].qid, open);
 	return held;
 }
 
@@ -711,11 +713,11 @@ static int bench_run(struct nvsh_target *tg, const struct bench_cfg *cfg, struct
 	uint64_t next_check = start + hz / 50, next_tick = start + hz / 1000;
 	uint64_t last_progress = start, tsc_per_us = hz / 1000000 ? hz / 1000000 : 1;
 	struct nvme_wait_state ws = { 0 };
+	struct bench_gate gate = { tg, nq };
 	if (cfg->wait == NVME_WAIT_HYBRID && armed && !irq) {
 		/* hybrid spins with the MSI-X masked (nvme_wait.h) */
-		gate_tg = tg;
-		gate_nq = nq;
 		ws.gate = bench_gate;
+		ws.gate_ctx = &gate;
 	}
 	/*
 	 * --wait halt without spinning halts straight after a pass that reaped,
@@ -726,7 +728,6 @@ static int bench_run(struct nvsh_target *tg, const struct bench_cfg *cfg, struct
 	 * device thread run (bench/README.md, "Polled against interrupts at QD32").
 	 * --wait hybrid does so while halting is its choice.
 	 */
-	bool halt_direct = !irq && cfg->wait == NVME_WAIT_HALT && cfg->spin_us == 0;
 	bool hybrid = !irq && cfg->wait == NVME_WAIT_HYBRID;
 	struct nvme_wait_stats sp0;
 	nvme_wait_stats_get(&sp0);
@@ -786,10 +787,10 @@ static int bench_run(struct nvsh_target *tg, const struct bench_cfg *cfg, struct
 		if (B.last_wake != WAKE_NONE)
 			wake_pass(done);
 		if (done != 0) {
-			if (cfg->wait == NVME_WAIT_SLEEP || hybrid)
+			if (cfg->wait == NVME_WAIT_SLEEP || (hybrid && !nvme_wait_learn_quick(&ws, now)))
 				nvme_wait_learn(&ws, (now - last_progress) / tsc_per_us, (uint32_t)done);
 			last_progress = now;
-			if (!halt_direct && !(hybrid && !nvme_wait_spins(&ws, cfg->wait, cfg->spin_us)))
+			if (!armed || irq || nvme_wait_spins(&ws, cfg->wait, cfg->spin_us))
 				continue;
 		}
 		if (!irq) {
