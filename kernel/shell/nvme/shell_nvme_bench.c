@@ -114,6 +114,10 @@ struct bench {
 	/* --wait hybrid: waits that ended while spinning, spun their whole
 	 * budget, or started with spinning off; windows that turned it off */
 	uint64_t spin_hits, spin_misses, spin_skipped, spin_offs, spin_ons, gate_closes, gate_held;
+	/* queue interrupts taken in waits that did not halt (hybrid's spin
+	 * windows: with the MSI-X masked, at most the one already sent when
+	 * the mask closed, per queue) */
+	uint64_t spin_irqs;
 	int last_wake;           /* WAKE_* of the last halt, until the next pass */
 	uint32_t hist[HIST_BUCKETS];
 	struct bench_q qs[BENCH_MAX_QUEUES];
@@ -631,8 +635,10 @@ static void wake_after(const struct nvsh_target *tg, unsigned nq, const struct w
 		B.empty++;
 	if (halted < 0)
 		halted = ws.halts != w->halts;
-	if (!halted)
+	if (!halted) {
+		B.spin_irqs += irq_sum(tg, nq) - w->msi;
 		return;
+	}
 	B.halts++;
 	B.halted_tsc += rdtsc() - w->tsc;
 	if (irq_sum(tg, nq) != w->msi) {
@@ -935,17 +941,18 @@ static int bench_report(const struct nvsh_target *tg, const struct bench_cfg *cf
 	if (!cfg->irq && cfg->wait == NVME_WAIT_HYBRID)
 		kprintf("  hybrid: %llu waits ended spinning, %llu spun their whole budget, %llu halted without "
 			"spinning; trials won by spinning %llu, by halting %llu; MSI-X masked %llu times, %llu "
-			"held back\n",
+			"held back, %llu taken while spinning\n",
 			(unsigned long long)B.spin_hits, (unsigned long long)B.spin_misses,
 			(unsigned long long)B.spin_skipped, (unsigned long long)B.spin_ons,
 			(unsigned long long)B.spin_offs, (unsigned long long)B.gate_closes,
-			(unsigned long long)B.gate_held);
+			(unsigned long long)B.gate_held, (unsigned long long)B.spin_irqs);
 	kprintf("BENCH job=%s dev=%s rw=%s bs=%llu qd=%llu queues=%llu mode=%s time_s=%llu ios=%llu iops=%llu "
 		"bw_kib=%llu lat_us_mean=%s lat_us_p50=%s lat_us_p99=%s lat_us_p999=%s doorbells_per_io=%s "
 		"shadow=%s sq_mmio=%llu cq_mmio=%llu sq_shadow=%llu cq_shadow=%llu kicks=%llu submitted=%llu "
 		"irqs=%llu errors=%llu wait=%s spin_us=%u empty_polls=%llu halts=%llu wake_msi=%llu wake_timer=%llu "
 		"wake_other=%llu halted_us=%llu timer_found=%llu msi_empty=%llu reaps=%llu direct_halts=%llu lat=%s "
-		"dptr=%s spin_hits=%llu spin_misses=%llu spin_skipped=%llu spin_offs=%llu spin_ons=%llu gate_closes=%llu gate_held=%llu\n",
+		"dptr=%s spin_hits=%llu spin_misses=%llu spin_skipped=%llu spin_offs=%llu spin_ons=%llu gate_closes=%llu gate_held=%llu "
+		"spin_irqs=%llu\n",
 		cfg->name, tg->name, rw_names[cfg->rw], (unsigned long long)bs, (unsigned long long)cfg->qd,
 		(unsigned long long)cfg->nq, cfg->irq ? "irq" : "poll", (unsigned long long)cfg->secs,
 		(unsigned long long)ios, (unsigned long long)iops, (unsigned long long)bw_kib, mean, p50, p99, p999,
@@ -958,7 +965,8 @@ static int bench_report(const struct nvsh_target *tg, const struct bench_cfg *cf
 		(unsigned long long)B.timer_found, (unsigned long long)B.msi_empty, (unsigned long long)B.reaps,
 		(unsigned long long)B.direct, cfg->lat ? "on" : "off", dptr, (unsigned long long)B.spin_hits,
 		(unsigned long long)B.spin_misses, (unsigned long long)B.spin_skipped, (unsigned long long)B.spin_offs,
-		(unsigned long long)B.spin_ons, (unsigned long long)B.gate_closes, (unsigned long long)B.gate_held);
+		(unsigned long long)B.spin_ons, (unsigned long long)B.gate_closes, (unsigned long long)B.gate_held,
+		(unsigned long long)B.spin_irqs);
 
 	int rc = SHELL_OK;
 	if (res->removal) {
