@@ -123,16 +123,21 @@ static void nap(struct nvme_wait_state *st, uint64_t idle_us, uint64_t us)
 	halt_once();
 }
 
-/* hybrid: the gate (the caller's interrupt) opened or closed, once per change. */
-static void gate_set(struct nvme_wait_state *st, bool open)
+/* hybrid: the gate (the caller's interrupt) opened or closed, once per
+ * change; the test inline, since a halting wait makes it every time. */
+static void gate_change(struct nvme_wait_state *st, bool open)
 {
-	if (!st->gate || st->gate_closed == !open)
-		return;
 	if (st->gate(st->gate_ctx, open))
 		stats.gate_held++;
 	st->gate_closed = !open;
 	if (!open)
 		stats.gate_closes++;
+}
+
+static inline void gate_set(struct nvme_wait_state *st, bool open)
+{
+	if (st->gate && st->gate_closed == open)
+		gate_change(st, open);
 }
 
 void nvme_wait_release(struct nvme_wait_state *st)
@@ -273,7 +278,7 @@ void nvme_wait_idle(struct nvme_wait_state *st, enum nvme_wait_mode m, uint32_t 
 	stats.idle_calls++;
 	st->hybrid = m == NVME_WAIT_HYBRID;
 	if (st->hybrid) {
-		uint32_t budget = nvme_wait_spin_budget(st, spin_us);
+		uint32_t budget = st->spinning ? nvme_wait_spin_budget(st, spin_us) : 0;
 		if (!st->stopped && idle_us < budget) {
 			st->spun = true;
 			gate_set(st, false);
