@@ -176,10 +176,12 @@ void nvme_wait_idle(struct nvme_wait_state *st, enum nvme_wait_mode m, uint32_t 
  * n: the completions that poll found (hybrid's trials count them). */
 void nvme_wait_learn(struct nvme_wait_state *st, uint64_t idle_us, uint32_t n);
 /* hybrid, while it keeps halting: the report of a pass that reaped, in a
- * few instructions, where nvme_wait_learn would do nothing but count (a
- * pinned vCPU pays for every instruction between its doorbell and its
- * halt: bench/README.md, "hybrid's cost per wake-up"). true: reported;
- * false: call nvme_wait_learn. now_tsc: the pass's rdtsc(). */
+ * few instructions, where nvme_wait_learn would only count and update the
+ * nap mean (a pinned vCPU pays for every instruction between its doorbell
+ * and its halt: bench/README.md, "hybrid's cost per wake-up"). Only for a
+ * caller whose waits halt on its queues' MSI-X (irq_armed), which never
+ * naps. true: reported; false: call nvme_wait_learn. now_tsc: the pass's
+ * rdtsc(). */
 static inline bool nvme_wait_learn_quick(struct nvme_wait_state *st, uint64_t now_tsc)
 {
 	if (!st->hybrid || st->phase != 2 || st->spinning || st->spun || now_tsc >= st->phase_end_tsc)
