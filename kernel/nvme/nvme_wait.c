@@ -123,11 +123,10 @@ static void nap(struct nvme_wait_state *st, uint64_t idle_us, uint64_t us)
 	halt_once();
 }
 
-/* hybrid: the gate (the caller's interrupt) opened or closed, once per change. */
-static void gate_set(struct nvme_wait_state *st, bool open)
+/* hybrid: the gate (the caller's interrupt) opened or closed, once per
+ * change; the test inline, since a halting wait makes it every time. */
+static void gate_change(struct nvme_wait_state *st, bool open)
 {
-	if (!st->gate || st->gate_closed == !open)
-		return;
 	if (st->gate(st->gate_ctx, open))
 		stats.gate_held++;
 	st->gate_closed = !open;
@@ -135,9 +134,31 @@ static void gate_set(struct nvme_wait_state *st, bool open)
 		stats.gate_closes++;
 }
 
+static inline void gate_set(struct nvme_wait_state *st, bool open)
+{
+	if (st->gate && st->gate_closed == open)
+		gate_change(st, open);
+}
+
 void nvme_wait_release(struct nvme_wait_state *st)
 {
 	gate_set(st, true);
+}
+
+/* hybrid: a phase begins now; it ends one trial length later, or hold
+ * trial lengths later for a keep. The end is kept in TSC ticks so that
+ * the pass that reports progress, once per wake-up, compares one number
+ * (bench/README.md, "hybrid's cost per wake-up"). */
+static void phase_begin(struct nvme_wait_state *st, uint64_t now)
+{
+	uint64_t us = (uint64_t)NVME_WAIT_HYBRID_TRIAL_US * (st->phase == 2 ? st->hold : 1u);
+	st->phase_tsc = now;
+	st->phase_end_tsc = now + us * (time_tsc_hz() / 1000000u);
+	st->phase_ios = 0;
+	if (st->spinning && st->phase < 2) {   /* a spinning trial begins */
+		st->trial_hits = 0;
+		st->trial_spins = 0;
+	}
 }
 
 /* hybrid: the verdict on a pair of trials (or on a spinning trial cut
@@ -151,8 +172,7 @@ static void hybrid_verdict(struct nvme_wait_state *st, bool spin_won, uint64_t n
 	st->last_spin_won = spin_won;
 	st->spinning = spin_won;
 	st->phase = 2;
-	st->phase_tsc = now;
-	st->phase_ios = 0;
+	phase_begin(st, now);
 	if (spin_won)
 		stats.spin_ons++;
 	else
@@ -167,16 +187,14 @@ static void hybrid_progress(struct nvme_wait_state *st, uint32_t n)
 		st->phase = 0;
 		st->spinning = true;
 		st->spin_first = false;   /* the next pair starts with halting */
-		st->phase_tsc = now;
-		st->phase_ios = 0;
-		st->trial_hits = 0;
-		st->trial_spins = 0;
+		phase_begin(st, now);
 		return;
 	}
 	st->phase_ios += n;
+	if (now < st->phase_end_tsc || (st->phase < 2 && st->phase_ios < NVME_WAIT_HYBRID_TRIAL_MIN_IOS))
+		return;
 	uint64_t us = time_tsc_to_us(now - st->phase_tsc);
-	uint64_t len = (uint64_t)NVME_WAIT_HYBRID_TRIAL_US * (st->phase == 2 ? st->hold : 1u);
-	if (us < len || (st->phase < 2 && st->phase_ios < NVME_WAIT_HYBRID_TRIAL_MIN_IOS) || us == 0)
+	if (us == 0)
 		return;
 	if (st->phase == 2) {
 		/* the keep is over: try both again */
@@ -185,24 +203,18 @@ static void hybrid_progress(struct nvme_wait_state *st, uint32_t n)
 		st->spin_first = !st->spin_first;
 	} else {
 		uint64_t rate = st->phase_ios * 1000000u / us;   /* completions per second */
-		if (st->phase == 0) {
-			st->trial_rate = rate;
-			st->phase = 1;
-			st->spinning = !st->spinning;
-		} else {
+		if (st->phase == 1) {
 			uint64_t spin_rate = st->spinning ? rate : st->trial_rate;
 			uint64_t halt_rate = st->spinning ? st->trial_rate : rate;
 			hybrid_verdict(st, spin_rate * 100u > halt_rate * (100u + NVME_WAIT_HYBRID_MARGIN_PCT) &&
 						   2u * st->trial_hits >= st->trial_spins, now);
 			return;
 		}
+		st->trial_rate = rate;
+		st->phase = 1;
+		st->spinning = !st->spinning;
 	}
-	st->phase_tsc = now;
-	st->phase_ios = 0;
-	if (st->spinning && st->phase < 2) {   /* a spinning trial begins */
-		st->trial_hits = 0;
-		st->trial_spins = 0;
-	}
+	phase_begin(st, now);
 }
 
 uint32_t nvme_wait_spin_budget(const struct nvme_wait_state *st, uint32_t spin_us)
@@ -229,6 +241,16 @@ bool nvme_wait_spins(const struct nvme_wait_state *st, enum nvme_wait_mode m, ui
 	}
 }
 
+/* A moving mean (1/8 weight to the new value, capped at max; 0: none yet). */
+static uint32_t mean8(uint32_t mean, uint64_t v, uint64_t max)
+{
+	if (v > max)
+		v = max;
+	if (!mean)
+		return (uint32_t)(v ? v : 1);
+	return (uint32_t)((7u * (uint64_t)mean + v) / 8u);
+}
+
 void nvme_wait_learn(struct nvme_wait_state *st, uint64_t idle_us, uint32_t n)
 {
 	/* hybrid: how the wait that just ended went */
@@ -236,9 +258,7 @@ void nvme_wait_learn(struct nvme_wait_state *st, uint64_t idle_us, uint32_t n)
 		stats.spin_hits++;
 		st->trial_hits++;
 		st->trial_spins++;
-		uint64_t v = idle_us > NVME_WAIT_HYBRID_MAX_US ? NVME_WAIT_HYBRID_MAX_US : idle_us;
-		st->spin_mean_us = st->spin_mean_us ? (uint32_t)((7u * (uint64_t)st->spin_mean_us + v) / 8u)
-						    : (uint32_t)(v ? v : 1);
+		st->spin_mean_us = mean8(st->spin_mean_us, idle_us, NVME_WAIT_HYBRID_MAX_US);
 	}
 	st->spun = false;
 	st->stopped = false;
@@ -248,8 +268,7 @@ void nvme_wait_learn(struct nvme_wait_state *st, uint64_t idle_us, uint32_t n)
 	if (st->due_us && st->due_us < idle_us)
 		idle_us = st->due_us;
 	st->due_us = 0;
-	uint64_t v = idle_us > NVME_WAIT_NAP_MAX_US * 8u ? NVME_WAIT_NAP_MAX_US * 8u : idle_us;
-	st->mean_us = st->mean_us ? (uint32_t)((7u * (uint64_t)st->mean_us + v) / 8u) : (uint32_t)(v ? v : 1);
+	st->mean_us = mean8(st->mean_us, idle_us, NVME_WAIT_NAP_MAX_US * 8u);
 	st->napped = false;
 }
 
@@ -259,7 +278,7 @@ void nvme_wait_idle(struct nvme_wait_state *st, enum nvme_wait_mode m, uint32_t 
 	stats.idle_calls++;
 	st->hybrid = m == NVME_WAIT_HYBRID;
 	if (st->hybrid) {
-		uint32_t budget = nvme_wait_spin_budget(st, spin_us);
+		uint32_t budget = st->spinning ? nvme_wait_spin_budget(st, spin_us) : 0;
 		if (!st->stopped && idle_us < budget) {
 			st->spun = true;
 			gate_set(st, false);

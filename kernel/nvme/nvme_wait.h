@@ -115,6 +115,7 @@ struct nvme_wait_state {
 	uint32_t spin_mean_us;   /* moving mean (1/8) of the waits that ended spinning */
 	uint32_t hold;           /* the next keep, in trial lengths */
 	uint64_t phase_tsc;      /* when the current phase began (0: not yet) */
+	uint64_t phase_end_tsc;  /* ... and when it ends */
 	uint64_t phase_ios;      /* completions reported in it */
 	uint64_t trial_rate;     /* the first trial's completions per second */
 	uint32_t trial_hits;     /* the spinning trial's waits that ended spinning ... */
@@ -174,6 +175,20 @@ void nvme_wait_idle(struct nvme_wait_state *st, enum nvme_wait_mode m, uint32_t 
  * naps, hence the next samples (bench/README.md, "Waiting for completions").
  * n: the completions that poll found (hybrid's trials count them). */
 void nvme_wait_learn(struct nvme_wait_state *st, uint64_t idle_us, uint32_t n);
+/* hybrid, while it keeps halting: the report of a pass that reaped, in a
+ * few instructions, where nvme_wait_learn would only count and update the
+ * nap mean (a pinned vCPU pays for every instruction between its doorbell
+ * and its halt: bench/README.md, "hybrid's cost per wake-up"). Only for a
+ * caller whose waits halt on its queues' MSI-X (irq_armed), which never
+ * naps. true: reported; false: call nvme_wait_learn. now_tsc: the pass's
+ * rdtsc(). */
+static inline bool nvme_wait_learn_quick(struct nvme_wait_state *st, uint64_t now_tsc)
+{
+	if (!st->hybrid || st->phase != 2 || st->spinning || st->spun || now_tsc >= st->phase_end_tsc)
+		return false;
+	st->stopped = false;
+	return true;
+}
 /* hybrid: opens the gate if the state closed it (call when the caller's
  * waits end, before it unmasks or tears down the interrupt itself). */
 void nvme_wait_release(struct nvme_wait_state *st);

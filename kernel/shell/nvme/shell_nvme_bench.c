@@ -114,6 +114,10 @@ struct bench {
 	/* --wait hybrid: waits that ended while spinning, spun their whole
 	 * budget, or started with spinning off; windows that turned it off */
 	uint64_t spin_hits, spin_misses, spin_skipped, spin_offs, spin_ons, gate_closes, gate_held;
+	/* queue interrupts taken in waits that did not halt (hybrid's spin
+	 * windows: with the MSI-X masked, at most the one already sent when
+	 * the mask closed, per queue) */
+	uint64_t spin_irqs;
 	int last_wake;           /* WAKE_* of the last halt, until the next pass */
 	uint32_t hist[HIST_BUCKETS];
 	struct bench_q qs[BENCH_MAX_QUEUES];
@@ -631,8 +635,10 @@ static void wake_after(const struct nvsh_target *tg, unsigned nq, const struct w
 		B.empty++;
 	if (halted < 0)
 		halted = ws.halts != w->halts;
-	if (!halted)
+	if (!halted) {
+		B.spin_irqs += irq_sum(tg, nq) - w->msi;
 		return;
+	}
 	B.halts++;
 	B.halted_tsc += rdtsc() - w->tsc;
 	if (irq_sum(tg, nq) != w->msi) {
@@ -658,15 +664,17 @@ static inline void wake_pass(int done)
 }
 
 /* hybrid's gate: every bench queue's MSI-X entry masked or unmasked. */
-static struct nvsh_target *gate_tg;
-static unsigned gate_nq;
+struct bench_gate {
+	struct nvsh_target *tg;
+	unsigned nq;
+};
 
 static bool bench_gate(void *ctx, bool open)
 {
-	(void)ctx;
+	const struct bench_gate *g = ctx;
 	bool held = false;
-	for (unsigned i = 0; i < gate_nq; i++)
-		held |= nvme_irq_gate(gate_tg->t, B.qs[i].qid, open);
+	for (unsigned i = 0; i < g->nq; i++)
+		held |= nvme_irq_gate(g->tg->t, B.qs[i].qid, open);
 	return held;
 }
 
@@ -711,11 +719,11 @@ static int bench_run(struct nvsh_target *tg, const struct bench_cfg *cfg, struct
 	uint64_t next_check = start + hz / 50, next_tick = start + hz / 1000;
 	uint64_t last_progress = start, tsc_per_us = hz / 1000000 ? hz / 1000000 : 1;
 	struct nvme_wait_state ws = { 0 };
+	struct bench_gate gate = { tg, nq };
 	if (cfg->wait == NVME_WAIT_HYBRID && armed && !irq) {
 		/* hybrid spins with the MSI-X masked (nvme_wait.h) */
-		gate_tg = tg;
-		gate_nq = nq;
 		ws.gate = bench_gate;
+		ws.gate_ctx = &gate;
 	}
 	/*
 	 * --wait halt without spinning halts straight after a pass that reaped,
@@ -726,7 +734,6 @@ static int bench_run(struct nvsh_target *tg, const struct bench_cfg *cfg, struct
 	 * device thread run (bench/README.md, "Polled against interrupts at QD32").
 	 * --wait hybrid does so while halting is its choice.
 	 */
-	bool halt_direct = !irq && cfg->wait == NVME_WAIT_HALT && cfg->spin_us == 0;
 	bool hybrid = !irq && cfg->wait == NVME_WAIT_HYBRID;
 	struct nvme_wait_stats sp0;
 	nvme_wait_stats_get(&sp0);
@@ -786,10 +793,10 @@ static int bench_run(struct nvsh_target *tg, const struct bench_cfg *cfg, struct
 		if (B.last_wake != WAKE_NONE)
 			wake_pass(done);
 		if (done != 0) {
-			if (cfg->wait == NVME_WAIT_SLEEP || hybrid)
+			if (cfg->wait == NVME_WAIT_SLEEP || (hybrid && !nvme_wait_learn_quick(&ws, now)))
 				nvme_wait_learn(&ws, (now - last_progress) / tsc_per_us, (uint32_t)done);
 			last_progress = now;
-			if (!halt_direct && !(hybrid && !nvme_wait_spins(&ws, cfg->wait, cfg->spin_us)))
+			if (!armed || irq || nvme_wait_spins(&ws, cfg->wait, cfg->spin_us))
 				continue;
 		}
 		if (!irq) {
@@ -934,17 +941,18 @@ static int bench_report(const struct nvsh_target *tg, const struct bench_cfg *cf
 	if (!cfg->irq && cfg->wait == NVME_WAIT_HYBRID)
 		kprintf("  hybrid: %llu waits ended spinning, %llu spun their whole budget, %llu halted without "
 			"spinning; trials won by spinning %llu, by halting %llu; MSI-X masked %llu times, %llu "
-			"held back\n",
+			"held back, %llu taken while spinning\n",
 			(unsigned long long)B.spin_hits, (unsigned long long)B.spin_misses,
 			(unsigned long long)B.spin_skipped, (unsigned long long)B.spin_ons,
 			(unsigned long long)B.spin_offs, (unsigned long long)B.gate_closes,
-			(unsigned long long)B.gate_held);
+			(unsigned long long)B.gate_held, (unsigned long long)B.spin_irqs);
 	kprintf("BENCH job=%s dev=%s rw=%s bs=%llu qd=%llu queues=%llu mode=%s time_s=%llu ios=%llu iops=%llu "
 		"bw_kib=%llu lat_us_mean=%s lat_us_p50=%s lat_us_p99=%s lat_us_p999=%s doorbells_per_io=%s "
 		"shadow=%s sq_mmio=%llu cq_mmio=%llu sq_shadow=%llu cq_shadow=%llu kicks=%llu submitted=%llu "
 		"irqs=%llu errors=%llu wait=%s spin_us=%u empty_polls=%llu halts=%llu wake_msi=%llu wake_timer=%llu "
 		"wake_other=%llu halted_us=%llu timer_found=%llu msi_empty=%llu reaps=%llu direct_halts=%llu lat=%s "
-		"dptr=%s spin_hits=%llu spin_misses=%llu spin_skipped=%llu spin_offs=%llu spin_ons=%llu gate_closes=%llu gate_held=%llu\n",
+		"dptr=%s spin_hits=%llu spin_misses=%llu spin_skipped=%llu spin_offs=%llu spin_ons=%llu gate_closes=%llu gate_held=%llu "
+		"spin_irqs=%llu\n",
 		cfg->name, tg->name, rw_names[cfg->rw], (unsigned long long)bs, (unsigned long long)cfg->qd,
 		(unsigned long long)cfg->nq, cfg->irq ? "irq" : "poll", (unsigned long long)cfg->secs,
 		(unsigned long long)ios, (unsigned long long)iops, (unsigned long long)bw_kib, mean, p50, p99, p999,
@@ -957,7 +965,8 @@ static int bench_report(const struct nvsh_target *tg, const struct bench_cfg *cf
 		(unsigned long long)B.timer_found, (unsigned long long)B.msi_empty, (unsigned long long)B.reaps,
 		(unsigned long long)B.direct, cfg->lat ? "on" : "off", dptr, (unsigned long long)B.spin_hits,
 		(unsigned long long)B.spin_misses, (unsigned long long)B.spin_skipped, (unsigned long long)B.spin_offs,
-		(unsigned long long)B.spin_ons, (unsigned long long)B.gate_closes, (unsigned long long)B.gate_held);
+		(unsigned long long)B.spin_ons, (unsigned long long)B.gate_closes, (unsigned long long)B.gate_held,
+		(unsigned long long)B.spin_irqs);
 
 	int rc = SHELL_OK;
 	if (res->removal) {

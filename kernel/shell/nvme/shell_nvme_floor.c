@@ -145,13 +145,15 @@ static void floor_tick(void *ctx)
 }
 
 /* hybrid's gate: the floor queue's MSI-X entry masked or unmasked. */
-static struct nvmetk_ctrl *gate_t;
-static uint16_t gate_qid;
+struct floor_gate {
+	struct nvmetk_ctrl *t;
+	uint16_t qid;
+};
 
 static bool floor_gate(void *ctx, bool open)
 {
-	(void)ctx;
-	return nvme_irq_gate(gate_t, gate_qid, open);
+	const struct floor_gate *g = ctx;
+	return nvme_irq_gate(g->t, g->qid, open);
 }
 
 static int cmd_bench_floor(int argc, char **argv)
@@ -319,10 +321,10 @@ static int cmd_bench_floor(int argc, char **argv)
 	nvme_wait_stats_get(&w0);
 	bool measuring = ramp == 0, interrupted = false;
 	struct nvme_wait_state st = { 0 };
+	struct floor_gate gate = { tg.t, qid };
 	if (ws.mode == NVME_WAIT_HYBRID) {
-		gate_t = tg.t;
-		gate_qid = qid;
 		st.gate = floor_gate;
+		st.gate_ctx = &gate;
 	}
 	for (uint16_t s = 0; s < qd; s++)
 		floor_put(&f, s);
@@ -350,7 +352,8 @@ static int cmd_bench_floor(int argc, char **argv)
 		if (n) {
 			f.done += n;
 			f.passes++;
-			if (ws.mode == NVME_WAIT_SLEEP || ws.mode == NVME_WAIT_HYBRID)
+			if (ws.mode == NVME_WAIT_SLEEP ||
+			    (ws.mode == NVME_WAIT_HYBRID && !nvme_wait_learn_quick(&st, now)))
 				nvme_wait_learn(&st, (now - last) / tpu, n);
 			last = now;
 		}
