@@ -99,6 +99,9 @@ static bool xlat_used;   /* a slot may be set: xlat_forget has work */
 
 static void xlat_forget(void)
 {
+	/* the entry write before this is not moved after it by the compiler
+	 * (an interrupt between the two could refill a slot from the old entry) */
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	if (!__atomic_load_n(&xlat_used, __ATOMIC_RELAXED))
 		return;
 	__atomic_store_n(&xlat_used, false, __ATOMIC_RELAXED);
