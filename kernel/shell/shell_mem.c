@@ -147,7 +147,7 @@ static bool check_run(uint64_t p, uint64_t pages, uint64_t align, const char *wh
 	return true;
 }
 
-/* vmm_virt_to_phys remembers the last leaf it walked to: a page it has
+/* vmm_virt_to_phys remembers the leaves it walked to: a page it has
  * translated and that is then unmapped must not translate any more. The
  * page is one past the mapped RAM that nothing maps (left unmapped after;
  * the page tables made to map it stay). */

@@ -16,7 +16,7 @@ def mem_case(name, mem, uefi=False, expect_high=False):
         ram_top = int(top.group(1), 16)
         m.expect("mem test: passed", timeout=120)
         log = m.text()
-        # vmm_virt_to_phys's remembered leaf is forgotten at an unmap
+        # vmm_virt_to_phys's remembered leaves are forgotten at an unmap
         assert re.search(r"ok   translation after unmap: 0x[0-9a-f]+", log), "no translation-after-unmap check"
         if expect_high:
             assert ram_top > (1 << 32), "RAM top 0x%x not above 4 GiB" % ram_top
