@@ -87,18 +87,6 @@ static void nap_tick(void *ctx)
 	nvme_wait_counters.nap_ticks++;
 }
 
-/* sti; hlt; then the interrupt flag as it was. */
-static void halt_once(void)
-{
-	bool was_on = interrupts_enabled();
-	uint64_t t0 = rdtsc();
-	__asm__ volatile("sti; hlt" ::: "memory");
-	nvme_wait_counters.halted_tsc += rdtsc() - t0;
-	nvme_wait_counters.halts++;
-	if (!was_on)
-		cpu_cli();
-}
-
 /* The synchronous waits of every controller (one CPU: one wait at a time). */
 static struct nvme_wait_state host_state;
 
@@ -120,7 +108,7 @@ static void nap(struct nvme_wait_state *st, uint64_t idle_us, uint64_t us)
 	}
 	nvme_wait_counters.naps++;
 	st->due_us = idle_us + us;
-	halt_once();
+	nvme_wait_halt();
 }
 
 /* hybrid: the gate (the caller's interrupt) opened or closed, once per
@@ -302,7 +290,7 @@ void nvme_wait_idle_call(struct nvme_wait_state *st, enum nvme_wait_mode m, uint
 		return;
 	}
 	if (m == NVME_WAIT_HALT && irq_armed) {
-		halt_once();
+		nvme_wait_halt();
 		return;
 	}
 	uint64_t half = st->mean_us / 2u;

@@ -171,6 +171,17 @@ bool nvme_wait_parse(const char *name, enum nvme_wait_mode *m);
  * that will wake a halt. Returns after at most about NVME_WAIT_NAP_MAX_US.
  * Leaves the interrupt flag as it found it.
  */
+/* sti; hlt, counted; then the interrupt flag as it was. */
+static inline void nvme_wait_halt(void)
+{
+	bool was_on = interrupts_enabled();
+	uint64_t t0 = rdtsc();
+	__asm__ volatile("sti; hlt" ::: "memory");
+	nvme_wait_counters.halted_tsc += rdtsc() - t0;
+	nvme_wait_counters.halts++;
+	if (!was_on)
+		cpu_cli();
+}
 void nvme_wait_idle_call(struct nvme_wait_state *st, enum nvme_wait_mode m, uint32_t spin_us, uint64_t idle_us,
 			 bool irq_armed);
 static inline void nvme_wait_idle(struct nvme_wait_state *st, enum nvme_wait_mode m, uint32_t spin_us,
@@ -178,11 +189,11 @@ static inline void nvme_wait_idle(struct nvme_wait_state *st, enum nvme_wait_mod
 {
 	/*
 	 * The wait of halt without a spin, and of hybrid while it keeps
-	 * halting (no spin budget, the gate open): one halt
-	 * until the MSI-X, inline. Once per wake-up on the path that decides
-	 * how soon the vCPU halts; the call and the strategy's tests cost a
-	 * pinned vCPU more than the interrupt mode's wait (bench/README.md,
-	 * "Polled against interrupts, instruction by instruction").
+	 * halting (no spin budget, the gate open): one halt until the MSI-X,
+	 * inline. Once per wake-up on the path that decides how soon the vCPU
+	 * halts; the call and the strategy's tests cost a pinned vCPU more
+	 * than the interrupt mode's wait (bench/README.md, "Polled against
+	 * interrupts, instruction by instruction").
 	 */
 	if (irq_armed && ((m == NVME_WAIT_HALT && spin_us == 0) ||
 			  (m == NVME_WAIT_HYBRID && st->halting && !st->gate_closed))) {
@@ -192,13 +203,7 @@ static inline void nvme_wait_idle(struct nvme_wait_state *st, enum nvme_wait_mod
 			nvme_wait_counters.spin_skipped++;
 		}
 		nvme_wait_counters.idle_calls++;
-		bool was_on = interrupts_enabled();
-		uint64_t t0 = rdtsc();
-		__asm__ volatile("sti; hlt" ::: "memory");
-		nvme_wait_counters.halted_tsc += rdtsc() - t0;
-		nvme_wait_counters.halts++;
-		if (!was_on)
-			cpu_cli();
+		nvme_wait_halt();
 		return;
 	}
 	nvme_wait_idle_call(st, m, spin_us, idle_us, irq_armed);
