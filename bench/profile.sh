@@ -23,6 +23,8 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
+# shellcheck source=bench/boot.sh
+. "$here/boot.sh"
 job=
 rtime=10
 be=null
@@ -54,29 +56,15 @@ if [ "$be" = file ] && [ ! -f "$img" ]; then
 	mkdir -p "$(dirname "$img")"
 	dd if=/dev/zero of="$img" bs=1M count=1024 status=none
 fi
-drive="if=none,id=nvm,driver=null-co,size=1G"
-[ "$be" = file ] && drive="file=$img,if=none,id=nvm,format=raw"
+drive=$(bench_drive "$be" "$img")
 tmp=$(mktemp -d /tmp/nvmetk-profile.XXXXXX)
 dbarg=""
-[ "$sh" = off ] && dbarg=" nvmedbbuf=0"
-cat >"$tmp/nvmetk.cfg" <<CFG
-set timeout=0
-set default=nvmetk_bench
-menuentry "nvmetk bench" --id nvmetk_bench {
-	multiboot2 /boot/nvmetk.elf run="$job --yes; exit 0"$dbarg
-	nvmetk_modules
-	nvmetk_textmode
-	boot
-}
-CFG
-mformat -i "$tmp/cfg.img" -C -f 1440 :: >/dev/null
-mcopy -i "$tmp/cfg.img" "$tmp/nvmetk.cfg" ::/nvmetk.cfg
+[ "$sh" = off ] && dbarg="nvmedbbuf=0"
+bench_cfg_disk "$tmp" "$job --yes; exit 0" "$dbarg" || { rm -rf "$tmp"; exit 1; }
+bench_qemu_args tcg "$iso" "$tmp/cfg.img" "$drive" peer0
 pincmd=()
 [ "$pin" != none ] && pincmd=(taskset -c "$pin")
-"${pincmd[@]}" qemu-system-x86_64 -name nvmetk,debug-threads=on -M q35 -m 512 -smp 1 -nographic -nic none -no-reboot \
-	-accel tcg -drive "file=$iso,media=cdrom,if=none,id=cd0,readonly=on" -device ide-cd,drive=cd0,bus=ide.0,bootindex=0 \
-	-drive "file=$tmp/cfg.img,format=raw,if=none,id=cfg0" -device ide-hd,drive=cfg0,bus=ide.1,bootindex=1 \
-	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -drive "$drive" -device nvme,serial=peer0,drive=nvm \
+"${pincmd[@]}" qemu-system-x86_64 -name nvmetk,debug-threads=on "${BENCH_QEMU_ARGS[@]}" \
 	</dev/null >"$out/serial.log" 2>&1 &
 qpid=$!
 # Bounds: the boot to the job's first line, and the whole run.

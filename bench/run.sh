@@ -67,6 +67,8 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
+# shellcheck source=bench/boot.sh
+. "$here/boot.sh"
 
 backends="file null"
 runs=1
@@ -189,11 +191,7 @@ if [ -n "$jobsonly" ]; then
 fi
 
 drive_for() { # backend -> -drive value
-	if [ "$1" = null ]; then
-		echo "if=none,id=nvm,driver=null-co,size=1G"
-	else
-		echo "file=$img,if=none,id=nvm,format=raw"
-	fi
+	bench_drive "$1" "$img"
 }
 
 # Why the last attempt failed, one line (set by the attempt functions).
@@ -257,23 +255,10 @@ ours() { # kind backend shadow mode run attempt
 	local dbarg=""
 	[ "$sh" = off ] && dbarg=" nvmedbbuf=0"
 	[ -n "$kargs" ] && dbarg+=" $kargs"
-	cat >"$tmp/nvmetk.cfg" <<CFG
-set timeout=0
-set default=nvmetk_bench
-menuentry "nvmetk bench" --id nvmetk_bench {
-	multiboot2 /boot/nvmetk.elf run="$script"$dbarg
-	nvmetk_modules
-	nvmetk_textmode
-	boot
-}
-CFG
-	mformat -i "$tmp/cfg.img" -C -f 1440 :: >/dev/null
-	mcopy -i "$tmp/cfg.img" "$tmp/nvmetk.cfg" ::/nvmetk.cfg
-	local args=(-M q35 -m 512 -smp 1 -nographic -nic none -no-reboot -accel "$accel"
-		-drive "file=$iso,media=cdrom,if=none,id=cd0,readonly=on" -device ide-cd,drive=cd0,bus=ide.0,bootindex=0
-		-drive "file=$tmp/cfg.img,format=raw,if=none,id=cfg0" -device ide-hd,drive=cfg0,bus=ide.1,bootindex=1
-		-device isa-debug-exit,iobase=0xf4,iosize=0x04
-		-drive "$(drive_for "$be")" -device nvme,serial=peer0,drive=nvm)
+	bench_cfg_disk "$tmp" "$script" "${dbarg# }" || { rm -rf "$tmp"; reason="cannot write the boot disk"; return 1; }
+	local args
+	bench_qemu_args "$accel" "$iso" "$tmp/cfg.img" "$(drive_for "$be")" peer0
+	args=("${BENCH_QEMU_ARGS[@]}")
 	if [ "$trace" = 1 ] && [ "$kind" = ours ]; then
 		rm -f "$dir/$name.trace"
 		args+=(-msg timestamp=on -D "$dir/$name.trace")

@@ -20,6 +20,8 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
+# shellcheck source=bench/boot.sh
+. "$root/bench/boot.sh"
 iso=$root/build/nvmetk.iso elf=$root/build/nvmetk.elf backend=null short=1 long=4 top=25 kargs= pin=none
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -43,39 +45,23 @@ command -v qemu-system-x86_64 >/dev/null || { echo "insn/run.sh: qemu-system-x86
 work=$(mktemp -d /tmp/nvmetk-insn.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 gcc -std=c11 -O2 -Wall -Wextra -Werror -shared -fPIC -fvisibility=hidden "$here/tbcount.c" -o "$work/tbcount.so"
-if [ "$backend" = null ]; then
-	drive="if=none,id=nvm,driver=null-co,size=1G"
-else
-	img=$root/build/bench/nvme-1G.img
-	[ -f "$img" ] || { mkdir -p "$(dirname "$img")"; truncate -s 1G "$img"; }
-	drive="file=$img,if=none,id=nvm,format=raw"
+img=$root/build/bench/nvme-1G.img
+if [ "$backend" = file ] && [ ! -f "$img" ]; then
+	mkdir -p "$(dirname "$img")"
+	truncate -s 1G "$img"
 fi
+drive=$(bench_drive "$backend" "$img")
 
 boot() { # seconds -> $work/S.counts, $work/S.log
 	local s=$1
 	shift
-	cat >"$work/nvmetk.cfg" <<CFG
-set timeout=0
-set default=nvmetk_insn
-menuentry "nvmetk insn" --id nvmetk_insn {
-	multiboot2 /boot/nvmetk.elf run="$* --time $s --ramp 0 --yes; exit 0"${kargs:+ $kargs}
-	nvmetk_modules
-	nvmetk_textmode
-	boot
-}
-CFG
-	rm -f "$work/cfg.img"
-	mformat -i "$work/cfg.img" -C -f 1440 :: >/dev/null
-	mcopy -i "$work/cfg.img" "$work/nvmetk.cfg" ::/nvmetk.cfg
+	bench_cfg_disk "$work" "$* --time $s --ramp 0 --yes; exit 0" "$kargs"
 	set +e
 	local pinc=()
 	[ "$pin" = none ] || pinc=(taskset -c "$pin")
-	timeout -k 5 $((120 + 4 * s)) "${pinc[@]}" qemu-system-x86_64 -M q35 -m 512 -smp 1 -nographic -nic none -no-reboot -accel tcg \
-		-plugin "$work/tbcount.so,out=$work/$s.counts" \
-		-drive "file=$iso,media=cdrom,if=none,id=cd0,readonly=on" -device ide-cd,drive=cd0,bus=ide.0,bootindex=0 \
-		-drive "file=$work/cfg.img,format=raw,if=none,id=cfg0" -device ide-hd,drive=cfg0,bus=ide.1,bootindex=1 \
-		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-		-drive "$drive" -device nvme,serial=insn0,drive=nvm </dev/null >"$work/$s.log" 2>&1
+	bench_qemu_args tcg "$iso" "$work/cfg.img" "$drive" insn0
+	timeout -k 5 $((120 + 4 * s)) "${pinc[@]}" qemu-system-x86_64 "${BENCH_QEMU_ARGS[@]}" \
+		-plugin "$work/tbcount.so,out=$work/$s.counts" </dev/null >"$work/$s.log" 2>&1
 	local rc=$?
 	set -e
 	if [ "$rc" != 1 ] || ! grep -q '^\(BENCH\|FLOOR\) ' "$work/$s.log" || [ ! -s "$work/$s.counts" ]; then

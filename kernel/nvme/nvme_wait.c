@@ -17,11 +17,11 @@ static const char *const names[] = { "spin", "sleep", "halt", "hybrid" };
 static int nap_vector;
 static bool nap_vector_tried;
 
-static struct nvme_wait_stats stats;
+struct nvme_wait_stats nvme_wait_counters;
 
 void nvme_wait_stats_get(struct nvme_wait_stats *out)
 {
-	*out = stats;
+	*out = nvme_wait_counters;
 }
 
 void nvme_wait_get(struct nvme_wait_setting *s)
@@ -74,7 +74,7 @@ bool nvme_wait_pause_hint(void)
 /* One iteration of a spinning wait. */
 static void spin_once(void)
 {
-	stats.pauses++;
+	nvme_wait_counters.pauses++;
 	if (nvme_wait_pause_hint())
 		cpu_pause();
 	else
@@ -84,19 +84,7 @@ static void spin_once(void)
 static void nap_tick(void *ctx)
 {
 	(void)ctx;   /* only wakes the hlt */
-	stats.nap_ticks++;
-}
-
-/* sti; hlt; then the interrupt flag as it was. */
-static void halt_once(void)
-{
-	bool was_on = interrupts_enabled();
-	uint64_t t0 = rdtsc();
-	__asm__ volatile("sti; hlt" ::: "memory");
-	stats.halted_tsc += rdtsc() - t0;
-	stats.halts++;
-	if (!was_on)
-		cpu_cli();
+	nvme_wait_counters.nap_ticks++;
 }
 
 /* The synchronous waits of every controller (one CPU: one wait at a time). */
@@ -118,9 +106,9 @@ static void nap(struct nvme_wait_state *st, uint64_t idle_us, uint64_t us)
 		spin_once();
 		return;
 	}
-	stats.naps++;
+	nvme_wait_counters.naps++;
 	st->due_us = idle_us + us;
-	halt_once();
+	nvme_wait_halt();
 }
 
 /* hybrid: the gate (the caller's interrupt) opened or closed, once per
@@ -128,10 +116,10 @@ static void nap(struct nvme_wait_state *st, uint64_t idle_us, uint64_t us)
 static void gate_change(struct nvme_wait_state *st, bool open)
 {
 	if (st->gate(st->gate_ctx, open))
-		stats.gate_held++;
+		nvme_wait_counters.gate_held++;
 	st->gate_closed = !open;
 	if (!open)
-		stats.gate_closes++;
+		nvme_wait_counters.gate_closes++;
 }
 
 static inline void gate_set(struct nvme_wait_state *st, bool open)
@@ -155,6 +143,7 @@ static void phase_begin(struct nvme_wait_state *st, uint64_t now)
 	st->phase_tsc = now;
 	st->phase_end_tsc = now + us * (time_tsc_hz() / 1000000u);
 	st->phase_ios = 0;
+	st->halting = st->phase == 2 && !st->spinning;
 	if (st->spinning && st->phase < 2) {   /* a spinning trial begins */
 		st->trial_hits = 0;
 		st->trial_spins = 0;
@@ -174,9 +163,9 @@ static void hybrid_verdict(struct nvme_wait_state *st, bool spin_won, uint64_t n
 	st->phase = 2;
 	phase_begin(st, now);
 	if (spin_won)
-		stats.spin_ons++;
+		nvme_wait_counters.spin_ons++;
 	else
-		stats.spin_offs++;
+		nvme_wait_counters.spin_offs++;
 }
 
 /* hybrid: n completions reported; ends a trial or a keep when it is due. */
@@ -229,18 +218,6 @@ uint32_t nvme_wait_spin_budget(const struct nvme_wait_state *st, uint32_t spin_u
 	return b > cap ? cap : (uint32_t)b;
 }
 
-bool nvme_wait_spins(const struct nvme_wait_state *st, enum nvme_wait_mode m, uint32_t spin_us)
-{
-	switch (m) {
-	case NVME_WAIT_SPIN:
-		return true;
-	case NVME_WAIT_HYBRID:
-		return st->spinning;
-	default:
-		return spin_us != 0;
-	}
-}
-
 /* A moving mean (1/8 weight to the new value, capped at max; 0: none yet). */
 static uint32_t mean8(uint32_t mean, uint64_t v, uint64_t max)
 {
@@ -255,7 +232,7 @@ void nvme_wait_learn(struct nvme_wait_state *st, uint64_t idle_us, uint32_t n)
 {
 	/* hybrid: how the wait that just ended went */
 	if (st->spun && !st->stopped) {
-		stats.spin_hits++;
+		nvme_wait_counters.spin_hits++;
 		st->trial_hits++;
 		st->trial_spins++;
 		st->spin_mean_us = mean8(st->spin_mean_us, idle_us, NVME_WAIT_HYBRID_MAX_US);
@@ -272,10 +249,10 @@ void nvme_wait_learn(struct nvme_wait_state *st, uint64_t idle_us, uint32_t n)
 	st->napped = false;
 }
 
-void nvme_wait_idle(struct nvme_wait_state *st, enum nvme_wait_mode m, uint32_t spin_us, uint64_t idle_us,
-		    bool irq_armed)
+void nvme_wait_idle_call(struct nvme_wait_state *st, enum nvme_wait_mode m, uint32_t spin_us, uint64_t idle_us,
+			 bool irq_armed)
 {
-	stats.idle_calls++;
+	nvme_wait_counters.idle_calls++;
 	st->hybrid = m == NVME_WAIT_HYBRID;
 	if (st->hybrid) {
 		uint32_t budget = st->spinning ? nvme_wait_spin_budget(st, spin_us) : 0;
@@ -290,7 +267,7 @@ void nvme_wait_idle(struct nvme_wait_state *st, enum nvme_wait_mode m, uint32_t 
 		if (!st->stopped) {
 			st->stopped = true;
 			if (st->spun) {
-				stats.spin_misses++;
+				nvme_wait_counters.spin_misses++;
 				st->trial_spins++;
 				/* a spinning trial whose waits mostly run out their
 				 * budget has lost already: halting wins without its
@@ -299,7 +276,7 @@ void nvme_wait_idle(struct nvme_wait_state *st, enum nvme_wait_mode m, uint32_t 
 				    2u * st->trial_hits < st->trial_spins)
 					hybrid_verdict(st, false, rdtsc());
 			} else {
-				stats.spin_skipped++;
+				nvme_wait_counters.spin_skipped++;
 			}
 		}
 		/* then as halt, without its spin, the interrupt unmasked first
@@ -313,7 +290,7 @@ void nvme_wait_idle(struct nvme_wait_state *st, enum nvme_wait_mode m, uint32_t 
 		return;
 	}
 	if (m == NVME_WAIT_HALT && irq_armed) {
-		halt_once();
+		nvme_wait_halt();
 		return;
 	}
 	uint64_t half = st->mean_us / 2u;

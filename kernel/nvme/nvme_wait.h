@@ -72,6 +72,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "cpu.h"
 
 enum nvme_wait_mode { NVME_WAIT_SPIN, NVME_WAIT_SLEEP, NVME_WAIT_HALT, NVME_WAIT_HYBRID };
 
@@ -110,6 +111,7 @@ struct nvme_wait_state {
 	bool stopped;            /* ... and then halted or napped (its budget ran out) */
 	bool spinning;           /* the side in use: spin (else halt) */
 	uint8_t phase;           /* 0: first trial, 1: second trial, 2: keeping the winner */
+	bool halting;            /* phase 2 keeping halting (one test for the inline paths) */
 	bool spin_first;         /* the next pair of trials starts with spinning */
 	bool last_spin_won;      /* the last verdict */
 	uint32_t spin_mean_us;   /* moving mean (1/8) of the waits that ended spinning */
@@ -153,6 +155,9 @@ struct nvme_wait_stats {
 };
 
 void nvme_wait_stats_get(struct nvme_wait_stats *out);
+/* The counters themselves (nvme_wait_stats_get copies them): the inline
+ * waits below count into them. */
+extern struct nvme_wait_stats nvme_wait_counters;
 
 void nvme_wait_get(struct nvme_wait_setting *s);
 void nvme_wait_set(const struct nvme_wait_setting *s);
@@ -166,8 +171,43 @@ bool nvme_wait_parse(const char *name, enum nvme_wait_mode *m);
  * that will wake a halt. Returns after at most about NVME_WAIT_NAP_MAX_US.
  * Leaves the interrupt flag as it found it.
  */
-void nvme_wait_idle(struct nvme_wait_state *st, enum nvme_wait_mode m, uint32_t spin_us, uint64_t idle_us,
-		    bool irq_armed);
+/* sti; hlt, counted; then the interrupt flag as it was. */
+static inline void nvme_wait_halt(void)
+{
+	bool was_on = interrupts_enabled();
+	uint64_t t0 = rdtsc();
+	__asm__ volatile("sti; hlt" ::: "memory");
+	nvme_wait_counters.halted_tsc += rdtsc() - t0;
+	nvme_wait_counters.halts++;
+	if (!was_on)
+		cpu_cli();
+}
+void nvme_wait_idle_call(struct nvme_wait_state *st, enum nvme_wait_mode m, uint32_t spin_us, uint64_t idle_us,
+			 bool irq_armed);
+static inline void nvme_wait_idle(struct nvme_wait_state *st, enum nvme_wait_mode m, uint32_t spin_us,
+				  uint64_t idle_us, bool irq_armed)
+{
+	/*
+	 * The wait of halt without a spin, and of hybrid while it keeps
+	 * halting (no spin budget, the gate open): one halt until the MSI-X,
+	 * inline. Once per wake-up on the path that decides how soon the vCPU
+	 * halts; the call and the strategy's tests cost a pinned vCPU more
+	 * than the interrupt mode's wait (bench/README.md, "Polled against
+	 * interrupts, instruction by instruction").
+	 */
+	if (irq_armed && ((m == NVME_WAIT_HALT && spin_us == 0) ||
+			  (m == NVME_WAIT_HYBRID && st->halting && !st->gate_closed))) {
+		st->hybrid = m == NVME_WAIT_HYBRID;
+		if (st->hybrid && !st->stopped) {
+			st->stopped = true;
+			nvme_wait_counters.spin_skipped++;
+		}
+		nvme_wait_counters.idle_calls++;
+		nvme_wait_halt();
+		return;
+	}
+	nvme_wait_idle_call(st, m, spin_us, idle_us, irq_armed);
+}
 /* A poll found a completion after idle_us without one: a sample of the
  * mean. After a nap the sample is when that nap was due, not idle_us: a
  * timer that fires late (an emulated LAPIC on a loaded host comes
@@ -184,7 +224,7 @@ void nvme_wait_learn(struct nvme_wait_state *st, uint64_t idle_us, uint32_t n);
  * rdtsc(). */
 static inline bool nvme_wait_learn_quick(struct nvme_wait_state *st, uint64_t now_tsc)
 {
-	if (!st->hybrid || st->phase != 2 || st->spinning || st->spun || now_tsc >= st->phase_end_tsc)
+	if (!st->halting || st->spun || now_tsc >= st->phase_end_tsc || !st->hybrid)
 		return false;
 	st->stopped = false;
 	return true;
@@ -197,7 +237,17 @@ bool nvme_wait_pause_hint(void);
 /* Whether the next wait starts by spinning (with spin_us of the setting):
  * a caller that would halt straight after a pass that reaped (the MSI-X
  * covers what comes after it) polls on instead when this says so. */
-bool nvme_wait_spins(const struct nvme_wait_state *st, enum nvme_wait_mode m, uint32_t spin_us);
+static inline bool nvme_wait_spins(const struct nvme_wait_state *st, enum nvme_wait_mode m, uint32_t spin_us)
+{
+	switch (m) {
+	case NVME_WAIT_SPIN:
+		return true;
+	case NVME_WAIT_HYBRID:
+		return st->spinning;
+	default:
+		return spin_us != 0;
+	}
+}
 /* hybrid's current spin budget in microseconds (0: halting is in use). */
 uint32_t nvme_wait_spin_budget(const struct nvme_wait_state *st, uint32_t spin_us);
 

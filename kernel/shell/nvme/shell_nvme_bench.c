@@ -615,11 +615,11 @@ struct wake_snap {
 
 static void wake_before(const struct nvsh_target *tg, unsigned nq, struct wake_snap *w)
 {
-	struct nvme_wait_stats ws;
-	nvme_wait_stats_get(&ws);
+	/* the two counters read in place: a copy of all of them, twice per
+	 * wake-up, cost every mode about 55 instructions per I/O at QD1 */
 	w->msi = irq_sum(tg, nq);
-	w->ticks = timer_ticks + ws.nap_ticks;
-	w->halts = ws.halts;
+	w->ticks = timer_ticks + nvme_wait_counters.nap_ticks;
+	w->halts = nvme_wait_counters.halts;
 	w->tsc = rdtsc();
 }
 
@@ -627,14 +627,12 @@ static void wake_before(const struct nvsh_target *tg, unsigned nq, struct wake_s
  * direct: the pass before it reaped (no empty poll) */
 static void wake_after(const struct nvsh_target *tg, unsigned nq, const struct wake_snap *w, int halted, bool direct)
 {
-	struct nvme_wait_stats ws;
-	nvme_wait_stats_get(&ws);
 	if (direct)
 		B.direct++;
 	else
 		B.empty++;
 	if (halted < 0)
-		halted = ws.halts != w->halts;
+		halted = nvme_wait_counters.halts != w->halts;
 	if (!halted) {
 		B.spin_irqs += irq_sum(tg, nq) - w->msi;
 		return;
@@ -644,7 +642,7 @@ static void wake_after(const struct nvsh_target *tg, unsigned nq, const struct w
 	if (irq_sum(tg, nq) != w->msi) {
 		B.wake_msi++;
 		B.last_wake = WAKE_MSI;
-	} else if (timer_ticks + ws.nap_ticks != w->ticks) {
+	} else if (timer_ticks + nvme_wait_counters.nap_ticks != w->ticks) {
 		B.wake_timer++;
 		B.last_wake = WAKE_TIMER;
 	} else {
