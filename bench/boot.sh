@@ -42,6 +42,8 @@ CFG
 
 # bench_qemu_args ACCEL ISO CFGIMG DRIVE SERIAL: the QEMU arguments of
 # that machine, in the array BENCH_QEMU_ARGS (callers append their own).
+# (The array is the callers'; commas inside an argument are QEMU's.)
+# shellcheck disable=SC2034,SC2054
 bench_qemu_args() {
 	BENCH_QEMU_ARGS=(-M q35 -m 512 -smp 1 -nographic -nic none -no-reboot -accel "$1"
 		-drive "file=$2,media=cdrom,if=none,id=cd0,readonly=on" -device ide-cd,drive=cd0,bus=ide.0,bootindex=0

@@ -22,7 +22,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 # shellcheck source=bench/boot.sh
 . "$root/bench/boot.sh"
-iso=$root/build/nvmetk.iso elf=$root/build/nvmetk.elf backend=null short=1 long=4 top=25 kargs= pin=none
+iso=$root/build/nvmetk.iso elf=$root/build/nvmetk.elf backend=null short=1 long=4 top=25 kargs='' pin=none
 while [ $# -gt 0 ]; do
 	case $1 in
 	--iso) iso=$2; shift ;;
