@@ -19,6 +19,16 @@ bench_drive() {
 	fi
 }
 
+# bench_image IMG: makes the file backend's image IMG when it is missing:
+# 1 GiB of zeros written out (not sparse), like the Linux peer's. One maker
+# for every script: the image is shared, and a sparse one left by one
+# script would have been what the others measured on.
+bench_image() {
+	[ -f "$1" ] && return 0
+	mkdir -p "$(dirname "$1")" &&
+		dd if=/dev/zero of="$1" bs=1M count=1024 status=none
+}
+
 # bench_cfg_disk DIR SCRIPT [KARGS]: DIR/cfg.img, a FAT disk whose
 # nvmetk.cfg boots the kernel with run="SCRIPT" and the further kernel
 # options KARGS (e.g. nvmedbbuf=0). SCRIPT must not hold a double quote.

@@ -52,9 +52,8 @@ mkdir -p "$out"
 make -C "$root" -s >/dev/null || { echo "build failed" >&2; exit 1; }
 iso=$root/build/nvmetk.iso
 img=$root/build/bench/nvme-1G.img
-if [ "$be" = file ] && [ ! -f "$img" ]; then
-	mkdir -p "$(dirname "$img")"
-	dd if=/dev/zero of="$img" bs=1M count=1024 status=none
+if [ "$be" = file ]; then
+	bench_image "$img" || { echo "bench/profile.sh: cannot create $img" >&2; exit 1; }
 fi
 drive=$(bench_drive "$be" "$img")
 tmp=$(mktemp -d /tmp/nvmetk-profile.XXXXXX)

@@ -144,8 +144,7 @@ fi
 case $repeat in ''|*[!0-9]*|0) log "--repeat wants a number >= 1"; exit 2 ;; esac
 if [ ! -f "$img" ]; then
 	log "creating $img (1 GiB, zero-filled like the peer's)"
-	mkdir -p "$(dirname "$img")"
-	dd if=/dev/zero of="$img" bs=1M count=1024 status=none
+	bench_image "$img" || { log "cannot create $img"; exit 1; }
 fi
 for m in $modes; do
 	case ${m%-nolat} in
@@ -189,10 +188,6 @@ if [ -n "$jobsonly" ]; then
 	done
 	jobs=$sel
 fi
-
-drive_for() { # backend -> -drive value
-	bench_drive "$1" "$img"
-}
 
 # Why the last attempt failed, one line (set by the attempt functions).
 reason=
@@ -257,7 +252,7 @@ ours() { # kind backend shadow mode run attempt
 	[ -n "$kargs" ] && dbarg+=" $kargs"
 	bench_cfg_disk "$tmp" "$script" "${dbarg# }" || { rm -rf "$tmp"; reason="cannot write the boot disk"; return 1; }
 	local args
-	bench_qemu_args "$accel" "$iso" "$tmp/cfg.img" "$(drive_for "$be")" peer0
+	bench_qemu_args "$accel" "$iso" "$tmp/cfg.img" "$(bench_drive "$be" "$img")" peer0
 	args=("${BENCH_QEMU_ARGS[@]}")
 	if [ "$trace" = 1 ] && [ "$kind" = ours ]; then
 		rm -f "$dir/$name.trace"
@@ -364,7 +359,7 @@ uboot() { # backend run attempt
 	local be=$1 r=$2 a=$3
 	local name=uboot-$be-pin$pin-r$r-a$a
 	log "$name: U-Boot $(dpkg-query -W -f='${Version}' u-boot-qemu 2>/dev/null) nvme write/read 64 MiB"
-	"$here/peer-uboot.py" --drive "$(drive_for "$be")" --pin "$pin" --log "$out/$name.serial.log" >"$out/$name.txt" 2>&1
+	"$here/peer-uboot.py" --drive "$(bench_drive "$be" "$img")" --pin "$pin" --log "$out/$name.serial.log" >"$out/$name.txt" 2>&1
 	local rc=$?
 	if [ "$rc" -ne 0 ]; then
 		reason=$(sed -n 's/^UBOOT-FAIL reason=//p' "$out/$name.txt" | head -1)

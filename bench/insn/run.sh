@@ -46,10 +46,7 @@ work=$(mktemp -d /tmp/nvmetk-insn.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 gcc -std=c11 -O2 -Wall -Wextra -Werror -shared -fPIC -fvisibility=hidden "$here/tbcount.c" -o "$work/tbcount.so"
 img=$root/build/bench/nvme-1G.img
-if [ "$backend" = file ] && [ ! -f "$img" ]; then
-	mkdir -p "$(dirname "$img")"
-	truncate -s 1G "$img"
-fi
+[ "$backend" = null ] || bench_image "$img"
 drive=$(bench_drive "$backend" "$img")
 
 boot() { # seconds -> $work/S.counts, $work/S.log

@@ -165,12 +165,6 @@ const char *nvme_wait_name(enum nvme_wait_mode m);
 /* "spin", "sleep", "halt" or "hybrid" -> *m; false for anything else. */
 bool nvme_wait_parse(const char *name, enum nvme_wait_mode *m);
 
-/*
- * One empty poll, idle_us after the last completion (or the submit). With
- * irq_armed the caller has a device interrupt (and a timer bounding it)
- * that will wake a halt. Returns after at most about NVME_WAIT_NAP_MAX_US.
- * Leaves the interrupt flag as it found it.
- */
 /* sti; hlt, counted; then the interrupt flag as it was. */
 static inline void nvme_wait_halt(void)
 {
@@ -182,6 +176,14 @@ static inline void nvme_wait_halt(void)
 	if (!was_on)
 		cpu_cli();
 }
+
+/*
+ * One empty poll, idle_us after the last completion (or the submit). With
+ * irq_armed the caller has a device interrupt (and a timer bounding it)
+ * that will wake a halt. Returns after at most about NVME_WAIT_NAP_MAX_US.
+ * Leaves the interrupt flag as it found it. nvme_wait_idle_call is the
+ * whole strategy, out of line; nvme_wait_idle runs its halting case inline.
+ */
 void nvme_wait_idle_call(struct nvme_wait_state *st, enum nvme_wait_mode m, uint32_t spin_us, uint64_t idle_us,
 			 bool irq_armed);
 static inline void nvme_wait_idle(struct nvme_wait_state *st, enum nvme_wait_mode m, uint32_t spin_us,
